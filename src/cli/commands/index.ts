@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+
+/** Every CLI command registers itself on the program. Add new commands here. */
+export type Register = (program: Command) => void;
+
+export const commands: Register[] = [];

@@ -1,0 +1,128 @@
+/**
+ * Plain domain values shared by every layer. This file imports nothing: the pure core
+ * (detect, correlate, topology) and the adapters all speak these types.
+ *
+ * Times are epoch milliseconds (number) everywhere inside epicenter; formats convert at the edge.
+ */
+
+/** Attribute map of a series: resource attributes (service.name, service.version, …) merged with point attributes. */
+export type Labels = Readonly<Record<string, string>>;
+
+/** Identity of one time series. `id` is the canonical string form, see `seriesId()` in ./series.ts. */
+export interface SeriesRef {
+  readonly id: string;
+  /** The owning service (`service.name`, or collectd host/plugin mapping). */
+  readonly service: string;
+  readonly metric: string;
+  readonly labels: Labels;
+  /** Unit as reported by the source, when known (e.g. `{file}`, `By`). */
+  readonly unit?: string;
+}
+
+export interface Point {
+  /** epoch ms */
+  readonly t: number;
+  readonly v: number;
+}
+
+/** One decoded sample with the series it belongs to — what formats emit and the pipeline consumes. */
+export interface Sample {
+  readonly series: SeriesRef;
+  readonly t: number;
+  readonly v: number;
+}
+
+export const CHANGE_TYPES = ['deploy', 'config', 'flag', 'scale', 'infra', 'rollback'] as const;
+export type ChangeType = (typeof CHANGE_TYPES)[number];
+
+/** A change event (decoded from CloudEvents 1.0). `source`+`id` identify it uniquely. */
+export interface ChangeEvent {
+  readonly id: string;
+  readonly source: string;
+  /** Normalised kind: the suffix of the CloudEvent type after `change.`. */
+  readonly type: ChangeType;
+  /** The CloudEvent `type` as received, e.g. `com.acme.change.config`. */
+  readonly rawType: string;
+  /** The service changed (CloudEvent `subject`). */
+  readonly service: string;
+  readonly team?: string;
+  /** epoch ms */
+  readonly time: number;
+  readonly summary?: string;
+  /** Version deployed (deploys). */
+  readonly version?: string;
+  /** Id of the change a rollback undoes. */
+  readonly revertOf?: string;
+  /** Config keys touched. */
+  readonly keys?: readonly string[];
+}
+
+export const BREAKPOINT_KINDS = ['level_up', 'level_down', 'slope_change', 'variance_change'] as const;
+export type BreakpointKind = (typeof BREAKPOINT_KINDS)[number];
+
+export interface Regime {
+  /** Robust level (median-like) of the regime, in the series' units. */
+  readonly level: number;
+  /** Slope in series units per hour. */
+  readonly slope: number;
+}
+
+/** A trend breakpoint found in one series. */
+export interface Breakpoint {
+  readonly series: SeriesRef;
+  /** First sample of the new regime, epoch ms. */
+  readonly time: number;
+  /** When the detector was able to say so (stream time of the confirming sample), epoch ms. */
+  readonly detectedAt: number;
+  readonly kind: BreakpointKind;
+  readonly before: Regime;
+  readonly after: Regime;
+  /** Size of the change in robust units (shift / robust scale of the previous regime). */
+  readonly magnitude: number;
+  /** In [0,1]. */
+  readonly confidence: number;
+  /** Projected time at which the series reaches its topology limit, epoch ms, when a limit is known and the trend heads there. */
+  readonly exhaustionAt?: number;
+  /** The limit used for `exhaustionAt`. */
+  readonly limit?: number;
+}
+
+export interface ServiceNode {
+  readonly name: string;
+  readonly team: string;
+  /** Services this one calls. */
+  readonly dependsOn: readonly string[];
+  /** Resource limits keyed by metric name, e.g. `process.open_file_descriptor.count: 1024`. */
+  readonly limits: Readonly<Record<string, number>>;
+}
+
+export interface Topology {
+  readonly services: readonly ServiceNode[];
+}
+
+/** A ranked candidate cause. */
+export interface Suspect {
+  /** The change event's id. */
+  readonly id: string;
+  readonly service: string;
+  readonly team: string;
+  readonly type: ChangeType;
+  /** epoch ms */
+  readonly time: number;
+  /** Calibrated confidence in [0,1]. */
+  readonly score: number;
+  /** Human-readable reasons, each with the numbers behind it. */
+  readonly evidence: readonly string[];
+}
+
+export interface Analysis {
+  readonly service: string;
+  /** epoch ms: the time asked about (alert / page time). */
+  readonly at: number;
+  /** Window start/end, epoch ms. */
+  readonly from: number;
+  readonly to: number;
+  readonly suspects: readonly Suspect[];
+  /** The breakpoints considered, for timelines and dashboards. */
+  readonly breakpoints: readonly Breakpoint[];
+}
