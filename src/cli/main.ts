@@ -16,7 +16,7 @@ export function buildProgram(): Command {
 
 export async function main(argv: readonly string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv as string[]);
+    await buildProgram().parseAsync(argv);
   } catch (e) {
     if (isEpicenterError(e)) {
       process.stderr.write(`epicenter: ${e.code}: ${e.describe()}\n`);

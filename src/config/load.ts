@@ -62,7 +62,7 @@ export function loadConfig(files: readonly string[] = ['config/default.yaml'], e
     if (typeof doc !== 'object' || Array.isArray(doc)) throw new EpicenterError('BAD_CONFIG', `${f}: top level must be a mapping`, { origin: { file: f } });
     for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
       const prev = merged[k];
-      merged[k] = prev !== null && typeof prev === 'object' && v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...(prev as object), ...(v as object) } : v;
+      merged[k] = prev !== null && typeof prev === 'object' && v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...(prev), ...(v) } : v;
     }
   }
   merged = envOverrides(env, merged);
