@@ -1,0 +1,237 @@
+/**
+ * The ClickHouse schema: table names, server feature detection, and the versioned migrations
+ * that create everything. Table and column names are a contract with the pipeline and the
+ * Grafana dashboards: add columns in new migrations, never rename.
+ *
+ * Conventions (see docs/clickhouse.md):
+ * - time is `DateTime` (seconds, UTC server; what Grafana's `$__timeFilter` wants) PLUS
+ *   `*_ms UInt64` epoch milliseconds for exact ordering. No DateTime64 (18.16 lacks it).
+ * - every table is a ReplacingMergeTree whose ORDER BY is the natural key, so a replayed row
+ *   replaces its twin at merge time; readers use `FINAL` so unmerged twins are never seen.
+ *   The partition expression is a function of the key, so twins always share a partition.
+ * - optional strings are stored as '' and read back as absent.
+ * - labels are a JSON object string with sorted keys (`visitParamExtractString(labels, 'k')` on
+ *   18.16, `JSONExtractString` on newer servers).
+ */
+import { EpicenterError } from '../errors';
+
+/** What the connected server can do, derived from `SELECT version()`. */
+export interface ServerFeatures {
+  readonly version: string;
+  readonly major: number;
+  readonly minor: number;
+  /** Table TTL (19.6+; we require 20.1+ to stay on well-trodden ground). */
+  readonly ttl: boolean;
+  /** LowCardinality(String) without experimental settings (20.1+). */
+  readonly lowCardinality: boolean;
+}
+
+/** Parse `18.16.1` / `24.8.4.13` into features. Throws STORE_FAILED on an unparseable version. */
+export function parseServerVersion(version: string): ServerFeatures {
+  const m = /^(\d+)\.(\d+)/.exec(version.trim());
+  if (m === null) throw new EpicenterError('STORE_FAILED', `clickhouse: cannot parse server version '${version}'`);
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  const modern = major >= 20;
+  return { version: version.trim(), major, minor, ttl: modern, lowCardinality: modern };
+}
+
+/** Every table and view, by role. Stable names: dashboards query them directly. */
+export const TABLES = {
+  migrations: 'schema_migrations',
+  points: 'points',
+  /** AggregatingMergeTree fed by `series_mv` from points; read it through the `series` view. */
+  seriesAgg: 'series_agg',
+  seriesMv: 'series_mv',
+  series: 'series',
+  breakpoints: 'breakpoints',
+  changes: 'changes',
+  analyses: 'analyses',
+  analysisSuspects: 'analysis_suspects',
+  deadLetters: 'dead_letters',
+  pipelineStats: 'pipeline_stats',
+} as const;
+
+/** Tables whose old partitions are dropped by retention (clickhouse.retentionDays); all are partitioned by toYYYYMMDD(t). */
+export const RETAINED_TABLES = [TABLES.points, TABLES.deadLetters, TABLES.pipelineStats] as const;
+
+export interface SchemaContext {
+  /** Database name, already validated as a plain identifier. */
+  readonly db: string;
+  readonly features: ServerFeatures;
+  /** Days raw points, dead letters and pipeline stats are kept. */
+  readonly retentionDays: number;
+}
+
+export interface Migration {
+  /** Strictly increasing; recorded in schema_migrations. */
+  readonly version: number;
+  readonly name: string;
+  /** DDL statements, each idempotent (IF NOT EXISTS) so a half-applied migration can be re-run. */
+  statements(ctx: SchemaContext): string[];
+}
+
+/** `LowCardinality(String)` where the server has it, else `String`. */
+function lc(ctx: SchemaContext): string {
+  return ctx.features.lowCardinality ? 'LowCardinality(String)' : 'String';
+}
+
+/** TTL clause for retained tables (empty on servers without TTL: maintain() drops partitions there). */
+export function ttlClause(ctx: SchemaContext): string {
+  return ctx.features.ttl ? `TTL t + INTERVAL ${Math.floor(ctx.retentionDays)} DAY` : '';
+}
+
+export function migrationsTableDdl(db: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.migrations} (
+  version UInt32,
+  name String,
+  applied_at DateTime,
+  applied_at_ms UInt64,
+  server_version String
+) ENGINE = ReplacingMergeTree ORDER BY version`;
+}
+
+const initial: Migration = {
+  version: 1,
+  name: 'initial',
+  statements(ctx) {
+    const { db } = ctx;
+    const LC = lc(ctx);
+    const ttl = ttlClause(ctx);
+    return [
+      `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.points} (
+  series_id String,
+  service ${LC},
+  metric ${LC},
+  labels String,
+  unit ${LC},
+  t DateTime,
+  t_ms UInt64,
+  value Float64
+) ENGINE = ReplacingMergeTree PARTITION BY toYYYYMMDD(t) ORDER BY (service, series_id, t_ms) ${ttl}`,
+
+      `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.seriesAgg} (
+  service ${LC},
+  series_id String,
+  metric ${LC},
+  labels String,
+  unit ${LC},
+  first_seen AggregateFunction(min, DateTime),
+  last_seen AggregateFunction(max, DateTime),
+  first_seen_ms AggregateFunction(min, UInt64),
+  last_seen_ms AggregateFunction(max, UInt64)
+) ENGINE = AggregatingMergeTree ORDER BY (service, series_id)`,
+
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${TABLES.seriesMv} TO ${db}.${TABLES.seriesAgg} AS
+SELECT service, series_id, any(metric) AS metric, any(labels) AS labels, anyLast(unit) AS unit,
+  minState(t) AS first_seen, maxState(t) AS last_seen, minState(t_ms) AS first_seen_ms, maxState(t_ms) AS last_seen_ms
+FROM ${db}.${TABLES.points} GROUP BY service, series_id`,
+
+      `CREATE VIEW IF NOT EXISTS ${db}.${TABLES.series} AS
+SELECT service, series_id, any(metric) AS metric, any(labels) AS labels, any(unit) AS unit,
+  minMerge(first_seen) AS first_seen, maxMerge(last_seen) AS last_seen,
+  minMerge(first_seen_ms) AS first_seen_ms, maxMerge(last_seen_ms) AS last_seen_ms
+FROM ${db}.${TABLES.seriesAgg} GROUP BY service, series_id`,
+
+      `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.breakpoints} (
+  id String,
+  series_id String,
+  service ${LC},
+  metric ${LC},
+  labels String,
+  unit ${LC},
+  t DateTime,
+  t_ms UInt64,
+  detected_at_ms UInt64,
+  kind ${LC},
+  before_level Float64,
+  before_slope Float64,
+  after_level Float64,
+  after_slope Float64,
+  magnitude Float64,
+  confidence Float64,
+  exhaustion_at_ms Nullable(UInt64),
+  limit_value Nullable(Float64)
+) ENGINE = ReplacingMergeTree PARTITION BY toYYYYMM(t) ORDER BY (service, series_id, t_ms, kind)`,
+
+      `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.changes} (
+  source String,
+  id String,
+  service ${LC},
+  team ${LC},
+  type ${LC},
+  raw_type String,
+  t DateTime,
+  t_ms UInt64,
+  summary String,
+  version String,
+  revert_of String,
+  keys Array(String)
+) ENGINE = ReplacingMergeTree ORDER BY (source, id)`,
+
+      `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.analyses} (
+  id String,
+  service ${LC},
+  at DateTime,
+  at_ms UInt64,
+  from_ms UInt64,
+  to_ms UInt64,
+  created_at DateTime,
+  created_at_ms UInt64,
+  suspects String,
+  breakpoints String,
+  suspects_count UInt32,
+  breakpoints_count UInt32
+) ENGINE = ReplacingMergeTree(created_at_ms) PARTITION BY toYYYYMM(at) ORDER BY (service, id)`,
+
+      `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.analysisSuspects} (
+  analysis_id String,
+  service ${LC},
+  at DateTime,
+  at_ms UInt64,
+  created_at_ms UInt64,
+  rank UInt16,
+  change_id String,
+  change_service ${LC},
+  team ${LC},
+  type ${LC},
+  change_t DateTime,
+  change_t_ms UInt64,
+  score Float64,
+  evidence Array(String)
+) ENGINE = ReplacingMergeTree(created_at_ms) PARTITION BY toYYYYMM(at) ORDER BY (service, analysis_id, rank)`,
+
+      `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.deadLetters} (
+  t DateTime,
+  t_ms UInt64,
+  topic ${LC},
+  \`partition\` Int32,
+  \`offset\` Int64,
+  seq UInt32,
+  reason String,
+  code ${LC},
+  payload String,
+  key String
+) ENGINE = ReplacingMergeTree PARTITION BY toYYYYMMDD(t) ORDER BY (topic, \`partition\`, \`offset\`, seq) ${ttl}`,
+
+      `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.pipelineStats} (
+  t DateTime,
+  t_ms UInt64,
+  instance ${LC},
+  points_in UInt64,
+  changes_in UInt64,
+  breakpoints UInt64,
+  dead_letters UInt64,
+  lag Int64,
+  batch_ms Float64,
+  buffered_rows UInt64
+) ENGINE = ReplacingMergeTree PARTITION BY toYYYYMMDD(t) ORDER BY (instance, t_ms) ${ttl}`,
+    ];
+  },
+};
+
+/** All migrations, in order. Append only. */
+export const MIGRATIONS: readonly Migration[] = [initial];
+
+/** The newest schema version this code knows. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
