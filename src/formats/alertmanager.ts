@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EpicenterError, type ErrorOrigin } from '../errors';
+import { parseRfc3339 } from './time';
 
 /**
  * Decoder of Prometheus Alertmanager webhook notifications (payload `version: "4"`, the only
@@ -70,18 +71,9 @@ const alertSchema = z.object({
   fingerprint: z.string().optional(),
 });
 
-/** RFC 3339 as Go writes it (fraction of up to 9 digits, `Z` or an offset). */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-
 /** Go's zero time.Time, which Alertmanager sends as endsAt of alerts with no known end. */
 function isZeroTime(s: string): boolean {
   return s.startsWith('0001-01-01T');
-}
-
-function parseRfc3339(s: string): number | undefined {
-  if (!RFC3339.test(s)) return undefined;
-  const t = Date.parse(s);
-  return Number.isFinite(t) ? t : undefined;
 }
 
 function issueField(prefix: string, issue: z.core.$ZodIssue | undefined): string {

@@ -1,0 +1,64 @@
+import type { EpicenterError } from '../errors';
+import { bad, lineOf, type Origin } from './origin';
+
+/** One parsed JSON document and the absolute line it starts on. */
+export interface JsonDoc {
+  readonly doc: unknown;
+  readonly line: number;
+}
+
+/**
+ * Splits text into JSON documents: NDJSON (one per line; blank lines skipped) or one document
+ * that may span lines (pretty-printed). NDJSON is assumed when the first non-blank line parses
+ * on its own. A line that does not parse is reported by line number; the other lines still count.
+ */
+export function parseJsonDocs(text: string, origin: Origin): { docs: JsonDoc[]; errors: EpicenterError[] } {
+  const docs: JsonDoc[] = [];
+  const errors: EpicenterError[] = [];
+  const lines = text.split('\n');
+  const first = lines.findIndex((l) => l.trim() !== '');
+  if (first < 0) return { docs, errors };
+  const firstLine = lines[first] ?? '';
+  let firstDoc: unknown;
+  try {
+    firstDoc = JSON.parse(firstLine);
+  } catch {
+    // Not NDJSON: a single (pretty-printed) document, or garbage.
+    try {
+      return { docs: [{ doc: JSON.parse(text), line: lineOf(origin, first) }], errors };
+    } catch (e) {
+      errors.push(bad(origin, lineOf(origin, errorLine(text, e)), undefined, `invalid JSON: ${messageOf(e)}`));
+      return { docs, errors };
+    }
+  }
+  docs.push({ doc: firstDoc, line: lineOf(origin, first) });
+  for (let i = first + 1; i < lines.length; i++) {
+    const l = lines[i] ?? '';
+    if (l.trim() === '') continue;
+    try {
+      docs.push({ doc: JSON.parse(l), line: lineOf(origin, i) });
+    } catch (e) {
+      errors.push(bad(origin, lineOf(origin, i), undefined, `invalid JSON: ${messageOf(e)}`));
+    }
+  }
+  return { docs, errors };
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** 0-based line index of a JSON.parse error, from the "position N" V8 puts in the message. */
+function errorLine(text: string, e: unknown): number {
+  const m = /position (\d+)/.exec(messageOf(e));
+  if (m === null) return 0;
+  const pos = Number(m[1]);
+  let n = 0;
+  for (let i = 0; i < pos && i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+/** True for a plain JSON object (not null, not an array). */
+export function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}

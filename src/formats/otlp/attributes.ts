@@ -1,0 +1,63 @@
+import { isObject } from '../json';
+
+/**
+ * OTLP attributes (`[{key, value: AnyValue}]`) → string labels. Hand-written rather than zod
+ * because it runs for every data point. Scalars become their text; arrays and kvlists their
+ * JSON; bytes stay base64 as received.
+ */
+
+/** Label text of an AnyValue, or undefined when it is not an AnyValue object. */
+export function anyValueText(v: unknown): string | undefined {
+  if (!isObject(v)) return undefined;
+  const s = v['stringValue'];
+  if (typeof s === 'string') return s;
+  const i = v['intValue'];
+  if (typeof i === 'string' || typeof i === 'number') return String(i);
+  const d = v['doubleValue'];
+  if (typeof d === 'number' || typeof d === 'string') return String(d);
+  const b = v['boolValue'];
+  if (typeof b === 'boolean') return b ? 'true' : 'false';
+  const bytes = v['bytesValue'];
+  if (typeof bytes === 'string') return bytes;
+  if ('arrayValue' in v || 'kvlistValue' in v) return JSON.stringify(plain(v));
+  // An empty AnyValue ({}) is legal: the attribute is present with no value.
+  return '';
+}
+
+/** AnyValue → plain JSON value, for stringifying arrays and kvlists. */
+function plain(v: unknown): unknown {
+  if (!isObject(v)) return null;
+  if ('stringValue' in v) return v['stringValue'];
+  if ('intValue' in v) return typeof v['intValue'] === 'string' ? Number(v['intValue']) : v['intValue'];
+  if ('doubleValue' in v) return v['doubleValue'];
+  if ('boolValue' in v) return v['boolValue'];
+  if ('bytesValue' in v) return v['bytesValue'];
+  const arr = v['arrayValue'];
+  if (isObject(arr)) return Array.isArray(arr['values']) ? arr['values'].map(plain) : [];
+  const kv = v['kvlistValue'];
+  if (isObject(kv)) {
+    const out: Record<string, unknown> = {};
+    if (Array.isArray(kv['values'])) for (const e of kv['values']) if (isObject(e) && typeof e['key'] === 'string') out[e['key']] = plain(e['value']);
+    return out;
+  }
+  return null;
+}
+
+/**
+ * Adds the attributes to `into` (later keys win). Returns the path suffix of the first bad entry
+ * (e.g. `[2].key`), or undefined when all are good. A missing attribute list is fine.
+ */
+export function addAttributes(attrs: unknown, into: Record<string, string>): string | undefined {
+  if (attrs === undefined || attrs === null) return undefined;
+  if (!Array.isArray(attrs)) return '';
+  for (let i = 0; i < attrs.length; i++) {
+    const a: unknown = attrs[i];
+    if (!isObject(a)) return `[${i}]`;
+    const k = a['key'];
+    if (typeof k !== 'string' || k === '') return `[${i}].key`;
+    const text = a['value'] === undefined ? '' : anyValueText(a['value']);
+    if (text === undefined) return `[${i}].value`;
+    into[k] = text;
+  }
+  return undefined;
+}
