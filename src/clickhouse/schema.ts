@@ -14,6 +14,7 @@
  *   18.16, `JSONExtractString` on newer servers).
  */
 import { EpicenterError } from '../errors';
+import { ident, sql, type Sql } from './sql';
 
 /** What the connected server can do, derived from `SELECT version()`. */
 export interface ServerFeatures {
@@ -40,7 +41,11 @@ export function parseServerVersion(version: string): ServerFeatures {
 export const TABLES = {
   migrations: 'schema_migrations',
   points: 'points',
-  /** AggregatingMergeTree fed by `series_mv` from points; read it through the `series` view. */
+  /**
+   * AggregatingMergeTree fed by `series_mv` from points; read it through the `series` view.
+   * metric/labels/unit are in its key (they follow from series_id) because new servers refuse
+   * plain columns outside the key in an AggregatingMergeTree.
+   */
   seriesAgg: 'series_agg',
   seriesMv: 'series_mv',
   series: 'series',
@@ -51,6 +56,11 @@ export const TABLES = {
   deadLetters: 'dead_letters',
   pipelineStats: 'pipeline_stats',
 } as const;
+
+/** The table names as validated identifiers, for building SQL. */
+export const T: { readonly [K in keyof typeof TABLES]: Sql } = Object.freeze(
+  Object.fromEntries(Object.entries(TABLES).map(([k, v]) => [k, ident(v)])) as { [K in keyof typeof TABLES]: Sql },
+);
 
 /** Tables whose old partitions are dropped by retention (clickhouse.retentionDays); all are partitioned by toYYYYMMDD(t). */
 export const RETAINED_TABLES = [TABLES.points, TABLES.deadLetters, TABLES.pipelineStats] as const;
@@ -68,21 +78,26 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   /** DDL statements, each idempotent (IF NOT EXISTS) so a half-applied migration can be re-run. */
-  statements(ctx: SchemaContext): string[];
+  statements(ctx: SchemaContext): Sql[];
 }
 
 /** `LowCardinality(String)` where the server has it, else `String`. */
-function lc(ctx: SchemaContext): string {
-  return ctx.features.lowCardinality ? 'LowCardinality(String)' : 'String';
+function lc(ctx: SchemaContext): Sql {
+  return ctx.features.lowCardinality ? sql`LowCardinality(String)` : sql`String`;
 }
 
 /** TTL clause for retained tables (empty on servers without TTL: maintain() drops partitions there). */
-export function ttlClause(ctx: SchemaContext): string {
-  return ctx.features.ttl ? `TTL t + INTERVAL ${Math.floor(ctx.retentionDays)} DAY` : '';
+export function ttlClause(ctx: SchemaContext): Sql {
+  return ctx.features.ttl ? sql`TTL t + INTERVAL ${Math.floor(ctx.retentionDays)} DAY` : sql``;
 }
 
-export function migrationsTableDdl(db: string): string {
-  return `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.migrations} (
+/** `db`.`table`, both validated. */
+export function qualified(db: string, table: string): Sql {
+  return sql`${ident(db, 'clickhouse.database')}.${ident(table)}`;
+}
+
+export function migrationsTableDdl(database: string): Sql {
+  return sql`CREATE TABLE IF NOT EXISTS ${ident(database, 'clickhouse.database')}.${T.migrations} (
   version UInt32,
   name String,
   applied_at DateTime,
@@ -95,11 +110,11 @@ const initial: Migration = {
   version: 1,
   name: 'initial',
   statements(ctx) {
-    const { db } = ctx;
+    const db = ident(ctx.db, 'clickhouse.database');
     const LC = lc(ctx);
     const ttl = ttlClause(ctx);
     return [
-      `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.points} (
+      sql`CREATE TABLE IF NOT EXISTS ${db}.${T.points} (
   series_id String,
   service ${LC},
   metric ${LC},
@@ -110,7 +125,7 @@ const initial: Migration = {
   value Float64
 ) ENGINE = ReplacingMergeTree PARTITION BY toYYYYMMDD(t) ORDER BY (service, series_id, t_ms) ${ttl}`,
 
-      `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.seriesAgg} (
+      sql`CREATE TABLE IF NOT EXISTS ${db}.${T.seriesAgg} (
   service ${LC},
   series_id String,
   metric ${LC},
@@ -120,20 +135,20 @@ const initial: Migration = {
   last_seen AggregateFunction(max, DateTime),
   first_seen_ms AggregateFunction(min, UInt64),
   last_seen_ms AggregateFunction(max, UInt64)
-) ENGINE = AggregatingMergeTree ORDER BY (service, series_id)`,
+) ENGINE = AggregatingMergeTree ORDER BY (service, series_id, metric, labels, unit)`,
 
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${TABLES.seriesMv} TO ${db}.${TABLES.seriesAgg} AS
-SELECT service, series_id, any(metric) AS metric, any(labels) AS labels, anyLast(unit) AS unit,
+      sql`CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${T.seriesMv} TO ${db}.${T.seriesAgg} AS
+SELECT service, series_id, metric, labels, unit,
   minState(t) AS first_seen, maxState(t) AS last_seen, minState(t_ms) AS first_seen_ms, maxState(t_ms) AS last_seen_ms
-FROM ${db}.${TABLES.points} GROUP BY service, series_id`,
+FROM ${db}.${T.points} GROUP BY service, series_id, metric, labels, unit`,
 
-      `CREATE VIEW IF NOT EXISTS ${db}.${TABLES.series} AS
+      sql`CREATE VIEW IF NOT EXISTS ${db}.${T.series} AS
 SELECT service, series_id, any(metric) AS metric, any(labels) AS labels, any(unit) AS unit,
   minMerge(first_seen) AS first_seen, maxMerge(last_seen) AS last_seen,
   minMerge(first_seen_ms) AS first_seen_ms, maxMerge(last_seen_ms) AS last_seen_ms
-FROM ${db}.${TABLES.seriesAgg} GROUP BY service, series_id`,
+FROM ${db}.${T.seriesAgg} GROUP BY service, series_id`,
 
-      `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.breakpoints} (
+      sql`CREATE TABLE IF NOT EXISTS ${db}.${T.breakpoints} (
   id String,
   series_id String,
   service ${LC},
@@ -154,7 +169,7 @@ FROM ${db}.${TABLES.seriesAgg} GROUP BY service, series_id`,
   limit_value Nullable(Float64)
 ) ENGINE = ReplacingMergeTree PARTITION BY toYYYYMM(t) ORDER BY (service, series_id, t_ms, kind)`,
 
-      `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.changes} (
+      sql`CREATE TABLE IF NOT EXISTS ${db}.${T.changes} (
   source String,
   id String,
   service ${LC},
@@ -169,7 +184,7 @@ FROM ${db}.${TABLES.seriesAgg} GROUP BY service, series_id`,
   keys Array(String)
 ) ENGINE = ReplacingMergeTree ORDER BY (source, id)`,
 
-      `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.analyses} (
+      sql`CREATE TABLE IF NOT EXISTS ${db}.${T.analyses} (
   id String,
   service ${LC},
   at DateTime,
@@ -184,7 +199,7 @@ FROM ${db}.${TABLES.seriesAgg} GROUP BY service, series_id`,
   breakpoints_count UInt32
 ) ENGINE = ReplacingMergeTree(created_at_ms) PARTITION BY toYYYYMM(at) ORDER BY (service, id)`,
 
-      `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.analysisSuspects} (
+      sql`CREATE TABLE IF NOT EXISTS ${db}.${T.analysisSuspects} (
   analysis_id String,
   service ${LC},
   at DateTime,
@@ -201,7 +216,7 @@ FROM ${db}.${TABLES.seriesAgg} GROUP BY service, series_id`,
   evidence Array(String)
 ) ENGINE = ReplacingMergeTree(created_at_ms) PARTITION BY toYYYYMM(at) ORDER BY (service, analysis_id, rank)`,
 
-      `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.deadLetters} (
+      sql`CREATE TABLE IF NOT EXISTS ${db}.${T.deadLetters} (
   t DateTime,
   t_ms UInt64,
   topic ${LC},
@@ -211,10 +226,11 @@ FROM ${db}.${TABLES.seriesAgg} GROUP BY service, series_id`,
   reason String,
   code ${LC},
   payload String,
+  payload_size UInt32,
   key String
 ) ENGINE = ReplacingMergeTree PARTITION BY toYYYYMMDD(t) ORDER BY (topic, \`partition\`, \`offset\`, seq) ${ttl}`,
 
-      `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.pipelineStats} (
+      sql`CREATE TABLE IF NOT EXISTS ${db}.${T.pipelineStats} (
   t DateTime,
   t_ms UInt64,
   instance ${LC},

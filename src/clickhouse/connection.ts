@@ -1,0 +1,98 @@
+/**
+ * The only file that imports @clickhouse/client. A narrow connection: commands and queries take
+ * `Sql` (built by ./sql.ts, so every literal is escaped), inserts take rows for JSONEachRow,
+ * every result set is consumed, and every failure is an EpicenterError (./errors.ts).
+ */
+import { createClient, ClickHouseLogLevel, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import type { Config } from '../config/schema';
+import { toStoreError } from './errors';
+import type { Sql } from './sql';
+
+export interface ConnectionOptions {
+  /** Per-request timeout, ms. @default 30000 */
+  readonly requestTimeoutMs?: number;
+  /** Parallel HTTP connections. @default 4 */
+  readonly maxOpenConnections?: number;
+}
+
+export interface ChConnection {
+  /** Run a statement with no result (DDL, ALTER, OPTIMIZE). */
+  command(q: Sql, settings?: ClickHouseSettings): Promise<void>;
+  /** Run a SELECT and return every row (JSONEachRow; 64-bit integers arrive as strings). */
+  query<T>(q: Sql): Promise<T[]>;
+  /** Insert rows into `db.table` (both validated identifiers) as JSONEachRow. */
+  insert(qualifiedTable: string, rows: readonly object[], settings?: ClickHouseSettings): Promise<void>;
+  /** Resolves when the server answers /ping. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Open a client for `cfg.url`. No request is made until the first call. */
+export function openConnection(cfg: Config['clickhouse'], opts: ConnectionOptions = {}): ChConnection {
+  const client: ClickHouseClient = createClient({
+    url: cfg.url,
+    username: cfg.username,
+    password: cfg.password,
+    request_timeout: opts.requestTimeoutMs ?? 30_000,
+    max_open_connections: opts.maxOpenConnections ?? 4,
+    // The client logs every failed request to the console; we map and log errors ourselves.
+    log: { level: ClickHouseLogLevel.OFF },
+    // Response compression needs enable_http_compression, which 18.16 has; requests stay plain.
+    compression: { request: false, response: true },
+  });
+  let closed = false;
+
+  return {
+    async command(q, settings) {
+      try {
+        await client.command({ query: q.text, clickhouse_settings: settings });
+      } catch (e) {
+        throw toStoreError(e, describe(q.text));
+      }
+    },
+
+    async query<T>(q: Sql): Promise<T[]> {
+      try {
+        const rs = await client.query({ query: q.text, format: 'JSONEachRow' });
+        try {
+          return await rs.json<T>();
+        } finally {
+          rs.close();
+        }
+      } catch (e) {
+        throw toStoreError(e, describe(q.text));
+      }
+    },
+
+    async insert(qualifiedTable, rows, settings) {
+      if (rows.length === 0) return;
+      try {
+        await client.insert({ table: qualifiedTable, values: rows as object[], format: 'JSONEachRow', clickhouse_settings: settings });
+      } catch (e) {
+        throw toStoreError(e, `insert ${rows.length} rows into ${qualifiedTable}`);
+      }
+    },
+
+    async ping() {
+      let r: Awaited<ReturnType<ClickHouseClient['ping']>>;
+      try {
+        r = await client.ping();
+      } catch (e) {
+        throw toStoreError(e, `ping ${cfg.url}`);
+      }
+      if (!r.success) throw toStoreError(r.error, `ping ${cfg.url}`);
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+  };
+}
+
+/** The statement's first words, for error messages (never the whole query: it may hold data). */
+function describe(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 120 ? `${oneLine.slice(0, 117)}...` : oneLine;
+}
