@@ -1,0 +1,131 @@
+import type { Breakpoint, ChangeEvent, Suspect, Topology } from '../domain/types';
+import { describeBreakpoint, describeChange, seriesTitle } from './describe';
+import { fmtNum } from './format';
+import { findRecoveries } from './recovery';
+import { selectKeySeries } from './select';
+import { MAX_SUSPECTS, type EventKind, type Timeline, type TimelineEvent, type TimelineInput } from './types';
+
+/** Hops around the victim (callers and callees) whose changes and breakpoints are shown. @default 2 */
+const NEIGHBOURHOOD_HOPS = 2;
+
+/** Same-time events are listed cause first. */
+const KIND_ORDER: Record<EventKind, number> = { change: 0, rollback: 1, alert: 2, breakpoint: 3, recovery: 4 };
+
+/**
+ * The services within `hops` of the victim along the dependency graph, both directions; undefined
+ * (= everything) without a topology or when the victim is not in it.
+ */
+function neighbourhood(victim: string, topology: Topology | undefined, hops: number): Set<string> | undefined {
+  if (topology === undefined || !topology.services.some((s) => s.name === victim)) return undefined;
+  const seen = new Set([victim]);
+  let frontier = [victim];
+  for (let h = 0; h < hops; h++) {
+    const next: string[] = [];
+    for (const s of topology.services) {
+      for (const f of frontier) {
+        const linked = s.name === f ? s.dependsOn : s.dependsOn.includes(f) ? [s.name] : [];
+        for (const n of linked) {
+          if (seen.has(n)) continue;
+          seen.add(n);
+          next.push(n);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return seen;
+}
+
+function dedupeBreakpoints(lists: readonly (readonly Breakpoint[])[]): Breakpoint[] {
+  const m = new Map<string, Breakpoint>();
+  for (const l of lists) for (const b of l) m.set(`${b.series.id}@${b.time}@${b.kind}`, b);
+  return [...m.values()].sort((a, b) => a.time - b.time);
+}
+
+function dedupeChanges(cs: readonly ChangeEvent[]): ChangeEvent[] {
+  const m = new Map<string, ChangeEvent>();
+  for (const c of cs) m.set(`${c.source}\u0000${c.id}`, c);
+  return [...m.values()].sort((a, b) => a.time - b.time);
+}
+
+/**
+ * Assemble the postmortem timeline of `service` around `at` (pure). Events: changes and rollbacks
+ * (marked with their suspect rank), breakpoints, the alert and its end, and recoveries (a
+ * breakpoint after which a victim series returns toward its pre-incident level). A rollback after
+ * which the victim did not recover says so — the "rollback did not help, look elsewhere" clue.
+ */
+export function buildTimeline(input: TimelineInput): Timeline {
+  const { service, at, analysis, alert, topology } = input;
+  const { from, to } = analysis;
+  const near = neighbourhood(service, topology, NEIGHBOURHOOD_HOPS);
+  const suspects: Suspect[] = [...analysis.suspects].sort((a, b) => b.score - a.score).slice(0, MAX_SUSPECTS);
+  for (const s of suspects) near?.add(s.service);
+  const shown = (svc: string): boolean => near === undefined || near.has(svc);
+  const inWindow = (t: number): boolean => t >= from && t <= to;
+
+  const changes = dedupeChanges(input.changes).filter((c) => inWindow(c.time) && shown(c.service));
+  const breakpoints = dedupeBreakpoints([analysis.breakpoints, input.breakpoints]).filter((b) => inWindow(b.time) && shown(b.series.service));
+  const teamOf = makeTeamOf(topology, changes, suspects);
+
+  const victimBps = breakpoints.filter((b) => b.series.service === service);
+  const recoveries = new Set(findRecoveries(victimBps));
+  const onset = victimBps.find((b) => !recoveries.has(b))?.time;
+  const recoveredAfter = (t: number): boolean =>
+    [...recoveries].some((r) => r.time > t) || (alert?.endsAt !== undefined && alert.endsAt > t);
+
+  const events: TimelineEvent[] = [];
+  const byId = new Map(changes.map((c) => [c.id, c]));
+  for (const c of changes) {
+    const rank = suspects.findIndex((s) => s.id === c.id && s.service === c.service);
+    let text = describeChange(c, c.revertOf === undefined ? undefined : byId.get(c.revertOf));
+    const judged = c.type === 'rollback' && onset !== undefined && c.time > onset;
+    const helped = judged && recoveredAfter(c.time);
+    if (judged && !helped) text += ` — ${service} did not recover afterwards`;
+    const ev: TimelineEvent = {
+      ...(judged ? { helped } : {}),
+      time: c.time,
+      team: c.team ?? teamOf(c.service),
+      service: c.service,
+      kind: c.type === 'rollback' ? 'rollback' : 'change',
+      detail: c.type,
+      text,
+      ref: c.id,
+    };
+    const s = suspects[rank];
+    events.push(s === undefined ? ev : { ...ev, suspectRank: rank + 1, score: s.score });
+  }
+  for (const b of breakpoints) {
+    const recovery = recoveries.has(b);
+    events.push({
+      time: b.time,
+      team: teamOf(b.series.service),
+      service: b.series.service,
+      kind: recovery ? 'recovery' : 'breakpoint',
+      detail: b.kind,
+      text: recovery
+        ? `${seriesTitle(b.series)} on ${b.series.service} back toward its pre-incident level: ${fmtNum(b.before.level)} → ${fmtNum(b.after.level)}`
+        : describeBreakpoint(b),
+      ref: b.series.id,
+    });
+  }
+  if (alert !== undefined) {
+    events.push({ time: alert.startsAt, team: teamOf(service), service, kind: 'alert', detail: 'firing', text: `alert ${alert.name} firing on ${service}` });
+    if (alert.endsAt !== undefined) {
+      events.push({ time: alert.endsAt, team: teamOf(service), service, kind: 'recovery', detail: 'resolved', text: `alert ${alert.name} resolved` });
+    }
+  }
+  events.sort((a, b) => a.time - b.time || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+
+  const keySeries = selectKeySeries({ victim: service, breakpoints, series: input.series, topSuspect: suspects[0], topology });
+  const tl: Timeline = { service, team: teamOf(service), at, from, to, events, suspects, keySeries };
+  return { ...tl, ...(alert === undefined ? {} : { alert }), ...(onset === undefined ? {} : { onset }) };
+}
+
+/** Team of a service: topology first, then what its changes or suspects say, else `unknown`. */
+function makeTeamOf(topology: Topology | undefined, changes: readonly ChangeEvent[], suspects: readonly Suspect[]): (svc: string) => string {
+  const m = new Map<string, string>();
+  for (const s of suspects) m.set(s.service, s.team);
+  for (const c of changes) if (c.team !== undefined) m.set(c.service, c.team);
+  for (const s of topology?.services ?? []) m.set(s.name, s.team);
+  return (svc) => m.get(svc) ?? 'unknown';
+}

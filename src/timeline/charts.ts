@@ -1,0 +1,105 @@
+import type { KeySeries, Timeline, TimelineEvent } from './types';
+import { fmtNum, humanKind } from './format';
+
+/**
+ * Chart specs for the HTML page: plain JSON (data points and chartjs-plugin-annotation options)
+ * that the page's small script hands to Chart.js. Marker styles are fixed here so the page legend
+ * and the charts agree.
+ */
+
+export const COLORS = {
+  victim: '#1d4ed8',
+  suspectSeries: '#c2410c',
+  topSuspect: '#dc2626',
+  otherSuspect: '#ea580c',
+  change: '#94a3b8',
+  rollback: '#7c3aed',
+  breakpoint: '#334155',
+  recovery: '#16a34a',
+  alertFill: 'rgba(220, 38, 38, 0.08)',
+  limit: '#b91c1c',
+} as const;
+
+/** One annotation, in chartjs-plugin-annotation's option shape. */
+export type Annotation = Readonly<Record<string, unknown>>;
+
+export interface ChartSpec {
+  readonly canvasId: string;
+  readonly title: string;
+  readonly role: KeySeries['role'];
+  readonly color: string;
+  readonly points: readonly { readonly x: number; readonly y: number }[];
+  readonly annotations: Readonly<Record<string, Annotation>>;
+  /** Lifts the y axis to show the limit line when the series gets near it. */
+  readonly suggestedMax?: number;
+}
+
+/** Show the limit line only when the series reaches at least this share of it. @default 0.3 */
+const LIMIT_VISIBLE_SHARE = 0.3;
+
+function label(content: string, color: string, position: 'start' | 'end' | 'center'): Record<string, unknown> {
+  return { display: true, content, position, backgroundColor: color, color: '#fff', font: { size: 10, weight: 'bold' }, padding: 3, borderRadius: 3 };
+}
+
+function vline(x: number, color: string, width: number, dash: readonly number[], lbl?: Record<string, unknown>): Annotation {
+  return { type: 'line', xMin: x, xMax: x, borderColor: color, borderWidth: width, borderDash: dash, ...(lbl === undefined ? {} : { label: lbl }) };
+}
+
+/** Markers for the changes, rollbacks and recoveries of the whole timeline (same on every chart). */
+function eventMarkers(events: readonly TimelineEvent[]): Record<string, Annotation> {
+  const out: Record<string, Annotation> = {};
+  events.forEach((e, i) => {
+    if (e.kind === 'change' || e.kind === 'rollback') {
+      if (e.suspectRank === 1) out[`suspect1_${i}`] = vline(e.time, COLORS.topSuspect, 2.5, [], label(`#1 ${e.detail} ${e.service}`, COLORS.topSuspect, 'end'));
+      else if (e.kind === 'rollback') out[`rollback_${i}`] = vline(e.time, COLORS.rollback, 2, [6, 3], label(`rollback ${e.service}`, COLORS.rollback, 'start'));
+      else if (e.suspectRank !== undefined && e.suspectRank <= 3) out[`suspect${e.suspectRank}_${i}`] = vline(e.time, COLORS.otherSuspect, 1.5, [6, 3]);
+      else out[`change_${i}`] = vline(e.time, COLORS.change, 1, [3, 3]);
+    } else if (e.kind === 'recovery') {
+      out[`recovery_${i}`] = vline(e.time, COLORS.recovery, 2, [], label('recovered', COLORS.recovery, 'start'));
+    }
+  });
+  return out;
+}
+
+/** Build one chart spec per key series. */
+export function chartSpecs(t: Timeline): ChartSpec[] {
+  const shared = eventMarkers(t.events);
+  if (t.alert !== undefined) {
+    shared['alert'] = {
+      type: 'box',
+      xMin: t.alert.startsAt,
+      xMax: t.alert.endsAt ?? t.to,
+      backgroundColor: COLORS.alertFill,
+      borderWidth: 0,
+      label: { display: true, content: 'alert', position: { x: 'start', y: 'start' }, color: COLORS.topSuspect, font: { size: 10, weight: 'bold' } },
+    };
+  }
+  return t.keySeries.map((k, idx) => {
+    const annotations: Record<string, Annotation> = { ...shared };
+    k.breakpoints.forEach((b, i) => {
+      annotations[`bp_${i}`] = vline(b.time, COLORS.breakpoint, 1.5, [2, 2], label(humanKind(b.kind), COLORS.breakpoint, 'center'));
+    });
+    const max = k.points.reduce((m, p) => Math.max(m, p.v), -Infinity);
+    const showLimit = k.limit !== undefined && max >= LIMIT_VISIBLE_SHARE * k.limit;
+    if (showLimit && k.limit !== undefined) {
+      annotations['limit'] = {
+        type: 'line',
+        yMin: k.limit,
+        yMax: k.limit,
+        borderColor: COLORS.limit,
+        borderWidth: 1.5,
+        borderDash: [8, 4],
+        label: { ...label(`limit ${fmtNum(k.limit)}`, COLORS.limit, 'start') },
+      };
+    }
+    const spec: ChartSpec = {
+      canvasId: `chart-${idx}`,
+      title: k.title,
+      role: k.role,
+      color: k.role === 'victim' ? COLORS.victim : COLORS.suspectSeries,
+      points: k.points.map((p) => ({ x: p.t, y: p.v })),
+      annotations,
+    };
+    return showLimit && k.limit !== undefined ? { ...spec, suggestedMax: k.limit * 1.05 } : spec;
+  });
+}

@@ -1,0 +1,90 @@
+import type { Analysis, Breakpoint, ChangeEvent, Point, SeriesRef, Suspect, Topology } from '../domain/types';
+import type { SeriesData } from '../ports';
+
+/**
+ * The postmortem timeline: what happened around an incident, in order, with the suspects and
+ * the few series worth charting. Built by `buildTimeline` (pure), rendered to Markdown and HTML.
+ * Times are epoch ms.
+ */
+
+/** The alert that paged someone (Alertmanager's startsAt/endsAt, epoch ms). */
+export interface TimelineAlert {
+  readonly name: string;
+  readonly startsAt: number;
+  readonly endsAt?: number;
+}
+
+export const EVENT_KINDS = ['change', 'rollback', 'breakpoint', 'alert', 'recovery'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export interface TimelineEvent {
+  /** epoch ms */
+  readonly time: number;
+  /** The owning team of `service`, or `unknown`. */
+  readonly team: string;
+  readonly service: string;
+  readonly kind: EventKind;
+  /** Finer kind: the change type (deploy, config…), the breakpoint kind (level_up…), `firing`/`resolved`. */
+  readonly detail: string;
+  /** One line for people; plain text (renderers escape it). */
+  readonly text: string;
+  /** Change id (changes, rollbacks) or series id (breakpoints, recoveries). */
+  readonly ref?: string;
+  /** 1-based rank among the suspects when this change is one. */
+  readonly suspectRank?: number;
+  /** Suspect score in [0,1] when this change is one. */
+  readonly score?: number;
+  /** Rollbacks after the onset: whether the victim recovered afterwards. */
+  readonly helped?: boolean;
+}
+
+export type SeriesRole = 'victim' | 'suspect';
+
+/** A series chosen for a chart, with the breakpoints found in it. */
+export interface KeySeries {
+  readonly series: SeriesRef;
+  readonly role: SeriesRole;
+  readonly title: string;
+  /** Sorted by time; possibly thinned for drawing (see `thinPoints`). */
+  readonly points: readonly Point[];
+  readonly breakpoints: readonly Breakpoint[];
+  /** Resource limit from the topology or the breakpoint, in the series' units. */
+  readonly limit?: number;
+}
+
+export interface Timeline {
+  readonly service: string;
+  readonly team: string;
+  /** epoch ms: the time asked about. */
+  readonly at: number;
+  readonly from: number;
+  readonly to: number;
+  readonly alert?: TimelineAlert;
+  /** Sorted by time (ties: changes first, so a cause precedes its effect). */
+  readonly events: readonly TimelineEvent[];
+  /** Sorted by score, best first (at most `MAX_SUSPECTS`). */
+  readonly suspects: readonly Suspect[];
+  /** At most `MAX_KEY_SERIES`: the victim's breakpoint series, then the top suspect's supporting series. */
+  readonly keySeries: readonly KeySeries[];
+  /** Earliest victim breakpoint: when trouble began, epoch ms, when known. */
+  readonly onset?: number;
+}
+
+export interface TimelineInput {
+  readonly service: string;
+  readonly at: number;
+  readonly analysis: Analysis;
+  readonly changes: readonly ChangeEvent[];
+  readonly breakpoints: readonly Breakpoint[];
+  readonly series: readonly SeriesData[];
+  readonly alert?: TimelineAlert;
+  /** Gives teams and limits, and narrows changes to the victim's neighbourhood. Optional. */
+  readonly topology?: Topology;
+}
+
+/** Charts per page. @default 6 */
+export const MAX_KEY_SERIES = 6;
+/** Suspects kept. @default 10 */
+export const MAX_SUSPECTS = 10;
+/** Points per drawn series after thinning. @default 1200 */
+export const MAX_POINTS_PER_SERIES = 1200;
