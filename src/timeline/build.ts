@@ -8,6 +8,9 @@ import { MAX_SUSPECTS, type EventKind, type Timeline, type TimelineEvent, type T
 /** Hops around the victim (callers and callees) whose changes and breakpoints are shown. @default 2 */
 const NEIGHBOURHOOD_HOPS = 2;
 
+/** How long after a rollback a recovery still counts as its effect, ms. @default 30 min */
+const ROLLBACK_EFFECT_MS = 30 * 60_000;
+
 /** Same-time events are listed cause first. */
 const KIND_ORDER: Record<EventKind, number> = { change: 0, rollback: 1, alert: 2, breakpoint: 3, recovery: 4 };
 
@@ -70,8 +73,15 @@ export function buildTimeline(input: TimelineInput): Timeline {
   const victimBps = breakpoints.filter((b) => b.series.service === service);
   const recoveries = new Set(findRecoveries(victimBps));
   const onset = victimBps.find((b) => !recoveries.has(b))?.time;
-  const recoveredAfter = (t: number): boolean =>
-    [...recoveries].some((r) => r.time > t) || (alert?.endsAt !== undefined && alert.endsAt > t);
+  const recoveryTimes = [...recoveries].map((r) => r.time);
+  if (alert?.endsAt !== undefined) recoveryTimes.push(alert.endsAt);
+  // A rollback helped when a recovery follows it before the next change (which could be the real
+  // fix) and within ROLLBACK_EFFECT_MS.
+  const helpedBy = (c: ChangeEvent): boolean => {
+    const next = changes.find((o) => o.time > c.time)?.time ?? Infinity;
+    const until = Math.min(next, c.time + ROLLBACK_EFFECT_MS);
+    return recoveryTimes.some((r) => r > c.time && r <= until);
+  };
 
   const events: TimelineEvent[] = [];
   const byId = new Map(changes.map((c) => [c.id, c]));
@@ -79,7 +89,7 @@ export function buildTimeline(input: TimelineInput): Timeline {
     const rank = suspects.findIndex((s) => s.id === c.id && s.service === c.service);
     let text = describeChange(c, c.revertOf === undefined ? undefined : byId.get(c.revertOf));
     const judged = c.type === 'rollback' && onset !== undefined && c.time > onset;
-    const helped = judged && recoveredAfter(c.time);
+    const helped = judged && helpedBy(c);
     if (judged && !helped) text += ` — ${service} did not recover afterwards`;
     const ev: TimelineEvent = {
       ...(judged ? { helped } : {}),

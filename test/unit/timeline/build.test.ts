@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { buildTimeline } from '../../../src/timeline/build';
+import { analysis, AT, bp, breakpoints, changes, conns, fds, input, min } from './fixture';
+
+describe('timeline/buildTimeline', () => {
+  it('orders changes, breakpoints, the alert, rollbacks and recoveries by time, cause first on ties', () => {
+    const t = buildTimeline(input());
+    const times = t.events.map((e) => e.time);
+    assert.deepEqual(times, [...times].sort((a, b) => a - b));
+    const kinds = new Set(t.events.map((e) => e.kind));
+    for (const k of ['change', 'rollback', 'breakpoint', 'alert', 'recovery'] as const) assert.ok(kinds.has(k), `missing ${k}`);
+    const tie = buildTimeline(input({ breakpoints: [bp(conns, -40, 'level_up', 20, 400)] }));
+    const at40 = tie.events.filter((e) => e.time === min(-40)).map((e) => e.kind);
+    assert.deepEqual(at40, ['change', 'breakpoint']);
+  });
+
+  it('marks the suspects on their change events with rank and score', () => {
+    const t = buildTimeline(input());
+    const top = t.events.find((e) => e.ref === 'cfg-b-1');
+    assert.equal(top?.suspectRank, 1);
+    assert.equal(top?.score, 0.87);
+    assert.equal(top?.team, 'team-b');
+    assert.equal(t.events.find((e) => e.ref === 'dep-a-7')?.suspectRank, 2);
+    assert.equal(t.suspects[0]?.id, 'cfg-b-1');
+  });
+
+  it('shows only the victim neighbourhood when a topology is given, everything without one', () => {
+    assert.equal(buildTimeline(input()).events.some((e) => e.service === 'far'), false);
+    const { topology: _t, ...rest } = input();
+    assert.equal(buildTimeline(rest).events.some((e) => e.service === 'far'), true);
+  });
+
+  it("flags the victim's return toward its pre-incident level as recovery and dates the onset", () => {
+    const t = buildTimeline(input());
+    const rec = t.events.filter((e) => e.kind === 'recovery').map((e) => [e.service, e.time]);
+    assert.deepEqual(rec, [['A', min(12)]]);
+    // The suspect's own return is a plain breakpoint: recovery is about the victim.
+    assert.equal(t.events.find((e) => e.service === 'B' && e.time === min(11))?.kind, 'breakpoint');
+    assert.equal(t.onset, min(-38));
+  });
+
+  it('says a rollback did not help when no recovery followed before the next change', () => {
+    const t = buildTimeline(input());
+    const own = t.events.find((e) => e.ref === 'rb-a-7');
+    assert.equal(own?.helped, false);
+    assert.match(own?.text ?? '', /reverting the deploy of 2\.3\.1 .* A did not recover afterwards/);
+    const fix = t.events.find((e) => e.ref === 'rb-b-1');
+    assert.equal(fix?.helped, true);
+    assert.doesNotMatch(fix?.text ?? '', /did not recover/);
+  });
+
+  it('counts the alert end as a recovery', () => {
+    const t = buildTimeline(input({ alert: { name: 'FdExhaustion', startsAt: min(0), endsAt: min(14) }, breakpoints: breakpoints.slice(0, 2) }));
+    const end = t.events.find((e) => e.kind === 'recovery');
+    assert.equal(end?.detail, 'resolved');
+    assert.equal(end?.time, min(14));
+  });
+
+  it('charts the victim breakpoint series and the suspect series that points at the victim, with the limit', () => {
+    const t = buildTimeline(input());
+    assert.deepEqual(
+      t.keySeries.map((k) => [k.series.id, k.role]),
+      [
+        [fds.id, 'victim'],
+        [conns.id, 'suspect'],
+      ],
+    );
+    assert.equal(t.keySeries[0]?.limit, 1024);
+    assert.equal(t.keySeries[0]?.breakpoints.length, 2);
+  });
+
+  it('merges the analysis breakpoints with the stored ones without duplicates', () => {
+    const t = buildTimeline(input({ analysis: { ...analysis, breakpoints: breakpoints.slice(0, 1) } }));
+    assert.equal(t.events.filter((e) => e.kind === 'breakpoint' && e.ref === conns.id && e.time === min(-39)).length, 1);
+  });
+
+  it('still builds with no suspects, no breakpoints and no alert', () => {
+    const t = buildTimeline(input({ analysis: { ...analysis, suspects: [] }, breakpoints: [], alert: undefined }));
+    assert.equal(t.suspects.length, 0);
+    assert.equal(t.onset, undefined);
+    // With no victim breakpoint, a limited victim series stands in.
+    assert.deepEqual(t.keySeries.map((k) => k.series.id), [fds.id]);
+    assert.equal(t.at, AT);
+  });
+
+  it('drops events outside the analysis window', () => {
+    const t = buildTimeline(input({ changes: [...changes, { ...changes[0]!, id: 'old', time: min(-600) }] }));
+    assert.equal(t.events.some((e) => e.ref === 'old'), false);
+  });
+});

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { findRecoveries } from '../../../src/timeline/recovery';
+import { thinPoints } from '../../../src/timeline/select';
+import { bp, fds, conns } from './fixture';
+
+describe('timeline/findRecoveries', () => {
+  it('flags a later breakpoint that at least halves the distance to the first level', () => {
+    const up = bp(fds, 0, 'level_up', 100, 900);
+    const down = bp(fds, 10, 'level_down', 900, 480);
+    const back = bp(fds, 20, 'level_down', 480, 120);
+    assert.deepEqual(findRecoveries([back, up, down]), [down, back]);
+  });
+
+  it('does not flag a further move away, nor a series with a single breakpoint', () => {
+    const up = bp(fds, 0, 'level_up', 100, 500);
+    const more = bp(fds, 10, 'level_up', 500, 900);
+    assert.deepEqual(findRecoveries([up, more, bp(conns, 5, 'level_down', 400, 20)]), []);
+  });
+});
+
+describe('timeline/thinPoints', () => {
+  it('keeps at most about max points, the first and last, and every spike', () => {
+    const pts = Array.from({ length: 10_000 }, (_, i) => ({ t: i, v: i === 5_123 ? 1e6 : i === 7_777 ? -1e6 : 1 }));
+    const out = thinPoints(pts, 300);
+    assert.ok(out.length <= 302, `got ${out.length}`);
+    assert.equal(out[0]?.t, 0);
+    assert.equal(out[out.length - 1]?.t, 9_999);
+    assert.ok(out.some((p) => p.v === 1e6) && out.some((p) => p.v === -1e6));
+    for (let i = 1; i < out.length; i++) assert.ok(out[i]!.t > out[i - 1]!.t, 'sorted, no duplicates');
+  });
+
+  it('returns short input unchanged', () => {
+    const pts = [{ t: 1, v: 2 }];
+    assert.deepEqual(thinPoints(pts, 10), pts);
+  });
+});
