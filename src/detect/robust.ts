@@ -1,0 +1,230 @@
+import type { BreakpointKind } from '../domain/types';
+import { median, robustScale, theilSen } from '../stats';
+import { HourProfile } from './season';
+import { Ring } from './ring';
+import { type DetectorOptions } from './options';
+import { judge, type Verdict } from './confirm';
+import type { DetectedBreak, DetectorSnapshot, SeriesDetector } from './types';
+
+const HOUR_MS = 3_600_000;
+/** √(π/2): mean absolute deviation → σ for Gaussian noise. */
+const ABS_TO_SIGMA = 1.2533141373155001;
+/** Samples kept for locating a change. 32 slots = 512 bytes, most of the state. */
+export const RING_SIZE = 32;
+const NONE: DetectedBreak[] = Object.freeze([]) as unknown as DetectedBreak[];
+
+/**
+ * Robust streaming trend-breakpoint detector for one series.
+ *
+ * Model: local level + trend (Holt, per-sample gains, slope per ms from real timestamps) plus an
+ * hour-of-day profile once ≥ seasonalAfterMs of history exists; updates use Huber-clipped residuals
+ * so an outlier moves the model by at most alpha·huber·σ. σ = EWMA of clipped |residual| (×√(π/2)),
+ * floored by relativeFloor·|level| and absoluteFloor.
+ *
+ * Trigger: two-sided CUSUM on clipped standardised residuals. When a side leaves zero, the model is
+ * remembered (the anchor: the old regime, by the CUSUM's maximum-likelihood change time); an alarm
+ * starts a confirmation, which never reports by itself. Confirmation (./confirm.ts) re-fits the
+ * buffered residuals against the anchor with a max-likelihood split and reports only a change that
+ * is large (minMagnitude σ), well supported (minEvidence) and persistent (minRun samples, most of
+ * them on the new side): outliers and short spikes never confirm. After a confirmed break the
+ * model is re-initialised on the new regime.
+ */
+export class RobustDetector implements SeriesDetector {
+  private readonly ring = new Ring(RING_SIZE);
+  private readonly season = new HourProfile();
+  private n = 0;
+  private t0 = NaN;
+  private lastT = -Infinity;
+  /** Typical sampling interval, ms (running median). */
+  private dt = 0;
+  private ready = false;
+  private seasonOn = false;
+  /** Samples since the model was (re)initialised: early EWMA gains are 1/k. */
+  private k = 0;
+  private level = 0;
+  private tl = 0;
+  /** Units per ms. */
+  private slope = 0;
+  private scale = 0;
+  private sp = 0;
+  private sn = 0;
+  // Anchors: the model when each CUSUM side last left zero.
+  private upL = 0;
+  private upB = 0;
+  private upT = 0;
+  private upSeq = 0;
+  private dnL = 0;
+  private dnB = 0;
+  private dnT = 0;
+  private dnSeq = 0;
+  /** 0 tracking, +1/−1 confirming an upward/downward alarm. */
+  private pending = 0;
+  private alarmSeq = 0;
+  /** First sequence number of the current regime (splits never reach before it). */
+  private regimeSeq = 0;
+
+  constructor(private readonly o: DetectorOptions) {}
+
+  update(t: number, v: number): DetectedBreak[] {
+    if (!Number.isFinite(t) || !Number.isFinite(v) || t <= this.lastT) return NONE;
+    if (this.n > 0) {
+      const d = t - this.lastT;
+      this.dt = this.dt === 0 ? d : d > this.dt ? this.dt * 1.02 : this.dt * 0.98;
+    } else this.t0 = t;
+    this.lastT = t;
+    this.n++;
+    this.ring.push(t, v);
+    if (!this.ready) {
+      if (this.n >= this.o.warmup) this.init();
+      return NONE;
+    }
+    const o = this.o;
+    if (o.seasonal && !this.seasonOn && t - this.t0 >= o.seasonalAfterMs) this.startSeason(t);
+    const s = this.seasonOn ? this.season.offset(t) : 0;
+    const r = v - (this.level + this.slope * (t - this.tl) + s);
+    const sig = this.sigma();
+    if (this.pending !== 0) {
+      this.track(t, v, r, sig, false);
+      return this.confirm(false);
+    }
+    const z = Math.max(-o.cusumClip, Math.min(o.cusumClip, r / sig));
+    if (this.sp === 0 && z > o.cusumK) this.anchor(1);
+    if (this.sn === 0 && -z > o.cusumK) this.anchor(-1);
+    this.sp = Math.max(0, this.sp + z - o.cusumK);
+    this.sn = Math.max(0, this.sn - z - o.cusumK);
+    if (this.sp > o.cusumH || this.sn > o.cusumH) {
+      this.pending = this.sp > o.cusumH ? 1 : -1;
+      this.alarmSeq = this.ring.next - 1;
+    }
+    this.track(t, v, r, sig, this.pending === 0);
+    return this.pending === 0 ? NONE : this.confirm(false);
+  }
+
+  flush(): DetectedBreak[] {
+    return this.pending === 0 ? NONE : this.confirm(true);
+  }
+
+  snapshot(): DetectorSnapshot {
+    return {
+      n: this.n,
+      level: this.level + this.slope * (this.lastT - this.tl),
+      slope: this.slope * HOUR_MS,
+      scale: this.ready ? this.sigma() : 0,
+      lastT: this.lastT,
+      intervalMs: this.dt,
+      pending: this.pending,
+      seasonal: this.seasonOn,
+      bytes: this.stateBytes(),
+    };
+  }
+
+  /** Payload bytes of the per-series state: ring + profile + 30 numeric fields (8 bytes each). */
+  stateBytes(): number {
+    return this.ring.bytes + this.season.bytes + 30 * 8;
+  }
+
+  private sigma(): number {
+    return Math.max(this.scale, this.o.relativeFloor * Math.abs(this.level), this.o.absoluteFloor);
+  }
+
+  /** Model update with one sample (Huber-clipped); scale and profile learn only while tracking. */
+  private track(t: number, v: number, r: number, sig: number, learn: boolean): void {
+    const o = this.o;
+    const c = o.huber * sig;
+    const rc = Math.max(-c, Math.min(c, r));
+    this.level += this.slope * (t - this.tl) + o.alpha * rc;
+    this.tl = t;
+    if (this.dt > 0) this.slope += (o.alpha * o.beta * rc) / this.dt;
+    if (!learn) return;
+    this.k++;
+    const g = Math.max(o.scaleRate, 1 / this.k);
+    this.scale += g * (Math.min(Math.abs(r), c) * ABS_TO_SIGMA - this.scale);
+    if (o.seasonal) this.season.learn(t, v, c, this.dt);
+  }
+
+  private anchor(dir: 1 | -1): void {
+    const seq = this.ring.next - 1;
+    if (dir === 1) [this.upL, this.upB, this.upT, this.upSeq] = [this.level, this.slope, this.tl, seq];
+    else [this.dnL, this.dnB, this.dnT, this.dnSeq] = [this.level, this.slope, this.tl, seq];
+  }
+
+  /** Robust line over the warm-up samples: Theil–Sen level/slope, MAD scale, median interval. */
+  private init(): void {
+    const ts: number[] = [];
+    const vs: number[] = [];
+    for (let q = this.ring.oldest; q < this.ring.next; q++) {
+      ts.push(this.ring.timeAt(q) - this.lastT);
+      vs.push(this.ring.valueAt(q));
+    }
+    const gaps = ts.slice(1).map((x, i) => x - ts[i]!);
+    this.dt = median(gaps) ?? 1;
+    const line = theilSen(ts, vs) ?? { slope: 0, intercept: median(vs) ?? 0 };
+    this.level = line.intercept;
+    this.slope = line.slope;
+    this.tl = this.lastT;
+    this.scale = robustScale(vs.map((v, i) => v - line.intercept - line.slope * ts[i]!)) ?? 0;
+    this.k = ts.length;
+    this.ready = true;
+    this.regimeSeq = this.ring.oldest;
+    if (this.o.seasonal) for (let i = 0; i < ts.length; i++) this.season.learn(ts[i]! + this.lastT, vs[i]!, Infinity, this.dt);
+  }
+
+  /** Switch the daily profile on: deseasonalise the current level so the prediction does not jump. */
+  private startSeason(t: number): void {
+    this.seasonOn = true;
+    this.level -= this.season.offset(t);
+    this.sp = 0;
+    this.sn = 0;
+  }
+
+  /** Run the confirmation; on a verdict, emit it and start the new regime. */
+  private confirm(final: boolean): DetectedBreak[] {
+    const up = this.pending === 1;
+    const model = up ? { L: this.upL, B: this.upB, T: this.upT, seq: this.upSeq } : { L: this.dnL, B: this.dnB, T: this.dnT, seq: this.dnSeq };
+    const ctx = {
+      ring: this.ring,
+      from: Math.max(this.regimeSeq, this.ring.oldest),
+      cusumSeq: model.seq,
+      dt: this.dt,
+      sigma: this.sigma(),
+      predict: (t: number) => model.L + model.B * (t - model.T) + (this.seasonOn ? this.season.offset(t) : 0),
+    };
+    const verdict = judge(ctx, this.o, final);
+    if (verdict === 'wait') {
+      if (!final && this.ring.next - 1 - this.alarmSeq < 2 * this.o.minRun) return NONE;
+      this.cancel();
+      return NONE;
+    }
+    return [this.restart(verdict, model)];
+  }
+
+  private cancel(): void {
+    this.pending = 0;
+    this.sp = 0;
+    this.sn = 0;
+  }
+
+  private restart(v: Verdict, old: { L: number; B: number; T: number }): DetectedBreak {
+    const tj = this.ring.timeAt(v.seq);
+    const beforeLevel = old.L + old.B * (tj - old.T) + v.m;
+    const newSlope = old.B + v.slopePerMs;
+    this.level = old.L + old.B * (this.lastT - old.T) + v.m + v.endShift;
+    this.slope = newSlope;
+    this.tl = this.lastT;
+    this.scale = Math.max(this.scale, v.afterScale);
+    this.k = Math.max(this.o.minRun, this.ring.next - v.seq);
+    this.season.shift(v.endShift);
+    this.regimeSeq = v.seq;
+    this.cancel();
+    const kind: BreakpointKind = v.kind;
+    return {
+      time: tj,
+      detectedAt: this.lastT,
+      kind,
+      before: { level: beforeLevel, slope: old.B * HOUR_MS },
+      after: { level: beforeLevel + v.jump, slope: newSlope * HOUR_MS },
+      magnitude: v.magnitude,
+      confidence: v.confidence,
+    };
+  }
+}

@@ -1,0 +1,21 @@
+import type { Point } from '../domain/types';
+import { resolveOptions, type DetectorOptions } from './options';
+import { RobustDetector } from './robust';
+import type { DetectedBreak, SeriesDetector } from './types';
+
+/** A streaming detector for one series (see ./robust.ts). Throws BAD_CONFIG on an invalid option. */
+export function createSeriesDetector(opts?: Partial<DetectorOptions>): SeriesDetector {
+  return new RobustDetector(resolveOptions(opts));
+}
+
+/** Batch = the same streaming code over an array (sorted by t; unsorted or non-finite points are skipped). */
+export function detectSeries(points: readonly Point[], opts?: Partial<DetectorOptions>): DetectedBreak[] {
+  const d = createSeriesDetector(opts);
+  const out: DetectedBreak[] = [];
+  for (const p of points) {
+    const r = d.update(p.t, p.v);
+    if (r.length > 0) out.push(...r);
+  }
+  out.push(...d.flush());
+  return out;
+}
