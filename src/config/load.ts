@@ -15,12 +15,27 @@ function envOverrides(env: NodeJS.ProcessEnv, base: Record<string, unknown>): Re
     const path = name.slice('EPICENTER_'.length).toLowerCase().split('_');
     const section = path[0];
     if (section === undefined || path.length < 2) continue;
-    if (!['kafka', 'clickhouse', 'http', 'slack', 'analysis', 'telemetry', 'log'].includes(section)) continue;
-    const key = path.slice(1).map((p, i) => (i === 0 ? p : p.charAt(0).toUpperCase() + p.slice(1))).join('');
+    if (!['kafka', 'clickhouse', 'http', 'slack', 'analysis', 'telemetry', 'log', 'pipeline'].includes(section)) continue;
     const sec = (out[section] ??= {}) as Record<string, unknown>;
+    // Nested groups (EPICENTER_KAFKA_TOPICS_DEAD_LETTER → kafka.topics.deadLetter).
+    const group = path.length > 2 ? NESTED[section]?.find((g) => g.toLowerCase() === path[1]) : undefined;
+    if (group !== undefined) {
+      const sub = (sec[group] = { ...(sec[group] as Record<string, unknown> | undefined) });
+      const subKey = camel(path.slice(2));
+      sub[subKey] = coerce(raw, subKey);
+      continue;
+    }
+    const key = camel(path.slice(1));
     sec[key] = coerce(raw, key);
   }
   return out;
+}
+
+/** Sections with nested objects reachable from the environment. */
+const NESTED: Readonly<Record<string, readonly string[]>> = { kafka: ['topics'] };
+
+function camel(parts: readonly string[]): string {
+  return parts.map((p, i) => (i === 0 ? p : p.charAt(0).toUpperCase() + p.slice(1))).join('');
 }
 
 function coerce(raw: string, key: string): unknown {

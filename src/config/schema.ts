@@ -80,6 +80,16 @@ export const configSchema = z
         afterMs: z.number().int().min(0).default(3600_000),
       })
       .prefault({}),
+    pipeline: z
+      .object({
+        /** Live series with streaming-detector state per instance; the least recently seen is forgotten beyond it. @default 500000 */
+        maxSeries: z.number().int().min(1).default(500_000),
+        /** Forget a series' detector state after this long without samples, ms. @default 3 h */
+        seriesIdleMs: z.number().int().min(60_000).default(3 * 3600_000),
+        /** How often each instance logs (and stores in pipeline_stats) its counters, ms. @default 10000 */
+        statsIntervalMs: z.number().int().min(1000).default(10_000),
+      })
+      .prefault({}),
     /** Topology YAML file. */
     topologyFile: z.string().min(1).default('config/topology.yaml'),
     telemetry: z
