@@ -28,6 +28,10 @@ export interface ChartSpec {
   readonly title: string;
   readonly role: KeySeries['role'];
   readonly color: string;
+  /** Unit as reported by the source (`{file}`, `By`), when known. */
+  readonly unit?: string;
+  /** A round tick step for the time axis, ms (shared by every chart). */
+  readonly stepMs: number;
   readonly points: readonly { readonly x: number; readonly y: number }[];
   readonly annotations: Readonly<Record<string, Annotation>>;
   /** Lifts the y axis to show the limit line when the series gets near it. */
@@ -51,7 +55,7 @@ function eventMarkers(events: readonly TimelineEvent[]): Record<string, Annotati
   events.forEach((e, i) => {
     if (e.kind === 'change' || e.kind === 'rollback') {
       if (e.suspectRank === 1) out[`suspect1_${i}`] = vline(e.time, COLORS.topSuspect, 2.5, [], label(`#1 ${e.detail} ${e.service}`, COLORS.topSuspect, 'end'));
-      else if (e.kind === 'rollback') out[`rollback_${i}`] = vline(e.time, COLORS.rollback, 2, [6, 3], label(`rollback ${e.service}`, COLORS.rollback, 'start'));
+      else if (e.kind === 'rollback') out[`rollback_${i}`] = vline(e.time, COLORS.rollback, 2, [6, 3], label(`rollback ${e.service}`, COLORS.rollback, 'end'));
       else if (e.suspectRank !== undefined && e.suspectRank <= 3) out[`suspect${e.suspectRank}_${i}`] = vline(e.time, COLORS.otherSuspect, 1.5, [6, 3]);
       else out[`change_${i}`] = vline(e.time, COLORS.change, 1, [3, 3]);
     } else if (e.kind === 'recovery') {
@@ -61,8 +65,17 @@ function eventMarkers(events: readonly TimelineEvent[]): Record<string, Annotati
   return out;
 }
 
+/** Round time-axis steps, ms: 1, 2, 5, 10, 15, 30 min, 1, 2, 3, 6, 12 h, 1 d. */
+const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * 60_000);
+
+/** The smallest round step giving at most 8 ticks over `rangeMs`, so ticks land on 14:00, 14:10… */
+export function tickStep(rangeMs: number): number {
+  return STEPS.find((s) => rangeMs / s <= 8) ?? Math.ceil(rangeMs / 8 / 86_400_000) * 86_400_000;
+}
+
 /** Build one chart spec per key series. */
 export function chartSpecs(t: Timeline): ChartSpec[] {
+  const step = tickStep(t.to - t.from);
   const shared = eventMarkers(t.events);
   if (t.alert !== undefined) {
     shared['alert'] = {
@@ -71,7 +84,7 @@ export function chartSpecs(t: Timeline): ChartSpec[] {
       xMax: t.alert.endsAt ?? t.to,
       backgroundColor: COLORS.alertFill,
       borderWidth: 0,
-      label: { display: true, content: 'alert', position: { x: 'start', y: 'start' }, color: COLORS.topSuspect, font: { size: 10, weight: 'bold' } },
+      // No label: the page legend names the band, and top/bottom are taken by change labels.
     };
   }
   return t.keySeries.map((k, idx) => {
@@ -89,11 +102,13 @@ export function chartSpecs(t: Timeline): ChartSpec[] {
         borderColor: COLORS.limit,
         borderWidth: 1.5,
         borderDash: [8, 4],
-        label: { ...label(`limit ${fmtNum(k.limit)}`, COLORS.limit, 'start') },
+        label: label(`limit ${fmtNum(k.limit)}`, COLORS.limit, 'end'),
       };
     }
     const spec: ChartSpec = {
       canvasId: `chart-${idx}`,
+      stepMs: step,
+      ...(k.series.unit === undefined ? {} : { unit: k.series.unit }),
       title: k.title,
       role: k.role,
       color: k.role === 'victim' ? COLORS.victim : COLORS.suspectSeries,

@@ -31,7 +31,7 @@ function eventRow(e: TimelineEvent, ref: number): string {
   const cls = `kind-${e.kind}${e.suspectRank === undefined ? '' : ` suspect-${e.suspectRank}`}`;
   return (
     `<tr class="${cls}"><td class="time">${fmtClock(e.time)}</td><td class="rel">${fmtRelative(e.time, ref)}</td>` +
-    `<td>${h(e.team)}</td><td>${h(e.service)}</td><td><span class="badge ${e.kind}">${h(kind)}</span>${rank}</td><td class="text">${h(e.text)}</td></tr>`
+    `<td class="who">${h(e.team)}</td><td class="who">${h(e.service)}</td><td><span class="badge ${e.kind}">${h(kind)}</span>${rank}</td><td class="text">${h(e.text)}</td></tr>`
   );
 }
 
@@ -56,6 +56,7 @@ export function renderHtml(t: Timeline, assets: ChartAssets): string {
 
   p.push(`<section class="verdict${top === undefined ? ' none' : ''}" id="verdict"><h2>Most likely cause</h2>`);
   p.push(`<p class="headline">${v.headline.map((x) => (x.strong ? `<strong>${h(x.text)}</strong>` : h(x.text))).join('')}</p>`);
+  if (v.detail !== undefined) p.push(`<p class="detail">${h(v.detail)}</p>`);
   if (top !== undefined && top.evidence.length > 0) p.push(`<ul class="evidence">${top.evidence.map((e) => `<li>${h(e)}</li>`).join('')}</ul>`);
   if (v.notes.length > 0) p.push(`<ul class="notes">${v.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>`);
   p.push('</section>');
@@ -68,7 +69,7 @@ export function renderHtml(t: Timeline, assets: ChartAssets): string {
     p.push(`<div class="legend">${legend.join('')}</div><div class="grid">`);
     for (const s of specs) {
       p.push(
-        `<figure><figcaption>${h(s.title)}<span class="role ${s.role}">${s.role}</span></figcaption>` +
+        `<figure><figcaption>${h(s.title)}${s.unit === undefined ? '' : `<span class="unit">${h(s.unit)}</span>`}<span class="role ${s.role}">${s.role}</span></figcaption>` +
           `<div class="canvas-wrap"><canvas id="${s.canvasId}" role="img" aria-label="${h(s.title)}"></canvas></div></figure>`,
       );
     }

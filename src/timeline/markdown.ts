@@ -30,6 +30,7 @@ export function renderMarkdown(t: Timeline): string {
   out.push('## Most likely cause', '');
   const v = verdict(t);
   out.push(v.headline.map((p) => (p.strong ? `**${md(p.text)}**` : md(p.text))).join(''), '');
+  if (v.detail !== undefined) out.push(md(v.detail), '');
   for (const line of v.notes) out.push(`> ${md(line)}`, '');
   const top = t.suspects[0];
   if (top !== undefined) {

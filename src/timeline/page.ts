@@ -31,7 +31,10 @@ figcaption { font-weight: 600; font-size: 13px; margin-bottom: 4px; overflow-wra
 .canvas-wrap { position: relative; height: 240px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { font-size: 12px; color: var(--muted); font-weight: 600; }
+th { font-size: 12px; color: var(--muted); font-weight: 600; white-space: nowrap; }
+td.who { white-space: nowrap; }
+figcaption .unit { font-weight: normal; color: var(--muted); margin-left: 6px; }
+.verdict .detail { color: var(--muted); margin: 0 0 8px; }
 td.time { font-family: "DejaVu Sans Mono", monospace; white-space: nowrap; }
 td.rel { color: var(--muted); white-space: nowrap; font-family: "DejaVu Sans Mono", monospace; }
 tr.suspect-1 { background: var(--redbg); }
@@ -65,7 +68,7 @@ export const PAGE_SCRIPT = `
         animation: false, responsive: true, maintainAspectRatio: false, parsing: false, normalized: true,
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: {
-          x: { type: 'linear', min: data.from, max: data.to, ticks: { maxTicksLimit: 9, callback: function (v) { return hhmm(v); } },
+          x: { type: 'linear', min: data.from, max: data.to, ticks: { stepSize: c.stepMs, maxTicksLimit: 12, callback: function (v) { return hhmm(v); } },
                grid: { color: '#f1f5f9' } },
           y: { beginAtZero: true, suggestedMax: c.suggestedMax, grid: { color: '#f1f5f9' } }
         },

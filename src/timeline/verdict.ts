@@ -9,6 +9,8 @@ export interface Part {
 
 export interface Verdict {
   readonly headline: readonly Part[];
+  /** The top suspect's change, described, with its id. */
+  readonly detail?: string;
   /** Short plain-text notes for the reader: onset, rollbacks that did not help, recovery. */
   readonly notes: readonly string[];
 }
@@ -24,12 +26,12 @@ export function verdict(t: Timeline): Verdict {
     top === undefined
       ? [{ text: 'No suspect change found in the window.', strong: true }]
       : [
-          { text: `${top.type} change ${top.id} on ${top.service}`, strong: true },
-          { text: ` by team ${top.team} at ${fmtClock(top.time)} UTC (${fmtRelative(top.time, ref)}) — confidence `, strong: false },
+          { text: `${top.type} change on ${top.service}`, strong: true },
+          { text: ` (team ${top.team}) at ${fmtClock(top.time)} UTC, ${fmtRelative(top.time, ref)} — confidence `, strong: false },
           { text: fmtPct(top.score), strong: true },
         ];
   const event = top === undefined ? undefined : t.events.find((e) => e.suspectRank === 1);
-  if (event !== undefined) headline.push({ text: `: ${event.text}`, strong: false });
+  const detail = top === undefined ? undefined : `${event?.text ?? `change ${top.id}`} · change id ${top.id}`;
 
   const notes: string[] = [];
   if (t.onset !== undefined) {
@@ -43,5 +45,5 @@ export function verdict(t: Timeline): Verdict {
   }
   const rec = t.events.find((e) => e.kind === 'recovery' && (t.onset === undefined || e.time > t.onset));
   if (rec !== undefined) notes.push(`Recovery at ${fmtClock(rec.time)} (${fmtRelative(rec.time, ref)}): ${rec.text}.`);
-  return { headline, notes };
+  return detail === undefined ? { headline, notes } : { headline, detail, notes };
 }

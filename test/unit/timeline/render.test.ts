@@ -26,7 +26,8 @@ describe('timeline/renderMarkdown', () => {
     const t = buildTimeline(input());
     const md = renderMarkdown(t);
     const cause = md.indexOf('## Most likely cause');
-    assert.ok(md.indexOf('config change cfg-b-1 on B', cause) > cause);
+    assert.ok(md.indexOf('config change on B**', cause) > cause);
+    assert.match(md, /change id cfg-b-1/);
     const rows = md.split('\n').filter((l) => /^\| \d\d:\d\d:\d\d \|/.test(l));
     assert.equal(rows.length, t.events.length);
     assert.match(md, /\*\*suspect #1 \(87%\)\*\*/);
