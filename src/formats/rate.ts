@@ -1,10 +1,16 @@
+import type { SeriesRef } from '../domain/types';
+
 /**
  * Turning monotonic cumulative counters into per-second rates. The state remembers the last
  * point of each counter series; it is bounded (least recently updated series are forgotten
- * first) so an unbounded stream of new series cannot exhaust memory.
+ * first) so an unbounded stream of new series cannot exhaust memory. It also caches series
+ * identities across calls, so a stream decodes each series' id once rather than per point.
  */
 
-/** Per-series state turning monotonic cumulative counters into per-second rates (resets handled). Opaque to callers. */
+/**
+ * Per-series state turning monotonic cumulative counters into per-second rates (resets handled),
+ * plus a cache of series identities. Opaque to callers; keep one per consumer.
+ */
 export interface RateState {
   /** Counters currently remembered. */
   readonly size: number;
@@ -23,6 +29,9 @@ interface Last {
 
 class RateTable implements RateState {
   readonly last = new Map<string, Last>();
+  /** resource key → metric key → point attribute key → series. */
+  readonly series = new Map<string, Map<string, SeriesTable>>();
+  seriesCount = 0;
   constructor(readonly maxSeries: number) {}
   get size(): number {
     return this.last.size;
@@ -85,4 +94,38 @@ function remember(table: RateTable, key: string, last: Last): void {
     if (oldest.done !== true) table.last.delete(oldest.value);
   }
   table.last.set(key, last);
+}
+
+/** Series of one metric name and unit within one resource, keyed by the point attributes' key. */
+export type SeriesTable = Map<string, SeriesRef>;
+
+/**
+ * The cache table for (resource, metric, unit). Nested maps keep the per-point lookup to one
+ * short key (the point attributes) instead of hashing a long composite string per point.
+ */
+export function seriesTable(state: RateState, resourceKey: string, metricKey: string): SeriesTable {
+  const t = state as RateTable;
+  let byMetric = t.series.get(resourceKey);
+  if (byMetric === undefined) t.series.set(resourceKey, (byMetric = new Map<string, SeriesTable>()));
+  let table = byMetric.get(metricKey);
+  if (table === undefined) byMetric.set(metricKey, (table = new Map<string, SeriesRef>()));
+  return table;
+}
+
+/**
+ * The SeriesRef cached in `table` under `attrKey`, or the one `make` builds (then cached). The
+ * whole cache is emptied when it reaches maxSeries entries: cheaper than LRU bookkeeping per point.
+ */
+export function cachedSeries(state: RateState, table: SeriesTable, attrKey: string, make: () => SeriesRef): SeriesRef {
+  const hit = table.get(attrKey);
+  if (hit !== undefined) return hit;
+  const t = state as RateTable;
+  if (t.seriesCount >= t.maxSeries) {
+    t.series.clear();
+    t.seriesCount = 0;
+  }
+  const made = make();
+  table.set(attrKey, made);
+  t.seriesCount++;
+  return made;
 }

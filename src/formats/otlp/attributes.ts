@@ -61,3 +61,24 @@ export function addAttributes(attrs: unknown, into: Record<string, string>): str
   }
   return undefined;
 }
+
+/**
+ * A cheap identity string for an attribute list, in the order given (used as a cache key, so
+ * differently ordered lists only cost an extra cache entry). Returns `{ bad }` with the path
+ * suffix of the first malformed entry.
+ */
+export function attributeKey(attrs: unknown): string | { bad: string } {
+  if (attrs === undefined || attrs === null) return '';
+  if (!Array.isArray(attrs)) return { bad: '' };
+  let key = '';
+  for (let i = 0; i < attrs.length; i++) {
+    const a: unknown = attrs[i];
+    if (!isObject(a)) return { bad: `[${i}]` };
+    const k = a['key'];
+    if (typeof k !== 'string' || k === '') return { bad: `[${i}].key` };
+    const text = a['value'] === undefined ? '' : anyValueText(a['value']);
+    if (text === undefined) return { bad: `[${i}].value` };
+    key += `${k}\u0001${text}\u0002`;
+  }
+  return key;
+}

@@ -4,9 +4,9 @@ import { parseJsonDocs } from '../json';
 import { bad, type Origin } from '../origin';
 import { createRateState, cumulativeRate, type RateState } from '../rate';
 import { zodError } from '../zod';
-import { addAttributes } from './attributes';
+import { addAttributes, attributeKey } from './attributes';
 import {
-  countValue, deltaRate, emit, emitDistribution, fail, numberValue, pointBase, seriesOf, sumValue, type PointSink,
+  countValue, deltaRate, distributionSeries, emitDistribution, fail, metricSeries, numberValue, pointBase, seriesOf, sumValue, type PointSink,
 } from './points';
 import { metricSchema, requestSchema, resourceMetricsSchema, scopeMetricsSchema, type Metric } from './schema';
 
@@ -49,7 +49,8 @@ function decodeInto(doc: unknown, origin: Origin, line: number | undefined, rate
       errors.push(bad(origin, line, `${rPath}.resource.attributes${badAttr}`, 'attribute must be {key: non-empty string, value: AnyValue}'));
       continue;
     }
-    const sink: PointSink = { origin, line, resourceLabels, rates, out, errors };
+    const resourceKey = attributeKey(rm.data.resource?.attributes) as string;
+    const sink: PointSink = { origin, line, resourceLabels, resourceKey, rates, out, errors };
     const sms = rm.data.scopeMetrics ?? [];
     for (let s = 0; s < sms.length; s++) {
       const sPath = `${rPath}.scopeMetrics[${s}]`;
@@ -73,9 +74,10 @@ function decodeMetric(m: Metric, path: string, sink: PointSink): void {
   const unit = m.unit === undefined || m.unit === '' ? undefined : m.unit;
   const rateUnit = `${unit ?? '1'}/s`;
   if (m.gauge !== undefined) {
+    const series = metricSeries(sink, m.name, unit);
     eachPoint(m.gauge.dataPoints, `${path}.gauge.dataPoints`, sink, (p, pp, base) => {
       const v = numberValue(p, pp, sink);
-      if (v !== undefined) emit(sink, m.name, base, v, unit);
+      if (v !== undefined) sink.out.push({ series: seriesOf(sink, series, base), t: base.t, v });
     });
   } else if (m.sum !== undefined) {
     const { isMonotonic, aggregationTemporality: temp = 'unspecified' } = m.sum;
@@ -83,15 +85,14 @@ function decodeMetric(m: Metric, path: string, sink: PointSink): void {
       fail(sink, `${path}.sum.aggregationTemporality`, 'a monotonic sum needs aggregationTemporality 1 (delta) or 2 (cumulative)');
       return;
     }
+    // A monotonic sum becomes a rate, so its unit gains "/s".
+    const series = metricSeries(sink, m.name, isMonotonic === true ? rateUnit : unit);
     eachPoint(m.sum.dataPoints, `${path}.sum.dataPoints`, sink, (p, pp, base) => {
       const v = numberValue(p, pp, sink);
       if (v === undefined) return;
-      if (isMonotonic !== true) {
-        emit(sink, m.name, base, v, unit);
-        return;
-      }
-      const r = temp === 'delta' ? deltaRate(v, base, pp, sink) : cumulativeRate(sink.rates, seriesOf(m.name, base.labels, rateUnit).id, base.t, v, base.start);
-      if (r !== undefined) emit(sink, m.name, base, r, rateUnit);
+      const ref = seriesOf(sink, series, base);
+      const r = isMonotonic !== true ? v : temp === 'delta' ? deltaRate(v, base, pp, sink) : cumulativeRate(sink.rates, ref.id, base.t, v, base.start);
+      if (r !== undefined) sink.out.push({ series: ref, t: base.t, v: r });
     });
   } else {
     const dist = m.histogram ?? m.exponentialHistogram;
@@ -106,10 +107,11 @@ function decodeMetric(m: Metric, path: string, sink: PointSink): void {
       fail(sink, `${path}.${kind}.aggregationTemporality`, 'must be 1 (delta) or 2 (cumulative)');
       return;
     }
+    const ds = distributionSeries(sink, m.name, unit);
     eachPoint(points, `${path}.${kind}.dataPoints`, sink, (p, pp, base) => {
       const count = countValue(p, pp, sink);
       const sum = count === undefined ? undefined : sumValue(p, pp, sink);
-      if (count !== undefined && sum !== undefined) emitDistribution(sink, m.name, unit, base, count, sum, temp === 'cumulative', pp);
+      if (count !== undefined && sum !== undefined) emitDistribution(sink, ds, base, count, sum, temp === 'cumulative', pp);
     });
   }
 }

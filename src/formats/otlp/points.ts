@@ -4,9 +4,9 @@ import type { EpicenterError } from '../../errors';
 import { timeProblem, valueProblem } from '../checks';
 import { isObject } from '../json';
 import { bad, type Origin } from '../origin';
-import { cumulativeIncrease, type RateState } from '../rate';
+import { cachedSeries, cumulativeIncrease, seriesTable, type RateState, type SeriesTable } from '../rate';
 import { nanosToMs } from '../time';
-import { addAttributes } from './attributes';
+import { addAttributes, attributeKey } from './attributes';
 
 /**
  * Hand-written checks of OTLP data points (zod per point is the decoding bottleneck), each
@@ -19,16 +19,20 @@ export interface PointSink {
   /** Line of the request in its file, when it came from a file. */
   readonly line: number | undefined;
   readonly resourceLabels: Readonly<Record<string, string>>;
+  /** attributeKey() of the resource attributes: part of the series cache key. */
+  readonly resourceKey: string;
   readonly rates: RateState;
   readonly out: Sample[];
   readonly errors: EpicenterError[];
 }
 
-/** What every data point carries: time (ms), counter start (ms) when set, and its series labels. */
+/** What every data point carries: time (ms), counter start (ms) when set, and its (checked) attributes. */
 export interface PointBase {
   readonly t: number;
   readonly start: number | undefined;
-  readonly labels: Record<string, string>;
+  readonly attrs: unknown;
+  /** attributeKey() of `attrs`. */
+  readonly attrKey: string;
 }
 
 /** OTLP DataPointFlags.FLAG_NO_RECORDED_VALUE: the point marks a gap, not a sample. */
@@ -52,10 +56,10 @@ export function pointBase(p: unknown, path: string, sink: PointSink): PointBase 
     if (start === undefined) return fail(sink, `${path}.startTimeUnixNano`, 'must be integer nanoseconds (decimal string or number)');
     if (start === 0) start = undefined; // 0 means "not set" in OTLP
   }
-  const labels: Record<string, string> = { ...sink.resourceLabels };
-  const badAttr = addAttributes(p['attributes'], labels);
-  if (badAttr !== undefined) return fail(sink, `${path}.attributes${badAttr}`, 'attribute must be {key: non-empty string, value: AnyValue}');
-  return { t, start, labels };
+  const attrs = p['attributes'];
+  const attrKey = attributeKey(attrs);
+  if (typeof attrKey !== 'string') return fail(sink, `${path}.attributes${attrKey.bad}`, 'attribute must be {key: non-empty string, value: AnyValue}');
+  return { t, start, attrs, attrKey };
 }
 
 /** The number of a NumberDataPoint (asDouble or asInt), or undefined after reporting. */
@@ -104,13 +108,24 @@ export function fail(sink: PointSink, field: string, message: string): undefined
   return undefined;
 }
 
-/** Appends a sample of series (`metric`, labels) at t. */
-export function emit(sink: PointSink, metric: string, base: PointBase, v: number, unit: string | undefined): void {
-  sink.out.push({ series: seriesOf(metric, base.labels, unit), t: base.t, v });
+/** The series one metric name and unit produce in the current resource; look it up once per metric. */
+export interface MetricSeries {
+  readonly metric: string;
+  readonly unit: string | undefined;
+  readonly table: SeriesTable;
 }
 
-export function seriesOf(metric: string, labels: Record<string, string>, unit: string | undefined): SeriesRef {
-  return makeSeries(metric, labels, undefined, unit === '' ? undefined : unit);
+export function metricSeries(sink: PointSink, metric: string, unit: string | undefined): MetricSeries {
+  return { metric, unit, table: seriesTable(sink.rates, sink.resourceKey, `${metric}\u0000${unit ?? ''}`) };
+}
+
+/** The series of this point: resource attributes merged with point attributes (point wins). */
+export function seriesOf(sink: PointSink, ms: MetricSeries, base: PointBase): SeriesRef {
+  return cachedSeries(sink.rates, ms.table, base.attrKey, () => {
+    const labels: Record<string, string> = { ...sink.resourceLabels };
+    addAttributes(base.attrs, labels);
+    return makeSeries(ms.metric, labels, undefined, ms.unit);
+  });
 }
 
 /** Per-second rate of a delta count over [start, t]; reports a missing or non-increasing start. */
@@ -120,22 +135,32 @@ export function deltaRate(v: number, base: PointBase, path: string, sink: PointS
   return (v * 1000) / (base.t - base.start);
 }
 
+/** The two series a histogram or summary metric produces. */
+export interface DistributionSeries {
+  readonly count: MetricSeries;
+  readonly mean: MetricSeries;
+}
+
+export function distributionSeries(sink: PointSink, name: string, unit: string | undefined): DistributionSeries {
+  return { count: metricSeries(sink, `${name}.count`, '1/s'), mean: metricSeries(sink, `${name}.mean`, unit) };
+}
+
 /**
  * Emits `<name>.count` (per second) and `<name>.mean` for a histogram or summary point. A
  * cumulative one is differenced against its previous point (the mean is over that interval).
  */
 export function emitDistribution(
-  sink: PointSink, name: string, unit: string | undefined, base: PointBase, count: number, sum: number | null, cumulative: boolean, path: string,
+  sink: PointSink, ds: DistributionSeries, base: PointBase, count: number, sum: number | null, cumulative: boolean, path: string,
 ): void {
-  const countSeries = seriesOf(`${name}.count`, base.labels, '1/s');
+  const countSeries = seriesOf(sink, ds.count, base);
   if (!cumulative) {
     const r = deltaRate(count, base, path, sink);
     if (r !== undefined) sink.out.push({ series: countSeries, t: base.t, v: r });
-    if (sum !== null && count > 0) emit(sink, `${name}.mean`, base, sum / count, unit);
+    if (sum !== null && count > 0) sink.out.push({ series: seriesOf(sink, ds.mean, base), t: base.t, v: sum / count });
     return;
   }
   const inc = cumulativeIncrease(sink.rates, countSeries.id, base.t, count, base.start, sum ?? undefined);
   if (inc === undefined) return;
   sink.out.push({ series: countSeries, t: base.t, v: (inc.increase * 1000) / inc.ms });
-  if (inc.auxIncrease !== undefined && inc.increase > 0) emit(sink, `${name}.mean`, base, inc.auxIncrease / inc.increase, unit);
+  if (inc.auxIncrease !== undefined && inc.increase > 0) sink.out.push({ series: seriesOf(sink, ds.mean, base), t: base.t, v: inc.auxIncrease / inc.increase });
 }
