@@ -67,7 +67,7 @@ export function openConnection(cfg: Config['clickhouse'], opts: ConnectionOption
     async insert(qualifiedTable, rows, settings) {
       if (rows.length === 0) return;
       try {
-        await client.insert({ table: qualifiedTable, values: rows as object[], format: 'JSONEachRow', clickhouse_settings: settings });
+        await client.insert({ table: qualifiedTable, values: rows, format: 'JSONEachRow', clickhouse_settings: settings });
       } catch (e) {
         throw toStoreError(e, `insert ${rows.length} rows into ${qualifiedTable}`);
       }

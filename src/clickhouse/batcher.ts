@@ -1,0 +1,235 @@
+/**
+ * A generic batching writer: buffers rows per table, sends a table's rows when it holds
+ * `batchRows` of them or when the `batchMs` timer fires, one send at a time (single-flight),
+ * and retries retriable failures with capped exponential backoff. It knows nothing about
+ * ClickHouse: the sender is injected (see ./writer.ts), so this is unit-testable.
+ *
+ * Guarantees:
+ * - no loss: rows leave the buffer only after the sender resolved for them; a failed batch is
+ *   re-sent as-is (same rows, same order), which ReplacingMergeTree keys make idempotent;
+ * - `flush()` resolves once every row added before the call has been sent (or rejected, below);
+ * - a non-retriable failure splits the batch in halves until the bad rows are isolated; those
+ *   are handed to `onRejected` (the pipeline dead-letters them) so one bad row cannot wedge
+ *   the writer; the rest are sent.
+ */
+import { EpicenterError } from '../errors';
+import { silentLogger, type ChLogger } from './types';
+
+export type Sender<T extends string> = (table: T, rows: readonly object[]) => Promise<void>;
+
+export interface BatcherOptions<T extends string> {
+  /** Send a table's rows once this many are buffered; also the largest batch. */
+  readonly batchRows: number;
+  /** Send whatever is buffered at least this often, ms. */
+  readonly batchMs: number;
+  /** `isSaturated()` is true from this many buffered rows (the consumer should pause). */
+  readonly maxBufferedRows: number;
+  /** First retry delay, ms. @default 100 */
+  readonly initialBackoffMs?: number;
+  /** Largest retry delay, ms. @default 5000 */
+  readonly maxBackoffMs?: number;
+  /** How long `close()` keeps retrying before giving up, ms. @default 30000 */
+  readonly closeTimeoutMs?: number;
+  /** Rows refused for good (non-retriable error, isolated to single rows). @default logs an error */
+  readonly onRejected?: (table: T, rows: readonly object[], error: EpicenterError) => void;
+  readonly logger?: ChLogger;
+  /** Start the `batchMs` timer (unref'd). @default true */
+  readonly timer?: boolean;
+  /** Injected for tests. @default setTimeout-based */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+}
+
+export interface BatcherStats {
+  readonly buffered: number;
+  readonly sentRows: number;
+  readonly rejectedRows: number;
+  readonly retries: number;
+  readonly lastError?: EpicenterError;
+}
+
+interface Waiter<T extends string> {
+  readonly targets: ReadonlyMap<T, number>;
+  readonly resolve: () => void;
+  readonly reject: (e: unknown) => void;
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class Batcher<T extends string> {
+  /** Rows not yet sent, per table; the head may be the batch in flight. */
+  private readonly buf = new Map<T, object[]>();
+  /** Counters per table, in rows: enqueued ever, finished (sent or rejected), and the drain target. */
+  private readonly enq = new Map<T, number>();
+  private readonly done = new Map<T, number>();
+  private readonly want = new Map<T, number>();
+  private waiters: Waiter<T>[] = [];
+  private running: Promise<void> | null = null;
+  private readonly interval: NodeJS.Timeout | undefined;
+  private closed = false;
+  private deadline = Infinity;
+  private sentRows = 0;
+  private rejectedRows = 0;
+  private retries = 0;
+  private lastError: EpicenterError | undefined;
+  private readonly log: ChLogger;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly send: Sender<T>,
+    private readonly opts: BatcherOptions<T>,
+  ) {
+    if (!(opts.batchRows >= 1) || !(opts.batchMs >= 1) || !(opts.maxBufferedRows >= 1)) {
+      throw new EpicenterError('BAD_CONFIG', 'clickhouse writer: batchRows, batchMs and maxBufferedRows must be ≥ 1');
+    }
+    this.log = opts.logger ?? silentLogger;
+    this.sleep = opts.sleep ?? defaultSleep;
+    this.now = opts.now ?? Date.now;
+    if (opts.timer !== false) {
+      this.interval = setInterval(() => this.drainAll(), opts.batchMs);
+      this.interval.unref();
+    }
+  }
+
+  /** Buffer rows for `table`; starts a send when the table holds a full batch. Throws INTERNAL after close(). */
+  add(table: T, rows: readonly object[]): void {
+    if (this.closed) throw new EpicenterError('INTERNAL', `clickhouse writer: add to ${table} after close()`);
+    if (rows.length === 0) return;
+    let b = this.buf.get(table);
+    if (b === undefined) {
+      b = [];
+      this.buf.set(table, b);
+    }
+    for (const r of rows) b.push(r);
+    this.enq.set(table, (this.enq.get(table) ?? 0) + rows.length);
+    if (b.length >= this.opts.batchRows) {
+      const full = (this.done.get(table) ?? 0) + Math.floor(b.length / this.opts.batchRows) * this.opts.batchRows;
+      this.want.set(table, Math.max(this.want.get(table) ?? 0, full));
+      this.kick();
+    }
+  }
+
+  /** Rows buffered, including a batch in flight. */
+  buffered(): number {
+    let n = 0;
+    for (const b of this.buf.values()) n += b.length;
+    return n;
+  }
+
+  isSaturated(): boolean {
+    return this.buffered() >= this.opts.maxBufferedRows;
+  }
+
+  stats(): BatcherStats {
+    const s = { buffered: this.buffered(), sentRows: this.sentRows, rejectedRows: this.rejectedRows, retries: this.retries };
+    return this.lastError === undefined ? s : { ...s, lastError: this.lastError };
+  }
+
+  /** Resolves when every row added before this call is stored (or rejected through onRejected). */
+  flush(): Promise<void> {
+    const targets = new Map<T, number>();
+    for (const [t, n] of this.enq) {
+      if ((this.done.get(t) ?? 0) < n) targets.set(t, n);
+    }
+    if (targets.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push({ targets, resolve, reject });
+      this.drainAll();
+    });
+  }
+
+  /** Stop the timer, flush (retrying until closeTimeoutMs), refuse further rows. Rejects with STORE_UNAVAILABLE if rows remain unsent. */
+  async close(): Promise<void> {
+    if (this.interval !== undefined) clearInterval(this.interval);
+    this.closed = true;
+    this.deadline = this.now() + (this.opts.closeTimeoutMs ?? 30_000);
+    await this.flush();
+    await this.running;
+  }
+
+  private drainAll(): void {
+    for (const [t, n] of this.enq) this.want.set(t, n);
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.running !== null) return;
+    this.running = this.loop()
+      .catch((e: unknown) => {
+        const waiters = this.waiters;
+        this.waiters = [];
+        for (const w of waiters) w.reject(e);
+      })
+      .finally(() => {
+        this.running = null;
+        if (this.pending() !== undefined && this.deadline === Infinity) this.kick();
+      });
+  }
+
+  /** A table with rows below its drain target. */
+  private pending(): T | undefined {
+    for (const [t, w] of this.want) if ((this.done.get(t) ?? 0) < w) return t;
+    return undefined;
+  }
+
+  private async loop(): Promise<void> {
+    for (let table = this.pending(); table !== undefined; table = this.pending()) {
+      const b = this.buf.get(table) ?? [];
+      const n = Math.min(this.opts.batchRows, (this.want.get(table) ?? 0) - (this.done.get(table) ?? 0), b.length);
+      // The batch is fixed here and re-sent unchanged on retry; rows added meanwhile queue behind it.
+      const batch = b.slice(0, n);
+      await this.sendWithRetry(table, batch);
+      b.splice(0, n);
+      this.done.set(table, (this.done.get(table) ?? 0) + n);
+      this.settleWaiters();
+    }
+  }
+
+  private settleWaiters(): void {
+    this.waiters = this.waiters.filter((w) => {
+      for (const [t, n] of w.targets) if ((this.done.get(t) ?? 0) < n) return true;
+      w.resolve();
+      return false;
+    });
+  }
+
+  private async sendWithRetry(table: T, rows: readonly object[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.send(table, rows);
+        this.sentRows += rows.length;
+        return;
+      } catch (e) {
+        const err = e instanceof EpicenterError ? e : new EpicenterError('INTERNAL', `clickhouse writer: ${String(e)}`, { cause: e });
+        this.lastError = err;
+        if (!err.retriable) return this.isolate(table, rows, err);
+        if (this.now() >= this.deadline) {
+          throw new EpicenterError('STORE_UNAVAILABLE', `clickhouse writer: gave up at close with ${this.buffered()} rows unsent: ${err.message}`, { cause: err });
+        }
+        const cap = this.opts.maxBackoffMs ?? 5000;
+        const base = Math.min(cap, (this.opts.initialBackoffMs ?? 100) * 2 ** Math.min(attempt, 30));
+        // Jitter keeps several instances from retrying in lockstep after an outage.
+        const delay = Math.min(base * (0.75 + Math.random() * 0.25), Math.max(0, this.deadline - this.now()));
+        if (attempt === 0 || attempt % 10 === 0) {
+          this.log.warn({ table, rows: rows.length, attempt, delayMs: Math.round(delay), err: err.message }, 'clickhouse writer: insert failed, retrying');
+        }
+        this.retries++;
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  /** Bisect a refused batch down to the rows the server refuses, send the rest. */
+  private async isolate(table: T, rows: readonly object[], err: EpicenterError): Promise<void> {
+    if (rows.length === 1) {
+      this.rejectedRows++;
+      if (this.opts.onRejected !== undefined) this.opts.onRejected(table, rows, err);
+      else this.log.error({ table, err: err.message }, 'clickhouse writer: row refused');
+      return;
+    }
+    const mid = rows.length >> 1;
+    await this.sendWithRetry(table, rows.slice(0, mid));
+    await this.sendWithRetry(table, rows.slice(mid));
+  }
+}
