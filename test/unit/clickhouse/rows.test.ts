@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { payloadText, DEAD_LETTER_PAYLOAD_MAX, deadLetterRow } from '../../../src/clickhouse/ops-rows';
-import { breakpointFromRow, breakpointId, breakpointRow, changeFromRow, changeRow, labelsJson, pointRow, type ChangeRow } from '../../../src/clickhouse/rows';
+import { breakpointFromRow, breakpointId, breakpointRow, changeFromRow, changeRow, labelsJson, pointRow } from '../../../src/clickhouse/rows';
 import { MIGRATIONS, parseServerVersion } from '../../../src/clickhouse/schema';
 import { makeSeries } from '../../../src/domain/series';
 import type { Breakpoint, ChangeEvent } from '../../../src/domain/types';
@@ -60,7 +60,7 @@ describe('clickhouse rows', () => {
     const bare: ChangeEvent = { id: 'c2', source: 's', type: 'deploy', rawType: 'x.change.deploy', service: 'a', time: 6000 };
     for (const c of [full, bare]) {
       const r = changeRow(c);
-      assert.deepEqual(changeFromRow({ ...r, t_ms: String(r.t_ms) } as ChangeRow), c);
+      assert.deepEqual(changeFromRow({ ...r, t_ms: String(r.t_ms) }), c);
     }
   });
 });
