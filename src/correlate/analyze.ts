@@ -1,0 +1,37 @@
+import type { Analysis, Suspect } from '../domain/types';
+import { buildContext, type AnalyzeInput, type Context } from './context';
+import { explain } from './explain';
+import { candidateEvidence, type CandidateEvidence } from './features';
+import { MODEL, type Model } from './model';
+import { scoreAll } from './score';
+
+/** Suspects returned, best first. @default 10 */
+export const MAX_SUSPECTS = 10;
+
+/**
+ * Name the change most likely causing `service`'s trouble at `at`: detect breakpoints (the same
+ * detector as the pipeline) in [at − windowMs, at + afterMs) around the service's neighbourhood,
+ * gather evidence for every change up to `at`, and rank by a calibrated score with reasons.
+ */
+export function analyze(input: AnalyzeInput, model: Model = MODEL): Analysis {
+  const ctx = buildContext(input);
+  const ev = ctx.candidates.map((c) => candidateEvidence(ctx, c));
+  const scores = scoreAll(ev, model);
+  const order = ev.map((e, i) => ({ e, score: scores[i] ?? 0 })).sort((a, b) => b.score - a.score || b.e.change.time - a.e.change.time);
+  const suspects: Suspect[] = order.slice(0, MAX_SUSPECTS).map(({ e, score }) => ({
+    id: e.change.id,
+    service: e.change.service,
+    team: e.change.team ?? ctx.graph.owner(e.change.service) ?? 'unknown',
+    type: e.change.type,
+    time: e.change.time,
+    score,
+    evidence: explain(ctx, e, model),
+  }));
+  return { service: ctx.victim, at: ctx.at, from: ctx.from, to: ctx.to, suspects, breakpoints: ctx.breakpoints };
+}
+
+/** The evidence for every candidate, unscored: what the fitting script and the benchmark learn from. */
+export function gatherEvidence(input: AnalyzeInput): { ctx: Context; evidence: CandidateEvidence[] } {
+  const ctx = buildContext(input);
+  return { ctx, evidence: ctx.candidates.map((c) => candidateEvidence(ctx, c)) };
+}

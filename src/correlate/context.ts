@@ -1,0 +1,119 @@
+import { detectAll, type DetectorOptions } from '../detect';
+import type { Analysis, Breakpoint, ChangeEvent, Topology } from '../domain/types';
+import type { SeriesData } from '../ports';
+import { buildGraph, peerService, type TopologyGraph } from '../topology';
+import { effectAt, metricClass, strength, troubleWeight, type Signal } from './signals';
+import { stitchVersions, type StitchedSeries } from './stitch';
+
+export interface AnalyzeInput {
+  readonly series: readonly SeriesData[];
+  readonly changes: readonly ChangeEvent[];
+  readonly topology: Topology;
+  /** The service in trouble. */
+  readonly service: string;
+  /** The time asked about (alert/page), epoch ms. */
+  readonly at: number;
+  /** Look-back before `at`, ms. */
+  readonly windowMs: number;
+  /** Look-ahead after `at` (data after the page: rollbacks, recovery), ms. */
+  readonly afterMs: number;
+  readonly detector?: Partial<DetectorOptions>;
+}
+
+/** Everything the evidence functions read, built once per analysis. */
+export interface Context {
+  readonly victim: string;
+  readonly at: number;
+  readonly from: number;
+  readonly to: number;
+  readonly graph: TopologyGraph;
+  /** Typical sampling interval, ms. */
+  readonly stepMs: number;
+  /** Window over which effects are measured, ms. */
+  readonly effectMs: number;
+  /** How early a breakpoint may sit before a change and still be its effect (timestamp jitter, sampling), ms. */
+  readonly tolMs: number;
+  readonly series: readonly StitchedSeries[];
+  readonly breakpoints: readonly Breakpoint[];
+  readonly signals: readonly Signal[];
+  readonly byService: ReadonlyMap<string, readonly Signal[]>;
+  /** Victim signals with their trouble weight, by time. */
+  readonly trouble: readonly { readonly s: Signal; readonly w: number }[];
+  /** First strong trouble on the victim at or before `at` (else `at`). */
+  readonly onset: number;
+  /** Every change in range (candidates are those up to `at`). */
+  readonly changes: readonly ChangeEvent[];
+  readonly candidates: readonly ChangeEvent[];
+}
+
+/** Hops around the victim whose telemetry is examined: causes further away are not credible without a path. */
+export const RADIUS = 3;
+const MIN = 60_000;
+
+export function buildContext(input: AnalyzeInput): Context {
+  const from = input.at - input.windowMs;
+  const to = input.at + input.afterMs;
+  const graph = buildGraph(input.topology);
+  const victim = input.service;
+  const known = new Set<string>([...graph.services, ...input.series.map((s) => s.series.service), ...input.changes.map((c) => c.service)]);
+  // Without the victim in the topology every service is a possible neighbour: fewer facts, not an exception.
+  const near = graph.has(victim) ? new Set([victim, ...graph.neighbours(victim, RADIUS).keys()]) : new Set(known);
+  const windowed: SeriesData[] = [];
+  for (const s of input.series) {
+    const peer = peerService(s.series.labels, known, s.series.service);
+    if (!near.has(s.series.service) && (peer === undefined || !near.has(peer))) continue;
+    const pts = s.points.filter((p) => p.t >= from && p.t < to && Number.isFinite(p.v));
+    if (pts.length > 0) windowed.push({ series: s.series, points: pts });
+  }
+  const series = stitchVersions(windowed);
+  const stepMs = typicalStep(series);
+  const effectMs = Math.min(Math.max(30 * MIN, 6 * stepMs), 40 * stepMs);
+  const tolMs = Math.max(2 * stepMs, 3 * MIN);
+  const breakpoints = detectAll(series, input.detector, input.topology);
+  const byId = new Map(series.map((s) => [s.series.id, s]));
+  const signals: Signal[] = [];
+  for (const bp of breakpoints) {
+    const s = byId.get(bp.series.id);
+    if (s === undefined) continue;
+    const effect = effectAt(s.points, bp.time, effectMs);
+    if (effect === undefined) continue;
+    const peer = peerService(s.series.labels, known, s.series.service);
+    const cls = metricClass(s.series.metric);
+    const sig: Signal = { bp, series: s, service: s.series.service, cls, edge: peer !== undefined || cls === 'connections', time: bp.time, effect, weight: strength(effect.shift) * (0.6 + 0.4 * bp.confidence) };
+    signals.push(peer === undefined ? sig : { ...sig, peer });
+  }
+  signals.sort((a, b) => a.time - b.time);
+  const byService = new Map<string, Signal[]>();
+  for (const s of signals) byService.set(s.service, [...(byService.get(s.service) ?? []), s]);
+  const trouble = (byService.get(victim) ?? []).map((s) => ({ s, w: troubleWeight(s) })).filter((x) => x.w > 0.05);
+  const changes = [...input.changes].filter((c) => c.time >= from - 6 * 3600_000 && c.time < to).sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
+  const candidates = changes.filter((c) => c.time >= from && c.time <= input.at);
+  return {
+    victim, at: input.at, from, to, graph, stepMs, effectMs, tolMs, series, breakpoints, signals, byService, trouble,
+    onset: onsetOf(trouble, input.at), changes, candidates,
+  };
+}
+
+/** Median sampling interval over the series (1 min when unknown). */
+function typicalStep(series: readonly SeriesData[]): number {
+  const gaps: number[] = [];
+  for (const s of series.slice(0, 200)) {
+    const p = s.points;
+    if (p.length >= 2) gaps.push(((p[p.length - 1]?.t ?? 0) - (p[0]?.t ?? 0)) / (p.length - 1));
+  }
+  gaps.sort((a, b) => a - b);
+  return gaps[Math.floor(gaps.length / 2)] ?? MIN;
+}
+
+/** The trouble's onset: earliest strong victim signal up to `at`; the strongest one when none is strong. */
+function onsetOf(trouble: readonly { s: Signal; w: number }[], at: number): number {
+  const before = trouble.filter((x) => x.s.time <= at);
+  if (before.length === 0) return at;
+  const top = Math.max(...before.map((x) => x.w));
+  const strong = before.filter((x) => x.w >= Math.max(0.5, 0.7 * top));
+  return Math.min(...(strong.length > 0 ? strong : before).map((x) => x.s.time));
+}
+
+export function emptyAnalysis(ctx: Context): Analysis {
+  return { service: ctx.victim, at: ctx.at, from: ctx.from, to: ctx.to, suspects: [], breakpoints: ctx.breakpoints };
+}

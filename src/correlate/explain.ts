@@ -1,0 +1,79 @@
+import type { ChangeEvent } from '../domain/types';
+import type { Context } from './context';
+import type { CandidateEvidence, FeatureName } from './features';
+import { MODEL, type Model } from './model';
+import { shortName, type Signal } from './signals';
+
+/** "14:07" (UTC): evidence lines are read next to dashboards, which show the same clock. */
+export function hhmm(t: number): string {
+  return new Date(t).toISOString().slice(11, 16);
+}
+
+/** "3 min", "2 h 10 min". */
+export function duration(ms: number): string {
+  const m = Math.round(Math.abs(ms) / 60_000);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`;
+}
+
+/** A value in the series' unit: bytes as MiB/GiB, small numbers with a decimal. */
+export function fmtValue(v: number, s: Signal): string {
+  if (s.series.series.unit === 'By' || s.cls === 'memory') {
+    const mib = v / 2 ** 20;
+    return mib >= 1024 ? `${(mib / 1024).toFixed(2)} GiB` : `${Math.round(mib)} MiB`;
+  }
+  const a = Math.abs(v);
+  return a >= 100 ? String(Math.round(v)) : a >= 10 ? v.toFixed(1) : v.toFixed(2);
+}
+
+function what(s: Signal): string {
+  const growth = s.bp.kind === 'slope_change' && s.bp.after.slope > s.bp.before.slope;
+  const up = s.effect.shift > 0;
+  return growth ? (up ? 'started growing' : 'growth changed') : up ? 'level up' : 'level down';
+}
+
+/** "fds of checkout-api: level up 540→1024 (+12.3σ) at 13:05" */
+export function describeSignal(s: Signal): string {
+  const sigma = `${s.effect.shift >= 0 ? '+' : ''}${s.effect.shift.toFixed(1)}σ`;
+  const where = s.peer === undefined ? `${shortName(s.series.series)} of ${s.service}` : `${shortName(s.series.series, s.peer)} from ${s.service}`;
+  const inst = s.series.series.labels['service.instance.id'];
+  const limit = s.bp.limit !== undefined && s.effect.after >= 0.8 * s.bp.limit ? ` (limit ${s.bp.limit})` : '';
+  return `${where}${inst === undefined ? '' : ` [${inst}]`}: ${what(s)} ${fmtValue(s.effect.before, s)}→${fmtValue(s.effect.after, s)} (${sigma}) at ${hhmm(s.time)}${limit}`;
+}
+
+function after(s: Signal, c: ChangeEvent): string {
+  const lag = s.time - c.time;
+  return lag >= 0 ? `${duration(lag)} after this change` : `${duration(lag)} before this change`;
+}
+
+/** Human-readable reasons, strongest first, each with the numbers behind it. */
+export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL): string[] {
+  const c = e.change;
+  const lines: { w: number; text: string }[] = [];
+  const contrib = (f: FeatureName): number => model.weights[f] * e.x[f];
+  const p = e.path;
+  if (e.onset.signal !== undefined && e.x.onset > 0.05) lines.push({ w: contrib('onset') + contrib('linkedOnset') + contrib('ownOnset'), text: `${describeSignal(e.onset.signal)}, ${after(e.onset.signal, c)}` });
+  else if (e.delayed.signal !== undefined && e.x.delayed > 0.05) lines.push({ w: contrib('delayed'), text: `${describeSignal(e.delayed.signal)}, ${after(e.delayed.signal, c)} (delayed effect)` });
+  const link = p.victimHop.value >= p.near.value ? p.victimHop : p.near;
+  if (link.signal !== undefined && link.value > 0.05) lines.push({ w: contrib('near') + contrib('victimHop') + contrib('chain') + 0.5, text: `${describeSignal(link.signal)}, ${after(link.signal, c)}` });
+  if (p.dist >= 2 && Number.isFinite(p.dist)) {
+    const route = [c.service, ...p.path.map((st) => `${st.direction === 'calls' ? '→' : '←'} ${st.to}`)].join(' ');
+    lines.push({ w: contrib('chain') + contrib('interior'), text: `path ${route} (→ calls, ← is called by): weakest link moved ${(p.chain.value * 100).toFixed(0)}%, services in between ${(p.interior.value * 100).toFixed(0)}%` });
+  }
+  if (p.self.signal !== undefined && p.self.value > 0.3) lines.push({ w: contrib('self'), text: `${describeSignal(p.self.signal)}, ${after(p.self.signal, c)}` });
+  const rb = e.rollback;
+  if (rb.rollback !== undefined && rb.value !== 0) {
+    const lv = rb.levels !== undefined && rb.signal !== undefined ? ` (${shortName(rb.signal.series.series, rb.signal.peer)} of ${rb.signal.service}: ${fmtValue(rb.levels.pre, rb.signal)} before the change, ${fmtValue(rb.levels.mid, rb.signal)} before the rollback, ${fmtValue(rb.levels.post, rb.signal)} after)` : '';
+    lines.push({ w: Math.abs(contrib('rollback')) + 1, text: `rollback of this change at ${hhmm(rb.rollback.time)} ${rb.value > 0 ? 'reverted' : 'did not revert'} the trend${lv}` });
+  }
+  const v = e.version;
+  if (v.value !== 0) lines.push({ w: Math.abs(contrib('version')) + 0.5, text: v.value > 0 ? `only instances on ${c.version ?? 'the new version'} broke (new-version weight ${v.onNew.toFixed(1)}, old ${v.onOld.toFixed(1)})` : `instances still on the old version broke too (old-version weight ${v.onOld.toFixed(1)}, new ${v.onNew.toFixed(1)}): not this release` });
+  if (e.before.signal !== undefined && e.x.before > 0.3) lines.push({ w: Math.abs(contrib('before')), text: `trouble started before this change: ${describeSignal(e.before.signal)}, ${duration(c.time - e.before.signal.time)} earlier` });
+  if (e.elsewhere.signal !== undefined && e.x.elsewhere > 0.3) lines.push({ w: Math.abs(contrib('elsewhere')), text: `another link explains it: ${describeSignal(e.elsewhere.signal)}` });
+  if (!Number.isFinite(p.dist)) lines.push({ w: 0.1, text: `${c.service} is not linked to ${ctx.victim} by the topology or by any series` });
+  else if (lines.length === 0 || Math.max(e.x.onset, e.x.delayed, e.x.near, e.x.victimHop, e.x.self) < 0.1) lines.push({ w: 0.1, text: `no breakpoint on ${c.service}${p.dist > 0 ? `, on the ${p.dist}-hop path` : ''} or on ${ctx.victim} follows this change` });
+  const rel = ctx.onset - c.time;
+  lines.push({ w: 0.05, text: rel >= 0 ? `${duration(rel)} before the onset of trouble at ${hhmm(ctx.onset)}` : `${duration(rel)} after the onset of trouble at ${hhmm(ctx.onset)}` });
+  return lines.sort((a, b) => b.w - a.w).slice(0, 4).map((l) => l.text);
+}

@@ -1,0 +1,87 @@
+import type { ChangeEvent } from '../../domain/types';
+import type { Context } from '../context';
+import type { Scored } from './common';
+import { edgeElsewhere } from './edges';
+import { changesBetween, delayedAlignment, onsetAlignment, recency, troubleBefore } from './onset';
+import { pathEvidence, type PathEvidence } from './path';
+import { rollbackEvidence, type RollbackEvidence } from './rollback';
+import { versionDifferential, type VersionEvidence } from './version';
+
+/** Names of the model's inputs, in the order of the coefficient vector (see ../model.ts). */
+export const FEATURES = [
+  'onset', // victim trouble starting soon after the change
+  'delayed', // … or hours after it
+  'before', // share of the victim's trouble that predates the change
+  'recency', // closeness of the change to the onset
+  'between', // 1 / (1 + other changes between this one and the onset)
+  'self', // the changed service's own series moved right after
+  'near', // the first link from the changed service towards the victim moved
+  'victimHop', // the link into the victim moved (edge attribution)
+  'chain', // weakest link along the path
+  'interior', // weakest intermediate service along the path
+  'isVictim', // the change is to the victim itself
+  'dist1',
+  'dist2',
+  'dist3plus',
+  'unlinked', // no path and no series linking it to the victim
+  'elsewhere', // a link into the victim off this change's path moved: another explanation
+  'rollback', // +1 reverted after rollback, −1 did not
+  'version', // +1 only new-version instances broke, −1 old ones too
+  'isRollback', // the change is itself a rollback
+  'linkedOnset', // onset × link evidence: aligned AND connected
+  'ownOnset', // onset × isVictim
+] as const;
+export type FeatureName = (typeof FEATURES)[number];
+
+/** Every piece of evidence about one candidate: the numeric vector and what is needed to explain it. */
+export interface CandidateEvidence {
+  readonly change: ChangeEvent;
+  readonly x: Readonly<Record<FeatureName, number>>;
+  readonly onset: Scored;
+  readonly delayed: Scored;
+  readonly before: Scored;
+  readonly path: PathEvidence;
+  readonly elsewhere: Scored;
+  readonly rollback: RollbackEvidence;
+  readonly version: VersionEvidence;
+}
+
+export function candidateEvidence(ctx: Context, c: ChangeEvent): CandidateEvidence {
+  const onset = onsetAlignment(ctx, c);
+  const delayed = delayedAlignment(ctx, c);
+  const before = troubleBefore(ctx, c);
+  const path = pathEvidence(ctx, c);
+  const elsewhere = edgeElsewhere(ctx, c, path);
+  const rollback = rollbackEvidence(ctx, c);
+  const version = versionDifferential(ctx, c);
+  const isVictim = path.dist === 0 ? 1 : 0;
+  const link = Math.max(path.near.value, path.victimHop.value);
+  const x: Record<FeatureName, number> = {
+    onset: onset.value,
+    delayed: delayed.value,
+    before: before.value,
+    recency: recency(ctx, c),
+    between: 1 / (1 + changesBetween(ctx, c)),
+    self: path.self.value,
+    near: path.near.value,
+    victimHop: path.victimHop.value,
+    chain: path.chain.value,
+    interior: path.interior.value,
+    isVictim,
+    dist1: path.dist === 1 ? 1 : 0,
+    dist2: path.dist === 2 ? 1 : 0,
+    dist3plus: path.dist >= 3 && Number.isFinite(path.dist) ? 1 : 0,
+    unlinked: Number.isFinite(path.dist) ? 0 : 1,
+    elsewhere: elsewhere.value,
+    rollback: rollback.value,
+    version: version.value,
+    isRollback: c.type === 'rollback' ? 1 : 0,
+    linkedOnset: Math.max(onset.value, 0.5 * delayed.value) * link,
+    ownOnset: isVictim * onset.value,
+  };
+  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version };
+}
+
+export function featureVector(e: CandidateEvidence): number[] {
+  return FEATURES.map((f) => e.x[f]);
+}

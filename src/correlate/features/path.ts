@@ -1,0 +1,45 @@
+import type { ChangeEvent } from '../../domain/types';
+import type { PathStep } from '../../topology';
+import type { Context } from '../context';
+import { best, edgeSignals, FAST_MS, hopEvidence, lagKernel, NONE, SLOW_MS, type Scored } from './common';
+
+/** How the changed service connects to the victim, and how well each link shows the change travelling. */
+export interface PathEvidence {
+  /** Hops between changed service and victim (0 = the victim itself; Infinity = not connected). */
+  readonly dist: number;
+  readonly path: readonly PathStep[];
+  /** The changed service's own non-connection series moving right after the change. */
+  readonly self: Scored;
+  /** The first link from the changed service towards the victim changed after the change. */
+  readonly near: Scored;
+  /** The link into the victim changed after the change (edge attribution). */
+  readonly victimHop: Scored;
+  /** Weakest link along the whole path: a chain is only as good as its weakest hop. */
+  readonly chain: Scored;
+  /** Weakest intermediate service (paths of 2+ hops): each must show something after the change. */
+  readonly interior: Scored;
+}
+
+/**
+ * Topology evidence: the shortest path (either call direction) from the changed service to the
+ * victim — upstream callers multiplying connections and downstream dependencies slowing down both
+ * count — with the breakpoints on the links and services in between. When the topology does not
+ * link them but a series does (a peer label naming the other), that series is the path.
+ */
+export function pathEvidence(ctx: Context, c: ChangeEvent): PathEvidence {
+  const v = ctx.victim;
+  if (c.service === v) return { dist: 0, path: [], self: NONE, near: NONE, victimHop: NONE, chain: NONE, interior: NONE };
+  let path = ctx.graph.undirectedPath(c.service, v);
+  if (path === undefined && edgeSignals(ctx, c.service, v).length > 0) path = [{ from: c.service, to: v, direction: 'calls' }];
+  const self = best((ctx.byService.get(c.service) ?? []).filter((s) => !s.edge).map((s) => ({ value: s.weight * lagKernel(s.time - c.time, ctx.tolMs, FAST_MS), signal: s })));
+  if (path === undefined || path.length === 0) return { dist: Infinity, path: [], self, near: NONE, victimHop: NONE, chain: NONE, interior: NONE };
+  const hops = path.map((st) => hopEvidence(ctx, st.from, st.to, c));
+  const chain = hops.reduce((m, h) => (h.value < m.value ? h : m));
+  let interior: Scored = NONE;
+  if (path.length >= 2) {
+    const nodes = path.slice(0, -1).map((st) => st.to);
+    const per = nodes.map((n) => best((ctx.byService.get(n) ?? []).map((s) => ({ value: s.weight * lagKernel(s.time - c.time, ctx.tolMs, SLOW_MS), signal: s }))));
+    interior = per.reduce((m, h) => (h.value < m.value ? h : m));
+  }
+  return { dist: path.length, path, self, near: hops[0] ?? NONE, victimHop: hops[hops.length - 1] ?? NONE, chain, interior };
+}

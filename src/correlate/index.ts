@@ -1,0 +1,12 @@
+/**
+ * The correlator (pure): given series, changes, topology and a service in trouble, rank the
+ * changes by how likely each caused it, with calibrated scores and evidence. See docs/correlation.md.
+ */
+export { analyze, gatherEvidence, MAX_SUSPECTS } from './analyze';
+export { buildContext, RADIUS, type AnalyzeInput, type Context } from './context';
+export { candidateEvidence, featureVector, FEATURES, type CandidateEvidence, type FeatureName } from './features';
+export { MODEL, type Model } from './model';
+export { scoreAll, logit } from './score';
+export { stitchVersions, type StitchedSeries, type VersionSpan } from './stitch';
+export { describeSignal, hhmm, duration } from './explain';
+export { metricClass, effectAt, type Signal, type Effect, type MetricClass } from './signals';

@@ -1,0 +1,111 @@
+import { diffScale, median, robustScale, theilSen } from '../stats';
+import type { Breakpoint, Point, SeriesRef } from '../domain/types';
+import type { StitchedSeries } from './stitch';
+
+/** What a metric measures, from OpenTelemetry semantic-convention names (and common variants). */
+export type MetricClass = 'fds' | 'memory' | 'threads' | 'connections' | 'active' | 'queue' | 'cpu' | 'traffic' | 'other';
+
+export function metricClass(metric: string): MetricClass {
+  const m = metric.toLowerCase();
+  if (/file_descriptor|open_fds|\bfds?\b|file\.handles|fd\.count/.test(m)) return 'fds';
+  if (/connection/.test(m)) return 'connections';
+  if (/memory|\.heap|rss/.test(m)) return 'memory';
+  if (/thread|goroutine/.test(m)) return 'threads';
+  if (/active_requests|inflight|in_flight|concurren/.test(m)) return 'active';
+  if (/queue|backlog|lag/.test(m)) return 'queue';
+  if (/cpu/.test(m)) return 'cpu';
+  if (/request\.count|requests|\.count$|throughput|rate/.test(m)) return 'traffic';
+  return 'other';
+}
+
+/** Classes that grow towards a limit when something goes wrong: an increase is trouble. */
+export const RESOURCE_CLASSES: ReadonlySet<MetricClass> = new Set(['fds', 'memory', 'threads', 'connections', 'active', 'queue', 'cpu']);
+
+const SHORT: Record<MetricClass, string> = {
+  fds: 'fds', memory: 'memory', threads: 'threads', connections: 'connections', active: 'active requests', queue: 'queue depth', cpu: 'CPU', traffic: 'request rate', other: '',
+};
+
+/** Words for a series in an evidence line: "fds", "connections to checkout-api", "db.pool.size". */
+export function shortName(s: SeriesRef, peer?: string): string {
+  const cls = metricClass(s.metric);
+  const base = cls === 'other' ? s.metric : SHORT[cls];
+  return peer === undefined ? base : `${base} to ${peer}`;
+}
+
+/** Size of a change measured on the raw points around `t`, independent of the detector's own regime estimates. */
+export interface Effect {
+  /** Median of the window before, series units. */
+  readonly before: number;
+  /** Median of the window after (or the one after that, whichever moved more — leaks keep growing). */
+  readonly after: number;
+  /** (after − trend-predicted before) / noise σ, signed; the smaller of raw and detrended when they agree. */
+  readonly shift: number;
+}
+
+const MAX_FIT = 40;
+
+/**
+ * Effect of a change at `t`: compares `windowMs` after with the trend of 2 × `windowMs` before.
+ * Undefined when either side has too few samples.
+ */
+export function effectAt(points: readonly Point[], t: number, windowMs: number): Effect | undefined {
+  const lo = lowerBound(points, t - 2 * windowMs);
+  const mid = lowerBound(points, t);
+  const hi1 = lowerBound(points, t + windowMs);
+  const hi2 = lowerBound(points, t + 2 * windowMs);
+  if (mid - lo < 4 || hi1 - mid < 3) return undefined;
+  const pre = points.slice(lo, mid);
+  const recent = pre.filter((p) => p.t >= t - windowMs);
+  const b = median(recent.map((p) => p.v)) ?? median(pre.map((p) => p.v)) ?? 0;
+  const a1 = median(points.slice(mid, hi1).map((p) => p.v)) ?? b;
+  const a2 = hi2 - hi1 >= 3 ? (median(points.slice(hi1, hi2).map((p) => p.v)) ?? a1) : a1;
+  const after = Math.abs(a2 - b) > Math.abs(a1 - b) ? a2 : a1;
+  const afterT = after === a1 ? t + windowMs / 2 : t + 1.5 * windowMs;
+  const step = Math.max(1, Math.floor(pre.length / MAX_FIT));
+  const fit = pre.filter((_, i) => i % step === 0);
+  const line = theilSen(fit.map((p) => (p.t - t) / 3600_000), fit.map((p) => p.v));
+  const resid = line === undefined ? pre.map((p) => p.v - b) : pre.map((p) => p.v - (line.intercept + (line.slope * (p.t - t)) / 3600_000));
+  const scale = Math.max(robustScale(resid) ?? 0, diffScale(pre.map((p) => p.v)) ?? 0, Math.abs(b) * 1e-3, 1e-9);
+  const raw = after - b;
+  const predicted = line === undefined ? b : line.intercept + (line.slope * (afterT - t)) / 3600_000;
+  const detrended = after - predicted;
+  const eff = Math.sign(raw) === Math.sign(detrended) ? (Math.abs(raw) < Math.abs(detrended) ? raw : detrended) : 0;
+  return { before: b, after, shift: eff / scale };
+}
+
+function lowerBound(points: readonly Point[], t: number): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if ((points[m]?.t ?? Infinity) < t) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+
+/** A breakpoint with what the correlator needs: where it is, what it measures, how big it really is. */
+export interface Signal {
+  readonly bp: Breakpoint;
+  readonly series: StitchedSeries;
+  readonly service: string;
+  /** Service named by the series' peer label (the other end of a connection), when resolvable. */
+  readonly peer?: string;
+  readonly cls: MetricClass;
+  /** A connection/call series: to `peer`, or to "some dependency" when it has no peer label. */
+  readonly edge: boolean;
+  readonly time: number;
+  readonly effect: Effect;
+  /** Strength in [0,1] from the measured shift (≈0.4 at 5σ, 0.8 at 10σ, ~1 beyond 20σ). */
+  readonly weight: number;
+}
+
+export function strength(shift: number): number {
+  return 1 - Math.exp(-Math.max(0, Math.abs(shift) - 2.5) / 5);
+}
+
+/** How much a signal on the victim counts as trouble: growth of a resource, any move of traffic; a resource falling barely. */
+export function troubleWeight(s: Signal): number {
+  if (s.cls === 'traffic' || s.cls === 'other') return 0.5 * s.weight;
+  return s.effect.shift > 0 ? s.weight : 0.25 * s.weight;
+}

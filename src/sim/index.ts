@@ -1,0 +1,6 @@
+/** The incident simulator (pure): scenarios deterministic from a seed, and writers for every input format. */
+export { simulate, STORIES, type Story } from './simulate';
+export { scenarioSeries } from './series';
+export { createRng, type Rng } from './prng';
+export { writeOtlpNdjson, writeCloudEventsNdjson, writeTopologyYaml, writeTruthJson } from './write';
+export { MECHANISMS, type Mechanism, type Scenario, type SimOptions, type Truth, type LabelStyle, type InstanceStream, type MetricStream } from './types';

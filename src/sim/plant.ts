@@ -1,0 +1,97 @@
+import type { ChangeEvent } from '../domain/types';
+import type { Rng } from './prng';
+import { addRamp, type Effects, type Ramp } from './effects';
+import { steadyLevels, type Season } from './dynamics';
+import type { ChangeLog } from './changes';
+import { FD_METRIC, MEM_METRIC, type SimService, type World } from './world';
+import type { Mechanism } from './types';
+
+const MIN = 60_000;
+const HOUR = 3600_000;
+const FD_LIMITS = [1024, 2048, 4096, 8192, 16384, 65536];
+
+/** The planted cause: who is hurt, by which change, from when. */
+export interface Planted {
+  readonly victim: SimService;
+  readonly cause: ChangeEvent;
+  readonly onset: number;
+  readonly metric: string;
+  readonly limit: number;
+}
+
+/** Victim candidates for a mechanism, most suitable first is not needed: the caller picks at random. */
+export function victimsFor(w: World, m: Mechanism): SimService[] {
+  const callers = (v: SimService): SimService[] => w.services.filter((c) => c.deps.includes(v.name));
+  const ok = (v: SimService): boolean => {
+    if (m === 'caller_connections') return callers(v).length > 0;
+    if (m === 'flag_fanout') return callers(v).some((y) => callers(y).length > 0);
+    if (m === 'slow_dependency') return v.deps.length > 0;
+    return v.kind !== 'db';
+  };
+  return w.services.filter(ok);
+}
+
+/** Pick the victim's fd limit so that today's level sits at 25–60 % of it, raising the base when needed. */
+function fitFdLimit(rng: Rng, v: SimService, level: number): number {
+  const limit = FD_LIMITS.find((l) => level <= 0.6 * l) ?? 65536;
+  const want = limit * rng.uniform(0.25, 0.6);
+  if (level < want) v.fdBase += Math.round(want - level);
+  v.limits[FD_METRIC] = limit;
+  return limit;
+}
+
+/** Plant mechanism `m` on `victim` with the cause at `t`; sizes the effect so the victim nears or hits its limit. */
+export function plant(rng: Rng, w: World, fx: Effects, season: Season, log: ChangeLog, m: Mechanism, victim: SimService, t: number, culprit?: string): Planted {
+  const delay = culprit !== undefined ? rng.uniform(2, 4) * MIN : rng.weighted([[rng.uniform(0, 5), 0.55], [rng.uniform(5, 30), 0.3], [rng.uniform(30, 120), 0.15]] as const) * MIN;
+  const onset = t + delay;
+  const peakFactor = rng.uniform(0.92, 1.35);
+  const level = (): number => steadyLevels(w, fx, season, victim, onset + HOUR).fd;
+  if (m === 'fd_leak' || m === 'memory_leak') {
+    const cause = log.deploy(victim, t, rng.uniform(0, 15) * MIN);
+    const hours = rng.uniform(0.8, 5);
+    if (m === 'fd_leak') {
+      const limit = fitFdLimit(rng, victim, level());
+      fx.leaks.push({ service: victim.name, metric: 'fd', perHour: (limit * peakFactor - level()) / hours, version: cause.version ?? '' });
+      return { victim, cause, onset: t, metric: FD_METRIC, limit };
+    }
+    const mem = steadyLevels(w, fx, season, victim, t).mem;
+    const limit = Math.ceil((mem * rng.uniform(1.5, 3)) / 2 ** 28) * 2 ** 28;
+    victim.limits[MEM_METRIC] = limit;
+    fx.leaks.push({ service: victim.name, metric: 'mem', perHour: (limit * peakFactor - mem) / hours, version: cause.version ?? '' });
+    return { victim, cause, onset: t, metric: MEM_METRIC, limit };
+  }
+  const ramp = { t0: onset, rampMs: rng.uniform(1, 20) * MIN, staggerMs: rng.uniform(0, 8) * MIN };
+  let lever: { cause: ChangeEvent; map: Map<string, Ramp[]>; key: string; ramp: Ramp; max: number };
+  if (m === 'caller_connections') {
+    const c = w.byName.get(culprit ?? '') ?? pickOtherTeam(rng, w.services.filter((s) => s.deps.includes(victim.name)), victim);
+    const cause = log.config(c, t, rng.pick(['http.client.max_connections_per_host', 'http.client.pool.min_idle', 'http.client.keepalive']));
+    lever = { cause, map: fx.conn, key: `${c.name}>${victim.name}`, ramp: { ...ramp, factor: 1 }, max: 40 };
+  } else if (m === 'flag_fanout') {
+    const ys = w.services.filter((y) => y.deps.includes(victim.name) && w.services.some((x) => x.deps.includes(y.name)));
+    const y = rng.pick(ys);
+    const x = pickOtherTeam(rng, w.services.filter((s) => s.deps.includes(y.name)), victim);
+    // In-flight calls must matter for extra traffic to show up as connections: make the victim slow enough.
+    victim.latency = Math.max(victim.latency, rng.uniform(0.08, 0.3));
+    lever = { cause: log.flag(x, t), map: fx.calls, key: `${x.name}>${y.name}`, ramp: { ...ramp, factor: 1 }, max: 30 };
+  } else {
+    const d = w.byName.get(rng.pick(victim.deps)) as SimService;
+    d.latency = Math.max(d.latency, rng.uniform(0.05, 0.2));
+    const cause = rng.chance(0.6) ? log.infra(d, t) : log.config(d, t, rng.pick(['db.pool.max', 'tls.session_cache', 'cache.ttl_seconds', 'worker.concurrency']));
+    lever = { cause, map: fx.latency, key: d.name, ramp: { ...ramp, staggerMs: 0, factor: 1 }, max: 40 };
+  }
+  const limit = fitFdLimit(rng, victim, level());
+  const before = level();
+  // The effect is close to linear in the factor: measure it at 2 and scale to reach the target.
+  addRamp(lever.map, lever.key, { ...lever.ramp, factor: 2 });
+  const gain = level() - before;
+  lever.map.get(lever.key)?.pop();
+  const f = gain > 0 ? Math.min(lever.max, Math.max(1.5, 1 + (limit * peakFactor - before) / gain)) : lever.max;
+  addRamp(lever.map, lever.key, { ...lever.ramp, factor: f });
+  return { victim, cause: lever.cause, onset, metric: FD_METRIC, limit };
+}
+
+/** Prefer a service owned by another team than the victim's: the interesting case is the cross-team one. */
+function pickOtherTeam(rng: Rng, from: SimService[], victim: SimService): SimService {
+  const other = from.filter((s) => s.team !== victim.team);
+  return rng.pick(other.length > 0 && rng.chance(0.85) ? other : from);
+}
