@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CHANGE_TYPES, type ChangeEvent, type ChangeType } from '../domain/types';
 import { isEpicenterError, type Decoded } from '../errors';
 import { timeProblem } from './checks';
-import { isObject, parseJsonDocs } from './json';
+import { inLineOrder, isObject, parseJsonDocs } from './json';
 import { bad, type Origin } from './origin';
 import { parseRfc3339 } from './time';
 import { zodError } from './zod';
@@ -95,7 +95,7 @@ export function decodeCloudEvents(text: string, origin: Origin): Decoded<ChangeE
     if (Array.isArray(doc)) doc.forEach((el, i) => one(el, o, `[${i}]`));
     else one(doc, o, '');
   }
-  return { values, errors };
+  return { values, errors: inLineOrder(errors) };
 }
 
 /**

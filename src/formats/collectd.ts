@@ -3,7 +3,7 @@ import { makeSeries } from '../domain/series';
 import type { Sample } from '../domain/types';
 import type { Decoded, EpicenterError } from '../errors';
 import { timeProblem, valueProblem } from './checks';
-import { parseJsonDocs } from './json';
+import { inLineOrder, parseJsonDocs } from './json';
 import { bad, type Origin } from './origin';
 import { createRateState, cumulativeRate, type RateState } from './rate';
 import { zodError } from './zod';
@@ -42,7 +42,7 @@ export function decodeCollectd(text: string, origin: Origin, rates: RateState = 
     const prefix = Array.isArray(doc) ? (i: number) => `[${i}]` : () => '';
     lists.forEach((vl, i) => decodeValueList(vl, origin, line, prefix(i), rates, values, errors));
   }
-  return { values, errors };
+  return { values, errors: inLineOrder(errors) };
 }
 
 function decodeValueList(raw: unknown, origin: Origin, line: number, path: string, rates: RateState, out: Sample[], errors: EpicenterError[]): void {

@@ -3,6 +3,7 @@ import { makeSeries } from '../domain/series';
 import type { Sample } from '../domain/types';
 import type { Decoded, EpicenterError } from '../errors';
 import { timeProblem, valueProblem } from './checks';
+import { inLineOrder } from './json';
 import { bad, lineOf, type Origin } from './origin';
 import { epochAutoToMs, parseIsoTime } from './time';
 
@@ -30,26 +31,11 @@ export function decodeCsvSeries(text: string, origin: Origin, opts: CsvOptions =
   const service = opts.service ?? 'unknown';
   const metric = opts.metric ?? baseName(origin.file) ?? 'value';
   const series = makeSeries(metric, { 'service.name': service }, service);
-  const records = parse(text, {
-    info: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    trim: true,
-    bom: true,
-    on_skip: (err) => {
-      if (err === undefined) return undefined;
-      const lines = typeof err['lines'] === 'number' ? err['lines'] : 1;
-      errors.push(bad(origin, lineOf(origin, lines - 1), undefined, `unreadable CSV: ${err.message}`));
-      return undefined;
-    },
-  }) as unknown as { record: string[]; info: { lines: number } }[];
+  const records = readRecords(text, origin, errors);
   let tCol = 0;
   let vCol = 1;
   for (let i = 0; i < records.length; i++) {
-    const { record, info } = records[i]!;
-    const line = lineOf(origin, info.lines - 1);
+    const { record, line } = records[i]!;
     const rawT = record[tCol] ?? '';
     const rawV = record[vCol];
     if (i === 0 && parseTime(rawT) === undefined && !NUMBER_RE.test(rawV ?? '')) {
@@ -85,7 +71,44 @@ export function decodeCsvSeries(text: string, origin: Origin, opts: CsvOptions =
     }
     values.push({ series, t, v });
   }
-  return { values, errors };
+  // Unreadable lines were found before the records were checked: report in file order.
+  return { values, errors: inLineOrder(errors) };
+}
+
+/**
+ * CSV records with their absolute line numbers. csv-parse cannot resume after a malformed
+ * record (a stray or unclosed quote garbles the rest), so on an error we report the first line
+ * after the last good record and parse again from the line after it.
+ */
+function readRecords(text: string, origin: Origin, errors: EpicenterError[]): { record: string[]; line: number }[] {
+  const out: { record: string[]; line: number }[] = [];
+  let lines: string[] | undefined;
+  let from = 0; // 0-based index of the first line of the chunk being parsed
+  for (;;) {
+    let lastGood = 0; // 1-based line, within the chunk, of the last record read
+    const chunk = from === 0 ? text : (lines ??= text.split('\n')).slice(from).join('\n');
+    try {
+      parse(chunk, {
+        bom: true,
+        trim: true,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        on_record: (record: string[], ctx) => {
+          out.push({ record, line: lineOf(origin, from + ctx.lines - 1) });
+          lastGood = ctx.lines;
+          return null; // collected here; csv-parse need not keep them
+        },
+      });
+      return out;
+    } catch (e) {
+      lines ??= text.split('\n');
+      let badIdx = from + lastGood;
+      while (badIdx < lines.length - 1 && (lines[badIdx] ?? '').trim() === '') badIdx++;
+      errors.push(bad(origin, lineOf(origin, badIdx), undefined, `unreadable CSV: ${e instanceof Error ? e.message.replace(/ at line \d+.*$/, '') : String(e)}`));
+      from = badIdx + 1;
+      if (from >= lines.length) return out;
+    }
+  }
 }
 
 /** ISO 8601 or epoch seconds/ms → epoch ms, or undefined. */

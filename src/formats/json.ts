@@ -62,3 +62,8 @@ function errorLine(text: string, e: unknown): number {
 export function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
+
+/** Sorts errors by line, in place (stable), so reports read in file order. */
+export function inLineOrder<T extends { readonly origin: { readonly line?: number } }>(errors: T[]): T[] {
+  return errors.sort((a, b) => (a.origin.line ?? 0) - (b.origin.line ?? 0));
+}

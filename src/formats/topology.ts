@@ -2,6 +2,7 @@ import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import type { ServiceNode, Topology } from '../domain/types';
 import type { EpicenterError } from '../errors';
+import { inLineOrder } from './json';
 import { bad, fieldPath, type Origin } from './origin';
 
 /**
@@ -26,7 +27,7 @@ export function decodeTopology(text: string, origin: Origin): { topology: Topolo
   const fail = (path: readonly PropertyKey[], message: string) => errors.push(bad(origin, lineAt(path), fieldPath('', path), message));
 
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) errors.push(bad(origin, base - 1 + (e.linePos?.[0].line ?? 1), undefined, `invalid YAML: ${e.message}`));
+    for (const e of doc.errors) errors.push(bad(origin, base - 1 + lc.linePos(e.pos[0]).line, undefined, `invalid YAML: ${e.message}`));
     return { topology: { services: [] }, errors };
   }
   const root: unknown = doc.toJS();
@@ -38,9 +39,12 @@ export function decodeTopology(text: string, origin: Origin): { topology: Topolo
 
   const parsed: { i: number; s: z.infer<typeof serviceSchema> }[] = [];
   const seen = new Set<string>();
+  const skipped = new Set<string>();
   list.forEach((raw, i) => {
     const r = serviceSchema.safeParse(raw);
     if (!r.success) {
+      const name = (raw as { name?: unknown } | null)?.name;
+      if (typeof name === 'string') skipped.add(name.trim());
       const issue = r.error.issues[0];
       const path = ['services', i, ...(issue?.path ?? [])];
       fail(path, `${issue?.message ?? 'invalid'}; service skipped`);
@@ -60,7 +64,7 @@ export function decodeTopology(text: string, origin: Origin): { topology: Topolo
       const path = ['services', i, 'dependsOn', j];
       if (typeof d !== 'string' || d === '') fail(path, 'must be a service name; edge dropped');
       else if (d === s.name) fail(path, `${s.name} cannot depend on itself; edge dropped`);
-      else if (!seen.has(d)) fail(path, `unknown service ${JSON.stringify(d)}; edge dropped`);
+      else if (!seen.has(d)) fail(path, `${skipped.has(d) ? 'service skipped for its own error' : 'unknown service'} ${JSON.stringify(d)}; edge dropped`);
       else if (!dependsOn.includes(d)) dependsOn.push(d);
     });
     const limits: Record<string, number> = {};
@@ -70,7 +74,7 @@ export function decodeTopology(text: string, origin: Origin): { topology: Topolo
     }
     return { name: s.name, team: s.team, dependsOn, limits };
   });
-  return { topology: { services }, errors };
+  return { topology: { services }, errors: inLineOrder(errors) };
 }
 
 /** 1-based line of the node at `path`, or of its nearest existing ancestor. */

@@ -1,6 +1,6 @@
 import type { Sample } from '../../domain/types';
 import type { Decoded, EpicenterError } from '../../errors';
-import { parseJsonDocs } from '../json';
+import { inLineOrder, parseJsonDocs } from '../json';
 import { bad, type Origin } from '../origin';
 import { createRateState, cumulativeRate, type RateState } from '../rate';
 import { zodError } from '../zod';
@@ -18,7 +18,7 @@ export function decodeOtlpMetrics(text: string, origin: Origin, rates: RateState
   const { docs, errors } = parseJsonDocs(text, origin);
   const values: Sample[] = [];
   for (const d of docs) decodeInto(d.doc, origin, d.line, rates, values, errors);
-  return { values, errors };
+  return { values, errors: inLineOrder(errors) };
 }
 
 /** One parsed ExportMetricsServiceRequest (e.g. one Kafka message). */
