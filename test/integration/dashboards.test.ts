@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MIGRATIONS, parseServerVersion, TABLES } from '../../src/clickhouse/schema';
 import { createClickHouseStore, type ClickHouseStore } from '../../src/clickhouse/store';
 import { parseConfig } from '../../src/config/load';
 import { makeSeries } from '../../src/domain/series';
@@ -233,6 +234,19 @@ describe('dashboards: every query runs on the real ClickHouse and feeds its pane
   });
 
   after(async () => {
+    // For dashboards/check-modern-clickhouse.py: the same queries, the schema as a modern server
+    // gets it, and the seeded rows, to replay on a current ClickHouse (chdb).
+    const dumpFile = process.env['EPICENTER_DASHBOARD_SQL_DUMP'];
+    if (dumpFile !== undefined && store !== undefined) {
+      const features = parseServerVersion('24.8.1');
+      const ddl = MIGRATIONS.flatMap((m) => m.statements({ db, features, retentionDays: 14 })).map((q) => q.text);
+      const rows: Record<string, string> = {};
+      for (const table of [TABLES.points, TABLES.breakpoints, TABLES.changes, TABLES.analyses, TABLES.analysisSuspects, TABLES.deadLetters, TABLES.pipelineStats]) {
+        const res = await fetch(CH_URL, { method: 'POST', body: `SELECT * FROM ${db}.${table} FORMAT JSONEachRow` });
+        rows[table] = await res.text();
+      }
+      writeFileSync(dumpFile, JSON.stringify({ database: db, ddl, rows, queries: dump }, null, 1));
+    }
     if (store !== undefined) {
       await store.dropDatabase();
       await store.close();
@@ -271,6 +285,8 @@ describe('dashboards: every query runs on the real ClickHouse and feeds its pane
     else assert.equal((await run(q)).data.length, 1);
   });
 
+  const dump: { where: string; kind: string; columns?: readonly string[]; sql: string }[] = [];
+
   for (const { label, vars } of varSets) {
     it(`every query runs and returns its panel's columns (${label})`, async () => {
       const problems: string[] = [];
@@ -281,6 +297,7 @@ describe('dashboards: every query runs on the real ClickHouse and feeds its pane
             problems.push(`${c.where}: unexpanded ${/\$\S+/.exec(sql)?.[0]}`);
             continue;
           }
+          dump.push({ where: `${c.where} (${label})`, kind: c.kind, ...(c.columns === undefined ? {} : { columns: c.columns }), sql });
           let r: ChResult;
           try {
             r = await run(sql);
