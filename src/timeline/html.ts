@@ -28,10 +28,11 @@ function eventRow(e: TimelineEvent, ref: number): string {
   const kind = e.kind === 'change' ? `${e.detail}` : e.kind === 'breakpoint' ? humanKind(e.detail) : e.kind;
   const rank =
     e.suspectRank === undefined ? '' : `<span class="badge rank${e.suspectRank > 1 ? ' low' : ''}">suspect #${e.suspectRank} · ${fmtPct(e.score ?? 0)}</span>`;
+  const id = e.kind === 'change' || e.kind === 'rollback' ? ` <span class="ref">${h(e.ref ?? '')}</span>` : '';
   const cls = `kind-${e.kind}${e.suspectRank === undefined ? '' : ` suspect-${e.suspectRank}`}`;
   return (
     `<tr class="${cls}"><td class="time">${fmtClock(e.time)}</td><td class="rel">${fmtRelative(e.time, ref)}</td>` +
-    `<td class="who">${h(e.team)}</td><td class="who">${h(e.service)}</td><td><span class="badge ${e.kind}">${h(kind)}</span>${rank}</td><td class="text">${h(e.text)}</td></tr>`
+    `<td class="who">${h(e.team)}</td><td class="who">${h(e.service)}</td><td><span class="badge ${e.kind}">${h(kind)}</span>${rank}</td><td class="text">${h(e.text)}${id}</td></tr>`
   );
 }
 

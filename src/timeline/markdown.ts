@@ -43,7 +43,8 @@ export function renderMarkdown(t: Timeline): string {
   else {
     out.push('| Time (UTC) | T | Team | Service | Kind | What happened |', '|---|---|---|---|---|---|');
     for (const e of t.events) {
-      const text = e.suspectRank === 1 ? `**${md(e.text)}**` : md(e.text);
+      const id = (e.kind === 'change' || e.kind === 'rollback') && e.ref !== undefined ? ` · id ${md(e.ref)}` : '';
+      const text = (e.suspectRank === 1 ? `**${md(e.text)}**` : md(e.text)) + id;
       out.push(`| ${fmtClock(e.time)} | ${fmtRelative(e.time, ref)} | ${md(e.team)} | ${md(e.service)} | ${kindCell(e)} | ${text} |`);
     }
     out.push('');

@@ -39,6 +39,7 @@ td.time { font-family: "DejaVu Sans Mono", monospace; white-space: nowrap; }
 td.rel { color: var(--muted); white-space: nowrap; font-family: "DejaVu Sans Mono", monospace; }
 tr.suspect-1 { background: var(--redbg); }
 tr.suspect-1 td.text { font-weight: 700; }
+td.text .ref { font: 11px "DejaVu Sans Mono", monospace; color: var(--muted); font-weight: normal; margin-left: 4px; }
 .badge { display: inline-block; font-size: 11px; font-weight: 700; padding: 1px 7px; border-radius: 9px; white-space: nowrap; color: #fff; }
 .badge.change { background: #64748b; } .badge.rollback { background: #7c3aed; } .badge.breakpoint { background: #334155; }
 .badge.alert { background: #dc2626; } .badge.recovery { background: #16a34a; } .badge.rank { background: #dc2626; margin-left: 4px; }
