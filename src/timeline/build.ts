@@ -2,7 +2,7 @@ import type { Breakpoint, ChangeEvent, Suspect, Topology } from '../domain/types
 import { describeBreakpoint, describeChange, seriesTitle } from './describe';
 import { fmtNum } from './format';
 import { findRecoveries } from './recovery';
-import { selectKeySeries } from './select';
+import { chartKey, selectKeySeries } from './select';
 import { MAX_SUSPECTS, type EventKind, type Timeline, type TimelineEvent, type TimelineInput } from './types';
 
 /** Hops around the victim (callers and callees) whose changes and breakpoints are shown. @default 2 */
@@ -104,17 +104,18 @@ export function buildTimeline(input: TimelineInput): Timeline {
     const s = suspects[rank];
     events.push(s === undefined ? ev : { ...ev, suspectRank: rank + 1, score: s.score });
   }
-  for (const b of breakpoints) {
-    const recovery = recoveries.has(b);
+  for (const c of clusterBreakpoints(breakpoints, recoveries)) {
+    const b = c.lead;
+    const many = c.size > 1 ? ` (${c.size} series)` : '';
     events.push({
-      time: b.time,
+      time: c.time,
       team: teamOf(b.series.service),
       service: b.series.service,
-      kind: recovery ? 'recovery' : 'breakpoint',
+      kind: c.recovery ? 'recovery' : 'breakpoint',
       detail: b.kind,
-      text: recovery
-        ? `${seriesTitle(b.series)} on ${b.series.service} back toward its pre-incident level: ${fmtNum(b.before.level)} → ${fmtNum(b.after.level)}`
-        : describeBreakpoint(b),
+      text: c.recovery
+        ? `${seriesTitle(b.series)} on ${b.series.service}${many} back toward its pre-incident level: ${fmtNum(b.before.level)} → ${fmtNum(b.after.level)}`
+        : describeBreakpoint(b, many),
       ref: b.series.id,
     });
   }
@@ -129,6 +130,32 @@ export function buildTimeline(input: TimelineInput): Timeline {
   const keySeries = selectKeySeries({ victim: service, breakpoints, series: input.series, topSuspect: suspects[0], topology });
   const tl: Timeline = { service, team: teamOf(service), at, from, to, events, suspects, keySeries };
   return { ...tl, ...(alert === undefined ? {} : { alert }), ...(onset === undefined ? {} : { onset }) };
+}
+
+/** Breakpoints of one chart, of one kind, this close to the first are one event. @default 10 min */
+const CLUSTER_MS = 10 * 60_000;
+
+/**
+ * One event per burst: the same break seen on every instance of a service (or on each of its
+ * versions) is one thing that happened. The strongest member speaks for the cluster.
+ */
+function clusterBreakpoints(bps: readonly Breakpoint[], recoveries: ReadonlySet<Breakpoint>): { time: number; lead: Breakpoint; size: number; recovery: boolean }[] {
+  const open = new Map<string, { time: number; lead: Breakpoint; size: number; recovery: boolean }>();
+  const out: { time: number; lead: Breakpoint; size: number; recovery: boolean }[] = [];
+  for (const b of [...bps].sort((x, y) => x.time - y.time)) {
+    const recovery = recoveries.has(b);
+    const key = `${chartKey(b.series)}\u0000${b.kind}\u0000${recovery}`;
+    const c = open.get(key);
+    if (c !== undefined && b.time - c.time <= CLUSTER_MS) {
+      c.size++;
+      if (Math.abs(b.magnitude) * b.confidence > Math.abs(c.lead.magnitude) * c.lead.confidence) c.lead = b;
+      continue;
+    }
+    const fresh = { time: b.time, lead: b, size: 1, recovery };
+    open.set(key, fresh);
+    out.push(fresh);
+  }
+  return out;
 }
 
 /** Team of a service: topology first, then what its changes or suspects say, else `unknown`. */

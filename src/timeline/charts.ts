@@ -20,6 +20,10 @@ export const COLORS = {
   limit: '#b91c1c',
 } as const;
 
+/** Line colours per instance, role colour first. */
+const VICTIM_PALETTE = ['#1d4ed8', '#0891b2', '#4f46e5', '#0369a1', '#7c3aed', '#0f766e', '#1e40af', '#0e7490'];
+const SUSPECT_PALETTE = ['#c2410c', '#b45309', '#be123c', '#a16207', '#9a3412', '#db2777', '#ca8a04', '#e11d48'];
+
 /** One annotation, in chartjs-plugin-annotation's option shape. */
 export type Annotation = Readonly<Record<string, unknown>>;
 
@@ -27,12 +31,14 @@ export interface ChartSpec {
   readonly canvasId: string;
   readonly title: string;
   readonly role: KeySeries['role'];
+  /** Line colour of the chart's role, for its caption. */
   readonly color: string;
   /** Unit as reported by the source (`{file}`, `By`), when known. */
   readonly unit?: string;
   /** A round tick step for the time axis, ms (shared by every chart). */
   readonly stepMs: number;
-  readonly points: readonly { readonly x: number; readonly y: number }[];
+  /** One dataset per instance. */
+  readonly lines: readonly { readonly label: string; readonly color: string; readonly points: readonly { readonly x: number; readonly y: number }[] }[];
   readonly annotations: Readonly<Record<string, Annotation>>;
   /** Lifts the y axis to show the limit line when the series gets near it. */
   readonly suggestedMax?: number;
@@ -89,10 +95,14 @@ export function chartSpecs(t: Timeline): ChartSpec[] {
   }
   return t.keySeries.map((k, idx) => {
     const annotations: Record<string, Annotation> = { ...shared };
+    const labelled = new Set<string>();
     k.breakpoints.forEach((b, i) => {
-      annotations[`bp_${i}`] = vline(b.time, COLORS.breakpoint, 1.5, [2, 2], label(humanKind(b.kind), COLORS.breakpoint, 'center'));
+      // Every instance breaks at once: label the first of each kind, draw the rest unlabelled.
+      const lbl = labelled.has(b.kind) ? undefined : label(humanKind(b.kind), COLORS.breakpoint, 'center');
+      labelled.add(b.kind);
+      annotations[`bp_${i}`] = vline(b.time, COLORS.breakpoint, 1.5, [2, 2], lbl);
     });
-    const max = k.points.reduce((m, p) => Math.max(m, p.v), -Infinity);
+    const max = k.lines.reduce((m, l) => l.points.reduce((mm, p) => Math.max(mm, p.v), m), -Infinity);
     const showLimit = k.limit !== undefined && max >= LIMIT_VISIBLE_SHARE * k.limit;
     if (showLimit && k.limit !== undefined) {
       annotations['limit'] = {
@@ -108,11 +118,14 @@ export function chartSpecs(t: Timeline): ChartSpec[] {
     const spec: ChartSpec = {
       canvasId: `chart-${idx}`,
       stepMs: step,
-      ...(k.series.unit === undefined ? {} : { unit: k.series.unit }),
+      ...(k.unit === undefined ? {} : { unit: k.unit }),
       title: k.title,
       role: k.role,
       color: k.role === 'victim' ? COLORS.victim : COLORS.suspectSeries,
-      points: k.points.map((p) => ({ x: p.t, y: p.v })),
+      lines: k.lines.map((l, i) => {
+        const palette = k.role === 'victim' ? VICTIM_PALETTE : SUSPECT_PALETTE;
+        return { label: l.label, color: palette[i % palette.length] ?? COLORS.victim, points: l.points.map((p) => ({ x: p.t, y: p.v })) };
+      }),
       annotations,
     };
     return showLimit && k.limit !== undefined ? { ...spec, suggestedMax: k.limit * 1.05 } : spec;

@@ -31,8 +31,8 @@ function signed(v: number): string {
 }
 
 /** `process.open_file_descriptor.count on A: level up 120 → 900; reaches limit 1,024 ≈14:20:00`. */
-export function describeBreakpoint(b: Breakpoint): string {
-  let s = `${seriesTitle(b.series)} on ${b.series.service}: ${humanKind(b.kind)} ${fmtNum(b.before.level)} → ${fmtNum(b.after.level)}`;
+export function describeBreakpoint(b: Breakpoint, suffix = ''): string {
+  let s = `${seriesTitle(b.series)} on ${b.series.service}${suffix}: ${humanKind(b.kind)} ${fmtNum(b.before.level)} → ${fmtNum(b.after.level)}`;
   if (b.kind === 'slope_change') {
     s += ` (slope ${signed(b.before.slope)}/h → ${signed(b.after.slope)}/h)`;
   }

@@ -63,8 +63,8 @@ export const PAGE_SCRIPT = `
     var canvas = document.getElementById(c.canvasId);
     return new Chart(canvas, {
       type: 'line',
-      data: { datasets: [{ label: c.title, data: c.points, borderColor: c.color, backgroundColor: c.color,
-        borderWidth: 1.6, pointRadius: 0, pointHitRadius: 6, tension: 0 }] },
+      data: { datasets: c.lines.map(function (l) { return { label: l.label || c.title, data: l.points, borderColor: l.color,
+        backgroundColor: l.color, borderWidth: 1.6, pointRadius: 0, pointHitRadius: 6, tension: 0 }; }) },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false, parsing: false, normalized: true,
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
@@ -74,7 +74,7 @@ export const PAGE_SCRIPT = `
           y: { beginAtZero: true, suggestedMax: c.suggestedMax, grid: { color: '#f1f5f9' } }
         },
         plugins: {
-          legend: { display: false },
+          legend: { display: c.lines.length > 1, position: 'bottom', labels: { boxWidth: 10, boxHeight: 2, font: { size: 10 } } },
           tooltip: { callbacks: { title: function (items) { return items.length ? iso(items[0].parsed.x) : ''; } } },
           annotation: { clip: false, annotations: c.annotations }
         }

@@ -1,21 +1,31 @@
 import type { Breakpoint, Point, SeriesRef, Suspect, Topology } from '../domain/types';
 import type { SeriesData } from '../ports';
 import { seriesTitle } from './describe';
-import { MAX_KEY_SERIES, MAX_POINTS_PER_SERIES, type KeySeries, type SeriesRole } from './types';
+import { MAX_KEY_SERIES, MAX_LINES_PER_CHART, MAX_POINTS_PER_SERIES, type ChartLine, type KeySeries, type SeriesRole } from './types';
 
-/** Victim series charted at most, leaving room for the suspect's. @default 4 */
-const MAX_VICTIM_SERIES = 4;
+/** Victim charts at most, leaving room for the suspect's. @default 4 */
+const MAX_VICTIM_CHARTS = 4;
 
-/** Strength of a breakpoint for ranking series: robust shift size weighted by confidence. */
+/** Chart a series belongs to: its service and its title (metric + telling labels, no instance/version). */
+export function chartKey(ref: SeriesRef): string {
+  return `${ref.service} · ${seriesTitle(ref)}`;
+}
+
+/** The line a series is drawn as: its instance (versions of one instance join up). */
+function lineLabel(ref: SeriesRef): string {
+  return ref.labels['service.instance.id'] ?? ref.labels['host.name'] ?? ref.labels['host'] ?? '';
+}
+
+/** Strength of a breakpoint for ranking: robust shift size weighted by confidence. */
 function strength(b: Breakpoint): number {
   return Math.abs(b.magnitude) * b.confidence;
 }
 
-/** Series ids of `bps`, strongest first. */
-function rankSeries(bps: readonly Breakpoint[]): string[] {
+/** Chart keys of `bps`, strongest first. */
+function rankCharts(bps: readonly Breakpoint[]): string[] {
   const best = new Map<string, number>();
-  for (const b of bps) best.set(b.series.id, Math.max(best.get(b.series.id) ?? 0, strength(b)));
-  return [...best.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([id]) => id);
+  for (const b of bps) best.set(chartKey(b.series), Math.max(best.get(chartKey(b.series)) ?? 0, strength(b)));
+  return [...best.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k]) => k);
 }
 
 /** Mentions the victim in a label value (e.g. `server.address=A`): the suspect's view of the victim. */
@@ -24,10 +34,10 @@ function pointsAt(ref: SeriesRef, victim: string): boolean {
 }
 
 /**
- * The series worth a chart, at most MAX_KEY_SERIES: the victim's breakpoint series (strongest
- * first, up to 4), then the top suspect's supporting series — its service's breakpoint series and
- * series whose labels point at the victim. With no victim breakpoint at all, the victim's series
- * that have a topology limit stand in (else its first two), so the page is never chartless.
+ * The charts worth drawing, at most MAX_KEY_SERIES: the victim's series that broke (strongest
+ * first, up to 4), then the top suspect's supporting series — its service's series that broke and
+ * those whose labels point at the victim, these first. With no victim breakpoint at all, the
+ * victim's series with a topology limit stand in (else its first two), so the page is never chartless.
  */
 export function selectKeySeries(args: {
   victim: string;
@@ -37,40 +47,68 @@ export function selectKeySeries(args: {
   topology?: Topology;
 }): KeySeries[] {
   const { victim, breakpoints, series, topSuspect, topology } = args;
-  const data = new Map(series.map((s) => [s.series.id, s]));
-  const chosen: { id: string; role: SeriesRole }[] = [];
-  const take = (ids: readonly string[], role: SeriesRole, max: number): void => {
+  const groups = new Map<string, SeriesData[]>();
+  for (const s of series) {
+    const k = chartKey(s.series);
+    const g = groups.get(k);
+    if (g === undefined) groups.set(k, [s]);
+    else g.push(s);
+  }
+  const chosen: { key: string; role: SeriesRole }[] = [];
+  const take = (keys: readonly string[], role: SeriesRole, max: number): void => {
     let n = 0;
-    for (const id of ids) {
+    for (const key of keys) {
       if (chosen.length >= MAX_KEY_SERIES || n >= max) return;
-      if (!data.has(id) || chosen.some((c) => c.id === id)) continue;
-      chosen.push({ id, role });
+      if (!groups.has(key) || chosen.some((c) => c.key === key)) continue;
+      chosen.push({ key, role });
       n++;
     }
   };
 
-  take(rankSeries(breakpoints.filter((b) => b.series.service === victim)), 'victim', MAX_VICTIM_SERIES);
+  take(rankCharts(breakpoints.filter((b) => b.series.service === victim)), 'victim', MAX_VICTIM_CHARTS);
   if (chosen.length === 0) {
     const limits = topology?.services.find((s) => s.name === victim)?.limits ?? {};
     const own = series.filter((s) => s.series.service === victim);
     const limited = own.filter((s) => limits[s.series.metric] !== undefined);
-    take((limited.length > 0 ? limited : own).map((s) => s.series.id), 'victim', 2);
+    take([...new Set((limited.length > 0 ? limited : own).map((s) => chartKey(s.series)))], 'victim', 2);
   }
   if (topSuspect !== undefined && topSuspect.service !== victim) {
-    const theirs = breakpoints.filter((b) => b.series.service === topSuspect.service);
-    const pointing = series.filter((s) => s.series.service === topSuspect.service && pointsAt(s.series, victim)).map((s) => s.series.id);
-    const ranked = rankSeries(theirs);
+    const ranked = rankCharts(breakpoints.filter((b) => b.series.service === topSuspect.service));
+    const pointing = [...new Set(series.filter((s) => s.series.service === topSuspect.service && pointsAt(s.series, victim)).map((s) => chartKey(s.series)))];
     // Series that both broke and point at the victim tell the story best; then the rest.
-    take([...ranked.filter((id) => pointing.includes(id)), ...pointing, ...ranked], 'suspect', MAX_KEY_SERIES);
+    take([...ranked.filter((k) => pointing.includes(k)), ...pointing, ...ranked], 'suspect', MAX_KEY_SERIES);
   }
+  return chosen.map(({ key, role }) => chart(key, role, groups.get(key) ?? [], breakpoints, topology));
+}
 
-  return chosen.map(({ id, role }) => {
-    const d = data.get(id) as SeriesData;
-    const bps = breakpoints.filter((b) => b.series.id === id).sort((a, b) => a.time - b.time);
-    const limit = topology?.services.find((s) => s.name === d.series.service)?.limits[d.series.metric] ?? bps.find((b) => b.limit !== undefined)?.limit;
-    const ks: KeySeries = { series: d.series, role, title: `${seriesTitle(d.series)} · ${d.series.service}`, points: thinPoints(d.points), breakpoints: bps };
-    return limit === undefined ? ks : { ...ks, limit };
-  });
+function chart(key: string, role: SeriesRole, members: readonly SeriesData[], breakpoints: readonly Breakpoint[], topology: Topology | undefined): KeySeries {
+  const first = members[0]?.series as SeriesRef;
+  const byLine = new Map<string, SeriesData[]>();
+  for (const m of members) {
+    const l = lineLabel(m.series);
+    byLine.set(l, [...(byLine.get(l) ?? []), m]);
+  }
+  const lines: ChartLine[] = [...byLine.entries()]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .slice(0, MAX_LINES_PER_CHART)
+    .map(([label, ms]) => ({
+      label,
+      series: ms.map((m) => m.series),
+      points: thinPoints(ms.flatMap((m) => m.points).sort((a, b) => a.t - b.t)),
+    }));
+  const bps = breakpoints.filter((b) => chartKey(b.series) === key).sort((a, b) => a.time - b.time);
+  const limit = topology?.services.find((s) => s.name === first.service)?.limits[first.metric] ?? bps.find((b) => b.limit !== undefined)?.limit;
+  const ks: KeySeries = {
+    key,
+    service: first.service,
+    metric: first.metric,
+    role,
+    title: `${seriesTitle(first)} · ${first.service}`,
+    lines,
+    breakpoints: bps,
+    ...(first.unit === undefined ? {} : { unit: first.unit }),
+  };
+  return limit === undefined ? ks : { ...ks, limit };
 }
 
 /**

@@ -40,13 +40,29 @@ export interface TimelineEvent {
 
 export type SeriesRole = 'victim' | 'suspect';
 
-/** A series chosen for a chart, with the breakpoints found in it. */
-export interface KeySeries {
-  readonly series: SeriesRef;
-  readonly role: SeriesRole;
-  readonly title: string;
+/** One line of a chart: one instance of a series, its versions stitched together. */
+export interface ChartLine {
+  /** Instance id (or host), `''` when the series names none. */
+  readonly label: string;
+  /** The stored series drawn as this line (one per version the instance ran). */
+  readonly series: readonly SeriesRef[];
   /** Sorted by time; possibly thinned for drawing (see `thinPoints`). */
   readonly points: readonly Point[];
+}
+
+/**
+ * A chart: one metric of one service (labels other than instance/version/host kept apart, e.g.
+ * the peer of a connection count), one line per instance, with the breakpoints found in it.
+ */
+export interface KeySeries {
+  /** `service` + `seriesTitle`, stable. */
+  readonly key: string;
+  readonly service: string;
+  readonly metric: string;
+  readonly unit?: string;
+  readonly role: SeriesRole;
+  readonly title: string;
+  readonly lines: readonly ChartLine[];
   readonly breakpoints: readonly Breakpoint[];
   /** Resource limit from the topology or the breakpoint, in the series' units. */
   readonly limit?: number;
@@ -64,7 +80,7 @@ export interface Timeline {
   readonly events: readonly TimelineEvent[];
   /** Sorted by score, best first (at most `MAX_SUSPECTS`). */
   readonly suspects: readonly Suspect[];
-  /** At most `MAX_KEY_SERIES`: the victim's breakpoint series, then the top suspect's supporting series. */
+  /** At most `MAX_KEY_SERIES` charts: the victim's broken series, then the top suspect's supporting series. */
   readonly keySeries: readonly KeySeries[];
   /** Earliest victim breakpoint: when trouble began, epoch ms, when known. */
   readonly onset?: number;
@@ -84,7 +100,9 @@ export interface TimelineInput {
 
 /** Charts per page. @default 6 */
 export const MAX_KEY_SERIES = 6;
+/** Lines per chart (instances); the rest are left out. @default 8 */
+export const MAX_LINES_PER_CHART = 8;
 /** Suspects kept. @default 10 */
 export const MAX_SUSPECTS = 10;
-/** Points per drawn series after thinning. @default 1200 */
+/** Points per drawn line after thinning. @default 1200 */
 export const MAX_POINTS_PER_SERIES = 1200;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { makeSeries } from '../../../src/domain/series';
 import { buildTimeline } from '../../../src/timeline/build';
-import { analysis, AT, bp, breakpoints, changes, conns, fds, input, min } from './fixture';
+import { analysis, AT, bp, breakpoints, changes, conns, fds, input, min, series } from './fixture';
 
 describe('timeline/buildTimeline', () => {
   it('orders changes, breakpoints, the alert, rollbacks and recoveries by time, cause first on ties', () => {
@@ -59,14 +60,35 @@ describe('timeline/buildTimeline', () => {
   it('charts the victim breakpoint series and the suspect series that points at the victim, with the limit', () => {
     const t = buildTimeline(input());
     assert.deepEqual(
-      t.keySeries.map((k) => [k.series.id, k.role]),
+      t.keySeries.map((k) => [k.title, k.role, k.lines.length]),
       [
-        [fds.id, 'victim'],
-        [conns.id, 'suspect'],
+        ['process.open_file_descriptor.count · A', 'victim', 1],
+        ['http.client.open_connections{server.address=A} · B', 'suspect', 1],
       ],
     );
     assert.equal(t.keySeries[0]?.limit, 1024);
     assert.equal(t.keySeries[0]?.breakpoints.length, 2);
+  });
+
+  it('draws every instance of a series in one chart, joins its versions, and lists their common break once', () => {
+    const fds2 = makeSeries('process.open_file_descriptor.count', { 'service.name': 'A', 'service.instance.id': 'a-2', 'service.version': '2.3.1' }, 'A', '{file}');
+    const fds2old = makeSeries('process.open_file_descriptor.count', { 'service.name': 'A', 'service.instance.id': 'a-2', 'service.version': '2.3.0' }, 'A', '{file}');
+    const fdPoints = series[0]!.points;
+    const t = buildTimeline(
+      input({
+        series: [...series, { series: fds2old, points: fdPoints.filter((p) => p.t < min(-25)) }, { series: fds2, points: fdPoints.filter((p) => p.t >= min(-25)) }],
+        breakpoints: [...breakpoints, bp(fds2old, -37, 'slope_change', 121, 610)],
+      }),
+    );
+    const fdChart = t.keySeries[0]!;
+    assert.deepEqual(fdChart.lines.map((l) => [l.label, l.series.length, l.points.length]), [
+      ['a-1', 1, fdPoints.length],
+      ['a-2', 2, fdPoints.length],
+    ]);
+    const slopes = t.events.filter((e) => e.kind === 'breakpoint' && e.detail === 'slope_change');
+    assert.equal(slopes.length, 1);
+    assert.match(slopes[0]!.text, /on A \(2 series\): slope change/);
+    assert.equal(slopes[0]!.time, min(-38), 'the cluster starts at its first member');
   });
 
   it('merges the analysis breakpoints with the stored ones without duplicates', () => {
@@ -79,7 +101,7 @@ describe('timeline/buildTimeline', () => {
     assert.equal(t.suspects.length, 0);
     assert.equal(t.onset, undefined);
     // With no victim breakpoint, a limited victim series stands in.
-    assert.deepEqual(t.keySeries.map((k) => k.series.id), [fds.id]);
+    assert.deepEqual(t.keySeries.map((k) => k.lines[0]?.series[0]?.id), [fds.id]);
     assert.equal(t.at, AT);
   });
 
