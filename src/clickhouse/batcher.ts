@@ -15,7 +15,7 @@
 import { EpicenterError } from '../errors';
 import { silentLogger, type ChLogger } from './types';
 
-export type Sender<T extends string> = (table: T, rows: readonly object[]) => Promise<void>;
+export type Sender<T extends string> = (table: T, rows: readonly unknown[]) => Promise<void>;
 
 export interface BatcherOptions<T extends string> {
   /** Send a table's rows once this many are buffered; also the largest batch. */
@@ -31,7 +31,7 @@ export interface BatcherOptions<T extends string> {
   /** How long `close()` keeps retrying before giving up, ms. @default 30000 */
   readonly closeTimeoutMs?: number;
   /** Rows refused for good (non-retriable error, isolated to single rows). @default logs an error */
-  readonly onRejected?: (table: T, rows: readonly object[], error: EpicenterError) => void;
+  readonly onRejected?: (table: T, rows: readonly unknown[], error: EpicenterError) => void;
   readonly logger?: ChLogger;
   /** Start the `batchMs` timer (unref'd). @default true */
   readonly timer?: boolean;
@@ -58,7 +58,7 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 export class Batcher<T extends string> {
   /** Rows not yet sent, per table; the head may be the batch in flight. */
-  private readonly buf = new Map<T, object[]>();
+  private readonly buf = new Map<T, unknown[]>();
   /** Counters per table, in rows: enqueued ever, finished (sent or rejected), and the drain target. */
   private readonly enq = new Map<T, number>();
   private readonly done = new Map<T, number>();
@@ -93,7 +93,7 @@ export class Batcher<T extends string> {
   }
 
   /** Buffer rows for `table`; starts a send when the table holds a full batch. Throws INTERNAL after close(). */
-  add(table: T, rows: readonly object[]): void {
+  add(table: T, rows: readonly unknown[]): void {
     if (this.closed) throw new EpicenterError('INTERNAL', `clickhouse writer: add to ${table} after close()`);
     if (rows.length === 0) return;
     let b = this.buf.get(table);
@@ -194,7 +194,7 @@ export class Batcher<T extends string> {
     });
   }
 
-  private async sendWithRetry(table: T, rows: readonly object[]): Promise<void> {
+  private async sendWithRetry(table: T, rows: readonly unknown[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.send(table, rows);
@@ -221,7 +221,7 @@ export class Batcher<T extends string> {
   }
 
   /** Bisect a refused batch down to the rows the server refuses, send the rest. */
-  private async isolate(table: T, rows: readonly object[], err: EpicenterError): Promise<void> {
+  private async isolate(table: T, rows: readonly unknown[], err: EpicenterError): Promise<void> {
     if (rows.length === 1) {
       this.rejectedRows++;
       if (this.opts.onRejected !== undefined) this.opts.onRejected(table, rows, err);

@@ -3,6 +3,7 @@
  * `Sql` (built by ./sql.ts, so every literal is escaped), inserts take rows for JSONEachRow,
  * every result set is consumed, and every failure is an EpicenterError (./errors.ts).
  */
+import { Readable } from 'node:stream';
 import { createClient, ClickHouseLogLevel, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { Config } from '../config/schema';
 import { toStoreError } from './errors';
@@ -22,6 +23,8 @@ export interface ChConnection {
   query<T>(q: Sql): Promise<T[]>;
   /** Insert rows into `db.table` (both validated identifiers) as JSONEachRow. */
   insert(qualifiedTable: string, rows: readonly object[], settings?: ClickHouseSettings): Promise<void>;
+  /** Insert TabSeparated `lines` (each ending in a newline) into `db.table` (validated identifiers), columns in `columns` order. */
+  insertTsv(qualifiedTable: string, columns: readonly string[], lines: readonly string[]): Promise<void>;
   /** Resolves when the server answers /ping. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -70,6 +73,20 @@ export function openConnection(cfg: Config['clickhouse'], opts: ConnectionOption
         await client.insert({ table: qualifiedTable, values: rows, format: 'JSONEachRow', clickhouse_settings: settings });
       } catch (e) {
         throw toStoreError(e, `insert ${rows.length} rows into ${qualifiedTable}`);
+      }
+    },
+
+    async insertTsv(qualifiedTable, columns, lines) {
+      if (lines.length === 0) return;
+      try {
+        await client.insert({
+          table: qualifiedTable,
+          values: Readable.from([lines.join('')], { objectMode: false }),
+          format: 'TabSeparated',
+          columns: columns as [string, ...string[]],
+        });
+      } catch (e) {
+        throw toStoreError(e, `insert ${lines.length} rows into ${qualifiedTable}`);
       }
     },
 

@@ -13,7 +13,8 @@ import { migrate } from './migrate';
 import { deadLetterRow, pipelineStatsRow } from './ops-rows';
 import { queryBreakpoints, queryChanges, queryPoints, recentAnalyses } from './reads';
 import { maintainRetention, type MaintainResult } from './retention';
-import { analysisRows, breakpointRow, changeRow, pointRow } from './rows';
+import { analysisRows, breakpointRow, changeRow } from './rows';
+import { POINT_COLUMNS, pointLine } from './tsv';
 import { TABLES, type ServerFeatures } from './schema';
 import { ident, sql, type Sql } from './sql';
 import { silentLogger, type ChLogger, type DeadLetterInput, type PipelineStatsInput } from './types';
@@ -35,8 +36,12 @@ export interface ClickHouseStore extends Store {
   serverVersion(): string;
   insertDeadLetters(rows: readonly DeadLetterInput[]): Promise<void>;
   insertPipelineStats(rows: PipelineStatsInput | readonly PipelineStatsInput[]): Promise<void>;
-  /** Insert already-converted rows (see ./rows.ts, ./ops-rows.ts) in one INSERT; used by the batching writer. */
-  insertRows(table: WritableTable, rows: readonly object[]): Promise<void>;
+  /**
+   * Insert already-converted rows in INSERTs of at most batchRows: for `points`, TabSeparated
+   * lines from `pointLine` (./tsv.ts); for the other tables, row objects from ./rows.ts and
+   * ./ops-rows.ts. Used by the batching writer. Throws INTERNAL on a row of the wrong kind.
+   */
+  insertRows(table: WritableTable, rows: readonly unknown[]): Promise<void>;
   /** Retention: drop daily partitions of points, dead_letters and pipeline_stats older than clickhouse.retentionDays. Call e.g. hourly; TTL does it too on 20.1+. */
   maintain(): Promise<MaintainResult>;
   /** Run a SELECT built with `sql` (every literal escaped); for tests, dashboards checks and tools. */
@@ -84,16 +89,22 @@ class ChStore implements ClickHouseStore {
     return this.features.version;
   }
 
-  async insertRows(table: WritableTable, rows: readonly object[]): Promise<void> {
-    // Chunks of batchRows: one huge INSERT would hold the whole JSON body in memory at once.
+  async insertRows(table: WritableTable, rows: readonly unknown[]): Promise<void> {
+    const points = table === TABLES.points;
+    if (!rows.every((r) => (points ? typeof r === 'string' : typeof r === 'object' && r !== null))) {
+      throw new EpicenterError('INTERNAL', `clickhouse: insert into ${table}: rows must be ${points ? 'TabSeparated lines' : 'objects'}`);
+    }
+    // Chunks of batchRows: one huge INSERT would hold the whole body in memory at once.
     const size = this.cfg.batchRows;
     for (let i = 0; i < rows.length; i += size) {
-      await this.conn.insert(`${this.database}.${table}`, rows.slice(i, i + size));
+      const chunk = rows.slice(i, i + size);
+      if (points) await this.conn.insertTsv(`${this.database}.${table}`, POINT_COLUMNS, chunk as string[]);
+      else await this.conn.insert(`${this.database}.${table}`, chunk as object[]);
     }
   }
 
   insertPoints(samples: readonly Sample[]): Promise<void> {
-    return this.insertRows(TABLES.points, samples.map(pointRow));
+    return this.insertRows(TABLES.points, samples.map(pointLine));
   }
 
   insertBreakpoints(bps: readonly Breakpoint[]): Promise<void> {

@@ -13,7 +13,8 @@ import { EpicenterError } from '../errors';
 import type { StoredAnalysis } from '../ports';
 import { Batcher, type BatcherOptions, type BatcherStats } from './batcher';
 import { deadLetterRow, pipelineStatsRow } from './ops-rows';
-import { analysisRows, breakpointRow, changeRow, pointRow } from './rows';
+import { analysisRows, breakpointRow, changeRow } from './rows';
+import { pointLine } from './tsv';
 import type { ClickHouseStore, WritableTable } from './store';
 import type { DeadLetterInput, PipelineStatsInput } from './types';
 
@@ -51,8 +52,8 @@ export function createClickHouseWriter(store: ClickHouseStore, cfg: Config['clic
   });
 
   /** Convert each value; keep the rows that convert, return the errors of those that don't. */
-  function put<V>(table: WritableTable, values: readonly V[], toRow: (v: V) => object): EpicenterError[] {
-    const rows: object[] = [];
+  function put<V>(table: WritableTable, values: readonly V[], toRow: (v: V) => unknown): EpicenterError[] {
+    const rows: unknown[] = [];
     const errors: EpicenterError[] = [];
     for (const v of values) {
       try {
@@ -66,7 +67,7 @@ export function createClickHouseWriter(store: ClickHouseStore, cfg: Config['clic
   }
 
   return {
-    writePoints: (s) => put('points', s, pointRow),
+    writePoints: (s) => put('points', s, pointLine),
     writeBreakpoints: (b) => put('breakpoints', b, breakpointRow),
     writeChanges: (c) => put('changes', c, changeRow),
     writeAnalysis(a) {

@@ -174,6 +174,16 @@ describe('clickhouse adapter (real server)', function () {
     assert.equal(await count(store, 'points'), 100, 'no injected statement ran');
   });
 
+  it('escaping: nasty service names and label values round-trip through the TabSeparated points path', async () => {
+    const nasty = ['tab\there', 'new\nline\r', 'nul\u0000', 'back\\', "q'uote", '\\t literal', 'ünï 😀'];
+    const batch: Sample[] = nasty.map((s, i) => ({ series: makeSeries('weird.metric', { 'service.name': s, v: s }, s, s), t: T0 + 500_000 + i, v: i }));
+    await store.insertPoints(batch);
+    for (const [i, s] of nasty.entries()) {
+      const got = await store.queryPoints({ from: T0 + 500_000, to: T0 + 600_000, services: [s] });
+      assert.deepEqual(got, [{ series: batch[i]!.series, points: [{ t: T0 + 500_000 + i, v: i }] }]);
+    }
+  });
+
   it('maps real failures: SQL errors to STORE_FAILED, an unreachable server to STORE_UNAVAILABLE', async () => {
     await assert.rejects(store.query(sql`SELECT nope FROM ${ident(DB)}.points`), (e: unknown) => e instanceof EpicenterError && e.code === 'STORE_FAILED' && !e.retriable);
     const down = parseConfig({ clickhouse: { url: 'http://127.0.0.1:1', database: DB } }).clickhouse;

@@ -15,7 +15,7 @@ function fakeServer() {
   let failures: EpicenterError[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  const send = async (table: Table, rows: readonly object[]): Promise<void> => {
+  const send = async (table: Table, rows: readonly unknown[]): Promise<void> => {
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     await Promise.resolve();
