@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ChangeEvent } from '../../domain/types';
 import { EpicenterError, isEpicenterError } from '../../errors';
-import { decodeCloudEvent } from '../../formats/cloudevents';
+import { decodeCloudEvent } from '../../formats';
 import type { RouteContext } from '../context';
 import { errorBody, parseOr400 } from '../errors';
 import { serviceParam, timeParam } from '../params';

@@ -56,6 +56,14 @@ describe('http POST /v1/slack/command', () => {
     assert.match(String(unknown.json().text), /Unknown service `ghost`/);
   });
 
+  it('answers a form body over http.bodyLimit with 413 before checking anything else', async () => {
+    const { app, analyses } = harness({ config: { http: { bodyLimit: 2048 } } });
+    const big = `text=jobs&pad=${'x'.repeat(4096)}`;
+    const r = await app.inject({ method: 'POST', url: '/v1/slack/command', headers: signed(big), payload: big });
+    assert.equal(r.statusCode, 413);
+    assert.equal(analyses.length, 0);
+  });
+
   it('parses <service> [time]: now, ISO, epoch ms, "30m ago", "-2h"', () => {
     assert.deepEqual(parseCommandText('jobs', NOW), { service: 'jobs', at: NOW });
     assert.deepEqual(parseCommandText(' jobs  now ', NOW), { service: 'jobs', at: NOW });
