@@ -1,6 +1,6 @@
 import type { BreakpointKind } from '../domain/types';
 import { normalCdf } from '../stats';
-import { bestSplit } from './split';
+import { bestSplits, type SplitFit } from './split';
 import type { DetectorOptions } from './options';
 import type { Ring } from './ring';
 
@@ -17,7 +17,16 @@ export interface JudgeContext {
   readonly sigma: number;
   /** Old regime's prediction at time t (level + trend + daily profile). */
   readonly predict: (t: number) => number;
+  /**
+   * Variance inflation of a mean of residuals from their lag-1 autocorrelation ρ: (1+ρ)/(1−ρ).
+   * Evidence is divided by its square root, so slowly wandering series need more of it.
+   */
+  readonly inflation: number;
+  /** Amplitude of a daily wave not explained by the profile (series units; 0 = none/seasonal off). */
+  readonly waveAmplitude: number;
 }
+
+const DAY_MS = 86_400_000;
 
 /** A confirmed change, in the old model's residual space (added to the old prediction). */
 export interface Verdict {
@@ -72,18 +81,36 @@ export function judge(ctx: JudgeContext, o: DetectorOptions, final: boolean): Ve
   const hi = Math.max(early, recent) + 4 * sigma;
   for (let i = 0; i < n; i++) E[i] = Math.max(lo, Math.min(hi, E[i]!));
 
-  const fit = bestSplit(E, U, n, 3, Math.ceil(o.minRun / 2), sigma * sigma);
-  if (fit !== undefined && n - fit.j >= need) {
-    const v = meanChange(fit.j, fit.shape, fit.m, fit.a, fit.beta, fit.evidence, n, ctx, o, from);
+  // The change starts near where the CUSUM left zero (a ramp may have begun a little earlier); the
+  // old regime needs enough samples for a robust level, the new one at least half a run.
+  const half = Math.ceil(o.minRun / 2);
+  const fits = bestSplits(E, U, n, Math.max(half, c - o.minRun), n - half, sigma * sigma).sort((x, y) => x.cost - y.cost);
+  for (const fit of fits) {
+    // Evidence is judged against the noisier of the old and the new regime, so a burst of noise
+    // is not read as a trend; a slope change must be real by itself, otherwise the step speaks.
+    const deflate = 1 / Math.sqrt(ctx.inflation) / Math.max(1, residualScale(fit, n) / sigma);
+    if (fit.shape !== 'step' && fit.slopeEvidence * deflate < o.minEvidence) continue;
+    if (n - fit.j < need) break; // the change looks younger than a run: wait for more samples
+    const v = meanChange(fit, n, ctx, o, from, deflate);
     if (v !== undefined) return v;
+    break;
   }
   return varianceChange(raw, c, n, need, ctx, o, from) ?? 'wait';
 }
 
-function meanChange(j: number, shape: string, m0: number, a0: number, beta: number, evidence: number, n: number, ctx: JudgeContext, o: DetectorOptions, from: number): Verdict | undefined {
+/** Robust scale of the residuals after the split around the fitted change. */
+function residualScale(fit: SplitFit, n: number): number {
+  const uj = U[fit.j]!;
+  for (let i = fit.j; i < n; i++) TMP[i - fit.j] = E[i]! - fit.m - (fit.a + fit.beta * (U[i]! - uj));
+  return 1.4826 * madOf(TMP, n - fit.j);
+}
+
+function meanChange(fit: SplitFit, n: number, ctx: JudgeContext, o: DetectorOptions, from: number, deflate: number): Verdict | undefined {
   const { sigma } = ctx;
-  let m = m0;
-  let a = a0;
+  const { j } = fit;
+  const { shape } = fit;
+  let { m, a } = fit;
+  const { beta } = fit;
   if (shape === 'step') {
     // medians: a shift is what most samples say, not what the loudest say
     m = med(E, 0, j);
@@ -93,7 +120,14 @@ function meanChange(j: number, shape: string, m0: number, a0: number, beta: numb
   const drift = beta * (U[n - 1]! - uj);
   const endShift = a + drift;
   const magnitude = Math.abs(endShift) / sigma;
-  if (magnitude < o.minMagnitude || evidence < o.minEvidence) return undefined;
+  // What a daily wave of the amplitude seen (and not yet explained) could bend the residuals by
+  // over the window the change was fitted on.
+  const span = ctx.dt * (U[n - 1]! - U[0]! + 1);
+  // A sine bends away from its tangent by A·(ωT)²/2 at first, by at most A·(2 + ωT) later.
+  const wt = (2 * Math.PI * span) / DAY_MS;
+  const wave = (ctx.waveAmplitude * Math.min((wt * wt) / 2, 2 + wt)) / sigma;
+  if (process.env["DBG"]) console.log("mc", fit.shape, "mag", magnitude.toFixed(2), "wave", wave.toFixed(2), "A", ctx.waveAmplitude.toFixed(2), "sig", sigma.toFixed(2), "span h", (span / 3600000).toFixed(1), "ev", (fit.evidence * deflate).toFixed(1));
+  if (magnitude < o.minMagnitude + wave || fit.evidence * deflate < o.minEvidence) return undefined;
   // Persistence: where the fitted change is clear (≥ 2σ), most samples must sit on its far half.
   let clear = 0;
   let agree = 0;
@@ -116,14 +150,17 @@ function meanChange(j: number, shape: string, m0: number, a0: number, beta: numb
     endShift,
     slopePerMs: beta / ctx.dt,
     magnitude,
-    confidence: score(evidence, n, magnitude / o.minMagnitude),
+    confidence: score(fit.evidence * deflate, n, magnitude / (o.minMagnitude + wave)),
     afterScale,
   };
 }
 
 function varianceChange(raw: Float64Array, c: number, n: number, need: number, ctx: JudgeContext, o: DetectorOptions, from: number): Verdict | undefined {
-  if (n - c < need || c < 3) return undefined;
-  const ratio = (1.4826 * madOf(raw.subarray(c, n), n - c)) / ctx.sigma;
+  // a scale needs more samples than a level: 2·minRun, so a few outliers cannot fake it
+  if (n - c < 2 * need || c < Math.ceil(o.minRun / 2)) return undefined;
+  // scale from first differences: a trend or a wave inside the window does not count as noise
+  for (let i = c + 1; i < n; i++) TMP[i - c - 1] = raw[i]! - raw[i - 1]!;
+  const ratio = (1.4826 * medAbs(TMP, n - c - 1)) / Math.SQRT2 / ctx.sigma;
   if (ratio < o.varianceRatio) return undefined;
   return {
     seq: from + c,
@@ -153,6 +190,12 @@ function med(xs: Float64Array, start: number, end: number): number {
   const s = Float64Array.from(xs.subarray(start, end)).sort();
   const h = s.length >> 1;
   return s.length % 2 === 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+}
+
+function medAbs(xs: Float64Array, len: number): number {
+  const d = new Float64Array(len);
+  for (let i = 0; i < len; i++) d[i] = Math.abs(xs[i]!);
+  return med(d, 0, len);
 }
 
 function madOf(xs: Float64Array, len: number): number {

@@ -48,6 +48,10 @@ export class RobustDetector implements SeriesDetector {
   private scale = 0;
   private sp = 0;
   private sn = 0;
+  // Lag-1 autocorrelation of clipped standardised residuals: EWMAs of z·z₋₁ and z², and z₋₁.
+  private zPrev = 0;
+  private zz1 = 0;
+  private zz0 = 0;
   // Anchors: the model when each CUSUM side last left zero.
   private upL = 0;
   private upB = 0;
@@ -118,13 +122,22 @@ export class RobustDetector implements SeriesDetector {
     };
   }
 
-  /** Payload bytes of the per-series state: ring + profile + 30 numeric fields (8 bytes each). */
+  /** Payload bytes of the per-series state: ring + profile + 34 numeric fields (8 bytes each). */
   stateBytes(): number {
-    return this.ring.bytes + this.season.bytes + 30 * 8;
+    return this.ring.bytes + this.season.bytes + 34 * 8;
+  }
+
+  /** Lag-1 autocorrelation of the residuals, clamped to [0, 0.8] (negative ρ is not rewarded). */
+  private rho(): number {
+    return this.zz0 > 0 ? Math.max(0, Math.min(0.8, this.zz1 / this.zz0)) : 0;
   }
 
   private sigma(): number {
-    return Math.max(this.scale, this.o.relativeFloor * Math.abs(this.level), this.o.absoluteFloor);
+    return this.sigmaFor(this.scale, this.level);
+  }
+
+  private sigmaFor(scale: number, level: number): number {
+    return Math.max(scale, this.o.relativeFloor * Math.abs(level), this.o.absoluteFloor);
   }
 
   /** Model update with one sample (Huber-clipped); scale and profile learn only while tracking. */
@@ -139,7 +152,11 @@ export class RobustDetector implements SeriesDetector {
     this.k++;
     const g = Math.max(o.scaleRate, 1 / this.k);
     this.scale += g * (Math.min(Math.abs(r), c) * ABS_TO_SIGMA - this.scale);
-    if (o.seasonal) this.season.learn(t, v, c, this.dt);
+    const z = rc / sig;
+    this.zz1 += g * (z * this.zPrev - this.zz1);
+    this.zz0 += g * (z * z - this.zz0);
+    this.zPrev = z;
+    if (o.seasonal) this.season.learn(t, v, c, this.dt, this.level + (this.seasonOn ? this.season.offset(t) : 0));
   }
 
   private anchor(dir: 1 | -1): void {
@@ -158,11 +175,16 @@ export class RobustDetector implements SeriesDetector {
     }
     const gaps = ts.slice(1).map((x, i) => x - ts[i]!);
     this.dt = median(gaps) ?? 1;
-    const line = theilSen(ts, vs) ?? { slope: 0, intercept: median(vs) ?? 0 };
+    let line = theilSen(ts, vs) ?? { slope: 0, intercept: median(vs) ?? 0 };
+    const resid = vs.map((v, i) => v - line.intercept - line.slope * ts[i]!);
+    this.scale = robustScale(resid) ?? 0;
+    // A slope from a few samples is mostly noise: keep it only when it is clearly there (t ≥ 3).
+    const tMean = ts.reduce((a, b) => a + b, 0) / ts.length;
+    const spread = Math.sqrt(ts.reduce((a, b) => a + (b - tMean) ** 2, 0));
+    if (Math.abs(line.slope) * spread < 3 * this.sigmaFor(this.scale, line.intercept)) line = { slope: 0, intercept: median(vs) ?? 0 };
     this.level = line.intercept;
     this.slope = line.slope;
     this.tl = this.lastT;
-    this.scale = robustScale(vs.map((v, i) => v - line.intercept - line.slope * ts[i]!)) ?? 0;
     this.k = ts.length;
     this.ready = true;
     this.regimeSeq = this.ring.oldest;
@@ -188,6 +210,8 @@ export class RobustDetector implements SeriesDetector {
       dt: this.dt,
       sigma: this.sigma(),
       predict: (t: number) => model.L + model.B * (t - model.T) + (this.seasonOn ? this.season.offset(t) : 0),
+      inflation: (1 + this.rho()) / (1 - this.rho()),
+      waveAmplitude: this.o.seasonal ? this.season.unexplainedAmplitude() : 0,
     };
     const verdict = judge(ctx, this.o, final);
     if (verdict === 'wait') {
@@ -213,7 +237,7 @@ export class RobustDetector implements SeriesDetector {
     this.tl = this.lastT;
     this.scale = Math.max(this.scale, v.afterScale);
     this.k = Math.max(this.o.minRun, this.ring.next - v.seq);
-    this.season.shift(v.endShift);
+    this.season.shift(v.jump);
     this.regimeSeq = v.seq;
     this.cancel();
     const kind: BreakpointKind = v.kind;

@@ -9,61 +9,124 @@ const BIN_MEMORY_DAYS = 3;
  * Hour-of-day profile (24 bins, UTC) learned against a slow baseline (time-based EWMA with a one-day
  * time constant), so the fast level model does not have to chase a daily wave. Bins are stored
  * centred on use (mean of the learned bins subtracted), so the profile never shifts the level.
- * Learning starts with the first sample; the owner decides when to use it (≥ 2 days of history).
+ * The baseline learns from the first sample, the bins after one day; the owner decides when to use
+ * the profile (≥ 2 days of history).
  */
 export class HourProfile {
-  readonly bins = new Float64Array(SEASON_BINS);
+  /** Float32 is plenty for offsets and halves the profile's memory. */
+  readonly bins = new Float32Array(SEASON_BINS);
   readonly counts = new Uint8Array(SEASON_BINS);
   /** Deseasonalised slow baseline, series units. */
   base = NaN;
+  /** Envelope of deseasonalised values over about a day (decays toward the baseline), series units. */
+  hi = NaN;
+  lo = NaN;
   private lastT = NaN;
+  private t0 = NaN;
+  private seen = 1;
   private sum = 0;
   private learned = 0;
 
-  static bin(t: number): number {
-    const h = Math.floor(t / HOUR_MS) % SEASON_BINS;
-    return h < 0 ? h + SEASON_BINS : h;
+  /** Position of t between bin centres: the bin before (h0), the one after (h1) and the weight f of h1. */
+  private static place(t: number): [number, number, number] {
+    const x = t / HOUR_MS - 0.5;
+    const fl = Math.floor(x);
+    let h0 = fl % SEASON_BINS;
+    if (h0 < 0) h0 += SEASON_BINS;
+    return [h0, (h0 + 1) % SEASON_BINS, x - fl];
   }
 
-  /** Centred seasonal offset at time t (0 for bins never seen). */
+  /** Profile value at t, interpolated linearly between hour centres (a bin never seen borrows its neighbour). */
+  private raw(h0: number, h1: number, f: number): number {
+    const c0 = this.counts[h0]! > 0;
+    const c1 = this.counts[h1]! > 0;
+    if (c0 && c1) return (1 - f) * this.bins[h0]! + f * this.bins[h1]!;
+    if (c0) return this.bins[h0]!;
+    if (c1) return this.bins[h1]!;
+    return NaN;
+  }
+
+  /** Centred seasonal offset at time t (0 where nothing was learned yet). */
   offset(t: number): number {
-    const h = HourProfile.bin(t);
-    if (this.counts[h] === 0 || this.learned === 0) return 0;
-    return this.bins[h]! - this.sum / this.learned;
+    if (this.learned === 0) return 0;
+    const [h0, h1, f] = HourProfile.place(t);
+    const r = this.raw(h0, h1, f);
+    return Number.isNaN(r) ? 0 : r - this.sum / this.learned;
   }
 
   /**
    * Learn from one sample. `clip` bounds the innovation (series units) so an outlier moves a bin by
-   * at most gain·clip; `dt` is the typical sampling interval, ms (sets the per-update gain).
+   * at most gain·clip; `dt` is the typical sampling interval, ms (sets the per-update gain);
+   * `smooth` is the owner's smoothed level at t (the envelope follows it, not the noisy sample).
    */
-  learn(t: number, v: number, clip: number, dt: number): void {
+  learn(t: number, v: number, clip: number, dt: number, smooth = v): void {
     const off = this.offset(t);
-    if (Number.isNaN(this.base)) this.base = v;
-    else {
-      const w = 1 - Math.exp(-Math.max(0, t - this.lastT) / DAY_MS);
-      this.base += w * (v - off - this.base);
+    const x = v - off;
+    const xs = smooth - off;
+    if (Number.isNaN(this.base)) {
+      this.base = v;
+      this.hi = v;
+      this.lo = v;
+    } else {
+      // running mean for the first day, then a one-day exponential memory
+      this.seen++;
+      const decay = 1 - Math.exp(-Math.max(0, t - this.lastT) / DAY_MS);
+      this.base += Math.max(1 / this.seen, decay) * (x - this.base);
+      // the envelope follows a wave (≤ clip per sample) but not a lone outlier
+      const hi = this.hi - decay * (this.hi - this.base);
+      const lo = this.lo - decay * (this.lo - this.base);
+      this.hi = Math.min(Math.max(hi, xs), hi + clip);
+      this.lo = Math.max(Math.min(lo, xs), lo - clip);
     }
     this.lastT = t;
-    const h = HourProfile.bin(t);
-    const c = this.counts[h]!;
-    const old = this.bins[h]!;
+    if (Number.isNaN(this.t0)) this.t0 = t;
+    // Until a full day has been averaged the baseline is the mean of part of a cycle; bins learned
+    // against it would be skewed, so they start after one day.
+    if (t - this.t0 < DAY_MS) return;
+    const [h0, h1, f] = HourProfile.place(t);
+    const near = f < 0.5 ? h0 : h1;
+    const c = this.counts[near]!;
+    const target = v - this.base;
+    if (c === 0) {
+      this.setBin(near, target);
+      this.learned++;
+      this.counts[near] = 1;
+      return;
+    }
+    const old = this.raw(h0, h1, f);
     const gain = Math.max(1 / (c + 1), Math.min(1, dt / ((BIN_MEMORY_DAYS * DAY_MS) / SEASON_BINS)));
     const lim = clip + Math.abs(old);
-    const innov = Math.max(-lim, Math.min(lim, v - this.base - old));
-    const nv = old + gain * innov;
-    this.bins[h] = nv;
-    this.sum += nv - old;
-    if (c === 0) this.learned++;
-    if (c < 255) this.counts[h] = c + 1;
+    const innov = gain * Math.max(-lim, Math.min(lim, target - old));
+    // the update goes to both neighbouring centres in proportion to their weight
+    if (this.counts[h0]! > 0) this.setBin(h0, this.bins[h0]! + (1 - f) * innov);
+    if (this.counts[h1]! > 0) this.setBin(h1, this.bins[h1]! + f * innov);
+    if (c < 255) this.counts[near] = c + 1;
+  }
+
+  private setBin(h: number, value: number): void {
+    const old = this.counts[h]! > 0 ? this.bins[h]! : 0;
+    this.bins[h] = value;
+    this.sum += this.bins[h]! - old; // the stored (float32) value, so the sum never drifts
   }
 
   /** A level shift was confirmed: move the baseline with it so bins do not learn the shift. */
   shift(by: number): void {
-    if (!Number.isNaN(this.base)) this.base += by;
+    if (Number.isNaN(this.base)) return;
+    this.base += by;
+    this.hi += by;
+    this.lo += by;
   }
 
-  /** Payload bytes: bins, counts and the four scalars. */
+  /**
+   * Amplitude of a daily wave the series could be carrying that the profile does not explain yet,
+   * series units: half the envelope of the smoothed, deseasonalised level over about a day.
+   */
+  unexplainedAmplitude(): number {
+    return Number.isNaN(this.hi) ? 0 : (this.hi - this.lo) / 2;
+  }
+
+  /** Payload bytes: bins, counts and the eight scalars. */
   get bytes(): number {
-    return this.bins.byteLength + this.counts.byteLength + 4 * 8;
+    return this.bins.byteLength + this.counts.byteLength + 8 * 8;
   }
 }

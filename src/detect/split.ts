@@ -25,6 +25,10 @@ export interface SplitFit {
   readonly beta: number;
   /** √((SSE_null − SSE_fit)/σ²): how many σ of evidence the change has. */
   readonly evidence: number;
+  /** t-statistic of β alone (0 for step): is the slope change real by itself? */
+  readonly slopeEvidence: number;
+  /** BIC-like cost: SSE/σ² + params·ln n (lower is better). */
+  readonly cost: number;
 }
 
 const MAX = 256;
@@ -35,11 +39,19 @@ const Puu = new Float64Array(MAX + 1);
 const Pue = new Float64Array(MAX + 1);
 
 /**
- * Best split of e[0..n) with u[0..n) (increasing). Splits leave at least `minPre` samples before
- * and `minAfter` after. `sigma2` is the old regime's noise variance. Undefined when no split fits.
+ * Best split j ∈ [jMin, jMax] of e[0..n) with u[0..n) (increasing); j is the first sample after
+ * the change. `sigma2` is the old regime's noise variance. Undefined when no split fits.
  */
-export function bestSplit(e: Float64Array, u: Float64Array, n: number, minPre: number, minAfter: number, sigma2: number): SplitFit | undefined {
-  if (n > MAX || n < minPre + minAfter) return undefined;
+export function bestSplit(e: Float64Array, u: Float64Array, n: number, jMin: number, jMax: number, sigma2: number): SplitFit | undefined {
+  const all = bestSplits(e, u, n, jMin, jMax, sigma2);
+  let best: SplitFit | undefined;
+  for (const f of all) if (best === undefined || f.cost < best.cost) best = f;
+  return best;
+}
+
+/** The best split of each shape (those that could be fitted), same arguments as bestSplit. */
+export function bestSplits(e: Float64Array, u: Float64Array, n: number, jMin: number, jMax: number, sigma2: number): SplitFit[] {
+  if (n > MAX || jMin < 1 || jMax > n - 1 || jMin > jMax) return [];
   for (let i = 0; i < n; i++) {
     const ei = e[i]!;
     const ui = u[i]!;
@@ -52,9 +64,15 @@ export function bestSplit(e: Float64Array, u: Float64Array, n: number, minPre: n
   const Se = Pe[n]!;
   const Snn = Pee[n]! - (Se * Se) / n;
   const lnN = Math.log(n);
-  let best: SplitFit | undefined;
-  let bestCost = Infinity;
-  for (let j = minPre; j <= n - minAfter; j++) {
+  const best: Partial<Record<Shape, SplitFit>> = {};
+  const sigma = Math.sqrt(sigma2);
+  const consider = (j: number, shape: Shape, sse: number, params: number, m: number, a: number, beta: number, sxx: number): void => {
+    const cost = sse / sigma2 + params * lnN;
+    if (cost >= (best[shape]?.cost ?? Infinity)) return;
+    const slopeEvidence = shape === 'step' ? 0 : (Math.abs(beta) * Math.sqrt(sxx)) / sigma;
+    best[shape] = { j, shape, m, a, beta, evidence: Math.sqrt(Math.max(0, Snn - sse) / sigma2), slopeEvidence, cost };
+  };
+  for (let j = jMin; j <= jMax; j++) {
     const np = j;
     const na = n - j;
     const ssePre = Pee[j]! - (Pe[j]! * Pe[j]!) / np;
@@ -65,34 +83,28 @@ export function bestSplit(e: Float64Array, u: Float64Array, n: number, minPre: n
     const Auu = Puu[n]! - Puu[j]!;
     const Aue = Pue[n]! - Pue[j]!;
     const uj = u[j]!;
-    // step
-    const sseStep = ssePre + Aee - (Ae * Ae) / na;
-    consider('step', sseStep, 2, m, Ae / na - m, 0);
+    consider(j, 'step', ssePre + Aee - (Ae * Ae) / na, 2, m, Ae / na - m, 0, 0);
     // hinge: regression of e on x = max(0, u − u_j) over all n samples
     const Sx = Au - na * uj;
     const Sxx = Auu - 2 * uj * Au + na * uj * uj - (Sx * Sx) / n;
     const Sxe = Aue - uj * Ae - (Sx * Se) / n;
     if (Sxx > 1e-12) {
       const beta = Sxe / Sxx;
-      const m0 = (Se - beta * Sx) / n;
-      consider('hinge', Snn - (Sxe * Sxe) / Sxx, 2, m0, 0, beta);
+      consider(j, 'hinge', Snn - (Sxe * Sxe) / Sxx, 2, (Se - beta * Sx) / n, 0, beta, Sxx);
     }
     // both: free line after the split
     const Sxxa = Auu - (Au * Au) / na;
     if (na >= 3 && Sxxa > 1e-12) {
       const Sxya = Aue - (Au * Ae) / na;
       const beta = Sxya / Sxxa;
-      const intercept = Ae / na - beta * (Au / na - uj); // line value at u_j
-      consider('both', ssePre + Aee - (Ae * Ae) / na - (Sxya * Sxya) / Sxxa, 3, m, intercept - m, beta);
-    }
-
-    function consider(shape: Shape, sse: number, params: number, mm: number, a: number, beta: number): void {
-      const cost = sse / sigma2 + params * lnN;
-      if (cost < bestCost) {
-        bestCost = cost;
-        best = { j, shape, m: mm, a, beta, evidence: Math.sqrt(Math.max(0, Snn - sse) / sigma2) };
-      }
+      const atSplit = Ae / na - beta * (Au / na - uj); // the after line's value at u_j
+      consider(j, 'both', ssePre + Aee - (Ae * Ae) / na - (Sxya * Sxya) / Sxxa, 3, m, atSplit - m, beta, Sxxa);
     }
   }
-  return best;
+  const out: SplitFit[] = [];
+  for (const k of ['step', 'hinge', 'both'] as const) {
+    const f = best[k];
+    if (f !== undefined) out.push(f);
+  }
+  return out;
 }
