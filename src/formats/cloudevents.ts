@@ -34,8 +34,11 @@ export const cloudEventSchema = z.object({
   time: z.string({ error: (i) => (i.input === undefined ? 'is required: a change without a time cannot be correlated' : 'must be an RFC 3339 string') }),
   subject: z.string().min(1, 'is empty').optional(),
   datacontenttype: z.string().optional(),
-  // Some producers send JSON data as a string; structured mode allows any JSON value.
-  data: z.preprocess((d) => (typeof d === 'string' && d.trimStart().startsWith('{') ? tryJson(d) : d), dataSchema.optional()),
+  // Structured mode allows any data; some producers send JSON as a string. Only an object is read.
+  data: z.preprocess((d) => {
+    const parsed = typeof d === 'string' && d.trimStart().startsWith('{') ? tryJson(d) : d;
+    return isObject(parsed) ? parsed : undefined;
+  }, dataSchema.optional()),
 });
 
 function tryJson(s: string): unknown {

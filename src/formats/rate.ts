@@ -1,9 +1,9 @@
-import type { SeriesRef } from '../domain/types';
+import type { NodeCounter, SeriesNode } from './series-cache';
 
 /**
  * Turning monotonic cumulative counters into per-second rates. The state remembers the last
- * point of each counter series; it is bounded (least recently updated series are forgotten
- * first) so an unbounded stream of new series cannot exhaust memory. It also caches series
+ * point of each counter series; it is bounded (the first-inserted counter is forgotten first)
+ * so an unbounded stream of new series cannot exhaust memory. It also caches series
  * identities across calls, so a stream decodes each series' id once rather than per point.
  */
 
@@ -14,7 +14,7 @@ import type { SeriesRef } from '../domain/types';
 export interface RateState {
   /** Counters currently remembered. */
   readonly size: number;
-  /** Most series remembered before the least recently updated is forgotten. */
+  /** Most counters (and cached series) remembered before old ones are forgotten. */
   readonly maxSeries: number;
 }
 
@@ -27,10 +27,10 @@ interface Last {
   aux: number | undefined;
 }
 
-class RateTable implements RateState {
+class RateTable implements RateState, NodeCounter {
   readonly last = new Map<string, Last>();
-  /** resource key → metric key → point attribute key → series. */
-  readonly series = new Map<string, Map<string, SeriesTable>>();
+  /** resource key → metric key → trie of point attributes → series. */
+  readonly series = new Map<string, Map<string, SeriesNode>>();
   seriesCount = 0;
   constructor(readonly maxSeries: number) {}
   get size(): number {
@@ -71,21 +71,33 @@ export function cumulativeIncrease(state: RateState, key: string, t: number, v: 
   }
   if (t <= prev.t) return undefined;
   const reset = v < prev.v || (start !== undefined && prev.start !== undefined && start !== prev.start);
-  // Refresh recency: Map keeps insertion order, so the first key is the least recently updated.
-  table.last.delete(key);
-  table.last.set(key, { t, v, start, aux });
-  if (!reset) {
-    const auxIncrease = aux === undefined || prev.aux === undefined ? undefined : aux - prev.aux;
-    return { increase: v - prev.v, ms: t - prev.t, sinceStart: false, auxIncrease };
-  }
-  if (start !== undefined && start >= prev.t && t > start) return { increase: v, ms: t - start, sinceStart: true, auxIncrease: aux };
+  const prevT = prev.t;
+  const dv = v - prev.v;
+  const prevAux = prev.aux;
+  // Updated in place (no delete/insert per point): eviction order is therefore first-inserted,
+  // not least-recently-updated; an evicted live counter just misses one rate when it returns.
+  prev.t = t;
+  prev.v = v;
+  prev.start = start;
+  prev.aux = aux;
+  if (!reset) return { increase: dv, ms: t - prevT, sinceStart: false, auxIncrease: aux === undefined || prevAux === undefined ? undefined : aux - prevAux };
+  if (start !== undefined && start >= prevT && t > start) return { increase: v, ms: t - start, sinceStart: true, auxIncrease: aux };
   return undefined;
 }
 
-/** Per-second rate of cumulative counter `key` (see cumulativeIncrease), or undefined. */
+/** Per-second rate of cumulative counter `key` (see cumulativeIncrease), or undefined. Allocates nothing on the common path. */
 export function cumulativeRate(state: RateState, key: string, t: number, v: number, start?: number): number | undefined {
-  const inc = cumulativeIncrease(state, key, t, v, start);
-  return inc === undefined ? undefined : (inc.increase * 1000) / inc.ms;
+  const table = state as RateTable;
+  const prev = table.last.get(key);
+  if (prev === undefined || t <= prev.t || v < prev.v || (start !== undefined && prev.start !== undefined && start !== prev.start)) {
+    const inc = cumulativeIncrease(state, key, t, v, start);
+    return inc === undefined ? undefined : (inc.increase * 1000) / inc.ms;
+  }
+  const rate = ((v - prev.v) * 1000) / (t - prev.t);
+  prev.t = t;
+  prev.v = v;
+  prev.start = start;
+  return rate;
 }
 
 function remember(table: RateTable, key: string, last: Last): void {
@@ -96,36 +108,20 @@ function remember(table: RateTable, key: string, last: Last): void {
   table.last.set(key, last);
 }
 
-/** Series of one metric name and unit within one resource, keyed by the point attributes' key. */
-export type SeriesTable = Map<string, SeriesRef>;
-
 /**
- * The cache table for (resource, metric, unit). Nested maps keep the per-point lookup to one
- * short key (the point attributes) instead of hashing a long composite string per point.
+ * The series cache root for (resource, metric, unit): resolve once per metric, then walk it per
+ * point with lookupSeries(). The whole cache is dropped when it holds maxSeries series — cheaper
+ * than per-point LRU bookkeeping; the cost is rebuilding identities once.
  */
-export function seriesTable(state: RateState, resourceKey: string, metricKey: string): SeriesTable {
-  const t = state as RateTable;
-  let byMetric = t.series.get(resourceKey);
-  if (byMetric === undefined) t.series.set(resourceKey, (byMetric = new Map<string, SeriesTable>()));
-  let table = byMetric.get(metricKey);
-  if (table === undefined) byMetric.set(metricKey, (table = new Map<string, SeriesRef>()));
-  return table;
-}
-
-/**
- * The SeriesRef cached in `table` under `attrKey`, or the one `make` builds (then cached). The
- * whole cache is emptied when it reaches maxSeries entries: cheaper than LRU bookkeeping per point.
- */
-export function cachedSeries(state: RateState, table: SeriesTable, attrKey: string, make: () => SeriesRef): SeriesRef {
-  const hit = table.get(attrKey);
-  if (hit !== undefined) return hit;
+export function seriesRoot(state: RateState, resourceKey: string, metricKey: string): { root: SeriesNode; counter: NodeCounter } {
   const t = state as RateTable;
   if (t.seriesCount >= t.maxSeries) {
     t.series.clear();
     t.seriesCount = 0;
   }
-  const made = make();
-  table.set(attrKey, made);
-  t.seriesCount++;
-  return made;
+  let byMetric = t.series.get(resourceKey);
+  if (byMetric === undefined) t.series.set(resourceKey, (byMetric = new Map<string, SeriesNode>()));
+  let root = byMetric.get(metricKey);
+  if (root === undefined) byMetric.set(metricKey, (root = {}));
+  return { root, counter: t };
 }

@@ -44,17 +44,21 @@ export function parseRfc3339(s: string): number | undefined {
   return parseIsoTime(s, true);
 }
 
-const DIGITS_RE = /^\d{1,20}$/;
-
 /**
  * OTLP fixed64 nanoseconds (decimal string per the protobuf JSON mapping, or a number some
  * producers write) → epoch ms, truncated. Strings are cut textually, so no precision is lost
- * to doubles. Returns undefined when not a non-negative integer.
+ * to doubles. Returns undefined when not a non-negative integer. (A char loop, not a regex:
+ * this runs twice per data point.)
  */
 export function nanosToMs(x: unknown): number | undefined {
   if (typeof x === 'string') {
-    if (!DIGITS_RE.test(x)) return undefined;
-    return x.length <= 6 ? 0 : Number(x.slice(0, x.length - 6));
+    const n = x.length;
+    if (n === 0 || n > 20) return undefined;
+    for (let i = 0; i < n; i++) {
+      const c = x.charCodeAt(i);
+      if (c < 48 || c > 57) return undefined;
+    }
+    return n <= 6 ? 0 : Number(x.slice(0, n - 6));
   }
   if (typeof x === 'number' && Number.isInteger(x) && x >= 0) return Math.floor(x / 1e6);
   return undefined;

@@ -1,12 +1,12 @@
 import type { Sample } from '../../domain/types';
 import type { Decoded, EpicenterError } from '../../errors';
-import { inLineOrder, parseJsonDocs } from '../json';
+import { inLineOrder, isObject, parseJsonDocs } from '../json';
 import { bad, type Origin } from '../origin';
 import { createRateState, cumulativeRate, type RateState } from '../rate';
 import { zodError } from '../zod';
 import { addAttributes, attributeKey } from './attributes';
 import {
-  countValue, deltaRate, distributionSeries, emitDistribution, fail, metricSeries, numberValue, pointBase, seriesOf, sumValue, type PointSink,
+  deltaRate, distributionSeries, emitDistribution, fail, metricSeries, numberValue, pointTime, seriesOf, type PointSink, type PointTime,
 } from './points';
 import { metricSchema, requestSchema, resourceMetricsSchema, scopeMetricsSchema, type Metric } from './schema';
 
@@ -75,56 +75,56 @@ function decodeMetric(m: Metric, path: string, sink: PointSink): void {
   const rateUnit = `${unit ?? '1'}/s`;
   if (m.gauge !== undefined) {
     const series = metricSeries(sink, m.name, unit);
-    eachPoint(m.gauge.dataPoints, `${path}.gauge.dataPoints`, sink, (p, pp, base) => {
-      const v = numberValue(p, pp, sink);
-      if (v !== undefined) sink.out.push({ series: seriesOf(sink, series, base), t: base.t, v });
+    eachPoint(m.gauge.dataPoints, `${path}.gauge.dataPoints`, sink, (p, pp, i, pt) => {
+      const v = numberValue(p, pp, i, sink);
+      if (v === undefined) return;
+      const ref = seriesOf(sink, series, p, pp, i);
+      if (ref !== undefined) sink.out.push({ series: ref, t: pt.t, v });
     });
   } else if (m.sum !== undefined) {
     const { isMonotonic, aggregationTemporality: temp = 'unspecified' } = m.sum;
     if (isMonotonic === true && temp === 'unspecified') {
-      fail(sink, `${path}.sum.aggregationTemporality`, 'a monotonic sum needs aggregationTemporality 1 (delta) or 2 (cumulative)');
+      sink.errors.push(bad(sink.origin, sink.line, `${path}.sum.aggregationTemporality`, 'a monotonic sum needs aggregationTemporality 1 (delta) or 2 (cumulative)'));
       return;
     }
     // A monotonic sum becomes a rate, so its unit gains "/s".
     const series = metricSeries(sink, m.name, isMonotonic === true ? rateUnit : unit);
-    eachPoint(m.sum.dataPoints, `${path}.sum.dataPoints`, sink, (p, pp, base) => {
-      const v = numberValue(p, pp, sink);
+    eachPoint(m.sum.dataPoints, `${path}.sum.dataPoints`, sink, (p, pp, i, pt) => {
+      const v = numberValue(p, pp, i, sink);
       if (v === undefined) return;
-      const ref = seriesOf(sink, series, base);
-      const r = isMonotonic !== true ? v : temp === 'delta' ? deltaRate(v, base, pp, sink) : cumulativeRate(sink.rates, ref.id, base.t, v, base.start);
-      if (r !== undefined) sink.out.push({ series: ref, t: base.t, v: r });
+      const ref = seriesOf(sink, series, p, pp, i);
+      if (ref === undefined) return;
+      const r = isMonotonic !== true ? v : temp === 'delta' ? deltaRate(v, pt, pp, i, sink) : cumulativeRate(sink.rates, ref.id, pt.t, v, pt.start);
+      if (r !== undefined) sink.out.push({ series: ref, t: pt.t, v: r });
     });
   } else {
     const dist = m.histogram ?? m.exponentialHistogram;
     const kind = m.histogram !== undefined ? 'histogram' : m.exponentialHistogram !== undefined ? 'exponentialHistogram' : 'summary';
-    const temp = dist === undefined ? 'cumulative' : (dist.aggregationTemporality ?? 'unspecified');
-    const points = dist === undefined ? m.summary?.dataPoints : dist.dataPoints;
     if (dist === undefined && m.summary === undefined) {
-      fail(sink, path, 'metric has no gauge, sum, histogram, exponentialHistogram or summary');
+      sink.errors.push(bad(sink.origin, sink.line, path, 'metric has no gauge, sum, histogram, exponentialHistogram or summary'));
       return;
     }
+    // Summaries carry no temporality: they are cumulative by definition.
+    const temp = dist === undefined ? 'cumulative' : (dist.aggregationTemporality ?? 'unspecified');
     if (temp === 'unspecified') {
-      fail(sink, `${path}.${kind}.aggregationTemporality`, 'must be 1 (delta) or 2 (cumulative)');
+      sink.errors.push(bad(sink.origin, sink.line, `${path}.${kind}.aggregationTemporality`, 'must be 1 (delta) or 2 (cumulative)'));
       return;
     }
     const ds = distributionSeries(sink, m.name, unit);
-    eachPoint(points, `${path}.${kind}.dataPoints`, sink, (p, pp, base) => {
-      const count = countValue(p, pp, sink);
-      const sum = count === undefined ? undefined : sumValue(p, pp, sink);
-      if (count !== undefined && sum !== undefined) emitDistribution(sink, ds, base, count, sum, temp === 'cumulative', pp);
-    });
+    eachPoint(dist === undefined ? m.summary?.dataPoints : dist.dataPoints, `${path}.${kind}.dataPoints`, sink, (p, pp, i, pt) =>
+      emitDistribution(sink, ds, p, pp, i, pt, temp === 'cumulative'));
   }
 }
 
 function eachPoint(
   points: readonly unknown[] | undefined, path: string, sink: PointSink,
-  fn: (p: Record<string, unknown>, pointPath: string, base: NonNullable<ReturnType<typeof pointBase>>) => void,
+  fn: (p: Record<string, unknown>, path: string, i: number, pt: PointTime) => void,
 ): void {
   if (points === undefined) return;
+  const pt: PointTime = { t: 0, start: undefined };
   for (let i = 0; i < points.length; i++) {
-    const pp = `${path}[${i}]`;
     const p = points[i];
-    const base = pointBase(p, pp, sink);
-    if (base !== undefined) fn(p as Record<string, unknown>, pp, base);
+    if (!isObject(p)) fail(sink, path, i, '', 'data point is not an object');
+    else if (pointTime(p, path, i, sink, pt)) fn(p, path, i, pt);
   }
 }

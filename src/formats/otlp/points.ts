@@ -2,93 +2,113 @@ import type { Sample, SeriesRef } from '../../domain/types';
 import { makeSeries } from '../../domain/series';
 import type { EpicenterError } from '../../errors';
 import { timeProblem, valueProblem } from '../checks';
-import { isObject } from '../json';
 import { bad, type Origin } from '../origin';
-import { cachedSeries, cumulativeIncrease, seriesTable, type RateState, type SeriesTable } from '../rate';
+import { cumulativeIncrease, seriesRoot, type RateState } from '../rate';
+import { lookupSeries, type NodeCounter, type SeriesNode } from '../series-cache';
 import { nanosToMs } from '../time';
-import { addAttributes, attributeKey } from './attributes';
+import { addAttributes } from './attributes';
 
 /**
  * Hand-written checks of OTLP data points (zod per point is the decoding bottleneck), each
- * failure naming the exact field, e.g. `…metrics[2].gauge.dataPoints[5].asDouble`.
+ * failure naming the exact field, e.g. `…metrics[2].gauge.dataPoints[5].asDouble`. Field paths
+ * are built only when something fails: points arrive at hundreds of thousands per second.
  */
 
-/** Where the points of one metric come from and where decoded samples and errors go. */
+/** Where the points of one resource come from and where decoded samples and errors go. */
 export interface PointSink {
   readonly origin: Origin;
   /** Line of the request in its file, when it came from a file. */
   readonly line: number | undefined;
   readonly resourceLabels: Readonly<Record<string, string>>;
-  /** attributeKey() of the resource attributes: part of the series cache key. */
+  /** Identity of the resource attributes: the first level of the series cache. */
   readonly resourceKey: string;
   readonly rates: RateState;
   readonly out: Sample[];
   readonly errors: EpicenterError[];
 }
 
-/** What every data point carries: time (ms), counter start (ms) when set, and its (checked) attributes. */
-export interface PointBase {
-  readonly t: number;
-  readonly start: number | undefined;
-  readonly attrs: unknown;
-  /** attributeKey() of `attrs`. */
-  readonly attrKey: string;
+/** Time (epoch ms) and counter start (epoch ms, when set) of a data point. */
+export interface PointTime {
+  t: number;
+  start: number | undefined;
 }
 
 /** OTLP DataPointFlags.FLAG_NO_RECORDED_VALUE: the point marks a gap, not a sample. */
 const NO_RECORDED_VALUE = 1;
 const INT_RE = /^-?\d+$/;
 const UINT_RE = /^\d+$/;
+const NANOS = 'must be integer nanoseconds (decimal string or number)';
 
-/** Checks time, start time and attributes of point `path`; reports and returns undefined when bad or flagged empty. */
-export function pointBase(p: unknown, path: string, sink: PointSink): PointBase | undefined {
-  if (!isObject(p)) return fail(sink, path, 'data point is not an object');
-  const flags = p['flags'];
-  if (typeof flags === 'number' && (flags & NO_RECORDED_VALUE) !== 0) return undefined;
-  const t = nanosToMs(p['timeUnixNano']);
-  if (t === undefined) return fail(sink, `${path}.timeUnixNano`, 'must be integer nanoseconds (decimal string or number)');
-  const tp = timeProblem(t, sink.origin.now);
-  if (tp !== undefined) return fail(sink, `${path}.timeUnixNano`, tp);
-  let start: number | undefined;
-  const rawStart = p['startTimeUnixNano'];
-  if (rawStart !== undefined) {
-    start = nanosToMs(rawStart);
-    if (start === undefined) return fail(sink, `${path}.startTimeUnixNano`, 'must be integer nanoseconds (decimal string or number)');
-    if (start === 0) start = undefined; // 0 means "not set" in OTLP
-  }
-  const attrs = p['attributes'];
-  const attrKey = attributeKey(attrs);
-  if (typeof attrKey !== 'string') return fail(sink, `${path}.attributes${attrKey.bad}`, 'attribute must be {key: non-empty string, value: AnyValue}');
-  return { t, start, attrs, attrKey };
+/** Reports a BAD_INPUT at `<path>[i]<suffix>` and returns undefined. */
+export function fail(sink: PointSink, path: string, i: number, suffix: string, message: string): undefined {
+  sink.errors.push(bad(sink.origin, sink.line, `${path}[${i}]${suffix}`, message));
+  return undefined;
 }
 
-/** The number of a NumberDataPoint (asDouble or asInt), or undefined after reporting. */
-export function numberValue(p: Record<string, unknown>, path: string, sink: PointSink): number | undefined {
-  const d = p['asDouble'];
-  if (d !== undefined) return checked(sink, `${path}.asDouble`, toDouble(d));
-  const i = p['asInt'];
-  if (i !== undefined) {
-    const v = typeof i === 'string' && INT_RE.test(i) ? Number(i) : typeof i === 'number' && Number.isInteger(i) ? i : undefined;
-    if (v === undefined) return fail(sink, `${path}.asInt`, `must be an integer (decimal string or number), got ${JSON.stringify(i)}`);
-    return checked(sink, `${path}.asInt`, v);
+/**
+ * Time and start time of point `path[i]`, written into `into` (reused across points to spare
+ * the garbage collector). False (after reporting) when bad, or silently when flagged empty.
+ */
+export function pointTime(p: Record<string, unknown>, path: string, i: number, sink: PointSink, into: PointTime): boolean {
+  const flags = p['flags'];
+  if (typeof flags === 'number' && (flags & NO_RECORDED_VALUE) !== 0) return false;
+  const t = timeMemo.ms(p['timeUnixNano']);
+  if (t === undefined) return fail(sink, path, i, '.timeUnixNano', NANOS) ?? false;
+  const tp = timeProblem(t, sink.origin.now);
+  if (tp !== undefined) return fail(sink, path, i, '.timeUnixNano', tp) ?? false;
+  into.t = t;
+  into.start = undefined;
+  const rawStart = p['startTimeUnixNano'];
+  if (rawStart === undefined) return true;
+  const start = startMemo.ms(rawStart);
+  if (start === undefined) return fail(sink, path, i, '.startTimeUnixNano', NANOS) ?? false;
+  if (start !== 0) into.start = start; // 0 means "not set" in OTLP
+  return true;
+}
+
+/**
+ * nanosToMs remembering its last string: the points of one request mostly share their time and
+ * start time, and comparing 19 characters is cheaper than converting them.
+ */
+class NanosMemo {
+  private last = '';
+  private lastMs: number | undefined;
+  ms(x: unknown): number | undefined {
+    if (typeof x !== 'string') return nanosToMs(x);
+    if (x === this.last) return this.lastMs;
+    this.last = x;
+    return (this.lastMs = nanosToMs(x));
   }
-  return fail(sink, path, 'data point has neither asDouble nor asInt');
+}
+const timeMemo = new NanosMemo();
+const startMemo = new NanosMemo();
+
+/** The number of a NumberDataPoint (asDouble or asInt), or undefined after reporting. */
+export function numberValue(p: Record<string, unknown>, path: string, i: number, sink: PointSink): number | undefined {
+  const d = p['asDouble'];
+  if (d !== undefined) return checked(sink, path, i, '.asDouble', typeof d === 'number' ? d : toDouble(d));
+  const n = p['asInt'];
+  if (n !== undefined) {
+    const v = typeof n === 'number' ? (Number.isInteger(n) ? n : undefined) : typeof n === 'string' && INT_RE.test(n) ? Number(n) : undefined;
+    if (v === undefined) return fail(sink, path, i, '.asInt', `must be an integer (decimal string or number), got ${JSON.stringify(n)}`);
+    return checked(sink, path, i, '.asInt', v);
+  }
+  return fail(sink, path, i, '', 'data point has neither asDouble nor asInt');
 }
 
 /** A histogram/summary `count` (uint64, string or number), or undefined after reporting. */
-export function countValue(p: Record<string, unknown>, path: string, sink: PointSink): number | undefined {
+export function countValue(p: Record<string, unknown>, path: string, i: number, sink: PointSink): number | undefined {
   const c = p['count'];
-  if (c === undefined) return 0; // proto3 omits zero
+  if (c === undefined) return 0; // proto3 JSON omits zero
   const v = typeof c === 'string' && UINT_RE.test(c) ? Number(c) : typeof c === 'number' && Number.isInteger(c) && c >= 0 ? c : undefined;
-  if (v === undefined) return fail(sink, `${path}.count`, `must be a non-negative integer, got ${JSON.stringify(c)}`);
-  return checked(sink, `${path}.count`, v);
+  if (v === undefined) return fail(sink, path, i, '.count', `must be a non-negative integer, got ${JSON.stringify(c)}`);
+  return checked(sink, path, i, '.count', v);
 }
 
 /** A histogram/summary `sum` when present (null when absent), or undefined after reporting. */
-export function sumValue(p: Record<string, unknown>, path: string, sink: PointSink): number | null | undefined {
+export function sumValue(p: Record<string, unknown>, path: string, i: number, sink: PointSink): number | null | undefined {
   const s = p['sum'];
-  if (s === undefined) return null;
-  return checked(sink, `${path}.sum`, toDouble(s));
+  return s === undefined ? null : checked(sink, path, i, '.sum', toDouble(s));
 }
 
 /** Protobuf JSON doubles may be numbers or strings ("1.5", "NaN", "Infinity"). */
@@ -98,41 +118,43 @@ function toDouble(x: unknown): number {
   return Number.NaN;
 }
 
-function checked(sink: PointSink, field: string, v: number): number | undefined {
+function checked(sink: PointSink, path: string, i: number, suffix: string, v: number): number | undefined {
   const problem = valueProblem(v);
-  return problem === undefined ? v : fail(sink, field, problem);
-}
-
-export function fail(sink: PointSink, field: string, message: string): undefined {
-  sink.errors.push(bad(sink.origin, sink.line, field, message));
-  return undefined;
-}
-
-/** The series one metric name and unit produce in the current resource; look it up once per metric. */
-export interface MetricSeries {
-  readonly metric: string;
-  readonly unit: string | undefined;
-  readonly table: SeriesTable;
-}
-
-export function metricSeries(sink: PointSink, metric: string, unit: string | undefined): MetricSeries {
-  return { metric, unit, table: seriesTable(sink.rates, sink.resourceKey, `${metric}\u0000${unit ?? ''}`) };
-}
-
-/** The series of this point: resource attributes merged with point attributes (point wins). */
-export function seriesOf(sink: PointSink, ms: MetricSeries, base: PointBase): SeriesRef {
-  return cachedSeries(sink.rates, ms.table, base.attrKey, () => {
-    const labels: Record<string, string> = { ...sink.resourceLabels };
-    addAttributes(base.attrs, labels);
-    return makeSeries(ms.metric, labels, undefined, ms.unit);
-  });
+  return problem === undefined ? v : fail(sink, path, i, suffix, problem);
 }
 
 /** Per-second rate of a delta count over [start, t]; reports a missing or non-increasing start. */
-export function deltaRate(v: number, base: PointBase, path: string, sink: PointSink): number | undefined {
-  if (base.start === undefined) return fail(sink, `${path}.startTimeUnixNano`, 'a delta point needs a start time to make a rate');
-  if (base.t <= base.start) return fail(sink, `${path}.startTimeUnixNano`, 'start time is not before the point time');
-  return (v * 1000) / (base.t - base.start);
+export function deltaRate(v: number, pt: PointTime, path: string, i: number, sink: PointSink): number | undefined {
+  if (pt.start === undefined) return fail(sink, path, i, '.startTimeUnixNano', 'a delta point needs a start time to make a rate');
+  if (pt.t <= pt.start) return fail(sink, path, i, '.startTimeUnixNano', 'start time is not before the point time');
+  return (v * 1000) / (pt.t - pt.start);
+}
+
+/** The series one metric name and unit produce in the current resource; resolve once per metric. */
+export interface MetricSeries {
+  readonly metric: string;
+  readonly unit: string | undefined;
+  readonly root: SeriesNode;
+  readonly counter: NodeCounter;
+}
+
+export function metricSeries(sink: PointSink, metric: string, unit: string | undefined): MetricSeries {
+  return { metric, unit, ...seriesRoot(sink.rates, sink.resourceKey, `${metric}\u0000${unit ?? ''}`) };
+}
+
+/**
+ * The series of point `path[i]`: resource attributes merged with the point's attributes (the
+ * point wins on a clash). Undefined, after reporting, when an attribute is malformed.
+ */
+export function seriesOf(sink: PointSink, ms: MetricSeries, p: Record<string, unknown>, path: string, i: number): SeriesRef | undefined {
+  const attrs = p['attributes'];
+  const node = lookupSeries(ms.root, attrs);
+  if ('bad' in node) return fail(sink, path, i, `.attributes${node.bad}`, 'attribute must be {key: non-empty string, value: AnyValue}');
+  if (node.ref !== undefined) return node.ref;
+  const labels: Record<string, string> = { ...sink.resourceLabels };
+  addAttributes(attrs, labels);
+  ms.counter.seriesCount++;
+  return (node.ref = makeSeries(ms.metric, labels, undefined, ms.unit));
 }
 
 /** The two series a histogram or summary metric produces. */
@@ -146,21 +168,27 @@ export function distributionSeries(sink: PointSink, name: string, unit: string |
 }
 
 /**
- * Emits `<name>.count` (per second) and `<name>.mean` for a histogram or summary point. A
- * cumulative one is differenced against its previous point (the mean is over that interval).
+ * Emits `<name>.count` (per second) and `<name>.mean` for histogram or summary point `path[i]`.
+ * A cumulative one is differenced against its previous point (the mean is over that interval).
  */
-export function emitDistribution(
-  sink: PointSink, ds: DistributionSeries, base: PointBase, count: number, sum: number | null, cumulative: boolean, path: string,
-): void {
-  const countSeries = seriesOf(sink, ds.count, base);
+export function emitDistribution(sink: PointSink, ds: DistributionSeries, p: Record<string, unknown>, path: string, i: number, pt: PointTime, cumulative: boolean): void {
+  const count = countValue(p, path, i, sink);
+  const sum = count === undefined ? undefined : sumValue(p, path, i, sink);
+  if (count === undefined || sum === undefined) return;
+  const countSeries = seriesOf(sink, ds.count, p, path, i);
+  if (countSeries === undefined) return;
+  const mean = (v: number) => {
+    const s = seriesOf(sink, ds.mean, p, path, i);
+    if (s !== undefined) sink.out.push({ series: s, t: pt.t, v });
+  };
   if (!cumulative) {
-    const r = deltaRate(count, base, path, sink);
-    if (r !== undefined) sink.out.push({ series: countSeries, t: base.t, v: r });
-    if (sum !== null && count > 0) sink.out.push({ series: seriesOf(sink, ds.mean, base), t: base.t, v: sum / count });
+    const r = deltaRate(count, pt, path, i, sink);
+    if (r !== undefined) sink.out.push({ series: countSeries, t: pt.t, v: r });
+    if (sum !== null && count > 0) mean(sum / count);
     return;
   }
-  const inc = cumulativeIncrease(sink.rates, countSeries.id, base.t, count, base.start, sum ?? undefined);
+  const inc = cumulativeIncrease(sink.rates, countSeries.id, pt.t, count, pt.start, sum ?? undefined);
   if (inc === undefined) return;
-  sink.out.push({ series: countSeries, t: base.t, v: (inc.increase * 1000) / inc.ms });
-  if (inc.auxIncrease !== undefined && inc.increase > 0) sink.out.push({ series: seriesOf(sink, ds.mean, base), t: base.t, v: inc.auxIncrease / inc.increase });
+  sink.out.push({ series: countSeries, t: pt.t, v: (inc.increase * 1000) / inc.ms });
+  if (inc.auxIncrease !== undefined && inc.increase > 0) mean(inc.auxIncrease / inc.increase);
 }

@@ -88,6 +88,12 @@ describe('formats/cloudevents', () => {
     assert.deepEqual(r.errors.map((e) => e.origin.field), ['[1]', '[2].id']);
   });
 
+  it('data that is not an object (plain text, a number) is ignored, not a reason to lose the change', () => {
+    assert.equal(decodeCloudEvent({ ...base, data: 'deployed by bob' }, {}).id, 'e1');
+    assert.equal(decodeCloudEvent({ ...base, data: 42 }, {}).team, undefined);
+    assert.equal(thrown({ ...base, data: { team: 5 } }).origin.field, 'data.team');
+  });
+
   it('JSON data sent as a string is parsed', () => {
     const c = decodeCloudEvent({ ...base, datacontenttype: 'application/json', data: '{"team":"t","version":"1.2"}' }, {});
     assert.equal(c.team, 't');
