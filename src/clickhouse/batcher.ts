@@ -67,6 +67,7 @@ export class Batcher<T extends string> {
   private running: Promise<void> | null = null;
   private readonly interval: NodeJS.Timeout | undefined;
   private closed = false;
+  private lastServed: T | undefined;
   private deadline = Infinity;
   private sentRows = 0;
   private rejectedRows = 0;
@@ -167,9 +168,14 @@ export class Batcher<T extends string> {
       });
   }
 
-  /** A table with rows below its drain target. */
+  /** A table with rows below its drain target, round-robin after the last one served, so a busy table cannot starve the others. */
   private pending(): T | undefined {
-    for (const [t, w] of this.want) if ((this.done.get(t) ?? 0) < w) return t;
+    const tables = [...this.want.keys()];
+    const start = this.lastServed === undefined ? 0 : tables.indexOf(this.lastServed) + 1;
+    for (let i = 0; i < tables.length; i++) {
+      const t = tables[(start + i) % tables.length] as T;
+      if ((this.done.get(t) ?? 0) < (this.want.get(t) ?? 0)) return t;
+    }
     return undefined;
   }
 
@@ -179,6 +185,7 @@ export class Batcher<T extends string> {
       const n = Math.min(this.opts.batchRows, (this.want.get(table) ?? 0) - (this.done.get(table) ?? 0), b.length);
       // The batch is fixed here and re-sent unchanged on retry; rows added meanwhile queue behind it.
       const batch = b.slice(0, n);
+      this.lastServed = table;
       await this.sendWithRetry(table, batch);
       b.splice(0, n);
       this.done.set(table, (this.done.get(table) ?? 0) + n);

@@ -133,6 +133,15 @@ describe('clickhouse batcher', () => {
     assert.equal((s.stored.get('a') ?? []).length + (s.stored.get('b') ?? []).length, 40);
   });
 
+  it('serves tables round-robin, so a table that keeps filling cannot starve another', async () => {
+    const s = fakeServer();
+    const { b } = make(s);
+    b.add('a', rows(0, 9)); // three full batches of a
+    b.add('b', rows(100, 1));
+    await b.flush();
+    assert.deepEqual(s.calls.map((c) => c.table), ['a', 'b', 'a', 'a']);
+  });
+
   it('keeps per-table order', async () => {
     const s = fakeServer();
     const { b } = make(s);
