@@ -1,0 +1,199 @@
+import type { Breakpoint, ChangeEvent, Sample, Topology } from '../domain/types';
+import { createSeriesDetector, exhaustionTime, type DetectorOptions } from '../detect';
+import { EpicenterError, type Decoded } from '../errors';
+import { cloudEventFromKafkaHeaders, createRateState, decodeCloudEvents, decodeCollectd, decodeMetricsFile, decodeOtlpMetrics, type Origin, type RateState } from '../formats';
+import { buildGraph, type TopologyGraph } from '../topology';
+import { SeriesTable, type SeriesEntry } from './series-table';
+import type { BusBatch, BusMessage, DeadLetter, MessageKind, Rows } from './types';
+
+/**
+ * Decode → validate → detect for a batch of messages: synchronous, no I/O. Keeps the per-series
+ * state (counter rates, detectors) of one consumer. Every message ends in exactly one of:
+ * all records accepted; some records rejected (accepted ones kept, the message dead-lettered once
+ * with the first reason and the count); nothing usable (dead-lettered).
+ */
+export interface ProcessorOptions {
+  /** Largest message decoded, bytes; larger ones are dead-lettered. @default 1048576 */
+  maxMessageBytes: number;
+  /** Samples older than this (relative to the clock) are rejected: the store would drop them. ms. @default 14 days */
+  maxAgeMs: number;
+  /** Live-series cap of the detector state. @default 500000 */
+  maxSeries: number;
+  /** Forget series unseen for this long, wall-clock ms. @default 3 h */
+  seriesIdleMs: number;
+  /** Run the streaming detectors (off: decode and store only). @default true */
+  detect: boolean;
+  detector: Partial<DetectorOptions>;
+  topology: Topology;
+  /** Wall clock, epoch ms. */
+  now: () => number;
+}
+
+export interface ProcessorStats {
+  readonly messages: number;
+  readonly points: number;
+  readonly changes: number;
+  readonly breakpoints: number;
+  readonly deadLetters: number;
+  readonly rejectedRecords: number;
+  readonly liveSeries: number;
+  readonly evictedSeries: number;
+}
+
+export interface Processor {
+  process(batch: BusBatch): Rows;
+  stats(): ProcessorStats;
+}
+
+export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor {
+  const maxBytes = opts.maxMessageBytes ?? 1_048_576;
+  const maxAge = opts.maxAgeMs ?? 14 * 86_400_000;
+  const now = opts.now ?? Date.now;
+  const detect = opts.detect ?? true;
+  const detectorOpts = opts.detector ?? {};
+  const graph: TopologyGraph = buildGraph(opts.topology ?? { services: [] });
+  const rates: RateState = createRateState(opts.maxSeries ?? 500_000);
+  const table = new SeriesTable(() => createSeriesDetector(detectorOpts), { maxSeries: opts.maxSeries, idleMs: opts.seriesIdleMs });
+  const s = { messages: 0, points: 0, changes: 0, breakpoints: 0, deadLetters: 0, rejectedRecords: 0 };
+
+  function decode(kind: MessageKind, text: string, origin: Origin, headers: BusMessage['headers']): Decoded<Sample> | Decoded<ChangeEvent> {
+    switch (kind) {
+      case 'otlp':
+        return decodeOtlpMetrics(text, origin, rates);
+      case 'collectd':
+        return decodeCollectd(text, origin, rates);
+      case 'metrics-file':
+        return decodeMetricsFile(text, origin, rates);
+      case 'changes':
+        return isBinaryCloudEvent(headers) ? decodeBinaryCloudEvent(headers, text, origin) : decodeCloudEvents(text, origin);
+    }
+  }
+
+  function deadLetter(batch: BusBatch, m: BusMessage, errors: readonly EpicenterError[], accepted: number, at: number): DeadLetter {
+    const first = errors[0] ?? new EpicenterError('BAD_INPUT', 'rejected');
+    const more = errors.length > 1 ? ` (+${errors.length - 1} more rejected records)` : '';
+    return {
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: m.offset,
+      key: m.key,
+      value: m.value ?? Buffer.alloc(0),
+      reason: `${first.describe()}${more}`,
+      code: first.code,
+      rejected: errors.length,
+      accepted,
+      origin: first.origin,
+      at,
+      time: m.timestamp,
+    };
+  }
+
+  return {
+    process(batch) {
+      const t0 = now();
+      const rows: Rows = { samples: [], breakpoints: [], changes: [], deadLetters: [] };
+      const oldest = t0 - maxAge;
+      const fed: Fed[] = [];
+      for (const m of batch.messages) {
+        s.messages++;
+        const origin: Origin = { ...m.origin, topic: batch.topic, partition: batch.partition, offset: m.offset, now: t0 };
+        const at = { topic: batch.topic, partition: batch.partition, offset: m.offset, file: m.origin?.file };
+        if (m.value === null || m.value.length === 0) {
+          rows.deadLetters.push(deadLetter(batch, m, [new EpicenterError('BAD_INPUT', 'empty message (no value)', { origin: at })], 0, t0));
+          continue;
+        }
+        if (m.value.length > maxBytes) {
+          const e = new EpicenterError('BAD_INPUT', `message of ${m.value.length} bytes exceeds kafka.maxMessageBytes (${maxBytes})`, { origin: at });
+          rows.deadLetters.push(deadLetter(batch, m, [e], 0, t0));
+          continue;
+        }
+        const decoded = decode(batch.kind, m.value.toString('utf8'), origin, m.headers);
+        const errors = [...decoded.errors];
+        let accepted = 0;
+        if (batch.kind === 'changes') {
+          for (const c of decoded.values as ChangeEvent[]) rows.changes.push(c);
+          accepted = decoded.values.length;
+        } else {
+          for (const x of decoded.values as Sample[]) {
+            if (x.t < oldest) {
+              errors.push(new EpicenterError('BAD_INPUT', `timestamp ${new Date(x.t).toISOString()} of ${x.series.id} is older than the retention (${Math.round(maxAge / 86_400_000)} days)`, { origin: at }));
+              continue;
+            }
+            const e = table.touch(x.series, t0);
+            const sample = e.ref === x.series ? x : { series: e.ref, t: x.t, v: x.v };
+            rows.samples.push(sample);
+            if (detect) fed.push({ e, t: x.t, v: x.v });
+            accepted++;
+          }
+        }
+        if (accepted === 0 && errors.length === 0) errors.push(new EpicenterError('BAD_INPUT', 'message holds no records', { origin: at }));
+        if (errors.length > 0) {
+          rows.deadLetters.push(deadLetter(batch, m, errors, accepted, t0));
+          s.rejectedRecords += errors.length;
+        }
+      }
+      if (fed.length > 0) runDetectors(fed, rows.breakpoints);
+      table.sweep(t0);
+      s.points += rows.samples.length;
+      s.changes += rows.changes.length;
+      s.breakpoints += rows.breakpoints.length;
+      s.deadLetters += rows.deadLetters.length;
+      return rows;
+    },
+    stats: () => ({ ...s, liveSeries: table.size, evictedSeries: table.evicted }),
+  };
+
+  /** Feed samples in time order (a batch may interleave series and messages); late or repeated points are stored but not fed. */
+  function runDetectors(fed: Fed[], out: Breakpoint[]): void {
+    if (!isSortedByTime(fed)) fed.sort((a, b) => a.t - b.t);
+    for (const x of fed) {
+      const e = x.e;
+      if (x.t <= e.lastT) continue;
+      e.lastT = x.t;
+      const found = e.detector.update(x.t, x.v);
+      for (const d of found) {
+        const limit = graph.limit(e.ref.service, e.ref.metric);
+        if (limit === undefined) {
+          out.push({ ...d, series: e.ref });
+          continue;
+        }
+        const ex = exhaustionTime(d.detectedAt, d.after.level, d.after.slope, limit);
+        out.push(ex === undefined ? { ...d, series: e.ref, limit } : { ...d, series: e.ref, exhaustionAt: ex, limit });
+      }
+    }
+  }
+}
+
+function isBinaryCloudEvent(headers: BusMessage['headers']): headers is Readonly<Record<string, string>> {
+  if (headers === undefined) return false;
+  for (const k of Object.keys(headers)) if (/^ce[_-]specversion$/i.test(k)) return true;
+  return false;
+}
+
+/** Binary content mode (CloudEvents Kafka binding): attributes in `ce_*` headers, the value is `data`. */
+function decodeBinaryCloudEvent(headers: Readonly<Record<string, string>>, text: string, origin: Origin): Decoded<ChangeEvent> {
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: the body stays a string
+  }
+  try {
+    return { values: [cloudEventFromKafkaHeaders({ ...headers }, body, origin)], errors: [] };
+  } catch (e) {
+    if (e instanceof EpicenterError) return { values: [], errors: [e] };
+    throw e;
+  }
+}
+
+/** A sample with its series entry, on its way to the detector. */
+interface Fed {
+  readonly e: SeriesEntry;
+  readonly t: number;
+  readonly v: number;
+}
+
+function isSortedByTime(xs: readonly Fed[]): boolean {
+  for (let i = 1; i < xs.length; i++) if ((xs[i]?.t ?? 0) < (xs[i - 1]?.t ?? 0)) return false;
+  return true;
+}

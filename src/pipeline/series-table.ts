@@ -1,0 +1,89 @@
+import type { SeriesRef } from '../domain/types';
+import type { SeriesDetector } from '../detect/types';
+
+/**
+ * Live per-series state of one consumer: the canonical SeriesRef (so buffered rows share one
+ * object per series instead of one per sample) and the streaming detector. Bounded two ways:
+ * at most `maxSeries` entries (the least recently updated is evicted first) and entries idle
+ * for `idleMs` of wall-clock time are swept. Eviction forgets the detector's regime; a series
+ * that comes back starts learning again (its stored points are unaffected).
+ */
+export interface SeriesEntry {
+  readonly ref: SeriesRef;
+  readonly detector: SeriesDetector;
+  /** Time of the last sample fed to the detector, epoch ms (-Infinity before the first). */
+  lastT: number;
+  /** Wall-clock time the series was last seen, epoch ms. */
+  lastSeen: number;
+}
+
+export interface SeriesTableOptions {
+  /** Most live series. @default 500000 */
+  maxSeries: number;
+  /** Wall-clock ms after which an unseen series is forgotten. @default 3 h */
+  idleMs: number;
+}
+
+export class SeriesTable {
+  // Map keeps insertion order; touching re-inserts, so the first entry is the least recently seen.
+  private readonly entries = new Map<string, SeriesEntry>();
+  private evictedTotal = 0;
+  readonly maxSeries: number;
+  readonly idleMs: number;
+
+  constructor(
+    private readonly newDetector: () => SeriesDetector,
+    opts: Partial<SeriesTableOptions> = {},
+  ) {
+    this.maxSeries = opts.maxSeries ?? 500_000;
+    this.idleMs = opts.idleMs ?? 3 * 3_600_000;
+    if (!Number.isInteger(this.maxSeries) || this.maxSeries < 1) throw new RangeError(`maxSeries must be a positive integer, got ${this.maxSeries}`);
+  }
+
+  /** The entry for `ref.id`, created (and the oldest evicted when full) if new; marks it seen at `now`. */
+  touch(ref: SeriesRef, now: number): SeriesEntry {
+    let e = this.entries.get(ref.id);
+    if (e !== undefined) {
+      if (e.lastSeen !== now) {
+        this.entries.delete(ref.id);
+        this.entries.set(ref.id, e);
+        e.lastSeen = now;
+      }
+      return e;
+    }
+    if (this.entries.size >= this.maxSeries) this.evictOldest();
+    e = { ref, detector: this.newDetector(), lastT: -Infinity, lastSeen: now };
+    this.entries.set(ref.id, e);
+    return e;
+  }
+
+  /** Forget series not seen since `now - idleMs`. Cheap: stops at the first recent entry. */
+  sweep(now: number): number {
+    const cutoff = now - this.idleMs;
+    let n = 0;
+    for (const [id, e] of this.entries) {
+      if (e.lastSeen >= cutoff) break;
+      this.entries.delete(id);
+      n++;
+    }
+    this.evictedTotal += n;
+    return n;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Series forgotten so far (cap or idleness). */
+  get evicted(): number {
+    return this.evictedTotal;
+  }
+
+  private evictOldest(): void {
+    const first = this.entries.keys().next();
+    if (first.done !== true) {
+      this.entries.delete(first.value);
+      this.evictedTotal++;
+    }
+  }
+}
