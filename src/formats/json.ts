@@ -10,29 +10,36 @@ export interface JsonDoc {
 /**
  * Splits text into JSON documents: NDJSON (one per line; blank lines skipped) or one document
  * that may span lines (pretty-printed). NDJSON is assumed when the first non-blank line parses
- * on its own. A line that does not parse is reported by line number; the other lines still count.
+ * on its own, or, when the text does not parse whole either, when most lines do (a corrupt first
+ * line must not lose the others). A line that does not parse is reported by its line number.
  */
 export function parseJsonDocs(text: string, origin: Origin): { docs: JsonDoc[]; errors: EpicenterError[] } {
-  const docs: JsonDoc[] = [];
-  const errors: EpicenterError[] = [];
   const lines = text.split('\n');
   const first = lines.findIndex((l) => l.trim() !== '');
-  if (first < 0) return { docs, errors };
-  const firstLine = lines[first] ?? '';
+  if (first < 0) return { docs: [], errors: [] };
   let firstDoc: unknown;
   try {
-    firstDoc = JSON.parse(firstLine);
+    firstDoc = JSON.parse(lines[first] ?? '');
   } catch {
-    // Not NDJSON: a single (pretty-printed) document, or garbage.
     try {
-      return { docs: [{ doc: JSON.parse(text), line: lineOf(origin, first) }], errors };
+      return { docs: [{ doc: JSON.parse(text), line: lineOf(origin, first) }], errors: [] };
     } catch (e) {
-      errors.push(bad(origin, lineOf(origin, errorLine(text, e)), undefined, `invalid JSON: ${messageOf(e)}`));
-      return { docs, errors };
+      const byLine = parseLines(lines, first, origin);
+      if (byLine.docs.length > byLine.errors.length) return byLine;
+      // One broken pretty-printed document: say where it broke.
+      return { docs: [], errors: [bad(origin, lineOf(origin, errorLine(text, e)), undefined, `invalid JSON: ${messageOf(e)}`)] };
     }
   }
-  docs.push({ doc: firstDoc, line: lineOf(origin, first) });
-  for (let i = first + 1; i < lines.length; i++) {
+  const rest = parseLines(lines, first + 1, origin);
+  rest.docs.unshift({ doc: firstDoc, line: lineOf(origin, first) });
+  return rest;
+}
+
+/** Each non-blank line from `from` on as its own JSON document; lines that do not parse are errors. */
+function parseLines(lines: readonly string[], from: number, origin: Origin): { docs: JsonDoc[]; errors: EpicenterError[] } {
+  const docs: JsonDoc[] = [];
+  const errors: EpicenterError[] = [];
+  for (let i = from; i < lines.length; i++) {
     const l = lines[i] ?? '';
     if (l.trim() === '') continue;
     try {

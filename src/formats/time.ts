@@ -26,7 +26,7 @@ export function parseIsoTime(s: string, requireZone = false): number | undefined
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return undefined;
   const ms = frac === undefined ? 0 : Number(frac.slice(0, 3).padEnd(3, '0'));
   const t = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return undefined;
+  if (day > 28 && new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return undefined;
   return t - zoneOffsetMs(zone);
 }
 

@@ -119,6 +119,13 @@ describe('formats/otlp: bad records name the line and the field, the rest is sti
     assert.match(r.errors[0]!.describe(), /^m\.ndjson:12: invalid JSON/);
   });
 
+  it('NDJSON whose first line is corrupt still decodes the other lines (regression: was taken for one broken document)', () => {
+    const good = JSON.stringify(gauge([ok(0)]));
+    const r = decodeOtlpMetrics(`{"resourceMetrics":[{\n${good}\n${good}\n`, { file: 'm.ndjson' });
+    assert.equal(r.values.length, 2);
+    assert.deepEqual(r.errors.map((e) => e.origin.line), [1]);
+  });
+
   it('a pretty-printed document with a syntax error names the line of the error', () => {
     const text = '{\n  "resourceMetrics": [\n    {,}\n  ]\n}\n';
     const r = decodeOtlpMetrics(text, { file: 'p.json' });
@@ -128,7 +135,7 @@ describe('formats/otlp: bad records name the line and the field, the rest is sti
 });
 
 describe('formats/otlp: RateState', () => {
-  it('is bounded: the least recently updated counter is forgotten first', () => {
+  it('is bounded: the first-remembered counter is forgotten first', () => {
     const rates = createRateState(2);
     const pt = (name: string, i: number) => request([{ name, sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ timeUnixNano: ns(T0 + i * 1000), asInt: String(i) }] } }]);
     for (const n of ['a', 'b', 'c']) decodeOtlpRequest(pt(n, 0), {}, rates);
