@@ -4,7 +4,7 @@
  * on some servers), '' means absent, JSON columns are parsed.
  */
 import { createHash } from 'node:crypto';
-import type { Breakpoint, BreakpointKind, ChangeEvent, ChangeType, Labels, Regime, Sample, SeriesRef, Suspect } from '../domain/types';
+import type { Breakpoint, BreakpointKind, ChangeEvent, ChangeType, Labels, Regime, SeriesRef, Suspect } from '../domain/types';
 import { EpicenterError } from '../errors';
 import type { StoredAnalysis } from '../ports';
 
@@ -51,32 +51,7 @@ function parseJson<T>(text: string, what: string): T {
   }
 }
 
-// ---------- points ----------
-
-export interface PointRow {
-  series_id: string;
-  service: string;
-  metric: string;
-  labels: string;
-  unit: string;
-  t: number;
-  t_ms: number;
-  value: number;
-}
-
-export function pointRow(s: Sample): PointRow {
-  const t = checkMs(s.t, `point of ${s.series.id}`);
-  return {
-    series_id: s.series.id,
-    service: s.series.service,
-    metric: s.series.metric,
-    labels: labelsJson(s.series.labels),
-    unit: s.series.unit ?? '',
-    t: sec(t),
-    t_ms: t,
-    value: finite(s.v, `point of ${s.series.id}`),
-  };
-}
+// ---------- series columns (points themselves go as TabSeparated: ./tsv.ts) ----------
 
 export interface SeriesColumns {
   series_id: string;

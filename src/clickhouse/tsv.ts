@@ -32,7 +32,7 @@ function seriesPrefix(s: SeriesRef): string {
 /** Column order of the points table, for `INSERT INTO points (…) FORMAT TabSeparated`. */
 export const POINT_COLUMNS = ['series_id', 'service', 'metric', 'labels', 'unit', 't', 't_ms', 'value'] as const;
 
-/** One points row as a TabSeparated line (with its newline). Throws BAD_INPUT like pointRow. */
+/** One points row as a TabSeparated line (with its newline). Throws BAD_INPUT on a non-finite value or a time outside 1970…2106. */
 export function pointLine(s: Sample): string {
   const t = checkMs(s.t, `point of ${s.series.id}`);
   const v = finite(s.v, `point of ${s.series.id}`);
