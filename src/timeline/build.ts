@@ -1,9 +1,10 @@
 import type { Breakpoint, ChangeEvent, Suspect, Topology } from '../domain/types';
 import { describeBreakpoint, describeChange, seriesTitle } from './describe';
 import { fmtNum } from './format';
+import { importance, isNotable } from './importance';
 import { findRecoveries } from './recovery';
 import { chartKey, selectKeySeries } from './select';
-import { MAX_SUSPECTS, type EventKind, type Timeline, type TimelineEvent, type TimelineInput } from './types';
+import { MAX_BREAKPOINT_EVENTS, MAX_SUSPECTS, type EventKind, type Timeline, type TimelineEvent, type TimelineInput } from './types';
 
 /** Hops around the victim (callers and callees) whose changes and breakpoints are shown. @default 2 */
 const NEIGHBOURHOOD_HOPS = 2;
@@ -67,12 +68,14 @@ export function buildTimeline(input: TimelineInput): Timeline {
   const inWindow = (t: number): boolean => t >= from && t <= to;
 
   const changes = dedupeChanges(input.changes).filter((c) => inWindow(c.time) && shown(c.service));
-  const breakpoints = dedupeBreakpoints([analysis.breakpoints, input.breakpoints]).filter((b) => inWindow(b.time) && shown(b.series.service));
+  const inRange = dedupeBreakpoints([analysis.breakpoints, input.breakpoints]).filter((b) => inWindow(b.time) && shown(b.series.service));
+  const breakpoints = inRange.filter(isNotable);
   const teamOf = makeTeamOf(topology, changes, suspects);
 
   const victimBps = breakpoints.filter((b) => b.series.service === service);
-  const recoveries = new Set(findRecoveries(victimBps));
-  const onset = victimBps.find((b) => !recoveries.has(b))?.time;
+  const onset = onsetOf(victimBps.filter((b) => b.time <= at));
+  // A series coming back before the incident began is not this incident's recovery.
+  const recoveries = new Set(onset === undefined ? [] : findRecoveries(victimBps.filter((b) => b.time >= onset)));
   const recoveryTimes = [...recoveries].map((r) => r.time);
   if (alert?.endsAt !== undefined) recoveryTimes.push(alert.endsAt);
   // A rollback helped when a recovery follows it before the next change (which could be the real
@@ -102,9 +105,16 @@ export function buildTimeline(input: TimelineInput): Timeline {
       ref: c.id,
     };
     const s = suspects[rank];
-    events.push(s === undefined ? ev : { ...ev, suspectRank: rank + 1, score: s.score });
+    const marked = s !== undefined && (rank < MARKED_RANKS || s.score >= MARKED_SCORE);
+    events.push(marked ? { ...ev, suspectRank: rank + 1, score: s.score } : ev);
   }
-  for (const c of clusterBreakpoints(breakpoints, recoveries)) {
+  const weight = (b: Breakpoint): number => importance(b) * (b.series.service === service ? 2 : suspects.some((x) => x.service === b.series.service) ? 1.5 : 1);
+  const clusters = clusterBreakpoints(breakpoints, recoveries);
+  const listed = new Set([...clusters].sort((a, b) => weight(b.lead) - weight(a.lead)).slice(0, MAX_BREAKPOINT_EVENTS));
+  let listedCount = 0;
+  for (const c of clusters) {
+    if (!listed.has(c)) continue;
+    listedCount += c.size;
     const b = c.lead;
     const many = c.size > 1 ? ` (${c.size} series)` : '';
     events.push({
@@ -127,9 +137,33 @@ export function buildTimeline(input: TimelineInput): Timeline {
   }
   events.sort((a, b) => a.time - b.time || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
 
-  const keySeries = selectKeySeries({ victim: service, breakpoints, series: input.series, topSuspect: suspects[0], topology });
-  const tl: Timeline = { service, team: teamOf(service), at, from, to, events, suspects, keySeries };
+  const keySeries = selectKeySeries({ victim: service, breakpoints, recoveries, series: input.series, topSuspect: suspects[0], topology });
+  const tl: Timeline = { service, team: teamOf(service), at, from, to, events, suspects, keySeries, hiddenBreakpoints: inRange.length - listedCount };
   return { ...tl, ...(alert === undefined ? {} : { alert }), ...(onset === undefined ? {} : { onset }) };
+}
+
+/** Suspects marked on their change events: the first ranks, and any scoring at least MARKED_SCORE. */
+const MARKED_RANKS = 3;
+const MARKED_SCORE = 0.1;
+
+/** Victim breakpoints at most this far apart form one burst. @default 10 min */
+const BURST_GAP_MS = 10 * 60_000;
+
+/**
+ * When the victim's trouble began: the start of the burst around its most important breakpoint
+ * up to `at` — walking back from it while consecutive breakpoints are at most BURST_GAP_MS apart.
+ * Harmless wiggles long before do not move it.
+ */
+function onsetOf(victimBps: readonly Breakpoint[]): number | undefined {
+  const top = [...victimBps].sort((a, b) => importance(b) - importance(a))[0];
+  if (top === undefined) return undefined;
+  const earlier = victimBps.map((b) => b.time).filter((t) => t <= top.time).sort((a, b) => b - a);
+  let onset = top.time;
+  for (const t of earlier) {
+    if (onset - t > BURST_GAP_MS) break;
+    onset = Math.min(onset, t);
+  }
+  return onset;
 }
 
 /** Breakpoints of one chart, of one kind, this close to the first are one event. @default 10 min */
@@ -148,7 +182,7 @@ function clusterBreakpoints(bps: readonly Breakpoint[], recoveries: ReadonlySet<
     const c = open.get(key);
     if (c !== undefined && b.time - c.time <= CLUSTER_MS) {
       c.size++;
-      if (Math.abs(b.magnitude) * b.confidence > Math.abs(c.lead.magnitude) * c.lead.confidence) c.lead = b;
+      if (importance(b) > importance(c.lead)) c.lead = b;
       continue;
     }
     const fresh = { time: b.time, lead: b, size: 1, recovery };

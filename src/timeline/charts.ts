@@ -1,3 +1,5 @@
+import type { Breakpoint } from '../domain/types';
+import { importance } from './importance';
 import type { KeySeries, Timeline, TimelineEvent } from './types';
 import { fmtNum, humanKind } from './format';
 
@@ -64,8 +66,9 @@ function eventMarkers(events: readonly TimelineEvent[]): Record<string, Annotati
       else if (e.kind === 'rollback') out[`rollback_${i}`] = vline(e.time, COLORS.rollback, 2, [6, 3], label(`rollback ${e.service}`, COLORS.rollback, 'end'));
       else if (e.suspectRank !== undefined && e.suspectRank <= 3) out[`suspect${e.suspectRank}_${i}`] = vline(e.time, COLORS.otherSuspect, 1.5, [6, 3]);
       else out[`change_${i}`] = vline(e.time, COLORS.change, 1, [3, 3]);
-    } else if (e.kind === 'recovery') {
-      out[`recovery_${i}`] = vline(e.time, COLORS.recovery, 2, [], label('recovered', COLORS.recovery, 'start'));
+    } else if (e.kind === 'recovery' && e.detail === 'resolved') {
+      // The alert's end concerns every chart; a series' own recovery is drawn on its chart only.
+      out[`resolved_${i}`] = vline(e.time, COLORS.recovery, 2, [], label('alert resolved', COLORS.recovery, 'start'));
     }
   });
   return out;
@@ -95,12 +98,15 @@ export function chartSpecs(t: Timeline): ChartSpec[] {
   }
   return t.keySeries.map((k, idx) => {
     const annotations: Record<string, Annotation> = { ...shared };
-    const labelled = new Set<string>();
+    // Instances break together: label the most important breakpoint of each kind, draw the rest plain.
+    const lead = new Map<string, Breakpoint>();
+    for (const b of k.breakpoints) if (importance(b) > importance(lead.get(b.kind) ?? b) || !lead.has(b.kind)) lead.set(b.kind, b);
     k.breakpoints.forEach((b, i) => {
-      // Every instance breaks at once: label the first of each kind, draw the rest unlabelled.
-      const lbl = labelled.has(b.kind) ? undefined : label(humanKind(b.kind), COLORS.breakpoint, 'center');
-      labelled.add(b.kind);
+      const lbl = lead.get(b.kind) === b ? label(humanKind(b.kind), COLORS.breakpoint, 'center') : undefined;
       annotations[`bp_${i}`] = vline(b.time, COLORS.breakpoint, 1.5, [2, 2], lbl);
+    });
+    k.recoveries.forEach((time, i) => {
+      annotations[`recovery_${i}`] = vline(time, COLORS.recovery, 2, [], i === 0 ? label('recovered', COLORS.recovery, 'start') : undefined);
     });
     const max = k.lines.reduce((m, l) => l.points.reduce((mm, p) => Math.max(mm, p.v), m), -Infinity);
     const showLimit = k.limit !== undefined && max >= LIMIT_VISIBLE_SHARE * k.limit;

@@ -30,12 +30,13 @@ function signed(v: number): string {
   return `${v > 0 ? '+' : ''}${fmtNum(v)}`;
 }
 
-/** `process.open_file_descriptor.count on A: level up 120 → 900; reaches limit 1,024 ≈14:20:00`. */
+/** `process.open_file_descriptor.count on A: level up 120 → 900; reaches limit 1,024 ≈14:20:00`, `…: trend +20/h → +2,700/h at 489`. */
 export function describeBreakpoint(b: Breakpoint, suffix = ''): string {
-  let s = `${seriesTitle(b.series)} on ${b.series.service}${suffix}: ${humanKind(b.kind)} ${fmtNum(b.before.level)} → ${fmtNum(b.after.level)}`;
-  if (b.kind === 'slope_change') {
-    s += ` (slope ${signed(b.before.slope)}/h → ${signed(b.after.slope)}/h)`;
-  }
+  const what =
+    b.kind === 'slope_change' && b.before.level === b.after.level
+      ? `trend ${signed(b.before.slope)}/h → ${signed(b.after.slope)}/h at ${fmtNum(b.after.level)}`
+      : `${humanKind(b.kind)} ${fmtNum(b.before.level)} → ${fmtNum(b.after.level)}${b.kind === 'slope_change' ? ` (trend ${signed(b.before.slope)}/h → ${signed(b.after.slope)}/h)` : ''}`;
+  let s = `${seriesTitle(b.series)} on ${b.series.service}${suffix}: ${what}`;
   if (b.exhaustionAt !== undefined && b.limit !== undefined) s += `; reaches limit ${fmtNum(b.limit)} ≈${fmtClock(b.exhaustionAt)}`;
   return s;
 }

@@ -43,11 +43,17 @@ export function fmtDuration(ms: number): string {
   return fmtRelative(Math.abs(ms), 0).slice(2);
 }
 
-/** Numbers for people: 3 significant digits below 1000 (`0.25`, `12.3`), grouped integers up to a million (`1,024`), then `4.5M`. */
+/** Numbers for people: 3 significant digits below 1000 (`0.25`, `12.3`), grouped integers up to a million (`1,024`), then `4.5M`, `1.14G`, `2T`. */
 export function fmtNum(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
-  if (a >= 1e6) return `${(v / 1e6).toPrecision(3).replace(/\.?0+$/, '')}M`;
+  for (const [unit, suffix] of [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+  ] as const) {
+    if (a >= unit) return `${Number((v / unit).toPrecision(3))}${suffix}`;
+  }
   if (a >= 1000) return Math.round(v).toLocaleString('en-US');
   if (a === 0) return '0';
   return String(Number(v.toPrecision(3)));

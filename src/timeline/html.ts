@@ -1,7 +1,7 @@
 import { chartSpecs, COLORS } from './charts';
 import { escapeHtml as h, inlineScriptSource, jsonForScript } from './escape';
 import { fmtClock, fmtDateTime, fmtPct, fmtRelative, humanKind } from './format';
-import { referenceTime } from './markdown';
+import { hiddenNote, referenceTime } from './markdown';
 import { PAGE_CSS, PAGE_SCRIPT } from './page';
 import type { Timeline, TimelineEvent } from './types';
 import { verdict } from './verdict';
@@ -85,6 +85,7 @@ export function renderHtml(t: Timeline, assets: ChartAssets): string {
     for (const e of t.events) p.push(eventRow(e, ref));
     p.push('</tbody></table>');
   }
+  if (t.hiddenBreakpoints > 0) p.push(`<p class="empty">${h(hiddenNote(t.hiddenBreakpoints))}</p>`);
   p.push('</section>');
 
   p.push('<section class="suspects" id="suspects"><h2>All suspects</h2>');

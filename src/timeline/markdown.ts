@@ -3,6 +3,11 @@ import { escapeMarkdown as md } from './escape';
 import { fmtClock, fmtDateTime, fmtNum, fmtPct, fmtRelative, humanKind } from './format';
 import { verdict } from './verdict';
 
+/** Why some detected breakpoints are not listed. */
+export function hiddenNote(n: number): string {
+  return `${n} more breakpoint${n === 1 ? '' : 's'} in the window not listed: small (under 25% change), uncertain (confidence under 0.8) or beyond the 30 most important.`;
+}
+
 /** The reference time for the `T±` column: the alert start when known, else the time asked about. */
 export function referenceTime(t: Timeline): number {
   return t.alert?.startsAt ?? t.at;
@@ -49,6 +54,7 @@ export function renderMarkdown(t: Timeline): string {
     }
     out.push('');
   }
+  if (t.hiddenBreakpoints > 0) out.push(`_${hiddenNote(t.hiddenBreakpoints)}_`, '');
 
   out.push('## Suspects', '');
   if (t.suspects.length === 0) out.push('_No candidate change found._', '');

@@ -1,6 +1,7 @@
 import type { Breakpoint, Point, SeriesRef, Suspect, Topology } from '../domain/types';
 import type { SeriesData } from '../ports';
 import { seriesTitle } from './describe';
+import { importance } from './importance';
 import { MAX_KEY_SERIES, MAX_LINES_PER_CHART, MAX_POINTS_PER_SERIES, type ChartLine, type KeySeries, type SeriesRole } from './types';
 
 /** Victim charts at most, leaving room for the suspect's. @default 4 */
@@ -16,15 +17,10 @@ function lineLabel(ref: SeriesRef): string {
   return ref.labels['service.instance.id'] ?? ref.labels['host.name'] ?? ref.labels['host'] ?? '';
 }
 
-/** Strength of a breakpoint for ranking: robust shift size weighted by confidence. */
-function strength(b: Breakpoint): number {
-  return Math.abs(b.magnitude) * b.confidence;
-}
-
 /** Chart keys of `bps`, strongest first. */
 function rankCharts(bps: readonly Breakpoint[]): string[] {
   const best = new Map<string, number>();
-  for (const b of bps) best.set(chartKey(b.series), Math.max(best.get(chartKey(b.series)) ?? 0, strength(b)));
+  for (const b of bps) best.set(chartKey(b.series), Math.max(best.get(chartKey(b.series)) ?? 0, importance(b)));
   return [...best.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k]) => k);
 }
 
@@ -34,19 +30,22 @@ function pointsAt(ref: SeriesRef, victim: string): boolean {
 }
 
 /**
- * The charts worth drawing, at most MAX_KEY_SERIES: the victim's series that broke (strongest
- * first, up to 4), then the top suspect's supporting series — its service's series that broke and
+ * The charts worth drawing, at most MAX_KEY_SERIES: the victim's series that broke (most
+ * important first, up to 4), then the top suspect's supporting series — its service's series that broke and
  * those whose labels point at the victim, these first. With no victim breakpoint at all, the
  * victim's series with a topology limit stand in (else its first two), so the page is never chartless.
  */
 export function selectKeySeries(args: {
   victim: string;
   breakpoints: readonly Breakpoint[];
+  /** Breakpoints that are recoveries (drawn as such on their chart). */
+  recoveries?: ReadonlySet<Breakpoint>;
   series: readonly SeriesData[];
   topSuspect?: Suspect;
   topology?: Topology;
 }): KeySeries[] {
   const { victim, breakpoints, series, topSuspect, topology } = args;
+  const recoveries = args.recoveries ?? new Set<Breakpoint>();
   const groups = new Map<string, SeriesData[]>();
   for (const s of series) {
     const k = chartKey(s.series);
@@ -78,10 +77,17 @@ export function selectKeySeries(args: {
     // Series that both broke and point at the victim tell the story best; then the rest.
     take([...ranked.filter((k) => pointing.includes(k)), ...pointing, ...ranked], 'suspect', MAX_KEY_SERIES);
   }
-  return chosen.map(({ key, role }) => chart(key, role, groups.get(key) ?? [], breakpoints, topology));
+  return chosen.map(({ key, role }) => chart(key, role, groups.get(key) ?? [], breakpoints, recoveries, topology));
 }
 
-function chart(key: string, role: SeriesRole, members: readonly SeriesData[], breakpoints: readonly Breakpoint[], topology: Topology | undefined): KeySeries {
+function chart(
+  key: string,
+  role: SeriesRole,
+  members: readonly SeriesData[],
+  breakpoints: readonly Breakpoint[],
+  recoveries: ReadonlySet<Breakpoint>,
+  topology: Topology | undefined,
+): KeySeries {
   const first = members[0]?.series as SeriesRef;
   const byLine = new Map<string, SeriesData[]>();
   for (const m of members) {
@@ -105,7 +111,8 @@ function chart(key: string, role: SeriesRole, members: readonly SeriesData[], br
     role,
     title: `${seriesTitle(first)} · ${first.service}`,
     lines,
-    breakpoints: bps,
+    breakpoints: bps.filter((b) => !recoveries.has(b)),
+    recoveries: bps.filter((b) => recoveries.has(b)).map((b) => b.time),
     ...(first.unit === undefined ? {} : { unit: first.unit }),
   };
   return limit === undefined ? ks : { ...ks, limit };

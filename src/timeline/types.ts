@@ -63,7 +63,10 @@ export interface KeySeries {
   readonly role: SeriesRole;
   readonly title: string;
   readonly lines: readonly ChartLine[];
+  /** Breakpoints found in the chart's series (recoveries excluded), by time. */
   readonly breakpoints: readonly Breakpoint[];
+  /** Times of the recoveries seen in this chart's series, epoch ms. */
+  readonly recoveries: readonly number[];
   /** Resource limit from the topology or the breakpoint, in the series' units. */
   readonly limit?: number;
 }
@@ -82,8 +85,10 @@ export interface Timeline {
   readonly suspects: readonly Suspect[];
   /** At most `MAX_KEY_SERIES` charts: the victim's broken series, then the top suspect's supporting series. */
   readonly keySeries: readonly KeySeries[];
-  /** Earliest victim breakpoint: when trouble began, epoch ms, when known. */
+  /** When the victim's trouble began (start of its strongest burst of breakpoints up to `at`), epoch ms, when known. */
   readonly onset?: number;
+  /** Breakpoints in the window left out of `events` as too small, too uncertain or too many. */
+  readonly hiddenBreakpoints: number;
 }
 
 export interface TimelineInput {
@@ -100,6 +105,8 @@ export interface TimelineInput {
 
 /** Charts per page. @default 6 */
 export const MAX_KEY_SERIES = 6;
+/** Breakpoint events listed at most (most important kept). @default 30 */
+export const MAX_BREAKPOINT_EVENTS = 30;
 /** Lines per chart (instances); the rest are left out. @default 8 */
 export const MAX_LINES_PER_CHART = 8;
 /** Suspects kept. @default 10 */

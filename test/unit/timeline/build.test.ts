@@ -67,7 +67,27 @@ describe('timeline/buildTimeline', () => {
       ],
     );
     assert.equal(t.keySeries[0]?.limit, 1024);
-    assert.equal(t.keySeries[0]?.breakpoints.length, 2);
+    assert.equal(t.keySeries[0]?.breakpoints.length, 1);
+    assert.deepEqual(t.keySeries[0]?.recoveries, [min(12)], 'the recovery is drawn on its own chart');
+  });
+
+  it('hides small or uncertain breakpoints and counts them; early wiggles move neither the onset nor count as recovery', () => {
+    const wiggle = bp(fds, -55, 'level_up', 120, 125); // 4%: below the 25% bar
+    const unsure = bp(fds, -50, 'level_up', 120, 300, { confidence: 0.5 });
+    const earlyUp = bp(conns, -58, 'level_up', 10, 30);
+    const earlyBack = bp(conns, -56, 'level_down', 30, 10); // returns, but long before the onset
+    const victimEarly = [bp(fds, -59, 'level_up', 100, 200, { confidence: 0.85 }), bp(fds, -57, 'level_down', 200, 118, { confidence: 0.85 })];
+    const t = buildTimeline(input({ breakpoints: [...breakpoints, wiggle, unsure, earlyUp, earlyBack, ...victimEarly] }));
+    assert.equal(t.hiddenBreakpoints, 2);
+    assert.equal(t.onset, min(-38), 'the strongest burst, not the first wiggle');
+    assert.deepEqual(t.events.filter((e) => e.kind === 'recovery').map((e) => e.time), [min(12)]);
+  });
+
+  it('marks only the first three suspects and those scoring at least 10% on their changes', () => {
+    const many = changes.slice(0, 4).map((c, i) => ({ id: c.id, service: c.service, team: c.team ?? '', type: c.type, time: c.time, score: [0.6, 0.2, 0.05, 0.01][i]!, evidence: [] }));
+    const t = buildTimeline(input({ analysis: { ...analysis, suspects: many } }));
+    const ranks = t.events.filter((e) => e.suspectRank !== undefined).map((e) => e.suspectRank);
+    assert.deepEqual(ranks.sort(), [1, 2, 3]);
   });
 
   it('draws every instance of a series in one chart, joins its versions, and lists their common break once', () => {

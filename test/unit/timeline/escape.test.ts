@@ -45,6 +45,7 @@ describe('timeline/format', () => {
     assert.equal(fmtNum(0.123456), '0.123');
     assert.equal(fmtNum(1024), '1,024');
     assert.equal(fmtNum(4_500_000), '4.5M');
+    assert.equal(fmtNum(1_137_382_624), '1.14G');
     assert.equal(fmtNum(-12.345), '-12.3');
     assert.equal(fmtNum(0), '0');
   });

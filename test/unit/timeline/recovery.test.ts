@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { findRecoveries } from '../../../src/timeline/recovery';
+import { importance, isNotable, relativeChange } from '../../../src/timeline/importance';
 import { thinPoints } from '../../../src/timeline/select';
 import { bp, fds, conns } from './fixture';
 
@@ -32,5 +33,21 @@ describe('timeline/thinPoints', () => {
   it('returns short input unchanged', () => {
     const pts = [{ t: 1, v: 2 }];
     assert.deepEqual(thinPoints(pts, 10), pts);
+  });
+});
+
+describe('timeline/importance', () => {
+  it('relativeChange compares a level shift, or an hour of the new trend, with the old level', () => {
+    assert.equal(relativeChange({ before: { level: 100, slope: 0 }, after: { level: 150, slope: 0 } }), 0.5);
+    assert.equal(relativeChange({ before: { level: 500, slope: 20 }, after: { level: 500, slope: 2_520 } }), 5);
+    assert.equal(relativeChange({ before: { level: 0, slope: 0 }, after: { level: 3, slope: 0 } }), 3, 'floored at 1');
+  });
+
+  it('isNotable wants confidence ≥ 0.8 and change ≥ 25%; importance favours a trend heading for its limit', () => {
+    assert.equal(isNotable(bp(fds, 0, 'level_up', 100, 130)), true);
+    assert.equal(isNotable(bp(fds, 0, 'level_up', 100, 120)), false);
+    assert.equal(isNotable(bp(fds, 0, 'level_up', 100, 300, { confidence: 0.7 })), false);
+    const plain = bp(fds, 0, 'level_up', 100, 300);
+    assert.ok(importance({ ...plain, exhaustionAt: plain.time + 3_600_000, limit: 1024 }) > 2.9 * importance(plain));
   });
 });
