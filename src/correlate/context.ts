@@ -2,7 +2,7 @@ import { detectAll, type DetectorOptions } from '../detect';
 import type { Analysis, Breakpoint, ChangeEvent, Topology } from '../domain/types';
 import type { SeriesData } from '../ports';
 import { buildGraph, peerService, type TopologyGraph } from '../topology';
-import { effectAt, metricClass, strength, troubleWeight, type Signal } from './signals';
+import { effectAt, metricClass, refineOnset, strength, troubleWeight, type Signal } from './signals';
 import { stitchVersions, type StitchedSeries } from './stitch';
 
 export interface AnalyzeInput {
@@ -75,11 +75,13 @@ export function buildContext(input: AnalyzeInput): Context {
   for (const bp of breakpoints) {
     const s = byId.get(bp.series.id);
     if (s === undefined) continue;
-    const effect = effectAt(s.points, bp.time, effectMs);
-    if (effect === undefined) continue;
+    const first = effectAt(s.points, bp.time, effectMs);
+    if (first === undefined) continue;
+    const time = refineOnset(s.points, bp.time, first, effectMs);
+    const effect = time === bp.time ? first : (effectAt(s.points, time, effectMs) ?? first);
     const peer = peerService(s.series.labels, known, s.series.service);
     const cls = metricClass(s.series.metric);
-    const sig: Signal = { bp, series: s, service: s.series.service, cls, edge: peer !== undefined || cls === 'connections', time: bp.time, effect, weight: strength(effect.shift) * (0.6 + 0.4 * bp.confidence) };
+    const sig: Signal = { bp, series: s, service: s.series.service, cls, edge: peer !== undefined || cls === 'connections', time, effect, weight: strength(effect) * (0.6 + 0.4 * bp.confidence) };
     signals.push(peer === undefined ? sig : { ...sig, peer });
   }
   signals.sort((a, b) => a.time - b.time);

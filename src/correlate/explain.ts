@@ -61,6 +61,7 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
     const route = [c.service, ...p.path.map((st) => `${st.direction === 'calls' ? '→' : '←'} ${st.to}`)].join(' ');
     lines.push({ w: contrib('chain') + contrib('interior'), text: `path ${route} (→ calls, ← is called by): weakest link moved ${(p.chain.value * 100).toFixed(0)}%, services in between ${(p.interior.value * 100).toFixed(0)}%` });
   }
+  if (p.interiorChange !== undefined) lines.push({ w: Math.abs(contrib('interiorChange')), text: `${p.interiorChange.service}, between this change and ${ctx.victim}, changed itself at ${hhmm(p.interiorChange.time)} (${p.interiorChange.type})` });
   if (p.self.signal !== undefined && p.self.value > 0.3) lines.push({ w: contrib('self'), text: `${describeSignal(p.self.signal)}, ${after(p.self.signal, c)}` });
   const rb = e.rollback;
   if (rb.rollback !== undefined && rb.value !== 0) {
@@ -68,7 +69,11 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
     lines.push({ w: Math.abs(contrib('rollback')) + 1, text: `rollback of this change at ${hhmm(rb.rollback.time)} ${rb.value > 0 ? 'reverted' : 'did not revert'} the trend${lv}` });
   }
   const v = e.version;
-  if (v.value !== 0) lines.push({ w: Math.abs(contrib('version')) + 0.5, text: v.value > 0 ? `only instances on ${c.version ?? 'the new version'} broke (new-version weight ${v.onNew.toFixed(1)}, old ${v.onOld.toFixed(1)})` : `instances still on the old version broke too (old-version weight ${v.onOld.toFixed(1)}, new ${v.onNew.toFixed(1)}): not this release` });
+  if (v.value !== 0 && v.onNew !== undefined && v.onOld !== undefined) {
+    const pct = (r: number): string => `${r >= 0 ? '+' : ''}${Math.round(r * 100)}%`;
+    const cmp = `${shortName({ id: '', service: c.service, metric: v.metric ?? '', labels: {} })} ${pct(v.onNew)} on instances moved to ${c.version ?? 'the new version'}, ${pct(v.onOld)} on those still on ${v.oldVersion ?? 'the old one'} over the same minutes`;
+    lines.push({ w: Math.abs(contrib('version')) + 0.5, text: v.value > 0 ? `version differential: ${cmp}` : `version differential: ${cmp} — not this release` });
+  }
   if (e.before.signal !== undefined && e.x.before > 0.3) lines.push({ w: Math.abs(contrib('before')), text: `trouble started before this change: ${describeSignal(e.before.signal)}, ${duration(c.time - e.before.signal.time)} earlier` });
   if (e.elsewhere.signal !== undefined && e.x.elsewhere > 0.3) lines.push({ w: Math.abs(contrib('elsewhere')), text: `another link explains it: ${describeSignal(e.elsewhere.signal)}` });
   if (!Number.isFinite(p.dist)) lines.push({ w: 0.1, text: `${c.service} is not linked to ${ctx.victim} by the topology or by any series` });

@@ -13,7 +13,7 @@ export interface Model {
 
 export const MODEL: Model = {
   weights: {
-    onset: 2, delayed: 1, before: -3, recency: 0.5, between: 0.5, self: 0.5, near: 2, victimHop: 2, chain: 1, interior: 0.5,
+    onset: 2, delayed: 1, before: -3, recency: 0.5, between: 0.5, self: 0.5, near: 2, victimHop: 2, chain: 1, interior: 0.5, interiorChange: -1,
     isVictim: 0, dist1: 0, dist2: -0.5, dist3plus: -1.5, unlinked: -3, elsewhere: -2, rollback: 2, version: 2, isRollback: -1,
     linkedOnset: 3, ownOnset: 1,
   },

@@ -40,6 +40,8 @@ export interface Effect {
   readonly after: number;
   /** (after − trend-predicted before) / noise σ, signed; the smaller of raw and detrended when they agree. */
   readonly shift: number;
+  /** The same change relative to the level before (0.5 = +50 %). */
+  readonly relative: number;
 }
 
 const MAX_FIT = 40;
@@ -65,12 +67,39 @@ export function effectAt(points: readonly Point[], t: number, windowMs: number):
   const fit = pre.filter((_, i) => i % step === 0);
   const line = theilSen(fit.map((p) => (p.t - t) / 3600_000), fit.map((p) => p.v));
   const resid = line === undefined ? pre.map((p) => p.v - b) : pre.map((p) => p.v - (line.intercept + (line.slope * (p.t - t)) / 3600_000));
-  const scale = Math.max(robustScale(resid) ?? 0, diffScale(pre.map((p) => p.v)) ?? 0, Math.abs(b) * 1e-3, 1e-9);
+  // Floors: 1 % of the level (a "significant" wiggle of a quiet series is still not trouble) and,
+  // for integer-valued series (counts of fds, threads, connections), half a unit of quantisation.
+  const integer = pre.every((p) => Number.isInteger(p.v));
+  const scale = Math.max(robustScale(resid) ?? 0, diffScale(pre.map((p) => p.v)) ?? 0, Math.abs(b) * 0.01, integer ? 0.5 : 1e-9);
   const raw = after - b;
   const predicted = line === undefined ? b : line.intercept + (line.slope * (afterT - t)) / 3600_000;
   const detrended = after - predicted;
   const eff = Math.sign(raw) === Math.sign(detrended) ? (Math.abs(raw) < Math.abs(detrended) ? raw : detrended) : 0;
-  return { before: b, after, shift: eff / scale };
+  return { before: b, after, shift: eff / scale, relative: Math.abs(b) > 1e-9 ? eff / Math.abs(b) : eff === 0 ? 0 : Math.sign(eff) };
+}
+
+/**
+ * Where the move really starts. Detectors confirm late and place breakpoints roughly, the more so
+ * at coarse sampling; evidence is about ORDER (change → effect), so find the first sample from
+ * which the series stays (3 of 4 samples) beyond 30 % of the measured effect (and 3σ) away
+ * from its earlier level, searching one window either side of the detector's time.
+ */
+export function refineOnset(points: readonly Point[], t: number, e: Effect, windowMs: number): number {
+  const dir = Math.sign(e.after - e.before);
+  if (dir === 0) return t;
+  const threshold = Math.max(0.3 * Math.abs(e.after - e.before), Math.abs(e.after - e.before) / Math.max(1, Math.abs(e.shift)) * 3);
+  const lo = lowerBound(points, t - windowMs);
+  const hi = lowerBound(points, t + 2 * windowMs);
+  const base = median(points.slice(lowerBound(points, t - 2 * windowMs), lo).map((p) => p.v)) ?? e.before;
+  const beyond = (i: number): boolean => dir * ((points[i]?.v ?? base) - base) > threshold;
+  for (let i = lo; i < hi; i++) {
+    if (!beyond(i)) continue;
+    // 3 of the next 4 samples: a restart dip or a scrape gap must not hide a real onset.
+    let run = 0;
+    for (let j = i; j < Math.min(i + 4, points.length); j++) if (beyond(j)) run++;
+    if (run >= 3) return points[i]?.t ?? t;
+  }
+  return t;
 }
 
 function lowerBound(points: readonly Point[], t: number): number {
@@ -96,12 +125,19 @@ export interface Signal {
   readonly edge: boolean;
   readonly time: number;
   readonly effect: Effect;
-  /** Strength in [0,1] from the measured shift (≈0.4 at 5σ, 0.8 at 10σ, ~1 beyond 20σ). */
+  /** Strength in [0,1]: significant (σ) AND large (relative to the level), see `strength`. */
   readonly weight: number;
 }
 
-export function strength(shift: number): number {
-  return 1 - Math.exp(-Math.max(0, Math.abs(shift) - 2.5) / 5);
+/**
+ * Strength of an effect in [0,1]: its significance (≈0.4 at 5σ, 0.8 at 10σ) times its size
+ * relative to the level (≈0.5 at +10 %, 0.9 at +35 %): resources run out through big moves, and a
+ * statistically clear +3 % is rarely what pages someone.
+ */
+export function strength(e: Effect): number {
+  const sig = 1 - Math.exp(-Math.max(0, Math.abs(e.shift) - 2.5) / 5);
+  const size = 1 - Math.exp(-Math.abs(e.relative) / 0.15);
+  return sig * size;
 }
 
 /** How much a signal on the victim counts as trouble: growth of a resource, any move of traffic; a resource falling barely. */

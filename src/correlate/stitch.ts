@@ -19,10 +19,11 @@ const VERSION = 'service.version';
 
 /**
  * `service.version` is a resource attribute, so every deploy starts a new series per instance and
- * a detector would see fragments with no "before". Join the fragments of one instance (same labels
- * but the version) when they follow each other in time, and remember which version ran when —
- * the version differential needs it. Fragments that overlap (instances without an instance id
- * share labels) are left apart: joining them would interleave different processes.
+ * a detector would see fragments with no "before" (and a rollback resumes the old fragment after a
+ * gap). Join the fragments of one instance (same labels but the version) into one series, and
+ * remember which version ran when — the version differential needs it. Fragments that collide or
+ * keep alternating (instances without an instance id share labels) are left apart: joining them
+ * would interleave different processes.
  */
 export function stitchVersions(series: readonly SeriesData[]): StitchedSeries[] {
   const groups = new Map<string, SeriesData[]>();
@@ -48,29 +49,55 @@ function keyWithout(metric: string, labels: Labels): string {
 }
 
 function joinGroup(g: SeriesData[]): StitchedSeries[] {
-  const parts = g.filter((s) => s.points.length > 0).sort((a, b) => (a.points[0]?.t ?? 0) - (b.points[0]?.t ?? 0));
+  const parts = g.filter((s) => s.points.length > 0);
   const first = parts[0];
   if (first === undefined) return [];
-  for (let i = 1; i < parts.length; i++) {
-    const prev = parts[i - 1]?.points;
-    const cur = parts[i]?.points;
-    if (prev === undefined || cur === undefined) continue;
-    if ((cur[0]?.t ?? 0) <= (prev[prev.length - 1]?.t ?? 0)) return parts.map((p) => ({ ...p, versions: spans([p]) }));
+  // Merge the fragments by time (each is sorted), keeping which version each sample came from.
+  const n = parts.reduce((k, p) => k + p.points.length, 0);
+  const ts = new Float64Array(n);
+  const vs = new Float64Array(n);
+  const tag = new Int32Array(n);
+  const idx = new Int32Array(parts.length);
+  for (let k = 0; k < n; k++) {
+    let pick = -1;
+    let pickT = Infinity;
+    for (let j = 0; j < parts.length; j++) {
+      const t = parts[j]?.points[idx[j] ?? 0]?.t;
+      if (t !== undefined && t < pickT) {
+        pickT = t;
+        pick = j;
+      }
+    }
+    const pt = parts[pick]?.points[idx[pick] ?? 0];
+    if (pt === undefined) break;
+    ts[k] = pt.t;
+    vs[k] = pt.v;
+    tag[k] = pick;
+    idx[pick] = (idx[pick] ?? 0) + 1;
   }
+  // One process reports one sample per timestamp and switches version rarely (deploys,
+  // rollbacks); several processes sharing labels collide or alternate. Leave those apart.
+  let switches = 0;
+  for (let k = 1; k < n; k++) {
+    if (ts[k] === ts[k - 1]) return parts.map((p) => ({ ...p, versions: [] }));
+    if (tag[k] !== tag[k - 1]) switches++;
+  }
+  if (switches > 2 * parts.length + 4) return parts.map((p) => ({ ...p, versions: [] }));
+  const versions: VersionSpan[] = [];
+  const versionOf = (k: number): string => parts[tag[k] ?? 0]?.series.labels[VERSION] ?? '';
+  for (let k = 0; k < n; k++) {
+    if (k > 0 && tag[k] === tag[k - 1]) continue;
+    const last = versions[versions.length - 1];
+    const t = ts[k] ?? 0;
+    if (last !== undefined) versions[versions.length - 1] = { ...last, to: t };
+    versions.push({ from: t, to: (ts[n - 1] ?? t) + 1, version: versionOf(k) });
+  }
+  const points: Point[] = new Array<Point>(n);
+  for (let k = 0; k < n; k++) points[k] = { t: ts[k] ?? 0, v: vs[k] ?? 0 };
   const labels: Record<string, string> = { ...first.series.labels };
   delete labels[VERSION];
-  const points: Point[] = [];
-  for (const p of parts) points.push(...p.points);
   const ref = makeSeries(first.series.metric, labels, first.series.service, first.series.unit);
-  return [{ series: ref, points, versions: spans(parts) }];
-}
-
-function spans(parts: readonly SeriesData[]): VersionSpan[] {
-  return parts.map((p, i) => ({
-    from: p.points[0]?.t ?? 0,
-    to: parts[i + 1]?.points[0]?.t ?? (p.points[p.points.length - 1]?.t ?? 0) + 1,
-    version: p.series.labels[VERSION] ?? '',
-  }));
+  return [{ series: ref, points, versions }];
 }
 
 /** The version running at `t`, when known. */

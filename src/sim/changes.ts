@@ -37,12 +37,12 @@ export class ChangeLog {
   }
 
   /** A deploy rolled out instance by instance (`staggerMs` apart), each instance restarting. Versions only grow, so one version names one release even after rollbacks. */
-  deploy(s: SimService, time: number, staggerMs: number): ChangeEvent {
+  deploy(s: SimService, time: number, staggerMs: number, canaryMs?: number): ChangeEvent {
     const prev = this.versions.get(s.name) ?? s.version;
     const [maj, min, patch] = prev.split('.').map(Number);
     const next = this.rng.chance(0.6) ? `${maj}.${min}.${(patch ?? 0) + 1}` : `${maj}.${(min ?? 0) + 1}.0`;
     this.versions.set(s.name, next);
-    this.fx.rollouts.push({ service: s.name, time, version: next, staggerMs });
+    this.fx.rollouts.push(canaryMs === undefined ? { service: s.name, time, version: next, staggerMs } : { service: s.name, time, version: next, staggerMs, canaryMs });
     return this.push(s, 'deploy', time, `deploy ${s.name} ${next}`, { version: next });
   }
 
@@ -83,7 +83,7 @@ export function backgroundChanges(rng: Rng, w: World, fx: Effects, log: ChangeLo
     const s = rng.pick(w.services);
     const type = rng.weighted([['deploy', 0.4], ['config', 0.25], ['flag', 0.15], ['scale', 0.1], ['infra', 0.06], ['rollback', 0.04]] as const);
     if (type === 'deploy' || type === 'rollback') {
-      const d = log.deploy(s, t, rng.uniform(0, 5) * 60_000);
+      const d = log.deploy(s, t, rng.uniform(0, 5) * 60_000, rng.chance(0.2) ? rng.uniform(15, 60) * 60_000 : undefined);
       if (rng.chance(0.3)) setMem(fx, s, d.version ?? '', rng.uniform(0.85, 1.2));
       if (type === 'rollback' && t + 20 * 60_000 < to) log.rollback(s, d, t + rng.uniform(10, 90) * 60_000, rng.uniform(0, 3) * 60_000);
     } else if (type === 'config') {

@@ -25,7 +25,10 @@ export interface Rollout {
   readonly service: string;
   readonly time: number;
   readonly version: string;
+  /** Instance i switches at time + i × staggerMs (+ canaryMs for every instance but the first). */
   readonly staggerMs: number;
+  /** A canary: instance 0 first, the others this much later. */
+  readonly canaryMs?: number;
 }
 
 export interface Effects {
@@ -80,7 +83,7 @@ export function versionAt(rollouts: readonly Rollout[], service: string, initial
   let since = -Infinity;
   for (const r of rollouts) {
     if (r.service !== service) continue;
-    const at = r.time + i * r.staggerMs;
+    const at = r.time + i * r.staggerMs + (i > 0 ? (r.canaryMs ?? 0) : 0);
     if (at <= t && at > since) {
       version = r.version;
       since = at;

@@ -47,7 +47,7 @@ export function plant(rng: Rng, w: World, fx: Effects, season: Season, log: Chan
   const peakFactor = rng.uniform(0.92, 1.35);
   const level = (): number => steadyLevels(w, fx, season, victim, onset + HOUR).fd;
   if (m === 'fd_leak' || m === 'memory_leak') {
-    const cause = log.deploy(victim, t, rng.uniform(0, 15) * MIN);
+    const cause = log.deploy(victim, t, rng.uniform(0, 12) * MIN, rng.chance(0.4) ? rng.uniform(20, 60) * MIN : undefined);
     const hours = rng.uniform(0.8, 5);
     if (m === 'fd_leak') {
       const limit = fitFdLimit(rng, victim, level());

@@ -9,9 +9,16 @@ import type { InstanceStream, Scenario } from './types';
  * gauges as levels, cumulative sums as per-second rates (first point of a series and resets dropped).
  */
 export function scenarioSeries(sc: Scenario): SeriesData[] {
-  const out: SeriesData[] = [];
-  for (const st of sc.streams) out.push(...instanceSeries(st, sc.start, sc.stepMs));
-  return out;
+  // A rollback brings back the labels of an earlier fragment: same series id, as a decoder would see it.
+  const byId = new Map<string, { series: SeriesRef; points: Point[] }>();
+  for (const st of sc.streams) {
+    for (const s of instanceSeries(st, sc.start, sc.stepMs)) {
+      const e = byId.get(s.series.id);
+      if (e === undefined) byId.set(s.series.id, { series: s.series, points: [...s.points] });
+      else e.points.push(...s.points);
+    }
+  }
+  return [...byId.values()].map((e) => ({ series: e.series, points: e.points.sort((a, b) => a.t - b.t) }));
 }
 
 function instanceSeries(st: InstanceStream, start: number, stepMs: number): SeriesData[] {

@@ -76,7 +76,7 @@ function redHerrings(rng: Rng, w: World, fx: Effects, log: ChangeLog, m: Mechani
   const leak = m === 'fd_leak' || m === 'memory_leak';
   if (!leak && rng.chance(0.75)) {
     const dt = Math.min(latest - 30 * MIN, Math.max(start + 10 * MIN, p.onset + rng.uniform(-15, 10) * MIN));
-    const d = log.deploy(v, dt, rng.uniform(0, 10) * MIN);
+    const d = log.deploy(v, dt, rng.uniform(0, 10) * MIN, rng.chance(0.4) ? rng.uniform(20, 60) * MIN : undefined);
     out.push({ id: d.id, role: 'victim deploy at onset' });
     if (rng.chance(0.4)) setMem(fx, v, d.version ?? '', rng.uniform(0.85, 1.2));
     const rt = Math.min(latest, dt + rng.uniform(20, 120) * MIN);

@@ -19,6 +19,7 @@ export const FEATURES = [
   'victimHop', // the link into the victim moved (edge attribution)
   'chain', // weakest link along the path
   'interior', // weakest intermediate service along the path
+  'interiorChange', // a service in between changed too, near the onset
   'isVictim', // the change is to the victim itself
   'dist1',
   'dist2',
@@ -67,6 +68,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent): CandidateEviden
     victimHop: path.victimHop.value,
     chain: path.chain.value,
     interior: path.interior.value,
+    interiorChange: path.interiorChange === undefined ? 0 : 1,
     isVictim,
     dist1: path.dist === 1 ? 1 : 0,
     dist2: path.dist === 2 ? 1 : 0,

@@ -18,6 +18,8 @@ export interface PathEvidence {
   readonly chain: Scored;
   /** Weakest intermediate service (paths of 2+ hops): each must show something after the change. */
   readonly interior: Scored;
+  /** A change to a service in between, from an hour before this one up to the onset: a closer explanation. */
+  readonly interiorChange?: ChangeEvent;
 }
 
 /**
@@ -41,5 +43,8 @@ export function pathEvidence(ctx: Context, c: ChangeEvent): PathEvidence {
     const per = nodes.map((n) => best((ctx.byService.get(n) ?? []).map((s) => ({ value: s.weight * lagKernel(s.time - c.time, ctx.tolMs, SLOW_MS), signal: s }))));
     interior = per.reduce((m, h) => (h.value < m.value ? h : m));
   }
-  return { dist: path.length, path, self, near: hops[0] ?? NONE, victimHop: hops[hops.length - 1] ?? NONE, chain, interior };
+  const between = new Set(path.slice(0, -1).map((st) => st.to));
+  const interiorChange = ctx.candidates.find((o) => o !== c && between.has(o.service) && o.time >= c.time - 3600_000 && o.time <= ctx.onset + ctx.tolMs);
+  const base = { dist: path.length, path, self, near: hops[0] ?? NONE, victimHop: hops[hops.length - 1] ?? NONE, chain, interior };
+  return interiorChange === undefined ? base : { ...base, interiorChange };
 }

@@ -1,52 +1,80 @@
-import type { ChangeEvent } from '../../domain/types';
+import { median } from '../../stats';
+import type { ChangeEvent, Point } from '../../domain/types';
 import type { Context } from '../context';
-import { RESOURCE_CLASSES, type Signal } from '../signals';
-import { versionAt } from '../stitch';
+import { RESOURCE_CLASSES, metricClass } from '../signals';
+import type { StitchedSeries } from '../stitch';
 
-const HOUR = 3600_000;
+const MIN = 60_000;
 
 export interface VersionEvidence {
-  /** +1: only instances on the new version broke; −1: instances still on the old version broke too; 0: unknown. */
+  /** +1: only instances on the new version moved; −1: instances still on the old version moved as much; 0: unknown. */
   readonly value: number;
-  readonly onNew: number;
-  readonly onOld: number;
-  readonly signal?: Signal;
+  /** Median relative change on new-version and on old-version instances over the same windows (0.3 = +30 %). */
+  readonly onNew?: number;
+  readonly onOld?: number;
+  readonly metric?: string;
+  readonly oldVersion?: string;
 }
 
 /**
  * Version differential (canary analysis): when series carry `service.version` and the deploy
- * names its version, compare the changed service's instances on the new version with those still
- * on an old one during the rollout. The same breakpoint on old-version instances means the deploy
- * is not the cause; breakpoints only on new-version instances mean it is. Unknown (0) when labels
- * are missing or every instance switched at once (nothing to compare against).
+ * names its version, compare each instance that switched to the new version (its level before
+ * the switch vs after it settled) with the instances still on an old version over the SAME
+ * windows. Old-version instances moving as much mean the deploy is not the cause; only new-version
+ * instances moving mean it is. Unknown (0) when labels are missing or every instance switched
+ * before a comparison window closed (nothing left to compare against).
  */
 export function versionDifferential(ctx: Context, c: ChangeEvent): VersionEvidence {
-  const none: VersionEvidence = { value: 0, onNew: 0, onOld: 0 };
+  const none: VersionEvidence = { value: 0 };
   if ((c.type !== 'deploy' && c.type !== 'rollback') || c.version === undefined) return none;
-  const versioned = ctx.series.filter((s) => s.series.service === c.service && s.versions.length > 0);
-  if (!versioned.some((s) => s.versions.some((v) => v.version === c.version))) return none;
-  let onNew = 0;
-  let onOld = 0;
-  let signal: Signal | undefined;
-  for (const s of ctx.byService.get(c.service) ?? []) {
-    if (s.series.versions.length === 0 || s.time < c.time - ctx.tolMs || s.time > c.time + 3 * HOUR) continue;
-    if (!RESOURCE_CLASSES.has(s.cls) || s.effect.shift <= 0 || s.weight < 0.3) continue;
-    // The version in force just after the break: a restart onto the new version is itself on the new version.
-    const v = versionAt(s.series, s.time + ctx.stepMs) ?? versionAt(s.series, s.time);
-    if (v === undefined) continue;
-    if (v === c.version) {
-      onNew += s.weight;
-      signal ??= s;
-    } else if (oldStillRunning(ctx, c, s.time)) {
-      onOld += s.weight;
-      signal = s;
-    }
+  const w = Math.min(ctx.effectMs, Math.max(30 * MIN, 4 * ctx.stepMs));
+  const settle = Math.max(10 * MIN, 2 * ctx.stepMs);
+  const byMetric = new Map<string, StitchedSeries[]>();
+  for (const s of ctx.series) {
+    if (s.series.service !== c.service || s.versions.length === 0) continue;
+    if (!RESOURCE_CLASSES.has(metricClass(s.series.metric))) continue;
+    const key = `${s.series.metric}|${Object.entries(s.series.labels).filter(([k]) => k !== 'service.instance.id').sort().join(',')}`;
+    byMetric.set(key, [...(byMetric.get(key) ?? []), s]);
   }
-  if (onNew + onOld === 0) return none;
-  return { value: (onNew - onOld) / (onNew + onOld), onNew, onOld, signal };
+  let best: VersionEvidence = none;
+  let bestSize = 0;
+  for (const group of byMetric.values()) {
+    const rNew: number[] = [];
+    const rOld: number[] = [];
+    let oldVersion: string | undefined;
+    for (const s of group) {
+      const sw = s.versions.find((v) => v.version === c.version && v.from >= c.time - ctx.tolMs);
+      if (sw === undefined) continue;
+      const win = { b0: sw.from - w, b1: sw.from, a0: sw.from + settle, a1: sw.from + settle + w };
+      const rn = relChange(s.points, win);
+      if (rn === undefined) continue;
+      rNew.push(rn);
+      for (const o of group) {
+        if (o === s || !o.versions.some((v) => v.version !== c.version && v.from <= win.b0 && v.to >= win.a1)) continue;
+        const ro = relChange(o.points, win);
+        if (ro === undefined) continue;
+        rOld.push(ro);
+        oldVersion ??= o.versions.find((v) => v.from <= win.b0 && v.to >= win.a1)?.version;
+      }
+    }
+    const n = median(rNew);
+    const o = median(rOld);
+    if (n === undefined || o === undefined) continue;
+    const size = Math.max(n, o);
+    if (size < 0.05 || size <= bestSize) continue;
+    bestSize = size;
+    const value = o >= 0.5 * size ? -1 : n >= 0.05 && o <= 0.25 * n ? Math.min(1, n / 0.15) : 0;
+    best = { value, onNew: n, onOld: o, metric: group[0]?.series.metric, oldVersion };
+  }
+  return best;
 }
 
-/** Some instance of the service still ran another version at `t`, after the deploy started. */
-function oldStillRunning(ctx: Context, c: ChangeEvent, t: number): boolean {
-  return t >= c.time && ctx.series.some((s) => s.series.service === c.service && s.versions.some((v) => v.version !== c.version && v.from <= t && v.to > t));
+/** (median after − median before) / |median before|, or undefined with under 3 samples a side. */
+function relChange(points: readonly Point[], win: { b0: number; b1: number; a0: number; a1: number }): number | undefined {
+  const before = points.filter((p) => p.t >= win.b0 && p.t < win.b1).map((p) => p.v);
+  const after = points.filter((p) => p.t >= win.a0 && p.t < win.a1).map((p) => p.v);
+  if (before.length < 3 || after.length < 3) return undefined;
+  const b = median(before) ?? 0;
+  const a = median(after) ?? b;
+  return Math.abs(b) < 1e-9 ? 0 : (a - b) / Math.abs(b);
 }
