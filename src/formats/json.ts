@@ -13,7 +13,9 @@ export interface JsonDoc {
  * on its own, or, when the text does not parse whole either, when most lines do (a corrupt first
  * line must not lose the others). A line that does not parse is reported by its line number.
  */
-export function parseJsonDocs(text: string, origin: Origin): { docs: JsonDoc[]; errors: EpicenterError[] } {
+export function parseJsonDocs(input: string, origin: Origin): { docs: JsonDoc[]; errors: EpicenterError[] } {
+  // Editors on Windows save a byte-order mark, which JSON.parse refuses.
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const lines = text.split('\n');
   const first = lines.findIndex((l) => l.trim() !== '');
   if (first < 0) return { docs: [], errors: [] };

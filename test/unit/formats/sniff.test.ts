@@ -15,6 +15,12 @@ describe('formats/decodeMetricsFile', () => {
     assert.deepEqual(csv.values.map((s) => s.series.metric), ['nyc_taxi', 'nyc_taxi', 'nyc_taxi']);
   });
 
+  it('a UTF-8 byte-order mark does not break JSON files', () => {
+    const r = decodeMetricsFile(`\ufeff${fixture('otlp-pretty.json')}`, { file: 'bom.json' });
+    assert.deepEqual(r.errors, []);
+    assert.equal(r.values.length, 2);
+  });
+
   it('empty text decodes to nothing', () => {
     assert.deepEqual(decodeMetricsFile('  \n', {}), { values: [], errors: [] });
   });
