@@ -2,16 +2,16 @@
 import { detectSeries } from '../../src/detect';
 import { generateSet } from './generate';
 import { loadNab } from './nab';
-import { matchIndices, prf, scoreWindows } from './score';
+import { matchIndices, nearest, prf, scoreWindows } from './score';
 
 const seed = Number(process.argv[2] ?? 7);
-const margin = 5;
+const margin = Number(process.env["MARGIN"] ?? 5);
 const cats = new Map<string, { tp: number; fp: number; fn: number; kindOk: number }>();
 const tot = { tp: 0, fp: 0, fn: 0 };
 for (const s of generateSet(seed)) {
   const idx = new Map(s.points.map((p, i) => [p.t, i]));
   const bs = detectSeries(s.points);
-  const det = bs.map((b) => idx.get(b.time)!);
+  const det = bs.map((b) => nearest(s.points, b.time));
   const m = matchIndices(s.truth.map((x) => x.index), det, margin);
   const c = cats.get(s.category) ?? { tp: 0, fp: 0, fn: 0, kindOk: 0 };
   c.tp += m.tp; c.fp += m.fp; c.fn += m.fn;
@@ -27,7 +27,7 @@ if (process.env['NAB']) {
   const nt = { tp: 0, fp: 0, fn: 0 };
   for (const s of loadNab()) {
     const idx = new Map(s.points.map((p, i) => [p.t, i]));
-    const det = detectSeries(s.points).map((b) => idx.get(b.time)!);
+    const det = detectSeries(s.points).map((b) => nearest(s.points, b.time));
     const c = scoreWindows(s.windows, det, margin);
     nt.tp += c.tp; nt.fp += c.fp; nt.fn += c.fn;
     console.log(s.key.padEnd(60), s.points.length, c);

@@ -46,3 +46,16 @@ export function scoreWindows(windows: readonly [number, number][], detected: rea
   }
   return { tp: hit.size, fp, fn: windows.length - hit.size };
 }
+
+/** Index of the sample nearest to time t (points sorted by t). */
+export function nearest(points: readonly { t: number }[], t: number): number {
+  let lo = 0;
+  let hi = points.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid]!.t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo > 0 && Math.abs(points[lo - 1]!.t - t) <= Math.abs(points[lo]!.t - t)) return lo - 1;
+  return lo;
+}

@@ -180,7 +180,7 @@ function varianceChange(raw: Float64Array, c: number, n: number, need: number, c
  * (n splits tried, two-sided), size = change / the smallest reported change. A change just at the
  * reporting threshold scores ≈ 0.63, twice the threshold ≈ 0.86, three times ≈ 0.95.
  */
-function score(evidence: number, splits: number, size: number): number {
+export function score(evidence: number, splits: number, size: number): number {
   const p = Math.min(1, 2 * splits * (1 - normalCdf(evidence)));
   return Math.max(0, Math.min(1, (1 - p) * (1 - Math.exp(-size))));
 }

@@ -28,6 +28,8 @@ export interface DetectorOptions {
   readonly minMagnitude: number;
   /** Evidence needed to confirm: t-statistic of the change over the new-regime samples. @default 5 */
   readonly minEvidence: number;
+  /** Horizon of the leak watch, samples: a quiet watch re-anchors on the current model this often. @default 256 */
+  readonly driftHorizon: number;
   /** Ratio of new to old scale reported as variance_change (when the mean did not move). @default 3 */
   readonly varianceRatio: number;
   /** Scale floor relative to |level| (constant series: a real shift is still found, float noise is not). @default 1e-4 */
@@ -52,6 +54,7 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = Object.freeze({
   minRun: 8,
   minMagnitude: 3,
   minEvidence: 5,
+  driftHorizon: 256,
   varianceRatio: 3,
   relativeFloor: 1e-4,
   absoluteFloor: 1e-9,
@@ -74,6 +77,7 @@ const RANGES: Readonly<Record<NumericKey, readonly [number, number, 'int' | 'rea
   minRun: [2, 24, 'int'],
   minMagnitude: [0, 1e6, 'real'],
   minEvidence: [0, 1e6, 'real'],
+  driftHorizon: [16, 1_000_000, 'int'],
   varianceRatio: [1, 1e6, 'real'],
   relativeFloor: [0, 1, 'real'],
   absoluteFloor: [0, Number.MAX_VALUE, 'real'],

@@ -3,7 +3,8 @@ import { median, robustScale, theilSen } from '../stats';
 import { HourProfile } from './season';
 import { Ring } from './ring';
 import { type DetectorOptions } from './options';
-import { judge, type Verdict } from './confirm';
+import { judge, score, type Verdict } from './confirm';
+import { DriftWatch, type DriftVerdict } from './drift';
 import type { DetectedBreak, DetectorSnapshot, SeriesDetector } from './types';
 
 const HOUR_MS = 3_600_000;
@@ -32,6 +33,7 @@ const NONE: DetectedBreak[] = Object.freeze([]) as unknown as DetectedBreak[];
 export class RobustDetector implements SeriesDetector {
   private readonly ring = new Ring(RING_SIZE);
   private readonly season = new HourProfile();
+  private readonly drift = new DriftWatch();
   private n = 0;
   private t0 = NaN;
   private lastT = -Infinity;
@@ -83,7 +85,7 @@ export class RobustDetector implements SeriesDetector {
       return NONE;
     }
     const o = this.o;
-    if (o.seasonal && !this.seasonOn && t - this.t0 >= o.seasonalAfterMs) this.startSeason(t);
+    if (o.seasonal && t - this.t0 >= o.seasonalAfterMs) this.checkSeason(t);
     const s = this.seasonOn ? this.season.offset(t) : 0;
     const r = v - (this.level + this.slope * (t - this.tl) + s);
     const sig = this.sigma();
@@ -101,7 +103,14 @@ export class RobustDetector implements SeriesDetector {
       this.alarmSeq = this.ring.next - 1;
     }
     this.track(t, v, r, sig, this.pending === 0);
-    return this.pending === 0 ? NONE : this.confirm(false);
+    if (this.pending !== 0) return this.confirm(false);
+    const dv = this.drift.update(t, v, { season: s, sigma: sig, dt: this.dt, inflation: this.inflation(), waveAmplitude: this.waveAmplitude() }, o);
+    if (dv !== undefined) return [this.restartDrift(dv)];
+    // An anchor without a known slope is replaced after 8 runs, a known one every driftHorizon samples.
+    const horizon = Number.isFinite(this.drift.slopeVar) ? o.driftHorizon : 8 * o.minRun;
+    // (not while an alarm builds up, unless it has stayed unconfirmed for another horizon)
+    if (this.drift.n >= 2 * horizon || (this.drift.n >= horizon && this.drift.quiet(o.cusumH))) this.drift.rearm(t, this.dt, sig, this.inflation());
+    return NONE;
   }
 
   flush(): DetectedBreak[] {
@@ -122,9 +131,18 @@ export class RobustDetector implements SeriesDetector {
     };
   }
 
-  /** Payload bytes of the per-series state: ring + profile + 34 numeric fields (8 bytes each). */
+  /** Payload bytes of the per-series state: ring + profile + leak watch + 34 numeric fields (8 bytes each). */
   stateBytes(): number {
-    return this.ring.bytes + this.season.bytes + 34 * 8;
+    return this.ring.bytes + this.season.bytes + DriftWatch.bytes + 34 * 8;
+  }
+
+  private inflation(): number {
+    const rho = this.rho();
+    return (1 + rho) / (1 - rho);
+  }
+
+  private waveAmplitude(): number {
+    return this.o.seasonal ? this.season.unexplainedAmplitude() : 0;
   }
 
   /** Lag-1 autocorrelation of the residuals, clamped to [0, 0.8] (negative ρ is not rewarded). */
@@ -187,14 +205,21 @@ export class RobustDetector implements SeriesDetector {
     this.tl = this.lastT;
     this.k = ts.length;
     this.ready = true;
+    this.drift.arm(this.level, this.slope, this.lastT, Infinity);
     this.regimeSeq = this.ring.oldest;
     if (this.o.seasonal) for (let i = 0; i < ts.length; i++) this.season.learn(ts[i]! + this.lastT, vs[i]!, Infinity, this.dt);
   }
 
-  /** Switch the daily profile on: deseasonalise the current level so the prediction does not jump. */
-  private startSeason(t: number): void {
-    this.seasonOn = true;
-    this.level -= this.season.offset(t);
+  /**
+   * Use the daily profile while it explains the level (it leaves < 50% of the variance around the
+   * baseline; dropped again above 80%). Switching moves the level so the prediction does not jump.
+   */
+  private checkSeason(t: number): void {
+    const share = this.season.unexplainedShare();
+    const on = this.seasonOn ? share < 0.8 : share < 0.5;
+    if (on === this.seasonOn) return;
+    this.level += (on ? -1 : 1) * this.season.offset(t);
+    this.seasonOn = on;
     this.sp = 0;
     this.sn = 0;
   }
@@ -210,8 +235,8 @@ export class RobustDetector implements SeriesDetector {
       dt: this.dt,
       sigma: this.sigma(),
       predict: (t: number) => model.L + model.B * (t - model.T) + (this.seasonOn ? this.season.offset(t) : 0),
-      inflation: (1 + this.rho()) / (1 - this.rho()),
-      waveAmplitude: this.o.seasonal ? this.season.unexplainedAmplitude() : 0,
+      inflation: this.inflation(),
+      waveAmplitude: this.waveAmplitude(),
     };
     const verdict = judge(ctx, this.o, final);
     if (verdict === 'wait') {
@@ -228,6 +253,31 @@ export class RobustDetector implements SeriesDetector {
     this.sn = 0;
   }
 
+  /** A slow slope change confirmed by the leak watch: report it and start the new regime. */
+  private restartDrift(d: DriftVerdict): DetectedBreak {
+    const now = this.lastT;
+    const newSlope = d.oldSlope + d.slopeChange;
+    this.level = d.level + d.oldSlope * (now - d.onset) + d.endShift;
+    this.slope = newSlope;
+    this.tl = now;
+    let seq = this.ring.oldest;
+    while (seq < this.ring.next - 1 && this.ring.timeAt(seq) < d.onset) seq++;
+    // the reported time is a sample's when the onset is still buffered
+    const time = seq > this.ring.oldest ? this.ring.timeAt(seq) : d.onset;
+    this.regimeSeq = seq;
+    this.cancel();
+    this.drift.arm(this.level, this.slope, now, Infinity);
+    return {
+      time,
+      detectedAt: now,
+      kind: 'slope_change',
+      before: { level: d.level, slope: d.oldSlope * HOUR_MS },
+      after: { level: d.level, slope: newSlope * HOUR_MS },
+      magnitude: d.magnitude,
+      confidence: score(d.evidence, 1, d.magnitude / this.o.minMagnitude),
+    };
+  }
+
   private restart(v: Verdict, old: { L: number; B: number; T: number }): DetectedBreak {
     const tj = this.ring.timeAt(v.seq);
     const beforeLevel = old.L + old.B * (tj - old.T) + v.m;
@@ -240,6 +290,10 @@ export class RobustDetector implements SeriesDetector {
     this.season.shift(v.jump);
     this.regimeSeq = v.seq;
     this.cancel();
+    // A level shift keeps the trend: the watch keeps its long-run slope (and trust). A new slope
+    // from a short window is not trusted until a horizon has confirmed it.
+    if (v.slopePerMs === 0) this.drift.arm(this.level, Number.isFinite(this.drift.slopeVar) ? this.drift.slope : this.slope, this.lastT, this.drift.slopeVar);
+    else this.drift.arm(this.level, this.slope, this.lastT, Infinity);
     const kind: BreakpointKind = v.kind;
     return {
       time: tj,

@@ -22,6 +22,8 @@ export class HourProfile {
   hi = NaN;
   lo = NaN;
   private lastT = NaN;
+  private sq0 = 0;
+  private sq1 = 0;
   private t0 = NaN;
   private seen = 1;
   private sum = 0;
@@ -94,6 +96,15 @@ export class HourProfile {
       return;
     }
     const old = this.raw(h0, h1, f);
+    if (c > HOUR_MS / dt) {
+      // Out-of-sample check, once the bin holds more than a day of samples (so `old` was learned on
+      // earlier days): squared distance of the smoothed level to the baseline without (sq0) and
+      // with (sq1) the centred profile.
+      const d0 = smooth - this.base;
+      const decay = 1 - Math.exp(-dt / DAY_MS);
+      this.sq0 += decay * (d0 * d0 - this.sq0);
+      this.sq1 += decay * ((d0 - (old - this.sum / this.learned)) ** 2 - this.sq1);
+    }
     const gain = Math.max(1 / (c + 1), Math.min(1, dt / ((BIN_MEMORY_DAYS * DAY_MS) / SEASON_BINS)));
     const lim = clip + Math.abs(old);
     const innov = gain * Math.max(-lim, Math.min(lim, target - old));
@@ -125,8 +136,16 @@ export class HourProfile {
     return Number.isNaN(this.hi) ? 0 : (this.hi - this.lo) / 2;
   }
 
-  /** Payload bytes: bins, counts and the eight scalars. */
+  /**
+   * Fraction of the level's variance around the baseline the profile left unexplained on days it
+   * was not learned from (1 = useless or not known yet).
+   */
+  unexplainedShare(): number {
+    return this.sq0 > 0 ? this.sq1 / this.sq0 : 1;
+  }
+
+  /** Payload bytes: bins, counts and the ten scalars. */
   get bytes(): number {
-    return this.bins.byteLength + this.counts.byteLength + 8 * 8;
+    return this.bins.byteLength + this.counts.byteLength + 10 * 8;
   }
 }

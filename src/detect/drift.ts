@@ -1,0 +1,191 @@
+import type { DetectorOptions } from './options';
+
+const DAY_MS = 86_400_000;
+
+/** A confirmed slow slope change, relative to the anchor (the model when the watch was armed). */
+export interface DriftVerdict {
+  /** Where the new trend leaves the old line, epoch ms (may fall between samples). */
+  readonly onset: number;
+  /** Old model's level at the onset, series units (deseasonalised). */
+  readonly level: number;
+  /** Old slope, units per ms. */
+  readonly oldSlope: number;
+  /** Slope change, units per ms. */
+  readonly slopeChange: number;
+  /** Deviation from the old line at the confirming sample, series units. */
+  readonly endShift: number;
+  readonly magnitude: number;
+  /** t-statistic of the slope change (after autocorrelation and line-misfit corrections). */
+  readonly evidence: number;
+}
+
+/** What the owner passes per sample besides (t, v). */
+export interface DriftContext {
+  /** Daily-profile offset at t (0 when unused). */
+  readonly season: number;
+  /** Noise scale σ of the regime, series units. */
+  readonly sigma: number;
+  /** Typical sampling interval, ms. */
+  readonly dt: number;
+  /** Variance inflation from residual autocorrelation, (1+ρ)/(1−ρ). */
+  readonly inflation: number;
+  /** Amplitude of a daily wave not explained yet, series units. */
+  readonly waveAmplitude: number;
+}
+
+/**
+ * Leak / slow-ramp watch: the fast level+trend model follows a slow ramp (that is what a trend
+ * model does), so slow slope changes are judged here, over a long horizon with O(1) memory.
+ * When armed, the model of that moment is frozen (the anchor); residuals against it are summed
+ * (n, Σu, Σu², Σe, Σue, Σe² with u in sampling intervals) and fed to a two-sided CUSUM. When the
+ * CUSUM alarms, the least-squares line through the residuals decides: its slope must be
+ * significant (t ≥ minEvidence, with the line's own misfit and the autocorrelation counted) and
+ * the drift must reach minMagnitude σ (plus what a daily wave could do). The owner re-arms the
+ * watch every `horizon` quiet samples so an old anchor never accumulates stale-trend error.
+ */
+export class DriftWatch {
+  armed = false;
+  /**
+   * Variance of the anchor's slope, (units per sampling interval)²: Infinity for a slope taken from
+   * a short window (nothing is judged against it), σ²/Σ(u−ū)² for one fitted over a horizon.
+   */
+  slopeVar = Infinity;
+  n = 0;
+  private L = 0;
+  private B = 0;
+  private T = 0;
+  private su = 0;
+  private suu = 0;
+  private se = 0;
+  private sue = 0;
+  private see = 0;
+  private cp = 0;
+  private cn = 0;
+  /** Running centre of the residuals: samples further than 4σ from it are winsorised. */
+  private ec = 0;
+
+  /** Freeze the model (level at t, slope per ms) as the anchor and start afresh. */
+  arm(level: number, slope: number, t: number, slopeVar: number): void {
+    this.armed = true;
+    this.slopeVar = slopeVar;
+    this.L = level;
+    this.B = slope;
+    this.T = t;
+    this.n = 0;
+    this.su = this.suu = this.se = this.sue = this.see = 0;
+    this.cp = this.cn = 0;
+    this.ec = 0;
+  }
+
+  /** No alarm building up: safe to re-arm. */
+  quiet(h: number): boolean {
+    return this.cp < h / 2 && this.cn < h / 2;
+  }
+
+  /** Slope of the anchor, units per ms. */
+  get slope(): number {
+    return this.B;
+  }
+
+  /**
+   * Re-anchor on the line fitted over the samples just watched (level at t, slope): a slope
+   * estimated from many samples, far steadier than the fast model's, with its variance.
+   */
+  rearm(t: number, dt: number, sigma: number, inflation: number): void {
+    const n = this.n;
+    const sxx = this.suu - (this.su * this.su) / n;
+    if (n < 3 || sxx <= 0 || dt <= 0) return this.arm(this.L + this.B * (t - this.T), this.B, t, this.slopeVar);
+    const sxy = this.sue - (this.su * this.se) / n;
+    const beta = sxy / sxx;
+    const a = (this.se - beta * this.su) / n;
+    const u = (t - this.T) / dt;
+    const s2 = Math.max(sigma * sigma, this.misfit2(sxx, sxy)) * inflation;
+    this.arm(this.L + this.B * (t - this.T) + a + beta * u, this.B + beta / dt, t, s2 / sxx);
+  }
+
+  private misfit2(sxx: number, sxy: number): number {
+    const n = this.n;
+    return Math.max(0, (this.see - (this.se * this.se) / n - (sxy * sxy) / sxx) / (n - 2));
+  }
+
+  update(t: number, v: number, c: DriftContext, o: DetectorOptions): DriftVerdict | undefined {
+    if (!this.armed || c.dt <= 0) return undefined;
+    const raw = v - (this.L + this.B * (t - this.T)) - c.season;
+    const e = Math.max(this.ec - 4 * c.sigma, Math.min(this.ec + 4 * c.sigma, raw));
+    this.ec += 0.2 * (e - this.ec);
+    const u = (t - this.T) / c.dt;
+    this.n++;
+    this.su += u;
+    this.suu += u * u;
+    this.se += e;
+    this.sue += u * e;
+    this.see += e * e;
+    const z = Math.max(-o.cusumClip, Math.min(o.cusumClip, e / c.sigma));
+    this.cp = Math.max(0, this.cp + z - o.cusumK);
+    this.cn = Math.max(0, this.cn - z - o.cusumK);
+    const dir = this.cp > o.cusumH ? 1 : this.cn > o.cusumH ? -1 : 0;
+    if (dir === 0 || !Number.isFinite(this.slopeVar) || this.n < 4 * o.minRun) return undefined;
+    return this.judge(u, dir, c, o);
+  }
+
+  private judge(u: number, dir: number, c: DriftContext, o: DetectorOptions): DriftVerdict | undefined {
+    const n = this.n;
+    const sxx = this.suu - (this.su * this.su) / n;
+    if (sxx <= 0) return undefined;
+    const sxy = this.sue - (this.su * this.se) / n;
+    const beta = sxy / sxx;
+    if (Math.sign(beta) !== dir) return undefined;
+    const a = (this.se - beta * this.su) / n;
+    // The line's own misfit counts as noise (a wandering series is not a clean ramp), and the
+    // anchor's slope is itself an estimate: both variances enter the test.
+    const sigma = Math.max(c.sigma, Math.sqrt(this.misfit2(sxx, sxy)));
+    const evidence = Math.abs(beta) / Math.sqrt((sigma * sigma * c.inflation) / sxx + this.slopeVar);
+    const endShift = a + beta * u;
+    const magnitude = Math.abs(endShift) / sigma;
+    const wt = (2 * Math.PI * u * c.dt) / DAY_MS;
+    const wave = (c.waveAmplitude * Math.min((wt * wt) / 2, 2 + wt)) / sigma;
+    if (evidence < o.minEvidence || magnitude < o.minMagnitude + wave) return undefined;
+    const u0 = hingeOnset(a, beta, u);
+    const onset = Math.round(this.T + u0 * c.dt);
+    return {
+      onset,
+      level: this.L + this.B * (onset - this.T),
+      oldSlope: this.B,
+      slopeChange: beta / c.dt,
+      endShift,
+      magnitude,
+      evidence,
+    };
+  }
+
+  /** Payload bytes: 16 numeric fields. */
+  static readonly bytes = 16 * 8;
+}
+
+/**
+ * Where a hinge (flat, then a ramp from u_h) lies, given the least-squares line a + β·u fitted to it
+ * over [0, U]. A line through a hinge crosses zero before the hinge, so the crossing is mapped back
+ * (the map from the hinge's position to the crossing is monotonic; bisection). When the line
+ * crosses before 0 the ramp had begun before the anchor: the crossing is returned (≥ −U).
+ */
+export function hingeOnset(a: number, beta: number, U: number): number {
+  const cross = -a / beta;
+  if (!(U > 0) || !Number.isFinite(cross) || cross <= 0) return Math.max(-U, Number.isFinite(cross) ? cross : 0);
+  const target = cross / U;
+  // crossing (in units of U) of the line fitted to a unit hinge at h ∈ [0, 1)
+  const crossingOf = (h: number): number => {
+    const s = 1 - h;
+    const mean = (s * s) / 2;
+    const cov = 1 / 3 - h / 2 + (h * h * h) / 6 - mean / 2;
+    const b = 12 * cov;
+    return b > 0 ? -(mean - b / 2) / b : 1;
+  };
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 40; i++) {
+    const mid = (lo + hi) / 2;
+    if (crossingOf(mid) < target) lo = mid;
+    else hi = mid;
+  }
+  return U * ((lo + hi) / 2);
+}
