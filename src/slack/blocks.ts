@@ -65,11 +65,19 @@ function link(url: string, label: string): string {
   return `<${url.replace(/\|/g, '%7C').replace(/>/g, '%3E')}|${label}>`;
 }
 
+/** Confidence as a percentage; "<1%" and ">99%" rather than rounding a real doubt away to 0 or 100. */
+export function percent(score: number): string {
+  const p = Math.max(0, Math.min(1, score)) * 100;
+  if (p > 0 && p < 0.5) return '<1%';
+  if (p < 100 && p >= 99.5) return '>99%';
+  return `${Math.round(p)}%`;
+}
+
 function suspectBlock(s: Suspect, rank: number, onset: number): Block {
-  const pct = Math.round(Math.max(0, Math.min(1, s.score)) * 100);
+  const pct = percent(s.score);
   const head =
     `*${rank}. ${escapeTruncate(s.type, 20)} change on \`${escapeTruncate(s.service, NAME_CHARS)}\`* ` +
-    `(team ${escapeTruncate(s.team === '' ? 'unknown' : s.team, NAME_CHARS)}) · ${relativeToOnset(s.time, onset)} · *${pct}%* confidence`;
+    `(team ${escapeTruncate(s.team === '' ? 'unknown' : s.team, NAME_CHARS)}) · ${relativeToOnset(s.time, onset)} · *${pct}* confidence`;
   const evidence = s.evidence.find((e) => e.trim() !== '');
   const lines = [head];
   if (evidence !== undefined) lines.push(`> ${oneLine(evidence, EVIDENCE_CHARS)}`);
@@ -105,7 +113,7 @@ function fallbackText(prefix: string, analysis: AnalysisView, onset: number): st
   const text =
     s === undefined
       ? `${prefix}: no change explains it yet`
-      : `${prefix}: likely ${s.type} change on ${s.service} (team ${s.team}), ${relativeToOnset(s.time, onset)}, ${Math.round(s.score * 100)}%`;
+      : `${prefix}: likely ${s.type} change on ${s.service} (team ${s.team}), ${relativeToOnset(s.time, onset)}, ${percent(s.score)}`;
   return escapeTruncate(text, SLACK_LIMITS.fallbackText);
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { registerRun } from './run';
 
 /** Every CLI command registers itself on the program. Add new commands here. */
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [];
+export const commands: Register[] = [registerRun];

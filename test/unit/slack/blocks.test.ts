@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Suspect } from '../../../src/domain/types';
-import { buildAlertMessage, buildCommandMessage, buildResolvedMessage, formatDuration, relativeToOnset, type AlertView } from '../../../src/slack/blocks';
+import { buildAlertMessage, buildCommandMessage, buildResolvedMessage, formatDuration, percent, relativeToOnset, type AlertView } from '../../../src/slack/blocks';
 import { slackLimitViolations, SLACK_LIMITS } from '../../../src/slack/limits';
 
 const onset = Date.parse('2024-05-01T12:00:00Z');
@@ -18,6 +18,10 @@ describe('slack blocks', () => {
     assert.equal(relativeToOnset(onset - 10_000, onset), 'at onset');
     assert.equal(formatDuration(125 * 60_000), '2 h 5 min');
     assert.equal(formatDuration(26 * 3_600_000), '1 d 2 h');
+  });
+
+  it('shows confidence without rounding doubt away', () => {
+    assert.deepEqual([0, 0.001, 0.834, 0.999, 1].map(percent), ['0%', '<1%', '83%', '>99%', '100%']);
   });
 
   it('names the alert and the top three suspects with team, relative time, confidence, evidence and a timeline link', () => {
