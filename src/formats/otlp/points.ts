@@ -45,6 +45,11 @@ export function fail(sink: PointSink, path: string, i: number, suffix: string, m
   return undefined;
 }
 
+function rejected(sink: PointSink, path: string, i: number, suffix: string, message: string): false {
+  fail(sink, path, i, suffix, message);
+  return false;
+}
+
 /**
  * Time and start time of point `path[i]`, written into `into` (reused across points to spare
  * the garbage collector). False (after reporting) when bad, or silently when flagged empty.
@@ -53,15 +58,15 @@ export function pointTime(p: Record<string, unknown>, path: string, i: number, s
   const flags = p['flags'];
   if (typeof flags === 'number' && (flags & NO_RECORDED_VALUE) !== 0) return false;
   const t = timeMemo.ms(p['timeUnixNano']);
-  if (t === undefined) return fail(sink, path, i, '.timeUnixNano', NANOS) ?? false;
+  if (t === undefined) return rejected(sink, path, i, '.timeUnixNano', NANOS);
   const tp = timeProblem(t, sink.origin.now);
-  if (tp !== undefined) return fail(sink, path, i, '.timeUnixNano', tp) ?? false;
+  if (tp !== undefined) return rejected(sink, path, i, '.timeUnixNano', tp);
   into.t = t;
   into.start = undefined;
   const rawStart = p['startTimeUnixNano'];
   if (rawStart === undefined) return true;
   const start = startMemo.ms(rawStart);
-  if (start === undefined) return fail(sink, path, i, '.startTimeUnixNano', NANOS) ?? false;
+  if (start === undefined) return rejected(sink, path, i, '.startTimeUnixNano', NANOS);
   if (start !== 0) into.start = start; // 0 means "not set" in OTLP
   return true;
 }
