@@ -161,7 +161,7 @@ describe('Alertmanager → epicenter → Slack (real Alertmanager)', function ()
     await waitFor('a repeated notification (repeat_interval 2s)', 20_000, () => deliveries.length > before);
     const r = await app.inject({ method: 'POST', url: '/v1/alerts/alertmanager', headers: { authorization: `Bearer ${TOKEN}` }, payload: deliveries[0] as object });
     assert.equal(r.statusCode, 200);
-    assert.equal((r.json() as { results: { action: string }[] }).results[0]?.action, 'duplicate');
+    assert.equal(r.json<{ results: { action: string }[] }>().results[0]?.action, 'duplicate');
     assert.equal(posts.length, 1);
   });
 
@@ -174,7 +174,7 @@ describe('Alertmanager → epicenter → Slack (real Alertmanager)', function ()
     assert.deepEqual(slackLimitViolations(posts[1]!), []);
     const resolved = deliveries.at(-1);
     const again = await app.inject({ method: 'POST', url: '/v1/alerts/alertmanager', headers: { authorization: `Bearer ${TOKEN}` }, payload: resolved as object });
-    assert.equal((again.json() as { results: { action: string }[] }).results[0]?.action, 'duplicate');
+    assert.equal(again.json<{ results: { action: string }[] }>().results[0]?.action, 'duplicate');
     await sleep(3000); // a few group intervals: Alertmanager must not notify again either
     assert.equal(posts.length, 2, JSON.stringify(posts.slice(2)));
     // For docs/slack.md: the messages of a real run.
