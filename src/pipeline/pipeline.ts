@@ -51,6 +51,10 @@ export interface PipelineStats extends ProcessorStats {
   readonly flushes: number;
   readonly failedFlushes: number;
   readonly committedBatches: number;
+  /** Rows the writer refused after decoding (should stay 0; each is logged). */
+  readonly refusedRows: number;
+  /** Decode + detect time of the last batch, ms. */
+  readonly lastBatchMs: number;
   /** End-to-end latency (produce → stored) since the last stats(true), ms. */
   readonly e2e: { readonly count: number; readonly p50: number; readonly p99: number; readonly max: number };
 }
@@ -89,10 +93,10 @@ export function createPipeline(deps: PipelineDeps, opts: Partial<PipelineOptions
   let failingSince = 0;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  const counts = { flushes: 0, failedFlushes: 0, committedBatches: 0 };
+  const counts = { flushes: 0, failedFlushes: 0, committedBatches: 0, refusedRows: 0, lastBatchMs: 0 };
 
   function updateFlow(): void {
-    const shouldPause = !healthy || writer.isSaturated();
+    const shouldPause = !healthy || writer.isSaturated() || writer.failing?.() === true;
     if (shouldPause && !paused) {
       paused = true;
       source.pause();
@@ -201,13 +205,18 @@ export function createPipeline(deps: PipelineDeps, opts: Partial<PipelineOptions
         span.setAttributes({ [ATTR.points]: r.samples.length, [ATTR.deadLetters]: r.deadLetters.length, [ATTR.breakpoints]: r.breakpoints.length });
         return r;
       });
-      writer.add(rows);
+      const refused = writer.add(rows);
+      if (refused.length > 0) {
+        counts.refusedRows += refused.length;
+        log.error({ refused: refused.length, first: refused[0]?.describe() }, 'pipeline: the writer refused decoded rows (a decoder let through a value the store cannot hold)');
+      }
       for (const d of rows.deadLetters) letters.push(d);
       for (const m of batch.messages) stamps.push(m.timestamp);
       const last = batch.messages[batch.messages.length - 1];
       if (last !== undefined) ledger.note(batch.topic, batch.partition, last.offset);
       const ins = pipelineInstruments();
-      ins.batchDuration.record(now() - t0, attrs);
+      counts.lastBatchMs = now() - t0;
+      ins.batchDuration.record(counts.lastBatchMs, attrs);
       if (rows.samples.length > 0) ins.pointsIn.add(rows.samples.length, attrs);
       if (rows.changes.length > 0) ins.changesIn.add(rows.changes.length, attrs);
       if (rows.breakpoints.length > 0) ins.breakpoints.add(rows.breakpoints.length, attrs);
@@ -230,13 +239,15 @@ export function createPipeline(deps: PipelineDeps, opts: Partial<PipelineOptions
       const mono = (): number => performance.now();
       const deadline = mono() + timeoutMs;
       for (;;) {
+        const left = deadline - mono();
+        if (left <= 0) return false;
         try {
-          await flush();
+          // A writer that retries inside flush() (the ClickHouse one) may not settle before the deadline.
+          if (!(await settlesWithin(flush(), left))) return false;
           if (writer.buffered() === 0 && letters.length === 0 && ledger.size === 0) return true;
         } catch (e) {
           log.warn({ err: e }, 'pipeline: final flush failed');
         }
-        if (mono() >= deadline) return false;
         await new Promise((r) => setTimeout(r, Math.min(backoff, Math.max(0, deadline - mono()))));
       }
     },
@@ -253,4 +264,17 @@ export function createPipeline(deps: PipelineDeps, opts: Partial<PipelineOptions
       return out;
     },
   };
+}
+
+/** True if `p` resolves within `ms`; false on timeout; rejects if `p` rejects first. */
+async function settlesWithin(p: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((r) => {
+    timer = setTimeout(() => r(false), ms);
+  });
+  try {
+    return await Promise.race([p.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,3 +1,4 @@
+import type { EpicenterError } from '../errors';
 import type { Store } from '../ports';
 import type { DeadLetter, Rows } from './types';
 import { rowCount } from './types';
@@ -8,12 +9,14 @@ import { rowCount } from './types';
  * insert leaves its rows at the head of the queue, and the next flush retries them first.
  */
 export interface RowWriter {
-  /** Buffer rows; never blocks, never fails. */
-  add(rows: Rows): void;
+  /** Buffer rows; never blocks. Returns the rows refused before buffering (values the store cannot hold), normally none. */
+  add(rows: Rows): EpicenterError[];
   /** Rows held (buffered, or taken by a flush and not yet stored). */
   buffered(): number;
   /** True when buffered() has reached the limit: the caller must stop feeding (pause the source). */
   isSaturated(): boolean;
+  /** True while the store is failing (a flush is retrying): the caller should pause. Optional: writers whose flush rejects on failure need not say. */
+  failing?(): boolean;
   /**
    * Resolves once every row added before the call is durably stored. Rejects with the store's
    * error (usually retriable STORE_UNAVAILABLE); the rows are kept and retried by the next flush.
@@ -78,9 +81,10 @@ export function createStoreWriter(store: Store, deadLetters: DeadLetterStore | u
     add(rows) {
       if (closed) throw new Error('RowWriter.add after close');
       const n = rowCount(rows);
-      if (n === 0) return;
+      if (n === 0) return [];
       append(current, rows);
       currentCount += n;
+      return [];
     },
     buffered: () => currentCount + queued,
     isSaturated: () => currentCount + queued >= maxBuffered,

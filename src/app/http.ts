@@ -1,0 +1,40 @@
+import type { Config } from '../config/schema';
+import type { Topology } from '../domain/types';
+import { createHttpServer } from '../http/server';
+import type { ChangeSink, Store } from '../ports';
+import { ATTR, withSpan } from '../telemetry';
+import { renderTimeline } from '../timeline';
+import { analyzeFromStore } from './analyze';
+import type { Logger } from './logger';
+
+/** The HTTP API as `epicenter run` serves it: the shared store, changes republished on the changes topic. */
+export interface HttpHandle {
+  /** `host:port` actually bound. */
+  readonly address: string;
+  close(): Promise<void>;
+}
+
+export async function startHttp(p: { cfg: Readonly<Config>; store: Store; topology: Topology; changes: ChangeSink; log: Logger; readiness?: () => Promise<void> }): Promise<HttpHandle> {
+  const { cfg, store, topology } = p;
+  const analyze = (req: { service: string; at: number; windowMs: number; afterMs: number }) =>
+    withSpan('epicenter.analysis', { [ATTR.service]: req.service }, () => analyzeFromStore(store, topology, req));
+  const app = createHttpServer({
+    config: cfg,
+    store,
+    changes: p.changes,
+    topology: () => topology,
+    analyze,
+    timeline: async (q) => {
+      const r = await renderTimeline(store, topology, { ...q, windowMs: cfg.analysis.windowMs, afterMs: cfg.analysis.afterMs }, (s, t, req) =>
+        withSpan('epicenter.analysis', { [ATTR.service]: req.service }, () => analyzeFromStore(s, t, req)),
+      );
+      return { markdown: r.markdown, html: r.html };
+    },
+    logger: p.log.child({ component: 'http' }),
+    ...(p.readiness === undefined ? {} : { readiness: p.readiness }),
+  });
+  await app.listen({ host: cfg.http.host, port: cfg.http.port });
+  const a = app.server.address();
+  const address = a !== null && typeof a === 'object' ? `${a.address}:${a.port}` : String(a);
+  return { address, close: () => app.close() };
+}

@@ -1,0 +1,76 @@
+import type { ClickHouseWriter } from '../clickhouse';
+import type { LagMonitor } from '../kafka';
+import type { Pipeline, PipelineStats } from '../pipeline/pipeline';
+import { INSTRUMENTS, observeGauge, ATTR } from '../telemetry';
+import type { Logger } from './logger';
+
+/**
+ * Every `intervalMs`: one `pipeline stats` log line (counts since the previous line, lag,
+ * end-to-end latency quantiles) and one pipeline_stats row in ClickHouse. Also registers the
+ * observable gauges (buffered rows, live series, consumer lag) that read the same numbers.
+ * Returns a stop function.
+ */
+export function startStatsLoop(p: {
+  pipeline: Pipeline;
+  lag: LagMonitor;
+  log: Logger;
+  instance: string;
+  intervalMs: number;
+  writer?: ClickHouseWriter;
+}): () => void {
+  let prev: PipelineStats = p.pipeline.stats();
+  let lastT = Date.now();
+  const unobserve = [
+    observeGauge(INSTRUMENTS.buffered, '{row}', 'Rows buffered in the writer', () => [{ value: p.pipeline.stats().buffered }]),
+    observeGauge(INSTRUMENTS.liveSeries, '{series}', 'Live series with detector state', () => [{ value: p.pipeline.stats().liveSeries }]),
+    observeGauge(INSTRUMENTS.consumerLag, '{message}', 'Consumer lag per topic (log end − committed)', () =>
+      [...p.lag.lag()].map(([topic, value]) => ({ value, attributes: { [ATTR.topic]: topic } })),
+    ),
+  ];
+  const timer = setInterval(() => {
+    const s = p.pipeline.stats(true);
+    const t = Date.now();
+    const d = {
+      points: s.points - prev.points,
+      changes: s.changes - prev.changes,
+      breakpoints: s.breakpoints - prev.breakpoints,
+      deadLetters: s.deadLetters - prev.deadLetters,
+      messages: s.messages - prev.messages,
+    };
+    const secs = Math.max(0.001, (t - lastT) / 1000);
+    p.log.info(
+      {
+        ...d,
+        pointsPerSec: Math.round(d.points / secs),
+        lag: p.lag.total(),
+        buffered: s.buffered,
+        paused: s.paused,
+        storeHealthy: s.storeHealthy,
+        liveSeries: s.liveSeries,
+        evictedSeries: s.evictedSeries,
+        e2eMs: s.e2e,
+        rssMb: Math.round(process.memoryUsage().rss / 1_048_576),
+        totals: { points: s.points, changes: s.changes, breakpoints: s.breakpoints, deadLetters: s.deadLetters, messages: s.messages },
+      },
+      'pipeline stats',
+    );
+    p.writer?.writePipelineStats({
+      t,
+      instance: p.instance,
+      pointsIn: d.points,
+      changesIn: d.changes,
+      breakpoints: d.breakpoints,
+      deadLetters: d.deadLetters,
+      lag: p.lag.total(),
+      batchMs: s.lastBatchMs,
+      bufferedRows: s.buffered,
+    });
+    prev = s;
+    lastT = t;
+  }, p.intervalMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    for (const u of unobserve) u();
+  };
+}
