@@ -1,0 +1,207 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { analyzeFromStore } from '../../app/analyze';
+import { createClickHouseStore } from '../../clickhouse/store';
+import { loadConfig } from '../../config/load';
+import type { Topology } from '../../domain/types';
+import { EpicenterError } from '../../errors';
+import { createRateState, decodeCloudEvents, decodeMetricsFile, decodeTopology } from '../../formats';
+import { parseIsoTime } from '../../formats/time';
+import type { Store } from '../../ports';
+import { MemoryStore } from '../../store/memory';
+import { fmtStamp, renderTimeline, type TimelineAlert } from '../../timeline';
+import { EXIT_REJECTED, reportRejected } from '../io';
+import type { Register } from './index';
+
+/** The bundled story incident, used when no input is given. */
+export const EXAMPLE_DIR = join(__dirname, '..', '..', '..', 'examples', 'incident');
+
+export interface TimelineCommandOptions {
+  service?: string;
+  /** ISO 8601 (UTC when no zone) or epoch seconds/ms. */
+  at?: string;
+  /** @default ./out */
+  out?: string;
+  metrics?: string[];
+  changes?: string[];
+  topology?: string;
+  source?: string;
+  /** Look-back before `at`, e.g. `6h`. @default config analysis.windowMs */
+  window?: string;
+  /** Look-ahead after `at`, e.g. `1h`. @default config analysis.afterMs */
+  after?: string;
+  /** Name of the alert that paged; it is taken to start at `at`. */
+  alert?: string;
+  /** When the alert resolved (same formats as `at`). */
+  alertEnd?: string;
+  config?: string[];
+  /** Print nothing (tests). */
+  quiet?: boolean;
+  /** Where the default inputs live (tests). @default examples/incident */
+  exampleDir?: string;
+}
+
+export interface TimelineCommandResult {
+  readonly markdown: string;
+  readonly html: string;
+  /** Input records rejected while loading files. */
+  readonly rejected: number;
+}
+
+/** `2024-05-01T14:30:00Z`, `2024-05-01 14:30` (UTC), `1714573800` (s) or `1714573800000` (ms) → epoch ms. */
+export function parseTimeArg(s: string, what: string): number {
+  const t = /^\d{9,13}$/.test(s.trim()) ? (s.trim().length > 11 ? Number(s) : Number(s) * 1000) : parseIsoTime(s);
+  if (t === undefined || !Number.isFinite(t)) throw new EpicenterError('BAD_REQUEST', `--${what}: '${s}' is not an ISO 8601 time or epoch seconds/ms`, { origin: { field: what } });
+  return t;
+}
+
+/** `90s`, `15m`, `6h`, `2d`, `500ms`, `5h22m` → ms. */
+export function parseDurationArg(s: string, what: string): number {
+  const unit: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  const text = s.trim();
+  if (!/^(\d+(\.\d+)?(ms|s|m|h|d))+$/.test(text)) {
+    throw new EpicenterError('BAD_REQUEST', `--${what}: '${s}' is not a duration like 90s, 15m, 6h, 5h30m or 2d`, { origin: { field: what } });
+  }
+  let ms = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) ms += Number(m[1]) * (unit[m[2] ?? ''] ?? 0);
+  return Math.round(ms);
+}
+
+interface ExampleDefaults {
+  service?: string;
+  at?: string;
+  alert?: string;
+  windowMs?: number;
+  afterMs?: number;
+}
+
+/** Fields of the example's truth.json used as defaults: the victim, the alert time, the suggested window. */
+function exampleDefaults(dir: string): ExampleDefaults {
+  const file = join(dir, 'truth.json');
+  if (!existsSync(file)) return {};
+  const t = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const str = (...keys: string[]): string | undefined => {
+    for (const k of keys) {
+      const v = t[k];
+      if (typeof v === 'string' || typeof v === 'number') return String(v);
+    }
+    return undefined;
+  };
+  const out: ExampleDefaults = {};
+  const service = str('service', 'victim');
+  const at = str('at', 'alertAt', 'pageAt');
+  const alert = str('alert', 'alertName');
+  if (service !== undefined) out.service = service;
+  if (at !== undefined) out.at = at;
+  if (alert !== undefined) out.alert = alert;
+  if (typeof t['windowMs'] === 'number') out.windowMs = t['windowMs'];
+  if (typeof t['afterMs'] === 'number') out.afterMs = t['afterMs'];
+  return out;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new EpicenterError('BAD_INPUT', `cannot read ${file}: ${(e as Error).message}`, { origin: { file } });
+  }
+}
+
+/** Load metric, change and topology files into a fresh MemoryStore; rejected records are collected, not fatal. */
+async function loadFiles(metrics: readonly string[], changes: readonly string[], topologyFile: string): Promise<{ store: Store; topology: Topology; rejected: EpicenterError[] }> {
+  const store = new MemoryStore();
+  const rejected: EpicenterError[] = [];
+  const rates = createRateState();
+  for (const f of metrics) {
+    const d = decodeMetricsFile(readText(f), { file: f }, rates);
+    rejected.push(...d.errors);
+    await store.insertPoints(d.values);
+  }
+  for (const f of changes) {
+    const d = decodeCloudEvents(readText(f), { file: f });
+    rejected.push(...d.errors);
+    await store.insertChanges(d.values);
+  }
+  const topo = decodeTopology(readText(topologyFile), { file: topologyFile });
+  rejected.push(...topo.errors);
+  return { store, topology: topo.topology, rejected };
+}
+
+/**
+ * What `epicenter timeline` does: gather inputs (files into a MemoryStore, or ClickHouse), analyse,
+ * render, and write `<out>/timeline-<service>-<UTC stamp>.md` and `.html`. Returns the paths.
+ */
+export async function runTimelineCommand(o: TimelineCommandOptions): Promise<TimelineCommandResult> {
+  const config = loadConfig(o.config ?? ['config/default.yaml']);
+  const fromFiles = o.source === undefined || o.source === 'files';
+  if (!fromFiles && o.source !== 'clickhouse') throw new EpicenterError('BAD_REQUEST', `--source: '${o.source}' is not one of files, clickhouse`, { origin: { field: 'source' } });
+  const useExample = fromFiles && o.metrics === undefined && o.changes === undefined && o.topology === undefined;
+  const exampleDir = o.exampleDir ?? EXAMPLE_DIR;
+  const defaults: ExampleDefaults = useExample ? exampleDefaults(exampleDir) : {};
+  const service = o.service ?? defaults.service;
+  const atText = o.at ?? defaults.at;
+  if (service === undefined || atText === undefined) throw new EpicenterError('BAD_REQUEST', 'timeline: --service and --at are required (or no inputs, for the bundled example incident)');
+  const at = parseTimeArg(atText, 'at');
+  const windowMs = o.window === undefined ? (defaults.windowMs ?? config.analysis.windowMs) : parseDurationArg(o.window, 'window');
+  const afterMs = o.after === undefined ? (defaults.afterMs ?? config.analysis.afterMs) : parseDurationArg(o.after, 'after');
+  const alertName = o.alert ?? defaults.alert;
+  const alert: TimelineAlert | undefined =
+    alertName === undefined ? undefined : { name: alertName, startsAt: at, ...(o.alertEnd === undefined ? {} : { endsAt: parseTimeArg(o.alertEnd, 'alert-end') }) };
+
+  let store: Store;
+  let topology: Topology;
+  let rejected: EpicenterError[];
+  if (fromFiles) {
+    const dir = useExample ? exampleDir : undefined;
+    const metrics = o.metrics ?? (dir === undefined ? [] : [join(dir, 'metrics.ndjson')]);
+    const changes = o.changes ?? (dir === undefined ? [] : [join(dir, 'changes.ndjson')]);
+    const topo = o.topology ?? (dir === undefined ? undefined : join(dir, 'topology.yaml'));
+    if (topo === undefined || metrics.length === 0) throw new EpicenterError('BAD_REQUEST', 'timeline: file inputs need --metrics FILE… and --topology FILE (and usually --changes FILE)');
+    ({ store, topology, rejected } = await loadFiles(metrics, changes, topo));
+  } else {
+    const topo = decodeTopology(readText(o.topology ?? config.topologyFile), { file: o.topology ?? config.topologyFile });
+    topology = topo.topology;
+    rejected = topo.errors;
+    store = await createClickHouseStore(config.clickhouse);
+  }
+  try {
+    const r = await renderTimeline(store, topology, { service, at, windowMs, afterMs, ...(alert === undefined ? {} : { alert }) }, analyzeFromStore);
+    const dir = resolve(o.out ?? 'out');
+    mkdirSync(dir, { recursive: true });
+    const base = join(dir, `timeline-${service.replace(/[^A-Za-z0-9._-]/g, '_')}-${fmtStamp(at)}`);
+    writeFileSync(`${base}.md`, r.markdown);
+    writeFileSync(`${base}.html`, r.html);
+    if (o.quiet !== true) {
+      reportRejected(rejected);
+      process.stdout.write(`${base}.md\n${base}.html\n`);
+    }
+    return { markdown: `${base}.md`, html: `${base}.html`, rejected: rejected.length };
+  } finally {
+    await store.close();
+  }
+}
+
+const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
+
+export const registerTimeline: Register = (program: Command) => {
+  program
+    .command('timeline')
+    .description('Write a postmortem timeline (Markdown + self-contained HTML with charts) for a service around a time')
+    .option('--service <name>', 'the service in trouble (default: the example incident\'s)')
+    .option('--at <time>', 'the time asked about: ISO 8601 (UTC if no zone) or epoch s/ms')
+    .option('--out <dir>', 'output folder', 'out')
+    .option('--metrics <file...>', 'metric files: OTLP/JSON (NDJSON), collectd JSON or CSV')
+    .option('--changes <file>', 'CloudEvents change file (NDJSON); repeatable', collect)
+    .option('--topology <file>', 'topology YAML')
+    .option('--source <source>', "'files' (default) or 'clickhouse'")
+    .option('--window <duration>', 'look-back before --at, e.g. 6h (default: config analysis.windowMs)')
+    .option('--after <duration>', 'look-ahead after --at, e.g. 1h (default: config analysis.afterMs)')
+    .option('--alert <name>', 'the alert that paged (taken to start at --at)')
+    .option('--alert-end <time>', 'when that alert resolved')
+    .option('--config <file...>', 'config YAML files', ['config/default.yaml'])
+    .action(async (opts: TimelineCommandOptions) => {
+      const r = await runTimelineCommand(opts);
+      if (r.rejected > 0) process.exitCode = EXIT_REJECTED;
+    });
+};
