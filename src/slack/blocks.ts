@@ -35,6 +35,8 @@ const MAX_SHOWN_SUSPECTS = 10;
 const EVIDENCE_CHARS = 300;
 const SUMMARY_CHARS = 1000;
 const NAME_CHARS = 80;
+const ALERT_REF = 'alert start';
+const COMMAND_REF = 'the time asked';
 
 /**
  * "3 min", "2 h 5 min", "1 d 4 h": the coarse, readable form of a duration in ms (sign ignored).
@@ -48,11 +50,16 @@ export function formatDuration(ms: number): string {
   return h % 24 === 0 ? `${d} d` : `${d} d ${h % 24} h`;
 }
 
-/** "12 min before onset", "3 min after onset", or "at onset" (within 30 s). Times in epoch ms. */
-export function relativeToOnset(t: number, onset: number): string {
-  const diff = onset - t;
-  if (Math.abs(diff) < 30_000) return 'at onset';
-  return `${formatDuration(diff)} ${diff > 0 ? 'before' : 'after'} onset`;
+/**
+ * "12 min before alert start", "3 min after alert start", or "at alert start" (within 30 s).
+ * Times in epoch ms. The reference is the alert's startsAt (its onset as Alertmanager knows it) —
+ * named so, because the correlator's evidence speaks of the "onset of trouble" it detected, which
+ * is usually earlier.
+ */
+export function relativeTo(t: number, ref: number, refName = 'alert start'): string {
+  const diff = ref - t;
+  if (Math.abs(diff) < 30_000) return `at ${refName}`;
+  return `${formatDuration(diff)} ${diff > 0 ? 'before' : 'after'} ${refName}`;
 }
 
 /** Slack renders `<!date^…>` in each reader's time zone; the ISO form is the fallback. */
@@ -73,11 +80,11 @@ export function percent(score: number): string {
   return `${Math.round(p)}%`;
 }
 
-function suspectBlock(s: Suspect, rank: number, onset: number): Block {
+function suspectBlock(s: Suspect, rank: number, onset: number, refName: string): Block {
   const pct = percent(s.score);
   const head =
     `*${rank}. ${escapeTruncate(s.type, 20)} change on \`${escapeTruncate(s.service, NAME_CHARS)}\`* ` +
-    `(team ${escapeTruncate(s.team === '' ? 'unknown' : s.team, NAME_CHARS)}) · ${relativeToOnset(s.time, onset)} · *${pct}* confidence`;
+    `(team ${escapeTruncate(s.team === '' ? 'unknown' : s.team, NAME_CHARS)}) · ${relativeTo(s.time, onset, refName)} · *${pct}* confidence`;
   const evidence = s.evidence.find((e) => e.trim() !== '');
   const lines = [head];
   if (evidence !== undefined) lines.push(`> ${oneLine(evidence, EVIDENCE_CHARS)}`);
@@ -85,7 +92,7 @@ function suspectBlock(s: Suspect, rank: number, onset: number): Block {
   return { type: 'section', text: mrkdwn(lines.join('\n'), SLACK_LIMITS.sectionText) };
 }
 
-function suspectsBlocks(analysis: AnalysisView, onset: number, shown: number): Block[] {
+function suspectsBlocks(analysis: AnalysisView, onset: number, shown: number, refName: string): Block[] {
   const n = Math.max(0, Math.min(shown, MAX_SHOWN_SUSPECTS));
   const top = analysis.suspects.slice(0, n);
   if (top.length === 0) {
@@ -94,7 +101,7 @@ function suspectsBlocks(analysis: AnalysisView, onset: number, shown: number): B
   }
   return [
     { type: 'section', text: mrkdwn(`*Likely causes* — top ${top.length} of ${analysis.suspects.length} ranked changes`, 200) },
-    ...top.map((s, i) => suspectBlock(s, i + 1, onset)),
+    ...top.map((s, i) => suspectBlock(s, i + 1, onset, refName)),
   ];
 }
 
@@ -108,12 +115,12 @@ function footer(analysis: AnalysisView, timelineUrl: string | undefined, shown: 
 }
 
 /** Top-level `text`: Slack parses it as mrkdwn too, so it is escaped like the blocks. */
-function fallbackText(prefix: string, analysis: AnalysisView, onset: number): string {
+function fallbackText(prefix: string, analysis: AnalysisView, onset: number, refName: string): string {
   const s = analysis.suspects[0];
   const text =
     s === undefined
       ? `${prefix}: no change explains it yet`
-      : `${prefix}: likely ${s.type} change on ${s.service} (team ${s.team}), ${relativeToOnset(s.time, onset)}, ${percent(s.score)}`;
+      : `${prefix}: likely ${s.type} change on ${s.service} (team ${s.team}), ${relativeTo(s.time, onset, refName)}, ${percent(s.score)}`;
   return escapeTruncate(text, SLACK_LIMITS.fallbackText);
 }
 
@@ -134,8 +141,8 @@ export function buildAlertMessage(p: { alert: AlertView; analysis: AnalysisView;
   if (alert.summary !== undefined && alert.summary.trim() !== '') {
     blocks.push({ type: 'section', text: mrkdwn(escapeTruncate(alert.summary.trim(), SUMMARY_CHARS), SLACK_LIMITS.sectionText) });
   }
-  blocks.push({ type: 'divider' }, ...suspectsBlocks(analysis, alert.startsAt, shown), footer(analysis, p.timelineUrl, shown));
-  return enforceLimits({ text: fallbackText(`${alert.name} on ${alert.service}`, analysis, alert.startsAt), blocks });
+  blocks.push({ type: 'divider' }, ...suspectsBlocks(analysis, alert.startsAt, shown, ALERT_REF), footer(analysis, p.timelineUrl, shown));
+  return enforceLimits({ text: fallbackText(`${alert.name} on ${alert.service}`, analysis, alert.startsAt, ALERT_REF), blocks });
 }
 
 /**
@@ -166,10 +173,10 @@ export function buildCommandMessage(p: { service: string; at: number; analysis: 
     { type: 'header', text: plain(`:mag: What changed before trouble on ${p.service}?`, SLACK_LIMITS.headerText) },
     { type: 'section', text: mrkdwn(`Analysis of \`${escapeTruncate(p.service, NAME_CHARS)}\` at ${slackDate(p.at)}.`, SLACK_LIMITS.sectionText) },
     { type: 'divider' },
-    ...suspectsBlocks(p.analysis, p.at, DEFAULT_SHOWN_SUSPECTS),
+    ...suspectsBlocks(p.analysis, p.at, DEFAULT_SHOWN_SUSPECTS, COMMAND_REF),
     footer(p.analysis, p.timelineUrl, DEFAULT_SHOWN_SUSPECTS),
   ];
-  return enforceLimits({ response_type: p.responseType ?? 'in_channel', text: fallbackText(p.service, p.analysis, p.at), blocks });
+  return enforceLimits({ response_type: p.responseType ?? 'in_channel', text: fallbackText(p.service, p.analysis, p.at, COMMAND_REF), blocks });
 }
 
 /** A short text-only answer (usage, unknown service…), visible only to the person who typed the command. */

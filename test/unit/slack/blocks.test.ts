@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Suspect } from '../../../src/domain/types';
-import { buildAlertMessage, buildCommandMessage, buildResolvedMessage, formatDuration, percent, relativeToOnset, type AlertView } from '../../../src/slack/blocks';
+import { buildAlertMessage, buildCommandMessage, buildResolvedMessage, formatDuration, percent, relativeTo, type AlertView } from '../../../src/slack/blocks';
 import { slackLimitViolations, SLACK_LIMITS } from '../../../src/slack/limits';
 
 const onset = Date.parse('2024-05-01T12:00:00Z');
@@ -12,10 +12,11 @@ function allText(msg: unknown): string {
 }
 
 describe('slack blocks', () => {
-  it('formats time relative to the onset', () => {
-    assert.equal(relativeToOnset(onset - 12 * 60_000, onset), '12 min before onset');
-    assert.equal(relativeToOnset(onset + 3 * 60_000, onset), '3 min after onset');
-    assert.equal(relativeToOnset(onset - 10_000, onset), 'at onset');
+  it('formats time relative to the alert start (or the time asked)', () => {
+    assert.equal(relativeTo(onset - 12 * 60_000, onset), '12 min before alert start');
+    assert.equal(relativeTo(onset + 3 * 60_000, onset), '3 min after alert start');
+    assert.equal(relativeTo(onset - 10_000, onset), 'at alert start');
+    assert.equal(relativeTo(onset - 60 * 60_000, onset, 'the time asked'), '1 h before the time asked');
     assert.equal(formatDuration(125 * 60_000), '2 h 5 min');
     assert.equal(formatDuration(26 * 3_600_000), '1 d 2 h');
   });
@@ -31,7 +32,7 @@ describe('slack blocks', () => {
     assert.match(text, /JobsCrashing — jobs/);
     assert.match(text, /critical/);
     assert.match(text, /EMFILE/);
-    assert.match(text, /1\. config change on `svc-0`\* \(team team-0\) · 1 min before onset · \*83%\* confidence/);
+    assert.match(text, /1\. config change on `svc-0`\* \(team team-0\) · 1 min before alert start · \*83%\* confidence/);
     assert.match(text, /chg-2/);
     assert.doesNotMatch(text, /chg-3`/, 'only three suspects shown');
     assert.match(text, /1 more suspects in the timeline/);
