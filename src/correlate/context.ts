@@ -67,9 +67,23 @@ export function buildContext(input: AnalyzeInput): Context {
   }
   const series = stitchVersions(windowed);
   const stepMs = typicalStep(series);
-  const effectMs = Math.min(Math.max(30 * MIN, 6 * stepMs), 40 * stepMs);
+  const effectMs = effectWindow(stepMs);
   const tolMs = Math.max(2 * stepMs, 3 * MIN);
   const breakpoints = detectAll(series, input.detector, input.topology);
+  const signals = toSignals(breakpoints, series, known, effectMs);
+  const byService = new Map<string, Signal[]>();
+  for (const s of signals) byService.set(s.service, [...(byService.get(s.service) ?? []), s]);
+  const trouble = (byService.get(victim) ?? []).map((s) => ({ s, w: troubleWeight(s) })).filter((x) => x.w > 0.05);
+  const changes = [...input.changes].filter((c) => c.time >= from - 6 * 3600_000 && c.time < to).sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
+  const candidates = changes.filter((c) => c.time >= from && c.time <= input.at);
+  return {
+    victim, at: input.at, from, to, graph, stepMs, effectMs, tolMs, series, breakpoints, signals, byService, trouble,
+    onset: onsetOf(trouble, input.at), changes, candidates,
+  };
+}
+
+/** Attach measured effects (and refined onsets, peers, metric classes) to breakpoints; sorted by time. */
+export function toSignals(breakpoints: readonly Breakpoint[], series: readonly StitchedSeries[], known: ReadonlySet<string>, effectMs: number): Signal[] {
   const byId = new Map(series.map((s) => [s.series.id, s]));
   const signals: Signal[] = [];
   for (const bp of breakpoints) {
@@ -84,20 +98,16 @@ export function buildContext(input: AnalyzeInput): Context {
     const sig: Signal = { bp, series: s, service: s.series.service, cls, edge: peer !== undefined || cls === 'connections', time, effect, weight: strength(effect) * (0.6 + 0.4 * bp.confidence) };
     signals.push(peer === undefined ? sig : { ...sig, peer });
   }
-  signals.sort((a, b) => a.time - b.time);
-  const byService = new Map<string, Signal[]>();
-  for (const s of signals) byService.set(s.service, [...(byService.get(s.service) ?? []), s]);
-  const trouble = (byService.get(victim) ?? []).map((s) => ({ s, w: troubleWeight(s) })).filter((x) => x.w > 0.05);
-  const changes = [...input.changes].filter((c) => c.time >= from - 6 * 3600_000 && c.time < to).sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
-  const candidates = changes.filter((c) => c.time >= from && c.time <= input.at);
-  return {
-    victim, at: input.at, from, to, graph, stepMs, effectMs, tolMs, series, breakpoints, signals, byService, trouble,
-    onset: onsetOf(trouble, input.at), changes, candidates,
-  };
+  return signals.sort((a, b) => a.time - b.time);
+}
+
+/** The analysis window's effect scale: 30 min, at least 6 and at most 40 samples. */
+export function effectWindow(stepMs: number): number {
+  return Math.min(Math.max(30 * MIN, 6 * stepMs), 40 * stepMs);
 }
 
 /** Median sampling interval over the series (1 min when unknown). */
-function typicalStep(series: readonly SeriesData[]): number {
+export function typicalStep(series: readonly SeriesData[]): number {
   const gaps: number[] = [];
   for (const s of series.slice(0, 200)) {
     const p = s.points;

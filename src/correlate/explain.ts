@@ -1,5 +1,8 @@
-import type { ChangeEvent } from '../domain/types';
-import type { Context } from './context';
+import type { Analysis, ChangeEvent } from '../domain/types';
+import type { SeriesData } from '../ports';
+import { effectWindow, toSignals, typicalStep, type Context } from './context';
+import { stitchVersions } from './stitch';
+import { troubleWeight } from './signals';
 import type { CandidateEvidence, FeatureName } from './features';
 import { MODEL, type Model } from './model';
 import { shortName, type Signal } from './signals';
@@ -81,4 +84,23 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
   const rel = ctx.onset - c.time;
   lines.push({ w: 0.05, text: rel >= 0 ? `${duration(rel)} before the onset of trouble at ${hhmm(ctx.onset)}` : `${duration(rel)} after the onset of trouble at ${hhmm(ctx.onset)}` });
   return lines.sort((a, b) => b.w - a.w).slice(0, 4).map((l) => l.text);
+}
+
+/**
+ * The victim's key breakpoints of an analysis, as evidence-style lines (strongest trouble first,
+ * one per series), measured on `series` (the points the analysis saw, e.g. re-read from a store).
+ */
+export function keyBreakpoints(a: Analysis, series: readonly SeriesData[], max = 5): string[] {
+  const own = stitchVersions(series.filter((s) => s.series.service === a.service));
+  const bps = a.breakpoints.filter((b) => b.series.service === a.service && b.time <= a.to);
+  const sig = toSignals(bps, own, new Set([a.service]), effectWindow(typicalStep(own)));
+  const seen = new Set<string>();
+  return sig
+    .map((s) => ({ s, w: troubleWeight(s) }))
+    .filter((x) => x.w > 0.1)
+    .sort((x, y) => y.w - x.w)
+    .filter((x) => !seen.has(x.s.series.series.metric + (x.s.peer ?? '')) && seen.add(x.s.series.series.metric + (x.s.peer ?? '')) !== undefined)
+    .slice(0, max)
+    .sort((x, y) => x.s.time - y.s.time)
+    .map((x) => describeSignal(x.s));
 }

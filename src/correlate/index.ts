@@ -8,5 +8,5 @@ export { candidateEvidence, featureVector, FEATURES, type CandidateEvidence, typ
 export { MODEL, type Model } from './model';
 export { scoreAll, logit } from './score';
 export { stitchVersions, type StitchedSeries, type VersionSpan } from './stitch';
-export { describeSignal, hhmm, duration } from './explain';
+export { describeSignal, hhmm, duration, keyBreakpoints } from './explain';
 export { metricClass, effectAt, type Signal, type Effect, type MetricClass } from './signals';

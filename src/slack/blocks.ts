@@ -1,5 +1,5 @@
 import type { Suspect } from '../domain/types';
-import { enforceLimits, escapeTruncate, mrkdwn, oneLine, plain, SLACK_LIMITS, type Block, type SlackMessage } from './limits';
+import { enforceLimits, escapeMrkdwn, escapeTruncate, mrkdwn, oneLine, plain, SLACK_LIMITS, type Block, type SlackMessage } from './limits';
 
 /**
  * Block Kit messages for alert enrichment and the slash command. Pure: data in, JSON out.
@@ -81,7 +81,7 @@ export function percent(score: number): string {
 }
 
 function suspectBlock(s: Suspect, rank: number, onset: number, refName: string): Block {
-  const pct = percent(s.score);
+  const pct = escapeMrkdwn(percent(s.score)); // "<1%": a bare < would start a Slack link
   const head =
     `*${rank}. ${escapeTruncate(s.type, 20)} change on \`${escapeTruncate(s.service, NAME_CHARS)}\`* ` +
     `(team ${escapeTruncate(s.team === '' ? 'unknown' : s.team, NAME_CHARS)}) · ${relativeTo(s.time, onset, refName)} · *${pct}* confidence`;

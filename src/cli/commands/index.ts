@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { registerAnalyze } from './analyze';
 import { registerRun } from './run';
+import { registerSimulate } from './simulate';
 import { registerTimeline } from './timeline';
 
 /** Every CLI command registers itself on the program. Add new commands here. */
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerRun, registerTimeline];
+export const commands: Register[] = [registerRun, registerTimeline, registerAnalyze, registerSimulate];

@@ -67,6 +67,13 @@ describe('slack blocks', () => {
     assert.match(text, /&lt;!channel&gt; &amp;/);
   });
 
+  it('escapes "<1%" in blocks (regression: a bare < starts a Slack link)', () => {
+    const msg = buildAlertMessage({ alert, analysis: { suspects: [s(0, { score: 0.001 })] } });
+    const section = msg.blocks.find((b) => b.type === 'section' && b.text?.text.startsWith('*1.') === true);
+    assert.ok(section?.type === 'section');
+    assert.match(section.text?.text ?? '', /\*&lt;1%\* confidence/);
+  });
+
   it('says so when no change explains the alert', () => {
     const msg = buildAlertMessage({ alert, analysis: { suspects: [], breakpointCount: 4 } });
     assert.match(allText(msg), /No recorded change explains this yet\* \(4 trend breakpoints/);

@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { analyzeFromStore } from '../../app/analyze';
+import { createClickHouseStore } from '../../clickhouse/store';
+import { analyze, duration, hhmm, keyBreakpoints } from '../../correlate';
+import { groupSamples } from '../../detect';
+import { loadConfig } from '../../config/load';
+import type { Analysis, ChangeEvent, Topology } from '../../domain/types';
+import { EpicenterError } from '../../errors';
+import { createRateState, decodeCloudEvents, decodeMetricsFile, decodeTopology } from '../../formats';
+import type { SeriesData } from '../../ports';
+import { EXIT_REJECTED, reportRejected } from '../io';
+import type { Register } from './index';
+import { parseIsoTime } from '../../formats/time';
+
+export interface AnalyzeCommandOptions {
+  metrics?: string[];
+  changes?: string[];
+  topology?: string;
+  service: string;
+  at: string;
+  window?: string;
+  after?: string;
+  json?: boolean;
+  source?: string;
+  config?: string[];
+}
+
+/** `2026-03-12T13:45:00Z`, `2026-03-12 13:45` (UTC), `1773323100` (s) or `1773323100000` (ms) → epoch ms. */
+export function parseTime(s: string, what: string): number {
+  const x = s.trim();
+  const t = /^\d{9,13}$/.test(x) ? (x.length > 11 ? Number(x) : Number(x) * 1000) : parseIsoTime(x);
+  if (t === undefined || !Number.isFinite(t)) throw new EpicenterError('BAD_REQUEST', `--${what}: '${s}' is not an ISO 8601 time or epoch seconds/ms`, { origin: { field: what } });
+  return t;
+}
+
+/** `90s`, `30m`, `6h`, `1d`, `500ms` → ms. */
+export function parseDuration(s: string, what: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(s.trim());
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+  if (m === null) throw new EpicenterError('BAD_REQUEST', `--${what}: '${s}' is not a duration like 30m, 6h or 1d`, { origin: { field: what } });
+  return Math.round(Number(m[1]) * unit[m[2] as keyof typeof unit]);
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new EpicenterError('BAD_INPUT', `cannot read ${file}: ${(e as Error).message}`, { origin: { file } });
+  }
+}
+
+/** Run the command; returns the analysis, the series it saw, the changes (for summaries) and the rejected records. */
+export async function runAnalyzeCommand(o: AnalyzeCommandOptions): Promise<{ analysis: Analysis; series: SeriesData[]; changes: ChangeEvent[]; rejected: EpicenterError[] }> {
+  const config = loadConfig(o.config ?? ['config/default.yaml']);
+  const at = parseTime(o.at, 'at');
+  const windowMs = o.window === undefined ? config.analysis.windowMs : parseDuration(o.window, 'window');
+  const afterMs = o.after === undefined ? config.analysis.afterMs : parseDuration(o.after, 'after');
+  const rejected: EpicenterError[] = [];
+  const topoFile = o.topology ?? (o.source === 'clickhouse' ? config.topologyFile : undefined);
+  let topology: Topology = { services: [] };
+  if (topoFile !== undefined) {
+    const t = decodeTopology(readText(topoFile), { file: topoFile });
+    topology = t.topology;
+    rejected.push(...t.errors);
+  }
+  const req = { service: o.service, at, windowMs, afterMs };
+  if (o.source === 'clickhouse') {
+    const store = await createClickHouseStore(config.clickhouse);
+    try {
+      const analysis = await analyzeFromStore(store, topology, req);
+      const series = await store.queryPoints({ from: analysis.from, to: analysis.to, services: [o.service] });
+      const changes = await store.queryChanges({ from: analysis.from, to: analysis.to });
+      return { analysis, series, changes, rejected };
+    } finally {
+      await store.close();
+    }
+  }
+  if (o.source !== undefined && o.source !== 'files') throw new EpicenterError('BAD_REQUEST', `--source: '${o.source}' is not one of files, clickhouse`, { origin: { field: 'source' } });
+  if (o.metrics === undefined || o.metrics.length === 0) throw new EpicenterError('BAD_REQUEST', 'analyze: --metrics FILE… is required (or --source clickhouse)', { origin: { field: 'metrics' } });
+  const rates = createRateState();
+  const samples = [];
+  for (const f of o.metrics) {
+    const d = decodeMetricsFile(readText(f), { file: f }, rates);
+    rejected.push(...d.errors);
+    samples.push(...d.values);
+  }
+  const changes: ChangeEvent[] = [];
+  for (const f of o.changes ?? []) {
+    const d = decodeCloudEvents(readText(f), { file: f });
+    rejected.push(...d.errors);
+    changes.push(...d.values);
+  }
+  const series = groupSamples(samples);
+  return { analysis: analyze({ ...req, series, changes, topology }), series, changes, rejected };
+}
+
+/** {"suspects":[{id, service, team, type, time (ISO), score, evidence}]} */
+export function analysisJson(a: Analysis): string {
+  return JSON.stringify({ suspects: a.suspects.map((s) => ({ id: s.id, service: s.service, team: s.team, type: s.type, time: new Date(s.time).toISOString(), score: Math.round(s.score * 1e4) / 1e4, evidence: s.evidence })) });
+}
+
+/** The 3 a.m. report: top suspect first, confidence as %, team, time before onset, evidence, the victim's key breakpoints. */
+export function analysisReport(a: Analysis, series: readonly SeriesData[], changes: readonly ChangeEvent[], top = 5): string {
+  const out: string[] = [];
+  const key = keyBreakpoints(a, series);
+  out.push(`${a.service}: analysis of ${hhmm(a.from)}–${hhmm(a.to)} UTC, page at ${hhmm(a.at)} UTC (${new Date(a.at).toISOString().slice(0, 10)})`);
+  out.push('');
+  if (a.suspects.length === 0) out.push('No change in the window to blame.');
+  const byId = new Map(changes.map((c) => [c.id, c]));
+  a.suspects.slice(0, top).forEach((s, i) => {
+    const pct = s.score >= 0.995 ? '>99%' : s.score < 0.005 ? '<1%' : `${Math.round(s.score * 100)}%`;
+    const c = byId.get(s.id);
+    out.push(`#${i + 1}  ${pct.padStart(4)}  ${s.type} of ${s.service} (team ${s.team}) at ${hhmm(s.time)}, ${duration(a.at - s.time)} before the page`);
+    if (c?.summary !== undefined) out.push(`         "${c.summary}"  [${s.id}]`);
+    else out.push(`         [${s.id}]`);
+    for (const e of s.evidence.slice(0, i === 0 ? 4 : 3)) out.push(`       - ${e}`);
+    out.push('');
+  });
+  if (key.length > 0) {
+    out.push(`Key breakpoints of ${a.service}:`);
+    for (const k of key) out.push(`  - ${k}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
+
+export const registerAnalyze: Register = (program: Command) => {
+  program
+    .command('analyze')
+    .description('Rank the changes most likely causing a service\'s trouble, with confidence and evidence')
+    .requiredOption('--service <name>', 'the service in trouble')
+    .requiredOption('--at <time>', 'the time asked about (page/alert): ISO 8601 (UTC if no zone) or epoch s/ms')
+    .option('--metrics <file...>', 'metric files: OTLP/JSON (NDJSON or document), collectd JSON or CSV')
+    .option('--changes <file>', 'CloudEvents change file (NDJSON or JSON array); repeatable', collect)
+    .option('--topology <file>', 'topology YAML (default with --source clickhouse: config topologyFile)')
+    .option('--window <duration>', 'look-back before --at, e.g. 6h (default: config analysis.windowMs)')
+    .option('--after <duration>', 'look-ahead after --at, e.g. 1h (default: config analysis.afterMs)')
+    .option('--source <source>', "'files' (default) or 'clickhouse'")
+    .option('--json', 'print {"suspects":[…]} instead of the report')
+    .option('--config <file...>', 'config YAML files', ['config/default.yaml'])
+    .action(async (opts: AnalyzeCommandOptions) => {
+      const r = await runAnalyzeCommand(opts);
+      reportRejected(r.rejected);
+      process.stdout.write(opts.json === true ? `${analysisJson(r.analysis)}\n` : analysisReport(r.analysis, r.series, r.changes));
+      if (r.rejected.length > 0) process.exitCode = EXIT_REJECTED;
+    });
+};
