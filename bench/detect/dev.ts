@@ -11,6 +11,7 @@ const tot = { tp: 0, fp: 0, fn: 0 };
 for (const s of generateSet(seed)) {
   const idx = new Map(s.points.map((p, i) => [p.t, i]));
   const bs = detectSeries(s.points);
+  void idx;
   const det = bs.map((b) => nearest(s.points, b.time));
   const m = matchIndices(s.truth.map((x) => x.index), det, margin);
   const c = cats.get(s.category) ?? { tp: 0, fp: 0, fn: 0, kindOk: 0 };
@@ -26,7 +27,6 @@ console.log('GENERATED', tot, `P ${g.precision.toFixed(3)} R ${g.recall.toFixed(
 if (process.env['NAB']) {
   const nt = { tp: 0, fp: 0, fn: 0 };
   for (const s of loadNab()) {
-    const idx = new Map(s.points.map((p, i) => [p.t, i]));
     const det = detectSeries(s.points).map((b) => nearest(s.points, b.time));
     const c = scoreWindows(s.windows, det, margin);
     nt.tp += c.tp; nt.fp += c.fp; nt.fn += c.fn;

@@ -206,7 +206,7 @@ function render(r: Rng, id: string, p: Plan): LabelledSeries {
   const keep: number[] = [];
   for (let i = 0; i < p.n; i++) {
     if (p.irregular === true) {
-      t += p.dt * r.between(0.5, 1.5) + (r() < 0.01 ? p.dt * r.int(5, 30) : 0);
+      t += Math.round(p.dt * r.between(0.5, 1.5) + (r() < 0.01 ? p.dt * r.int(5, 30) : 0));
       if (r() < 0.15) continue; // missing sample
     } else t += p.dt;
     keep.push(i);

@@ -24,6 +24,8 @@ export interface JudgeContext {
   readonly inflation: number;
   /** Amplitude of a daily wave not explained by the profile (series units; 0 = none/seasonal off). */
   readonly waveAmplitude: number;
+  /** Usual wander of the series' local slope, units per sampling interval (robust σ of the slope). */
+  readonly slopeScale: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -89,7 +91,9 @@ export function judge(ctx: JudgeContext, o: DetectorOptions, final: boolean): Ve
     // Evidence is judged against the noisier of the old and the new regime, so a burst of noise
     // is not read as a trend; a slope change must be real by itself, otherwise the step speaks.
     const deflate = 1 / Math.sqrt(ctx.inflation) / Math.max(1, residualScale(fit, n) / sigma);
-    if (fit.shape !== 'step' && fit.slopeEvidence * deflate < o.minEvidence) continue;
+    // ... and larger than the usual wander of the local slope (a smooth, meandering series has
+    // "slope changes" everywhere; they are its normal behaviour, not breaks).
+    if (fit.shape !== 'step' && (fit.slopeEvidence * deflate < o.minEvidence || Math.abs(fit.beta) < o.minMagnitude * ctx.slopeScale)) continue;
     if (n - fit.j < need) break; // the change looks younger than a run: wait for more samples
     const v = meanChange(fit, n, ctx, o, from, deflate);
     if (v !== undefined) return v;
@@ -126,7 +130,6 @@ function meanChange(fit: SplitFit, n: number, ctx: JudgeContext, o: DetectorOpti
   // A sine bends away from its tangent by A·(ωT)²/2 at first, by at most A·(2 + ωT) later.
   const wt = (2 * Math.PI * span) / DAY_MS;
   const wave = (ctx.waveAmplitude * Math.min((wt * wt) / 2, 2 + wt)) / sigma;
-  if (process.env["DBG"]) console.log("mc", fit.shape, "mag", magnitude.toFixed(2), "wave", wave.toFixed(2), "A", ctx.waveAmplitude.toFixed(2), "sig", sigma.toFixed(2), "span h", (span / 3600000).toFixed(1), "ev", (fit.evidence * deflate).toFixed(1));
   if (magnitude < o.minMagnitude + wave || fit.evidence * deflate < o.minEvidence) return undefined;
   // Persistence: where the fitted change is clear (≥ 2σ), most samples must sit on its far half.
   let clear = 0;

@@ -158,8 +158,6 @@ export class DriftWatch {
     };
   }
 
-  /** Payload bytes: 16 numeric fields. */
-  static readonly bytes = 16 * 8;
 }
 
 /**

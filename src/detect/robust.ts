@@ -10,7 +10,7 @@ import type { DetectedBreak, DetectorSnapshot, SeriesDetector } from './types';
 const HOUR_MS = 3_600_000;
 /** √(π/2): mean absolute deviation → σ for Gaussian noise. */
 const ABS_TO_SIGMA = 1.2533141373155001;
-/** Samples kept for locating a change. 32 slots = 512 bytes, most of the state. */
+/** Samples kept for locating a change. 32 slots × 12 bytes = 384 bytes, the largest part of the state. */
 export const RING_SIZE = 32;
 const NONE: DetectedBreak[] = Object.freeze([]) as unknown as DetectedBreak[];
 
@@ -54,6 +54,9 @@ export class RobustDetector implements SeriesDetector {
   private zPrev = 0;
   private zz1 = 0;
   private zz0 = 0;
+  /** Typical wander of the fast model's slope (EWMA of |slope − its mean|, and the mean), units per ms. */
+  private slopeDev = 0;
+  private slopeMean = 0;
   // Anchors: the model when each CUSUM side last left zero.
   private upL = 0;
   private upB = 0;
@@ -131,9 +134,13 @@ export class RobustDetector implements SeriesDetector {
     };
   }
 
-  /** Payload bytes of the per-series state: ring + profile + leak watch + 34 numeric fields (8 bytes each). */
+  /**
+   * Payload bytes of the per-series state, counted structurally: 8 per number or flag, the typed
+   * arrays' bytes, nested parts (ring, profile, leak watch) recursively; the shared, frozen
+   * options count as one reference.
+   */
   stateBytes(): number {
-    return this.ring.bytes + this.season.bytes + DriftWatch.bytes + 34 * 8;
+    return structuralBytes(this);
   }
 
   private inflation(): number {
@@ -174,6 +181,8 @@ export class RobustDetector implements SeriesDetector {
     this.zz1 += g * (z * this.zPrev - this.zz1);
     this.zz0 += g * (z * z - this.zz0);
     this.zPrev = z;
+    this.slopeMean += g * (this.slope - this.slopeMean);
+    this.slopeDev += g * (Math.abs(this.slope - this.slopeMean) - this.slopeDev);
     if (o.seasonal) this.season.learn(t, v, c, this.dt, this.level + (this.seasonOn ? this.season.offset(t) : 0));
   }
 
@@ -237,6 +246,7 @@ export class RobustDetector implements SeriesDetector {
       predict: (t: number) => model.L + model.B * (t - model.T) + (this.seasonOn ? this.season.offset(t) : 0),
       inflation: this.inflation(),
       waveAmplitude: this.waveAmplitude(),
+      slopeScale: ABS_TO_SIGMA * this.slopeDev * this.dt,
     };
     const verdict = judge(ctx, this.o, final);
     if (verdict === 'wait') {
@@ -305,4 +315,14 @@ export class RobustDetector implements SeriesDetector {
       confidence: v.confidence,
     };
   }
+}
+
+function structuralBytes(o: object): number {
+  let bytes = 0;
+  for (const v of Object.values(o)) {
+    if (typeof v === 'number' || typeof v === 'boolean') bytes += 8;
+    else if (ArrayBuffer.isView(v)) bytes += v.byteLength;
+    else if (typeof v === 'object' && v !== null) bytes += Object.isFrozen(v) ? 8 : structuralBytes(v as object);
+  }
+  return bytes;
 }

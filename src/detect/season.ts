@@ -117,7 +117,7 @@ export class HourProfile {
   private setBin(h: number, value: number): void {
     const old = this.counts[h]! > 0 ? this.bins[h]! : 0;
     this.bins[h] = value;
-    this.sum += this.bins[h]! - old; // the stored (float32) value, so the sum never drifts
+    this.sum += this.bins[h] - old; // the stored (float32) value, so the sum never drifts
   }
 
   /** A level shift was confirmed: move the baseline with it so bins do not learn the shift. */
@@ -142,10 +142,5 @@ export class HourProfile {
    */
   unexplainedShare(): number {
     return this.sq0 > 0 ? this.sq1 / this.sq0 : 1;
-  }
-
-  /** Payload bytes: bins, counts and the ten scalars. */
-  get bytes(): number {
-    return this.bins.byteLength + this.counts.byteLength + 10 * 8;
   }
 }
