@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { parseCommandText } from '../../../src/http/routes/slack-command';
+import type { AnalyzeRequest } from '../../../src/http/server';
+import { parseCommandText, SLASH_INLINE_BUDGET_MS } from '../../../src/http/routes/slack-command';
+import type { StoredAnalysis } from '../../../src/ports';
 import { slackSignature } from '../../../src/slack/signature';
-import { NOW, SIGNING_SECRET, TOKEN, harness } from './fixture';
+import { NOW, SIGNING_SECRET, TOKEN, harness, suspect } from './fixture';
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -62,6 +64,21 @@ describe('http POST /v1/slack/command', () => {
     const r = await app.inject({ method: 'POST', url: '/v1/slack/command', headers: signed(big), payload: big });
     assert.equal(r.statusCode, 413);
     assert.equal(analyses.length, 0);
+  });
+
+  it('answers a slow analysis later through response_url (Slack waits only 3 s)', async function () {
+    this.timeout(10_000);
+    const slow = (q: AnalyzeRequest): Promise<StoredAnalysis> =>
+      new Promise((resolve) => setTimeout(() => resolve({ id: 'slow', service: q.service, at: q.at, from: q.at - q.windowMs, to: q.at + q.afterMs, createdAt: NOW, suspects: [suspect], breakpoints: [] }), SLASH_INLINE_BUDGET_MS + 200));
+    const { app, slack } = harness({ deps: { analyze: slow } });
+    const r = await app.inject({ method: 'POST', url: '/v1/slack/command', headers: signed(body), payload: body });
+    assert.equal(r.statusCode, 200);
+    assert.equal(r.json().response_type, 'ephemeral');
+    assert.match(String(r.json().text), /Analysing jobs/);
+    for (let i = 0; i < 50 && slack.posts.length === 0; i++) await new Promise((res) => setTimeout(res, 100));
+    assert.equal(slack.posts[0]?.url, 'https://hooks.slack.com/commands/1');
+    assert.equal(slack.posts[0]?.message.response_type, 'in_channel');
+    assert.match(JSON.stringify(slack.posts[0]?.message), /chg-b-config/);
   });
 
   it('parses <service> [time]: now, ISO, epoch ms, "30m ago", "-2h"', () => {
