@@ -26,9 +26,13 @@ export interface JudgeContext {
   readonly waveAmplitude: number;
   /** Usual wander of the series' local slope, units per sampling interval (robust σ of the slope). */
   readonly slopeScale: number;
+  /** Samples since the current regime began (slopes need a settled trend model to be judged). */
+  readonly regimeAge: number;
 }
 
 const DAY_MS = 86_400_000;
+/** BIC margin for preferring a slope shape over a step ("strong evidence", Kass & Raftery 1995). */
+const STRONG_BIC = 6;
 
 /** A confirmed change, in the old model's residual space (added to the old prediction). */
 export interface Verdict {
@@ -56,11 +60,12 @@ const TMP = new Float64Array(CAP);
 const RAW = new Float64Array(CAP);
 
 /**
- * Decide on a pending alarm: a Verdict, or 'wait' (not enough or not convincing data yet; the
- * caller cancels the alarm when waiting has lasted too long). `final` = end of input: accept a
- * new regime of ¾·minRun samples instead of minRun.
+ * Decide on a pending alarm: a Verdict; 'over' (two runs after the alarm began the newest samples
+ * are back within 1.5σ of the old level: it was an excursion, not a new regime); or 'wait' (not
+ * enough or not convincing data yet; the caller gives up when its buffer cannot hold more).
+ * `final` = end of input: accept a new regime of ¾·minRun samples instead of minRun.
  */
-export function judge(ctx: JudgeContext, o: DetectorOptions, final: boolean): Verdict | 'wait' {
+export function judge(ctx: JudgeContext, o: DetectorOptions, final: boolean): Verdict | 'wait' | 'over' {
   const { ring, sigma } = ctx;
   const from = Math.max(ctx.from, ring.oldest);
   const n = Math.min(ring.next - from, CAP);
@@ -87,26 +92,47 @@ export function judge(ctx: JudgeContext, o: DetectorOptions, final: boolean): Ve
   // old regime needs enough samples for a robust level, the new one at least half a run.
   const half = Math.ceil(o.minRun / 2);
   const fits = bestSplits(E, U, n, Math.max(half, c - o.minRun), n - half, sigma * sigma).sort((x, y) => x.cost - y.cost);
+  const stepCost = fits.find((f) => f.shape === 'step')?.cost ?? Infinity;
   for (const fit of fits) {
     // Evidence is judged against the noisier of the old and the new regime, so a burst of noise
     // is not read as a trend; a slope change must be real by itself, otherwise the step speaks.
-    const deflate = 1 / Math.sqrt(ctx.inflation) / Math.max(1, residualScale(fit, n) / sigma);
-    // ... and larger than the usual wander of the local slope (a smooth, meandering series has
-    // "slope changes" everywhere; they are its normal behaviour, not breaks).
-    if (fit.shape !== 'step' && (fit.slopeEvidence * deflate < o.minEvidence || Math.abs(fit.beta) < o.minMagnitude * ctx.slopeScale)) continue;
+    // (only beyond the sampling error of the scale estimate itself, ≈ 1/√k for k differences)
+    const noisier = diffScaleOf(raw, fit.j, n) / sigma / (1 + 2 / Math.sqrt(n - fit.j));
+    const deflate = 1 / Math.sqrt(ctx.inflation) / Math.max(1, noisier);
+    if (fit.shape !== 'step' && !slopeEligible(fit, n, need, deflate, ctx, o, stepCost)) continue;
     if (n - fit.j < need) break; // the change looks younger than a run: wait for more samples
     const v = meanChange(fit, n, ctx, o, from, deflate);
     if (v !== undefined) return v;
     break;
   }
-  return varianceChange(raw, c, n, need, ctx, o, from) ?? 'wait';
+  const v = varianceChange(raw, c, n, need, ctx, o, from);
+  if (v !== undefined) return v;
+  return n - c >= 2 * o.minRun && Math.abs(med(E, n - half, n) - early) < 1.5 * sigma ? 'over' : 'wait';
 }
 
-/** Robust scale of the residuals after the split around the fitted change. */
-function residualScale(fit: SplitFit, n: number): number {
-  const uj = U[fit.j]!;
-  for (let i = fit.j; i < n; i++) TMP[i - fit.j] = E[i]! - fit.m - (fit.a + fit.beta * (U[i]! - uj));
-  return 1.4826 * madOf(TMP, n - fit.j);
+/**
+ * May a slope-shaped fit speak? Its slope change must be real by itself (evidence), larger than
+ * the usual wander of the local slope (a smooth, meandering series has "slope changes" everywhere:
+ * its normal behaviour, not breaks), seen over two runs (a steep short line is a step), in a
+ * regime old enough for its trend to be known, and it must explain the window clearly better than
+ * a step (BIC lower by ≥ 6, "strong" on the Kass–Raftery scale): the simpler story wins ties.
+ */
+function slopeEligible(fit: SplitFit, n: number, need: number, deflate: number, ctx: JudgeContext, o: DetectorOptions, stepCost: number): boolean {
+  return (
+    stepCost - fit.cost >= STRONG_BIC &&
+    fit.slopeEvidence * deflate >= o.minEvidence &&
+    Math.abs(fit.beta) >= o.minMagnitude * ctx.slopeScale &&
+    n - fit.j >= 2 * need &&
+    ctx.regimeAge >= 4 * o.minRun
+  );
+}
+
+/** Noise scale of raw[from..n) from first differences (a step or a ramp inside does not count). */
+function diffScaleOf(raw: Float64Array, from: number, n: number): number {
+  const len = n - from - 1;
+  if (len < 2) return 0;
+  for (let i = 0; i < len; i++) TMP[i] = raw[from + i + 1]! - raw[from + i]!;
+  return (1.4826 * medAbs(TMP, len)) / Math.SQRT2;
 }
 
 function meanChange(fit: SplitFit, n: number, ctx: JudgeContext, o: DetectorOptions, from: number, deflate: number): Verdict | undefined {
@@ -141,6 +167,10 @@ function meanChange(fit: SplitFit, n: number, ctx: JudgeContext, o: DetectorOpti
     if ((E[i]! - m - f / 2) * Math.sign(f) > 0) agree++;
   }
   if (clear < Math.ceil(o.minRun / 2) || agree < 0.75 * clear) return undefined;
+  // The newest samples must still say what the fit says at the end (a spike that came and went,
+  // fitted by a steep line, does not).
+  const half = Math.ceil(o.minRun / 2);
+  if (Math.abs(med(E, n - half, n) - m - endShift) > Math.max(2 * sigma, Math.abs(endShift) / 2)) return undefined;
   for (let i = j; i < n; i++) TMP[i - j] = E[i]! - m - (a + beta * (U[i]! - uj));
   const afterScale = 1.4826 * madOf(TMP, n - j);
   const slopeDominates = shape === 'hinge' || (shape === 'both' && Math.abs(drift) > Math.abs(a));
@@ -162,8 +192,7 @@ function varianceChange(raw: Float64Array, c: number, n: number, need: number, c
   // a scale needs more samples than a level: 2·minRun, so a few outliers cannot fake it
   if (n - c < 2 * need || c < Math.ceil(o.minRun / 2)) return undefined;
   // scale from first differences: a trend or a wave inside the window does not count as noise
-  for (let i = c + 1; i < n; i++) TMP[i - c - 1] = raw[i]! - raw[i - 1]!;
-  const ratio = (1.4826 * medAbs(TMP, n - c - 1)) / Math.SQRT2 / ctx.sigma;
+  const ratio = diffScaleOf(raw, c, n) / ctx.sigma;
   if (ratio < o.varianceRatio) return undefined;
   return {
     seq: from + c,

@@ -142,7 +142,9 @@ export class DriftWatch {
     const evidence = Math.abs(beta) / Math.sqrt((sigma * sigma * c.inflation) / sxx + this.slopeVar);
     const endShift = a + beta * u;
     const magnitude = Math.abs(endShift) / sigma;
-    const wt = (2 * Math.PI * u * c.dt) / DAY_MS;
+    // the anchor line was fitted over the previous horizon, so a wave bends away from it over
+    // about twice the span watched
+    const wt = (2 * Math.PI * 2 * u * c.dt) / DAY_MS;
     const wave = (c.waveAmplitude * Math.min((wt * wt) / 2, 2 + wt)) / sigma;
     if (evidence < o.minEvidence || magnitude < o.minMagnitude + wave) return undefined;
     const u0 = hingeOnset(a, beta, u);

@@ -6,7 +6,7 @@ import { EpicenterError } from '../errors';
  * 1 s … 1 h sampling and for any unit (fds, bytes, %, req/s).
  */
 export interface DetectorOptions {
-  /** Samples seen before the model is initialised; no alarm before. @default 16 */
+  /** Samples before the model is initialised; it then settles for as many more, so nothing alarms before 2·warmup samples. @default 16 */
   readonly warmup: number;
   /** Level smoothing of the local level+trend model, per sample. @default 0.1 */
   readonly alpha: number;

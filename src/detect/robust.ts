@@ -96,6 +96,11 @@ export class RobustDetector implements SeriesDetector {
       this.track(t, v, r, sig, false);
       return this.confirm(false);
     }
+    if (this.n < 2 * o.warmup) {
+      // second half of the warm-up: the model settles (EWMA gains 1/k), nothing alarms yet
+      this.track(t, v, r, sig, true);
+      return NONE;
+    }
     const z = Math.max(-o.cusumClip, Math.min(o.cusumClip, r / sig));
     if (this.sp === 0 && z > o.cusumK) this.anchor(1);
     if (this.sn === 0 && -z > o.cusumK) this.anchor(-1);
@@ -183,7 +188,7 @@ export class RobustDetector implements SeriesDetector {
     this.zPrev = z;
     this.slopeMean += g * (this.slope - this.slopeMean);
     this.slopeDev += g * (Math.abs(this.slope - this.slopeMean) - this.slopeDev);
-    if (o.seasonal) this.season.learn(t, v, c, this.dt, this.level + (this.seasonOn ? this.season.offset(t) : 0));
+    if (o.seasonal) this.season.learn(t, v, c, this.dt, this.level, this.seasonOn);
   }
 
   private anchor(dir: 1 | -1): void {
@@ -247,10 +252,12 @@ export class RobustDetector implements SeriesDetector {
       inflation: this.inflation(),
       waveAmplitude: this.waveAmplitude(),
       slopeScale: ABS_TO_SIGMA * this.slopeDev * this.dt,
+      regimeAge: this.ring.next - this.regimeSeq,
     };
     const verdict = judge(ctx, this.o, final);
-    if (verdict === 'wait') {
-      if (!final && this.ring.next - 1 - this.alarmSeq < 2 * this.o.minRun) return NONE;
+    if (verdict === 'wait' || verdict === 'over') {
+      // keep waiting while the buffer still holds the start of the excursion (a ramp needs time)
+      if (!final && verdict === 'wait' && this.ring.next - 1 - this.alarmSeq < RING_SIZE - this.o.minRun) return NONE;
       this.cancel();
       return NONE;
     }

@@ -59,12 +59,16 @@ export class HourProfile {
   /**
    * Learn from one sample. `clip` bounds the innovation (series units) so an outlier moves a bin by
    * at most gain·clip; `dt` is the typical sampling interval, ms (sets the per-update gain);
-   * `smooth` is the owner's smoothed level at t (the envelope follows it, not the noisy sample).
+   * `level` is the owner's smoothed level at t (deseasonalised when `used`, i.e. when the owner
+   * subtracts the profile): the envelope follows it, not the noisy sample.
    */
-  learn(t: number, v: number, clip: number, dt: number, smooth = v): void {
+  learn(t: number, v: number, clip: number, dt: number, level = v, used = false): void {
     const off = this.offset(t);
     const x = v - off;
-    const xs = smooth - off;
+    // the envelope measures what the owner's model is left with: its level, deseasonalised by
+    // the profile only when the owner subtracts it
+    const xs = used ? level : level - off;
+    const smooth = used ? level + off : level;
     if (Number.isNaN(this.base)) {
       this.base = v;
       this.hi = v;
