@@ -1,7 +1,7 @@
-import type { Breakpoint, ChangeEvent, Suspect, Topology } from '../domain/types';
+import type { Breakpoint, ChangeEvent, Point, Suspect, Topology } from '../domain/types';
 import { describeBreakpoint, describeChange, seriesTitle } from './describe';
 import { fmtNum } from './format';
-import { importance, isNotable } from './importance';
+import { importance, isNotable, novelty, persistence } from './importance';
 import { findRecoveries } from './recovery';
 import { chartKey, selectKeySeries } from './select';
 import { MAX_BREAKPOINT_EVENTS, MAX_SUSPECTS, type EventKind, type Timeline, type TimelineEvent, type TimelineInput } from './types';
@@ -73,9 +73,17 @@ export function buildTimeline(input: TimelineInput): Timeline {
   const teamOf = makeTeamOf(topology, changes, suspects);
 
   const victimBps = breakpoints.filter((b) => b.series.service === service);
-  const onset = onsetOf(victimBps.filter((b) => b.time <= at));
+  const byChart = new Map<string, Point[]>();
+  for (const d of input.series) byChart.set(chartKey(d.series), [...(byChart.get(chartKey(d.series)) ?? []), ...d.points]);
+  // Shifts weigh by how much of them is new (a rebound after a restart dip is not) and still
+  // there at the page (a transient dip is not).
+  const weightOf = (b: Breakpoint): number => {
+    const pts = byChart.get(chartKey(b.series));
+    return importance(b) * (0.1 + 0.9 * novelty(b, pts) * persistence(b, pts, b.time < at ? at : b.time + PERSIST_AFTER_MS));
+  };
+  const onset = onsetOf(victimBps.filter((b) => b.time <= at), weightOf);
   // A series coming back before the incident began is not this incident's recovery.
-  const recoveries = new Set(onset === undefined ? [] : findRecoveries(victimBps.filter((b) => b.time >= onset)));
+  const recoveries = new Set(onset === undefined ? [] : findRecoveries(victimBps.filter((b) => b.time >= onset), (b) => byChart.get(chartKey(b.series))));
   const recoveryTimes = [...recoveries].map((r) => r.time);
   if (alert?.endsAt !== undefined) recoveryTimes.push(alert.endsAt);
   // A rollback helped when a recovery follows it before the next change (which could be the real
@@ -108,7 +116,7 @@ export function buildTimeline(input: TimelineInput): Timeline {
     const marked = s !== undefined && (rank < MARKED_RANKS || s.score >= MARKED_SCORE);
     events.push(marked ? { ...ev, suspectRank: rank + 1, score: s.score } : ev);
   }
-  const weight = (b: Breakpoint): number => importance(b) * (b.series.service === service ? 2 : suspects.some((x) => x.service === b.series.service) ? 1.5 : 1);
+  const weight = (b: Breakpoint): number => weightOf(b) * (b.series.service === service ? 2 : suspects.some((x) => x.service === b.series.service) ? 1.5 : 1);
   const clusters = clusterBreakpoints(breakpoints, recoveries);
   const listed = new Set([...clusters].sort((a, b) => weight(b.lead) - weight(a.lead)).slice(0, MAX_BREAKPOINT_EVENTS));
   let listedCount = 0;
@@ -137,7 +145,7 @@ export function buildTimeline(input: TimelineInput): Timeline {
   }
   events.sort((a, b) => a.time - b.time || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
 
-  const keySeries = selectKeySeries({ victim: service, breakpoints, recoveries, series: input.series, topSuspect: suspects[0], topology });
+  const keySeries = selectKeySeries({ victim: service, breakpoints, recoveries, series: input.series, topSuspect: suspects[0], topology, weightOf, ...(onset === undefined ? {} : { onset }) });
   const tl: Timeline = { service, team: teamOf(service), at, from, to, events, suspects, keySeries, hiddenBreakpoints: inRange.length - listedCount };
   return { ...tl, ...(alert === undefined ? {} : { alert }), ...(onset === undefined ? {} : { onset }) };
 }
@@ -146,18 +154,27 @@ export function buildTimeline(input: TimelineInput): Timeline {
 const MARKED_RANKS = 3;
 const MARKED_SCORE = 0.1;
 
+/** Persistence of a breakpoint after the page is judged over this long, ms. @default 30 min */
+const PERSIST_AFTER_MS = 30 * 60_000;
+
 /** Victim breakpoints at most this far apart form one burst. @default 10 min */
 const BURST_GAP_MS = 10 * 60_000;
+/** Share of the top breakpoint's weight another needs to extend its burst. @default 0.25 */
+const BURST_MIN_SHARE = 0.25;
 
 /**
  * When the victim's trouble began: the start of the burst around its most important breakpoint
- * up to `at` — walking back from it while consecutive breakpoints are at most BURST_GAP_MS apart.
+ * up to `at` — walking back from it while consecutive breakpoints of comparable weight are at most
+ * BURST_GAP_MS apart.
  * Harmless wiggles long before do not move it.
  */
-function onsetOf(victimBps: readonly Breakpoint[]): number | undefined {
-  const top = [...victimBps].sort((a, b) => importance(b) - importance(a))[0];
+function onsetOf(victimBps: readonly Breakpoint[], weightOf: (b: Breakpoint) => number): number | undefined {
+  const top = [...victimBps].sort((a, b) => weightOf(b) - weightOf(a))[0];
   if (top === undefined) return undefined;
-  const earlier = victimBps.map((b) => b.time).filter((t) => t <= top.time).sort((a, b) => b - a);
+  // Only breakpoints of comparable weight extend the burst: background wiggles every few minutes
+  // would otherwise chain the onset back for hours.
+  const floor = BURST_MIN_SHARE * weightOf(top);
+  const earlier = victimBps.filter((b) => b.time <= top.time && weightOf(b) >= floor).map((b) => b.time).sort((a, b) => b - a);
   let onset = top.time;
   for (const t of earlier) {
     if (onset - t > BURST_GAP_MS) break;

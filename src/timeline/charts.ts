@@ -49,7 +49,10 @@ export interface ChartSpec {
 /** Show the limit line only when the series reaches at least this share of it. @default 0.3 */
 const LIMIT_VISIBLE_SHARE = 0.3;
 
-function label(content: string, color: string, position: 'start' | 'end' | 'center'): Record<string, unknown> {
+/** Where each breakpoint kind's label sits on its line (from the bottom), so kinds at one time do not overlap. */
+const LABEL_HEIGHT: Readonly<Record<Breakpoint['kind'], string>> = { level_up: '45%', level_down: '45%', slope_change: '68%', variance_change: '22%' };
+
+function label(content: string, color: string, position: string): Record<string, unknown> {
   return { display: true, content, position, backgroundColor: color, color: '#fff', font: { size: 10, weight: 'bold' }, padding: 3, borderRadius: 3 };
 }
 
@@ -102,7 +105,7 @@ export function chartSpecs(t: Timeline): ChartSpec[] {
     const lead = new Map<string, Breakpoint>();
     for (const b of k.breakpoints) if (importance(b) > importance(lead.get(b.kind) ?? b) || !lead.has(b.kind)) lead.set(b.kind, b);
     k.breakpoints.forEach((b, i) => {
-      const lbl = lead.get(b.kind) === b ? label(humanKind(b.kind), COLORS.breakpoint, 'center') : undefined;
+      const lbl = lead.get(b.kind) === b ? label(humanKind(b.kind), COLORS.breakpoint, LABEL_HEIGHT[b.kind]) : undefined;
       annotations[`bp_${i}`] = vline(b.time, COLORS.breakpoint, 1.5, [2, 2], lbl);
     });
     k.recoveries.forEach((time, i) => {

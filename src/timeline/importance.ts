@@ -1,4 +1,4 @@
-import type { Breakpoint } from '../domain/types';
+import type { Breakpoint, Point } from '../domain/types';
 
 /**
  * Which breakpoints a person should see. The detector reports every regime change it can defend
@@ -37,4 +37,36 @@ export function isNotable(b: Breakpoint): boolean {
 export function importance(b: Breakpoint): number {
   const heading = b.exhaustionAt !== undefined && b.exhaustionAt - b.time <= EXHAUSTION_HORIZON_MS ? 3 : 1;
   return b.confidence * Math.log1p(relativeChange(b)) * heading;
+}
+
+/**
+ * How much of a breakpoint's shift is still there later, in [0,1]: the median of `points` after it
+ * (until `until`) measured from the old level toward the new one. A restart dip that is back in
+ * two minutes scores ≈0, the fd climb still there at the page ≈1. 1 when fewer than 3 points.
+ */
+export function persistence(b: Breakpoint, points: readonly Point[] | undefined, until: number): number {
+  const vs = (points ?? []).filter((p) => p.t > b.time && p.t <= until).map((p) => p.v).sort((x, y) => x - y);
+  const shift = b.after.level - b.before.level;
+  if (vs.length < 3 || shift === 0) return 1;
+  const median = vs[Math.floor(vs.length / 2)] as number;
+  return Math.max(0, Math.min(1, (median - b.before.level) / shift));
+}
+
+/** Baseline before a breakpoint: from this long before it … @default 60 min */
+const BASELINE_FROM_MS = 60 * 60_000;
+/** … to this long before it (skipping a dip just before a rebound). @default 10 min */
+const BASELINE_TO_MS = 10 * 60_000;
+
+/**
+ * How new a breakpoint's level is, in [0,1]: its distance from the series' baseline (median of
+ * `points` from an hour to 10 min before it) over the size of the shift. The rebound after a
+ * restart dip goes back to the baseline and scores ≈0; a climb to a new level ≈1. 1 when fewer
+ * than 3 baseline points.
+ */
+export function novelty(b: Breakpoint, points: readonly Point[] | undefined): number {
+  const vs = (points ?? []).filter((p) => p.t >= b.time - BASELINE_FROM_MS && p.t < b.time - BASELINE_TO_MS).map((p) => p.v).sort((x, y) => x - y);
+  const shift = Math.abs(b.after.level - b.before.level);
+  if (vs.length < 3 || shift === 0) return 1;
+  const baseline = vs[Math.floor(vs.length / 2)] as number;
+  return Math.max(0, Math.min(1, Math.abs(b.after.level - baseline) / shift));
 }

@@ -17,10 +17,14 @@ function lineLabel(ref: SeriesRef): string {
   return ref.labels['service.instance.id'] ?? ref.labels['host.name'] ?? ref.labels['host'] ?? '';
 }
 
-/** Chart keys of `bps`, strongest first. */
-function rankCharts(bps: readonly Breakpoint[]): string[] {
+/** Breakpoints this close to the onset weigh triple when ranking charts, ms. @default 30 min */
+const NEAR_ONSET_MS = 30 * 60_000;
+
+/** Chart keys of `bps`, most important first; breaks near the onset (when known) count triple. */
+function rankCharts(bps: readonly Breakpoint[], weightOf: (b: Breakpoint) => number, onset?: number): string[] {
   const best = new Map<string, number>();
-  for (const b of bps) best.set(chartKey(b.series), Math.max(best.get(chartKey(b.series)) ?? 0, importance(b)));
+  const w = (b: Breakpoint): number => weightOf(b) * (onset !== undefined && Math.abs(b.time - onset) <= NEAR_ONSET_MS ? 3 : 1);
+  for (const b of bps) best.set(chartKey(b.series), Math.max(best.get(chartKey(b.series)) ?? 0, w(b)));
   return [...best.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k]) => k);
 }
 
@@ -43,9 +47,14 @@ export function selectKeySeries(args: {
   series: readonly SeriesData[];
   topSuspect?: Suspect;
   topology?: Topology;
+  /** When the victim's trouble began, epoch ms: charts breaking near it come first. */
+  onset?: number;
+  /** Ranking weight of a breakpoint. @default importance */
+  weightOf?: (b: Breakpoint) => number;
 }): KeySeries[] {
   const { victim, breakpoints, series, topSuspect, topology } = args;
   const recoveries = args.recoveries ?? new Set<Breakpoint>();
+  const weightOf = args.weightOf ?? importance;
   const groups = new Map<string, SeriesData[]>();
   for (const s of series) {
     const k = chartKey(s.series);
@@ -64,7 +73,7 @@ export function selectKeySeries(args: {
     }
   };
 
-  take(rankCharts(breakpoints.filter((b) => b.series.service === victim)), 'victim', MAX_VICTIM_CHARTS);
+  take(rankCharts(breakpoints.filter((b) => b.series.service === victim), weightOf, args.onset), 'victim', MAX_VICTIM_CHARTS);
   if (chosen.length === 0) {
     const limits = topology?.services.find((s) => s.name === victim)?.limits ?? {};
     const own = series.filter((s) => s.series.service === victim);
@@ -72,7 +81,7 @@ export function selectKeySeries(args: {
     take([...new Set((limited.length > 0 ? limited : own).map((s) => chartKey(s.series)))], 'victim', 2);
   }
   if (topSuspect !== undefined && topSuspect.service !== victim) {
-    const ranked = rankCharts(breakpoints.filter((b) => b.series.service === topSuspect.service));
+    const ranked = rankCharts(breakpoints.filter((b) => b.series.service === topSuspect.service), weightOf, args.onset);
     const pointing = [...new Set(series.filter((s) => s.series.service === topSuspect.service && pointsAt(s.series, victim)).map((s) => chartKey(s.series)))];
     // Series that both broke and point at the victim tell the story best; then the rest.
     take([...ranked.filter((k) => pointing.includes(k)), ...pointing, ...ranked], 'suspect', MAX_KEY_SERIES);
