@@ -12,6 +12,15 @@ describe('timeline/findRecoveries', () => {
     assert.deepEqual(findRecoveries([back, up, down]), [down, back]);
   });
 
+  it('does not take a spike down for a recovery when the points stay high', () => {
+    const up = bp(fds, 0, 'level_up', 100, 900);
+    const dip = bp(fds, 10, 'level_down', 900, 150);
+    const high = Array.from({ length: 15 }, (_, i) => ({ t: dip.time + i * 60_000, v: i === 0 ? 150 : 880 }));
+    assert.deepEqual(findRecoveries([up, dip], () => high), []);
+    const low = high.map((p) => ({ ...p, v: 140 }));
+    assert.deepEqual(findRecoveries([up, dip], () => low), [dip]);
+  });
+
   it('does not flag a further move away, nor a series with a single breakpoint', () => {
     const up = bp(fds, 0, 'level_up', 100, 500);
     const more = bp(fds, 10, 'level_up', 500, 900);
