@@ -1,7 +1,5 @@
 import type { DetectorOptions } from './options';
 
-const DAY_MS = 86_400_000;
-
 /** A confirmed slow slope change, relative to the anchor (the model when the watch was armed). */
 export interface DriftVerdict {
   /** Where the new trend leaves the old line, epoch ms (may fall between samples). */
@@ -29,8 +27,8 @@ export interface DriftContext {
   readonly dt: number;
   /** Variance inflation from residual autocorrelation, (1+ρ)/(1−ρ). */
   readonly inflation: number;
-  /** Amplitude of a daily wave not explained yet, series units. */
-  readonly waveAmplitude: number;
+  /** Daily cycles are possible (the seasonal option): drifts must leave the level's recent range. */
+  readonly seasonal: boolean;
 }
 
 /**
@@ -63,10 +61,14 @@ export class DriftWatch {
   private cn = 0;
   /** Running centre of the residuals: samples further than 4σ from it are winsorised. */
   private ec = 0;
+  /** Range of the deseasonalised level over the day before arming (series units). */
+  private lo = 0;
+  private hi = 0;
 
   /** Freeze the model (level at t, slope per ms) as the anchor and start afresh. */
-  arm(level: number, slope: number, t: number, slopeVar: number): void {
+  arm(level: number, slope: number, t: number, slopeVar: number, range: readonly [number, number] = [level, level]): void {
     this.armed = true;
+    [this.lo, this.hi] = range;
     this.slopeVar = slopeVar;
     this.L = level;
     this.B = slope;
@@ -91,16 +93,16 @@ export class DriftWatch {
    * Re-anchor on the line fitted over the samples just watched (level at t, slope): a slope
    * estimated from many samples, far steadier than the fast model's, with its variance.
    */
-  rearm(t: number, dt: number, sigma: number, inflation: number): void {
+  rearm(t: number, dt: number, sigma: number, inflation: number, range?: readonly [number, number]): void {
     const n = this.n;
     const sxx = this.suu - (this.su * this.su) / n;
-    if (n < 3 || sxx <= 0 || dt <= 0) return this.arm(this.L + this.B * (t - this.T), this.B, t, this.slopeVar);
+    if (n < 3 || sxx <= 0 || dt <= 0) return this.arm(this.L + this.B * (t - this.T), this.B, t, this.slopeVar, range);
     const sxy = this.sue - (this.su * this.se) / n;
     const beta = sxy / sxx;
     const a = (this.se - beta * this.su) / n;
     const u = (t - this.T) / dt;
     const s2 = Math.max(sigma * sigma, this.misfit2(sxx, sxy)) * inflation;
-    this.arm(this.L + this.B * (t - this.T) + a + beta * u, this.B + beta / dt, t, s2 / sxx);
+    this.arm(this.L + this.B * (t - this.T) + a + beta * u, this.B + beta / dt, t, s2 / sxx, range);
   }
 
   private misfit2(sxx: number, sxy: number): number {
@@ -142,11 +144,15 @@ export class DriftWatch {
     const evidence = Math.abs(beta) / Math.sqrt((sigma * sigma * c.inflation) / sxx + this.slopeVar);
     const endShift = a + beta * u;
     const magnitude = Math.abs(endShift) / sigma;
-    // the anchor line was fitted over the previous horizon, so a wave bends away from it over
-    // about twice the span watched
-    const wt = (2 * Math.PI * 2 * u * c.dt) / DAY_MS;
-    const wave = (c.waveAmplitude * Math.min((wt * wt) / 2, 2 + wt)) / sigma;
-    if (evidence < o.minEvidence || magnitude < o.minMagnitude + wave) return undefined;
+    // A slow bend is also what a daily wave does. A drift counts once it takes the level out of
+    // the range it swept over the day before the watch was armed (a leak makes new highs; a wave,
+    // once a cycle has been seen, stays inside).
+    if (c.seasonal) {
+      const now = this.L + this.B * u * c.dt + endShift;
+      const beyond = dir > 0 ? now - this.hi : this.lo - now;
+      if (beyond < o.minMagnitude * sigma) return undefined;
+    }
+    if (evidence < o.minEvidence || magnitude < o.minMagnitude) return undefined;
     const u0 = hingeOnset(a, beta, u);
     const onset = Math.round(this.T + u0 * c.dt);
     return {

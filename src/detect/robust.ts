@@ -112,12 +112,12 @@ export class RobustDetector implements SeriesDetector {
     }
     this.track(t, v, r, sig, this.pending === 0);
     if (this.pending !== 0) return this.confirm(false);
-    const dv = this.drift.update(t, v, { season: s, sigma: sig, dt: this.dt, inflation: this.inflation(), waveAmplitude: this.waveAmplitude() }, o);
+    const dv = this.drift.update(t, v, { season: s, sigma: sig, dt: this.dt, inflation: this.inflation(), seasonal: o.seasonal }, o);
     if (dv !== undefined) return [this.restartDrift(dv)];
     // An anchor without a known slope is replaced after 8 runs, a known one every driftHorizon samples.
     const horizon = Number.isFinite(this.drift.slopeVar) ? o.driftHorizon : 8 * o.minRun;
     // (not while an alarm builds up, unless it has stayed unconfirmed for another horizon)
-    if (this.drift.n >= 2 * horizon || (this.drift.n >= horizon && this.drift.quiet(o.cusumH))) this.drift.rearm(t, this.dt, sig, this.inflation());
+    if (this.drift.n >= 2 * horizon || (this.drift.n >= horizon && this.drift.quiet(o.cusumH))) this.drift.rearm(t, this.dt, sig, this.inflation(), this.levelRange());
     return NONE;
   }
 
@@ -151,6 +151,12 @@ export class RobustDetector implements SeriesDetector {
   private inflation(): number {
     const rho = this.rho();
     return (1 + rho) / (1 - rho);
+  }
+
+  /** Range of the deseasonalised level over about a day (the current level when nothing is known). */
+  private levelRange(): [number, number] {
+    const [lo, hi] = this.season.range();
+    return Number.isNaN(lo) ? [this.level, this.level] : [Math.min(lo, this.level), Math.max(hi, this.level)];
   }
 
   private waveAmplitude(): number {
@@ -236,6 +242,8 @@ export class RobustDetector implements SeriesDetector {
     this.seasonOn = on;
     this.sp = 0;
     this.sn = 0;
+    // the leak watch's anchor level changes meaning too (its slope does not)
+    this.drift.arm(this.level, Number.isFinite(this.drift.slopeVar) ? this.drift.slope : this.slope, t, this.drift.slopeVar, this.levelRange());
   }
 
   /** Run the confirmation; on a verdict, emit it and start the new regime. */
@@ -309,8 +317,9 @@ export class RobustDetector implements SeriesDetector {
     this.cancel();
     // A level shift keeps the trend: the watch keeps its long-run slope (and trust). A new slope
     // from a short window is not trusted until a horizon has confirmed it.
-    if (v.slopePerMs === 0) this.drift.arm(this.level, Number.isFinite(this.drift.slopeVar) ? this.drift.slope : this.slope, this.lastT, this.drift.slopeVar);
-    else this.drift.arm(this.level, this.slope, this.lastT, Infinity);
+    const range: [number, number] = [this.level, this.level]; // a new regime: the old range says nothing
+    if (v.slopePerMs === 0) this.drift.arm(this.level, Number.isFinite(this.drift.slopeVar) ? this.drift.slope : this.slope, this.lastT, this.drift.slopeVar, range);
+    else this.drift.arm(this.level, this.slope, this.lastT, Infinity, range);
     const kind: BreakpointKind = v.kind;
     return {
       time: tj,

@@ -4,6 +4,8 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 /** Memory of a bin, days: each bin forgets old days at this time constant. */
 const BIN_MEMORY_DAYS = 3;
+/** Time constant of the level envelope, days. */
+const ENVELOPE_DAYS = 4;
 
 /**
  * Hour-of-day profile (24 bins, UTC) learned against a slow baseline (time-based EWMA with a one-day
@@ -79,8 +81,10 @@ export class HourProfile {
       const decay = 1 - Math.exp(-Math.max(0, t - this.lastT) / DAY_MS);
       this.base += Math.max(1 / this.seen, decay) * (x - this.base);
       // the envelope follows a wave (≤ clip per sample) but not a lone outlier
-      const hi = this.hi - decay * (this.hi - this.base);
-      const lo = this.lo - decay * (this.lo - this.base);
+      // the envelope forgets slowly (4-day time constant) so a daily peak is still there a day later
+      const keep = 1 - Math.exp(-Math.max(0, t - this.lastT) / (ENVELOPE_DAYS * DAY_MS));
+      const hi = this.hi - keep * (this.hi - this.base);
+      const lo = this.lo - keep * (this.lo - this.base);
       this.hi = Math.min(Math.max(hi, xs), hi + clip);
       this.lo = Math.max(Math.min(lo, xs), lo - clip);
     }
@@ -138,6 +142,11 @@ export class HourProfile {
    */
   unexplainedAmplitude(): number {
     return Number.isNaN(this.hi) ? 0 : (this.hi - this.lo) / 2;
+  }
+
+  /** The envelope [lo, hi] of the smoothed, deseasonalised level over about a day, series units. */
+  range(): [number, number] {
+    return [this.lo, this.hi];
   }
 
   /**
