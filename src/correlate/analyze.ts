@@ -1,7 +1,7 @@
 import type { Analysis, Suspect } from '../domain/types';
 import { buildContext, type AnalyzeInput, type Context } from './context';
 import { explain } from './explain';
-import { candidateEvidence, type CandidateEvidence } from './features';
+import { candidateEvidence, fanIn, type CandidateEvidence } from './features';
 import { MODEL, type Model } from './model';
 import { scoreAll } from './score';
 
@@ -15,7 +15,8 @@ export const MAX_SUSPECTS = 10;
  */
 export function analyze(input: AnalyzeInput, model: Model = MODEL): Analysis {
   const ctx = buildContext(input);
-  const ev = ctx.candidates.map((c) => candidateEvidence(ctx, c));
+  const fan = fanIn(ctx);
+  const ev = ctx.candidates.map((c) => candidateEvidence(ctx, c, fan));
   const scores = scoreAll(ev, model);
   const order = ev.map((e, i) => ({ e, score: scores[i] ?? 0 })).sort((a, b) => b.score - a.score || b.e.change.time - a.e.change.time);
   const suspects: Suspect[] = order.slice(0, MAX_SUSPECTS).map(({ e, score }) => ({
@@ -33,5 +34,6 @@ export function analyze(input: AnalyzeInput, model: Model = MODEL): Analysis {
 /** The evidence for every candidate, unscored: what the fitting script and the benchmark learn from. */
 export function gatherEvidence(input: AnalyzeInput): { ctx: Context; evidence: CandidateEvidence[] } {
   const ctx = buildContext(input);
-  return { ctx, evidence: ctx.candidates.map((c) => candidateEvidence(ctx, c)) };
+  const fan = fanIn(ctx);
+  return { ctx, evidence: ctx.candidates.map((c) => candidateEvidence(ctx, c, fan)) };
 }

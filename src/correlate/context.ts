@@ -91,8 +91,12 @@ export function toSignals(breakpoints: readonly Breakpoint[], series: readonly S
     if (s === undefined) continue;
     const first = effectAt(s.points, bp.time, effectMs);
     if (first === undefined) continue;
-    const time = refineOnset(s.points, bp.time, first, effectMs);
-    const effect = time === bp.time ? first : (effectAt(s.points, time, effectMs) ?? first);
+    // Refine only real moves, and keep the refinement only if it measures the same move.
+    const refined = strength(first) >= 0.2 ? refineOnset(s.points, bp.time, first, effectMs) : bp.time;
+    const second = refined === bp.time ? first : effectAt(s.points, refined, effectMs);
+    const same = second !== undefined && Math.abs(second.after - second.before) <= 2 * Math.abs(first.after - first.before);
+    const time = same ? refined : bp.time;
+    const effect = same && second !== undefined ? second : first;
     const peer = peerService(s.series.labels, known, s.series.service);
     const cls = metricClass(s.series.metric);
     const sig: Signal = { bp, series: s, service: s.series.service, cls, edge: peer !== undefined || cls === 'connections', time, effect, weight: strength(effect) * (0.6 + 0.4 * bp.confidence) };

@@ -61,7 +61,9 @@ export function effectAt(points: readonly Point[], t: number, windowMs: number):
   const b = median(recent.map((p) => p.v)) ?? median(pre.map((p) => p.v)) ?? 0;
   const a1 = median(points.slice(mid, hi1).map((p) => p.v)) ?? b;
   const a2 = hi2 - hi1 >= 3 ? (median(points.slice(hi1, hi2).map((p) => p.v)) ?? a1) : a1;
-  const after = Math.abs(a2 - b) > Math.abs(a1 - b) ? a2 : a1;
+  // The later window only counts when the move had already begun (a leak keeps growing); a jump
+  // that starts later belongs to a later breakpoint, not to this one.
+  const after = Math.abs(a2 - b) > Math.abs(a1 - b) && (a1 - b) * (a2 - b) > 0 && Math.abs(a1 - b) >= 0.2 * Math.abs(a2 - b) ? a2 : a1;
   const afterT = after === a1 ? t + windowMs / 2 : t + 1.5 * windowMs;
   const step = Math.max(1, Math.floor(pre.length / MAX_FIT));
   const fit = pre.filter((_, i) => i % step === 0);

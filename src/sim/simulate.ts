@@ -51,7 +51,7 @@ export function simulate(opts: SimOptions & { story?: Story }): Scenario {
   const planted = plant(rp, w, fx, season, log, mechanism, victim, causeAt, story ? STORY.culprit : undefined);
   const herrings = redHerrings(rh, w, fx, log, mechanism, planted, start, end);
   // Background changes on the victim itself only well before the cause, so they cannot undo or blur the planted one.
-  backgroundChanges(rb, { ...w, services: w.services.filter((s) => s !== victim) }, fx, log, opts.changes ?? (story ? 9 : rb.int(10, 200)), start, end - 10 * MIN);
+  backgroundChanges(rb, { ...w, services: w.services.filter((s) => s !== victim) }, fx, log, opts.changes ?? (story ? 9 : Math.round(Math.min(200, Math.max(10, w.services.length * rb.uniform(0.5, 5))))), start, end - 10 * MIN);
   backgroundChanges(rb, { ...w, services: [victim] }, fx, log, rb.int(0, 2), start, Math.max(start + MIN, causeAt - 60 * MIN));
   const n = Math.round((end - start) / stepMs);
   const streams = generateStreams(rs, w, fx, season, start, stepMs, n);

@@ -18,7 +18,7 @@ export interface SimOptions {
   readonly services?: number;
   /** Number of teams. @default drawn in 4..10 (at most the number of services) */
   readonly teams?: number;
-  /** Unrelated background changes. @default drawn in 10..200 */
+  /** Unrelated background changes. @default 0.5–5 per service, within 10..200 */
   readonly changes?: number;
   /** Sampling interval, ms. @default 60 000 mostly, sometimes 15 000 or 300 000 */
   readonly stepMs?: number;

@@ -2,6 +2,7 @@ import type { ChangeEvent } from '../../domain/types';
 import type { Context } from '../context';
 import type { Scored } from './common';
 import { edgeElsewhere } from './edges';
+import { entry, fanIn, type FanIn } from './fanin';
 import { changesBetween, delayedAlignment, onsetAlignment, recency, troubleBefore } from './onset';
 import { pathEvidence, type PathEvidence } from './path';
 import { rollbackEvidence, type RollbackEvidence } from './rollback';
@@ -26,6 +27,8 @@ export const FEATURES = [
   'dist3plus',
   'unlinked', // no path and no series linking it to the victim
   'elsewhere', // a link into the victim off this change's path moved: another explanation
+  'fanInUp', // share of the victim's callers whose links grew together, when this change reaches the victim through a caller
+  'fanInDown', // … when it reaches the victim through a dependency
   'rollback', // +1 reverted after rollback, −1 did not
   'version', // +1 only new-version instances broke, −1 old ones too
   'isRollback', // the change is itself a rollback
@@ -45,9 +48,10 @@ export interface CandidateEvidence {
   readonly elsewhere: Scored;
   readonly rollback: RollbackEvidence;
   readonly version: VersionEvidence;
+  readonly fan: FanIn;
 }
 
-export function candidateEvidence(ctx: Context, c: ChangeEvent): CandidateEvidence {
+export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx)): CandidateEvidence {
   const onset = onsetAlignment(ctx, c);
   const delayed = delayedAlignment(ctx, c);
   const before = troubleBefore(ctx, c);
@@ -56,6 +60,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent): CandidateEviden
   const rollback = rollbackEvidence(ctx, c);
   const version = versionDifferential(ctx, c);
   const isVictim = path.dist === 0 ? 1 : 0;
+  const side = entry(ctx, path);
   const link = Math.max(path.near.value, path.victimHop.value);
   const x: Record<FeatureName, number> = {
     onset: onset.value,
@@ -75,15 +80,19 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent): CandidateEviden
     dist3plus: path.dist >= 3 && Number.isFinite(path.dist) ? 1 : 0,
     unlinked: Number.isFinite(path.dist) ? 0 : 1,
     elsewhere: elsewhere.value,
+    fanInUp: side === 'upstream' ? fan.share : 0,
+    fanInDown: side === 'downstream' ? fan.share : 0,
     rollback: rollback.value,
     version: version.value,
     isRollback: c.type === 'rollback' ? 1 : 0,
     linkedOnset: Math.max(onset.value, 0.5 * delayed.value) * link,
     ownOnset: isVictim * onset.value,
   };
-  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version };
+  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan };
 }
 
 export function featureVector(e: CandidateEvidence): number[] {
   return FEATURES.map((f) => e.x[f]);
 }
+
+export { fanIn, type FanIn } from './fanin';

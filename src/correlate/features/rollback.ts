@@ -63,6 +63,6 @@ function reverted(points: readonly Point[], pre: number, rt: number, settle: num
   // A leak stopped by the rollback without a restart keeps its level but no longer grows.
   const slope = (ps: Point[]): number => theilSen(ps.map((p) => (p.t - rt) / 3600_000), ps.map((p) => p.v))?.slope ?? 0;
   const before = slope(midPts);
-  if (value < 1 && before > 0 && Math.abs(moved) > 0 && slope(postPts) < 0.25 * before && (before * w) / 3600_000 > 0.2 * Math.abs(moved)) value = 1;
+  if (value < 1 && before > 0 && post - mid <= 0.1 * Math.abs(moved) && slope(postPts) < 0.25 * before && (before * w) / 3600_000 > 0.2 * Math.abs(moved)) value = 1;
   return { value, levels: { pre, mid, post } };
 }
