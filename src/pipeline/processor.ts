@@ -96,8 +96,10 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
       const fed: Fed[] = [];
       for (const m of batch.messages) {
         s.messages++;
-        const origin: Origin = { ...m.origin, topic: batch.topic, partition: batch.partition, offset: m.offset, now: t0 };
-        const at = { topic: batch.topic, partition: batch.partition, offset: m.offset, file: m.origin?.file };
+        // Text from a file (embedded mode) is named by file:line; Kafka records by topic[partition]@offset.
+        const fromFile = m.origin?.file !== undefined;
+        const origin: Origin = fromFile ? { ...m.origin, now: t0 } : { topic: batch.topic, partition: batch.partition, offset: m.offset, now: t0 };
+        const at = fromFile ? { file: m.origin?.file } : { topic: batch.topic, partition: batch.partition, offset: m.offset };
         if (m.value === null || m.value.length === 0) {
           rows.deadLetters.push(deadLetter(batch, m, [new EpicenterError('BAD_INPUT', 'empty message (no value)', { origin: at })], 0, t0));
           continue;
