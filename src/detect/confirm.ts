@@ -11,6 +11,8 @@ export interface JudgeContext {
   readonly from: number;
   /** Sequence number where the alarming CUSUM left zero (its max-likelihood change time). */
   readonly cusumSeq: number;
+  /** Sequence number of the sample that raised the alarm. */
+  readonly alarmSeq: number;
   /** Typical sampling interval, ms. */
   readonly dt: number;
   /** Old regime's noise scale, series units. */
@@ -60,7 +62,7 @@ const TMP = new Float64Array(CAP);
 const RAW = new Float64Array(CAP);
 
 /**
- * Decide on a pending alarm: a Verdict; 'over' (two runs after the alarm began the newest samples
+ * Decide on a pending alarm: a Verdict; 'over' (two runs after the alarm the newest samples
  * are back within 1.5σ of the old level: it was an excursion, not a new regime); or 'wait' (not
  * enough or not convincing data yet; the caller gives up when its buffer cannot hold more).
  * `final` = end of input: accept a new regime of ¾·minRun samples instead of minRun.
@@ -101,13 +103,17 @@ export function judge(ctx: JudgeContext, o: DetectorOptions, final: boolean): Ve
     const deflate = 1 / Math.sqrt(ctx.inflation) / Math.max(1, noisier);
     if (fit.shape !== 'step' && !slopeEligible(fit, n, need, deflate, ctx, o, stepCost)) continue;
     if (n - fit.j < need) break; // the change looks younger than a run: wait for more samples
+    // A "step" whose new samples keep climbing (by half the jump or more within the run) may be
+    // the start of a ramp: give it a second run before calling it a step.
+    if (fit.shape === 'step' && n - fit.j < 2 * need && climbs(fit, n)) break;
     const v = meanChange(fit, n, ctx, o, from, deflate);
     if (v !== undefined) return v;
     break;
   }
   const v = varianceChange(raw, c, n, need, ctx, o, from);
   if (v !== undefined) return v;
-  return n - c >= 2 * o.minRun && Math.abs(med(E, n - half, n) - early) < 1.5 * sigma ? 'over' : 'wait';
+  const sinceAlarm = ring.next - 1 - ctx.alarmSeq;
+  return sinceAlarm >= 2 * o.minRun && Math.abs(med(E, n - half, n) - early) < 1.5 * sigma ? 'over' : 'wait';
 }
 
 /**
@@ -125,6 +131,26 @@ function slopeEligible(fit: SplitFit, n: number, need: number, deflate: number, 
     n - fit.j >= 2 * need &&
     ctx.regimeAge >= 4 * o.minRun
   );
+}
+
+/** Do the samples after a step's split keep moving in the jump's direction (≥ half the jump)? */
+function climbs(fit: SplitFit, n: number): boolean {
+  const k = n - fit.j;
+  let su = 0;
+  let se = 0;
+  for (let i = fit.j; i < n; i++) {
+    su += U[i]!;
+    se += E[i]!;
+  }
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = fit.j; i < n; i++) {
+    const du = U[i]! - su / k;
+    sxx += du * du;
+    sxy += du * (E[i]! - se / k);
+  }
+  const rise = sxx > 0 ? (sxy / sxx) * (U[n - 1]! - U[fit.j]!) : 0;
+  return rise * Math.sign(fit.a) >= Math.abs(fit.a) / 2;
 }
 
 /** Noise scale of raw[from..n) from first differences (a step or a ramp inside does not count). */
@@ -153,9 +179,10 @@ function meanChange(fit: SplitFit, n: number, ctx: JudgeContext, o: DetectorOpti
   // What a daily wave of the amplitude seen (and not yet explained) could bend the residuals by
   // over the window the change was fitted on.
   const span = ctx.dt * (U[n - 1]! - U[0]! + 1);
-  // A sine bends away from its tangent by A·(ωT)²/2 at first, by at most A·(2 + ωT) later.
+  // A sine bends away from its tangent by A·(ωT)²/2 over a span T, by at most A·(2 + ωT) later;
+  // the old model's slope lags the wave's by up to a window, which doubles the first term.
   const wt = (2 * Math.PI * span) / DAY_MS;
-  const wave = (ctx.waveAmplitude * Math.min((wt * wt) / 2, 2 + wt)) / sigma;
+  const wave = (ctx.waveAmplitude * Math.min(wt * wt, 2 + wt)) / sigma;
   if (magnitude < o.minMagnitude + wave || fit.evidence * deflate < o.minEvidence) return undefined;
   // Persistence: where the fitted change is clear (≥ 2σ), most samples must sit on its far half.
   let clear = 0;

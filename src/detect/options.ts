@@ -45,7 +45,7 @@ export interface DetectorOptions {
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = Object.freeze({
   warmup: 16,
   alpha: 0.1,
-  beta: 0.05,
+  beta: 0.01,
   scaleRate: 0.02,
   huber: 2.5,
   cusumK: 0.5,

@@ -197,10 +197,15 @@ export class RobustDetector implements SeriesDetector {
     if (o.seasonal) this.season.learn(t, v, c, this.dt, this.level, this.seasonOn);
   }
 
+  /**
+   * Remember the old regime where a CUSUM side leaves zero. Its slope is the leak watch's
+   * long-run slope when that is known (the fast model's slope bends early into a ramp).
+   */
   private anchor(dir: 1 | -1): void {
     const seq = this.ring.next - 1;
-    if (dir === 1) [this.upL, this.upB, this.upT, this.upSeq] = [this.level, this.slope, this.tl, seq];
-    else [this.dnL, this.dnB, this.dnT, this.dnSeq] = [this.level, this.slope, this.tl, seq];
+    const slope = Number.isFinite(this.drift.slopeVar) ? this.drift.slope : this.slope;
+    if (dir === 1) [this.upL, this.upB, this.upT, this.upSeq] = [this.level, slope, this.tl, seq];
+    else [this.dnL, this.dnB, this.dnT, this.dnSeq] = [this.level, slope, this.tl, seq];
   }
 
   /** Robust line over the warm-up samples: Theil–Sen level/slope, MAD scale, median interval. */
@@ -254,6 +259,7 @@ export class RobustDetector implements SeriesDetector {
       ring: this.ring,
       from: Math.max(this.regimeSeq, this.ring.oldest),
       cusumSeq: model.seq,
+      alarmSeq: this.alarmSeq,
       dt: this.dt,
       sigma: this.sigma(),
       predict: (t: number) => model.L + model.B * (t - model.T) + (this.seasonOn ? this.season.offset(t) : 0),

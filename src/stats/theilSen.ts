@@ -14,7 +14,7 @@ export interface Line {
  * Pairs with non-finite values or equal x are skipped. No usable pair (fewer than 2 distinct x)
  * → `undefined`.
  *
- * @example theilSen([0, 1, 2, 3], [1, 3, 5, 70]) // { slope: 2, intercept: 1 } (70 is an outlier)
+ * @example theilSen([0, 1, 2, 3, 4], [1, 3, 5, 7, 70]) // { slope: 2, intercept: 1 } (70 is an outlier)
  */
 export function theilSen(xs: readonly number[], ys: readonly number[]): Line | undefined {
   const n = Math.min(xs.length, ys.length);
