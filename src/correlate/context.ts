@@ -50,7 +50,11 @@ export interface Context {
 export const RADIUS = 3;
 const MIN = 60_000;
 
-export function buildContext(input: AnalyzeInput): Context {
+/**
+ * Build the analysis context. `given` breakpoints (detected on the same stitched series, e.g. in
+ * tests with hand-made cases) replace running the detector.
+ */
+export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[]): Context {
   const from = input.at - input.windowMs;
   const to = input.at + input.afterMs;
   const graph = buildGraph(input.topology);
@@ -69,7 +73,7 @@ export function buildContext(input: AnalyzeInput): Context {
   const stepMs = typicalStep(series);
   const effectMs = effectWindow(stepMs);
   const tolMs = Math.max(2 * stepMs, 3 * MIN);
-  const breakpoints = detectAll(series, input.detector, input.topology);
+  const breakpoints = given ?? detectAll(series, input.detector, input.topology);
   const signals = toSignals(breakpoints, series, known, effectMs);
   const byService = new Map<string, Signal[]>();
   for (const s of signals) byService.set(s.service, [...(byService.get(s.service) ?? []), s]);

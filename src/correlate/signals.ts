@@ -89,10 +89,11 @@ export function effectAt(points: readonly Point[], t: number, windowMs: number):
 export function refineOnset(points: readonly Point[], t: number, e: Effect, windowMs: number): number {
   const dir = Math.sign(e.after - e.before);
   if (dir === 0) return t;
-  const threshold = Math.max(0.3 * Math.abs(e.after - e.before), Math.abs(e.after - e.before) / Math.max(1, Math.abs(e.shift)) * 3);
   const lo = lowerBound(points, t - windowMs);
   const hi = lowerBound(points, t + 2 * windowMs);
-  const base = median(points.slice(lowerBound(points, t - 2 * windowMs), lo).map((p) => p.v)) ?? e.before;
+  const baseVals = points.slice(lowerBound(points, t - 2 * windowMs), lo).map((p) => p.v);
+  const base = median(baseVals) ?? e.before;
+  const threshold = Math.max(0.3 * Math.abs(e.after - e.before), 3 * (diffScale(baseVals) ?? 0));
   const beyond = (i: number): boolean => dir * ((points[i]?.v ?? base) - base) > threshold;
   for (let i = lo; i < hi; i++) {
     if (!beyond(i)) continue;

@@ -44,7 +44,8 @@ function fitFdLimit(rng: Rng, v: SimService, level: number): number {
 export function plant(rng: Rng, w: World, fx: Effects, season: Season, log: ChangeLog, m: Mechanism, victim: SimService, t: number, culprit?: string): Planted {
   const delay = culprit !== undefined ? rng.uniform(2, 4) * MIN : rng.weighted([[rng.uniform(0, 5), 0.55], [rng.uniform(5, 30), 0.3], [rng.uniform(30, 120), 0.15]] as const) * MIN;
   const onset = t + delay;
-  const peakFactor = rng.uniform(0.92, 1.35);
+  // The story's victim must hit its limit (crashes); elsewhere some incidents stop just short of it.
+  const peakFactor = culprit !== undefined ? 1.3 : rng.uniform(0.92, 1.35);
   const level = (): number => steadyLevels(w, fx, season, victim, onset + HOUR).fd;
   if (m === 'fd_leak' || m === 'memory_leak') {
     const cause = log.deploy(victim, t, rng.uniform(0, 12) * MIN, rng.chance(0.4) ? rng.uniform(20, 60) * MIN : undefined);

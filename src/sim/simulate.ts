@@ -49,10 +49,10 @@ export function simulate(opts: SimOptions & { story?: Story }): Scenario {
   const victim = story ? (w.byName.get(STORY.victim) as SimService) : rp.pick(victimsFor(w, mechanism));
   const causeAt = story ? start + 3 * HOUR + 32 * MIN : Math.round(start + rp.uniform(1.5 * HOUR, 0.6 * span));
   const planted = plant(rp, w, fx, season, log, mechanism, victim, causeAt, story ? STORY.culprit : undefined);
-  const herrings = redHerrings(rh, w, fx, log, mechanism, planted, start, end);
+  const herrings = redHerrings(rh, w, fx, log, mechanism, planted, start, end, story);
   // Background changes on the victim itself only well before the cause, so they cannot undo or blur the planted one.
   backgroundChanges(rb, { ...w, services: w.services.filter((s) => s !== victim) }, fx, log, opts.changes ?? (story ? 9 : Math.round(Math.min(200, Math.max(10, w.services.length * rb.uniform(0.5, 5))))), start, end - 10 * MIN);
-  backgroundChanges(rb, { ...w, services: [victim] }, fx, log, rb.int(0, 2), start, Math.max(start + MIN, causeAt - 60 * MIN));
+  if (!story) backgroundChanges(rb, { ...w, services: [victim] }, fx, log, rb.int(0, 2), start, Math.max(start + MIN, causeAt - 60 * MIN));
   const n = Math.round((end - start) / stepMs);
   const streams = generateStreams(rs, w, fx, season, start, stepMs, n);
   const at = alertTime(rs, streams, planted, start, end, stepMs);
@@ -69,25 +69,26 @@ export function simulate(opts: SimOptions & { story?: Story }): Scenario {
 }
 
 /** Decoys: the victim's own deploy at the onset and its useless rollback, a neighbour's change, a rollback that does help. */
-function redHerrings(rng: Rng, w: World, fx: Effects, log: ChangeLog, m: Mechanism, p: Planted, start: number, end: number): { id: string; role: string }[] {
+function redHerrings(rng: Rng, w: World, fx: Effects, log: ChangeLog, m: Mechanism, p: Planted, start: number, end: number, story = false): { id: string; role: string }[] {
   const out: { id: string; role: string }[] = [];
   const v = p.victim;
   const latest = end - 25 * MIN;
   const leak = m === 'fd_leak' || m === 'memory_leak';
-  if (!leak && rng.chance(0.75)) {
-    const dt = Math.min(latest - 30 * MIN, Math.max(start + 10 * MIN, p.onset + rng.uniform(-15, 10) * MIN));
-    const d = log.deploy(v, dt, rng.uniform(0, 10) * MIN, rng.chance(0.4) ? rng.uniform(20, 60) * MIN : undefined);
+  if (!leak && (story || rng.chance(0.75))) {
+    // The story: the victim's own release lands minutes into the trouble and is rolled back after the page.
+    const dt = story ? p.onset + 2 * MIN : Math.min(latest - 30 * MIN, Math.max(start + 10 * MIN, p.onset + rng.uniform(-15, 10) * MIN));
+    const d = story ? log.deploy(v, dt, 2 * MIN) : log.deploy(v, dt, rng.uniform(0, 10) * MIN, rng.chance(0.4) ? rng.uniform(20, 60) * MIN : undefined);
     out.push({ id: d.id, role: 'victim deploy at onset' });
-    if (rng.chance(0.4)) setMem(fx, v, d.version ?? '', rng.uniform(0.85, 1.2));
-    const rt = Math.min(latest, dt + rng.uniform(20, 120) * MIN);
-    if (rng.chance(0.7) && rt > dt + 10 * MIN) out.push({ id: log.rollback(v, d, rt, rng.uniform(0, 5) * MIN).id, role: 'rollback that did not help' });
+    if (!story && rng.chance(0.4)) setMem(fx, v, d.version ?? '', rng.uniform(0.85, 1.2));
+    const rt = story ? dt + 58 * MIN : Math.min(latest, dt + rng.uniform(20, 120) * MIN);
+    if ((story || rng.chance(0.7)) && rt > dt + 10 * MIN) out.push({ id: log.rollback(v, d, rt, story ? 2 * MIN : rng.uniform(0, 5) * MIN).id, role: 'rollback that did not help' });
   }
   if (leak && rng.chance(0.35)) {
     const rt = p.onset + rng.uniform(40, 150) * MIN;
     if (rt < latest) out.push({ id: log.rollback(v, p.cause, rt, rng.uniform(0, 5) * MIN).id, role: 'rollback that helped' });
   }
   const near = w.services.filter((s) => s !== v && s.name !== p.cause.service && (s.deps.includes(v.name) || v.deps.includes(s.name)));
-  if (near.length > 0 && rng.chance(0.7)) {
+  if (near.length > 0 && (story || rng.chance(0.7))) {
     const s = rng.pick(near);
     const t = Math.max(start + 5 * MIN, p.onset + rng.uniform(-20, 10) * MIN);
     const kind = rng.pick(['config', 'flag', 'deploy', 'scale'] as const);

@@ -17,9 +17,9 @@ export function storyWorld(): World {
   });
   const services: SimService[] = [
     svc('web-frontend', 'storefront', 'frontend', 0, 2, [['checkout-api', 0.15, 8], ['cart-api', 0.6, 8], ['catalog-api', 1.2, 10]], { entryRate: 220, version: '5.2.1' }),
-    svc('order-sync', 'fulfilment', 'worker', 1, 2, [['checkout-api', 1.0, 12], ['inventory-api', 0.8, 6]], { entryRate: 25, version: '3.7.0' }),
+    svc('order-sync', 'fulfilment', 'worker', 1, 2, [['checkout-api', 1.0, 30], ['inventory-api', 0.8, 6]], { entryRate: 25, version: '3.7.0' }),
     svc('notify-worker', 'growth', 'worker', 1, 1, [['catalog-api', 0.5, 4]], { entryRate: 8, version: '0.9.3' }),
-    svc('checkout-api', 'checkout', 'api', 1, 3, [['payments-gateway', 0.9, 10], ['orders-db', 2, 12], ['inventory-api', 1, 8]], { version: '2.13.4', fdBase: 140, latency: 0.04 }),
+    svc('checkout-api', 'checkout', 'api', 1, 3, [['payments-gateway', 0.9, 10], ['orders-db', 2, 12], ['inventory-api', 1, 8]], { version: '2.13.4', fdBase: 400, latency: 0.04 }),
     svc('cart-api', 'storefront', 'api', 1, 2, [['inventory-api', 0.5, 6], ['catalog-api', 0.3, 6]], { version: '4.1.0' }),
     svc('catalog-api', 'catalog', 'api', 2, 2, [['search-api', 0.4, 6]], { version: '7.0.2' }),
     svc('inventory-api', 'fulfilment', 'api', 2, 2, [['inventory-db', 1.5, 10]], { version: '1.18.0' }),

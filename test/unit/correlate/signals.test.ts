@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { effectAt, metricClass } from '../../../src/correlate';
+import { refineOnset, strength } from '../../../src/correlate/signals';
+import { at, FD, MIN, ramp, series, step } from './helpers';
+
+describe('signals', () => {
+  it('classifies metrics by semantic-convention names', () => {
+    assert.equal(metricClass('process.open_file_descriptor.count'), 'fds');
+    assert.equal(metricClass('http.client.open_connections'), 'connections');
+    assert.equal(metricClass('db.client.connection.count'), 'connections');
+    assert.equal(metricClass('process.memory.usage'), 'memory');
+    assert.equal(metricClass('process.thread.count'), 'threads');
+    assert.equal(metricClass('http.server.active_requests'), 'active');
+    assert.equal(metricClass('http.server.request.count'), 'traffic');
+    assert.equal(metricClass('something.else'), 'other');
+  });
+
+  it('measures a level shift on the raw points, in σ and relative to the level', () => {
+    const s = series('a', FD, {}, step(500, 800, at('12:00')));
+    const e = effectAt(s.points, at('12:00'), 30 * MIN);
+    assert.ok(e !== undefined);
+    assert.ok(Math.abs(e.before - 500) <= 3 && Math.abs(e.after - 800) <= 3, JSON.stringify(e));
+    assert.ok(e.shift > 20 && Math.abs(e.relative - 0.6) < 0.02);
+    assert.ok(strength(e) > 0.95);
+  });
+
+  it('does not credit a breakpoint with a jump that starts much later', () => {
+    const s = series('a', FD, {}, step(500, 800, at('12:50')));
+    const e = effectAt(s.points, at('12:00'), 30 * MIN);
+    assert.ok(e !== undefined && Math.abs(e.after - e.before) < 10, JSON.stringify(e));
+  });
+
+  it('refines a late or early detector time to where the move starts', () => {
+    const s = series('a', FD, {}, step(500, 800, at('12:00')));
+    const late = effectAt(s.points, at('12:12'), 30 * MIN)!;
+    assert.equal(refineOnset(s.points, at('12:12'), late, 30 * MIN), at('12:00'));
+    const leak = series('a', FD, {}, ramp(500, 300, at('12:00')));
+    const t = refineOnset(leak.points, at('12:30'), effectAt(leak.points, at('12:30'), 30 * MIN)!, 30 * MIN);
+    assert.ok(t >= at('12:00') && t <= at('12:25'), new Date(t).toISOString());
+  });
+});

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import type { SeriesData } from '../../../src/ports';
+import { stitchVersions } from '../../../src/correlate';
+import { versionDifferential } from '../../../src/correlate/features/version';
+import { at, bp, change, ctxOf, FD, MIN, series } from './helpers';
+
+/** One instance's fds, split into per-version series as OTLP resource attributes make them. */
+function instance(id: string, switchAt: number | undefined, f: (t: number) => number): SeriesData[] {
+  const whole = series('checkout-api', FD, { 'service.instance.id': id }, f);
+  const tag = (v: string, pts: SeriesData['points']): SeriesData => ({ series: { ...whole.series, id: `${whole.series.id}/${v}`, labels: { ...whole.series.labels, 'service.version': v } }, points: pts });
+  if (switchAt === undefined) return [tag('1.0.0', whole.points)];
+  return [tag('1.0.0', whole.points.filter((p) => p.t < switchAt)), tag('2.0.0', whole.points.filter((p) => p.t >= switchAt))];
+}
+
+const deploy = change('dep', 'checkout-api', 'deploy', at('12:00'), { version: '2.0.0' });
+
+describe('evidence: version differential', () => {
+  it('incriminates a deploy when only instances on the new version leak (canary)', () => {
+    const leak = (t: number): number => (t < at('12:00') ? 500 : 500 + (t - at('12:00')) / 20_000);
+    const parts = [...instance('a', at('12:00'), leak), ...instance('b', undefined, () => 500), ...instance('c', undefined, () => 505)];
+    const st = stitchVersions(parts);
+    // The context stitches the raw fragments itself; the breakpoint names the stitched series.
+    const ctx = ctxOf(parts, [deploy], [bp(st.find((s) => s.series.labels['service.instance.id'] === 'a')!, at('12:02'), 'slope_change')]);
+    const v = versionDifferential(ctx, deploy);
+    assert.ok(v.value > 0.9, JSON.stringify(v));
+    assert.equal(v.oldVersion, '1.0.0');
+  });
+
+  it('exonerates it when instances still on the old version move as much', () => {
+    const up = (t: number): number => (t < at('12:05') ? 500 : 900);
+    const parts = [...instance('a', at('12:00'), up), ...instance('b', undefined, up), ...instance('c', undefined, up)];
+    const v = versionDifferential(ctxOf(parts, [deploy], []), deploy);
+    assert.equal(v.value, -1, JSON.stringify(v));
+  });
+
+  it('says nothing without version labels or when every instance switched at once', () => {
+    const plain = [series('checkout-api', FD, { 'service.instance.id': 'a' }, () => 500)];
+    assert.equal(versionDifferential(ctxOf(plain, [deploy], []), deploy).value, 0);
+    const all = [...instance('a', at('12:00'), () => 500), ...instance('b', at('12:00'), () => 500)];
+    assert.equal(versionDifferential(ctxOf(all, [deploy], []), deploy).value, 0);
+  });
+});
+
+describe('stitchVersions', () => {
+  it('joins the fragments of one instance across a deploy and its rollback, remembering versions', () => {
+    const f = (): number => 500;
+    const [a, b] = instance('a', at('12:00'), f);
+    const back: SeriesData = { series: a!.series, points: b!.points.filter((p) => p.t >= at('13:00')) };
+    const mid: SeriesData = { series: b!.series, points: b!.points.filter((p) => p.t < at('13:00')) };
+    const early: SeriesData = { series: a!.series, points: a!.points };
+    const st = stitchVersions([early, mid, back]);
+    assert.equal(st.length, 1);
+    assert.equal(st[0]?.series.labels['service.version'], undefined);
+    assert.deepEqual(st[0]?.versions.map((v) => v.version), ['1.0.0', '2.0.0', '1.0.0']);
+    assert.equal(st[0]?.versions[1]?.from, at('12:00'));
+    assert.equal(st[0]?.points.length, a!.points.length + b!.points.length);
+  });
+
+  it('leaves fragments apart when they collide in time (instances without an id)', () => {
+    const x = series('checkout-api', FD, { 'service.version': '1' }, () => 1);
+    const y = { ...series('checkout-api', FD, { 'service.version': '2' }, () => 2) };
+    const st = stitchVersions([x, y]);
+    assert.equal(st.length, 2);
+    assert.ok(st.every((s) => s.versions.length === 0));
+  });
+
+  it('passes series without a version label through', () => {
+    const s = series('checkout-api', FD, {}, () => 1, { to: at('10:10') });
+    assert.deepEqual(stitchVersions([s])[0]?.points, s.points);
+    assert.equal(s.points.length, 10);
+    assert.equal(MIN, 60_000);
+  });
+});
