@@ -90,10 +90,11 @@ export function judge(ctx: JudgeContext, o: DetectorOptions, final: boolean): Ve
   const hi = Math.max(early, recent) + 4 * sigma;
   for (let i = 0; i < n; i++) E[i] = Math.max(lo, Math.min(hi, E[i]!));
 
-  // The change starts near where the CUSUM left zero (a ramp may have begun a little earlier); the
-  // old regime needs enough samples for a robust level, the new one at least half a run.
+  // A step starts near where the CUSUM left zero; a ramp may have begun well before (the CUSUM
+  // only notices it once it has grown), so slope shapes search the whole window. The old regime
+  // needs enough samples for a robust level, the new one at least half a run.
   const half = Math.ceil(o.minRun / 2);
-  const fits = bestSplits(E, U, n, Math.max(half, c - o.minRun), n - half, sigma * sigma).sort((x, y) => x.cost - y.cost);
+  const fits = bestSplits(E, U, n, half, n - half, sigma * sigma, Math.max(half, c - o.minRun)).sort((x, y) => x.cost - y.cost);
   const stepCost = fits.find((f) => f.shape === 'step')?.cost ?? Infinity;
   for (const fit of fits) {
     // Evidence is judged against the noisier of the old and the new regime, so a burst of noise

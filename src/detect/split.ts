@@ -49,8 +49,8 @@ export function bestSplit(e: Float64Array, u: Float64Array, n: number, jMin: num
   return best;
 }
 
-/** The best split of each shape (those that could be fitted), same arguments as bestSplit. */
-export function bestSplits(e: Float64Array, u: Float64Array, n: number, jMin: number, jMax: number, sigma2: number): SplitFit[] {
+/** The best split of each shape (those that could be fitted), same arguments as bestSplit; steps only from `jMinStep`. */
+export function bestSplits(e: Float64Array, u: Float64Array, n: number, jMin: number, jMax: number, sigma2: number, jMinStep = jMin): SplitFit[] {
   if (n > MAX || jMin < 1 || jMax > n - 1 || jMin > jMax) return [];
   for (let i = 0; i < n; i++) {
     const ei = e[i]!;
@@ -83,7 +83,7 @@ export function bestSplits(e: Float64Array, u: Float64Array, n: number, jMin: nu
     const Auu = Puu[n]! - Puu[j]!;
     const Aue = Pue[n]! - Pue[j]!;
     const uj = u[j]!;
-    consider(j, 'step', ssePre + Aee - (Ae * Ae) / na, 2, m, Ae / na - m, 0, 0);
+    if (j >= jMinStep) consider(j, 'step', ssePre + Aee - (Ae * Ae) / na, 2, m, Ae / na - m, 0, 0);
     // hinge: regression of e on x = max(0, u − u_j) over all n samples
     const Sx = Au - na * uj;
     const Sxx = Auu - 2 * uj * Au + na * uj * uj - (Sx * Sx) / n;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAnalyze } from './analyze';
+import { registerDetect } from './detect';
 import { registerRun } from './run';
 import { registerSimulate } from './simulate';
 import { registerTimeline } from './timeline';
@@ -7,4 +8,4 @@ import { registerTimeline } from './timeline';
 /** Every CLI command registers itself on the program. Add new commands here. */
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerRun, registerTimeline, registerAnalyze, registerSimulate];
+export const commands: Register[] = [registerRun, registerTimeline, registerAnalyze, registerSimulate, registerDetect];
