@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAnalyze } from './analyze';
+import { registerDemo } from './demo';
 import { registerDetect } from './detect';
 import { registerRun } from './run';
 import { registerSimulate } from './simulate';
@@ -8,4 +9,4 @@ import { registerTimeline } from './timeline';
 /** Every CLI command registers itself on the program. Add new commands here. */
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerRun, registerTimeline, registerAnalyze, registerSimulate, registerDetect];
+export const commands: Register[] = [registerRun, registerTimeline, registerAnalyze, registerSimulate, registerDetect, registerDemo];

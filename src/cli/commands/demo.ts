@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load';
+import { runDemo } from '../../app/demo';
+import { analysisReport } from './analyze';
+import type { Register } from './index';
+
+interface DemoOptions {
+  dir: string;
+  serve: boolean;
+  port?: string;
+  config: string[];
+}
+
+export const registerDemo: Register = (program: Command) => {
+  program
+    .command('demo')
+    .description('Embedded default (npm start): replay the bundled incident in-process, print the suspects, then serve the HTTP API')
+    .option('--dir <folder>', 'incident folder (metrics.ndjson, changes.ndjson, topology.yaml, truth.json)', 'examples/incident')
+    .option('--no-serve', 'exit after printing the analysis')
+    .option('--port <n>', 'HTTP port (default: config http.port)')
+    .option('--config <file...>', 'config YAML files', ['config/default.yaml'])
+    .action(async (o: DemoOptions) => {
+      const env = o.port === undefined ? process.env : { ...process.env, EPICENTER_HTTP_PORT: o.port };
+      const cfg = loadConfig(o.config, env);
+      const started = Date.now();
+      const r = await runDemo({ cfg, dir: o.dir, serve: o.serve });
+      const s = r.summary;
+      const out = process.stdout;
+      out.write(`Replayed ${o.dir} through the embedded pipeline: ${s.points} points, ${s.changes} changes, ${s.breakpoints} breakpoints, ${s.deadLetters.length} dead letters (${((Date.now() - started) / 1000).toFixed(1)} s).\n`);
+      if (r.incident.alert !== undefined) out.write(`Paged: ${r.incident.alert} on ${r.incident.service} at ${new Date(r.incident.at).toISOString()}\n`);
+      out.write('\n');
+      const series = await r.store.queryPoints({ from: r.analysis.from, to: r.analysis.to, services: [r.incident.service] });
+      const changes = await r.store.queryChanges({ from: r.analysis.from - 6 * 3600_000, to: r.analysis.to });
+      out.write(analysisReport(r.analysis, series, changes));
+      const cause = r.incident.cause;
+      if (cause !== undefined) {
+        const rank = r.analysis.suspects.findIndex((x) => x.id === cause.id) + 1;
+        out.write(`\nBundled ground truth: ${cause.type} of ${cause.service} (team ${cause.team}) [${cause.id}] — ranked #${rank === 0 ? 'none' : rank}.\n`);
+      }
+      if (r.http === undefined) {
+        await r.close();
+        return;
+      }
+      const base = `http://${r.http.address}`;
+      out.write(`\nHTTP API on ${base} (Ctrl-C to stop). Try:\n`);
+      out.write(`  curl -s -X POST ${base}/v1/analyze -H 'content-type: application/json' -d '{"service":"${r.incident.service}","at":"${new Date(r.incident.at).toISOString()}"}'\n`);
+      out.write(`  curl -s '${base}/v1/timeline?service=${r.incident.service}&at=${new Date(r.incident.at).toISOString()}' > timeline.html\n`);
+      const stop = (): void => {
+        r.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+};
