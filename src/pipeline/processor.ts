@@ -1,5 +1,5 @@
 import type { Breakpoint, ChangeEvent, Sample, Topology } from '../domain/types';
-import { createSeriesDetector, exhaustionTime, type DetectorOptions } from '../detect';
+import { createSeriesDetector, exhaustionTime, type DetectedBreak, type DetectorOptions } from '../detect';
 import { EpicenterError, type Decoded } from '../errors';
 import { cloudEventFromKafkaHeaders, createRateState, decodeCloudEvents, decodeCollectd, decodeMetricsFile, decodeOtlpMetrics, type Origin, type RateState } from '../formats';
 import { buildGraph, type TopologyGraph } from '../topology';
@@ -93,7 +93,6 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
       const t0 = now();
       const rows: Rows = { samples: [], breakpoints: [], changes: [], deadLetters: [] };
       const oldest = t0 - maxAge;
-      const fed: Fed[] = [];
       for (const m of batch.messages) {
         s.messages++;
         // Text from a file (embedded mode) is named by file:line; Kafka records by topic[partition]@offset.
@@ -122,10 +121,15 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
               continue;
             }
             const e = table.touch(x.series, t0);
-            const sample = e.ref === x.series ? x : { series: e.ref, t: x.t, v: x.v };
-            rows.samples.push(sample);
-            if (detect) fed.push({ e, t: x.t, v: x.v });
+            rows.samples.push(e.ref === x.series ? x : { series: e.ref, t: x.t, v: x.v });
             accepted++;
+            // Arrival order is time order per series (a partition keeps a producer's order);
+            // a late or repeated point is stored but not fed, as the detector would ignore it.
+            if (detect && x.t > e.lastT) {
+              e.lastT = x.t;
+              const found = e.detector.update(x.t, x.v);
+              if (found.length > 0) attach(e, found, rows.breakpoints);
+            }
           }
         }
         if (accepted === 0 && errors.length === 0) errors.push(new EpicenterError('BAD_INPUT', 'message holds no records', { origin: at }));
@@ -134,7 +138,6 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
           s.rejectedRecords += errors.length;
         }
       }
-      if (fed.length > 0) runDetectors(fed, rows.breakpoints);
       table.sweep(t0);
       s.points += rows.samples.length;
       s.changes += rows.changes.length;
@@ -145,23 +148,16 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
     stats: () => ({ ...s, liveSeries: table.size, evictedSeries: table.evicted }),
   };
 
-  /** Feed samples in time order (a batch may interleave series and messages); late or repeated points are stored but not fed. */
-  function runDetectors(fed: Fed[], out: Breakpoint[]): void {
-    if (!isSortedByTime(fed)) fed.sort((a, b) => a.t - b.t);
-    for (const x of fed) {
-      const e = x.e;
-      if (x.t <= e.lastT) continue;
-      e.lastT = x.t;
-      const found = e.detector.update(x.t, x.v);
-      for (const d of found) {
-        const limit = graph.limit(e.ref.service, e.ref.metric);
-        if (limit === undefined) {
-          out.push({ ...d, series: e.ref });
-          continue;
-        }
-        const ex = exhaustionTime(d.detectedAt, d.after.level, d.after.slope, limit);
-        out.push(ex === undefined ? { ...d, series: e.ref, limit } : { ...d, series: e.ref, exhaustionAt: ex, limit });
+  /** Attach the series and, when the topology gives a limit for it, the limit and projected exhaustion. */
+  function attach(e: SeriesEntry, found: readonly DetectedBreak[], out: Breakpoint[]): void {
+    const limit = graph.limit(e.ref.service, e.ref.metric);
+    for (const d of found) {
+      if (limit === undefined) {
+        out.push({ ...d, series: e.ref });
+        continue;
       }
+      const ex = exhaustionTime(d.detectedAt, d.after.level, d.after.slope, limit);
+      out.push(ex === undefined ? { ...d, series: e.ref, limit } : { ...d, series: e.ref, exhaustionAt: ex, limit });
     }
   }
 }
@@ -188,14 +184,3 @@ function decodeBinaryCloudEvent(headers: Readonly<Record<string, string>>, text:
   }
 }
 
-/** A sample with its series entry, on its way to the detector. */
-interface Fed {
-  readonly e: SeriesEntry;
-  readonly t: number;
-  readonly v: number;
-}
-
-function isSortedByTime(xs: readonly Fed[]): boolean {
-  for (let i = 1; i < xs.length; i++) if ((xs[i]?.t ?? 0) < (xs[i - 1]?.t ?? 0)) return false;
-  return true;
-}

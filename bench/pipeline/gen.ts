@@ -1,0 +1,41 @@
+/**
+ * OTLP/JSON requests shaped like the Collector's Kafka exporter output after its batch processor:
+ * one resource (service + instance) per request, `metrics` gauges (with a `server.address`
+ * attribute, as connection counts carry), `times` points each. Built as strings (the bench
+ * measures epicenter, not the generator).
+ */
+export interface GenSpec {
+  /** Distinct resources (service × instance). */
+  readonly resources: number;
+  /** Gauge series per resource. */
+  readonly metrics: number;
+  /** Points per series per request. */
+  readonly times: number;
+  /** Sampling step, ms. */
+  readonly stepMs: number;
+}
+
+/** Request `k` (round-robin over resources; each round advances time by `times` steps). */
+export function request(spec: GenSpec, k: number, t0: number): { key: string; value: string; points: number } {
+  const r = k % spec.resources;
+  const round = Math.floor(k / spec.resources);
+  const service = `svc-${Math.floor(r / 5)}`;
+  const instance = `${service}-i${r % 5}`;
+  const metrics: string[] = [];
+  for (let m = 0; m < spec.metrics; m++) {
+    const pts: string[] = [];
+    for (let j = 0; j < spec.times; j++) {
+      const step = round * spec.times + j;
+      const t = t0 + step * spec.stepMs;
+      // A level with noise and, for a few series, a shift: detectors do real work.
+      const v = 100 + (m % 17) + ((step * 7 + m) % 11) + (m % 50 === 0 && step > 30 ? 80 : 0);
+      pts.push(`{"timeUnixNano":"${t}000000","asDouble":${v},"attributes":[{"key":"server.address","value":{"stringValue":"peer-${m % 20}"}}]}`);
+    }
+    metrics.push(`{"name":"bench.metric_${m}","unit":"{connection}","gauge":{"dataPoints":[${pts.join(',')}]}}`);
+  }
+  const value =
+    `{"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"${service}"}},` +
+    `{"key":"service.instance.id","value":{"stringValue":"${instance}"}},{"key":"service.version","value":{"stringValue":"1.4.2"}}]},` +
+    `"scopeMetrics":[{"scope":{"name":"bench"},"metrics":[${metrics.join(',')}]}]}]}`;
+  return { key: `${service}/${instance}`, value, points: spec.metrics * spec.times };
+}
