@@ -11,7 +11,7 @@ export interface TelemetrySdkConfig {
   readonly serviceName: string;
   /** service.instance.id, so several `run` instances are told apart. */
   readonly instanceId?: string;
-  /** Metric export interval, ms. @default 15000 */
+  /** Metric export interval, ms. @default OTEL_METRIC_EXPORT_INTERVAL, else 15000 */
   readonly exportIntervalMs?: number;
 }
 
@@ -40,11 +40,17 @@ export async function startTelemetrySdk(cfg: TelemetrySdkConfig): Promise<Teleme
     metricReaders: [
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics` }),
-        exportIntervalMillis: cfg.exportIntervalMs ?? 15_000,
+        exportIntervalMillis: cfg.exportIntervalMs ?? envInterval() ?? 15_000,
       }),
     ],
     instrumentations: [],
   });
   sdk.start();
   return { shutdown: () => sdk.shutdown() };
+}
+
+/** The standard OTEL_METRIC_EXPORT_INTERVAL (ms), when set to a positive number. */
+function envInterval(): number | undefined {
+  const v = Number(process.env['OTEL_METRIC_EXPORT_INTERVAL']);
+  return Number.isFinite(v) && v > 0 ? v : undefined;
 }
