@@ -21,6 +21,7 @@ import { createInterface } from 'node:readline';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { request, type GenSpec } from './gen';
 import { byArea, topFunctions } from './profile';
+import { retainedPerSeries } from './retained';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const arg = (name: string, def: number): number => {
@@ -223,7 +224,9 @@ async function main(): Promise<void> {
   await admin.disconnect();
   await ch.close();
 
+  const retained = retainedPerSeries(SPEC, 6);
   const r = {
+    retained,
     points,
     drainS,
     e2e: Math.round(points / drainS),
@@ -245,6 +248,7 @@ async function main(): Promise<void> {
 }
 
 function report(r: {
+  retained: { processor: number; detector: number; formats: number };
   points: number;
   drainS: number;
   e2e: number;
@@ -278,7 +282,8 @@ function report(r: {
     `| decode + detect + hand to writer (one instance), best 1 s / median 1 s | ${n(r.decodePeak)} / ${n(r.decodeMedian)} points/s |`,
     `| end-to-end lag at ${n(r.rate)} points/s (produce → stored), p50 / p99 / max | ${n(r.latency.p50)} / ${n(r.latency.p99)} / ${n(r.latency.max)} ms |`,
     `| run RSS: before data / with ${n(r.live)} live series / peak while draining | ${n(r.rssBase)} / ${n(r.rssLive)} / ${n(r.peakRss)} MB |`,
-    `| RSS per 100,000 live series (detector + rate state + caches) | ${n(perSeries)} MB |`,
+    `| RSS growth per 100,000 live series (includes garbage and GC headroom) | ${n(perSeries)} MB |`,
+    `| heap retained per live series after GC (in process): all / detector / formats rate state + series cache | ${n(r.retained.processor)} / ${n(r.retained.detector)} / ${n(r.retained.formats)} bytes |`,
     `| CPU seconds during the drain: epicenter run / ClickHouse / Kafka | ${r.cpu.run.toFixed(1)} / ${r.cpu.ch.toFixed(1)} / ${r.cpu.kafka.toFixed(1)} (${((r.cpu.run / Math.max(0.001, cpuTotal)) * 100).toFixed(0)}% epicenter) |`,
     `| producing the backlog (kafkajs, acks=all) | ${n(r.produceRate)} points/s |`,
     '',

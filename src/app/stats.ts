@@ -50,6 +50,7 @@ export function startStatsLoop(p: {
         evictedSeries: s.evictedSeries,
         e2eMs: s.e2e,
         rssMb: Math.round(process.memoryUsage().rss / 1_048_576),
+        heapMb: Math.round(process.memoryUsage().heapUsed / 1_048_576),
         totals: { points: s.points, changes: s.changes, breakpoints: s.breakpoints, deadLetters: s.deadLetters, messages: s.messages },
       },
       'pipeline stats',
