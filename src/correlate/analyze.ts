@@ -14,7 +14,11 @@ export const MAX_SUSPECTS = 10;
  * gather evidence for every change up to `at`, and rank by a calibrated score with reasons.
  */
 export function analyze(input: AnalyzeInput, model: Model = MODEL): Analysis {
-  const ctx = buildContext(input);
+  return analyzeContext(buildContext(input), model);
+}
+
+/** Rank the candidates of an already built context (tests build one from hand-made breakpoints). */
+export function analyzeContext(ctx: Context, model: Model = MODEL): Analysis {
   const fan = fanIn(ctx);
   const ev = ctx.candidates.map((c) => candidateEvidence(ctx, c, fan));
   const scores = scoreAll(ev, model);

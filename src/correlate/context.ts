@@ -77,7 +77,7 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const signals = toSignals(breakpoints, series, known, effectMs);
   const byService = new Map<string, Signal[]>();
   for (const s of signals) byService.set(s.service, [...(byService.get(s.service) ?? []), s]);
-  const trouble = (byService.get(victim) ?? []).map((s) => ({ s, w: troubleWeight(s) })).filter((x) => x.w > 0.05);
+  const trouble = (byService.get(victim) ?? []).map((s) => ({ s, w: troubleWeight(s, input.at) })).filter((x) => x.w > 0.05);
   const changes = [...input.changes].filter((c) => c.time >= from - 6 * 3600_000 && c.time < to).sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
   const candidates = changes.filter((c) => c.time >= from && c.time <= input.at);
   return {

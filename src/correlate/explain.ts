@@ -80,12 +80,11 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
   if (e.before.signal !== undefined && e.x.before > 0.3) lines.push({ w: Math.abs(contrib('before')), text: `trouble started before this change: ${describeSignal(e.before.signal)}, ${duration(c.time - e.before.signal.time)} earlier` });
   if (e.elsewhere.signal !== undefined && e.x.elsewhere > 0.3) lines.push({ w: Math.abs(contrib('elsewhere')), text: `another link explains it: ${describeSignal(e.elsewhere.signal)}` });
   const f = e.fan;
-  const entersUp = p.dist > 0 && e.x.fanInDown === 0 && p.path[p.path.length - 1]?.from !== undefined && ctx.graph.callees(p.path[p.path.length - 1]?.from ?? '').includes(ctx.victim);
   if (f.moved.length >= 2 && f.share >= 0.6 && (e.x.fanInUp > 0 || e.x.fanInDown > 0)) {
     const who = `${f.moved.length} of ${f.visible} callers of ${ctx.victim} (${f.moved.slice(0, 3).join(', ')}${f.moved.length > 3 ? ', …' : ''}) hold more connections to it at once`;
     lines.push({ w: Math.abs(contrib(e.x.fanInUp > 0 ? 'fanInUp' : 'fanInDown')), text: e.x.fanInUp > 0 ? `${who}: ${ctx.victim} got slow, not one caller` : `${who}: it got slow, consistent with a dependency` });
-  } else if (entersUp && f.moved.length === 1 && f.visible >= 2 && f.moved[0] === p.path[p.path.length - 1]?.from) {
-    lines.push({ w: 0.3, text: `only ${f.moved[0] ?? ''}, of ${f.visible} callers of ${ctx.victim}, holds more connections to it: a change on the caller's side` });
+  } else if (e.x.soleCaller > 0) {
+    lines.push({ w: contrib('soleCaller'), text: `only ${f.moved[0] ?? ''}, of ${f.visible} callers of ${ctx.victim}, holds more connections to it: a change on the caller's side` });
   }
   if (!Number.isFinite(p.dist)) lines.push({ w: 0.1, text: `${c.service} is not linked to ${ctx.victim} by the topology or by any series` });
   else if (lines.length === 0 || Math.max(e.x.onset, e.x.delayed, e.x.near, e.x.victimHop, e.x.self) < 0.1) lines.push({ w: 0.1, text: `no breakpoint on ${c.service}${p.dist > 0 ? `, on the ${p.dist}-hop path` : ''} or on ${ctx.victim} follows this change` });

@@ -2,7 +2,7 @@
  * The correlator (pure): given series, changes, topology and a service in trouble, rank the
  * changes by how likely each caused it, with calibrated scores and evidence. See docs/correlation.md.
  */
-export { analyze, gatherEvidence, MAX_SUSPECTS } from './analyze';
+export { analyze, analyzeContext, gatherEvidence, MAX_SUSPECTS } from './analyze';
 export { buildContext, RADIUS, type AnalyzeInput, type Context } from './context';
 export { candidateEvidence, fanIn, featureVector, FEATURES, type CandidateEvidence, type FanIn, type FeatureName } from './features';
 export { MODEL, type Model } from './model';

@@ -143,8 +143,40 @@ export function strength(e: Effect): number {
   return sig * size;
 }
 
-/** How much a signal on the victim counts as trouble: growth of a resource, any move of traffic; a resource falling barely. */
-export function troubleWeight(s: Signal): number {
+/**
+ * How much a signal on the victim counts as trouble: growth of a resource, any move of traffic; a
+ * resource falling barely. A slope change is judged by the growth it brings by `until` (the
+ * page): a leak is small at its onset and large by the time it pages — capped by the rise
+ * actually observed, so a detector's optimistic slope never invents trouble.
+ */
+export function troubleWeight(s: Signal, until?: number): number {
   if (s.cls === 'traffic' || s.cls === 'other') return 0.5 * s.weight;
-  return s.effect.shift > 0 ? s.weight : 0.25 * s.weight;
+  if (s.effect.shift <= 0) return 0.25 * s.weight;
+  if (until === undefined || until <= s.time) return s.weight;
+  const step = Math.abs(s.effect.after - s.effect.before);
+  const observed = levelNear(s.series.points, until) - s.effect.before;
+  let w = s.weight;
+  let moved = step;
+  const dSlope = s.bp.after.slope - s.bp.before.slope;
+  if (s.bp.kind === 'slope_change' && dSlope > 0) {
+    const grown = Math.min((dSlope * (until - s.time)) / 3600_000, observed);
+    if (grown > step) {
+      const scale = step / Math.max(1e-9, Math.abs(s.effect.shift));
+      w = Math.max(w, strength({ before: s.effect.before, after: s.effect.before + grown, shift: grown / Math.max(scale, 1e-9), relative: grown / Math.max(Math.abs(s.effect.before), 1e-9) }));
+      moved = grown;
+    }
+  }
+  // Relevance to the page: the share of the series' rise since the window began that this move
+  // accounts for. A release that shifted memory by 10 % an hour before a leak took it to the
+  // limit is not the trouble that paged.
+  const rise = levelNear(s.series.points, until) - (median(s.series.points.slice(0, 30).map((p) => p.v)) ?? s.effect.before);
+  const share = rise > moved ? moved / rise : 1;
+  return w * (0.3 + 0.7 * share);
+}
+
+/** Median of the samples in the 15 minutes before `t` (the level when the page came). */
+function levelNear(points: readonly Point[], t: number): number {
+  const lo = lowerBound(points, t - 15 * 60_000);
+  const hi = lowerBound(points, t + 1);
+  return median(points.slice(lo, hi).map((p) => p.v)) ?? points[Math.max(0, hi - 1)]?.v ?? 0;
 }

@@ -37,7 +37,8 @@ export class ChangeLog {
   }
 
   /** A deploy rolled out instance by instance (`staggerMs` apart), each instance restarting. Versions only grow, so one version names one release even after rollbacks. */
-  deploy(s: SimService, time: number, staggerMs: number, canaryMs?: number): ChangeEvent {
+  deploy(s: SimService, at: number, staggerMs: number, canaryMs?: number): ChangeEvent {
+    const time = Math.round(at); // the event's time, exactly: rollbacks look up what ran before it
     const prev = this.versions.get(s.name) ?? s.version;
     const [maj, min, patch] = prev.split('.').map(Number);
     const next = this.rng.chance(0.6) ? `${maj}.${min}.${(patch ?? 0) + 1}` : `${maj}.${(min ?? 0) + 1}.0`;
@@ -47,7 +48,8 @@ export class ChangeLog {
   }
 
   /** Roll `deploy` back to the version before it. */
-  rollback(s: SimService, deploy: ChangeEvent, time: number, staggerMs: number): ChangeEvent {
+  rollback(s: SimService, deploy: ChangeEvent, at: number, staggerMs: number): ChangeEvent {
+    const time = Math.round(at);
     const before = [...this.fx.rollouts].filter((r) => r.service === s.name && r.time < deploy.time).sort((a, b) => a.time - b.time).pop()?.version ?? s.version;
     this.fx.rollouts.push({ service: s.name, time, version: before, staggerMs });
     return this.push(s, 'rollback', time, `rollback ${s.name} to ${before}`, { version: before, revertOf: deploy.id });

@@ -26,6 +26,8 @@ export interface TopologyGraph {
   directedPath(from: string, to: string): readonly PathStep[] | undefined;
   /** Shortest path ignoring direction, each step saying which way the call goes; [] when from === to. */
   undirectedPath(from: string, to: string): readonly PathStep[] | undefined;
+  /** Every shortest path ignoring direction (at most `max`, in a stable order); [[]] when from === to. */
+  allUndirectedPaths(from: string, to: string, max?: number): readonly (readonly PathStep[])[];
   /** Undirected hop distance; Infinity when not connected or unknown. */
   distance(from: string, to: string): number;
   /** Owning team, when the topology names one. */
@@ -128,6 +130,25 @@ export function buildGraph(topology: Topology): TopologyGraph {
       return r;
     },
     directedPath: (a, b) => bfs(a, b, false),
+    allUndirectedPaths(a, b, max = 16) {
+      const d = distancesFrom(b);
+      const total = d.get(a);
+      if (total === undefined) return [];
+      const out: PathStep[][] = [];
+      // Walk from `a`, only ever stepping to a node one hop closer to `b`: exactly the shortest paths.
+      const walk = (u: string, acc: PathStep[]): void => {
+        if (out.length >= max) return;
+        if (u === b) {
+          out.push(acc);
+          return;
+        }
+        const du = d.get(u) ?? Infinity;
+        for (const v of callees(u)) if (d.get(v) === du - 1) walk(v, [...acc, { from: u, to: v, direction: 'calls' }]);
+        for (const v of callers(u)) if (d.get(v) === du - 1) walk(v, [...acc, { from: u, to: v, direction: 'calledBy' }]);
+      };
+      walk(a, []);
+      return out;
+    },
     undirectedPath: (a, b) => bfs(a, b, true),
     distance: (a, b) => distancesFrom(a).get(b) ?? Infinity,
     owner: (s) => nodes.get(s)?.team,

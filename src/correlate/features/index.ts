@@ -29,6 +29,7 @@ export const FEATURES = [
   'elsewhere', // a link into the victim off this change's path moved: another explanation
   'fanInUp', // share of the victim's callers whose links grew together, when this change reaches the victim through a caller
   'fanInDown', // … when it reaches the victim through a dependency
+  'soleCaller', // the change's caller is the only one of several whose links to the victim grew
   'rollback', // +1 reverted after rollback, −1 did not
   'version', // +1 only new-version instances broke, −1 old ones too
   'isRollback', // the change is itself a rollback
@@ -80,8 +81,9 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     dist3plus: path.dist >= 3 && Number.isFinite(path.dist) ? 1 : 0,
     unlinked: Number.isFinite(path.dist) ? 0 : 1,
     elsewhere: elsewhere.value,
-    fanInUp: side === 'upstream' ? fan.share : 0,
-    fanInDown: side === 'downstream' ? fan.share : 0,
+    fanInUp: side === 'upstream' && fan.moved.length >= 2 ? fan.share : 0,
+    fanInDown: side === 'downstream' && fan.moved.length >= 2 ? fan.share : 0,
+    soleCaller: side === 'upstream' && fan.visible >= 2 && fan.moved.length === 1 && fan.moved[0] === path.path[path.path.length - 1]?.from ? 1 : 0,
     rollback: rollback.value,
     version: version.value,
     isRollback: c.type === 'rollback' ? 1 : 0,

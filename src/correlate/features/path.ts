@@ -25,18 +25,30 @@ export interface PathEvidence {
 /**
  * Topology evidence: the shortest path (either call direction) from the changed service to the
  * victim — upstream callers multiplying connections and downstream dependencies slowing down both
- * count — with the breakpoints on the links and services in between. When the topology does not
+ * count — with the breakpoints on the links and services in between; of several shortest routes,
+ * the one whose weakest link moved most. When the topology does not
  * link them but a series does (a peer label naming the other), that series is the path.
  */
 export function pathEvidence(ctx: Context, c: ChangeEvent): PathEvidence {
   const v = ctx.victim;
   if (c.service === v) return { dist: 0, path: [], self: NONE, near: NONE, victimHop: NONE, chain: NONE, interior: NONE };
-  let path = ctx.graph.undirectedPath(c.service, v);
-  if (path === undefined && edgeSignals(ctx, c.service, v).length > 0) path = [{ from: c.service, to: v, direction: 'calls' }];
+  let paths: (readonly PathStep[])[] = ctx.graph.allUndirectedPaths(c.service, v).map((p) => [...p]);
+  if (paths.length === 0 && edgeSignals(ctx, c.service, v).length > 0) paths = [[{ from: c.service, to: v, direction: 'calls' }]];
   const self = best((ctx.byService.get(c.service) ?? []).filter((s) => !s.edge).map((s) => ({ value: s.weight * lagKernel(s.time - c.time, ctx.tolMs, FAST_MS), signal: s })));
-  if (path === undefined || path.length === 0) return { dist: Infinity, path: [], self, near: NONE, victimHop: NONE, chain: NONE, interior: NONE };
-  const hops = path.map((st) => hopEvidence(ctx, st.from, st.to, c));
-  const chain = hops.reduce((m, h) => (h.value < m.value ? h : m));
+  if (paths.length === 0) return { dist: Infinity, path: [], self, near: NONE, victimHop: NONE, chain: NONE, interior: NONE };
+  // Of several equally short routes, the one the change visibly travelled along (strongest weakest link).
+  let path: readonly PathStep[] = paths[0] ?? [];
+  let hops: Scored[] = [];
+  let chain: Scored = { value: -1 };
+  for (const p of paths) {
+    const h = p.map((st) => hopEvidence(ctx, st.from, st.to, c));
+    const weakest = h.reduce((m, x) => (x.value < m.value ? x : m));
+    if (weakest.value > chain.value) {
+      path = p;
+      hops = h;
+      chain = weakest;
+    }
+  }
   let interior: Scored = NONE;
   if (path.length >= 2) {
     const nodes = path.slice(0, -1).map((st) => st.to);

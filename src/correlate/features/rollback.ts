@@ -1,4 +1,4 @@
-import { median, theilSen } from '../../stats';
+import { median } from '../../stats';
 import type { ChangeEvent, Point } from '../../domain/types';
 import type { Context } from '../context';
 import type { Signal } from '../signals';
@@ -19,7 +19,7 @@ export interface RollbackEvidence {
  * Did rolling the change back undo the trouble? Looks at the victim's (and the changed service's)
  * series that broke after the change and before its rollback (data.revertOf), and compares the
  * level after the rollback has settled with the level before the change and just before the
- * rollback; a leak counts as reverted when its growth stopped. A rollback after which the trend
+ * rollback (a rollback restarts processes, so a stopped leak falls back too). A rollback after which the trend
  * did NOT revert is strong evidence against the change, whatever the timing says.
  */
 export function rollbackEvidence(ctx: Context, c: ChangeEvent): RollbackEvidence {
@@ -59,10 +59,6 @@ function reverted(points: readonly Point[], pre: number, rt: number, settle: num
   const moved = mid - pre;
   if (Math.abs(moved) < 1e-9) return undefined;
   const ratio = (post - pre) / moved;
-  let value = ratio <= 0.4 ? 1 : ratio >= 0.75 ? -1 : 1 - (2 * (ratio - 0.4)) / 0.35;
-  // A leak stopped by the rollback without a restart keeps its level but no longer grows.
-  const slope = (ps: Point[]): number => theilSen(ps.map((p) => (p.t - rt) / 3600_000), ps.map((p) => p.v))?.slope ?? 0;
-  const before = slope(midPts);
-  if (value < 1 && before > 0 && post - mid <= 0.1 * Math.abs(moved) && slope(postPts) < 0.25 * before && (before * w) / 3600_000 > 0.2 * Math.abs(moved)) value = 1;
+  const value = ratio <= 0.4 ? 1 : ratio >= 0.75 ? -1 : 1 - (2 * (ratio - 0.4)) / 0.35;
   return { value, levels: { pre, mid, post } };
 }
