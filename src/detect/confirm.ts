@@ -245,22 +245,26 @@ export function score(evidence: number, splits: number, size: number): number {
   return Math.max(0, Math.min(1, (1 - p) * (1 - Math.exp(-size))));
 }
 
+const SORT = new Float64Array(CAP);
+const ABS = new Float64Array(CAP);
+
+/** Median of xs[start..end) (0 when empty), sorted in a module scratch buffer: no allocation. */
 function med(xs: Float64Array, start: number, end: number): number {
-  if (end <= start) return 0;
-  const s = Float64Array.from(xs.subarray(start, end)).sort();
-  const h = s.length >> 1;
-  return s.length % 2 === 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+  const len = end - start;
+  if (len <= 0) return 0;
+  SORT.set(xs.subarray(start, end));
+  const s = SORT.subarray(0, len).sort();
+  const h = len >> 1;
+  return len % 2 === 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 }
 
 function medAbs(xs: Float64Array, len: number): number {
-  const d = new Float64Array(len);
-  for (let i = 0; i < len; i++) d[i] = Math.abs(xs[i]!);
-  return med(d, 0, len);
+  for (let i = 0; i < len; i++) ABS[i] = Math.abs(xs[i]!);
+  return med(ABS, 0, len);
 }
 
 function madOf(xs: Float64Array, len: number): number {
   const m = med(xs, 0, len);
-  const d = new Float64Array(len);
-  for (let i = 0; i < len; i++) d[i] = Math.abs(xs[i]! - m);
-  return med(d, 0, len);
+  for (let i = 0; i < len; i++) ABS[i] = Math.abs(xs[i]! - m);
+  return med(ABS, 0, len);
 }
