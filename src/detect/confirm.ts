@@ -96,6 +96,12 @@ export function judge(ctx: JudgeContext, o: DetectorOptions, final: boolean): Ve
   const half = Math.ceil(o.minRun / 2);
   const fits = bestSplits(E, U, n, half, n - half, sigma * sigma, Math.max(half, c - o.minRun)).sort((x, y) => x.cost - y.cost);
   const stepCost = fits.find((f) => f.shape === 'step')?.cost ?? Infinity;
+  // Occam: a continuous bend (hinge) within 2 BIC units of a bend-with-jump (both) is preferred
+  const hinge = fits.find((f) => f.shape === 'hinge');
+  if (hinge !== undefined) {
+    const both = fits.findIndex((f) => f.shape === 'both');
+    if (both >= 0 && fits[both]!.cost + 2 > hinge.cost) fits.splice(both, 1);
+  }
   for (const fit of fits) {
     // Evidence is judged against the noisier of the old and the new regime, so a burst of noise
     // is not read as a trend; a slope change must be real by itself, otherwise the step speaks.
