@@ -157,14 +157,15 @@ export function troubleWeight(s: Signal, until?: number): number {
   const observed = levelNear(s.series.points, until) - s.effect.before;
   let w = s.weight;
   let moved = step;
-  const dSlope = s.bp.after.slope - s.bp.before.slope;
-  if (s.bp.kind === 'slope_change' && dSlope > 0) {
-    const grown = Math.min((dSlope * (until - s.time)) / 3600_000, observed);
-    if (grown > step) {
-      const scale = step / Math.max(1e-9, Math.abs(s.effect.shift));
-      w = Math.max(w, strength({ before: s.effect.before, after: s.effect.before + grown, shift: grown / Math.max(scale, 1e-9), relative: grown / Math.max(Math.abs(s.effect.before), 1e-9) }));
-      moved = grown;
-    }
+  // A leak is small at its onset and large by the page: if the series went on growing for up to
+  // two hours after the move (not a restart warming up, which levels off), judge it by that growth.
+  const horizon = Math.min(until, s.time + 2 * 3600_000);
+  const later = levelNear(s.series.points, horizon);
+  const grown = later - s.effect.before;
+  if (s.weight >= 0.2 && horizon - s.time >= 30 * 60_000 && later - s.effect.after > Math.max(0.5 * step, 0.05 * Math.abs(s.effect.before)) && grown > step) {
+    const scale = step / Math.max(1e-9, Math.abs(s.effect.shift));
+    w = Math.max(w, strength({ before: s.effect.before, after: later, shift: grown / Math.max(scale, 1e-9), relative: grown / Math.max(Math.abs(s.effect.before), 1e-9) }));
+    moved = grown;
   }
   // Relevance to the page: the share of the series' rise since the window began that this move
   // accounts for. A release that shifted memory by 10 % an hour before a leak took it to the

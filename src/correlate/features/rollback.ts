@@ -36,7 +36,7 @@ export function rollbackEvidence(ctx: Context, c: ChangeEvent): RollbackEvidence
   let weight = 0;
   let top: RollbackEvidence = { value: 0, rollback: r };
   for (const { s, w } of affected) {
-    const verdict = reverted(s.series.points, s.effect.before, r.time, settle, ctx.effectMs);
+    const verdict = reverted(s.series.points, s.effect.before, r.time, settle, ctx.effectMs, ctx.at);
     if (verdict === undefined) continue;
     sum += w * verdict.value;
     weight += w;
@@ -50,7 +50,7 @@ function window(points: readonly Point[], from: number, to: number): Point[] {
 }
 
 /** +1 reverted, −1 not, fractional in between; undefined without enough data around the rollback. */
-function reverted(points: readonly Point[], pre: number, rt: number, settle: number, w: number): { value: number; levels: { pre: number; mid: number; post: number } } | undefined {
+function reverted(points: readonly Point[], pre: number, rt: number, settle: number, w: number, page: number): { value: number; levels: { pre: number; mid: number; post: number } } | undefined {
   const midPts = window(points, rt - w, rt);
   const postPts = window(points, rt + settle, rt + settle + w);
   if (midPts.length < 3 || postPts.length < 3) return undefined;
@@ -59,6 +59,10 @@ function reverted(points: readonly Point[], pre: number, rt: number, settle: num
   const moved = mid - pre;
   if (Math.abs(moved) < 1e-9) return undefined;
   const ratio = (post - pre) / moved;
-  const value = ratio <= 0.4 ? 1 : ratio >= 0.75 ? -1 : 1 - (2 * (ratio - 0.4)) / 0.35;
+  let value = ratio <= 0.4 ? 1 : ratio >= 0.75 ? -1 : 1 - (2 * (ratio - 0.4)) / 0.35;
+  // Rolled back well before the page, yet the series is back up when it pages: whatever paged
+  // is not this change.
+  const atPage = median(window(points, page - w / 2, page + 1).map((p) => p.v));
+  if (value > 0 && page - rt > 2 * w && atPage !== undefined && (atPage - pre) / moved >= 0.75) value = -1;
   return { value, levels: { pre, mid, post } };
 }
