@@ -74,10 +74,11 @@ export class KafkaSource implements SourceControl {
     await this.changes.connect();
     await this.metrics.subscribe({ topics: [...this.metricTopics], fromBeginning: true });
     await this.changes.subscribe({ topics: [this.cfg.topics.changes], fromBeginning: true });
-    const run = { autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch: (p: EachBatchPayload) => this.eachBatch(p) };
-    await this.metrics.run(run);
-    await this.changes.run(run);
+    await this.metrics.run(this.runConfig);
+    await this.changes.run(this.runConfig);
   }
+
+  private readonly runConfig = { autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch: (p: EachBatchPayload) => this.eachBatch(p) };
 
   pause(): void {
     this.wantPaused = true;
@@ -168,9 +169,36 @@ export class KafkaSource implements SourceControl {
         return;
       }
       if (this.stopping) return;
+      if (isTransient(error)) {
+        this.log.warn({ consumer: name, err: error }, 'kafka: consumer crashed with a transient error kafkajs does not retry; restarting it');
+        void this.restart(c, name);
+        return;
+      }
       this.log.error({ consumer: name, err: error }, 'kafka: consumer crashed with a non-retriable error; shutting down');
       this.onFatal(error);
     });
+  }
+
+  /** Reconnect and run a consumer kafkajs gave up on (its subscriptions are kept), with backoff, for up to RESTART_WINDOW_MS. */
+  private async restart(c: Consumer, name: string): Promise<void> {
+    const deadline = Date.now() + RESTART_WINDOW_MS;
+    for (let delay = 1000; !this.stopping; delay = Math.min(10_000, delay * 2)) {
+      await new Promise((r) => setTimeout(r, delay));
+      if (this.stopping) return;
+      try {
+        await c.connect();
+        await c.run(this.runConfig);
+        this.log.info({ consumer: name }, 'kafka: consumer restarted');
+        return;
+      } catch (e) {
+        if (Date.now() + delay > deadline) {
+          this.log.error({ consumer: name, err: e }, 'kafka: consumer could not be restarted; shutting down');
+          this.onFatal(e);
+          return;
+        }
+        this.log.warn({ consumer: name, err: e, retryInMs: delay }, 'kafka: consumer restart failed; retrying');
+      }
+    }
   }
 
   private safely(f: () => void): void {
@@ -186,6 +214,23 @@ export class KafkaSource implements SourceControl {
 /** Explicit restart policy: restart after retriable failures (broker away, rebalances); anything else stops the process. */
 function worthRestart(e: Error): boolean {
   return isRetriableKafkaError(e) || (isEpicenterError(e) && e.retriable);
+}
+
+/** How long we keep restarting a consumer after a transient crash kafkajs does not retry, ms. */
+const RESTART_WINDOW_MS = 5 * 60_000;
+
+/**
+ * Errors kafkajs marks non-retriable that are transient in practice: while a broker restarts,
+ * FindCoordinator fails with a connection error and kafkajs gives up with
+ * KafkaJSGroupCoordinatorNotFound (seen against Kafka 4.1 in the broker-restart test).
+ */
+export function isTransient(e: unknown): boolean {
+  // kafkajs wraps it: KafkaJSNonRetriableError { cause: KafkaJSGroupCoordinatorNotFound }.
+  let cur: unknown = e;
+  for (let i = 0; i < 5 && cur instanceof Error; i++, cur = cur.cause) {
+    if (cur.name === 'KafkaJSGroupCoordinatorNotFound') return true;
+  }
+  return false;
 }
 
 function toBusMessage(m: KafkaMessage, kind: MessageKind): BusMessage {

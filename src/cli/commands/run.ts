@@ -38,9 +38,9 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   process.on('SIGINT', onSignal);
   const code = await service.stopped.then(undefined, () => 1);
   await sdk.shutdown().catch(() => undefined);
-  process.off('SIGTERM', onSignal);
-  process.off('SIGINT', onSignal);
-  process.exitCode = code;
+  // Exit explicitly: after an orderly shutdown nothing is left to do, and a kafkajs restart timer
+  // racing with disconnect() (seen after a broker restart) must not keep a zombie consumer alive.
+  process.exit(code);
 }
 
 export const registerRun: Register = (program: Command) => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Producer } from 'kafkajs';
 import { DLQ_HEADERS, deadLetterHeaders, deadLetterKey, KafkaDeadLetterSink } from '../../../src/kafka/dead-letters';
 import { isRetriableKafkaError } from '../../../src/kafka/client';
+import { isTransient } from '../../../src/kafka/source';
 import { isEpicenterError } from '../../../src/errors';
 import type { DeadLetter } from '../../../src/pipeline/types';
 
@@ -67,6 +68,15 @@ describe('kafka restart policy', () => {
     assert.equal(isRetriableKafkaError(Object.assign(new Error('x'), { retriable: true })), true);
     assert.equal(isRetriableKafkaError(Object.assign(new Error('x'), { name: 'KafkaJSNumberOfRetriesExceeded' })), true);
     assert.equal(isRetriableKafkaError(Object.assign(new Error('outer'), { cause: Object.assign(new Error('inner'), { retriable: true }) })), true);
+  });
+
+  it('regression (broker restart killed the service): GroupCoordinatorNotFound is transient though kafkajs marks it non-retriable', () => {
+    const e = Object.assign(new Error('Failed to find group coordinator'), { name: 'KafkaJSGroupCoordinatorNotFound', retriable: false });
+    assert.equal(isRetriableKafkaError(e), false, 'kafkajs will not restart it');
+    assert.equal(isTransient(e), true, 'so the source restarts it itself');
+    const wrapped = Object.assign(new Error('Failed to find group coordinator', { cause: e }), { name: 'KafkaJSNonRetriableError', retriable: false });
+    assert.equal(isTransient(wrapped), true, 'also as the cause of the crash error kafkajs emits');
+    assert.equal(isTransient(new TypeError('bug')), false);
   });
 
   it('does not restart after non-retriable errors', () => {
