@@ -245,7 +245,6 @@ export class RobustDetector implements SeriesDetector {
     if (on === this.seasonOn) return;
     this.level += (on ? -1 : 1) * this.season.offset(t);
     this.seasonOn = on;
-    if (on) this.season.resetEnvelope(this.level);
     this.sp = 0;
     this.sn = 0;
     // the leak watch's anchor level changes meaning too (its slope does not)

@@ -144,12 +144,6 @@ export class HourProfile {
     return Number.isNaN(this.hi) ? 0 : (this.hi - this.lo) / 2;
   }
 
-  /** Restart the envelope at `level` (the profile just started explaining the old range). */
-  resetEnvelope(level: number): void {
-    this.hi = level;
-    this.lo = level;
-  }
-
   /** The envelope [lo, hi] of the smoothed, deseasonalised level over about a day, series units. */
   range(): [number, number] {
     return [this.lo, this.hi];
