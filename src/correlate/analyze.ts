@@ -1,7 +1,7 @@
 import type { Analysis, Suspect } from '../domain/types';
 import { buildContext, type AnalyzeInput, type Context } from './context';
 import { explain } from './explain';
-import { candidateEvidence, fanIn, type CandidateEvidence } from './features';
+import { candidateEvidence, fanIn, victimSide, type CandidateEvidence } from './features';
 import { MODEL, type Model } from './model';
 import { scoreAll } from './score';
 
@@ -20,7 +20,8 @@ export function analyze(input: AnalyzeInput, model: Model = MODEL): Analysis {
 /** Rank the candidates of an already built context (tests build one from hand-made breakpoints). */
 export function analyzeContext(ctx: Context, model: Model = MODEL): Analysis {
   const fan = fanIn(ctx);
-  const ev = ctx.candidates.map((c) => candidateEvidence(ctx, c, fan));
+  const vs = victimSide(ctx);
+  const ev = ctx.candidates.map((c) => candidateEvidence(ctx, c, fan, vs));
   const scores = scoreAll(ev, model);
   const order = ev.map((e, i) => ({ e, score: scores[i] ?? 0 })).sort((a, b) => b.score - a.score || b.e.change.time - a.e.change.time);
   const suspects: Suspect[] = order.slice(0, MAX_SUSPECTS).map(({ e, score }) => ({
@@ -39,5 +40,6 @@ export function analyzeContext(ctx: Context, model: Model = MODEL): Analysis {
 export function gatherEvidence(input: AnalyzeInput): { ctx: Context; evidence: CandidateEvidence[] } {
   const ctx = buildContext(input);
   const fan = fanIn(ctx);
-  return { ctx, evidence: ctx.candidates.map((c) => candidateEvidence(ctx, c, fan)) };
+  const vs = victimSide(ctx);
+  return { ctx, evidence: ctx.candidates.map((c) => candidateEvidence(ctx, c, fan, vs)) };
 }

@@ -86,6 +86,9 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
   } else if (e.x.soleCaller > 0) {
     lines.push({ w: contrib('soleCaller'), text: `only ${f.moved[0] ?? ''}, of ${f.visible} callers of ${ctx.victim}, holds more connections to it: a change on the caller's side` });
   }
+  if (e.x.upOutbound >= 0.5 && e.x.upTraffic < 0.3 && e.x.soleCaller === 0) {
+    lines.push({ w: Math.abs(contrib('upOutbound')), text: `${ctx.victim}'s own connections to a dependency grew around the onset while its request rate did not: the trouble looks like it comes from below, not from a caller` });
+  }
   if (!Number.isFinite(p.dist)) lines.push({ w: 0.1, text: `${c.service} is not linked to ${ctx.victim} by the topology or by any series` });
   else if (lines.length === 0 || Math.max(e.x.onset, e.x.delayed, e.x.near, e.x.victimHop, e.x.self) < 0.1) lines.push({ w: 0.1, text: `no breakpoint on ${c.service}${p.dist > 0 ? `, on the ${p.dist}-hop path` : ''} or on ${ctx.victim} follows this change` });
   const rel = ctx.onset - c.time;

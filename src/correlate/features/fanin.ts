@@ -40,3 +40,35 @@ export function entry(ctx: Context, p: PathEvidence): 'upstream' | 'downstream' 
   if (last === undefined) return 'none';
   return ctx.graph.callees(last.from).includes(ctx.victim) || last.direction === 'calls' ? 'upstream' : 'downstream';
 }
+
+/** What the victim itself did around the onset, beyond its inbound links. */
+export interface VictimSide {
+  /** Strongest growth of the victim's own connections to a dependency (±30 min of the onset). */
+  readonly outbound: number;
+  readonly outboundPeer?: string;
+  /** Strongest rise of the victim's incoming traffic (request rate) around the onset. */
+  readonly traffic: number;
+}
+
+/**
+ * A caller that changes how it connects (more pooled connections) leaves the victim's own calls
+ * alone; more traffic from upstream raises the victim's request rate and, with it, its calls to
+ * dependencies; a slower dependency raises the victim's connections to it with the request rate
+ * unchanged. These two numbers let the scorer tell the three apart.
+ */
+export function victimSide(ctx: Context): VictimSide {
+  const v = ctx.victim;
+  const near = (t: number): boolean => Math.abs(t - ctx.onset) <= 30 * MIN;
+  let outbound = 0;
+  let outboundPeer: string | undefined;
+  let traffic = 0;
+  for (const s of ctx.byService.get(v) ?? []) {
+    if (!near(s.time) || s.effect.shift <= 0) continue;
+    if (s.peer !== undefined && ctx.graph.callees(v).includes(s.peer) && s.weight > outbound) {
+      outbound = s.weight;
+      outboundPeer = s.peer;
+    }
+    if (s.cls === 'traffic' && s.weight > traffic) traffic = s.weight;
+  }
+  return outboundPeer === undefined ? { outbound, traffic } : { outbound, outboundPeer, traffic };
+}

@@ -2,7 +2,7 @@ import type { ChangeEvent } from '../../domain/types';
 import type { Context } from '../context';
 import type { Scored } from './common';
 import { edgeElsewhere } from './edges';
-import { entry, fanIn, type FanIn } from './fanin';
+import { entry, fanIn, victimSide, type FanIn, type VictimSide } from './fanin';
 import { changesBetween, delayedAlignment, onsetAlignment, recency, troubleBefore } from './onset';
 import { pathEvidence, type PathEvidence } from './path';
 import { rollbackEvidence, type RollbackEvidence } from './rollback';
@@ -30,6 +30,8 @@ export const FEATURES = [
   'fanInUp', // share of the victim's callers whose links grew together, when this change reaches the victim through a caller
   'fanInDown', // … when it reaches the victim through a dependency
   'soleCaller', // the change's caller is the only one of several whose links to the victim grew
+  'upOutbound', // reaches the victim through a caller, yet the victim's own connections to a dependency grew
+  'upTraffic', // reaches the victim through a caller, and the victim's request rate grew
   'rollback', // +1 reverted after rollback, −1 did not
   'version', // +1 only new-version instances broke, −1 old ones too
   'isRollback', // the change is itself a rollback
@@ -52,7 +54,7 @@ export interface CandidateEvidence {
   readonly fan: FanIn;
 }
 
-export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx)): CandidateEvidence {
+export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx)): CandidateEvidence {
   const onset = onsetAlignment(ctx, c);
   const delayed = delayedAlignment(ctx, c);
   const before = troubleBefore(ctx, c);
@@ -83,6 +85,8 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     elsewhere: elsewhere.value,
     fanInUp: side === 'upstream' && fan.moved.length >= 2 ? fan.share : 0,
     fanInDown: side === 'downstream' && fan.moved.length >= 2 ? fan.share : 0,
+    upOutbound: side === 'upstream' ? vs.outbound : 0,
+    upTraffic: side === 'upstream' ? vs.traffic : 0,
     soleCaller: side === 'upstream' && fan.visible >= 2 && fan.moved.length === 1 && fan.moved[0] === path.path[path.path.length - 1]?.from ? 1 : 0,
     rollback: rollback.value,
     version: version.value,
@@ -97,4 +101,4 @@ export function featureVector(e: CandidateEvidence): number[] {
   return FEATURES.map((f) => e.x[f]);
 }
 
-export { fanIn, type FanIn } from './fanin';
+export { fanIn, victimSide, type FanIn, type VictimSide } from './fanin';
