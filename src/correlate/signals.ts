@@ -144,17 +144,16 @@ export function strength(e: Effect): number {
 }
 
 /**
- * How much a signal on the victim counts as trouble: growth of a resource, any move of traffic; a
- * resource falling barely. A slope change is judged by the growth it brings by `until` (the
- * page): a leak is small at its onset and large by the time it pages — capped by the rise
- * actually observed, so a detector's optimistic slope never invents trouble.
+ * How much a signal on the victim counts as trouble by `until` (the page): growth of a resource,
+ * any move of traffic; a resource falling barely. A leak is judged by the growth that followed
+ * (observed, never the detector's projected slope), and every move by its share of the rise the
+ * series shows at the page.
  */
 export function troubleWeight(s: Signal, until?: number): number {
   if (s.cls === 'traffic' || s.cls === 'other') return 0.5 * s.weight;
   if (s.effect.shift <= 0) return 0.25 * s.weight;
   if (until === undefined || until <= s.time) return s.weight;
   const step = Math.abs(s.effect.after - s.effect.before);
-  const observed = levelNear(s.series.points, until) - s.effect.before;
   let w = s.weight;
   let moved = step;
   // A leak is small at its onset and large by the page: if the series went on growing for up to
