@@ -30,7 +30,7 @@ export interface AnalyzeCommandOptions {
 export function parseTime(s: string, what: string): number {
   const x = s.trim();
   const t = /^\d{9,13}$/.test(x) ? (x.length > 11 ? Number(x) : Number(x) * 1000) : parseIsoTime(x);
-  if (t === undefined || !Number.isFinite(t)) throw new EpicenterError('BAD_REQUEST', `--${what}: '${s}' is not an ISO 8601 time or epoch seconds/ms`, { origin: { field: what } });
+  if (t === undefined || !Number.isFinite(t)) throw new EpicenterError('BAD_REQUEST', `'${s}' is not an ISO 8601 time or epoch seconds/ms`, { origin: { field: `--${what}` } });
   return t;
 }
 
@@ -38,7 +38,7 @@ export function parseTime(s: string, what: string): number {
 export function parseDuration(s: string, what: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(s.trim());
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-  if (m === null) throw new EpicenterError('BAD_REQUEST', `--${what}: '${s}' is not a duration like 30m, 6h or 1d`, { origin: { field: what } });
+  if (m === null) throw new EpicenterError('BAD_REQUEST', `'${s}' is not a duration like 30m, 6h or 1d`, { origin: { field: `--${what}` } });
   return Math.round(Number(m[1]) * unit[m[2] as keyof typeof unit]);
 }
 
