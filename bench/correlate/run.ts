@@ -4,7 +4,7 @@
  * baselines; a sample goes through the real text formats (encode → decode). Writes
  * bench/results/correlate.md.
  *
- *   node dist/bench/correlate/run.js [scenarios=240]
+ *   node dist/bench/correlate/run.js [scenarios=200]
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, sep } from 'node:path';
@@ -17,7 +17,7 @@ import { lastNearbyChange, lastOwnChange } from './baselines';
 import { BENCH_SEEDS } from './dataset';
 import { MODEL } from '../../src/correlate/model';
 
-const N = Number(process.argv[2] ?? 240);
+const N = Number(process.argv[2] ?? 200);
 /** Repository root, whether run compiled (dist/bench/correlate) or through tsx (bench/correlate). */
 const ROOT = __dirname.includes(`${sep}dist${sep}`) ? join(__dirname, '../../..') : join(__dirname, '../..');
 const DECODE_EVERY = 10;
