@@ -41,7 +41,7 @@ export function renderReport(i: Inputs): { table: string; markdown: string } {
   const md = (r: string[]): string => `| ${r.join(' | ')} |`;
   const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
   const line = (r: string[]): string => r.map((c, k) => c.padEnd(widths[k]!)).join('  ');
-  const speedLine = `streaming: ${Math.round(i.speed.pointsPerSec).toLocaleString('en-US')} points/s on one core (${i.speed.points.toLocaleString('en-US')} points, 200 series round-robin)`;
+  const speedLine = `streaming: ${Math.round(i.speed.pointsPerSec).toLocaleString('en-US')} points/s on one core (${i.speed.points.toLocaleString('en-US')} points, 200 series round-robin, best of 3 runs on a 2-core machine shared with other work)`;
   const memLine = `state per series: ${i.memory.structural} bytes structural (target ≤ 1024), ${Math.round(i.memory.heap)} bytes measured on the V8 heap + array buffers`;
   const table = [line(head), ...rows.map(line), '', speedLine, memLine, ''].join('\n');
 
