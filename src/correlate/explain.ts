@@ -56,7 +56,8 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
   const lines: { w: number; text: string }[] = [];
   const contrib = (f: FeatureName): number => model.weights[f] * e.x[f];
   const p = e.path;
-  if (e.onset.signal !== undefined && e.x.onset > 0.05) lines.push({ w: contrib('onset') + contrib('linkedOnset') + contrib('ownOnset'), text: `${describeSignal(e.onset.signal)}, ${after(e.onset.signal, c)}` });
+  // The victim's own breakpoint is what a reader checks first: always lead with it when aligned.
+  if (e.onset.signal !== undefined && e.x.onset > 0.05) lines.push({ w: 10, text: `${describeSignal(e.onset.signal)}, ${after(e.onset.signal, c)}` });
   else if (e.delayed.signal !== undefined && e.x.delayed > 0.05) lines.push({ w: contrib('delayed'), text: `${describeSignal(e.delayed.signal)}, ${after(e.delayed.signal, c)} (delayed effect)` });
   const link = p.victimHop.value >= p.near.value ? p.victimHop : p.near;
   if (link.signal !== undefined && link.value > 0.05) lines.push({ w: contrib('near') + contrib('victimHop') + contrib('chain') + 0.5, text: `${describeSignal(link.signal)}, ${after(link.signal, c)}` });
@@ -78,7 +79,9 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
     lines.push({ w: Math.abs(contrib('version')) + 0.5, text: v.value > 0 ? `version differential: ${cmp}` : `version differential: ${cmp} — not this release` });
   }
   if (e.before.signal !== undefined && e.x.before > 0.3) lines.push({ w: Math.abs(contrib('before')), text: `trouble started before this change: ${describeSignal(e.before.signal)}, ${duration(c.time - e.before.signal.time)} earlier` });
-  if (e.elsewhere.signal !== undefined && e.x.elsewhere > 0.3) lines.push({ w: Math.abs(contrib('elsewhere')), text: `another link explains it: ${describeSignal(e.elsewhere.signal)}` });
+  const lb = p.linkBefore;
+  if (lb?.signal !== undefined && lb.value > 0.3) lines.push({ w: Math.abs(contrib('linkBefore')), text: `the link had moved before this change: ${describeSignal(lb.signal)}, ${duration(c.time - lb.signal.time)} earlier` });
+  if (e.elsewhere.signal !== undefined && e.x.elsewhere > 0.3 && e.elsewhere.signal.effect.shift > 0) lines.push({ w: Math.abs(contrib('elsewhere')), text: `another link explains it: ${describeSignal(e.elsewhere.signal)}` });
   const f = e.fan;
   if (f.moved.length >= 2 && f.share >= 0.6 && (e.x.fanInUp > 0 || e.x.fanInDown > 0)) {
     const who = `${f.moved.length} of ${f.visible} callers of ${ctx.victim} (${f.moved.slice(0, 3).join(', ')}${f.moved.length > 3 ? ', …' : ''}) hold more connections to it at once`;
@@ -103,11 +106,12 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
 export function keyBreakpoints(a: Analysis, series: readonly SeriesData[], max = 5): string[] {
   const own = stitchVersions(series.filter((s) => s.series.service === a.service));
   const bps = a.breakpoints.filter((b) => b.series.service === a.service && b.time <= a.to);
-  const sig = toSignals(bps, own, new Set([a.service]), effectWindow(typicalStep(own)));
+  const known = new Set([a.service, ...series.map((s) => s.series.service), ...a.suspects.map((s) => s.service)]);
+  const sig = toSignals(bps, own, known, effectWindow(typicalStep(own)));
   const seen = new Set<string>();
   return sig
     .map((s) => ({ s, w: troubleWeight(s) }))
-    .filter((x) => x.w > 0.1)
+    .filter((x) => x.w > 0.1 && x.s.effect.shift > 0)
     .sort((x, y) => y.w - x.w)
     .filter((x) => !seen.has(x.s.series.series.metric + (x.s.peer ?? '')) && seen.add(x.s.series.series.metric + (x.s.peer ?? '')) !== undefined)
     .slice(0, max)

@@ -14,6 +14,8 @@ export const FEATURES = [
   'delayed', // … or hours after it
   'before', // share of the victim's trouble that predates the change
   'recency', // closeness of the change to the onset
+  'afterOnset', // the change came after the victim's trouble had begun
+  'linkBefore', // a link on the path had already moved before the change
   'between', // 1 / (1 + other changes between this one and the onset)
   'self', // the changed service's own series moved right after
   'near', // the first link from the changed service towards the victim moved
@@ -70,6 +72,8 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     delayed: delayed.value,
     before: before.value,
     recency: recency(ctx, c),
+    afterOnset: c.time > ctx.onset + ctx.tolMs ? 1 : 0,
+    linkBefore: path.linkBefore?.value ?? 0,
     between: 1 / (1 + changesBetween(ctx, c)),
     self: path.self.value,
     near: path.near.value,

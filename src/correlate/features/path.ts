@@ -20,6 +20,8 @@ export interface PathEvidence {
   readonly interior: Scored;
   /** A change to a service in between, from an hour before this one up to the onset: a closer explanation. */
   readonly interiorChange?: ChangeEvent;
+  /** A link of the path had already moved (strongly) before the change: the change cannot be what moved it. */
+  readonly linkBefore?: Scored;
 }
 
 /**
@@ -57,6 +59,13 @@ export function pathEvidence(ctx: Context, c: ChangeEvent): PathEvidence {
   }
   const between = new Set(path.slice(0, -1).map((st) => st.to));
   const interiorChange = ctx.candidates.find((o) => o !== c && between.has(o.service) && o.time >= c.time - 3600_000 && o.time <= ctx.onset + ctx.tolMs);
-  const base = { dist: path.length, path, self, near: hops[0] ?? NONE, victimHop: hops[hops.length - 1] ?? NONE, chain, interior };
+  let linkBefore: Scored = NONE;
+  for (const st of path) {
+    for (const { s, w } of edgeSignals(ctx, st.from, st.to)) {
+      const v = w * s.weight;
+      if (s.effect.shift > 0 && s.time < c.time - ctx.tolMs && s.time >= c.time - 2 * 3600_000 && v > linkBefore.value) linkBefore = { value: v, signal: s };
+    }
+  }
+  const base = { dist: path.length, path, self, near: hops[0] ?? NONE, victimHop: hops[hops.length - 1] ?? NONE, chain, interior, linkBefore };
   return interiorChange === undefined ? base : { ...base, interiorChange };
 }
