@@ -11,7 +11,7 @@ import { createRateState, decodeCloudEvents, decodeMetricsFile, decodeTopology }
 import type { SeriesData } from '../../ports';
 import { EXIT_REJECTED, reportRejected } from '../io';
 import type { Register } from './index';
-import { parseIsoTime } from '../../formats/time';
+import { parseDurationArg, parseTimeArg } from '../args';
 
 export interface AnalyzeCommandOptions {
   metrics?: string[];
@@ -26,22 +26,6 @@ export interface AnalyzeCommandOptions {
   config?: string[];
 }
 
-/** `2026-03-12T13:45:00Z`, `2026-03-12 13:45` (UTC), `1773323100` (s) or `1773323100000` (ms) → epoch ms. */
-export function parseTime(s: string, what: string): number {
-  const x = s.trim();
-  const t = /^\d{9,13}$/.test(x) ? (x.length > 11 ? Number(x) : Number(x) * 1000) : parseIsoTime(x);
-  if (t === undefined || !Number.isFinite(t)) throw new EpicenterError('BAD_REQUEST', `'${s}' is not an ISO 8601 time or epoch seconds/ms`, { origin: { field: `--${what}` } });
-  return t;
-}
-
-/** `90s`, `30m`, `6h`, `1d`, `500ms` → ms. */
-export function parseDuration(s: string, what: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(s.trim());
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-  if (m === null) throw new EpicenterError('BAD_REQUEST', `'${s}' is not a duration like 30m, 6h or 1d`, { origin: { field: `--${what}` } });
-  return Math.round(Number(m[1]) * unit[m[2] as keyof typeof unit]);
-}
-
 function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
@@ -53,9 +37,9 @@ function readText(file: string): string {
 /** Run the command; returns the analysis, the series it saw, the changes (for summaries) and the rejected records. */
 export async function runAnalyzeCommand(o: AnalyzeCommandOptions): Promise<{ analysis: Analysis; series: SeriesData[]; changes: ChangeEvent[]; rejected: EpicenterError[] }> {
   const config = loadConfig(o.config ?? ['config/default.yaml']);
-  const at = parseTime(o.at, 'at');
-  const windowMs = o.window === undefined ? config.analysis.windowMs : parseDuration(o.window, 'window');
-  const afterMs = o.after === undefined ? config.analysis.afterMs : parseDuration(o.after, 'after');
+  const at = parseTimeArg(o.at, 'at');
+  const windowMs = o.window === undefined ? config.analysis.windowMs : parseDurationArg(o.window, 'window');
+  const afterMs = o.after === undefined ? config.analysis.afterMs : parseDurationArg(o.after, 'after');
   const rejected: EpicenterError[] = [];
   const topoFile = o.topology ?? (o.source === 'clickhouse' ? config.topologyFile : undefined);
   let topology: Topology = { services: [] };

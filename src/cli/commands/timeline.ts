@@ -7,11 +7,11 @@ import { loadConfig } from '../../config/load';
 import type { Topology } from '../../domain/types';
 import { EpicenterError } from '../../errors';
 import { createRateState, decodeCloudEvents, decodeMetricsFile, decodeTopology } from '../../formats';
-import { parseIsoTime } from '../../formats/time';
 import type { Store } from '../../ports';
 import { MemoryStore } from '../../store/memory';
 import { fmtStamp, renderTimeline, type TimelineAlert } from '../../timeline';
 import { EXIT_REJECTED, reportRejected } from '../io';
+import { parseDurationArg, parseTimeArg } from '../args';
 import type { Register } from './index';
 
 /** The bundled story incident, used when no input is given. */
@@ -49,24 +49,7 @@ export interface TimelineCommandResult {
   readonly rejected: number;
 }
 
-/** `2024-05-01T14:30:00Z`, `2024-05-01 14:30` (UTC), `1714573800` (s) or `1714573800000` (ms) → epoch ms. */
-export function parseTimeArg(s: string, what: string): number {
-  const t = /^\d{9,13}$/.test(s.trim()) ? (s.trim().length > 11 ? Number(s) : Number(s) * 1000) : parseIsoTime(s);
-  if (t === undefined || !Number.isFinite(t)) throw new EpicenterError('BAD_REQUEST', `--${what}: '${s}' is not an ISO 8601 time or epoch seconds/ms`, { origin: { field: what } });
-  return t;
-}
-
-/** `90s`, `15m`, `6h`, `2d`, `500ms`, `5h22m` → ms. */
-export function parseDurationArg(s: string, what: string): number {
-  const unit: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-  const text = s.trim();
-  if (!/^(\d+(\.\d+)?(ms|s|m|h|d))+$/.test(text)) {
-    throw new EpicenterError('BAD_REQUEST', `--${what}: '${s}' is not a duration like 90s, 15m, 6h, 5h30m or 2d`, { origin: { field: what } });
-  }
-  let ms = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) ms += Number(m[1]) * (unit[m[2] ?? ''] ?? 0);
-  return Math.round(ms);
-}
+export { parseTimeArg, parseDurationArg } from '../args';
 
 interface ExampleDefaults {
   service?: string;
