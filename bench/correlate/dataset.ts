@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { gatherEvidence, type CandidateEvidence } from '../../src/correlate';
-import type { ChangeEvent } from '../../src/domain/types';
+import { buildContext, candidateEvidence, fanIn, gatherEvidence, victimSide, type CandidateEvidence, type Context } from '../../src/correlate';
+import type { Breakpoint, ChangeEvent } from '../../src/domain/types';
 import type { SeriesData } from '../../src/ports';
-import { scenarioSeries, simulate, type Scenario, type Truth } from '../../src/sim';
+import { MECHANISMS, scenarioSeries, simulate, type Mechanism, type Scenario, type Truth } from '../../src/sim';
 
 /**
  * Seeds: the model is fitted on FIT_SEEDS and judged on BENCH_SEEDS; the two never overlap, so the
@@ -27,17 +27,22 @@ export interface Case {
  * (simulation is deterministic, so the cache only saves time).
  */
 export function makeCase(seed: number, unrecorded = false): Case {
-  const scenario = cachedSimulate(seed);
+  const scenario = cachedSimulate(seed, mechanismFor(seed));
   const changes = unrecorded ? scenario.changes.filter((c) => c.id !== scenario.truth.cause.id) : scenario.changes;
   return { scenario, truth: scenario.truth, changes, unrecorded };
 }
 
-function cachedSimulate(seed: number): Scenario {
+/** Mechanisms are balanced over consecutive seeds, in fitting and benchmark alike. */
+export function mechanismFor(seed: number): Mechanism {
+  return MECHANISMS[seed % MECHANISMS.length] ?? 'caller_connections';
+}
+
+function cachedSimulate(seed: number, mechanism: Mechanism): Scenario {
   const dir = process.env['EPICENTER_SIM_CACHE'];
-  if (dir === undefined || dir === '') return simulate({ seed });
-  const file = join(dir, `sim-${seed}.v8`);
+  if (dir === undefined || dir === '') return simulate({ seed, mechanism });
+  const file = join(dir, `sim-${seed}-${mechanism}.v8`);
   if (existsSync(file)) return deserialize(readFileSync(file)) as Scenario;
-  const sc = simulate({ seed });
+  const sc = simulate({ seed, mechanism });
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, serialize(sc));
   return sc;
@@ -51,4 +56,25 @@ export function analyzeInput(c: Case, series: readonly SeriesData[] = scenarioSe
 /** Index of the true cause among the candidates, or -1 (not in the window, or unrecorded). */
 export function truthIndex(c: Case, ev: readonly CandidateEvidence[]): number {
   return c.unrecorded ? -1 : ev.findIndex((e) => e.change.id === c.truth.cause.id);
+}
+
+/**
+ * The evidence for every candidate of a case. Set EPICENTER_BP_CACHE=<dir> to keep the detected
+ * breakpoints between runs while working on the evidence features (clear it when the detector changes).
+ */
+export function caseEvidence(c: Case): { ctx: Context; evidence: CandidateEvidence[] } {
+  const dir = process.env['EPICENTER_BP_CACHE'];
+  if (dir === undefined || dir === '') return gatherEvidence(analyzeInput(c));
+  const file = join(dir, `bp-${c.scenario.id}.v8`);
+  const input = analyzeInput(c);
+  let given: Breakpoint[] | undefined;
+  if (existsSync(file)) given = deserialize(readFileSync(file)) as Breakpoint[];
+  const ctx = buildContext(input, given);
+  if (given === undefined) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, serialize(ctx.breakpoints));
+  }
+  const fan = fanIn(ctx);
+  const vs = victimSide(ctx);
+  return { ctx, evidence: ctx.candidates.map((cand) => candidateEvidence(ctx, cand, fan, vs)) };
 }

@@ -72,7 +72,7 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const series = stitchVersions(windowed);
   const stepMs = typicalStep(series);
   const effectMs = effectWindow(stepMs);
-  const tolMs = Math.max(2 * stepMs, 3 * MIN);
+  const tolMs = Math.max(stepMs, 3 * MIN);
   const breakpoints = given ?? detectAll(series, input.detector, input.topology);
   const signals = toSignals(breakpoints, series, known, effectMs);
   const byService = new Map<string, Signal[]>();

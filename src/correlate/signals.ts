@@ -45,6 +45,7 @@ export interface Effect {
 }
 
 const MAX_FIT = 40;
+const MIN = 60_000;
 
 /**
  * Effect of a change at `t`: compares `windowMs` after with the trend of 2 × `windowMs` before.
@@ -84,7 +85,10 @@ export function effectAt(points: readonly Point[], t: number, windowMs: number):
  * Where the move really starts. Detectors confirm late and place breakpoints roughly, the more so
  * at coarse sampling; evidence is about ORDER (change → effect), so find the first sample from
  * which the series stays (3 of 4 samples) beyond 30 % of the measured effect (and 3σ) away
- * from its earlier level, searching one window either side of the detector's time.
+ * from its earlier level, searching one window either side of the detector's time. A ramp (a
+ * staggered rollout, a pool filling, a leak) crosses that line minutes after it began: follow the
+ * rise up to 70 % of the effect and extrapolate it back to the earlier level, as lag times are
+ * read off a growth curve.
  */
 export function refineOnset(points: readonly Point[], t: number, e: Effect, windowMs: number): number {
   const dir = Math.sign(e.after - e.before);
@@ -93,16 +97,31 @@ export function refineOnset(points: readonly Point[], t: number, e: Effect, wind
   const hi = lowerBound(points, t + 2 * windowMs);
   const baseVals = points.slice(lowerBound(points, t - 2 * windowMs), lo).map((p) => p.v);
   const base = median(baseVals) ?? e.before;
-  const threshold = Math.max(0.3 * Math.abs(e.after - e.before), 3 * (diffScale(baseVals) ?? 0));
-  const beyond = (i: number): boolean => dir * ((points[i]?.v ?? base) - base) > threshold;
-  for (let i = lo; i < hi; i++) {
-    if (!beyond(i)) continue;
-    // 3 of the next 4 samples: a restart dip or a scrape gap must not hide a real onset.
+  const noise = diffScale(baseVals) ?? 0;
+  const size = Math.abs(e.after - e.before);
+  const first = firstSustained(points, lo, hi, (v) => dir * (v - base) > Math.max(0.3 * size, 3 * noise));
+  if (first < 0) return t;
+  const crossed = points[first]?.t ?? t;
+  const high = firstSustained(points, first, hi, (v) => dir * (v - base) > 0.7 * size);
+  if (high - first < 2) return crossed;
+  const rise = points.slice(first, high + 1);
+  const line = theilSen(rise.map((p) => (p.t - crossed) / MIN), rise.map((p) => p.v));
+  if (line === undefined || dir * line.slope <= 0) return crossed;
+  // Where the rise meets the earlier level; never earlier than the rise is long (noise flattens the fit).
+  const back = ((line.intercept - base) / line.slope) * MIN;
+  const span = (points[high]?.t ?? crossed) - crossed;
+  return crossed - Math.min(Math.max(0, back), span);
+}
+
+/** First index in [from, to) where `beyond` holds for it and 3 of the 4 samples from it (a restart dip or a scrape gap must not hide a real onset); -1 if none. */
+function firstSustained(points: readonly Point[], from: number, to: number, beyond: (v: number) => boolean): number {
+  for (let i = from; i < to; i++) {
+    if (!beyond(points[i]?.v ?? NaN)) continue;
     let run = 0;
-    for (let j = i; j < Math.min(i + 4, points.length); j++) if (beyond(j)) run++;
-    if (run >= 3) return points[i]?.t ?? t;
+    for (let j = i; j < Math.min(i + 4, points.length); j++) if (beyond(points[j]?.v ?? NaN)) run++;
+    if (run >= 3 || (run >= 1 && i + run >= points.length)) return i;
   }
-  return t;
+  return -1;
 }
 
 function lowerBound(points: readonly Point[], t: number): number {

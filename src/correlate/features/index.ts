@@ -4,6 +4,7 @@ import type { Scored } from './common';
 import { edgeElsewhere } from './edges';
 import { entry, fanIn, victimSide, type FanIn, type VictimSide } from './fanin';
 import { changesBetween, delayedAlignment, onsetAlignment, recency, troubleBefore } from './onset';
+import { mixedPath, passThrough } from './flow';
 import { pathEvidence, type PathEvidence } from './path';
 import { rollbackEvidence, type RollbackEvidence } from './rollback';
 import { versionDifferential, type VersionEvidence } from './version';
@@ -39,6 +40,9 @@ export const FEATURES = [
   'isRollback', // the change is itself a rollback
   'linkedOnset', // onset × link evidence: aligned AND connected
   'ownOnset', // onset × isVictim
+  'passThrough', // the changed service's own request rate rose around the onset: the trouble came through it from upstream
+  'ownTraffic', // the change is to the victim, yet the victim's request rate rose around the onset
+  'mixedPath', // the path changes call direction (shared dependency or shared caller)
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 
@@ -54,6 +58,7 @@ export interface CandidateEvidence {
   readonly rollback: RollbackEvidence;
   readonly version: VersionEvidence;
   readonly fan: FanIn;
+  readonly passThrough: Scored;
 }
 
 export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx)): CandidateEvidence {
@@ -67,6 +72,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const isVictim = path.dist === 0 ? 1 : 0;
   const side = entry(ctx, path);
   const link = Math.max(path.near.value, path.victimHop.value);
+  const through = isVictim === 1 ? { value: 0 } : passThrough(ctx, c);
   const x: Record<FeatureName, number> = {
     onset: onset.value,
     delayed: delayed.value,
@@ -97,8 +103,11 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     isRollback: c.type === 'rollback' ? 1 : 0,
     linkedOnset: Math.max(onset.value, 0.5 * delayed.value) * link,
     ownOnset: isVictim * onset.value,
+    passThrough: through.value,
+    ownTraffic: isVictim * vs.traffic,
+    mixedPath: mixedPath(path),
   };
-  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan };
+  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through };
 }
 
 export function featureVector(e: CandidateEvidence): number[] {
