@@ -77,7 +77,11 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const signals = toSignals(breakpoints, series, known, effectMs);
   const byService = new Map<string, Signal[]>();
   for (const s of signals) byService.set(s.service, [...(byService.get(s.service) ?? []), s]);
-  const trouble = (byService.get(victim) ?? []).map((s) => ({ s, w: troubleWeight(s, input.at) })).filter((x) => x.w > 0.05);
+  const paged = nearLimit(series, graph, victim, input.at);
+  // When a resource of the victim is at its limit, that is what paged: other moves are context.
+  const trouble = (byService.get(victim) ?? [])
+    .map((s) => ({ s, w: troubleWeight(s, input.at) * (paged.size === 0 || paged.has(s.series.series.metric) ? 1 : 0.3) }))
+    .filter((x) => x.w > 0.05);
   const changes = [...input.changes].filter((c) => c.time >= from - 6 * 3600_000 && c.time < to).sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
   const candidates = changes.filter((c) => c.time >= from && c.time <= input.at);
   return {
@@ -123,6 +127,18 @@ export function typicalStep(series: readonly SeriesData[]): number {
   }
   gaps.sort((a, b) => a - b);
   return gaps[Math.floor(gaps.length / 2)] ?? MIN;
+}
+
+/** Metrics of `victim` that reached 80 % of their topology limit in the half hour before `at`. */
+function nearLimit(series: readonly StitchedSeries[], graph: TopologyGraph, victim: string, at: number): Set<string> {
+  const out = new Set<string>();
+  for (const s of series) {
+    if (s.series.service !== victim || out.has(s.series.metric)) continue;
+    const limit = graph.limit(victim, s.series.metric);
+    if (limit === undefined || limit <= 0) continue;
+    if (s.points.some((p) => p.t >= at - 30 * MIN && p.t <= at && p.v >= 0.8 * limit)) out.add(s.series.metric);
+  }
+  return out;
 }
 
 /** The trouble's onset: earliest strong victim signal up to `at`; the strongest one when none is strong. */

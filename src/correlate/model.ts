@@ -45,6 +45,8 @@ export const MODEL: Model = {
     passThrough: 0,
     ownTraffic: 0,
     mixedPath: 0,
+    governs: 0,
+    ownElsewhere: 0,
   },
   none: 6.154,
   fittedOn: 'bench/correlate/fit.ts: 360 scenarios, seeds 1..360, every 10th with the cause unrecorded, L2 0.02',
