@@ -20,7 +20,7 @@ for (let seed = 1; seed <= fitCount; seed++) {
   const { evidence } = caseEvidence(c);
   fitGroups.push({ x: evidence.map(featureVector), y: truthIndex(c, evidence) });
 }
-const { theta } = fitLogit(fitGroups, FEATURES.length);
+const { theta } = fitLogit(fitGroups, FEATURES.length, Number(process.env['CV_LAMBDA'] ?? 0.02));
 process.stdout.write(`weights: ${FEATURES.map((f, k) => `${f}=${(theta[k] ?? 0).toFixed(2)}`).join(' ')} none=${(theta[FEATURES.length] ?? 0).toFixed(2)}\n`);
 
 const tally = new Map<string, { n: number; top1: number; top3: number }>();

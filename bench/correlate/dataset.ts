@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { buildContext, candidateEvidence, fanIn, gatherEvidence, troubleClass, victimSide, type CandidateEvidence, type Context } from '../../src/correlate';
+import { buildContext, candidateEvidence, fanIn, gatherEvidence, victimSide, type CandidateEvidence, type Context } from '../../src/correlate';
 import type { Breakpoint, ChangeEvent } from '../../src/domain/types';
 import type { SeriesData } from '../../src/ports';
 import { MECHANISMS, scenarioSeries, simulate, type Mechanism, type Scenario, type Truth } from '../../src/sim';
@@ -76,5 +76,5 @@ export function caseEvidence(c: Case): { ctx: Context; evidence: CandidateEviden
   }
   const fan = fanIn(ctx);
   const vs = victimSide(ctx);
-  return { ctx, evidence: ctx.candidates.map((cand) => candidateEvidence(ctx, cand, fan, vs, troubleClass(ctx))) };
+  return { ctx, evidence: ctx.candidates.map((cand) => candidateEvidence(ctx, cand, fan, vs)) };
 }

@@ -1,7 +1,7 @@
 import type { Analysis, Suspect } from '../domain/types';
 import { buildContext, type AnalyzeInput, type Context } from './context';
 import { explain } from './explain';
-import { candidateEvidence, fanIn, troubleClass, victimSide, type CandidateEvidence } from './features';
+import { candidateEvidence, fanIn, victimSide, type CandidateEvidence } from './features';
 import { MODEL, type Model } from './model';
 import { scoreAll } from './score';
 
@@ -21,8 +21,7 @@ export function analyze(input: AnalyzeInput, model: Model = MODEL): Analysis {
 export function analyzeContext(ctx: Context, model: Model = MODEL): Analysis {
   const fan = fanIn(ctx);
   const vs = victimSide(ctx);
-  const cls = troubleClass(ctx);
-  const ev = ctx.candidates.map((c) => candidateEvidence(ctx, c, fan, vs, cls));
+  const ev = ctx.candidates.map((c) => candidateEvidence(ctx, c, fan, vs));
   const scores = scoreAll(ev, model);
   const order = ev.map((e, i) => ({ e, score: scores[i] ?? 0 })).sort((a, b) => b.score - a.score || b.e.change.time - a.e.change.time);
   const suspects: Suspect[] = order.slice(0, MAX_SUSPECTS).map(({ e, score }) => ({
@@ -42,6 +41,5 @@ export function gatherEvidence(input: AnalyzeInput): { ctx: Context; evidence: C
   const ctx = buildContext(input);
   const fan = fanIn(ctx);
   const vs = victimSide(ctx);
-  const cls = troubleClass(ctx);
-  return { ctx, evidence: ctx.candidates.map((c) => candidateEvidence(ctx, c, fan, vs, cls)) };
+  return { ctx, evidence: ctx.candidates.map((c) => candidateEvidence(ctx, c, fan, vs)) };
 }

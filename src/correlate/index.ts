@@ -4,7 +4,7 @@
  */
 export { analyze, analyzeContext, gatherEvidence, MAX_SUSPECTS } from './analyze';
 export { buildContext, RADIUS, type AnalyzeInput, type Context } from './context';
-export { candidateEvidence, fanIn, troubleClass, victimSide, featureVector, FEATURES, type CandidateEvidence, type FanIn, type FeatureName } from './features';
+export { candidateEvidence, fanIn, victimSide, featureVector, FEATURES, type CandidateEvidence, type FanIn, type FeatureName } from './features';
 export { MODEL, type Model } from './model';
 export { scoreAll, logit } from './score';
 export { stitchVersions, type StitchedSeries, type VersionSpan } from './stitch';

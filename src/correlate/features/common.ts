@@ -11,11 +11,13 @@ export const SLOW_MS = 4 * 60 * MIN;
 
 /**
  * Plausibility that something at `lag` ms after a change is its effect: 0 clearly before it
- * (beyond `tolMs`, timestamps and sampling jitter), 1 right after, decaying with `tauMs`.
+ * (beyond `tolMs`, timestamps and sampling jitter), 1 right after, decaying with `tauMs`. Within
+ * the jitter the order is uncertain, not reversed: a move seen slightly before the change counts
+ * half to fully.
  */
 export function lagKernel(lag: number, tolMs: number, tauMs: number): number {
   if (lag < -tolMs) return 0;
-  if (lag <= 0) return 1;
+  if (lag < 0) return 1 + (0.5 * lag) / tolMs;
   return Math.exp(-lag / tauMs);
 }
 

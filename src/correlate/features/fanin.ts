@@ -48,6 +48,8 @@ export interface VictimSide {
   readonly outboundPeer?: string;
   /** Strongest rise of the victim's incoming traffic (request rate) around the onset. */
   readonly traffic: number;
+  /** Share of the victim's dependencies (two or more visible) whose connections from it grew around the onset. */
+  readonly fanOut: number;
 }
 
 /**
@@ -70,5 +72,23 @@ export function victimSide(ctx: Context): VictimSide {
     }
     if (s.cls === 'traffic' && s.weight > traffic) traffic = s.weight;
   }
-  return outboundPeer === undefined ? { outbound, traffic } : { outbound, outboundPeer, traffic };
+  const fanOut = outboundShare(ctx, near);
+  return outboundPeer === undefined ? { outbound, traffic, fanOut } : { outbound, outboundPeer, traffic, fanOut };
+}
+
+/**
+ * Fan-out consistency, the mirror of fan-in: when the victim holds more connections to EVERY
+ * dependency at once, it is sending more (its own load rose) rather than one dependency slowing.
+ */
+function outboundShare(ctx: Context, near: (t: number) => boolean): number {
+  const v = ctx.victim;
+  let visible = 0;
+  let moved = 0;
+  for (const d of ctx.graph.callees(v)) {
+    const own = (ctx.byService.get(v) ?? []).filter((s) => s.peer === d);
+    if (own.length === 0 && !ctx.series.some((s) => s.series.service === v && s.series.labels['server.address'] !== undefined)) continue;
+    visible++;
+    if (own.some((s) => s.weight >= 0.3 && s.effect.shift > 0 && near(s.time))) moved++;
+  }
+  return visible >= 2 ? moved / visible : 0;
 }

@@ -27,3 +27,18 @@ export function mixedPath(p: PathEvidence): number {
 }
 
 
+
+/**
+ * The downstream mirror of `passThrough`: a dependency that got slow because ITS dependency did
+ * holds more connections to that one. When the changed service's own calls further down grew
+ * around the onset, the slowness began below it.
+ */
+export function downThrough(ctx: Context, c: ChangeEvent, p: PathEvidence): Scored {
+  const near = (t: number): boolean => t >= ctx.onset - 60 * MIN && t <= ctx.onset + 30 * MIN;
+  const onPath = new Set([ctx.victim, ...p.path.map((st) => st.to)]);
+  return best(
+    (ctx.byService.get(c.service) ?? [])
+      .filter((s) => s.edge && s.peer !== undefined && !onPath.has(s.peer) && ctx.graph.callees(c.service).includes(s.peer) && s.effect.shift > 0 && near(s.time))
+      .map((s) => ({ value: s.weight, signal: s })),
+  );
+}

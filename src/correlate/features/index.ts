@@ -4,8 +4,7 @@ import type { Scored } from './common';
 import { edgeElsewhere } from './edges';
 import { entry, fanIn, victimSide, type FanIn, type VictimSide } from './fanin';
 import { changesBetween, delayedAlignment, onsetAlignment, recency, troubleBefore } from './onset';
-import { governing, troubleClass } from './content';
-import { mixedPath, passThrough } from './flow';
+import { downThrough, mixedPath, passThrough } from './flow';
 import { pathEvidence, type PathEvidence } from './path';
 import { rollbackEvidence, type RollbackEvidence } from './rollback';
 import { versionDifferential, type VersionEvidence } from './version';
@@ -44,8 +43,9 @@ export const FEATURES = [
   'passThrough', // the changed service's own request rate rose around the onset: the trouble came through it from upstream
   'ownTraffic', // the change is to the victim, yet the victim's request rate rose around the onset
   'mixedPath', // the path changes call direction (shared dependency or shared caller)
-  'governs', // the change names a setting of the kind of resource in trouble (a connection pool for fds)
   'ownElsewhere', // the change is to the victim, yet a link into it explains the trouble
+  'downThrough', // reaches the victim through a dependency, and its own calls further down grew: slowness from below it
+  'fanOutDown', // reaches the victim through a dependency, yet the victim's connections to most dependencies grew
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 
@@ -62,11 +62,9 @@ export interface CandidateEvidence {
   readonly version: VersionEvidence;
   readonly fan: FanIn;
   readonly passThrough: Scored;
-  /** The key or words naming a setting of the troubled resource. */
-  readonly governs?: string;
 }
 
-export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx), cls = troubleClass(ctx)): CandidateEvidence {
+export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx)): CandidateEvidence {
   const onset = onsetAlignment(ctx, c);
   const delayed = delayedAlignment(ctx, c);
   const before = troubleBefore(ctx, c);
@@ -78,7 +76,6 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const side = entry(ctx, path);
   const link = Math.max(path.near.value, path.victimHop.value);
   const through = isVictim === 1 ? { value: 0 } : passThrough(ctx, c);
-  const governs = cls === undefined ? undefined : governing(c, cls);
   const x: Record<FeatureName, number> = {
     onset: onset.value,
     delayed: delayed.value,
@@ -112,11 +109,11 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     passThrough: through.value,
     ownTraffic: isVictim * vs.traffic,
     mixedPath: mixedPath(path),
-    governs: governs === undefined ? 0 : 1,
     ownElsewhere: isVictim * elsewhere.value,
+    downThrough: side === 'downstream' ? downThrough(ctx, c, path).value : 0,
+    fanOutDown: side === 'downstream' ? vs.fanOut : 0,
   };
-  const e = { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through };
-  return governs === undefined ? e : { ...e, governs };
+  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through };
 }
 
 export function featureVector(e: CandidateEvidence): number[] {
@@ -124,4 +121,3 @@ export function featureVector(e: CandidateEvidence): number[] {
 }
 
 export { fanIn, victimSide, type FanIn, type VictimSide } from './fanin';
-export { troubleClass } from './content';
