@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../../domain/types';
 import type { Context } from '../context';
-import type { Scored } from './common';
+import { NONE, type Scored } from './common';
 import { edgeElsewhere } from './edges';
 import { entry, fanIn, victimSide, type FanIn, type VictimSide } from './fanin';
 import { changesBetween, delayedAlignment, onsetAlignment, recency, troubleBefore } from './onset';
@@ -62,6 +62,7 @@ export interface CandidateEvidence {
   readonly version: VersionEvidence;
   readonly fan: FanIn;
   readonly passThrough: Scored;
+  readonly downThrough: Scored;
 }
 
 export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx)): CandidateEvidence {
@@ -75,7 +76,8 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const isVictim = path.dist === 0 ? 1 : 0;
   const side = entry(ctx, path);
   const link = Math.max(path.near.value, path.victimHop.value);
-  const through = isVictim === 1 ? { value: 0 } : passThrough(ctx, c);
+  const below = side === 'downstream' ? downThrough(ctx, c, path) : NONE;
+  const through = isVictim === 1 ? NONE : passThrough(ctx, c);
   const x: Record<FeatureName, number> = {
     onset: onset.value,
     delayed: delayed.value,
@@ -110,10 +112,10 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     ownTraffic: isVictim * vs.traffic,
     mixedPath: mixedPath(path),
     ownElsewhere: isVictim * elsewhere.value,
-    downThrough: side === 'downstream' ? downThrough(ctx, c, path).value : 0,
+    downThrough: below.value,
     fanOutDown: side === 'downstream' ? vs.fanOut : 0,
   };
-  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through };
+  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below };
 }
 
 export function featureVector(e: CandidateEvidence): number[] {

@@ -40,6 +40,8 @@ describe('evidence: where the disturbance began (flow direction)', () => {
   it('ranks the flag two hops up above the deploy of the service in between', () => {
     const a = analyzeContext(ctx);
     assert.equal(a.suspects[0]?.id, 'flag', JSON.stringify(a.suspects.map((s) => [s.id, s.score])));
+    const web = a.suspects.find((s) => s.id === 'webdep');
+    assert.ok(web?.evidence.some((l) => /request rate of web: level up .*came through it from upstream/.test(l)), JSON.stringify(web?.evidence));
   });
 
   it('a path through a shared dependency changes direction; a chain of calls does not', () => {
