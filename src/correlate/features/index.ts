@@ -7,7 +7,7 @@ import { changesBetween, delayedAlignment, onsetAlignment, recency, troubleBefor
 import { downThrough, mixedPath, passThrough } from './flow';
 import { pathEvidence, type PathEvidence } from './path';
 import { rollbackEvidence, type RollbackEvidence } from './rollback';
-import { versionDifferential, type VersionEvidence } from './version';
+import { instanceOrder, versionDifferential, type VersionEvidence } from './version';
 
 /** Names of the model's inputs, in the order of the coefficient vector (see ../model.ts). */
 export const FEATURES = [
@@ -46,6 +46,7 @@ export const FEATURES = [
   'ownElsewhere', // the change is to the victim, yet a link into it explains the trouble
   'downThrough', // reaches the victim through a dependency, and its own calls further down grew: slowness from below it
   'fanOutDown', // reaches the victim through a dependency, yet the victim's connections to most dependencies grew
+  'instanceOrder', // a rolling deploy: +1 each moving instance moved after its own switch, −1 before it
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 
@@ -114,6 +115,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     ownElsewhere: isVictim * elsewhere.value,
     downThrough: below.value,
     fanOutDown: side === 'downstream' ? vs.fanOut : 0,
+    instanceOrder: instanceOrder(ctx, c),
   };
   return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below };
 }

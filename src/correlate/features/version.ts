@@ -78,3 +78,33 @@ function relChange(points: readonly Point[], win: { b0: number; b1: number; a0: 
   const a = median(after) ?? b;
   return Math.abs(b) < 1e-9 ? 0 : (a - b) / Math.abs(b);
 }
+
+/**
+ * Per-instance order of a rolling deploy: instances switch one by one, so a move the release
+ * caused starts on each instance after THAT instance switched. Moves of the service's instances
+ * that began before their own switch (or on instances that never switched) exonerate it: +1 when
+ * every moving instance moved after its switch, −1 when every one moved before, 0 when unknown.
+ */
+export function instanceOrder(ctx: Context, c: ChangeEvent): number {
+  if (c.type !== 'deploy' || c.version === undefined) return 0;
+  let sum = 0;
+  let n = 0;
+  for (const s of ctx.byService.get(c.service) ?? []) {
+    if (s.effect.shift <= 0 || s.weight < 0.3 || s.series.versions.length === 0) continue;
+    if (s.time < c.time - 60 * MIN || s.time > ctx.onset + 30 * MIN) continue;
+    const sw = s.series.versions.find((v) => v.version === c.version && v.from >= c.time - ctx.tolMs);
+    if (sw === undefined) {
+      if (s.time >= c.time) {
+        sum -= 1;
+        n++;
+      }
+      continue;
+    }
+    const lag = s.time - sw.from;
+    if (lag < -ctx.tolMs) sum -= 1;
+    else if (lag <= 30 * MIN) sum += 1;
+    else continue;
+    n++;
+  }
+  return n === 0 ? 0 : sum / n;
+}

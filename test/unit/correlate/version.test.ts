@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { SeriesData } from '../../../src/ports';
 import { stitchVersions } from '../../../src/correlate';
-import { versionDifferential } from '../../../src/correlate/features/version';
+import { instanceOrder, versionDifferential } from '../../../src/correlate/features/version';
 import { at, bp, change, ctxOf, FD, MIN, series } from './helpers';
 
 /** One instance's fds, split into per-version series as OTLP resource attributes make them. */
@@ -38,6 +38,25 @@ describe('evidence: version differential', () => {
     assert.equal(versionDifferential(ctxOf(plain, [deploy], []), deploy).value, 0);
     const all = [...instance('a', at('12:00'), () => 500), ...instance('b', at('12:00'), () => 500)];
     assert.equal(versionDifferential(ctxOf(all, [deploy], []), deploy).value, 0);
+  });
+});
+
+describe('evidence: per-instance order of a rolling deploy', () => {
+  const stepAt = (t1: number) => (t: number): number => (t < t1 ? 500 : 900);
+  const ctxFor = (parts: SeriesData[], moves: Record<string, number>) => {
+    const st = stitchVersions(parts);
+    const bps = Object.entries(moves).map(([id, t]) => bp(st.find((s) => s.series.labels['service.instance.id'] === id)!, t));
+    return ctxOf(parts, [deploy], bps);
+  };
+
+  it('incriminates a deploy when each instance moved right after its own switch', () => {
+    const parts = [...instance('a', at('12:00'), stepAt(at('12:01'))), ...instance('b', at('12:10'), stepAt(at('12:11')))];
+    assert.equal(instanceOrder(ctxFor(parts, { a: at('12:01'), b: at('12:11') }), deploy), 1);
+  });
+
+  it('exonerates it when the instances had moved before they switched', () => {
+    const parts = [...instance('a', at('12:00'), stepAt(at('11:45'))), ...instance('b', at('12:10'), stepAt(at('11:46')))];
+    assert.equal(instanceOrder(ctxFor(parts, { a: at('11:45'), b: at('11:46') }), deploy), -1);
   });
 });
 
