@@ -6,7 +6,7 @@
  */
 import { FEATURES, featureVector, type CandidateEvidence } from '../../src/correlate';
 import { MECHANISMS } from '../../src/sim';
-import { caseEvidence, makeCase, mechanismFor, truthIndex } from './dataset';
+import { caseEvidence, caseGroup, makeCase, mechanismFor, truthIndex } from './dataset';
 import { causeRank, dot, fitLogit, type Group } from './logit';
 
 const fitCount = Number(process.argv[2] ?? 400);
@@ -15,11 +15,7 @@ const evalCount = Number(process.argv[4] ?? 200);
 const verbose = process.env['CV_VERBOSE'] !== '0';
 
 const fitGroups: Group[] = [];
-for (let seed = 1; seed <= fitCount; seed++) {
-  const c = makeCase(seed, seed % 10 === 0);
-  const { evidence } = caseEvidence(c);
-  fitGroups.push({ x: evidence.map(featureVector), y: truthIndex(c, evidence) });
-}
+for (let seed = 1; seed <= fitCount; seed++) fitGroups.push(caseGroup(makeCase(seed, seed % 10 === 0)));
 const { theta } = fitLogit(fitGroups, FEATURES.length, Number(process.env['CV_LAMBDA'] ?? 0.02));
 process.stdout.write(`weights: ${FEATURES.map((f, k) => `${f}=${(theta[k] ?? 0).toFixed(2)}`).join(' ')} none=${(theta[FEATURES.length] ?? 0).toFixed(2)}\n`);
 

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { buildContext, candidateEvidence, fanIn, gatherEvidence, victimSide, type CandidateEvidence, type Context } from '../../src/correlate';
+import { buildContext, contextEvidence, featureVector, gatherEvidence, type CandidateEvidence, type Context } from '../../src/correlate';
 import type { Breakpoint, ChangeEvent } from '../../src/domain/types';
 import type { SeriesData } from '../../src/ports';
+import type { Group } from './logit';
 import { MECHANISMS, scenarioSeries, simulate, type Mechanism, type Scenario, type Truth } from '../../src/sim';
 
 /**
@@ -74,7 +75,11 @@ export function caseEvidence(c: Case): { ctx: Context; evidence: CandidateEviden
     mkdirSync(dir, { recursive: true });
     writeFileSync(file, serialize(ctx.breakpoints));
   }
-  const fan = fanIn(ctx);
-  const vs = victimSide(ctx);
-  return { ctx, evidence: ctx.candidates.map((cand) => candidateEvidence(ctx, cand, fan, vs)) };
+  return { ctx, evidence: contextEvidence(ctx) };
+}
+
+/** A case as the logit sees it: feature vectors and the cause's index (-1 when unrecorded). */
+export function caseGroup(c: Case): Group {
+  const { evidence } = caseEvidence(c);
+  return { x: evidence.map(featureVector), y: truthIndex(c, evidence) };
 }

@@ -9,8 +9,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FEATURES, featureVector } from '../../src/correlate';
-import { caseEvidence, FIT_SEEDS, makeCase, truthIndex } from './dataset';
+import { FEATURES } from '../../src/correlate';
+import { caseGroup, FIT_SEEDS, makeCase } from './dataset';
 import { causeRank, fitLogit, type Group } from './logit';
 
 const count = Number(process.argv[2] ?? 400);
@@ -21,9 +21,7 @@ const LAMBDA = 0.02;
 const groups: Group[] = [];
 const t0 = Date.now();
 for (let seed = first; seed < first + count; seed++) {
-  const c = makeCase(seed, seed % 10 === 0);
-  const { evidence } = caseEvidence(c);
-  groups.push({ x: evidence.map(featureVector), y: truthIndex(c, evidence) });
+  groups.push(caseGroup(makeCase(seed, seed % 10 === 0)));
   if ((seed - first) % 20 === 19) process.stderr.write(`${seed - first + 1}/${count} scenarios (${Math.round((Date.now() - t0) / 1000)} s)\n`);
 }
 

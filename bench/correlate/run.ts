@@ -14,7 +14,7 @@ import type { ChangeEvent } from '../../src/domain/types';
 import { decodeCloudEvents, decodeMetricsFile, decodeTopology, createRateState } from '../../src/formats';
 import { MECHANISMS, scenarioSeries, simulate, writeCloudEventsNdjson, writeOtlpNdjson, writeTopologyYaml, type Mechanism, type Scenario } from '../../src/sim';
 import { lastNearbyChange, lastOwnChange } from './baselines';
-import { BENCH_SEEDS } from './dataset';
+import { BENCH_SEEDS, mechanismFor } from './dataset';
 import { MODEL } from '../../src/correlate/model';
 
 const N = Number(process.argv[2] ?? 200);
@@ -59,7 +59,7 @@ const t0 = Date.now();
 
 for (let i = 0; i < N; i++) {
   const seed = BENCH_SEEDS.from + i;
-  const mechanism: Mechanism = MECHANISMS[i % MECHANISMS.length] ?? 'caller_connections';
+  const mechanism: Mechanism = mechanismFor(seed);
   const sc = simulate({ seed, mechanism });
   const t = sc.truth;
   const w0 = Date.now();

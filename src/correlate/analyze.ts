@@ -19,9 +19,7 @@ export function analyze(input: AnalyzeInput, model: Model = MODEL): Analysis {
 
 /** Rank the candidates of an already built context (tests build one from hand-made breakpoints). */
 export function analyzeContext(ctx: Context, model: Model = MODEL): Analysis {
-  const fan = fanIn(ctx);
-  const vs = victimSide(ctx);
-  const ev = ctx.candidates.map((c) => candidateEvidence(ctx, c, fan, vs));
+  const ev = contextEvidence(ctx);
   const scores = scoreAll(ev, model);
   const order = ev.map((e, i) => ({ e, score: scores[i] ?? 0 })).sort((a, b) => b.score - a.score || b.e.change.time - a.e.change.time);
   const suspects: Suspect[] = order.slice(0, MAX_SUSPECTS).map(({ e, score }) => ({
@@ -39,7 +37,12 @@ export function analyzeContext(ctx: Context, model: Model = MODEL): Analysis {
 /** The evidence for every candidate, unscored: what the fitting script and the benchmark learn from. */
 export function gatherEvidence(input: AnalyzeInput): { ctx: Context; evidence: CandidateEvidence[] } {
   const ctx = buildContext(input);
+  return { ctx, evidence: contextEvidence(ctx) };
+}
+
+/** The evidence for every candidate of a built context (the fan-in and victim side are shared by all). */
+export function contextEvidence(ctx: Context): CandidateEvidence[] {
   const fan = fanIn(ctx);
   const vs = victimSide(ctx);
-  return { ctx, evidence: ctx.candidates.map((c) => candidateEvidence(ctx, c, fan, vs)) };
+  return ctx.candidates.map((c) => candidateEvidence(ctx, c, fan, vs));
 }

@@ -98,9 +98,11 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
   if (e.downThrough.signal !== undefined && e.x.downThrough > 0.3) {
     lines.push({ w: Math.abs(contrib('downThrough')), text: `${describeSignal(e.downThrough.signal)}: ${c.service} is itself waiting on ${e.downThrough.signal.peer ?? 'a dependency'}, so the slowness began further down` });
   }
-  if (e.x.mixedPath > 0 && p.path.length >= 2) {
-    const shared = p.path[0]?.to ?? '';
-    lines.push({ w: Math.abs(contrib('mixedPath')), text: `${c.service} and ${ctx.victim} are linked only through ${shared}, which both ${p.path[0]?.direction === 'calls' ? 'call' : 'are called by'}: a change here reaches ${ctx.victim} only by exhausting ${shared}` });
+  const turn = p.path.findIndex((st) => st.direction !== p.path[0]?.direction);
+  const before = p.path[turn - 1];
+  if (e.x.mixedPath > 0 && before !== undefined) {
+    // The shared service is where the path turns: both ends call it, or it calls both.
+    lines.push({ w: Math.abs(contrib('mixedPath')), text: `${c.service} and ${ctx.victim} are linked only through ${before.to}, which both sides of the path ${before.direction === 'calls' ? 'call' : 'are called by'}: a change here reaches ${ctx.victim} only by exhausting ${before.to}` });
   }
   if (!Number.isFinite(p.dist)) lines.push({ w: 0.1, text: `${c.service} is not linked to ${ctx.victim} by the topology or by any series` });
   else if (lines.length === 0 || Math.max(e.x.onset, e.x.delayed, e.x.near, e.x.victimHop, e.x.self) < 0.1) lines.push({ w: 0.1, text: `no breakpoint on ${c.service}${p.dist > 0 ? `, on the ${p.dist}-hop path` : ''} or on ${ctx.victim} follows this change` });

@@ -2,9 +2,9 @@
  * The correlator (pure): given series, changes, topology and a service in trouble, rank the
  * changes by how likely each caused it, with calibrated scores and evidence. See docs/correlation.md.
  */
-export { analyze, analyzeContext, gatherEvidence, MAX_SUSPECTS } from './analyze';
+export { analyze, analyzeContext, contextEvidence, gatherEvidence, MAX_SUSPECTS } from './analyze';
 export { buildContext, RADIUS, type AnalyzeInput, type Context } from './context';
-export { candidateEvidence, fanIn, victimSide, featureVector, FEATURES, type CandidateEvidence, type FanIn, type FeatureName } from './features';
+export { candidateEvidence, fanIn, featureVector, FEATURES, type CandidateEvidence, type FanIn, type FeatureName } from './features';
 export { MODEL, type Model } from './model';
 export { scoreAll, logit } from './score';
 export { stitchVersions, type StitchedSeries, type VersionSpan } from './stitch';

@@ -2,6 +2,7 @@ import { median } from '../../stats';
 import type { ChangeEvent, Point } from '../../domain/types';
 import type { Context } from '../context';
 import { RESOURCE_CLASSES, metricClass } from '../signals';
+import type { Signal } from '../signals';
 import type { StitchedSeries } from '../stitch';
 
 const MIN = 60_000;
@@ -87,24 +88,20 @@ function relChange(points: readonly Point[], win: { b0: number; b1: number; a0: 
  */
 export function instanceOrder(ctx: Context, c: ChangeEvent): number {
   if (c.type !== 'deploy' || c.version === undefined) return 0;
-  let sum = 0;
-  let n = 0;
+  const verdicts: number[] = [];
   for (const s of ctx.byService.get(c.service) ?? []) {
     if (s.effect.shift <= 0 || s.weight < 0.3 || s.series.versions.length === 0) continue;
     if (s.time < c.time - 60 * MIN || s.time > ctx.onset + 30 * MIN) continue;
-    const sw = s.series.versions.find((v) => v.version === c.version && v.from >= c.time - ctx.tolMs);
-    if (sw === undefined) {
-      if (s.time >= c.time) {
-        sum -= 1;
-        n++;
-      }
-      continue;
-    }
-    const lag = s.time - sw.from;
-    if (lag < -ctx.tolMs) sum -= 1;
-    else if (lag <= 30 * MIN) sum += 1;
-    else continue;
-    n++;
+    const v = orderVerdict(s, c, ctx.tolMs);
+    if (v !== undefined) verdicts.push(v);
   }
-  return n === 0 ? 0 : sum / n;
+  return verdicts.length === 0 ? 0 : verdicts.reduce((a, b) => a + b, 0) / verdicts.length;
+}
+
+/** −1 the instance moved before its own switch (or moved without switching), +1 within 30 min after it, else unknown. */
+function orderVerdict(s: Signal, c: ChangeEvent, tolMs: number): number | undefined {
+  const sw = s.series.versions.find((v) => v.version === c.version && v.from >= c.time - tolMs);
+  if (sw === undefined) return s.time >= c.time ? -1 : undefined;
+  const lag = s.time - sw.from;
+  return lag < -tolMs ? -1 : lag <= 30 * MIN ? 1 : undefined;
 }
