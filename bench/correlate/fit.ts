@@ -11,7 +11,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FEATURES } from '../../src/correlate';
 import { caseGroup, FIT_SEEDS, makeCase } from './dataset';
-import { causeRank, fitLogit, type Group } from './logit';
+import { BOOST_DEFAULTS, fitScorer, type IndexTree } from './boost';
+import { causeRank, type Group } from './logit';
 
 const count = Number(process.argv[2] ?? 400);
 const first = Number(process.argv[3] ?? FIT_SEEDS.from);
@@ -25,23 +26,30 @@ for (let seed = first; seed < first + count; seed++) {
   if ((seed - first) % 20 === 19) process.stderr.write(`${seed - first + 1}/${count} scenarios (${Math.round((Date.now() - t0) / 1000)} s)\n`);
 }
 
-const { theta, meanLogLik } = fitLogit(groups, FEATURES.length, LAMBDA);
+const { theta, trees, score, meanLogLik } = fitScorer(groups, FEATURES.length, LAMBDA, BOOST_DEFAULTS);
 const recorded = groups.filter((g) => g.y >= 0);
-const top1 = recorded.filter((g) => causeRank(g, theta) === 0).length;
-process.stderr.write(`fitted on ${groups.length} scenarios (seeds ${first}..${first + count - 1}): mean log-lik ${meanLogLik.toFixed(3)}, in-sample top-1 ${(top1 / recorded.length).toFixed(3)}\n`);
+const top1 = recorded.filter((g) => causeRank(g, score) === 0).length;
+process.stderr.write(`fitted on ${groups.length} scenarios (seeds ${first}..${first + count - 1}): linear mean log-lik ${meanLogLik.toFixed(3)}, ${trees.length} trees, in-sample top-1 ${(top1 / recorded.length).toFixed(3)}\n`);
 
 const r3 = (v: number): number => Math.round(v * 1000) / 1000;
 const K = FEATURES.length;
 const weights = FEATURES.map((f, k) => `    ${f}: ${r3(theta[k] ?? 0)},`).join('\n');
+const r6 = (v: number): number => Math.round(v * 1e6) / 1e6;
+const tree = (n: IndexTree): string => ('v' in n ? `{ v: ${r6(n.v)} }` : `{ f: '${FEATURES[n.f] ?? ''}', t: ${r6(n.t)}, l: ${tree(n.l)}, r: ${tree(n.r)} }`);
+const treeLines = trees.map((t) => `    ${tree(t)},`).join('\n');
+const boost = `${BOOST_DEFAULTS.rounds} trees of depth ${BOOST_DEFAULTS.depth}, eta ${BOOST_DEFAULTS.eta}, leaf L2 ${BOOST_DEFAULTS.lambda}`;
 const file = `import type { FeatureName } from './features';
+import type { Tree } from './trees';
 
 /**
- * Coefficients of the conditional-logit scorer. Fitted offline on simulator scenarios by
+ * The correlator's scorer: conditional-logit coefficients plus small boosted trees that add
+ * corrections for interactions between evidence. Fitted offline on simulator scenarios by
  * bench/correlate/fit.ts (fitting seeds are disjoint from the benchmark's) — do not edit by hand;
  * re-run the script. \`none\` is the logit of "none of these changes" (a cause missing from the log).
  */
 export interface Model {
   readonly weights: Readonly<Record<FeatureName, number>>;
+  readonly trees: readonly Tree[];
   readonly none: number;
   readonly fittedOn: string;
 }
@@ -50,8 +58,11 @@ export const MODEL: Model = {
   weights: {
 ${weights}
   },
+  trees: [
+${treeLines}
+  ],
   none: ${r3(theta[K] ?? 0)},
-  fittedOn: 'bench/correlate/fit.ts: ${groups.length} scenarios, seeds ${first}..${first + count - 1}, mechanisms balanced, every 10th with the cause unrecorded, L2 ${LAMBDA}',
+  fittedOn: 'bench/correlate/fit.ts: ${groups.length} scenarios, seeds ${first}..${first + count - 1}, mechanisms balanced, every 10th with the cause unrecorded, L2 ${LAMBDA}; ${boost}',
 };
 `;
 writeFileSync(join(__dirname, '../../src/correlate/model.ts'), file);

@@ -69,10 +69,10 @@ export function fitLogit(groups: readonly Group[], k: number, lambda = 0.02, ite
   return { theta, meanLogLik: ll / groups.length };
 }
 
-/** Rank of the cause (0 = first; ties count against it), -1 when it is not a candidate. */
-export function causeRank(grp: Group, theta: readonly number[]): number {
+/** Rank of the cause under `score` (0 = first; ties count against it), -1 when it is not a candidate. */
+export function causeRank(grp: Group, score: (x: readonly number[]) => number): number {
   if (grp.y < 0) return -1;
-  const z = grp.x.map((xi) => dot(xi, theta));
+  const z = grp.x.map(score);
   const zy = z[grp.y] ?? 0;
   return z.filter((v, j) => j !== grp.y && v >= zy).length;
 }

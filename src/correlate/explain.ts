@@ -92,6 +92,10 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
   if (e.x.upOutbound >= 0.5 && e.x.upTraffic < 0.3 && e.x.soleCaller === 0) {
     lines.push({ w: Math.abs(contrib('upOutbound')), text: `${ctx.victim}'s own connections to a dependency grew around the onset while its request rate did not: the trouble looks like it comes from below, not from a caller` });
   }
+  const dep = p.path[p.path.length - 1]?.from;
+  if (e.x.slowPath >= 0.5 && dep !== undefined) {
+    lines.push({ w: Math.abs(contrib('slowPath')) + 0.5, text: `${ctx.victim} holds more connections to ${dep} since the onset while its request rate did not grow: ${dep} got slower, the side this change is on` });
+  }
   if (e.passThrough.signal !== undefined && e.x.passThrough > 0.3) {
     lines.push({ w: Math.abs(contrib('passThrough')), text: `${describeSignal(e.passThrough.signal)}: ${c.service} received more traffic itself, so the trouble came through it from upstream, not from this change` });
   }

@@ -1,9 +1,12 @@
 import { FEATURES, type CandidateEvidence } from './features';
 import { MODEL, type Model } from './model';
+import { treeValue } from './trees';
 
+/** The candidate's logit: the linear evidence weights plus the boosted trees' corrections. */
 export function logit(e: CandidateEvidence, model: Model = MODEL): number {
   let z = 0;
   for (const f of FEATURES) z += model.weights[f] * e.x[f];
+  for (const t of model.trees) z += treeValue(t, e.x);
   return z;
 }
 

@@ -47,6 +47,8 @@ export const FEATURES = [
   'downThrough', // reaches the victim through a dependency, and its own calls further down grew: slowness from below it
   'fanOutDown', // reaches the victim through a dependency, yet the victim's connections to most dependencies grew
   'instanceOrder', // a rolling deploy: +1 each moving instance moved after its own switch, −1 before it
+  'slowBelow', // reaches the victim through a caller, yet the victim holds more connections to a dependency without more traffic: slowness from below
+  'slowPath', // reaches the victim through the very dependency the victim now holds more connections to, without more traffic
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 
@@ -116,6 +118,8 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     downThrough: below.value,
     fanOutDown: side === 'downstream' ? vs.fanOut : 0,
     instanceOrder: instanceOrder(ctx, c),
+    slowBelow: side === 'upstream' ? vs.outbound * (1 - vs.traffic) : 0,
+    slowPath: side === 'downstream' && vs.outboundPeer !== undefined && vs.outboundPeer === path.path[path.path.length - 1]?.from ? vs.outbound * (1 - vs.traffic) : 0,
   };
   return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below };
 }

@@ -83,3 +83,36 @@ describe('onset timing', () => {
     assert.equal(lagKernel(-4 * MIN, 3 * MIN, 45 * MIN), 0);
   });
 });
+
+describe('evidence: the victim waits on one dependency, its traffic unchanged', () => {
+  // payments slows at 12:30: checkout-api holds more connections to it with a flat request rate;
+  // web, a caller, deploys at the same minute and holds more connections to the slower checkout-api.
+  const coPay = series('checkout-api', CONNS, { 'server.address': 'payments' }, step(20, 300, at('12:33')));
+  const coRate = series('checkout-api', RATE, {}, step(400, 400, at('12:33')));
+  const webCo = series('web', CONNS, { 'server.address': 'checkout-api' }, step(30, 90, at('12:34')));
+  const fds = series('checkout-api', FD, {}, step(500, 950, at('12:34')));
+  const infra = change('infra', 'payments', 'infra', at('12:29'));
+  const webDeploy = change('webdep', 'web', 'deploy', at('12:32'), { version: '3.1.0' });
+  const all = [coPay, coRate, webCo, fds];
+  const ctx = buildContext(input(all, [infra, webDeploy], { topology: TOPO }), [bp(coPay, at('12:33')), bp(webCo, at('12:34')), bp(fds, at('12:34'))]);
+
+  it('points below the victim, at the dependency it waits on, not at a caller', () => {
+    assert.ok(candidateEvidence(ctx, webDeploy).x.slowBelow > 0.5);
+    assert.equal(candidateEvidence(ctx, webDeploy).x.slowPath, 0);
+    assert.ok(candidateEvidence(ctx, infra).x.slowPath > 0.5);
+    assert.equal(candidateEvidence(ctx, infra).x.slowBelow, 0);
+  });
+
+  it('ranks the slowed dependency first and says why', () => {
+    const a = analyzeContext(ctx);
+    assert.equal(a.suspects[0]?.id, 'infra', JSON.stringify(a.suspects.map((s) => [s.id, s.score])));
+    assert.ok(a.suspects[0]?.evidence.some((l) => /checkout-api holds more connections to payments .* payments got slower/.test(l)), JSON.stringify(a.suspects[0]?.evidence));
+  });
+
+  it('with more traffic into the victim, its extra connections below are load, not slowness', () => {
+    const busy = series('checkout-api', RATE, {}, step(400, 1400, at('12:33')));
+    const c2 = buildContext(input([coPay, busy, webCo, fds], [infra, webDeploy], { topology: TOPO }), [bp(coPay, at('12:33')), bp(busy, at('12:33')), bp(webCo, at('12:34')), bp(fds, at('12:34'))]);
+    assert.ok(candidateEvidence(c2, webDeploy).x.slowBelow < 0.3);
+    assert.ok(candidateEvidence(c2, infra).x.slowPath < 0.3);
+  });
+});
