@@ -26,9 +26,13 @@ export function rollbackEvidence(ctx: Context, c: ChangeEvent): RollbackEvidence
   const r = ctx.changes.find((x) => x.revertOf === c.id && x.time > c.time);
   if (r === undefined) return { value: 0 };
   const settle = Math.max(10 * MIN, 3 * ctx.stepMs);
-  const affected = [...(ctx.byService.get(ctx.victim) ?? []), ...(c.service === ctx.victim ? [] : (ctx.byService.get(c.service) ?? []))]
-    .filter((s) => s.time >= c.time - ctx.tolMs && s.time < r.time && s.effect.shift > 0)
-    .map((s) => ({ s, w: s.weight * lagKernel(s.time - c.time, ctx.tolMs, 2 * FAST_MS) }))
+  // The victim's moves count as much as they are the trouble that paged: a rollback that undoes a
+  // release's harmless memory shift while the fds stay at their limit has not undone the trouble.
+  const relevance = new Map<Signal, number>(ctx.trouble.map(({ s, w }) => [s, w]));
+  const own = c.service === ctx.victim ? [] : (ctx.byService.get(c.service) ?? []).map((s) => ({ s, w: s.weight }));
+  const affected = [...(ctx.byService.get(ctx.victim) ?? []).map((s) => ({ s, w: relevance.get(s) ?? 0 })), ...own]
+    .filter(({ s }) => s.time >= c.time - ctx.tolMs && s.time < r.time && s.effect.shift > 0)
+    .map(({ s, w }) => ({ s, w: w * lagKernel(s.time - c.time, ctx.tolMs, 2 * FAST_MS) }))
     .filter((x) => x.w > 0.2)
     .sort((a, b) => b.w - a.w)
     .slice(0, 5);

@@ -81,6 +81,13 @@ describe('evidence: rollbacks', () => {
     assert.ok(r.value > 0.9, JSON.stringify(r));
     assert.ok((r.levels?.mid ?? 0) > (r.levels?.post ?? 0));
   });
+  it('a rollback that only undid a harmless move does not incriminate the change while the paged resource stays up', () => {
+    // fds near their limit since 12:20 (something else); the release adds memory, the rollback takes it back.
+    const fds = series('checkout-api', FD, {}, step(540, 1000, at('12:20')));
+    const mem = series('checkout-api', 'process.memory.usage', {}, (t) => (t >= at('12:40') && t < at('13:12') ? 950e6 : 800e6), { noise: 2e6 });
+    const ctx = ctxOf([fds, mem], [dep, rb], [bp(fds, at('12:20')), bp(mem, at('12:40'))]);
+    assert.ok(rollbackEvidence(ctx, dep).value <= 0, JSON.stringify(rollbackEvidence(ctx, dep)));
+  });
   it('a change without a rollback has no rollback evidence', () => {
     assert.equal(rollbackEvidence(story(), cfg).value, 0);
   });
