@@ -89,8 +89,8 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
   } else if (e.x.soleCaller > 0) {
     lines.push({ w: contrib('soleCaller'), text: `only ${f.moved[0] ?? ''}, of ${f.visible} callers of ${ctx.victim}, holds more connections to it: a change on the caller's side` });
   }
-  if (e.x.upOutbound >= 0.5 && e.x.upTraffic < 0.3 && e.x.soleCaller === 0) {
-    lines.push({ w: Math.abs(contrib('upOutbound')), text: `${ctx.victim}'s own connections to a dependency grew around the onset while its request rate did not: the trouble looks like it comes from below, not from a caller` });
+  if (e.x.slowBelow >= 0.5 && e.x.soleCaller === 0) {
+    lines.push({ w: Math.abs(contrib('upOutbound') + contrib('slowBelow')), text: `${ctx.victim}'s own connections to a dependency grew around the onset while its request rate did not: the trouble looks like it comes from below, not from a caller` });
   }
   const dep = p.path[p.path.length - 1]?.from;
   if (e.x.slowPath >= 0.5 && dep !== undefined) {

@@ -107,6 +107,8 @@ describe('evidence: the victim waits on one dependency, its traffic unchanged', 
     const a = analyzeContext(ctx);
     assert.equal(a.suspects[0]?.id, 'infra', JSON.stringify(a.suspects.map((s) => [s.id, s.score])));
     assert.ok(a.suspects[0]?.evidence.some((l) => /checkout-api holds more connections to payments .* payments got slower/.test(l)), JSON.stringify(a.suspects[0]?.evidence));
+    const web = a.suspects.find((s) => s.id === 'webdep');
+    assert.ok(web?.evidence.some((l) => /checkout-api's own connections to a dependency grew .* comes from below, not from a caller/.test(l)), JSON.stringify(web?.evidence));
   });
 
   it('with more traffic into the victim, its extra connections below are load, not slowness', () => {
