@@ -15,6 +15,14 @@ export const SLOW_MS = 4 * 60 * MIN;
  * the jitter the order is uncertain, not reversed: a move seen slightly before the change counts
  * half to fully.
  */
+/**
+ * Moves within this window around the victim's onset belong to the same trouble (a bystander's
+ * request rate rising, the victim's links growing). @default 30 min either side
+ */
+export function aroundOnset(ctx: Context, beforeMs = 30 * MIN, afterMs = 30 * MIN): (t: number) => boolean {
+  return (t) => t >= ctx.onset - beforeMs && t <= ctx.onset + afterMs;
+}
+
 export function lagKernel(lag: number, tolMs: number, tauMs: number): number {
   if (lag < -tolMs) return 0;
   if (lag < 0) return 1 + (0.5 * lag) / tolMs;

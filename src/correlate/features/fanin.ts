@@ -1,9 +1,7 @@
 import type { Context } from '../context';
-import { edgeSignals } from './common';
+import { aroundOnset, edgeSignals } from './common';
 import { victimLinks } from './edges';
 import type { PathEvidence } from './path';
-
-const MIN = 60_000;
 
 /** Callers of the victim whose links into it grew around the onset, out of those whose links we can see. */
 export interface FanIn {
@@ -21,6 +19,7 @@ export interface FanIn {
  */
 export function fanIn(ctx: Context): FanIn {
   const v = ctx.victim;
+  const near = aroundOnset(ctx);
   const callers = victimLinks(ctx).filter((u) => ctx.graph.callers(v).includes(u) || (ctx.byService.get(u) ?? []).some((s) => s.peer === v));
   let visible = 0;
   const moved: string[] = [];
@@ -28,7 +27,7 @@ export function fanIn(ctx: Context): FanIn {
     const own = edgeSignals(ctx, u, v).filter(({ s }) => s.service === u);
     if (own.length === 0 && !ctx.series.some((s) => s.series.service === u && s.series.labels['server.address'] !== undefined)) continue;
     visible++;
-    if (own.some(({ s, w }) => w * s.weight >= 0.3 && s.effect.shift > 0 && Math.abs(s.time - ctx.onset) <= 30 * MIN)) moved.push(u);
+    if (own.some(({ s, w }) => w * s.weight >= 0.3 && s.effect.shift > 0 && near(s.time))) moved.push(u);
   }
   return { moved, visible, share: visible >= 2 ? moved.length / visible : 0 };
 }
@@ -60,7 +59,7 @@ export interface VictimSide {
  */
 export function victimSide(ctx: Context): VictimSide {
   const v = ctx.victim;
-  const near = (t: number): boolean => Math.abs(t - ctx.onset) <= 30 * MIN;
+  const near = aroundOnset(ctx);
   let outbound = 0;
   let outboundPeer: string | undefined;
   let traffic = 0;

@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../../domain/types';
 import type { Context } from '../context';
-import { best, type Scored } from './common';
+import { aroundOnset, best, type Scored } from './common';
 import type { PathEvidence } from './path';
 
 const MIN = 60_000;
@@ -12,7 +12,7 @@ const MIN = 60_000;
  * is a bystander (a flag two hops up sends more traffic through every service in between).
  */
 export function passThrough(ctx: Context, c: ChangeEvent): Scored {
-  const near = (t: number): boolean => t >= ctx.onset - 60 * MIN && t <= ctx.onset + 30 * MIN;
+  const near = aroundOnset(ctx, 60 * MIN);
   return best((ctx.byService.get(c.service) ?? []).filter((s) => s.cls === 'traffic' && s.peer === undefined && s.effect.shift > 0 && near(s.time)).map((s) => ({ value: s.weight, signal: s })));
 }
 
@@ -26,15 +26,13 @@ export function mixedPath(p: PathEvidence): number {
   return dirs.size > 1 ? 1 : 0;
 }
 
-
-
 /**
  * The downstream mirror of `passThrough`: a dependency that got slow because ITS dependency did
  * holds more connections to that one. When the changed service's own calls further down grew
  * around the onset, the slowness began below it.
  */
 export function downThrough(ctx: Context, c: ChangeEvent, p: PathEvidence): Scored {
-  const near = (t: number): boolean => t >= ctx.onset - 60 * MIN && t <= ctx.onset + 30 * MIN;
+  const near = aroundOnset(ctx, 60 * MIN);
   const onPath = new Set([ctx.victim, ...p.path.map((st) => st.to)]);
   return best(
     (ctx.byService.get(c.service) ?? [])
