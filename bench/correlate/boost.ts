@@ -4,10 +4,12 @@
  * p(1 − p) per candidate), shrunk by `eta`. Trees are kept small and few so that they correct
  * interactions the linear part cannot express rather than memorise scenarios.
  */
+import { softmaxWithNone } from '../../src/correlate/score';
+import { treeValue, type Tree } from '../../src/correlate/trees';
 import { dot, fitLogit, type Group } from './logit';
 
 /** A tree over feature indices (fit.ts names the features when it writes the model). */
-export type IndexTree = { readonly f: number; readonly t: number; readonly l: IndexTree; readonly r: IndexTree } | { readonly v: number };
+export type IndexTree = Tree<number>;
 
 export interface BoostOptions {
   readonly rounds: number;
@@ -17,12 +19,6 @@ export interface BoostOptions {
   readonly lambda: number;
 }
 export const BOOST_DEFAULTS: BoostOptions = { rounds: 100, depth: 2, eta: 0.1, lambda: 5 };
-
-export function indexTreeValue(n: IndexTree, x: readonly number[]): number {
-  let at = n;
-  while (!('v' in at)) at = (x[at.f] ?? 0) <= at.t ? at.l : at.r;
-  return at.v;
-}
 
 /** Up to 24 candidate thresholds per feature: midpoints between its distinct values, evenly spaced. */
 function thresholds(rows: readonly (readonly number[])[], k: number): number[][] {
@@ -107,20 +103,15 @@ export function fitBoost(groups: readonly Group[], base: (x: readonly number[]) 
     let off = 0;
     for (const grp of groups) {
       const n = grp.x.length;
-      let m = none;
-      for (let j = 0; j < n; j++) m = Math.max(m, z[off + j] ?? 0);
-      let tot = Math.exp(none - m);
-      for (let j = 0; j < n; j++) tot += Math.exp((z[off + j] ?? 0) - m);
-      for (let j = 0; j < n; j++) {
-        const p = Math.exp((z[off + j] ?? 0) - m) / tot;
+      softmaxWithNone(z.subarray(off, off + n), none).forEach((p, j) => {
         d.g[off + j] = p - (j === grp.y ? 1 : 0);
         d.h[off + j] = Math.max(p * (1 - p), 1e-6);
-      }
+      });
       off += n;
     }
     const tree = grow(d, all, o.depth, o);
     trees.push(tree);
-    for (let i = 0; i < x.length; i++) z[i] = (z[i] ?? 0) + indexTreeValue(tree, x[i] ?? []);
+    for (let i = 0; i < x.length; i++) z[i] = (z[i] ?? 0) + treeValue(tree, x[i] ?? []);
   }
   return trees;
 }
@@ -138,6 +129,6 @@ export function fitScorer(groups: readonly Group[], k: number, lambda: number, o
   const { theta, meanLogLik } = fitLogit(groups, k, lambda);
   const linear = (x: readonly number[]): number => dot(x, theta);
   const trees = o.rounds > 0 ? fitBoost(groups, linear, theta[k] ?? 0, k, o) : [];
-  const score = (x: readonly number[]): number => trees.reduce((s, t) => s + indexTreeValue(t, x), linear(x));
+  const score = (x: readonly number[]): number => trees.reduce((s, t) => s + treeValue(t, x), linear(x));
   return { theta, trees, score, meanLogLik };
 }

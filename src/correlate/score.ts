@@ -15,9 +15,14 @@ export function logit(e: CandidateEvidence, model: Model = MODEL): number {
  * so each score estimates P(this change is the cause | evidence) and they sum to at most 1.
  */
 export function scoreAll(evidence: readonly CandidateEvidence[], model: Model = MODEL): number[] {
-  const z = evidence.map((e) => logit(e, model));
-  const top = Math.max(model.none, ...z);
-  const ez = z.map((v) => Math.exp(v - top));
-  const total = ez.reduce((s, v) => s + v, Math.exp(model.none - top));
+  return softmaxWithNone(evidence.map((e) => logit(e, model)), model.none);
+}
+
+/** P(candidate i) from logits `z` beside a "none of these" logit, shifted by the largest for stability. */
+export function softmaxWithNone(z: ArrayLike<number>, none: number): number[] {
+  let top = none;
+  for (let i = 0; i < z.length; i++) top = Math.max(top, z[i] ?? 0);
+  const ez = Array.from(z, (v) => Math.exp(v - top));
+  const total = ez.reduce((s, v) => s + v, Math.exp(none - top));
   return ez.map((v) => v / total);
 }

@@ -6,11 +6,12 @@ import type { FeatureName } from './features';
  * evidence together, e.g. "the victim holds more connections to a dependency" means something
  * else when its request rate rose too.
  */
-export type Tree =
-  | { readonly f: FeatureName; readonly t: number; readonly l: Tree; readonly r: Tree }
+export type Tree<K extends string | number = FeatureName> =
+  | { readonly f: K; readonly t: number; readonly l: Tree<K>; readonly r: Tree<K> }
   | { readonly v: number };
 
-export function treeValue(tree: Tree, x: Readonly<Record<FeatureName, number>>): number {
+/** Walks `tree` on `x`, keyed by feature name (the shipped model) or by index (a feature vector while fitting). */
+export function treeValue<K extends string | number>(tree: Tree<K>, x: Readonly<Record<K, number>>): number {
   let n = tree;
   while (!('v' in n)) n = x[n.f] <= n.t ? n.l : n.r;
   return n.v;

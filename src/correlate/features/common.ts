@@ -10,12 +10,6 @@ export const FAST_MS = 45 * MIN;
 export const SLOW_MS = 4 * 60 * MIN;
 
 /**
- * Plausibility that something at `lag` ms after a change is its effect: 0 clearly before it
- * (beyond `tolMs`, timestamps and sampling jitter), 1 right after, decaying with `tauMs`. Within
- * the jitter the order is uncertain, not reversed: a move seen slightly before the change counts
- * half to fully.
- */
-/**
  * Moves within this window around the victim's onset belong to the same trouble (a bystander's
  * request rate rising, the victim's links growing). @default 30 min either side
  */
@@ -23,6 +17,12 @@ export function aroundOnset(ctx: Context, beforeMs = 30 * MIN, afterMs = 30 * MI
   return (t) => t >= ctx.onset - beforeMs && t <= ctx.onset + afterMs;
 }
 
+/**
+ * Plausibility that something at `lag` ms after a change is its effect: 0 clearly before it
+ * (beyond `tolMs`, timestamps and sampling jitter), 1 right after, decaying with `tauMs`. Within
+ * the jitter the order is uncertain, not reversed: a move seen slightly before the change counts
+ * half to fully.
+ */
 export function lagKernel(lag: number, tolMs: number, tauMs: number): number {
   if (lag < -tolMs) return 0;
   if (lag < 0) return 1 + (0.5 * lag) / tolMs;

@@ -81,6 +81,8 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const link = Math.max(path.near.value, path.victimHop.value);
   const below = side === 'downstream' ? downThrough(ctx, c, path) : NONE;
   const through = isVictim === 1 ? NONE : passThrough(ctx, c);
+  // More connections from the victim to a dependency with its request rate flat: that dependency got slower.
+  const slow = vs.outbound * (1 - vs.traffic);
   const x: Record<FeatureName, number> = {
     onset: onset.value,
     delayed: delayed.value,
@@ -118,8 +120,8 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     downThrough: below.value,
     fanOutDown: side === 'downstream' ? vs.fanOut : 0,
     instanceOrder: instanceOrder(ctx, c),
-    slowBelow: side === 'upstream' ? vs.outbound * (1 - vs.traffic) : 0,
-    slowPath: side === 'downstream' && vs.outboundPeer !== undefined && vs.outboundPeer === path.path[path.path.length - 1]?.from ? vs.outbound * (1 - vs.traffic) : 0,
+    slowBelow: side === 'upstream' ? slow : 0,
+    slowPath: side === 'downstream' && vs.outboundPeer !== undefined && vs.outboundPeer === path.path[path.path.length - 1]?.from ? slow : 0,
   };
   return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below };
 }
