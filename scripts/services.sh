@@ -6,6 +6,7 @@
 # Usage: scripts/services.sh <command>
 #   up                 install what is missing, start both, wait until ready (idempotent)
 #   down               stop both (SIGTERM, SIGKILL after 20 s); data is kept
+#   down-verified      down, then fail unless both services' ports are free (used by npm test)
 #   status             one line per service; exit 0 only if both are up and answering
 #   restart-kafka      stop + start Kafka (data kept)
 #   stop-kafka | start-kafka | stop-clickhouse | start-clickhouse
@@ -63,6 +64,18 @@ cmd_down() {
   ch_stop
 }
 
+cmd_down_verified() {
+  cmd_down
+  local p busy=0
+  for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$CH_HTTP_PORT" "$CH_TCP_PORT"; do
+    if port_open 127.0.0.1 "$p"; then
+      echo "port 127.0.0.1:$p still taken after down: $(port_owner "$p")" >&2
+      busy=1
+    fi
+  done
+  return "$busy"
+}
+
 cmd_status() {
   local rc=0
   ch_status || rc=1
@@ -84,6 +97,7 @@ main() {
   case $cmd in
   up) cmd_up ;;
   down) cmd_down ;;
+  down-verified) cmd_down_verified ;;
   status) cmd_status ;;
   restart-kafka) take_lock && kafka_stop && kafka_start ;;
   stop-kafka) take_lock && kafka_stop ;;

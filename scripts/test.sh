@@ -34,11 +34,25 @@ step "lint" npx eslint .
 step "typecheck" npx tsc -p tsconfig.json --noEmit
 mocha_run "unit tests" 'test/unit/**/*.test.ts'
 
+# Services this run starts, it stops at the end (also on Ctrl-C), so a second run from another clone
+# finds the ports free. Set EPICENTER_KEEP_SERVICES=1 to leave them up for debugging; services that
+# were already up before the run are left as they were.
+started_services=0
+stop_services() {
+  if [ "$started_services" = 1 ] && [ "${EPICENTER_KEEP_SERVICES:-0}" != 1 ]; then
+    started_services=0
+    step "services down" bash scripts/services.sh down-verified
+  fi
+}
+trap 'stop_services; exit 130' INT TERM
+
 if [ -n "$(ls test/integration/*.test.ts 2>/dev/null)" ]; then
   if [ "${EPICENTER_SKIP_SERVICES:-0}" != 1 ]; then
+    if ! bash scripts/services.sh status >/dev/null 2>&1; then started_services=1; fi
     step "services up" bash scripts/services.sh up
   fi
   mocha_run "integration tests" --timeout 300000 'test/integration/**/*.test.ts'
+  stop_services
 fi
 
 echo
