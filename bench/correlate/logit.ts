@@ -22,7 +22,7 @@ function llGrad(groups: readonly Group[], theta: readonly number[], k: number, l
   for (const grp of groups) {
     const z = grp.x.map((xi) => dot(xi, theta));
     const z0 = theta[k] ?? 0;
-    const m = Math.max(z0, ...z);
+    const m = z.reduce((a, v) => Math.max(a, v), z0);
     const ez = z.map((v) => Math.exp(v - m));
     const e0 = Math.exp(z0 - m);
     const tot = ez.reduce((s, v) => s + v, e0);

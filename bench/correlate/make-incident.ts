@@ -18,8 +18,7 @@ mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'metrics.ndjson'), writeOtlpNdjson(sc, 30));
 writeFileSync(join(dir, 'changes.ndjson'), writeCloudEventsNdjson(sc.changes));
 writeFileSync(join(dir, 'topology.yaml'), writeTopologyYaml(sc.topology));
-const truth = JSON.parse(writeTruthJson(t)) as Record<string, unknown>;
-writeFileSync(join(dir, 'truth.json'), `${JSON.stringify({ service: t.victim, alert: 'CheckoutApiFileDescriptorsNearLimit', ...truth }, null, 2)}\n`);
+writeFileSync(join(dir, 'truth.json'), writeTruthJson(t, 'CheckoutApiFileDescriptorsNearLimit'));
 
 const a = analyze({ series: scenarioSeries(sc), changes: sc.changes, topology: sc.topology, service: t.victim, at: t.at, windowMs: 6 * 3600_000, afterMs: 3600_000 });
 const top = a.suspects[0];

@@ -39,7 +39,7 @@ export function renderReport(i: Inputs): { table: string; markdown: string } {
   }
   const head = ['method', 'gen P', 'gen R', 'gen F1', 'NAB P', 'NAB R', 'NAB F1', 'µs/point'];
   const md = (r: string[]): string => `| ${r.join(' | ')} |`;
-  const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
+  const widths = head.map((h, k) => rows.reduce((m, r) => Math.max(m, r[k]!.length), h.length));
   const line = (r: string[]): string => r.map((c, k) => c.padEnd(widths[k]!)).join('  ');
   const speedLine = `streaming: ${Math.round(i.speed.pointsPerSec).toLocaleString('en-US')} points/s on one core (${i.speed.points.toLocaleString('en-US')} points, 200 series round-robin, best of 3 runs on a 2-core machine shared with other work)`;
   const memLine = `state per series: ${i.memory.structural} bytes structural (target ≤ 1024), ${Math.round(i.memory.heap)} bytes measured on the V8 heap + array buffers`;

@@ -190,7 +190,7 @@ async function main(): Promise<void> {
   await sleep(3000);
   const lat = run.logs.slice(latFrom).filter((l) => l['msg'] === 'pipeline stats' && (l['e2eMs'] as { count: number }).count > 0).map((l) => l['e2eMs'] as { p50: number; p99: number; max: number });
   const p50s = lat.map((x) => x.p50).sort((a, b) => a - b);
-  const latency = { p50: p50s[Math.floor(p50s.length / 2)] ?? 0, p99: Math.max(0, ...lat.map((x) => x.p99)), max: Math.max(0, ...lat.map((x) => x.max)) };
+  const latency = { p50: p50s[Math.floor(p50s.length / 2)] ?? 0, p99: lat.reduce((m, x) => Math.max(m, x.p99), 0), max: lat.reduce((m, x) => Math.max(m, x.max), 0) };
   await run.stop();
 
   // 3. Scale-out: the same backlog drained by two instances in one group (new group, new database).

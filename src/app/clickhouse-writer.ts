@@ -13,11 +13,12 @@ export function clickHouseRowWriter(w: ClickHouseWriter): RowWriter {
   let flushing = 0;
   return {
     add(rows: Rows): EpicenterError[] {
-      const refused: EpicenterError[] = [];
-      if (rows.samples.length > 0) refused.push(...w.writePoints(rows.samples));
-      if (rows.breakpoints.length > 0) refused.push(...w.writeBreakpoints(rows.breakpoints));
-      if (rows.changes.length > 0) refused.push(...w.writeChanges(rows.changes));
-      if (rows.deadLetters.length > 0) refused.push(...w.writeDeadLetters(rows.deadLetters.map(deadLetterInput)));
+      // concat, not push(...x): a batch can refuse more rows than a call takes arguments.
+      let refused: EpicenterError[] = [];
+      if (rows.samples.length > 0) refused = refused.concat(w.writePoints(rows.samples));
+      if (rows.breakpoints.length > 0) refused = refused.concat(w.writeBreakpoints(rows.breakpoints));
+      if (rows.changes.length > 0) refused = refused.concat(w.writeChanges(rows.changes));
+      if (rows.deadLetters.length > 0) refused = refused.concat(w.writeDeadLetters(rows.deadLetters.map(deadLetterInput)));
       return refused;
     },
     buffered: () => w.buffered(),

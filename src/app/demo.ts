@@ -5,27 +5,20 @@ import type { Config } from '../config/schema';
 import { EpicenterError } from '../errors';
 import { decodeTopology } from '../formats';
 import type { StoredAnalysis } from '../ports';
+import { parseTruthJson, type TruthFile } from '../sim';
 import { MemoryStore } from '../store/memory';
 import { analyzeFromStore } from './analyze';
 import { createEmbeddedRuntime, type EmbeddedSummary } from './embedded';
 import { startHttp, type HttpHandle } from './http';
 
-/** The question a bundled incident asks (and, separately, its ground truth for the printout). */
-interface IncidentFile {
-  readonly service: string;
-  readonly alert?: string;
-  readonly at: number;
-  readonly windowMs: number;
-  readonly afterMs: number;
-  readonly cause?: { readonly id: string; readonly service: string; readonly team: string; readonly type: string };
-}
-
 export interface DemoResult {
-  readonly incident: IncidentFile;
+  /** The question the incident asks (truth.json) and, separately, its ground truth for the printout. */
+  readonly incident: TruthFile;
   readonly summary: EmbeddedSummary;
   readonly analysis: StoredAnalysis;
   readonly store: MemoryStore;
-  readonly http?: HttpHandle;
+  /** Serve the HTTP API over the replayed store (once); EADDRINUSE and the like reject. */
+  serve(): Promise<HttpHandle>;
   close(): Promise<void>;
 }
 
@@ -41,10 +34,12 @@ function read(file: string): string {
  * The embedded default behind `npm start`: replays a bundled incident folder (metrics.ndjson,
  * changes.ndjson, topology.yaml, truth.json) through the same pipeline `epicenter run` uses — the
  * in-process bus instead of Kafka, the in-memory store instead of ClickHouse — then asks the
- * correlator about the paged service, and optionally serves the HTTP API over that store.
+ * correlator about the paged service. Serving the HTTP API over that store is a separate step, so the
+ * report can be printed first whatever happens to the port.
  */
-export async function runDemo(p: { cfg: Readonly<Config>; dir: string; serve: boolean }): Promise<DemoResult> {
-  const incident = JSON.parse(read(join(p.dir, 'truth.json'))) as IncidentFile;
+export async function runDemo(p: { cfg: Readonly<Config>; dir: string }): Promise<DemoResult> {
+  const truthFile = join(p.dir, 'truth.json');
+  const incident = parseTruthJson(read(truthFile), truthFile);
   const topoFile = join(p.dir, 'topology.yaml');
   const { topology, errors } = decodeTopology(read(topoFile), { file: topoFile });
   if (errors.length > 0) throw errors[0] as EpicenterError;
@@ -60,16 +55,17 @@ export async function runDemo(p: { cfg: Readonly<Config>; dir: string; serve: bo
   const analysis = await analyzeFromStore(store, topology, { service: incident.service, at: incident.at, windowMs: incident.windowMs, afterMs: incident.afterMs });
 
   let http: HttpHandle | undefined;
-  if (p.serve) {
-    const log = pino({ level: p.cfg.log.level === 'info' ? 'warn' : p.cfg.log.level }, pino.destination(2));
-    http = await startHttp({ cfg: p.cfg, store, topology, changes: runtime.changes, log });
-  }
   return {
     incident,
     summary,
     analysis,
     store,
-    ...(http === undefined ? {} : { http }),
+    async serve() {
+      if (http !== undefined) return http;
+      const log = pino({ level: p.cfg.log.level === 'info' ? 'warn' : p.cfg.log.level }, pino.destination(2));
+      http = await startHttp({ cfg: p.cfg, store, topology, changes: runtime.changes, log });
+      return http;
+    },
     async close() {
       await http?.close();
       await runtime.close();

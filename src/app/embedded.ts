@@ -77,7 +77,7 @@ export function createEmbeddedRuntime(opts: EmbeddedRuntimeOptions): EmbeddedRun
   const pipeline = createPipeline({
     processor,
     writer: createStoreWriter(opts.store, opts.deadLetterStore),
-    deadLetters: { publish: (ls) => (deadLetters.push(...ls), Promise.resolve()) },
+    deadLetters: { publish: (ls) => (ls.forEach((l) => deadLetters.push(l)), Promise.resolve()) },
     log: opts.log ?? silent,
     now,
     onFatal: (e) => (fatal = e instanceof Error ? e : new EpicenterError('INTERNAL', `embedded pipeline: ${String(e)}`)),

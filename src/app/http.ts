@@ -1,3 +1,4 @@
+import { parseConfig } from '../config/load';
 import type { Config } from '../config/schema';
 import type { Topology } from '../domain/types';
 import { createHttpServer } from '../http/server';
@@ -7,15 +8,23 @@ import { renderTimeline } from '../timeline';
 import { analyzeFromStore } from './analyze';
 import type { Logger } from './logger';
 
+const DEFAULT_PUBLIC_URL = parseConfig({}).http.publicUrl;
+
 /** The HTTP API as `epicenter run` serves it: the shared store, changes republished on the changes topic. */
 export interface HttpHandle {
   /** `host:port` actually bound. */
   readonly address: string;
+  /** Base of the links it serves: http.publicUrl, or the address bound when that was left at its default. */
+  readonly publicUrl: string;
   close(): Promise<void>;
 }
 
 export async function startHttp(p: { cfg: Readonly<Config>; store: Store; topology: Topology; changes: ChangeSink; log: Logger; readiness?: () => Promise<void> }): Promise<HttpHandle> {
-  const { cfg, store, topology } = p;
+  const { store, topology } = p;
+  // Links (Slack, /v1/timeline) are built per request from http.publicUrl: a copy we can point at
+  // the address actually bound when publicUrl was left at its default (e.g. `demo --port 9100`).
+  const http = { ...p.cfg.http };
+  const cfg: Readonly<Config> = { ...p.cfg, http };
   const analyze = (req: { service: string; at: number; windowMs: number; afterMs: number }) =>
     withSpan('epicenter.analysis', { [ATTR.service]: req.service }, () => analyzeFromStore(store, topology, req));
   const app = createHttpServer({
@@ -36,5 +45,6 @@ export async function startHttp(p: { cfg: Readonly<Config>; store: Store; topolo
   await app.listen({ host: cfg.http.host, port: cfg.http.port });
   const a = app.server.address();
   const address = a !== null && typeof a === 'object' ? `${a.address}:${a.port}` : String(a);
-  return { address, close: () => app.close() };
+  if (http.publicUrl === DEFAULT_PUBLIC_URL && a !== null && typeof a === 'object') http.publicUrl = `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
+  return { address, publicUrl: http.publicUrl, close: () => app.close() };
 }

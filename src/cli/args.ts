@@ -1,23 +1,45 @@
 import { EpicenterError } from '../errors';
 import { parseIsoTime } from '../formats/time';
 
-/** `2024-05-01T14:30:00Z`, `2024-05-01 14:30` (UTC), `1714573800` (s) or `1714573800000` (ms) → epoch ms. `what` names the option in errors. */
-export function parseTimeArg(s: string, what: string): number {
-  const x = s.trim();
-  const t = /^\d{9,13}$/.test(x) ? (x.length > 11 ? Number(x) : Number(x) * 1000) : parseIsoTime(x);
-  if (t === undefined || !Number.isFinite(t)) throw new EpicenterError('BAD_REQUEST', `--${what}: '${s}' is not an ISO 8601 time or epoch seconds/ms`, { origin: { field: what } });
-  return t;
-}
-
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION_RE = /^(\d+(\.\d+)?(ms|s|m|h|d))+$/;
 
-/** `90s`, `15m`, `6h`, `2d`, `500ms`, `5h22m` → ms. `what` names the option in errors. */
-export function parseDurationArg(s: string, what: string): number {
-  const text = s.trim();
-  if (!/^(\d+(\.\d+)?(ms|s|m|h|d))+$/.test(text)) {
-    throw new EpicenterError('BAD_REQUEST', `--${what}: '${s}' is not a duration like 90s, 15m, 6h, 5h30m or 2d`, { origin: { field: what } });
-  }
+function durationMs(text: string): number {
   let ms = 0;
   for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) ms += Number(m[1]) * (UNIT_MS[m[2] ?? ''] ?? 0);
   return Math.round(ms);
+}
+
+const stderrWarn = (msg: string): void => {
+  process.stderr.write(`epicenter: warning: ${msg}\n`);
+};
+
+/**
+ * A time option → epoch ms: `now`; relative to now, `-15m`, `now-2h30m`; ISO 8601
+ * (`2024-05-01T14:30:00Z`; without a zone it is UTC, and `warn` says so); epoch seconds
+ * (`1714573800`) or ms (`1714573800000`). `what` names the option in errors.
+ */
+export function parseTimeArg(s: string, what: string, now: number = Date.now(), warn: (msg: string) => void = stderrWarn): number {
+  const x = s.trim();
+  const rel = /^(?:now)?\s*(?:-\s*(.+))?$/i.exec(x);
+  if (rel !== null && x !== '') {
+    const ago = rel[1]?.trim();
+    if (ago === undefined) return now;
+    if (DURATION_RE.test(ago)) return now - durationMs(ago);
+  }
+  const t = /^\d{9,13}$/.test(x) ? (x.length > 11 ? Number(x) : Number(x) * 1000) : parseIsoTime(x);
+  if (t === undefined || !Number.isFinite(t)) {
+    throw new EpicenterError('BAD_REQUEST', `--${what}: '${s}' is not a time: use ISO 8601 (2024-05-01T14:30:00Z), epoch seconds/ms, now, or a time before now like -15m or now-2h`);
+  }
+  if (!/^\d+$/.test(x) && parseIsoTime(x, true) === undefined) warn(`--${what}: '${s}' has no time zone; taken as UTC (${new Date(t).toISOString()})`);
+  return t;
+}
+
+/** `90s`, `15m`, `6h`, `2d`, `500ms`, `5h22m` → ms (positive). `what` names the option in errors. */
+export function parseDurationArg(s: string, what: string): number {
+  const text = s.trim();
+  if (!DURATION_RE.test(text) || durationMs(text) <= 0) {
+    throw new EpicenterError('BAD_REQUEST', `--${what}: '${s}' is not a positive duration like 90s, 15m, 6h, 5h30m or 2d`);
+  }
+  return durationMs(text);
 }

@@ -145,9 +145,9 @@ function nearLimit(series: readonly StitchedSeries[], graph: TopologyGraph, vict
 function onsetOf(trouble: readonly { s: Signal; w: number }[], at: number): number {
   const before = trouble.filter((x) => x.s.time <= at);
   if (before.length === 0) return at;
-  const top = Math.max(...before.map((x) => x.w));
+  const top = before.reduce((m, x) => Math.max(m, x.w), -Infinity);
   const strong = before.filter((x) => x.w >= Math.max(0.5, 0.7 * top));
-  return Math.min(...(strong.length > 0 ? strong : before).map((x) => x.s.time));
+  return (strong.length > 0 ? strong : before).reduce((m, x) => Math.min(m, x.s.time), Infinity);
 }
 
 export function emptyAnalysis(ctx: Context): Analysis {

@@ -39,7 +39,7 @@ export function stitchVersions(series: readonly SeriesData[]): StitchedSeries[] 
     if (g === undefined) groups.set(key, [s]);
     else g.push(s);
   }
-  for (const g of groups.values()) out.push(...joinGroup(g));
+  for (const g of groups.values()) for (const s of joinGroup(g)) out.push(s);
   return out;
 }
 

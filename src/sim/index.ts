@@ -2,5 +2,6 @@
 export { simulate, STORIES, type Story } from './simulate';
 export { scenarioSeries } from './series';
 export { createRng, type Rng } from './prng';
-export { writeOtlpNdjson, writeCloudEventsNdjson, writeTopologyYaml, writeTruthJson } from './write';
+export { writeOtlpNdjson, writeCloudEventsNdjson, writeTopologyYaml } from './write';
+export { writeTruthJson, parseTruthJson, type TruthFile } from './truth';
 export { MECHANISMS, type Mechanism, type Scenario, type SimOptions, type Truth, type LabelStyle, type InstanceStream, type MetricStream } from './types';

@@ -15,7 +15,7 @@ export function scenarioSeries(sc: Scenario): SeriesData[] {
     for (const s of instanceSeries(st, sc.start, sc.stepMs)) {
       const e = byId.get(s.series.id);
       if (e === undefined) byId.set(s.series.id, { series: s.series, points: [...s.points] });
-      else e.points.push(...s.points);
+      else for (const p of s.points) e.points.push(p);
     }
   }
   return [...byId.values()].map((e) => ({ series: e.series, points: e.points.sort((a, b) => a.t - b.t) }));

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import type { ChangeEvent, Topology } from '../domain/types';
-import type { InstanceStream, Scenario, Truth } from './types';
+import type { InstanceStream, Scenario } from './types';
 
 const ns = (ms: number): string => `${Math.round(ms)}000000`;
 const attrs = (o: Readonly<Record<string, string>>): { key: string; value: { stringValue: string } }[] =>
@@ -14,7 +14,7 @@ const attrs = (o: Readonly<Record<string, string>>): { key: string; value: { str
  */
 export function writeOtlpNdjson(sc: Scenario, pointsPerRequest = 15): string {
   const lines: string[] = [];
-  for (const st of sc.streams) lines.push(...instanceLines(st, sc.start, sc.stepMs, pointsPerRequest));
+  for (const st of sc.streams) for (const l of instanceLines(st, sc.start, sc.stepMs, pointsPerRequest)) lines.push(l);
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
@@ -81,10 +81,4 @@ export function writeCloudEventsNdjson(changes: readonly ChangeEvent[]): string 
 /** Topology YAML: services: [{name, team, dependsOn, limits}]. */
 export function writeTopologyYaml(t: Topology): string {
   return stringify({ services: t.services.map((s) => ({ name: s.name, team: s.team, dependsOn: [...s.dependsOn], limits: { ...s.limits } })) });
-}
-
-/** truth.json: the planted cause and decoys, times in ISO 8601 beside epoch ms. */
-export function writeTruthJson(truth: Truth): string {
-  const iso = (ms: number): string => new Date(ms).toISOString();
-  return `${JSON.stringify({ ...truth, atIso: iso(truth.at), onsetIso: iso(truth.onset), cause: { ...truth.cause, timeIso: iso(truth.cause.time) } }, null, 2)}\n`;
 }

@@ -1,15 +1,15 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { analyzeFromStore } from '../../app/analyze';
+import { analyzeFromStore, type AnalysisRequest } from '../../app/analyze';
 import { createClickHouseStore } from '../../clickhouse/store';
 import { analyze, duration, hhmm, keyBreakpoints } from '../../correlate';
 import { groupSamples } from '../../detect';
 import { loadConfig } from '../../config/load';
+import type { Config } from '../../config/schema';
 import type { Analysis, ChangeEvent, Topology } from '../../domain/types';
 import { EpicenterError } from '../../errors';
-import { createRateState, decodeCloudEvents, decodeMetricsFile, decodeTopology } from '../../formats';
 import type { SeriesData } from '../../ports';
-import { EXIT_REJECTED, reportRejected } from '../io';
+import { EXIT_REJECTED, loadChangeFiles, loadMetricFiles, loadTopologyFile, reportRejected } from '../io';
+import { checkService, checkServiceInStore, servicesIn } from '../service';
 import type { Register } from './index';
 import { parseDurationArg, parseTimeArg } from '../args';
 
@@ -26,57 +26,39 @@ export interface AnalyzeCommandOptions {
   config?: string[];
 }
 
-function readText(file: string): string {
+async function fromClickHouse(o: AnalyzeCommandOptions, config: Readonly<Config>, topology: Topology, req: AnalysisRequest): Promise<{ analysis: Analysis; series: SeriesData[]; changes: ChangeEvent[] }> {
+  const store = await createClickHouseStore(config.clickhouse);
   try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new EpicenterError('BAD_INPUT', `cannot read ${file}: ${(e as Error).message}`, { origin: { file } });
+    await checkServiceInStore(store, topology, req);
+    const analysis = await analyzeFromStore(store, topology, req);
+    const series = await store.queryPoints({ from: analysis.from, to: analysis.to, services: [o.service] });
+    const changes = await store.queryChanges({ from: analysis.from, to: analysis.to });
+    return { analysis, series, changes };
+  } finally {
+    await store.close();
   }
 }
 
 /** Run the command; returns the analysis, the series it saw, the changes (for summaries) and the rejected records. */
 export async function runAnalyzeCommand(o: AnalyzeCommandOptions): Promise<{ analysis: Analysis; series: SeriesData[]; changes: ChangeEvent[]; rejected: EpicenterError[] }> {
-  const config = loadConfig(o.config ?? ['config/default.yaml']);
+  const config = loadConfig(o.config);
+  if (o.service.trim() === '') checkService(o.service, [], 'the inputs');
   const at = parseTimeArg(o.at, 'at');
   const windowMs = o.window === undefined ? config.analysis.windowMs : parseDurationArg(o.window, 'window');
   const afterMs = o.after === undefined ? config.analysis.afterMs : parseDurationArg(o.after, 'after');
-  const rejected: EpicenterError[] = [];
+  if (o.source !== undefined && o.source !== 'files' && o.source !== 'clickhouse') throw new EpicenterError('BAD_REQUEST', `'${o.source}' is not one of files, clickhouse`, { origin: { field: '--source' } });
   const topoFile = o.topology ?? (o.source === 'clickhouse' ? config.topologyFile : undefined);
-  let topology: Topology = { services: [] };
-  if (topoFile !== undefined) {
-    const t = decodeTopology(readText(topoFile), { file: topoFile });
-    topology = t.topology;
-    rejected.push(...t.errors);
-  }
+  const { topology, rejected } = topoFile === undefined ? { topology: { services: [] } as Topology, rejected: [] } : loadTopologyFile(topoFile);
   const req = { service: o.service, at, windowMs, afterMs };
-  if (o.source === 'clickhouse') {
-    const store = await createClickHouseStore(config.clickhouse);
-    try {
-      const analysis = await analyzeFromStore(store, topology, req);
-      const series = await store.queryPoints({ from: analysis.from, to: analysis.to, services: [o.service] });
-      const changes = await store.queryChanges({ from: analysis.from, to: analysis.to });
-      return { analysis, series, changes, rejected };
-    } finally {
-      await store.close();
-    }
-  }
-  if (o.source !== undefined && o.source !== 'files') throw new EpicenterError('BAD_REQUEST', `--source: '${o.source}' is not one of files, clickhouse`, { origin: { field: 'source' } });
-  if (o.metrics === undefined || o.metrics.length === 0) throw new EpicenterError('BAD_REQUEST', 'analyze: --metrics FILE… is required (or --source clickhouse)', { origin: { field: 'metrics' } });
-  const rates = createRateState();
-  const samples = [];
-  for (const f of o.metrics) {
-    const d = decodeMetricsFile(readText(f), { file: f }, rates);
-    rejected.push(...d.errors);
-    samples.push(...d.values);
-  }
-  const changes: ChangeEvent[] = [];
-  for (const f of o.changes ?? []) {
-    const d = decodeCloudEvents(readText(f), { file: f });
-    rejected.push(...d.errors);
-    changes.push(...d.values);
-  }
-  const series = groupSamples(samples);
-  return { analysis: analyze({ ...req, series, changes, topology }), series, changes, rejected };
+  if (o.source === 'clickhouse') return { ...(await fromClickHouse(o, config, topology, req)), rejected };
+  if (o.metrics === undefined || o.metrics.length === 0) throw new EpicenterError('BAD_REQUEST', 'analyze: --metrics FILE… is required (or --source clickhouse)', { origin: { field: '--metrics' } });
+  // A CSV file holds one series without a service: it belongs to the service asked about.
+  const m = loadMetricFiles(o.metrics, { service: o.service });
+  const c = loadChangeFiles(o.changes ?? []);
+  for (const e of [...m.rejected, ...c.rejected]) rejected.push(e);
+  const series = groupSamples(m.samples);
+  checkService(o.service, servicesIn(topology, series, c.changes), 'the metrics, changes or topology given');
+  return { analysis: analyze({ ...req, series, changes: c.changes, topology }), series, changes: c.changes, rejected };
 }
 
 /** {"suspects":[{id, service, team, type, time (ISO), score, evidence}]} */
@@ -115,15 +97,15 @@ export const registerAnalyze: Register = (program: Command) => {
     .command('analyze')
     .description('Rank the changes most likely causing a service\'s trouble, with confidence and evidence')
     .requiredOption('--service <name>', 'the service in trouble')
-    .requiredOption('--at <time>', 'the time asked about (page/alert): ISO 8601 (UTC if no zone) or epoch s/ms')
-    .option('--metrics <file...>', 'metric files: OTLP/JSON (NDJSON or document), collectd JSON or CSV')
+    .requiredOption('--at <time>', 'the time asked about (page/alert): ISO 8601 (UTC if no zone), epoch s/ms, now, or -15m (before now)')
+    .option('--metrics <file...>', 'metric files: OTLP/JSON (NDJSON or document), collectd JSON or CSV (a CSV series belongs to --service)')
     .option('--changes <file>', 'CloudEvents change file (NDJSON or JSON array); repeatable', collect)
     .option('--topology <file>', 'topology YAML (default with --source clickhouse: config topologyFile)')
     .option('--window <duration>', 'look-back before --at, e.g. 6h (default: config analysis.windowMs)')
     .option('--after <duration>', 'look-ahead after --at, e.g. 1h (default: config analysis.afterMs)')
     .option('--source <source>', "'files' (default) or 'clickhouse'")
     .option('--json', 'print {"suspects":[…]} instead of the report')
-    .option('--config <file...>', 'config YAML files', ['config/default.yaml'])
+    .option('--config <file...>', 'config YAML files (default: config/default.yaml)')
     .action(async (opts: AnalyzeCommandOptions) => {
       const r = await runAnalyzeCommand(opts);
       reportRejected(r.rejected);

@@ -1,32 +1,51 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load';
-import { runDemo } from '../../app/demo';
+import { runDemo, type DemoResult } from '../../app/demo';
+import { bundled } from '../../app/paths';
+import type { HttpHandle } from '../../app/http';
+import { EpicenterError } from '../../errors';
 import { analysisReport } from './analyze';
 import type { Register } from './index';
 
 interface DemoOptions {
-  dir: string;
+  /** @default the bundled examples/incident */
+  dir?: string;
   serve: boolean;
   port?: string;
-  config: string[];
+  config?: string[];
+}
+
+/** Serve after the report is out; a port in use is one line naming it (exit 2), not a stack trace. */
+async function serveOrExplain(r: DemoResult, where: string): Promise<HttpHandle> {
+  try {
+    return await r.serve();
+  } catch (e) {
+    await r.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      throw new EpicenterError('BAD_CONFIG', `${where} cannot be served (${code}); choose another port with --port or http.port`, { origin: { field: '--port' } });
+    }
+    throw e;
+  }
 }
 
 export const registerDemo: Register = (program: Command) => {
   program
     .command('demo')
     .description('Embedded default (npm start): replay the bundled incident in-process, print the suspects, then serve the HTTP API')
-    .option('--dir <folder>', 'incident folder (metrics.ndjson, changes.ndjson, topology.yaml, truth.json)', 'examples/incident')
+    .option('--dir <folder>', 'incident folder (metrics.ndjson, changes.ndjson, topology.yaml, truth.json), e.g. one `simulate` wrote (default: the bundled examples/incident)')
     .option('--no-serve', 'exit after printing the analysis')
-    .option('--port <n>', 'HTTP port (default: config http.port)')
-    .option('--config <file...>', 'config YAML files', ['config/default.yaml'])
+    .option('--port <n>', 'HTTP port (default: config http.port); timeline links follow it unless http.publicUrl is set')
+    .option('--config <file...>', 'config YAML files (default: config/default.yaml)')
     .action(async (o: DemoOptions) => {
+      if (o.port !== undefined && !(/^\d{1,5}$/.test(o.port) && Number(o.port) <= 65535)) throw new EpicenterError('BAD_REQUEST', `'${o.port}' is not a port number (0–65535)`, { origin: { field: '--port' } });
       const env = o.port === undefined ? process.env : { ...process.env, EPICENTER_HTTP_PORT: o.port };
       const cfg = loadConfig(o.config, env);
       const started = Date.now();
-      const r = await runDemo({ cfg, dir: o.dir, serve: o.serve });
+      const r = await runDemo({ cfg, dir: o.dir ?? bundled('examples', 'incident') });
       const s = r.summary;
       const out = process.stdout;
-      out.write(`Replayed ${o.dir} through the embedded pipeline: ${s.points} points, ${s.changes} changes, ${s.breakpoints} breakpoints, ${s.deadLetters.length} dead letters (${((Date.now() - started) / 1000).toFixed(1)} s).\n`);
+      out.write(`Replayed ${o.dir ?? 'examples/incident'} through the embedded pipeline: ${s.points} points, ${s.changes} changes, ${s.breakpoints} breakpoints, ${s.deadLetters.length} dead letters (${((Date.now() - started) / 1000).toFixed(1)} s).\n`);
       if (r.incident.alert !== undefined) out.write(`Paged: ${r.incident.alert} on ${r.incident.service} at ${new Date(r.incident.at).toISOString()}\n`);
       out.write('\n');
       const series = await r.store.queryPoints({ from: r.analysis.from, to: r.analysis.to, services: [r.incident.service] });
@@ -37,14 +56,16 @@ export const registerDemo: Register = (program: Command) => {
         const rank = r.analysis.suspects.findIndex((x) => x.id === cause.id) + 1;
         out.write(`\nBundled ground truth: ${cause.type} of ${cause.service} (team ${cause.team}) [${cause.id}] — ranked #${rank === 0 ? 'none' : rank}.\n`);
       }
-      if (r.http === undefined) {
+      if (!o.serve) {
         await r.close();
         return;
       }
-      const base = `http://${r.http.address}`;
-      out.write(`\nHTTP API on ${base} (Ctrl-C to stop). Try:\n`);
-      out.write(`  curl -s -X POST ${base}/v1/analyze -H 'content-type: application/json' -d '{"service":"${r.incident.service}","at":"${new Date(r.incident.at).toISOString()}"}'\n`);
-      out.write(`  curl -s '${base}/v1/timeline?service=${r.incident.service}&at=${new Date(r.incident.at).toISOString()}' > timeline.html\n`);
+      const http = await serveOrExplain(r, `${cfg.http.host}:${cfg.http.port}`);
+      const base = http.publicUrl.replace(/\/+$/, '');
+      const at = new Date(r.incident.at).toISOString();
+      out.write(`\nHTTP API on http://${http.address} (Ctrl-C to stop). Try:\n`);
+      out.write(`  curl -s -X POST ${base}/v1/analyze -H 'content-type: application/json' -d '{"service":"${r.incident.service}","at":"${at}"}'\n`);
+      out.write(`  curl -s '${base}/v1/timeline?service=${r.incident.service}&at=${at}' > timeline.html\n`);
       const stop = (): void => {
         r.close().then(
           () => process.exit(0),

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { detectAll, groupSamples, type DetectorOptions } from '../../detect';
 import type { Breakpoint, Topology } from '../../domain/types';
 import { EpicenterError } from '../../errors';
-import { createRateState, decodeMetricsFile, decodeTopology } from '../../formats';
-import { EXIT_REJECTED, reportRejected } from '../io';
+import { EXIT_REJECTED, loadMetricFiles, loadTopologyFile, reportRejected } from '../io';
 import type { Register } from './index';
 
 export interface DetectCommandOptions {
@@ -13,6 +11,10 @@ export interface DetectCommandOptions {
   /** Topology YAML: limits turn slopes into projected exhaustion times. */
   topology?: string;
   json?: boolean;
+  /** A CSV series' owner. @default unknown */
+  service?: string;
+  /** A CSV series' metric name. @default the file's base name */
+  metric?: string;
   /** Learn the daily profile (commander's `--no-seasonal` sets false). @default true */
   seasonal?: boolean;
 }
@@ -25,28 +27,21 @@ export interface DetectCommandResult {
   readonly points: number;
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new EpicenterError('BAD_INPUT', `cannot read ${file}: ${(e as Error).message}`, { origin: { file } });
-  }
-}
-
-/** Read, decode, detect. Throws BAD_INPUT (exit 2) when a file cannot be read; bad records are returned. */
+/** Read, decode, detect. Throws BAD_INPUT (exit 2) when a file cannot be read or gives no point; bad records are returned. */
 export function runDetectCommand(o: DetectCommandOptions): DetectCommandResult {
-  const decoded = decodeMetricsFile(readText(o.input), { file: o.input }, createRateState());
-  const rejected = [...decoded.errors];
+  if (o.service?.trim() === '') throw new EpicenterError('BAD_REQUEST', 'is empty: name the service the CSV series belongs to', { origin: { field: '--service' } });
+  const m = loadMetricFiles([o.input], { ...(o.service === undefined ? {} : { service: o.service }), ...(o.metric === undefined ? {} : { metric: o.metric }) });
+  const rejected = m.rejected;
   let topology: Topology | undefined;
   if (o.topology !== undefined) {
-    const t = decodeTopology(readText(o.topology), { file: o.topology });
+    const t = loadTopologyFile(o.topology);
     topology = t.topology;
-    rejected.push(...t.errors);
+    for (const e of t.rejected) rejected.push(e);
   }
-  const series = groupSamples(decoded.values);
+  const series = groupSamples(m.samples);
   const opts: Partial<DetectorOptions> = o.seasonal === false ? { seasonal: false } : {};
   const breakpoints = detectAll(series, opts, topology);
-  return { breakpoints, rejected, series: series.length, points: decoded.values.length };
+  return { breakpoints, rejected, series: series.length, points: m.samples.length };
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
@@ -81,7 +76,11 @@ function num(x: number): string {
 /** One compact table per series with breakpoints, then a summary line. */
 export function detectText(r: DetectCommandResult): string {
   const bySeries = new Map<string, Breakpoint[]>();
-  for (const b of r.breakpoints) bySeries.set(b.series.id, [...(bySeries.get(b.series.id) ?? []), b]);
+  for (const b of r.breakpoints) {
+    const list = bySeries.get(b.series.id);
+    if (list === undefined) bySeries.set(b.series.id, [b]);
+    else list.push(b);
+  }
   const lines: string[] = [];
   for (const [id, bs] of bySeries) {
     lines.push(`${id}  (service ${bs[0]!.series.service})`);
@@ -95,9 +94,11 @@ export function detectText(r: DetectCommandResult): string {
       b.exhaustionAt === undefined ? (b.limit === undefined ? '' : `limit ${b.limit}: not heading there`) : `limit ${b.limit!} at ${iso(b.exhaustionAt)}`,
     ]);
     const head = ['time (first sample of new regime)', 'kind', 'before (level slope)', 'after', 'size', 'conf', 'exhaustion'];
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+    const widths = head.map((h, i) => rows.reduce((m, row) => Math.max(m, row[i]!.length), h.length));
     const fmt = (row: string[]): string => `  ${row.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd();
-    lines.push(fmt(head), ...rows.map(fmt), '');
+    lines.push(fmt(head));
+    for (const row of rows) lines.push(fmt(row));
+    lines.push('');
   }
   lines.push(`${r.series} series, ${r.points} points, ${r.breakpoints.length} breakpoints, ${r.rejected.length} records rejected`);
   return `${lines.join('\n')}\n`;
@@ -109,6 +110,8 @@ export const registerDetect: Register = (program: Command) => {
     .description('Find trend breakpoints (level shifts, slope changes, variance changes) in every series of a metrics file')
     .requiredOption('--input <file>', 'metrics file: OTLP/JSON (NDJSON or document), collectd JSON, or CSV timestamp,value')
     .option('--topology <file>', 'topology YAML; limits give projected exhaustion times')
+    .option('--service <name>', 'the service a CSV series belongs to (default: unknown)')
+    .option('--metric <name>', "a CSV series' metric name (default: the file's base name)")
     .option('--json', 'print JSON: {"breakpoints":[…], "rejected": n}')
     .option('--no-seasonal', 'do not learn an hour-of-day profile (short files: slow leaks are judged from the start)')
     .action((o: DetectCommandOptions) => {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { analyzeFromStore } from '../../app/analyze';
@@ -6,16 +6,19 @@ import { createClickHouseStore } from '../../clickhouse/store';
 import { loadConfig } from '../../config/load';
 import type { Topology } from '../../domain/types';
 import { EpicenterError } from '../../errors';
-import { createRateState, decodeCloudEvents, decodeMetricsFile, decodeTopology } from '../../formats';
+import { bundled } from '../../app/paths';
+import { groupSamples } from '../../detect';
 import type { Store } from '../../ports';
+import { parseTruthJson } from '../../sim';
 import { MemoryStore } from '../../store/memory';
 import { fmtStamp, renderTimeline, type TimelineAlert } from '../../timeline';
-import { EXIT_REJECTED, reportRejected } from '../io';
+import { EXIT_REJECTED, loadChangeFiles, loadMetricFiles, loadTopologyFile, readText, reportRejected } from '../io';
+import { checkService, checkServiceInStore, servicesIn } from '../service';
 import { parseDurationArg, parseTimeArg } from '../args';
 import type { Register } from './index';
 
-/** The bundled story incident, used when no input is given. */
-export const EXAMPLE_DIR = join(__dirname, '..', '..', '..', 'examples', 'incident');
+/** The bundled story incident, used when no input is given (found from the package root, whatever the cwd). */
+export const EXAMPLE_DIR = bundled('examples', 'incident');
 
 export interface TimelineCommandOptions {
   service?: string;
@@ -59,56 +62,41 @@ interface ExampleDefaults {
   afterMs?: number;
 }
 
-/** Fields of the example's truth.json used as defaults: the victim, the alert time, the suggested window. */
+/** The example's truth.json as defaults: the service in trouble, the alert and its time, the suggested window. */
 function exampleDefaults(dir: string): ExampleDefaults {
   const file = join(dir, 'truth.json');
   if (!existsSync(file)) return {};
-  const t = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const str = (...keys: string[]): string | undefined => {
-    for (const k of keys) {
-      const v = t[k];
-      if (typeof v === 'string' || typeof v === 'number') return String(v);
-    }
-    return undefined;
-  };
-  const out: ExampleDefaults = {};
-  const service = str('service', 'victim');
-  const at = str('at', 'alertAt', 'pageAt');
-  const alert = str('alert', 'alertName');
-  if (service !== undefined) out.service = service;
-  if (at !== undefined) out.at = at;
-  if (alert !== undefined) out.alert = alert;
-  if (typeof t['windowMs'] === 'number') out.windowMs = t['windowMs'];
-  if (typeof t['afterMs'] === 'number') out.afterMs = t['afterMs'];
-  return out;
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new EpicenterError('BAD_INPUT', `cannot read ${file}: ${(e as Error).message}`, { origin: { file } });
-  }
+  const t = parseTruthJson(readText(file), file);
+  return { service: t.service, at: String(t.at), windowMs: t.windowMs, afterMs: t.afterMs, ...(t.alert === undefined ? {} : { alert: t.alert }) };
 }
 
 /** Load metric, change and topology files into a fresh MemoryStore; rejected records are collected, not fatal. */
-async function loadFiles(metrics: readonly string[], changes: readonly string[], topologyFile: string): Promise<{ store: Store; topology: Topology; rejected: EpicenterError[] }> {
+async function loadFiles(metrics: readonly string[], changeFiles: readonly string[], topologyFile: string, service: string): Promise<{ store: Store; topology: Topology; rejected: EpicenterError[] }> {
   const store = new MemoryStore();
-  const rejected: EpicenterError[] = [];
-  const rates = createRateState();
-  for (const f of metrics) {
-    const d = decodeMetricsFile(readText(f), { file: f }, rates);
-    rejected.push(...d.errors);
-    await store.insertPoints(d.values);
+  // A CSV file holds one series without a service: it belongs to the service asked about.
+  const m = loadMetricFiles(metrics, { service });
+  const c = loadChangeFiles(changeFiles);
+  const { topology, rejected } = loadTopologyFile(topologyFile);
+  for (const e of [...m.rejected, ...c.rejected]) rejected.push(e);
+  checkService(service, servicesIn(topology, groupSamples(m.samples), c.changes), 'the metrics, changes or topology given');
+  await store.insertPoints(m.samples);
+  await store.insertChanges(c.changes);
+  return { store, topology, rejected };
+}
+
+/** Writes the two files; a folder that cannot be written is one line naming it (exit 2). */
+function writeOut(outDir: string, service: string, at: number, r: { markdown: string; html: string }): string {
+  const dir = resolve(outDir);
+  const base = join(dir, `timeline-${service.replace(/[^A-Za-z0-9._-]/g, '_')}-${fmtStamp(at)}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${base}.md`, r.markdown);
+    writeFileSync(`${base}.html`, r.html);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new EpicenterError('BAD_INPUT', `cannot write the timeline to ${err.path ?? dir} (${err.code ?? err.message})`, { origin: { field: '--out' } });
   }
-  for (const f of changes) {
-    const d = decodeCloudEvents(readText(f), { file: f });
-    rejected.push(...d.errors);
-    await store.insertChanges(d.values);
-  }
-  const topo = decodeTopology(readText(topologyFile), { file: topologyFile });
-  rejected.push(...topo.errors);
-  return { store, topology: topo.topology, rejected };
+  return base;
 }
 
 /**
@@ -116,9 +104,9 @@ async function loadFiles(metrics: readonly string[], changes: readonly string[],
  * render, and write `<out>/timeline-<service>-<UTC stamp>.md` and `.html`. Returns the paths.
  */
 export async function runTimelineCommand(o: TimelineCommandOptions): Promise<TimelineCommandResult> {
-  const config = loadConfig(o.config ?? ['config/default.yaml']);
+  const config = loadConfig(o.config);
   const fromFiles = o.source === undefined || o.source === 'files';
-  if (!fromFiles && o.source !== 'clickhouse') throw new EpicenterError('BAD_REQUEST', `--source: '${o.source}' is not one of files, clickhouse`, { origin: { field: 'source' } });
+  if (!fromFiles && o.source !== 'clickhouse') throw new EpicenterError('BAD_REQUEST', `'${o.source}' is not one of files, clickhouse`, { origin: { field: '--source' } });
   const useExample = fromFiles && o.metrics === undefined && o.changes === undefined && o.topology === undefined;
   const exampleDir = o.exampleDir ?? EXAMPLE_DIR;
   const defaults: ExampleDefaults = useExample ? exampleDefaults(exampleDir) : {};
@@ -141,20 +129,15 @@ export async function runTimelineCommand(o: TimelineCommandOptions): Promise<Tim
     const changes = o.changes ?? (dir === undefined ? [] : [join(dir, 'changes.ndjson')]);
     const topo = o.topology ?? (dir === undefined ? undefined : join(dir, 'topology.yaml'));
     if (topo === undefined || metrics.length === 0) throw new EpicenterError('BAD_REQUEST', 'timeline: file inputs need --metrics FILE… and --topology FILE (and usually --changes FILE)');
-    ({ store, topology, rejected } = await loadFiles(metrics, changes, topo));
+    ({ store, topology, rejected } = await loadFiles(metrics, changes, topo, service));
   } else {
-    const topo = decodeTopology(readText(o.topology ?? config.topologyFile), { file: o.topology ?? config.topologyFile });
-    topology = topo.topology;
-    rejected = topo.errors;
+    ({ topology, rejected } = loadTopologyFile(o.topology ?? config.topologyFile));
     store = await createClickHouseStore(config.clickhouse);
   }
   try {
+    if (!fromFiles) await checkServiceInStore(store, topology, { service, at, windowMs, afterMs });
     const r = await renderTimeline(store, topology, { service, at, windowMs, afterMs, ...(alert === undefined ? {} : { alert }) }, analyzeFromStore);
-    const dir = resolve(o.out ?? 'out');
-    mkdirSync(dir, { recursive: true });
-    const base = join(dir, `timeline-${service.replace(/[^A-Za-z0-9._-]/g, '_')}-${fmtStamp(at)}`);
-    writeFileSync(`${base}.md`, r.markdown);
-    writeFileSync(`${base}.html`, r.html);
+    const base = writeOut(o.out ?? 'out', service, at, r);
     if (o.quiet !== true) {
       reportRejected(rejected);
       process.stdout.write(`${base}.md\n${base}.html\n`);
@@ -172,9 +155,9 @@ export const registerTimeline: Register = (program: Command) => {
     .command('timeline')
     .description('Write a postmortem timeline (Markdown + self-contained HTML with charts) for a service around a time')
     .option('--service <name>', 'the service in trouble (default: the example incident\'s)')
-    .option('--at <time>', 'the time asked about: ISO 8601 (UTC if no zone) or epoch s/ms')
+    .option('--at <time>', 'the time asked about: ISO 8601 (UTC if no zone), epoch s/ms, now, or -15m (before now)')
     .option('--out <dir>', 'output folder', 'out')
-    .option('--metrics <file...>', 'metric files: OTLP/JSON (NDJSON), collectd JSON or CSV')
+    .option('--metrics <file...>', 'metric files: OTLP/JSON (NDJSON), collectd JSON or CSV (a CSV series belongs to --service)')
     .option('--changes <file>', 'CloudEvents change file (NDJSON); repeatable', collect)
     .option('--topology <file>', 'topology YAML')
     .option('--source <source>', "'files' (default) or 'clickhouse'")
@@ -182,7 +165,7 @@ export const registerTimeline: Register = (program: Command) => {
     .option('--after <duration>', 'look-ahead after --at, e.g. 1h (default: config analysis.afterMs)')
     .option('--alert <name>', 'the alert that paged (taken to start at --at)')
     .option('--alert-end <time>', 'when that alert resolved')
-    .option('--config <file...>', 'config YAML files', ['config/default.yaml'])
+    .option('--config <file...>', 'config YAML files (default: config/default.yaml)')
     .action(async (opts: TimelineCommandOptions) => {
       const r = await runTimelineCommand(opts);
       if (r.rejected > 0) process.exitCode = EXIT_REJECTED;

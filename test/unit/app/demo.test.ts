@@ -6,7 +6,7 @@ describe('embedded demo (npm start)', function () {
   this.timeout(120_000);
 
   it('replays the bundled fd-exhaustion incident through the pipeline and names the other team\'s config change first', async () => {
-    const r = await runDemo({ cfg: parseConfig({}), dir: 'examples/incident', serve: false });
+    const r = await runDemo({ cfg: parseConfig({}), dir: 'examples/incident' });
     try {
       assert.equal(r.summary.deadLetters.length, 0);
       assert.ok(r.summary.points > 10_000, `points ${r.summary.points}`);
