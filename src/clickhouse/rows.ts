@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Breakpoint, BreakpointKind, ChangeEvent, ChangeType, Labels, Regime, SeriesRef, Suspect } from '../domain/types';
+import { newLabels } from '../domain/text';
 import { EpicenterError } from '../errors';
 import type { StoredAnalysis } from '../ports';
 
@@ -29,7 +30,7 @@ export const sec = (ms: number): number => Math.floor(ms / 1000);
 
 /** Labels as a JSON object with sorted keys (stable text, so equal label sets compare equal in SQL). */
 export function labelsJson(labels: Labels): string {
-  const o: Record<string, string> = {};
+  const o = newLabels();
   for (const k of Object.keys(labels).sort()) o[k] = labels[k] ?? '';
   return JSON.stringify(o);
 }
@@ -62,7 +63,9 @@ export interface SeriesColumns {
 }
 
 export function seriesFromRow(r: SeriesColumns): SeriesRef {
-  const ref: SeriesRef = { id: r.series_id, service: r.service, metric: r.metric, labels: parseJson<Labels>(r.labels, `labels of ${r.series_id}`) };
+  // Prototype-free, like the decoders' labels: a label named `__proto__` stays a label.
+  const labels = Object.assign(newLabels(), parseJson<Labels>(r.labels, `labels of ${r.series_id}`));
+  const ref: SeriesRef = { id: r.series_id, service: r.service, metric: r.metric, labels };
   const unit = opt(r.unit);
   return unit === undefined ? ref : { ...ref, unit };
 }

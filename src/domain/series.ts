@@ -1,3 +1,4 @@
+import { normalLabels, wellFormed } from './text';
 import type { Labels, SeriesRef } from './types';
 
 /**
@@ -11,8 +12,15 @@ export function seriesId(metric: string, labels: Labels): string {
   return `${metric}{${parts.join(',')}}`;
 }
 
+/**
+ * The one place series identities are made (every decoder calls it): names, unit and labels are
+ * normalised here (see ./text.ts), so every column stored and every id derive from the same
+ * strings; labels come back prototype-free.
+ */
 export function makeSeries(metric: string, labels: Labels, service?: string, unit?: string): SeriesRef {
-  const svc = service ?? labels['service.name'] ?? 'unknown';
-  const ref: SeriesRef = { id: seriesId(metric, labels), service: svc, metric, labels };
-  return unit === undefined ? ref : { ...ref, unit };
+  const m = wellFormed(metric);
+  const l = normalLabels(labels);
+  const svc = wellFormed(service ?? l['service.name'] ?? 'unknown');
+  const ref: SeriesRef = { id: seriesId(m, l), service: svc, metric: m, labels: l };
+  return unit === undefined ? ref : { ...ref, unit: wellFormed(unit) };
 }

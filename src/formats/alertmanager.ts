@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { normalLabels } from '../domain/text';
 import { EpicenterError, type ErrorOrigin } from '../errors';
+import { isObject } from './json';
 import { parseRfc3339 } from './time';
 
 /**
@@ -45,7 +47,11 @@ export type AlertmanagerDecoded =
   | { readonly ok: true; readonly webhook: AlertmanagerWebhook; readonly errors: readonly EpicenterError[] }
   | { readonly ok: false; readonly error: EpicenterError };
 
-const labelMap = z.record(z.string(), z.string()).default({});
+/** A map of strings, prototype-free and normalised: zod's record would drop a `__proto__` label. */
+const labelMap = z
+  .custom<Record<string, string>>((x) => isObject(x) && Object.values(x).every((v) => typeof v === 'string'), { message: 'must be an object of strings' })
+  .optional()
+  .transform((x) => normalLabels(x ?? {}));
 const status = z.enum(['firing', 'resolved']);
 
 const envelopeSchema = z.object({

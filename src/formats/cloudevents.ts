@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wellFormedChange } from '../domain/text';
 import { CHANGE_TYPES, type ChangeEvent, type ChangeType } from '../domain/types';
 import { isEpicenterError, type Decoded } from '../errors';
 import { timeProblem } from './checks';
@@ -66,7 +67,7 @@ export function decodeCloudEvent(doc: unknown, origin: Origin, fieldPrefix = '')
   if (service === undefined) throw bad(origin, undefined, at('subject'), 'is required: the changed service (or data.service)');
   const kind = TYPE_RE.exec(e.type)?.[1] as ChangeType;
   const d = e.data;
-  return {
+  return wellFormedChange({
     id: e.id,
     source: e.source,
     type: kind,
@@ -78,7 +79,7 @@ export function decodeCloudEvent(doc: unknown, origin: Origin, fieldPrefix = '')
     ...(d?.version === undefined ? {} : { version: d.version }),
     ...(d?.revertOf === undefined ? {} : { revertOf: d.revertOf }),
     ...(d?.keys === undefined ? {} : { keys: d.keys }),
-  };
+  });
 }
 
 /** CloudEvents as NDJSON (one per line), a JSON array, or a single (possibly pretty-printed) event. */

@@ -36,7 +36,7 @@ function plain(v: unknown): unknown {
   if (isObject(arr)) return Array.isArray(arr['values']) ? arr['values'].map(plain) : [];
   const kv = v['kvlistValue'];
   if (isObject(kv)) {
-    const out: Record<string, unknown> = {};
+    const out = Object.create(null) as Record<string, unknown>;
     if (Array.isArray(kv['values'])) for (const e of kv['values']) if (isObject(e) && typeof e['key'] === 'string') out[e['key']] = plain(e['value']);
     return out;
   }
@@ -44,8 +44,10 @@ function plain(v: unknown): unknown {
 }
 
 /**
- * Adds the attributes to `into` (later keys win). Returns the path suffix of the first bad entry
- * (e.g. `[2].key`), or undefined when all are good. A missing attribute list is fine.
+ * Adds the attributes to `into` (later keys win), which must be prototype-free (`newLabels()`)
+ * so that an attribute named `__proto__` is kept; makeSeries normalises the strings. Returns the
+ * path suffix of the first bad entry (e.g. `[2].key`), or undefined when all are good. A missing
+ * attribute list is fine.
  */
 export function addAttributes(attrs: unknown, into: Record<string, string>): string | undefined {
   if (attrs === undefined || attrs === null) return undefined;

@@ -1,3 +1,4 @@
+import { newLabels } from '../../domain/text';
 import type { Sample } from '../../domain/types';
 import type { Decoded, EpicenterError } from '../../errors';
 import { inLineOrder, isObject, parseJsonDocs } from '../json';
@@ -43,7 +44,7 @@ function decodeInto(doc: unknown, origin: Origin, line: number | undefined, rate
       errors.push(zodError(rm.error, origin, line, rPath));
       continue;
     }
-    const resourceLabels: Record<string, string> = {};
+    const resourceLabels = newLabels();
     const badAttr = addAttributes(rm.data.resource?.attributes, resourceLabels);
     if (badAttr !== undefined) {
       errors.push(bad(origin, line, `${rPath}.resource.attributes${badAttr}`, 'attribute must be {key: non-empty string, value: AnyValue}'));

@@ -1,5 +1,6 @@
 import type { Sample, SeriesRef } from '../../domain/types';
 import { makeSeries } from '../../domain/series';
+import { newLabels } from '../../domain/text';
 import type { EpicenterError } from '../../errors';
 import { timeProblem, valueProblem } from '../checks';
 import { bad, type Origin } from '../origin';
@@ -156,7 +157,7 @@ export function seriesOf(sink: PointSink, ms: MetricSeries, p: Record<string, un
   const node = lookupSeries(ms.root, attrs);
   if ('bad' in node) return fail(sink, path, i, `.attributes${node.bad}`, 'attribute must be {key: non-empty string, value: AnyValue}');
   if (node.ref !== undefined) return node.ref;
-  const labels: Record<string, string> = { ...sink.resourceLabels };
+  const labels = Object.assign(newLabels(), sink.resourceLabels);
   addAttributes(attrs, labels);
   ms.counter.seriesCount++;
   return (node.ref = makeSeries(ms.metric, labels, undefined, ms.unit));

@@ -14,7 +14,7 @@ describe('formats/collectd', () => {
     assert.deepEqual(pointsOf(values, 'collectd.processes.file_handles'), [[T, 120], [T + 10_000, 170], [T + 20_000, 220]]);
     const s = values.find((x) => x.series.metric === 'collectd.processes.file_handles')!.series;
     assert.equal(s.service, 'jobs-a');
-    assert.deepEqual(s.labels, { host: 'node-3', plugin_instance: 'jobs-a' });
+    assert.deepEqual({ ...s.labels }, { host: 'node-3', plugin_instance: 'jobs-a' });
   });
 
   it('derive with several data sources → per-second rates named by dsname, service = host', () => {
@@ -25,7 +25,7 @@ describe('formats/collectd', () => {
 
   it('single "value" data source: no dsname suffix; type_instance becomes a label', () => {
     const s = values.find((x) => x.series.metric === 'collectd.load.load')!.series;
-    assert.deepEqual(s.labels, { host: 'node-3', type_instance: 'shortterm' });
+    assert.deepEqual({ ...s.labels }, { host: 'node-3', type_instance: 'shortterm' });
   });
 
   it('counter that wraps or restarts restarts the rate instead of going negative', () => {

@@ -15,7 +15,7 @@ describe('formats/otlp: the Collector otlp_json fixture', () => {
     const s = values.find((x) => x.series.metric === 'process.open_file_descriptors')!.series;
     assert.equal(s.service, 'jobs-a');
     assert.equal(s.unit, '{count}');
-    assert.deepEqual(s.labels, { 'service.name': 'jobs-a', 'service.instance.id': 'jobs-a-7f9c', 'host.name': 'node-3', 'process.pid': '4242' });
+    assert.deepEqual({ ...s.labels }, { 'service.name': 'jobs-a', 'service.instance.id': 'jobs-a-7f9c', 'host.name': 'node-3', 'process.pid': '4242' });
     assert.equal(s.id, 'process.open_file_descriptors{host.name="node-3",process.pid="4242",service.instance.id="jobs-a-7f9c",service.name="jobs-a"}');
   });
 
@@ -133,7 +133,7 @@ describe('formats/otlp: values and temporality', () => {
     ];
     const doc = request([{ name: 'g', gauge: { dataPoints: [{ attributes: attrs, timeUnixNano: ns(T0), asDouble: 1 }] } }], [str('service.name', 'svc'), str('host.name', 'from-resource')]);
     const labels = decodeOtlpRequest(doc, {}).values[0]!.series.labels;
-    assert.deepEqual(labels, { 'service.name': 'svc', 'host.name': 'from-point', ok: 'true', ratio: '0.5', tags: '["a",2]', kv: '{"x":"y"}', raw: 'AQI=' });
+    assert.deepEqual({ ...labels }, { 'service.name': 'svc', 'host.name': 'from-point', ok: 'true', ratio: '0.5', tags: '["a",2]', kv: '{"x":"y"}', raw: 'AQI=' });
   });
 
   it('a resource without service.name belongs to service "unknown"', () => {

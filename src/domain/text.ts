@@ -1,0 +1,41 @@
+import type { ChangeEvent, Labels } from './types';
+
+/**
+ * One rule for every string that names something (metric, service, unit, label keys and values,
+ * change fields), applied once where it is decoded: a lone UTF-16 surrogate becomes U+FFFD.
+ * JSON escapes (`"\ud800"`) and lax protobuf encoders produce lone surrogates; UTF-8 cannot carry
+ * them, so left alone they reach ClickHouse as U+FFFD in a raw column but stay escaped inside a
+ * JSON column, and the in-memory store keeps them: three spellings of one name.
+ */
+export function wellFormed(s: string): string {
+  // ES2024 methods (Node ≥ 20); the project's lib is ES2022.
+  const w = s as unknown as { isWellFormed(): boolean; toWellFormed(): string };
+  return w.isWellFormed() ? s : w.toWellFormed();
+}
+
+/**
+ * An empty label map without a prototype: a label named `__proto__` or `constructor` is a label
+ * like any other (on a plain object, `o['__proto__'] = v` is silently dropped).
+ */
+export function newLabels(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
+/** `labels` as a prototype-free map of well-formed keys and values (a copy). */
+export function normalLabels(labels: Labels): Labels {
+  const out = newLabels();
+  for (const k of Object.keys(labels)) out[wellFormed(k)] = wellFormed(labels[k] ?? '');
+  return out;
+}
+
+const opt = (s: string | undefined): string | undefined => (s === undefined ? undefined : wellFormed(s));
+
+/** A change event with every text field well-formed (decoders of change sources call this once). */
+export function wellFormedChange(c: ChangeEvent): ChangeEvent {
+  const out: { -readonly [K in keyof ChangeEvent]: ChangeEvent[K] } = {
+    ...c, id: wellFormed(c.id), source: wellFormed(c.source), rawType: wellFormed(c.rawType), service: wellFormed(c.service),
+  };
+  for (const k of ['team', 'summary', 'version', 'revertOf'] as const) if (c[k] !== undefined) out[k] = opt(c[k]);
+  if (c.keys !== undefined) out.keys = c.keys.map(wellFormed);
+  return out;
+}
