@@ -1,8 +1,7 @@
 import type { Breakpoint, ChangeEvent, Point, Suspect, Topology } from '../domain/types';
-import { describeBreakpoint, describeChange, seriesTitle } from './describe';
-import { fmtNum } from './format';
+import { describeBreakpoint, describeChange, describeRecovery } from './describe';
 import { importance, isNotable, novelty, persistence } from './importance';
-import { findRecoveries } from './recovery';
+import { findTrouble } from './trouble';
 import { chartKey, selectKeySeries } from './select';
 import { MAX_BREAKPOINT_EVENTS, MAX_SUSPECTS, type EventKind, type Timeline, type TimelineEvent, type TimelineInput } from './types';
 
@@ -54,9 +53,10 @@ function dedupeChanges(cs: readonly ChangeEvent[]): ChangeEvent[] {
 
 /**
  * Assemble the postmortem timeline of `service` around `at` (pure). Events: changes and rollbacks
- * (marked with their suspect rank), breakpoints, the alert and its end, and recoveries (a
- * breakpoint after which a victim series returns toward its pre-incident level). A rollback after
- * which the victim did not recover says so — the "rollback did not help, look elsewhere" clue.
+ * (marked with their suspect rank), breakpoints, the page (the alert, or `at` without one) and the
+ * alert's end, and the recovery of the trouble that paged (see `findTrouble`: the paged series
+ * back in its normal range). A rollback after which the victim did not recover says so — the
+ * "rollback did not help, look elsewhere" clue.
  */
 export function buildTimeline(input: TimelineInput): Timeline {
   const { service, at, analysis, alert, topology } = input;
@@ -72,7 +72,6 @@ export function buildTimeline(input: TimelineInput): Timeline {
   const breakpoints = inRange.filter(isNotable);
   const teamOf = makeTeamOf(topology, changes, suspects);
 
-  const victimBps = breakpoints.filter((b) => b.series.service === service);
   const byChart = new Map<string, Point[]>();
   for (const d of input.series) byChart.set(chartKey(d.series), [...(byChart.get(chartKey(d.series)) ?? []), ...d.points]);
   // Shifts weigh by how much of them is new (a rebound after a restart dip is not) and still
@@ -81,10 +80,9 @@ export function buildTimeline(input: TimelineInput): Timeline {
     const pts = byChart.get(chartKey(b.series));
     return importance(b) * (0.1 + 0.9 * novelty(b, pts) * persistence(b, pts, b.time < at ? at : b.time + PERSIST_AFTER_MS));
   };
-  const onset = onsetOf(victimBps.filter((b) => b.time <= at), weightOf);
-  // A series coming back before the incident began is not this incident's recovery.
-  const recoveries = new Set(onset === undefined ? [] : findRecoveries(victimBps.filter((b) => b.time >= onset), (b) => byChart.get(chartKey(b.series))));
-  const recoveryTimes = [...recoveries].map((r) => r.time);
+  const trouble = findTrouble({ victim: service, at, notable: breakpoints, all: inRange, series: input.series, weightOf, ...(topology === undefined ? {} : { topology }), ...(input.pagedMetric === undefined ? {} : { pagedMetric: input.pagedMetric }) });
+  const onset = trouble?.first.time;
+  const recoveryTimes = trouble?.recoveredAt === undefined ? [] : [trouble.recoveredAt];
   if (alert?.endsAt !== undefined) recoveryTimes.push(alert.endsAt);
   // A rollback helped when a recovery follows it before the next change (which could be the real
   // fix) and within ROLLBACK_EFFECT_MS.
@@ -117,27 +115,26 @@ export function buildTimeline(input: TimelineInput): Timeline {
     events.push(marked ? { ...ev, suspectRank: rank + 1, score: s.score } : ev);
   }
   const weight = (b: Breakpoint): number => weightOf(b) * (b.series.service === service ? 2 : suspects.some((x) => x.service === b.series.service) ? 1.5 : 1);
-  const clusters = clusterBreakpoints(breakpoints, recoveries);
-  const listed = new Set([...clusters].sort((a, b) => weight(b.lead) - weight(a.lead)).slice(0, MAX_BREAKPOINT_EVENTS));
+  // The onset's breakpoint is listed and drawn even when small: the story starts there.
+  const shownBps = trouble === undefined || breakpoints.includes(trouble.first) ? breakpoints : [...breakpoints, trouble.first];
+  const clusters = clusterBreakpoints(shownBps);
+  const story = (c: Cluster): boolean => trouble !== undefined && (c.members.includes(trouble.first) || c.members.includes(trouble.top));
+  const listed = new Set([...clusters].sort((a, b) => Number(story(b)) - Number(story(a)) || weight(b.lead) - weight(a.lead)).slice(0, MAX_BREAKPOINT_EVENTS));
   let listedCount = 0;
   for (const c of clusters) {
     if (!listed.has(c)) continue;
     listedCount += c.size;
-    const b = c.lead;
+    const b = trouble !== undefined && c.members.includes(trouble.first) ? trouble.first : c.lead;
     const many = c.size > 1 ? ` (${c.size} series)` : '';
-    events.push({
-      time: c.time,
-      team: teamOf(b.series.service),
-      service: b.series.service,
-      kind: c.recovery ? 'recovery' : 'breakpoint',
-      detail: b.kind,
-      text: c.recovery
-        ? `${seriesTitle(b.series)} on ${b.series.service}${many} back toward its pre-incident level: ${fmtNum(b.before.level)} → ${fmtNum(b.after.level)}`
-        : describeBreakpoint(b, many),
-      ref: b.series.id,
-    });
+    events.push({ time: c.time, team: teamOf(b.series.service), service: b.series.service, kind: 'breakpoint', detail: b.kind, text: describeBreakpoint(b, many), ref: b.series.id });
   }
-  if (alert !== undefined) {
+  if (trouble?.recoveredAt !== undefined) {
+    events.push({ time: trouble.recoveredAt, team: teamOf(service), service, kind: 'recovery', detail: 'recovered', text: describeRecovery(trouble, service), ref: trouble.key });
+  }
+  if (alert === undefined) {
+    // The page itself always has a row: the time asked about stands in for the alert.
+    events.push({ time: at, team: teamOf(service), service, kind: 'alert', detail: 'page', text: `page: ${service} asked about (no alert name given)` });
+  } else {
     events.push({ time: alert.startsAt, team: teamOf(service), service, kind: 'alert', detail: 'firing', text: `alert ${alert.name} firing on ${service}` });
     if (alert.endsAt !== undefined) {
       events.push({ time: alert.endsAt, team: teamOf(service), service, kind: 'recovery', detail: 'resolved', text: `alert ${alert.name} resolved` });
@@ -145,9 +142,10 @@ export function buildTimeline(input: TimelineInput): Timeline {
   }
   events.sort((a, b) => a.time - b.time || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
 
-  const keySeries = selectKeySeries({ victim: service, breakpoints, recoveries, series: input.series, topSuspect: suspects[0], topology, weightOf, ...(onset === undefined ? {} : { onset }) });
-  const tl: Timeline = { service, team: teamOf(service), at, from, to, events, suspects, keySeries, hiddenBreakpoints: inRange.length - listedCount };
-  return { ...tl, ...(alert === undefined ? {} : { alert }), ...(onset === undefined ? {} : { onset }) };
+  const recovery = trouble?.recoveredAt === undefined ? undefined : { key: trouble.key, time: trouble.recoveredAt };
+  const keySeries = selectKeySeries({ victim: service, breakpoints: shownBps, series: input.series, topSuspect: suspects[0], topology, weightOf, ...(trouble === undefined ? {} : { onset: trouble.first.time, paged: trouble.key }), ...(recovery === undefined ? {} : { recovery }) });
+  const tl: Timeline = { service, team: teamOf(service), at, from, to, events, suspects, keySeries, hiddenBreakpoints: Math.max(0, inRange.length - listedCount) };
+  return { ...tl, ...(alert === undefined ? {} : { alert }), ...(trouble === undefined ? {} : { onset: trouble.first.time, trouble }) };
 }
 
 /** Suspects marked on their change events: the first ranks, and any scoring at least MARKED_SCORE. */
@@ -157,32 +155,6 @@ const MARKED_SCORE = 0.1;
 /** Persistence of a breakpoint after the page is judged over this long, ms. @default 30 min */
 const PERSIST_AFTER_MS = 30 * 60_000;
 
-/** Victim breakpoints at most this far apart form one burst. @default 10 min */
-const BURST_GAP_MS = 10 * 60_000;
-/** Share of the top breakpoint's weight another needs to extend its burst. @default 0.25 */
-const BURST_MIN_SHARE = 0.25;
-
-/**
- * When the victim's trouble began: the start of the burst around its most important breakpoint
- * up to `at` — walking back from it while consecutive breakpoints of comparable weight are at most
- * BURST_GAP_MS apart.
- * Harmless wiggles long before do not move it.
- */
-function onsetOf(victimBps: readonly Breakpoint[], weightOf: (b: Breakpoint) => number): number | undefined {
-  const top = [...victimBps].sort((a, b) => weightOf(b) - weightOf(a))[0];
-  if (top === undefined) return undefined;
-  // Only breakpoints of comparable weight extend the burst: background wiggles every few minutes
-  // would otherwise chain the onset back for hours.
-  const floor = BURST_MIN_SHARE * weightOf(top);
-  const earlier = victimBps.filter((b) => b.time <= top.time && weightOf(b) >= floor).map((b) => b.time).sort((a, b) => b - a);
-  let onset = top.time;
-  for (const t of earlier) {
-    if (onset - t > BURST_GAP_MS) break;
-    onset = Math.min(onset, t);
-  }
-  return onset;
-}
-
 /** Breakpoints of one chart, of one kind, this close to the first are one event. @default 10 min */
 const CLUSTER_MS = 10 * 60_000;
 
@@ -190,19 +162,26 @@ const CLUSTER_MS = 10 * 60_000;
  * One event per burst: the same break seen on every instance of a service (or on each of its
  * versions) is one thing that happened. The strongest member speaks for the cluster.
  */
-function clusterBreakpoints(bps: readonly Breakpoint[], recoveries: ReadonlySet<Breakpoint>): { time: number; lead: Breakpoint; size: number; recovery: boolean }[] {
-  const open = new Map<string, { time: number; lead: Breakpoint; size: number; recovery: boolean }>();
-  const out: { time: number; lead: Breakpoint; size: number; recovery: boolean }[] = [];
+interface Cluster {
+  time: number;
+  lead: Breakpoint;
+  size: number;
+  members: Breakpoint[];
+}
+
+function clusterBreakpoints(bps: readonly Breakpoint[]): Cluster[] {
+  const open = new Map<string, Cluster>();
+  const out: Cluster[] = [];
   for (const b of [...bps].sort((x, y) => x.time - y.time)) {
-    const recovery = recoveries.has(b);
-    const key = `${chartKey(b.series)}\u0000${b.kind}\u0000${recovery}`;
+    const key = `${chartKey(b.series)}\u0000${b.kind}`;
     const c = open.get(key);
     if (c !== undefined && b.time - c.time <= CLUSTER_MS) {
       c.size++;
+      c.members.push(b);
       if (importance(b) > importance(c.lead)) c.lead = b;
       continue;
     }
-    const fresh = { time: b.time, lead: b, size: 1, recovery };
+    const fresh = { time: b.time, lead: b, size: 1, members: [b] };
     open.set(key, fresh);
     out.push(fresh);
   }

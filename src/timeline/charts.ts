@@ -1,12 +1,12 @@
-import type { Breakpoint } from '../domain/types';
-import { importance } from './importance';
-import type { KeySeries, Timeline, TimelineEvent } from './types';
-import { fmtNum, humanKind } from './format';
+import type { Timeline, TimelineEvent } from './types';
+import { layoutLabels, roundTicks, xRange, type LabelRequest } from './layout';
+import { countNoun, displayScale, fmtValue } from './units';
 
 /**
  * Chart specs for the HTML page: plain JSON (data points and chartjs-plugin-annotation options)
  * that the page's small script hands to Chart.js. Marker styles are fixed here so the page legend
- * and the charts agree.
+ * and the charts agree. Only the story is labelled (the page, the suspects, rollbacks, onset,
+ * recovery); every other change is a faint tick at the foot of the chart.
  */
 
 export const COLORS = {
@@ -16,7 +16,9 @@ export const COLORS = {
   otherSuspect: '#ea580c',
   change: '#94a3b8',
   rollback: '#7c3aed',
-  breakpoint: '#334155',
+  breakpoint: '#64748b',
+  onset: '#0f172a',
+  page: '#be185d',
   recovery: '#16a34a',
   alertFill: 'rgba(220, 38, 38, 0.08)',
   limit: '#b91c1c',
@@ -26,22 +28,35 @@ export const COLORS = {
 const VICTIM_PALETTE = ['#1d4ed8', '#0891b2', '#4f46e5', '#0369a1', '#7c3aed', '#0f766e', '#1e40af', '#0e7490'];
 const SUSPECT_PALETTE = ['#c2410c', '#b45309', '#be123c', '#a16207', '#9a3412', '#db2777', '#ca8a04', '#e11d48'];
 
+/** Suspects #2–3 get a labelled marker only from this score; weaker ones are plain changes. @default 0.05 */
+const LABELLED_SUSPECT_SCORE = 0.05;
+/** Height of one row of labels above the plot, px. */
+export const LABEL_ROW_PX = 18;
+
 /** One annotation, in chartjs-plugin-annotation's option shape. */
 export type Annotation = Readonly<Record<string, unknown>>;
 
 export interface ChartSpec {
   readonly canvasId: string;
   readonly title: string;
-  readonly role: KeySeries['role'];
+  readonly role: 'victim' | 'suspect';
   /** Line colour of the chart's role, for its caption. */
   readonly color: string;
-  /** Unit as reported by the source (`{file}`, `By`), when known. */
-  readonly unit?: string;
-  /** A round tick step for the time axis, ms (shared by every chart). */
-  readonly stepMs: number;
-  /** One dataset per instance. */
+  /** Unit the values are drawn in (`MiB`, `s`), '' for counts. */
+  readonly unit: string;
+  /** What the caption says the values are: the unit, or what a count counts (`files`). */
+  readonly caption: string;
+  /** X range and tick positions (round UTC times), shared by every chart. */
+  readonly xMin: number;
+  readonly xMax: number;
+  readonly xTicks: readonly number[];
+  /** One dataset per instance, values in `unit`. */
   readonly lines: readonly { readonly label: string; readonly color: string; readonly points: readonly { readonly x: number; readonly y: number }[] }[];
   readonly annotations: Readonly<Record<string, Annotation>>;
+  /** Rows of marker labels above the plot (the page script reserves room for them). */
+  readonly labelRows: number;
+  /** Times of the changes that are not suspects: faint ticks at the foot of the chart. */
+  readonly otherChanges: readonly number[];
   /** Lifts the y axis to show the limit line when the series gets near it. */
   readonly suggestedMax?: number;
 }
@@ -49,94 +64,110 @@ export interface ChartSpec {
 /** Show the limit line only when the series reaches at least this share of it. @default 0.3 */
 const LIMIT_VISIBLE_SHARE = 0.3;
 
-/** Where each breakpoint kind's label sits on its line (from the bottom), so kinds at one time do not overlap. */
-const LABEL_HEIGHT: Readonly<Record<Breakpoint['kind'], string>> = { level_up: '45%', level_down: '45%', slope_change: '68%', variance_change: '22%' };
-
-function label(content: string, color: string, position: string): Record<string, unknown> {
-  return { display: true, content, position, backgroundColor: color, color: '#fff', font: { size: 10, weight: 'bold' }, padding: 3, borderRadius: 3 };
+interface Marker extends LabelRequest {
+  readonly id: string;
+  readonly color: string;
+  readonly width: number;
+  readonly dash: readonly number[];
 }
 
-function vline(x: number, color: string, width: number, dash: readonly number[], lbl?: Record<string, unknown>): Annotation {
-  return { type: 'line', xMin: x, xMax: x, borderColor: color, borderWidth: width, borderDash: dash, ...(lbl === undefined ? {} : { label: lbl }) };
+function vline(m: Marker, row: number | undefined): Annotation {
+  const base = { type: 'line', xMin: m.time, xMax: m.time, borderColor: m.color, borderWidth: m.width, borderDash: m.dash };
+  if (row === undefined) return base;
+  // Labels sit in rows above the plot: 'end' is the top of a vertical line, then lifted row by row.
+  const label = { display: true, content: m.text, position: 'end', yAdjust: -(LABEL_ROW_PX * row + 22), backgroundColor: m.color, color: '#fff', font: { size: 10, weight: 'bold' }, padding: 3, borderRadius: 3 };
+  return { ...base, label };
 }
 
-/** Markers for the changes, rollbacks and recoveries of the whole timeline (same on every chart). */
-function eventMarkers(events: readonly TimelineEvent[]): Record<string, Annotation> {
-  const out: Record<string, Annotation> = {};
-  events.forEach((e, i) => {
+/** The story's markers, the same on every chart; the rest of the changes as plain times. */
+function storyMarkers(t: Timeline): { markers: Marker[]; others: number[] } {
+  const markers: Marker[] = [];
+  const others: number[] = [];
+  const telling = (e: TimelineEvent): boolean => e.service === t.service || t.suspects.some((s) => s.service === e.service && s.score >= 0.1);
+  t.events.forEach((e, i) => {
+    const id = `${e.kind}_${i}`;
     if (e.kind === 'change' || e.kind === 'rollback') {
-      if (e.suspectRank === 1) out[`suspect1_${i}`] = vline(e.time, COLORS.topSuspect, 2.5, [], label(`#1 ${e.detail} ${e.service}`, COLORS.topSuspect, 'end'));
-      else if (e.kind === 'rollback') out[`rollback_${i}`] = vline(e.time, COLORS.rollback, 2, [6, 3], label(`rollback ${e.service}`, COLORS.rollback, 'end'));
-      else if (e.suspectRank !== undefined && e.suspectRank <= 3) out[`suspect${e.suspectRank}_${i}`] = vline(e.time, COLORS.otherSuspect, 1.5, [6, 3]);
-      else out[`change_${i}`] = vline(e.time, COLORS.change, 1, [3, 3]);
-    } else if (e.kind === 'recovery' && e.detail === 'resolved') {
-      // The alert's end concerns every chart; a series' own recovery is drawn on its chart only.
-      out[`resolved_${i}`] = vline(e.time, COLORS.recovery, 2, [], label('alert resolved', COLORS.recovery, 'start'));
+      if (e.suspectRank === 1) markers.push({ id: `suspect1_${i}`, time: e.time, text: `#1 ${e.detail} ${e.service}`, priority: 1, color: COLORS.topSuspect, width: 2.5, dash: [] });
+      else if (e.kind === 'rollback') markers.push({ id: `rollback_${i}`, time: e.time, text: `rollback ${e.service}`, priority: telling(e) ? 3 : 6, color: COLORS.rollback, width: 2, dash: [6, 3] });
+      else if (e.suspectRank !== undefined && e.suspectRank <= 3 && (e.score ?? 0) >= LABELLED_SUSPECT_SCORE) {
+        markers.push({ id: `suspect${e.suspectRank}_${i}`, time: e.time, text: `#${e.suspectRank}`, priority: 5, color: COLORS.otherSuspect, width: 1.5, dash: [6, 3] });
+      } else others.push(e.time);
+    } else if (e.kind === 'recovery') {
+      markers.push({ id, time: e.time, text: e.detail === 'resolved' ? 'resolved' : 'recovered', priority: 2, color: COLORS.recovery, width: 2, dash: [] });
+    } else if (e.kind === 'alert') {
+      markers.push({ id: 'page', time: e.time, text: 'page', priority: 0, color: COLORS.page, width: 2, dash: [] });
     }
   });
-  return out;
+  if (t.onset !== undefined) markers.push({ id: 'onset', time: t.onset, text: 'onset', priority: 4, color: COLORS.onset, width: 1.5, dash: [] });
+  return { markers, others };
 }
 
-/** Round time-axis steps, ms: 1, 2, 5, 10, 15, 30 min, 1, 2, 3, 6, 12 h, 1 d. */
-const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * 60_000);
-
-/** The smallest round step giving at most 8 ticks over `rangeMs`, so ticks land on 14:00, 14:10… */
-export function tickStep(rangeMs: number): number {
-  return STEPS.find((s) => rangeMs / s <= 8) ?? Math.ceil(rangeMs / 8 / 86_400_000) * 86_400_000;
+/** The x range: the data actually there, up to a little after the story's last moment. */
+function axisOf(t: Timeline): { min: number; max: number } {
+  let dataStart: number | undefined;
+  let dataEnd: number | undefined;
+  for (const k of t.keySeries) {
+    for (const l of k.lines) {
+      const a = l.points[0]?.t;
+      const b = l.points[l.points.length - 1]?.t;
+      if (a !== undefined && (dataStart === undefined || a < dataStart)) dataStart = a;
+      if (b !== undefined && (dataEnd === undefined || b > dataEnd)) dataEnd = b;
+    }
+  }
+  const page = t.alert?.startsAt ?? t.at;
+  const story = t.events.filter((e) => e.kind === 'recovery' || e.suspectRank === 1 || (e.kind === 'rollback' && e.helped !== undefined && e.service === t.service));
+  const storyEnd = Math.max(page, ...story.map((e) => e.time));
+  return xRange({ from: t.from, to: t.to, page, storyEnd, ...(dataStart === undefined ? {} : { dataStart }), ...(dataEnd === undefined ? {} : { dataEnd }) });
 }
 
 /** Build one chart spec per key series. */
 export function chartSpecs(t: Timeline): ChartSpec[] {
-  const step = tickStep(t.to - t.from);
-  const shared = eventMarkers(t.events);
+  const axis = axisOf(t);
+  const xTicks = roundTicks(axis.min, axis.max);
+  const { markers, others } = storyMarkers(t);
+  const shown = markers.filter((m) => m.time >= axis.min && m.time <= axis.max);
+  const rows = layoutLabels(shown, axis);
+  const labelRows = Math.max(0, ...rows.map((r) => (r === undefined ? 0 : r + 1)));
+  const shared: Record<string, Annotation> = {};
   if (t.alert !== undefined) {
-    shared['alert'] = {
-      type: 'box',
-      xMin: t.alert.startsAt,
-      xMax: t.alert.endsAt ?? t.to,
-      backgroundColor: COLORS.alertFill,
-      borderWidth: 0,
-      // No label: the page legend names the band, and top/bottom are taken by change labels.
-    };
+    // No label: the page marker names it and the legend names the band.
+    shared['alert'] = { type: 'box', xMin: t.alert.startsAt, xMax: Math.min(t.alert.endsAt ?? axis.max, axis.max), backgroundColor: COLORS.alertFill, borderWidth: 0 };
   }
+  shown.forEach((m, i) => (shared[m.id] = vline(m, rows[i])));
   return t.keySeries.map((k, idx) => {
+    const max = k.lines.reduce((m, l) => l.points.reduce((mm, p) => Math.max(mm, Math.abs(p.v)), m), 0);
+    const scale = displayScale(k.unit, Math.max(max, k.limit ?? 0));
     const annotations: Record<string, Annotation> = { ...shared };
-    // Instances break together: label the most important breakpoint of each kind, draw the rest plain.
-    const lead = new Map<string, Breakpoint>();
-    for (const b of k.breakpoints) if (importance(b) > importance(lead.get(b.kind) ?? b) || !lead.has(b.kind)) lead.set(b.kind, b);
+    // Breakpoints of this chart: thin dotted lines; the table and the Markdown say what they were.
     k.breakpoints.forEach((b, i) => {
-      const lbl = lead.get(b.kind) === b ? label(humanKind(b.kind), COLORS.breakpoint, LABEL_HEIGHT[b.kind]) : undefined;
-      annotations[`bp_${i}`] = vline(b.time, COLORS.breakpoint, 1.5, [2, 2], lbl);
+      if (b.time >= axis.min && b.time <= axis.max) annotations[`bp_${i}`] = { type: 'line', xMin: b.time, xMax: b.time, borderColor: COLORS.breakpoint, borderWidth: 1, borderDash: [2, 3] };
     });
-    k.recoveries.forEach((time, i) => {
-      annotations[`recovery_${i}`] = vline(time, COLORS.recovery, 2, [], i === 0 ? label('recovered', COLORS.recovery, 'start') : undefined);
-    });
-    const max = k.lines.reduce((m, l) => l.points.reduce((mm, p) => Math.max(mm, p.v), m), -Infinity);
     const showLimit = k.limit !== undefined && max >= LIMIT_VISIBLE_SHARE * k.limit;
     if (showLimit && k.limit !== undefined) {
-      annotations['limit'] = {
-        type: 'line',
-        yMin: k.limit,
-        yMax: k.limit,
-        borderColor: COLORS.limit,
-        borderWidth: 1.5,
-        borderDash: [8, 4],
-        label: label(`limit ${fmtNum(k.limit)}`, COLORS.limit, 'end'),
-      };
+      const y = k.limit / scale.factor;
+      const label = { display: true, content: `limit ${fmtValue(k.limit, k.unit)}`, position: 'start', backgroundColor: COLORS.limit, color: '#fff', font: { size: 10, weight: 'bold' }, padding: 3, borderRadius: 3 };
+      annotations['limit'] = { type: 'line', yMin: y, yMax: y, borderColor: COLORS.limit, borderWidth: 1.5, borderDash: [8, 4], label };
     }
+    const palette = k.role === 'victim' ? VICTIM_PALETTE : SUSPECT_PALETTE;
     const spec: ChartSpec = {
       canvasId: `chart-${idx}`,
-      stepMs: step,
-      ...(k.unit === undefined ? {} : { unit: k.unit }),
       title: k.title,
       role: k.role,
       color: k.role === 'victim' ? COLORS.victim : COLORS.suspectSeries,
-      lines: k.lines.map((l, i) => {
-        const palette = k.role === 'victim' ? VICTIM_PALETTE : SUSPECT_PALETTE;
-        return { label: l.label, color: palette[i % palette.length] ?? COLORS.victim, points: l.points.map((p) => ({ x: p.t, y: p.v })) };
-      }),
+      unit: scale.label,
+      caption: scale.label === '' ? countNoun(k.unit) : scale.label,
+      xMin: axis.min,
+      xMax: axis.max,
+      xTicks,
+      lines: k.lines.map((l, i) => ({
+        label: l.label,
+        color: palette[i % palette.length] ?? COLORS.victim,
+        points: l.points.filter((p) => p.t >= axis.min && p.t <= axis.max).map((p) => ({ x: p.t, y: p.v / scale.factor })),
+      })),
       annotations,
+      labelRows,
+      otherChanges: others.filter((x) => x >= axis.min && x <= axis.max),
     };
-    return showLimit && k.limit !== undefined ? { ...spec, suggestedMax: k.limit * 1.05 } : spec;
+    return showLimit && k.limit !== undefined ? { ...spec, suggestedMax: (k.limit * 1.05) / scale.factor } : spec;
   });
 }

@@ -1,5 +1,7 @@
 import type { Breakpoint, ChangeEvent, SeriesRef } from '../domain/types';
-import { fmtClock, fmtNum, humanKind } from './format';
+import { fmtClock, fmtDateTimeShort, humanKind } from './format';
+import type { Trouble } from './trouble';
+import { fmtSlope, fmtValue } from './units';
 
 /** Resource attributes that name the emitter rather than the series; left out of titles. */
 const NOISY_LABELS = new Set([
@@ -26,19 +28,48 @@ export function seriesTitle(ref: SeriesRef): string {
   return extra.length === 0 ? ref.metric : `${ref.metric}{${extra.join(',')}}`;
 }
 
-function signed(v: number): string {
-  return `${v > 0 ? '+' : ''}${fmtNum(v)}`;
+/** The instance a series belongs to (`service.instance.id`, else the host), when it names one. */
+export function instanceOf(ref: SeriesRef): string | undefined {
+  return ref.labels['service.instance.id'] ?? ref.labels['host.name'] ?? ref.labels['host'];
 }
 
-/** `process.open_file_descriptor.count on A: level up 120 → 900; reaches limit 1,024 ≈14:20:00`, `…: trend +20/h → +2,700/h at 489`. */
+/** Share of its limit at which a series counts as at the limit rather than heading for it. @default 0.9 */
+const AT_LIMIT_SHARE = 0.9;
+
+/** A slope in words, per minute; `flat` when it would move the level by less than 0.1 % an hour. */
+function slopeText(perHour: number, level: number, unit: string | undefined): string {
+  return Math.abs(perHour) < 1e-3 * Math.max(Math.abs(level), 1) ? 'flat' : fmtSlope(perHour, unit);
+}
+
+/**
+ * What a breakpoint changed, without the series: `level up 461 → 1,013`, `trend flat → +88.5/min
+ * at 25.1`, `level down 454 MiB → 336 MiB`, with `; at 99% of its limit 1,024` or `; reaches limit
+ * 1,024 ≈2026-03-13 06:03Z` when a limit is known.
+ */
+export function describeShift(b: Breakpoint): string {
+  const u = b.series.unit;
+  const slopes = `${slopeText(b.before.slope, b.before.level, u)} → ${slopeText(b.after.slope, b.after.level, u)}`;
+  let what: string;
+  if (b.kind === 'slope_change') what = `trend ${slopes} at ${fmtValue(b.after.level, u)}`;
+  else if (b.kind === 'variance_change') what = `variance change at ${fmtValue(b.after.level, u)}`;
+  else what = `${humanKind(b.kind)} ${fmtValue(b.before.level, u)} → ${fmtValue(b.after.level, u)}`;
+  if (b.limit !== undefined && b.limit > 0 && b.after.level >= AT_LIMIT_SHARE * b.limit) what += `; at ${Math.round((100 * b.after.level) / b.limit)}% of its limit ${fmtValue(b.limit, u)}`;
+  else if (b.exhaustionAt !== undefined && b.limit !== undefined) what += `; reaches limit ${fmtValue(b.limit, u)} ≈${fmtDateTimeShort(b.exhaustionAt)}`;
+  return what;
+}
+
+/** `process.open_file_descriptor.count on A [a-1]: level up 120 → 900; …` (the instance named when one series, `suffix` e.g. ` (3 series)` otherwise). */
 export function describeBreakpoint(b: Breakpoint, suffix = ''): string {
-  const what =
-    b.kind === 'slope_change' && b.before.level === b.after.level
-      ? `trend ${signed(b.before.slope)}/h → ${signed(b.after.slope)}/h at ${fmtNum(b.after.level)}`
-      : `${humanKind(b.kind)} ${fmtNum(b.before.level)} → ${fmtNum(b.after.level)}${b.kind === 'slope_change' ? ` (trend ${signed(b.before.slope)}/h → ${signed(b.after.slope)}/h)` : ''}`;
-  let s = `${seriesTitle(b.series)} on ${b.series.service}${suffix}: ${what}`;
-  if (b.exhaustionAt !== undefined && b.limit !== undefined) s += `; reaches limit ${fmtNum(b.limit)} ≈${fmtClock(b.exhaustionAt)}`;
-  return s;
+  const inst = instanceOf(b.series);
+  const who = suffix === '' && inst !== undefined ? ` [${inst}]` : suffix;
+  return `${seriesTitle(b.series)} on ${b.series.service}${who}: ${describeShift(b)}`;
+}
+
+/** The recovery of the trouble that paged: `process.open_file_descriptor.count on A back in its normal range (≈120; it had reached 1,020)`. */
+export function describeRecovery(t: Trouble, service: string): string {
+  const u = t.top.series.unit;
+  const range = t.baseline === undefined ? '' : ` (≈${fmtValue(t.baseline, u)}${t.peak === undefined ? '' : `; it had reached ${fmtValue(t.peak, u)}`})`;
+  return `${seriesTitle(t.top.series)} on ${service} back in its normal range${range}`;
 }
 
 /** `config change on B: raise pool size (keys: http.pool.max)`, `deploy of A v2.3.1: …`. */

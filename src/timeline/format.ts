@@ -68,3 +68,9 @@ export function fmtPct(p: number): string {
 export function humanKind(kind: string): string {
   return kind.replace(/_/g, ' ');
 }
+
+/** A moment with its date, to the minute: `2026-03-13 06:03Z` (exhaustion times can be days away). */
+export function fmtDateTimeShort(ms: number): string {
+  if (!Number.isFinite(ms)) return '?';
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')}Z`;
+}

@@ -15,10 +15,11 @@ export interface ChartAssets {
 }
 
 const LEGEND: readonly [string, string][] = [
+  [`border-color:${COLORS.page};border-top-width:3px`, 'page'],
   [`border-color:${COLORS.topSuspect};border-top-width:3px`, 'top suspect'],
   [`border-color:${COLORS.otherSuspect};border-top-style:dashed`, 'suspects #2–3'],
-  [`border-color:${COLORS.change};border-top-style:dashed`, 'other change'],
   [`border-color:${COLORS.rollback};border-top-style:dashed`, 'rollback'],
+  [`border-color:${COLORS.onset}`, 'onset of the paged trouble'],
   [`border-color:${COLORS.breakpoint};border-top-style:dotted`, 'breakpoint in this series'],
   [`border-color:${COLORS.recovery}`, 'recovery'],
   [`border-color:${COLORS.limit};border-top-style:dashed`, 'limit'],
@@ -55,7 +56,7 @@ export function renderHtml(t: Timeline, assets: ChartAssets): string {
   const alertMeta = t.alert === undefined ? '' : ` · T = alert <b>${h(t.alert.name)}</b> at ${fmtClock(t.alert.startsAt)}`;
   p.push(`<p class="meta">asked about ${fmtDateTime(t.at)} · window ${fmtDateTime(t.from)} → ${fmtDateTime(t.to)} · all times UTC${alertMeta}</p></header>`);
 
-  p.push(`<section class="verdict${top === undefined ? ' none' : ''}" id="verdict"><h2>Most likely cause</h2>`);
+  p.push(`<section class="verdict${v.confident ? '' : ' none'}" id="verdict"><h2>${h(v.title)}</h2>`);
   p.push(`<p class="headline">${v.headline.map((x) => (x.strong ? `<strong>${h(x.text)}</strong>` : h(x.text))).join('')}</p>`);
   if (v.detail !== undefined) p.push(`<p class="detail">${h(v.detail)}</p>`);
   if (top !== undefined && top.evidence.length > 0) p.push(`<ul class="evidence">${top.evidence.map((e) => `<li>${h(e)}</li>`).join('')}</ul>`);
@@ -67,10 +68,12 @@ export function renderHtml(t: Timeline, assets: ChartAssets): string {
   else {
     const legend = LEGEND.map(([style, name]) => `<span><i style="${style}"></i>${name}</span>`);
     if (t.alert !== undefined) legend.push(`<span><i class="box" style="background:${COLORS.alertFill.replace('0.08', '0.25')}"></i>alert firing</span>`);
+    const others = specs[0]?.otherChanges.length ?? 0;
+    if (others > 0) legend.push(`<span><i class="tick"></i>${others} other change${others === 1 ? '' : 's'} (ticks at the foot; listed below)</span>`);
     p.push(`<div class="legend">${legend.join('')}</div><div class="grid">`);
     for (const s of specs) {
       p.push(
-        `<figure><figcaption>${h(s.title)}${s.unit === undefined ? '' : `<span class="unit">${h(s.unit)}</span>`}<span class="role ${s.role}">${s.role}</span></figcaption>` +
+        `<figure><figcaption>${h(s.title)}${s.caption === '' ? '' : `<span class="unit">${h(s.caption)}</span>`}<span class="role ${s.role}">${s.role}</span></figcaption>` +
           `<div class="canvas-wrap"><canvas id="${s.canvasId}" role="img" aria-label="${h(s.title)}"></canvas></div></figure>`,
       );
     }

@@ -30,12 +30,16 @@ export function isNotable(b: Breakpoint): boolean {
   return b.confidence >= MIN_CONFIDENCE && relativeChange(b) >= MIN_RELATIVE_CHANGE;
 }
 
+/** A new level at this share of the limit counts as having reached it. @default 0.9 */
+const AT_LIMIT_SHARE = 0.9;
+
 /**
- * Ranking weight: confidence × log(1 + relative change), tripled when the new trend reaches the
- * series' limit within 6 h — heading for a limit is what pages people.
+ * Ranking weight: confidence × log(1 + relative change), tripled when the new level is at its
+ * limit or the new trend reaches it within 6 h — a limit reached is what pages people.
  */
 export function importance(b: Breakpoint): number {
-  const heading = b.exhaustionAt !== undefined && b.exhaustionAt - b.time <= EXHAUSTION_HORIZON_MS ? 3 : 1;
+  const atLimit = b.limit !== undefined && b.limit > 0 && b.after.level >= AT_LIMIT_SHARE * b.limit;
+  const heading = atLimit || (b.exhaustionAt !== undefined && b.exhaustionAt - b.time <= EXHAUSTION_HORIZON_MS) ? 3 : 1;
   return b.confidence * Math.log1p(relativeChange(b)) * heading;
 }
 

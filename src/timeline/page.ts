@@ -1,3 +1,5 @@
+import { LABEL_ROW_PX } from './charts';
+
 /**
  * The static parts of the HTML timeline page: its stylesheet and the script that turns the
  * embedded JSON chart specs into Chart.js charts. No data is interpolated into these strings.
@@ -23,6 +25,7 @@ section { background: var(--card); border: 1px solid var(--line); border-radius:
 .legend { display: flex; flex-wrap: wrap; gap: 14px; font-size: 12px; color: var(--muted); margin-bottom: 10px; }
 .legend i { display: inline-block; width: 18px; height: 0; vertical-align: middle; margin-right: 5px; border-top: 2px solid; }
 .legend i.box { height: 10px; border: 0; }
+.legend i.tick { width: 2px; height: 8px; border: 0; background: #94a3b8; margin-left: 6px; margin-right: 8px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(560px, 1fr)); gap: 14px; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; }
 figcaption { font-weight: 600; font-size: 13px; margin-bottom: 4px; overflow-wrap: anywhere; }
@@ -57,26 +60,55 @@ export const PAGE_SCRIPT = `
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('timeline-data').textContent);
+  var MONTHS = ['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'];
   function iso(ms) { return new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + 'Z'; }
-  function hhmm(ms) { return new Date(ms).toISOString().slice(11, 16); }
+  function tick(ms) {
+    var d = new Date(ms);
+    if (ms % 86400000 === 0) return d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()];
+    return d.toISOString().slice(11, 16);
+  }
+  // Changes that are not suspects: short faint ticks at the foot of the plot, no line, no label.
+  var otherChanges = {
+    id: 'otherChanges',
+    afterDatasetsDraw: function (chart, args, opts) {
+      var times = opts.times || [];
+      var x = chart.scales.x, a = chart.chartArea, ctx = chart.ctx;
+      ctx.save();
+      ctx.strokeStyle = '#94a3b8';
+      ctx.lineWidth = 1.5;
+      times.forEach(function (t) {
+        var px = x.getPixelForValue(t);
+        ctx.beginPath(); ctx.moveTo(px, a.bottom); ctx.lineTo(px, a.bottom - 7); ctx.stroke();
+      });
+      ctx.restore();
+    }
+  };
   window.__timelineCharts = data.charts.map(function (c) {
     var canvas = document.getElementById(c.canvasId);
     return new Chart(canvas, {
       type: 'line',
+      plugins: [otherChanges],
       data: { datasets: c.lines.map(function (l) { return { label: l.label || c.title, data: l.points, borderColor: l.color,
-        backgroundColor: l.color, borderWidth: 1.6, pointRadius: 0, pointHitRadius: 6, tension: 0 }; }) },
+        backgroundColor: l.color, borderWidth: 1.4, pointRadius: 0, pointHitRadius: 6, tension: 0 }; }) },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false, parsing: false, normalized: true,
+        layout: { padding: { top: c.labelRows * ${LABEL_ROW_PX} + 6, right: 8 } },
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: {
-          x: { type: 'linear', min: data.from, max: data.to, ticks: { stepSize: c.stepMs, maxTicksLimit: 12, callback: function (v) { return hhmm(v); } },
-               grid: { color: '#f1f5f9' } },
-          y: { beginAtZero: true, suggestedMax: c.suggestedMax, grid: { color: '#f1f5f9' } }
+          x: { type: 'linear', min: c.xMin, max: c.xMax,
+               afterBuildTicks: function (axis) { axis.ticks = c.xTicks.map(function (v) { return { value: v }; }); },
+               ticks: { autoSkip: false, maxRotation: 0, callback: function (v) { return tick(v); } },
+               grid: { color: '#eef2f6' } },
+          y: { beginAtZero: true, suggestedMax: c.suggestedMax, grid: { color: '#eef2f6' },
+               title: { display: c.unit !== '', text: c.unit, color: '#64748b', font: { size: 11 } } }
         },
         plugins: {
           legend: { display: c.lines.length > 1, position: 'bottom', labels: { boxWidth: 10, boxHeight: 2, font: { size: 10 } } },
-          tooltip: { callbacks: { title: function (items) { return items.length ? iso(items[0].parsed.x) : ''; } } },
-          annotation: { clip: false, annotations: c.annotations }
+          tooltip: { callbacks: {
+            title: function (items) { return items.length ? iso(items[0].parsed.x) : ''; },
+            label: function (item) { return (item.dataset.label || '') + ': ' + item.formattedValue + (c.unit ? ' ' + c.unit : ''); } } },
+          annotation: { clip: false, annotations: c.annotations },
+          otherChanges: { times: c.otherChanges }
         }
       }
     });

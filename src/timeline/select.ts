@@ -42,8 +42,10 @@ function pointsAt(ref: SeriesRef, victim: string): boolean {
 export function selectKeySeries(args: {
   victim: string;
   breakpoints: readonly Breakpoint[];
-  /** Breakpoints that are recoveries (drawn as such on their chart). */
-  recoveries?: ReadonlySet<Breakpoint>;
+  /** Chart key of the trouble that paged: drawn first. */
+  paged?: string;
+  /** When the paged chart recovered (drawn on it). */
+  recovery?: { readonly key: string; readonly time: number };
   series: readonly SeriesData[];
   topSuspect?: Suspect;
   topology?: Topology;
@@ -53,7 +55,6 @@ export function selectKeySeries(args: {
   weightOf?: (b: Breakpoint) => number;
 }): KeySeries[] {
   const { victim, breakpoints, series, topSuspect, topology } = args;
-  const recoveries = args.recoveries ?? new Set<Breakpoint>();
   const weightOf = args.weightOf ?? importance;
   const groups = new Map<string, SeriesData[]>();
   for (const s of series) {
@@ -73,7 +74,8 @@ export function selectKeySeries(args: {
     }
   };
 
-  take(rankCharts(breakpoints.filter((b) => b.series.service === victim), weightOf, args.onset), 'victim', MAX_VICTIM_CHARTS);
+  if (args.paged !== undefined) take([args.paged], 'victim', 1);
+  take(rankCharts(breakpoints.filter((b) => b.series.service === victim), weightOf, args.onset), 'victim', MAX_VICTIM_CHARTS - chosen.length);
   if (chosen.length === 0) {
     const limits = topology?.services.find((s) => s.name === victim)?.limits ?? {};
     const own = series.filter((s) => s.series.service === victim);
@@ -86,7 +88,11 @@ export function selectKeySeries(args: {
     // Series that both broke and point at the victim tell the story best; then the rest.
     take([...ranked.filter((k) => pointing.includes(k)), ...pointing, ...ranked], 'suspect', MAX_KEY_SERIES);
   }
-  return chosen.map(({ key, role }) => chart(key, role, groups.get(key) ?? [], breakpoints, recoveries, topology));
+  return chosen.map(({ key, role }) => {
+    const k = chart(key, role, groups.get(key) ?? [], breakpoints, topology);
+    const recoveries = args.recovery?.key === key ? [args.recovery.time] : [];
+    return key === args.paged ? { ...k, recoveries, paged: true } : { ...k, recoveries };
+  });
 }
 
 function chart(
@@ -94,7 +100,6 @@ function chart(
   role: SeriesRole,
   members: readonly SeriesData[],
   breakpoints: readonly Breakpoint[],
-  recoveries: ReadonlySet<Breakpoint>,
   topology: Topology | undefined,
 ): KeySeries {
   const first = members[0]?.series as SeriesRef;
@@ -120,8 +125,8 @@ function chart(
     role,
     title: `${seriesTitle(first)} · ${first.service}`,
     lines,
-    breakpoints: bps.filter((b) => !recoveries.has(b)),
-    recoveries: bps.filter((b) => recoveries.has(b)).map((b) => b.time),
+    breakpoints: bps,
+    recoveries: [],
     ...(first.unit === undefined ? {} : { unit: first.unit }),
   };
   return limit === undefined ? ks : { ...ks, limit };

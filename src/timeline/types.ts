@@ -1,5 +1,6 @@
 import type { Analysis, Breakpoint, ChangeEvent, Point, SeriesRef, Suspect, Topology } from '../domain/types';
 import type { SeriesData } from '../ports';
+import type { Trouble } from './trouble';
 
 /**
  * The postmortem timeline: what happened around an incident, in order, with the suspects and
@@ -65,8 +66,10 @@ export interface KeySeries {
   readonly lines: readonly ChartLine[];
   /** Breakpoints found in the chart's series (recoveries excluded), by time. */
   readonly breakpoints: readonly Breakpoint[];
-  /** Times of the recoveries seen in this chart's series, epoch ms. */
+  /** When the trouble that paged went away, on its chart only, epoch ms. */
   readonly recoveries: readonly number[];
+  /** This chart is the trouble that paged. */
+  readonly paged?: boolean;
   /** Resource limit from the topology or the breakpoint, in the series' units. */
   readonly limit?: number;
 }
@@ -85,8 +88,10 @@ export interface Timeline {
   readonly suspects: readonly Suspect[];
   /** At most `MAX_KEY_SERIES` charts: the victim's broken series, then the top suspect's supporting series. */
   readonly keySeries: readonly KeySeries[];
-  /** When the victim's trouble began (start of its strongest burst of breakpoints up to `at`), epoch ms, when known. */
+  /** When the trouble that paged began (its first breakpoint, see `Trouble`), epoch ms, when known. */
   readonly onset?: number;
+  /** The trouble that paged: its series, first and strongest breakpoints, normal range and recovery. */
+  readonly trouble?: Trouble;
   /** Breakpoints in the window left out of `events` as too small, too uncertain or too many. */
   readonly hiddenBreakpoints: number;
 }
@@ -101,6 +106,11 @@ export interface TimelineInput {
   readonly alert?: TimelineAlert;
   /** Gives teams and limits, and narrows changes to the victim's neighbourhood. Optional. */
   readonly topology?: Topology;
+  /**
+   * The metric the page is about (e.g. `process.open_file_descriptor.count`), when the caller knows
+   * it. @default the victim's limited resource near its limit at `at`, else its heaviest breakpoint's metric
+   */
+  readonly pagedMetric?: string;
 }
 
 /** Charts per page. @default 6 */

@@ -8,6 +8,10 @@ export interface Part {
 }
 
 export interface Verdict {
+  /** `Most likely cause` when the top suspect is at least CONFIDENT_SCORE, else `No clear cause`. */
+  readonly title: string;
+  /** Whether the top suspect is named as the cause. */
+  readonly confident: boolean;
   readonly headline: readonly Part[];
   /** The top suspect's change, described, with its id. */
   readonly detail?: string;
@@ -16,20 +20,32 @@ export interface Verdict {
 }
 
 /**
+ * The score from which the top suspect is called the most likely cause. Scores are calibrated
+ * probabilities (bench:correlate: suspects at 0.5–0.7 were the cause 75 % of the time, at
+ * 0.3–0.5 only 45 %), so below one half the page says there is no clear cause. @default 0.5
+ */
+export const CONFIDENT_SCORE = 0.5;
+
+/**
  * The one-paragraph answer a paged engineer reads first, shared by the Markdown and HTML
  * renderers so both say the same thing.
  */
 export function verdict(t: Timeline): Verdict {
   const ref = t.alert?.startsAt ?? t.at;
   const top = t.suspects[0];
-  const headline: Part[] =
-    top === undefined
-      ? [{ text: 'No suspect change found in the window.', strong: true }]
+  const confident = top !== undefined && top.score >= CONFIDENT_SCORE;
+  let headline: Part[];
+  if (top === undefined) headline = [{ text: 'No suspect change found in the window.', strong: true }];
+  else {
+    const what = `${top.type} change on ${top.service}`;
+    const when = ` (team ${top.team}) at ${fmtClock(top.time)} UTC, ${fmtRelative(top.time, ref)}`;
+    headline = confident
+      ? [{ text: what, strong: true }, { text: `${when} — confidence `, strong: false }, { text: fmtPct(top.score), strong: true }]
       : [
-          { text: `${top.type} change on ${top.service}`, strong: true },
-          { text: ` (team ${top.team}) at ${fmtClock(top.time)} UTC, ${fmtRelative(top.time, ref)} — confidence `, strong: false },
-          { text: fmtPct(top.score), strong: true },
+          { text: `No clear cause; top suspect at ${fmtPct(top.score)}: `, strong: true },
+          { text: `${what}${when} — no recorded change explains the trouble well.`, strong: false },
         ];
+  }
   const event = top === undefined ? undefined : t.events.find((e) => e.suspectRank === 1);
   const detail = top === undefined ? undefined : `${event?.text ?? `change ${top.id}`} · change id ${top.id}`;
 
@@ -39,11 +55,17 @@ export function verdict(t: Timeline): Verdict {
     notes.push(`Trouble began at ${fmtClock(t.onset)} (${fmtRelative(t.onset, ref)})${first === undefined ? '' : `: ${first.text}`}.`);
   }
   for (const e of t.events) {
-    if (e.kind === 'rollback' && e.helped === false) {
+    // Only rollbacks of the victim or of a suspect tell where the cause is not.
+    const telling = e.service === t.service || t.suspects.some((s) => s.service === e.service && s.score >= 0.1);
+    if (e.kind === 'rollback' && e.helped === false && telling) {
       notes.push(`The rollback on ${e.service} at ${fmtClock(e.time)} did not help: the cause is elsewhere.`);
     }
   }
   const rec = t.events.find((e) => e.kind === 'recovery' && (t.onset === undefined || e.time > t.onset));
   if (rec !== undefined) notes.push(`Recovery at ${fmtClock(rec.time)} (${fmtRelative(rec.time, ref)}): ${rec.text}.`);
-  return detail === undefined ? { headline, notes } : { headline, detail, notes };
+  else if (t.trouble?.seenUntil !== undefined && t.trouble.seenUntil > t.trouble.top.time) {
+    notes.push(`No recovery by ${fmtClock(t.trouble.seenUntil)} (end of the data): ${t.trouble.metric} on ${t.service} is still out of its normal range.`);
+  }
+  const base = { title: confident ? 'Most likely cause' : 'No clear cause', confident, headline, notes };
+  return detail === undefined ? base : { ...base, detail };
 }

@@ -52,8 +52,8 @@ describe('timeline/buildTimeline', () => {
 
   it('counts the alert end as a recovery', () => {
     const t = buildTimeline(input({ alert: { name: 'FdExhaustion', startsAt: min(0), endsAt: min(14) }, breakpoints: breakpoints.slice(0, 2) }));
-    const end = t.events.find((e) => e.kind === 'recovery');
-    assert.equal(end?.detail, 'resolved');
+    const end = t.events.find((e) => e.kind === 'recovery' && e.detail === 'resolved');
+    assert.equal(end?.text, 'alert FdExhaustion resolved');
     assert.equal(end?.time, min(14));
   });
 
@@ -67,7 +67,7 @@ describe('timeline/buildTimeline', () => {
       ],
     );
     assert.equal(t.keySeries[0]?.limit, 1024);
-    assert.equal(t.keySeries[0]?.breakpoints.length, 1);
+    assert.equal(t.keySeries[0]?.breakpoints.length, 2);
     assert.deepEqual(t.keySeries[0]?.recoveries, [min(12)], 'the recovery is drawn on its own chart');
   });
 
@@ -107,7 +107,7 @@ describe('timeline/buildTimeline', () => {
     ]);
     const slopes = t.events.filter((e) => e.kind === 'breakpoint' && e.detail === 'slope_change');
     assert.equal(slopes.length, 1);
-    assert.match(slopes[0]!.text, /on A \(2 series\): slope change/);
+    assert.match(slopes[0]!.text, /on A \(2 series\): trend flat → \+10\/min at 600/);
     assert.equal(slopes[0]!.time, min(-38), 'the cluster starts at its first member');
   });
 
