@@ -24,15 +24,16 @@ export interface JudgeContext {
    * Evidence is divided by its square root, so slowly wandering series need more of it.
    */
   readonly inflation: number;
-  /** Amplitude of a daily wave not explained by the profile (series units; 0 = none/seasonal off). */
+  /** Amplitude of a periodic wave not explained by the profile (series units; 0 = none/seasonal off). */
   readonly waveAmplitude: number;
+  /** Period of that wave, ms (a day unless one was found in the data). */
+  readonly wavePeriod: number;
   /** Usual wander of the series' local slope, units per sampling interval (robust σ of the slope). */
   readonly slopeScale: number;
   /** Samples since the current regime began (slopes need a settled trend model to be judged). */
   readonly regimeAge: number;
 }
 
-const DAY_MS = 86_400_000;
 /** BIC margin for preferring a slope shape over a step ("strong evidence", Kass & Raftery 1995). */
 const STRONG_BIC = 6;
 
@@ -183,12 +184,12 @@ function meanChange(fit: SplitFit, n: number, ctx: JudgeContext, o: DetectorOpti
   const drift = beta * (U[n - 1]! - uj);
   const endShift = a + drift;
   const magnitude = Math.abs(endShift) / sigma;
-  // What a daily wave of the amplitude seen (and not yet explained) could bend the residuals by
+  // What a periodic wave of the amplitude seen (and not yet explained) could bend the residuals by
   // over the window the change was fitted on.
   const span = ctx.dt * (U[n - 1]! - U[0]! + 1);
   // A sine bends away from its tangent by A·(ωT)²/2 over a span T, by at most A·(2 + ωT) later;
   // the old model's slope lags the wave's by up to a window, which doubles the first term.
-  const wt = (2 * Math.PI * span) / DAY_MS;
+  const wt = (2 * Math.PI * span) / ctx.wavePeriod;
   const wave = (ctx.waveAmplitude * Math.min(wt * wt, 2 + wt)) / sigma;
   if (magnitude < o.minMagnitude + wave || fit.evidence * deflate < o.minEvidence) return undefined;
   // Persistence: where the fitted change is clear (≥ 2σ), most samples must sit on its far half.

@@ -1,6 +1,7 @@
 import type { BreakpointKind } from '../domain/types';
 import { median, robustScale, theilSen } from '../stats';
-import { HourProfile } from './season';
+import { DAY_MS, PhaseProfile } from './season';
+import { PeriodFinder } from './period';
 import { Ring } from './ring';
 import { type DetectorOptions } from './options';
 import { judge, score, type Verdict } from './confirm';
@@ -8,6 +9,8 @@ import { DriftWatch, type DriftVerdict } from './drift';
 import type { DetectedBreak, DetectorSnapshot, SeriesDetector } from './types';
 
 const HOUR_MS = 3_600_000;
+/** Coarsest sampling (with 10 % jitter) at which a daily wave is modelled: hourly. */
+const DAILY_MAX_DT = 1.1 * HOUR_MS;
 /** √(π/2): mean absolute deviation → σ for Gaussian noise. */
 const ABS_TO_SIGMA = 1.2533141373155001;
 /** Samples kept for locating a change. 32 slots × 12 bytes = 384 bytes, the largest part of the state. */
@@ -32,7 +35,8 @@ const NONE: DetectedBreak[] = Object.freeze([]) as unknown as DetectedBreak[];
  */
 export class RobustDetector implements SeriesDetector {
   private readonly ring = new Ring(RING_SIZE);
-  private readonly season = new HourProfile();
+  private readonly season = new PhaseProfile();
+  private readonly cycle = new PeriodFinder();
   private readonly drift = new DriftWatch();
   private n = 0;
   private t0 = NaN;
@@ -83,12 +87,13 @@ export class RobustDetector implements SeriesDetector {
     this.lastT = t;
     this.n++;
     this.ring.push(t, v);
+    if (this.o.seasonal && this.cycle.update(v)) this.newPeriod(t);
     if (!this.ready) {
       if (this.n >= this.o.warmup) this.init();
       return NONE;
     }
     const o = this.o;
-    if (o.seasonal && t - this.t0 >= o.seasonalAfterMs) this.checkSeason(t);
+    if (this.seasonal() && t - this.season.start >= (this.season.period === DAY_MS ? o.seasonalAfterMs : 2 * this.season.period)) this.checkSeason(t);
     const s = this.seasonOn ? this.season.offset(t) : 0;
     const r = v - (this.level + this.slope * (t - this.tl) + s);
     const sig = this.sigma();
@@ -112,7 +117,7 @@ export class RobustDetector implements SeriesDetector {
     }
     this.track(t, v, r, sig, this.pending === 0);
     if (this.pending !== 0) return this.confirm(false);
-    const dv = this.drift.update(t, v, { season: s, sigma: sig, dt: this.dt, inflation: this.inflation(), seasonal: o.seasonal }, o);
+    const dv = this.drift.update(t, v, { season: s, sigma: sig, dt: this.dt, inflation: this.inflation(), seasonal: this.seasonal() }, o);
     if (dv !== undefined) return [this.restartDrift(dv)];
     // An anchor without a known slope is replaced after 8 runs, a known one every driftHorizon samples.
     const horizon = Number.isFinite(this.drift.slopeVar) ? o.driftHorizon : 8 * o.minRun;
@@ -148,6 +153,42 @@ export class RobustDetector implements SeriesDetector {
     return structuralBytes(this);
   }
 
+  /**
+   * A profile is learned when a period was found in the data, or (the daily default) when the
+   * series is sampled at least hourly: a coarser series (daily, monthly data) cannot show a daily
+   * wave, and the daily-wave guard would only hide its changes.
+   */
+  private seasonal(): boolean {
+    return this.o.seasonal && (this.cycle.samples > 0 || this.dt <= DAILY_MAX_DT);
+  }
+
+  /**
+   * The period finder found a period (or lost it): the profile starts over on it (a period within
+   * 5 % of a day keeps the daily profile and what it learned). The model is put back in raw units.
+   */
+  private newPeriod(t: number): void {
+    const p = this.cycle.samples > 0 ? calendarPeriod(this.cycle.samples * this.dt) : DAY_MS;
+    const sameDay = this.season.period === DAY_MS && Math.abs(p - DAY_MS) < 0.05 * DAY_MS;
+    if (sameDay || p === this.season.period) return;
+    if (this.seasonOn) {
+      this.level += this.season.offset(t);
+      this.seasonOn = false;
+      this.sp = 0;
+      this.sn = 0;
+    }
+    this.season.reset(Math.abs(p - DAY_MS) < 0.05 * DAY_MS ? DAY_MS : p);
+  }
+
+  /**
+   * Period of a wave the profile does not explain yet: the found one; with none found, the
+   * shortest the finder could have missed so far (it sees periods up to 1/2.5 of the history), at
+   * most a day.
+   */
+  private wavePeriod(): number {
+    if (this.cycle.samples > 0 || this.seasonOn) return this.season.period;
+    return Math.min(this.season.period, Math.max(1, (this.n * this.dt) / 1.5));
+  }
+
   private inflation(): number {
     const rho = this.rho();
     return (1 + rho) / (1 - rho);
@@ -160,7 +201,12 @@ export class RobustDetector implements SeriesDetector {
   }
 
   private waveAmplitude(): number {
-    return this.o.seasonal ? this.season.unexplainedAmplitude() : 0;
+    if (!this.seasonal()) return 0;
+    const a = this.season.unexplainedAmplitude();
+    // Once the profile is used, or when guarding against a wave too long to have been found yet,
+    // only what exceeds the ±σ the smoothed level of plain noise sweeps by itself counts (short
+    // series keep their changes).
+    return this.seasonOn || this.wavePeriod() < this.season.period ? Math.max(0, a - this.sigma()) : a;
   }
 
   /** Lag-1 autocorrelation of the residuals, clamped to [0, 0.8] (negative ρ is not rewarded). */
@@ -194,7 +240,7 @@ export class RobustDetector implements SeriesDetector {
     this.zPrev = z;
     this.slopeMean += g * (this.slope - this.slopeMean);
     this.slopeDev += g * (Math.abs(this.slope - this.slopeMean) - this.slopeDev);
-    if (o.seasonal) this.season.learn(t, v, c, this.dt, this.level, this.seasonOn);
+    if (this.seasonal()) this.season.learn(t, v, c, this.dt, this.level, this.seasonOn);
   }
 
   /**
@@ -232,7 +278,10 @@ export class RobustDetector implements SeriesDetector {
     this.ready = true;
     this.drift.arm(this.level, this.slope, this.lastT, Infinity);
     this.regimeSeq = this.ring.oldest;
-    if (this.o.seasonal) for (let i = 0; i < ts.length; i++) this.season.learn(ts[i]! + this.lastT, vs[i]!, Infinity, this.dt);
+    // the profile's envelope follows the fitted line, not the samples: an outlier among the first
+    // ones must not pass for a wave's amplitude
+    const clip = this.o.huber * this.sigma();
+    if (this.seasonal()) for (let i = 0; i < ts.length; i++) this.season.learn(ts[i]! + this.lastT, vs[i]!, clip, this.dt, this.level + this.slope * ts[i]!);
   }
 
   /**
@@ -265,6 +314,7 @@ export class RobustDetector implements SeriesDetector {
       predict: (t: number) => model.L + model.B * (t - model.T) + (this.seasonOn ? this.season.offset(t) : 0),
       inflation: this.inflation(),
       waveAmplitude: this.waveAmplitude(),
+      wavePeriod: this.wavePeriod(),
       slopeScale: ABS_TO_SIGMA * this.slopeDev * this.dt,
       regimeAge: this.ring.next - this.regimeSeq,
     };
@@ -338,6 +388,20 @@ export class RobustDetector implements SeriesDetector {
     };
   }
 }
+
+/**
+ * Periods of machines and people are calendar periods: a whole number of minutes that divides a
+ * day (an hourly job, a 2.4-hour cycle = a tenth of a day) or a whole number of days. An estimate
+ * within 3 % of one is snapped to it; the estimate from block means is ~1 % off, which over a few
+ * cycles would slide a sharp pulse out of its profile bins.
+ */
+export function calendarPeriod(p: number): number {
+  const minutes = p < DAY_MS ? MINUTES_PER_DAY / Math.round(DAY_MS / p) : Math.round(p / DAY_MS) * MINUTES_PER_DAY;
+  const snapped = Number.isInteger(minutes) ? minutes * 60_000 : NaN;
+  return Math.abs(snapped - p) < 0.03 * p ? snapped : p;
+}
+
+const MINUTES_PER_DAY = 1440;
 
 function structuralBytes(o: object): number {
   let bytes = 0;

@@ -1,20 +1,21 @@
-/** Hours in a day: one profile bin per UTC hour. */
+/** Bins per period (for the daily default: one per UTC hour). */
 export const SEASON_BINS = 24;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
-/** Memory of a bin, days: each bin forgets old days at this time constant. */
-const BIN_MEMORY_DAYS = 3;
-/** Time constant of the level envelope, days. */
-const ENVELOPE_DAYS = 4;
+export const DAY_MS = 86_400_000;
+/** Memory of a bin, periods: each bin forgets old cycles at this time constant. */
+const BIN_MEMORY = 3;
+/** Time constant of the level envelope, periods. */
+const ENVELOPE = 4;
+/** Samples per period below which the profile is checked against samples, not the smoothed level. */
+const FINE_PERIOD = 240;
 
 /**
- * Hour-of-day profile (24 bins, UTC) learned against a slow baseline (time-based EWMA with a one-day
- * time constant), so the fast level model does not have to chase a daily wave. Bins are stored
- * centred on use (mean of the learned bins subtracted), so the profile never shifts the level.
- * The baseline learns from the first sample, the bins after one day; the owner decides when to use
- * the profile (≥ 2 days of history).
+ * Phase profile of one period (24 bins; by default a day: hour of day, UTC) learned against a slow
+ * baseline (time-based EWMA with a one-period time constant), so the fast level model does not
+ * have to chase the wave. Bins are stored centred on use (mean of the learned bins subtracted), so
+ * the profile never shifts the level. The baseline learns from the first sample, the bins after
+ * one period; the owner decides when to use the profile (≥ 2 periods of history).
  */
-export class HourProfile {
+export class PhaseProfile {
   /** Float32 is plenty for offsets and halves the profile's memory. */
   readonly bins = new Float32Array(SEASON_BINS);
   readonly counts = new Uint8Array(SEASON_BINS);
@@ -31,9 +32,28 @@ export class HourProfile {
   private sum = 0;
   private learned = 0;
 
+  /** `period` ms: a day unless a period was found in the data. */
+  constructor(public period = DAY_MS) {}
+
+  /** Forget everything and learn a new period from now on. */
+  reset(period: number): void {
+    this.period = period;
+    this.bins.fill(0);
+    this.counts.fill(0);
+    // the baseline and the level's envelope do not depend on the period: they are kept
+    this.t0 = this.lastT;
+    this.sq0 = this.sq1 = this.sum = this.learned = 0;
+    this.seen = 1;
+  }
+
+  /** When the profile started learning (NaN before the first sample). */
+  get start(): number {
+    return this.t0;
+  }
+
   /** Position of t between bin centres: the bin before (h0), the one after (h1) and the weight f of h1. */
-  private static place(t: number): [number, number, number] {
-    const x = t / HOUR_MS - 0.5;
+  private place(t: number): [number, number, number] {
+    const x = (t % this.period) / (this.period / SEASON_BINS) - 0.5;
     const fl = Math.floor(x);
     let h0 = fl % SEASON_BINS;
     if (h0 < 0) h0 += SEASON_BINS;
@@ -53,7 +73,7 @@ export class HourProfile {
   /** Centred seasonal offset at time t (0 where nothing was learned yet). */
   offset(t: number): number {
     if (this.learned === 0) return 0;
-    const [h0, h1, f] = HourProfile.place(t);
+    const [h0, h1, f] = this.place(t);
     const r = this.raw(h0, h1, f);
     return Number.isNaN(r) ? 0 : r - this.sum / this.learned;
   }
@@ -70,19 +90,23 @@ export class HourProfile {
     // the envelope measures what the owner's model is left with: its level, deseasonalised by
     // the profile only when the owner subtracts it
     const xs = used ? level : level - off;
-    const smooth = used ? level + off : level;
+    // The out-of-sample check compares the owner's smoothed level with the profile; where a
+    // period holds few samples per bin (a sharp hourly pulse at one sample a minute) the smoothed
+    // level lags the wave by a bin or more, so the sample itself is compared.
+    const smooth = this.period / dt < FINE_PERIOD ? v : used ? level + off : level;
     if (Number.isNaN(this.base)) {
-      this.base = v;
-      this.hi = v;
-      this.lo = v;
+      // from the owner's smoothed level: a first sample that is an outlier must not set them
+      this.base = xs;
+      this.hi = xs;
+      this.lo = xs;
     } else {
       // running mean for the first day, then a one-day exponential memory
       this.seen++;
-      const decay = 1 - Math.exp(-Math.max(0, t - this.lastT) / DAY_MS);
+      const decay = 1 - Math.exp(-Math.max(0, t - this.lastT) / this.period);
       this.base += Math.max(1 / this.seen, decay) * (x - this.base);
       // the envelope follows a wave (≤ clip per sample) but not a lone outlier
       // the envelope forgets slowly (4-day time constant) so a daily peak is still there a day later
-      const keep = 1 - Math.exp(-Math.max(0, t - this.lastT) / (ENVELOPE_DAYS * DAY_MS));
+      const keep = 1 - Math.exp(-Math.max(0, t - this.lastT) / (ENVELOPE * this.period));
       const hi = this.hi - keep * (this.hi - this.base);
       const lo = this.lo - keep * (this.lo - this.base);
       this.hi = Math.min(Math.max(hi, xs), hi + clip);
@@ -92,8 +116,8 @@ export class HourProfile {
     if (Number.isNaN(this.t0)) this.t0 = t;
     // Until a full day has been averaged the baseline is the mean of part of a cycle; bins learned
     // against it would be skewed, so they start after one day.
-    if (t - this.t0 < DAY_MS) return;
-    const [h0, h1, f] = HourProfile.place(t);
+    if (t - this.t0 < this.period) return;
+    const [h0, h1, f] = this.place(t);
     const near = f < 0.5 ? h0 : h1;
     const c = this.counts[near]!;
     const target = v - this.base;
@@ -104,16 +128,16 @@ export class HourProfile {
       return;
     }
     const old = this.raw(h0, h1, f);
-    if (c > HOUR_MS / dt) {
+    if (c > this.period / SEASON_BINS / dt) {
       // Out-of-sample check, once the bin holds more than a day of samples (so `old` was learned on
       // earlier days): squared distance of the smoothed level to the baseline without (sq0) and
       // with (sq1) the centred profile.
       const d0 = smooth - this.base;
-      const decay = 1 - Math.exp(-dt / DAY_MS);
+      const decay = 1 - Math.exp(-dt / this.period);
       this.sq0 += decay * (d0 * d0 - this.sq0);
       this.sq1 += decay * ((d0 - (old - this.sum / this.learned)) ** 2 - this.sq1);
     }
-    const gain = Math.max(1 / (c + 1), Math.min(1, dt / ((BIN_MEMORY_DAYS * DAY_MS) / SEASON_BINS)));
+    const gain = Math.max(1 / (c + 1), Math.min(1, dt / ((BIN_MEMORY * this.period) / SEASON_BINS)));
     const lim = clip + Math.abs(old);
     const innov = gain * Math.max(-lim, Math.min(lim, target - old));
     // the update goes to both neighbouring centres in proportion to their weight

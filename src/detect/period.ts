@@ -1,0 +1,139 @@
+/** Slots of the coarse history the period is read from (float32: 192 bytes). */
+const SLOTS = 48;
+/** Shortest period looked for, slots (a shorter one shows at the finer scale before it doubles). */
+const MIN_LAG = 4;
+/** Autocorrelation a period needs at its lag, and how far below it the curve must dip first. */
+const MIN_ACF = 0.5;
+const MIN_DIP = 0.4;
+/** Slots needed before the history is searched. */
+const MIN_SLOTS = 32;
+/** Once a period is known, its autocorrelation is re-checked every this many new slots. */
+const RECHECK = 8;
+
+/**
+ * Finds a period from the data (any period: a 2.4-hour cycle, an hourly batch job, a weekly
+ * pattern in daily data), in bounded memory: a history of SLOTS block means whose block size
+ * doubles (pairs merged) whenever it is full and no period has been found, so every period is
+ * seen at a scale where it spans MIN_LAG … SLOTS/2.5 slots. On the linearly detrended history the
+ * normalised autocorrelation must have a local maximum ≥ MIN_ACF at the period's lag, dip by
+ * MIN_DIP below it at a shorter lag (a wandering series has high autocorrelation but no dip),
+ * and stay positive at twice the lag when the history holds it. The lag is refined by a parabola
+ * through its neighbours. Once found, the scale is kept and the history slides.
+ */
+export class PeriodFinder {
+  private readonly slots = new Float32Array(SLOTS);
+  private head = 0;
+  private count = 0;
+  /** Samples per slot (a power of two). */
+  private block = 1;
+  private acc = 0;
+  private accN = 0;
+  private sinceCheck = 0;
+  /** What the last check found (samples, 0 = none): a period is taken when the next agrees. */
+  private candidate = 0;
+  /** Period in samples (fractional), 0 while none is known. */
+  samples = 0;
+
+  /** Add one sample's value. Returns true when the known period changed (found, moved or lost). */
+  update(v: number): boolean {
+    this.acc += v;
+    this.accN++;
+    if (this.accN < this.block) return false;
+    this.push(this.acc / this.accN);
+    this.acc = 0;
+    this.accN = 0;
+    if (this.samples === 0 && this.count === SLOTS) {
+      this.merge();
+      return false;
+    }
+    if (this.count < MIN_SLOTS || ++this.sinceCheck < (this.samples > 0 ? RECHECK : 2)) return false;
+    this.sinceCheck = 0;
+    const found = this.find() * this.block;
+    // a period (or its loss) counts once two checks in a row agree on it
+    const agrees = (a: number, b: number): boolean => (a === 0 ? b === 0 : Math.abs(a - b) < 0.1 * a);
+    const stable = agrees(this.candidate, found);
+    this.candidate = found;
+    if (!stable || agrees(this.samples, found) || harmonic(this.samples, found)) return false;
+    this.samples = found;
+    return true;
+  }
+
+  private push(x: number): void {
+    this.slots[(this.head + this.count) % SLOTS] = x;
+    if (this.count < SLOTS) this.count++;
+    else this.head = (this.head + 1) % SLOTS;
+  }
+
+  private at(i: number): number {
+    return this.slots[(this.head + i) % SLOTS]!;
+  }
+
+  /** Halve the resolution: pairs of slots become one (the history keeps its span, half full). */
+  private merge(): void {
+    const half = this.count >> 1;
+    for (let i = 0; i < half; i++) TMP[i] = (this.at(2 * i) + this.at(2 * i + 1)) / 2;
+    for (let i = 0; i < half; i++) this.slots[i] = TMP[i]!;
+    this.head = 0;
+    this.count = half;
+    this.block *= 2;
+  }
+
+  /** Lag of the period in slots (refined, fractional), 0 when the history shows none. */
+  private find(): number {
+    const n = this.count;
+    // detrend with the least-squares line
+    let sx = 0;
+    let sy = 0;
+    for (let i = 0; i < n; i++) {
+      sx += i;
+      sy += this.at(i);
+    }
+    const mx = sx / n;
+    const my = sy / n;
+    let sxx = 0;
+    let sxy = 0;
+    for (let i = 0; i < n; i++) {
+      sxx += (i - mx) ** 2;
+      sxy += (i - mx) * (this.at(i) - my);
+    }
+    const b = sxx > 0 ? sxy / sxx : 0;
+    let var0 = 0;
+    for (let i = 0; i < n; i++) {
+      X[i] = this.at(i) - my - b * (i - mx);
+      var0 += X[i]! * X[i]!;
+    }
+    if (!(var0 > 0)) return 0;
+    var0 /= n;
+    const maxLag = Math.floor(n / 2.5);
+    for (let L = 1; L <= Math.min(maxLag + 1, n - 2); L++) R[L] = acf(n, L, var0);
+    let dip = Infinity;
+    for (let L = 1; L <= maxLag; L++) {
+      const r = R[L]!;
+      if (L >= MIN_LAG && r >= MIN_ACF && r >= R[L - 1]! && r >= R[L + 1]! && dip <= r - MIN_DIP && (2 * L > n - 8 || acf(n, 2 * L, var0) > 0)) {
+        const den = R[L - 1]! - 2 * r + R[L + 1]!;
+        const shift = den < 0 ? (0.5 * (R[L - 1]! - R[L + 1]!)) / den : 0;
+        return L + Math.max(-0.5, Math.min(0.5, shift));
+      }
+      dip = Math.min(dip, r);
+    }
+    return 0;
+  }
+}
+
+const X = new Float64Array(SLOTS);
+const R = new Float64Array(SLOTS);
+const TMP = new Float64Array(SLOTS);
+
+/** Autocorrelation of X[0..n) at lag L, normalised by the pairs it has and the lag-0 variance. */
+function acf(n: number, L: number, var0: number): number {
+  let s = 0;
+  for (let i = 0; i + L < n; i++) s += X[i]! * X[i + L]!;
+  return s / (n - L) / var0;
+}
+
+/** Is one period a multiple (2–4×) of the other? Then the known one still describes the cycle. */
+function harmonic(known: number, found: number): boolean {
+  if (known === 0 || found === 0) return false;
+  const k = Math.max(known, found) / Math.min(known, found);
+  return Math.round(k) >= 2 && Math.round(k) <= 4 && Math.abs(k - Math.round(k)) < 0.1 * Math.round(k);
+}
