@@ -33,6 +33,7 @@ step "build" npm run --silent build
 step "lint" npx eslint .
 step "typecheck" npx tsc -p tsconfig.json --noEmit
 mocha_run "unit tests" 'test/unit/**/*.test.ts'
+mocha_run "cli tests (README commands through npx, from the checkout and an npm pack install)" --timeout 900000 'test/cli/**/*.test.ts'
 
 if [ -n "$(ls test/integration/*.test.ts 2>/dev/null)" ]; then
   if [ "${EPICENTER_SKIP_SERVICES:-0}" != 1 ]; then
