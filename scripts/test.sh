@@ -33,6 +33,7 @@ step "build" npm run --silent build
 step "lint" npx eslint .
 step "typecheck" npx tsc -p tsconfig.json --noEmit
 mocha_run "unit tests" 'test/unit/**/*.test.ts'
+mocha_run "cli tests (README commands through npx, from the checkout and an npm pack install)" --timeout 900000 'test/cli/**/*.test.ts'
 
 # Services this run starts, it stops at the end (also on Ctrl-C), so a second run from another clone
 # finds the ports free. Set EPICENTER_KEEP_SERVICES=1 to leave them up for debugging; services that
