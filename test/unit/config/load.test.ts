@@ -120,6 +120,12 @@ describe('config: loadConfig', () => {
     assert.match(unknown.stderr, /EPICENTER_CLICKHOUSE_DATABSE: unknown configuration variable/);
   });
 
+  it('a YAML key __proto__ is refused as an unknown key and pollutes nothing (it wrote into Object.prototype)', () => {
+    const f = file('proto.yaml', 'http:\n  __proto__:\n    polluted: 1\n');
+    assert.match(refusal(() => loadConfig([f], {})), new RegExp(`^${f}:2: http\\.__proto__: unknown key`));
+    assert.equal((({}) as Record<string, unknown>)['polluted'], undefined);
+  });
+
   it('parseConfig refuses unknown nested keys too', () => {
     assert.throws(() => load.parseConfig({ http: { prot: 1 } }), (e: unknown) => e instanceof EpicenterError && /http\.prot: unknown key/.test(e.describe()));
   });
