@@ -110,8 +110,10 @@ describe('config: loadConfig', () => {
 
   it('the CLI stops at start with exit status 2 naming the file or the variable', function () {
     this.timeout(60_000);
+    // Calls main() as the launcher does, from another working directory.
+    const script = `require(${JSON.stringify(join(ROOT, 'src', 'cli', 'main.ts'))}).main(['node', 'epicenter', ...process.argv.slice(1)])`;
     const cli = (args: string[], env: Record<string, string> = {}) =>
-      spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 30_000 });
+      spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script, ...args], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 30_000 });
     const missing = cli(['run', '--config', '/tmp/does-not-exist.yaml']);
     assert.equal(missing.status, 2, missing.stderr);
     assert.match(missing.stderr, /BAD_CONFIG: \/tmp\/does-not-exist\.yaml: config file does not exist/);
