@@ -33,25 +33,35 @@ export function bundledConfigFile(): string {
 
 const isMapping = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-/** Deep merge of `from` into `into`; mappings merge key by key, anything else replaces; null means unset. */
+/**
+ * Deep merge of `from` into `into`; mappings merge key by key, anything else replaces; null means
+ * unset. Merged mappings have no prototype, so a YAML key `__proto__` is an ordinary (unknown,
+ * hence refused) key instead of a way to write into Object.prototype.
+ */
 function mergeInto(into: Record<string, unknown>, from: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(from)) {
     if (v === null || v === undefined) continue;
-    const prev = into[k];
+    const prev = Object.hasOwn(into, k) ? into[k] : undefined;
     if (isMapping(v) && isMapping(prev)) mergeInto(prev, v);
-    else into[k] = isMapping(v) ? structuredClone(v) : v;
+    else into[k] = isMapping(v) ? mapping(v) : v;
   }
+}
+
+function mapping(from: Record<string, unknown>): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  mergeInto(out, from);
+  return out;
 }
 
 function valueAt(o: unknown, path: string): unknown {
   let at = o;
-  for (const seg of path.split('.')) at = isMapping(at) ? at[seg] : undefined;
+  for (const seg of path.split('.')) at = isMapping(at) && Object.hasOwn(at, seg) ? at[seg] : undefined;
   return at;
 }
 
 /** Merged values and, per dotted key, the origin of the value that won. */
 function mergeSources(sources: readonly Source[]): { value: Record<string, unknown>; origins: Map<string, Where> } {
-  const value: Record<string, unknown> = {};
+  const value = mapping({});
   const origins = new Map<string, Where>();
   for (const s of sources) {
     mergeInto(value, s.value);

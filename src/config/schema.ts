@@ -48,7 +48,7 @@ const http = z
   .strictObject({
     host: z.string().default('127.0.0.1').describe('Address the HTTP API listens on.'),
     port: z.number().int().min(0).max(65535).default(8080).describe('Port of the HTTP API; 0 picks a free one.'),
-    token: z.string().min(16, 'must be at least 16 characters').optional().describe('Bearer token required on every /v1 route when set (at least 16 characters).'),
+    token: z.string().min(16, 'must be at least 16 characters').optional().describe('Bearer token required on every /v1 route when set.'),
     bodyLimit: int(1024).default(1_048_576).describe('Request body limit, bytes.'),
     publicUrl: httpUrl().default('http://127.0.0.1:8080').describe('Base URL people reach epicenter at, used in links (Slack → timeline).'),
   })

@@ -110,14 +110,22 @@ describe('config: loadConfig', () => {
 
   it('the CLI stops at start with exit status 2 naming the file or the variable', function () {
     this.timeout(60_000);
+    // Calls main() as the launcher does, from another working directory.
+    const script = `require(${JSON.stringify(join(ROOT, 'src', 'cli', 'main.ts'))}).main(['node', 'epicenter', ...process.argv.slice(1)])`;
     const cli = (args: string[], env: Record<string, string> = {}) =>
-      spawnSync(process.execPath, [join(ROOT, 'bin', 'epicenter.js'), ...args], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 30_000 });
+      spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script, ...args], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 30_000 });
     const missing = cli(['run', '--config', '/tmp/does-not-exist.yaml']);
     assert.equal(missing.status, 2, missing.stderr);
     assert.match(missing.stderr, /BAD_CONFIG: \/tmp\/does-not-exist\.yaml: config file does not exist/);
     const unknown = cli(['run'], { EPICENTER_CLICKHOUSE_DATABSE: 'x' });
     assert.equal(unknown.status, 2, unknown.stderr);
     assert.match(unknown.stderr, /EPICENTER_CLICKHOUSE_DATABSE: unknown configuration variable/);
+  });
+
+  it('a YAML key __proto__ is refused as an unknown key and pollutes nothing (it wrote into Object.prototype)', () => {
+    const f = file('proto.yaml', 'http:\n  __proto__:\n    polluted: 1\n');
+    assert.match(refusal(() => loadConfig([f], {})), new RegExp(`^${f}:2: http\\.__proto__: unknown key`));
+    assert.equal((({}) as Record<string, unknown>)['polluted'], undefined);
   });
 
   it('parseConfig refuses unknown nested keys too', () => {
