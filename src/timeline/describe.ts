@@ -68,10 +68,17 @@ export function describeBreakpoint(b: Breakpoint, suffix = ''): string {
   return `${seriesTitle(b.series)} on ${b.series.service}${who}: ${describeShift(b)}`;
 }
 
-/** The recovery of the trouble that paged: `process.open_file_descriptor.count on A back in its normal range (≈120; it had reached 1,020)`. */
-export function describeRecovery(t: Trouble, service: string): string {
+/** Where the paged series was before the onset and around the page: `≈120 before the onset, ≈1,020 around the page`. */
+export function troubleRange(t: Trouble): string | undefined {
   const u = t.top.series.unit;
-  const range = t.baseline === undefined ? '' : ` (≈${fmtValue(t.baseline, u)}${t.peak === undefined ? '' : `; it had reached ${fmtValue(t.peak, u)}`})`;
+  if (t.baseline === undefined) return undefined;
+  return `≈${fmtValue(t.baseline, u)} before the onset${t.peak === undefined ? '' : `, ≈${fmtValue(t.peak, u)} around the page`}`;
+}
+
+/** The recovery of the trouble that paged: `process.open_file_descriptor.count on A back in its normal range (≈120 before the onset, ≈1,020 around the page)`. */
+export function describeRecovery(t: Trouble, service: string): string {
+  const r = troubleRange(t);
+  const range = r === undefined ? '' : ` (${r})`;
   return `${seriesTitle(t.top.series)} on ${service} back in its normal range${range}`;
 }
 
