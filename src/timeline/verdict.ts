@@ -71,7 +71,7 @@ export function verdict(t: Timeline): Verdict {
   const rec = t.events.find((e) => e.kind === 'recovery' && (t.onset === undefined || e.time > t.onset));
   if (rec !== undefined) notes.push(`Recovery at ${fmtClock(rec.time)} (${fmtRelative(rec.time, ref)}): ${rec.text}.`);
   else if (t.trouble?.seenUntil !== undefined && t.trouble.seenUntil > t.trouble.top.time) {
-    notes.push(`No recovery by ${fmtClock(t.trouble.seenUntil)} (end of the data): ${t.trouble.metric} on ${t.service} is still out of its normal range.`);
+    notes.push(`No recovery by ${fmtClock(t.trouble.seenUntil)} (its last point in the window): ${t.trouble.metric} on ${t.service} is still out of its normal range.`);
   }
   const base = { title: confident ? 'Most likely cause' : 'No clear cause', confident, headline, notes };
   return detail === undefined ? base : { ...base, detail };
