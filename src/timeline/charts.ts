@@ -1,4 +1,5 @@
-import type { Timeline, TimelineEvent } from './types';
+import type { Timeline } from './types';
+import { isStoryRollback } from './verdict';
 import { layoutLabels, roundTicks, xRange, type LabelRequest } from './layout';
 import { countNoun, displayScale, fmtValue } from './units';
 
@@ -83,12 +84,12 @@ function vline(m: Marker, row: number | undefined): Annotation {
 function storyMarkers(t: Timeline): { markers: Marker[]; others: number[] } {
   const markers: Marker[] = [];
   const others: number[] = [];
-  const telling = (e: TimelineEvent): boolean => e.service === t.service || t.suspects.some((s) => s.service === e.service && s.score >= 0.1);
   t.events.forEach((e, i) => {
     const id = `${e.kind}_${i}`;
     if (e.kind === 'change' || e.kind === 'rollback') {
       if (e.suspectRank === 1) markers.push({ id: `suspect1_${i}`, time: e.time, text: `#1 ${e.detail} ${e.service}`, priority: 1, color: COLORS.topSuspect, width: 2.5, dash: [] });
-      else if (e.kind === 'rollback') markers.push({ id: `rollback_${i}`, time: e.time, text: `rollback ${e.service}`, priority: telling(e) ? 3 : 6, color: COLORS.rollback, width: 2, dash: [6, 3] });
+      // Rollbacks of the victim or a suspect are part of the story (did they help?); others are background.
+      else if (e.kind === 'rollback' && isStoryRollback(t, e)) markers.push({ id: `rollback_${i}`, time: e.time, text: `rollback ${e.service}`, priority: 3, color: COLORS.rollback, width: 2, dash: [6, 3] });
       else if (e.suspectRank !== undefined && e.suspectRank <= 3 && (e.score ?? 0) >= LABELLED_SUSPECT_SCORE) {
         markers.push({ id: `suspect${e.suspectRank}_${i}`, time: e.time, text: `#${e.suspectRank}`, priority: 5, color: COLORS.otherSuspect, width: 1.5, dash: [6, 3] });
       } else others.push(e.time);

@@ -36,6 +36,9 @@ export function instanceOf(ref: SeriesRef): string | undefined {
 /** Share of its limit at which a series counts as at the limit rather than heading for it. @default 0.9 */
 const AT_LIMIT_SHARE = 0.9;
 
+/** Projected exhaustion further out than this is not worth a mention, ms. @default 7 days */
+const EXHAUSTION_SHOWN_MS = 7 * 86_400_000;
+
 /** A slope in words, per minute; `flat` when it would move the level by less than 0.1 % an hour. */
 function slopeText(perHour: number, level: number, unit: string | undefined): string {
   return Math.abs(perHour) < 1e-3 * Math.max(Math.abs(level), 1) ? 'flat' : fmtSlope(perHour, unit);
@@ -44,7 +47,7 @@ function slopeText(perHour: number, level: number, unit: string | undefined): st
 /**
  * What a breakpoint changed, without the series: `level up 461 → 1,013`, `trend flat → +88.5/min
  * at 25.1`, `level down 454 MiB → 336 MiB`, with `; at 99% of its limit 1,024` or `; reaches limit
- * 1,024 ≈2026-03-13 06:03Z` when a limit is known.
+ * 1,024 ≈2026-03-13 06:03Z` when a limit is known (and reached within a week).
  */
 export function describeShift(b: Breakpoint): string {
   const u = b.series.unit;
@@ -54,7 +57,7 @@ export function describeShift(b: Breakpoint): string {
   else if (b.kind === 'variance_change') what = `variance change at ${fmtValue(b.after.level, u)}`;
   else what = `${humanKind(b.kind)} ${fmtValue(b.before.level, u)} → ${fmtValue(b.after.level, u)}`;
   if (b.limit !== undefined && b.limit > 0 && b.after.level >= AT_LIMIT_SHARE * b.limit) what += `; at ${Math.round((100 * b.after.level) / b.limit)}% of its limit ${fmtValue(b.limit, u)}`;
-  else if (b.exhaustionAt !== undefined && b.limit !== undefined) what += `; reaches limit ${fmtValue(b.limit, u)} ≈${fmtDateTimeShort(b.exhaustionAt)}`;
+  else if (b.exhaustionAt !== undefined && b.limit !== undefined && b.exhaustionAt - b.time <= EXHAUSTION_SHOWN_MS) what += `; reaches limit ${fmtValue(b.limit, u)} ≈${fmtDateTimeShort(b.exhaustionAt)}`;
   return what;
 }
 
@@ -65,10 +68,17 @@ export function describeBreakpoint(b: Breakpoint, suffix = ''): string {
   return `${seriesTitle(b.series)} on ${b.series.service}${who}: ${describeShift(b)}`;
 }
 
-/** The recovery of the trouble that paged: `process.open_file_descriptor.count on A back in its normal range (≈120; it had reached 1,020)`. */
-export function describeRecovery(t: Trouble, service: string): string {
+/** Where the paged series was before the onset and around the page: `≈120 before the onset, ≈1,020 around the page`. */
+export function troubleRange(t: Trouble): string | undefined {
   const u = t.top.series.unit;
-  const range = t.baseline === undefined ? '' : ` (≈${fmtValue(t.baseline, u)}${t.peak === undefined ? '' : `; it had reached ${fmtValue(t.peak, u)}`})`;
+  if (t.baseline === undefined) return undefined;
+  return `≈${fmtValue(t.baseline, u)} before the onset${t.peak === undefined ? '' : `, ≈${fmtValue(t.peak, u)} around the page`}`;
+}
+
+/** The recovery of the trouble that paged: `process.open_file_descriptor.count on A back in its normal range (≈120 before the onset, ≈1,020 around the page)`. */
+export function describeRecovery(t: Trouble, service: string): string {
+  const r = troubleRange(t);
+  const range = r === undefined ? '' : ` (${r})`;
   return `${seriesTitle(t.top.series)} on ${service} back in its normal range${range}`;
 }
 

@@ -4,8 +4,8 @@
  * labels laid out for that width cannot overlap at any wider size.
  */
 
-/** Narrowest plot area a chart gets on the page (580 px figure minus y axis and padding), px. */
-export const MIN_PLOT_PX = 470;
+/** Narrowest plot area a chart gets on the page (a 940 px figure minus y axis and padding), px. */
+export const MIN_PLOT_PX = 840;
 /** Width of one character of a marker label (10 px bold DejaVu Sans), px; generous. */
 const CHAR_PX = 7;
 /** Label padding and border, px. */

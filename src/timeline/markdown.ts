@@ -1,4 +1,4 @@
-import { describeShift, instanceOf } from './describe';
+import { describeShift, instanceOf, troubleRange } from './describe';
 import type { KeySeries, Timeline, TimelineEvent } from './types';
 import { fmtValue } from './units';
 import { escapeMarkdown as md } from './escape';
@@ -21,7 +21,8 @@ function keySeriesLines(t: Timeline, k: KeySeries): string[] {
   if (k.limit !== undefined) facts.push(`limit ${fmtValue(k.limit, u)}`);
   const tr = t.trouble;
   if (k.paged === true && tr !== undefined) {
-    if (tr.baseline !== undefined) facts.push(`normal ≈${fmtValue(tr.baseline, u)}${tr.peak === undefined ? '' : `, reached ${fmtValue(tr.peak, u)}`}`);
+    const range = troubleRange(tr);
+    if (range !== undefined) facts.push(range);
     if (tr.recoveredAt !== undefined) facts.push(`back to normal at ${fmtClock(tr.recoveredAt)}`);
     else if (tr.seenUntil !== undefined) facts.push(`not back to normal by ${fmtClock(tr.seenUntil)}`);
   }

@@ -26,12 +26,12 @@ section { background: var(--card); border: 1px solid var(--line); border-radius:
 .legend i { display: inline-block; width: 18px; height: 0; vertical-align: middle; margin-right: 5px; border-top: 2px solid; }
 .legend i.box { height: 10px; border: 0; }
 .legend i.tick { width: 2px; height: 8px; border: 0; background: #94a3b8; margin-left: 6px; margin-right: 8px; }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(560px, 1fr)); gap: 14px; }
+.grid { display: grid; grid-template-columns: minmax(940px, 1fr); gap: 12px; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; }
 figcaption { font-weight: 600; font-size: 13px; margin-bottom: 4px; overflow-wrap: anywhere; }
 .role { font-size: 11px; font-weight: 600; padding: 1px 6px; border-radius: 8px; margin-left: 6px; color: #fff; }
 .role.victim { background: #1d4ed8; } .role.suspect { background: #c2410c; }
-.canvas-wrap { position: relative; height: 240px; }
+.canvas-wrap { position: relative; height: 250px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: 12px; color: var(--muted); font-weight: 600; white-space: nowrap; }

@@ -88,6 +88,9 @@ export function selectKeySeries(args: {
     // Series that both broke and point at the victim tell the story best; then the rest.
     take([...ranked.filter((k) => pointing.includes(k)), ...pointing, ...ranked], 'suspect', MAX_KEY_SERIES);
   }
+  // Reading order is the story: the paged series, then the suspect's side, then the rest of the victim.
+  const rank = (c: { key: string; role: SeriesRole }): number => (c.key === args.paged ? 0 : c.role === 'suspect' ? 1 : 2);
+  chosen.sort((a, b) => rank(a) - rank(b));
   return chosen.map(({ key, role }) => {
     const k = chart(key, role, groups.get(key) ?? [], breakpoints, topology);
     const recoveries = args.recovery?.key === key ? [args.recovery.time] : [];

@@ -1,4 +1,4 @@
-import type { Timeline } from './types';
+import type { Timeline, TimelineEvent } from './types';
 import { fmtClock, fmtPct, fmtRelative } from './format';
 
 /** A run of headline text; `strong` runs are emphasised by the renderers. */
@@ -27,6 +27,15 @@ export interface Verdict {
 export const CONFIDENT_SCORE = 0.5;
 
 /**
+ * A rollback that belongs to the story: of the victim, of the top suspect's service, or of a
+ * service whose change scores at least 10 % — whether it helped says where the cause is (not).
+ * Other teams' rollbacks elsewhere are background.
+ */
+export function isStoryRollback(t: Timeline, e: TimelineEvent): boolean {
+  return e.service === t.service || t.suspects.some((s, i) => s.service === e.service && (i === 0 || s.score >= 0.1));
+}
+
+/**
  * The one-paragraph answer a paged engineer reads first, shared by the Markdown and HTML
  * renderers so both say the same thing.
  */
@@ -42,8 +51,8 @@ export function verdict(t: Timeline): Verdict {
     headline = confident
       ? [{ text: what, strong: true }, { text: `${when} — confidence `, strong: false }, { text: fmtPct(top.score), strong: true }]
       : [
-          { text: `No clear cause; top suspect at ${fmtPct(top.score)}: `, strong: true },
-          { text: `${what}${when} — no recorded change explains the trouble well.`, strong: false },
+          { text: `No clear cause; top suspect at ${fmtPct(top.score)}`, strong: true },
+          { text: `: ${what}${when} — no recorded change explains the trouble well.`, strong: false },
         ];
   }
   const event = top === undefined ? undefined : t.events.find((e) => e.suspectRank === 1);
@@ -55,16 +64,14 @@ export function verdict(t: Timeline): Verdict {
     notes.push(`Trouble began at ${fmtClock(t.onset)} (${fmtRelative(t.onset, ref)})${first === undefined ? '' : `: ${first.text}`}.`);
   }
   for (const e of t.events) {
-    // Only rollbacks of the victim or of a suspect tell where the cause is not.
-    const telling = e.service === t.service || t.suspects.some((s) => s.service === e.service && s.score >= 0.1);
-    if (e.kind === 'rollback' && e.helped === false && telling) {
+    if (e.kind === 'rollback' && e.helped === false && isStoryRollback(t, e)) {
       notes.push(`The rollback on ${e.service} at ${fmtClock(e.time)} did not help: the cause is elsewhere.`);
     }
   }
   const rec = t.events.find((e) => e.kind === 'recovery' && (t.onset === undefined || e.time > t.onset));
   if (rec !== undefined) notes.push(`Recovery at ${fmtClock(rec.time)} (${fmtRelative(rec.time, ref)}): ${rec.text}.`);
   else if (t.trouble?.seenUntil !== undefined && t.trouble.seenUntil > t.trouble.top.time) {
-    notes.push(`No recovery by ${fmtClock(t.trouble.seenUntil)} (end of the data): ${t.trouble.metric} on ${t.service} is still out of its normal range.`);
+    notes.push(`No recovery by ${fmtClock(t.trouble.seenUntil)} (its last point in the window): ${t.trouble.metric} on ${t.service} is still out of its normal range.`);
   }
   const base = { title: confident ? 'Most likely cause' : 'No clear cause', confident, headline, notes };
   return detail === undefined ? base : { ...base, detail };

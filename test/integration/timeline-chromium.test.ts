@@ -24,9 +24,18 @@ const CHROMIUM = '/usr/bin/chromium';
 const EXAMPLE = process.env['EPICENTER_TIMELINE_EXAMPLE'] ?? join(ROOT, 'examples', 'incident');
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** A drawn marker label, as chartjs-plugin-annotation placed it (canvas px). */
+interface LabelBox {
+  readonly text: string;
+  readonly x: number;
+  readonly y: number;
+  readonly x2: number;
+  readonly y2: number;
+}
+
 interface PageReport {
   readonly canvases: number;
-  readonly charts: { datasets: number; points: number; annotations: number; hasPlugin: boolean }[];
+  readonly charts: { datasets: number; points: number; annotations: number; hasPlugin: boolean; labels: LabelBox[]; width: number; height: number }[];
   readonly eventsText: string;
   readonly verdictText: string;
   readonly title: string;
@@ -42,6 +51,12 @@ const PAGE_PROBE = `(() => {
       points: chart && chart.data.datasets[0] ? chart.data.datasets[0].data.length : 0,
       annotations: Object.keys((chart && chart.options.plugins.annotation && chart.options.plugins.annotation.annotations) || {}).length,
       hasPlugin: Chart.registry.plugins.get('annotation') !== undefined,
+      labels: chart ? Chart.registry.plugins.get('annotation').getAnnotations(chart)
+        .map((el) => el.label)
+        .filter((l) => l && l.options && l.options.display)
+        .map((l) => ({ text: String(l.options.content), x: l.x, y: l.y, x2: l.x2, y2: l.y2 })) : [],
+      width: chart ? chart.width : 0,
+      height: chart ? chart.height : 0,
     };
   });
   return {
@@ -68,9 +83,11 @@ async function inspect(browser: Browser, htmlFile: string, screenshot: string): 
   // Runs in the page (this project compiles without DOM types, hence a string).
   const report = await page.evaluate<Omit<PageReport, 'problems'>>(PAGE_PROBE);
   await page.screenshot({ path: screenshot, fullPage: true });
-  // The first screen (verdict and charts) is what the docs show.
+  // The first screen — the verdict and the first three charts (the paged series, then the
+  // suspect's side) — is what the docs show, cut below a whole chart.
   await page.setViewportSize({ width: 1280, height: 1500 });
-  await page.screenshot({ path: screenshot.replace(/\.png$/, '-top.png') });
+  const bottom = await page.evaluate<number>(`(() => { const f = document.querySelectorAll('figure'); const last = f[Math.min(2, f.length - 1)]; return last ? last.getBoundingClientRect().bottom + window.scrollY + 14 : 1500; })()`);
+  await page.screenshot({ path: screenshot.replace(/\.png$/, '-top.png'), clip: { x: 0, y: 0, width: 1280, height: Math.min(1500, Math.ceil(bottom)) } });
   await page.close();
   return { ...report, problems };
 }
@@ -84,9 +101,22 @@ function assertGoodPage(r: PageReport, expectedCharts: number, cause: readonly s
     assert.ok(c.hasPlugin, 'chartjs-plugin-annotation registered');
     assert.ok(c.datasets >= 1 && c.points > 10, `chart ${i} has data (${c.datasets} datasets, ${c.points} points)`);
     assert.ok(c.annotations >= 1, `chart ${i} has annotations`);
+    assertLabelsReadable(c, i);
   }
   for (const s of cause) assert.ok(r.eventsText.includes(s), `events list names the planted cause: ${s}`);
   assert.ok(cause.some((s) => r.verdictText.includes(s)), 'the verdict names the planted cause');
+}
+
+/** Marker labels as drawn: inside the canvas (not clipped) and none overlapping another. */
+function assertLabelsReadable(c: PageReport['charts'][number], i: number): void {
+  for (const a of c.labels) {
+    assert.ok(a.x >= 0 && a.y >= 0 && a.x2 <= c.width && a.y2 <= c.height, `chart ${i}: label '${a.text}' inside the canvas (${JSON.stringify(a)}, ${c.width}×${c.height})`);
+    for (const b of c.labels) {
+      if (a === b) continue;
+      const apart = a.x2 <= b.x || b.x2 <= a.x || a.y2 <= b.y || b.y2 <= a.y;
+      assert.ok(apart, `chart ${i}: labels '${a.text}' and '${b.text}' overlap`);
+    }
+  }
 }
 
 describe('timeline HTML in headless Chromium', function () {
@@ -125,6 +155,17 @@ describe('timeline HTML in headless Chromium', function () {
     writeFileSync(file, renderHtml(t, loadChartAssets()));
     const r = await inspect(browser, file, shotPath('timeline-fixture.png'));
     assertGoodPage(r, t.keySeries.length, ['raise http pool size', 'suspect #1']);
+  });
+
+  it('without an alert and with no clear cause: the page is marked and the headline says so', async () => {
+    const weak = input().analysis.suspects.map((x, i) => ({ ...x, score: i === 0 ? 0.04 : 0.01 }));
+    const t = buildTimeline(input({ alert: undefined, analysis: { ...input().analysis, suspects: weak } }));
+    const file = join(dir, 'no-alert.html');
+    writeFileSync(file, renderHtml(t, loadChartAssets()));
+    const r = await inspect(browser, file, join(dir, 'no-alert.png'));
+    assertGoodPage(r, t.keySeries.length, ['raise http pool size']);
+    assert.match(r.verdictText, /No clear cause; top suspect at 4%/);
+    for (const c of r.charts) assert.ok(c.labels.some((l) => l.text === 'page'), 'the page is marked on every chart');
   });
 
   it('survives hostile text: a summary with markup and </script> stays text and breaks nothing', async () => {

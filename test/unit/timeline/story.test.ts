@@ -88,7 +88,7 @@ describe('timeline story (issue 10, item 13)', function () {
     const md = renderMarkdown(t);
     assert.doesNotMatch(md, /Most likely cause/);
     assert.match(md, /## No clear cause/);
-    assert.match(md, /\*\*No clear cause; top suspect at 4%: \*\*config change on B/);
+    assert.match(md, /\*\*No clear cause; top suspect at 4%\*\*: config change on B/);
     const html = renderHtml(t, FAKE_ASSETS);
     assert.match(html, /<section class="verdict none" id="verdict"><h2>No clear cause<\/h2>/);
     assert.match(renderMarkdown(buildTimeline(input())), /## Most likely cause\n\n\*\*config change on B\*\*/, 'a strong suspect (87%) is named as the cause');
