@@ -15,7 +15,7 @@ export const configSchema = z
         groupId: z.string().min(1).default('epicenter-metrics'),
         topics: z
           .object({
-            /** OTLP/JSON from the Collector's Kafka exporter. */
+            /** OTLP metrics from the Collector's Kafka exporter: otlp_proto (its default) or otlp_json. */
             metrics: z.string().min(1).default('otlp_metrics'),
             /** collectd write_kafka JSON. */
             collectd: z.string().min(1).default('collectd'),
@@ -24,6 +24,11 @@ export const configSchema = z
             deadLetter: z.string().min(1).default('epicenter.dlq'),
           })
           .prefault({}),
+        /**
+         * Encoding of the metrics topic's messages that carry no content-type header: `auto` tells
+         * OTLP protobuf from OTLP/JSON by the first bytes of each message. @default 'auto'
+         */
+        metricsEncoding: z.enum(['auto', 'otlp_proto', 'otlp_json']).default('auto'),
         /** ms. @default 30000 */
         sessionTimeoutMs: z.number().int().min(6000).default(30000),
         /** ms; must be below a third of sessionTimeoutMs. @default 3000 */
