@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { Writer } from 'protobufjs/light';
 import { REQUEST_TYPE } from '../../src/formats/otlp/proto';
-import { testDb, type TestDb } from './helpers/clickhouse';
-import { connectTestBus, type TestBus } from './helpers/kafka';
+import { isolatedDeployment } from './helpers/deployment';
 import { otlpStream } from './helpers/otlp';
-import { deploymentEnv, RunProcess, type Deployment } from './helpers/runner';
-import { uniqueName, waitFor } from './helpers/services';
+import { deploymentEnv, RunProcess } from './helpers/runner';
+import { waitFor } from './helpers/services';
 
 /**
  * OTLP protobuf through the real service: protobuf and JSON messages on one topic (each
@@ -15,27 +14,16 @@ import { uniqueName, waitFor } from './helpers/services';
  */
 describe('pipeline (real Kafka + ClickHouse): OTLP protobuf next to OTLP/JSON, malformed protobuf dead-lettered', function () {
   this.timeout(240_000);
-  const id = uniqueName('e2proto');
-  const d: Deployment = { metrics: `${id}.otlp`, collectd: `${id}.collectd`, changes: `${id}.changes`, deadLetter: `${id}.dlq`, groupId: `${id}-g`, database: id };
-  let bus: TestBus;
-  let db: TestDb;
   let run: RunProcess | undefined;
-
-  before(async () => {
-    bus = await connectTestBus();
-    await bus.createTopics([d.metrics, d.collectd, d.changes], 2);
-    db = testDb(d.database);
-  });
-
+  // Registered first: mocha runs after-hooks in order, and the service stops before its database goes.
   after(async () => {
     await run?.stop();
-    await db.drop();
-    await db.close();
-    await bus.cleanup([d.metrics, d.collectd, d.changes, d.deadLetter], [d.groupId]);
-    await bus.close();
   });
+  const dep = isolatedDeployment('e2proto', 2);
+  const d = dep.d;
 
   it('stores both encodings row for row and dead-letters each malformed protobuf message with a reason', async () => {
+    const [bus, db] = [dep.bus(), dep.db()];
     const now = Date.now();
     const good = otlpStream({ services: 2, instances: 2, metricsPerInstance: 3, timesPerMessage: 4, messages: 40, start: now - 1_800_000, stepMs: 1000, prefix: 'pb' });
     const asProto = (json: string) => Buffer.from(REQUEST_TYPE.encode(REQUEST_TYPE.fromObject(JSON.parse(json) as object)).finish());
