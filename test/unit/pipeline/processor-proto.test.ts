@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { loadConfig } from '../../../src/config/load';
 import { REQUEST_TYPE } from '../../../src/formats/otlp/proto';
 import { createProcessor } from '../../../src/pipeline/processor';
 import type { BusMessage } from '../../../src/pipeline/types';
@@ -41,5 +42,12 @@ describe('pipeline processor: OTLP protobuf next to OTLP/JSON', () => {
     assert.equal(rows.deadLetters.length, 1);
     assert.equal(rows.deadLetters[0]!.offset, '0');
     assert.equal(rows.samples.length, 1);
+  });
+
+  it('kafka.metricsEncoding: auto by default, EPICENTER_KAFKA_METRICS_ENCODING sets it, anything else is refused', () => {
+    assert.equal(loadConfig([], {}).kafka.metricsEncoding, 'auto');
+    assert.equal(loadConfig(['config/default.yaml'], {}).kafka.metricsEncoding, 'auto');
+    assert.equal(loadConfig([], { EPICENTER_KAFKA_METRICS_ENCODING: 'otlp_proto' }).kafka.metricsEncoding, 'otlp_proto');
+    assert.throws(() => loadConfig([], { EPICENTER_KAFKA_METRICS_ENCODING: 'protobuf' }), /metricsEncoding/);
   });
 });
