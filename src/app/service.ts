@@ -49,6 +49,7 @@ export async function startService(cfg: Readonly<Config>, log: Logger, instanceI
       processor: createProcessor({
         topology,
         maxMessageBytes: cfg.kafka.maxMessageBytes,
+        metricsEncoding: cfg.kafka.metricsEncoding,
         maxAgeMs: cfg.clickhouse.retentionDays * 86_400_000,
         maxSeries: cfg.pipeline.maxSeries,
         seriesIdleMs: cfg.pipeline.seriesIdleMs,

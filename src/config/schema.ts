@@ -27,6 +27,7 @@ const kafka = z
       .prefault({}),
     sessionTimeoutMs: int(6000).default(30000).describe('Consumer group session timeout, ms.'),
     heartbeatIntervalMs: int(100).default(3000).describe('Consumer heartbeat interval, ms; at most a third of kafka.sessionTimeoutMs.'),
+    metricsEncoding: z.enum(['auto', 'otlp_proto', 'otlp_json']).default('auto').describe('Encoding of metric messages without a content-type header: `auto` tells OTLP protobuf from OTLP/JSON by the first bytes of each message.'),
     maxMessageBytes: int(1024).default(1_048_576).describe('Largest message accepted for decoding, bytes; larger ones go to the dead-letter topic.'),
   })
   .prefault({});

@@ -6,6 +6,8 @@
 export type { Origin } from './origin';
 export { createRateState, type RateState } from './rate';
 export { decodeOtlpMetrics, decodeOtlpRequest } from './otlp/decode';
+export { decodeOtlpProto } from './otlp/proto';
+export { decodeOtlpMessage, otlpEncodingOf, type OtlpEncoding, type OtlpEncodingSetting } from './otlp/proto-encoding';
 export { decodeCsvSeries, type CsvOptions } from './csv';
 export { decodeCloudEvent, decodeCloudEvents, cloudEventFromKafkaHeaders } from './cloudevents';
 export { decodeCollectd } from './collectd';

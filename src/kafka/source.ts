@@ -235,7 +235,8 @@ export function isTransient(e: unknown): boolean {
 
 function toBusMessage(m: KafkaMessage, kind: MessageKind): BusMessage {
   const base = { offset: m.offset, key: m.key, value: m.value, timestamp: Number(m.timestamp) };
-  if (kind !== 'changes' || m.headers === undefined) return base;
+  // Changes carry binary CloudEvents in headers; OTLP metrics may name their encoding in content-type.
+  if ((kind !== 'changes' && kind !== 'otlp') || m.headers === undefined) return base;
   return { ...base, headers: stringHeaders(m.headers) };
 }
 

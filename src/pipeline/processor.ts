@@ -1,7 +1,7 @@
 import type { Breakpoint, ChangeEvent, Sample, Topology } from '../domain/types';
 import { createSeriesDetector, exhaustionTime, type DetectedBreak, type DetectorOptions } from '../detect';
 import { EpicenterError, type Decoded } from '../errors';
-import { cloudEventFromKafkaHeaders, createRateState, decodeCloudEvents, decodeCollectd, decodeMetricsFile, decodeOtlpMetrics, type Origin, type RateState } from '../formats';
+import { cloudEventFromKafkaHeaders, createRateState, decodeCloudEvents, decodeCollectd, decodeMetricsFile, decodeOtlpMessage, type OtlpEncodingSetting, type Origin, type RateState } from '../formats';
 import { buildGraph, type TopologyGraph } from '../topology';
 import { SeriesTable, type SeriesEntry } from './series-table';
 import type { BusBatch, BusMessage, DeadLetter, MessageKind, Rows } from './types';
@@ -27,6 +27,8 @@ export interface ProcessorOptions {
   topology: Topology;
   /** Wall clock, epoch ms. */
   now: () => number;
+  /** Encoding of OTLP metric messages without a content-type header (see formats/otlp/proto-encoding). @default 'auto' */
+  metricsEncoding: OtlpEncodingSetting;
 }
 
 export interface ProcessorStats {
@@ -51,15 +53,16 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
   const now = opts.now ?? Date.now;
   const detect = opts.detect ?? true;
   const detectorOpts = opts.detector ?? {};
+  const metricsEncoding = opts.metricsEncoding ?? 'auto';
   const graph: TopologyGraph = buildGraph(opts.topology ?? { services: [] });
   const rates: RateState = createRateState(opts.maxSeries ?? 500_000);
   const table = new SeriesTable(() => createSeriesDetector(detectorOpts), { maxSeries: opts.maxSeries, idleMs: opts.seriesIdleMs });
   const s = { messages: 0, points: 0, changes: 0, breakpoints: 0, deadLetters: 0, rejectedRecords: 0 };
 
-  function decode(kind: MessageKind, text: string, origin: Origin, headers: BusMessage['headers']): Decoded<Sample> | Decoded<ChangeEvent> {
+  function decode(kind: MessageKind, value: Buffer, origin: Origin, headers: BusMessage['headers']): Decoded<Sample> | Decoded<ChangeEvent> {
+    if (kind === 'otlp') return decodeOtlpMessage(value, origin, rates, headers, metricsEncoding);
+    const text = value.toString('utf8');
     switch (kind) {
-      case 'otlp':
-        return decodeOtlpMetrics(text, origin, rates);
       case 'collectd':
         return decodeCollectd(text, origin, rates);
       case 'metrics-file':
@@ -108,7 +111,7 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
           rows.deadLetters.push(deadLetter(batch, m, [e], 0, t0));
           continue;
         }
-        const decoded = decode(batch.kind, m.value.toString('utf8'), origin, m.headers);
+        const decoded = decode(batch.kind, m.value, origin, m.headers);
         const errors = [...decoded.errors];
         let accepted = 0;
         if (batch.kind === 'changes') {

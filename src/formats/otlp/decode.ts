@@ -9,6 +9,7 @@ import { addAttributes, attributeKey } from './attributes';
 import {
   deltaRate, distributionSeries, emitDistribution, fail, metricSeries, numberValue, pointTime, seriesOf, type PointSink, type PointTime,
 } from './points';
+import { QuantileSeries, emitQuantiles } from './quantiles';
 import { metricSchema, requestSchema, resourceMetricsSchema, scopeMetricsSchema, type Metric } from './schema';
 
 /**
@@ -112,8 +113,11 @@ function decodeMetric(m: Metric, path: string, sink: PointSink): void {
       return;
     }
     const ds = distributionSeries(sink, m.name, unit);
-    eachPoint(dist === undefined ? m.summary?.dataPoints : dist.dataPoints, `${path}.${kind}.dataPoints`, sink, (p, pp, i, pt) =>
-      emitDistribution(sink, ds, p, pp, i, pt, temp === 'cumulative'));
+    const qs = dist === undefined ? new QuantileSeries(sink, m.name, unit) : undefined;
+    eachPoint(dist === undefined ? m.summary?.dataPoints : dist.dataPoints, `${path}.${kind}.dataPoints`, sink, (p, pp, i, pt) => {
+      emitDistribution(sink, ds, p, pp, i, pt, temp === 'cumulative');
+      if (qs !== undefined) emitQuantiles(sink, qs, p, pp, i, pt);
+    });
   }
 }
 

@@ -117,6 +117,11 @@ export function sumValue(p: Record<string, unknown>, path: string, i: number, si
   return s === undefined ? null : checked(sink, path, i, '.sum', toDouble(s));
 }
 
+/** A double field (number or protobuf-JSON string) at `path[i]<suffix>`, or undefined after reporting. */
+export function numberOrFail(x: unknown, sink: PointSink, path: string, i: number, suffix: string): number | undefined {
+  return checked(sink, path, i, suffix, toDouble(x));
+}
+
 /** Protobuf JSON doubles may be numbers or strings ("1.5", "NaN", "Infinity"). */
 function toDouble(x: unknown): number {
   if (typeof x === 'number') return x;

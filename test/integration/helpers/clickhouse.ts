@@ -13,6 +13,8 @@ export interface TestDb {
   changes(): Promise<number>;
   breakpoints(): Promise<number>;
   scalar(sql: string): Promise<number>;
+  /** All rows of a query, as JSON objects (64-bit integers as strings). */
+  rows(sql: string): Promise<Record<string, unknown>[]>;
   drop(): Promise<void>;
   close(): Promise<void>;
 }
@@ -34,6 +36,10 @@ export function testDb(name: string): TestDb {
     changes: () => count('changes', `SELECT count() AS n FROM (SELECT DISTINCT source, id FROM ${name}.changes)`),
     breakpoints: () => count('breakpoints', `SELECT count() AS n FROM ${name}.breakpoints FINAL`),
     scalar,
+    async rows(sql) {
+      const rs = await client.query({ query: sql, format: 'JSONEachRow' });
+      return rs.json<Record<string, unknown>>();
+    },
     async drop() {
       await waitFor('drop database', () => client.command({ query: `DROP DATABASE IF EXISTS ${name}` }).then(() => true), (ok) => ok, 60_000, 1000);
     },

@@ -1,0 +1,55 @@
+import { Reader, Root, type IConversionOptions, type Message, type Type } from 'protobufjs/light';
+import type { Sample } from '../../domain/types';
+import type { Decoded } from '../../errors';
+import { bad, type Origin } from '../origin';
+import { createRateState, type RateState } from '../rate';
+import { decodeOtlpRequest } from './decode';
+import { misTypedField } from './proto-check';
+import descriptor from './proto-descriptor.json';
+
+/**
+ * OTLP protobuf (the Collector's Kafka exporter `otlp_proto`, its default): bytes of one
+ * ExportMetricsServiceRequest, decoded by protobufjs from the official opentelemetry-proto
+ * definitions (vendor/opentelemetry-proto, compiled into ./proto-descriptor.json by
+ * scripts/otlp-descriptor.mjs), then turned into the plain structure OTLP/JSON parses to
+ * (camelCase, 64-bit integers as decimal strings, enums as numbers, bytes as base64) so that
+ * one validation path serves both encodings and errors name the same fields.
+ */
+
+const root = Root.fromJSON(descriptor);
+export const REQUEST_TYPE: Type = root.lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest');
+
+/** Like the OTLP/JSON mapping: no defaults filled in, so an absent field stays absent. */
+const AS_JSON: IConversionOptions = { longs: String, enums: Number, bytes: String, defaults: false };
+
+/** Decodes one protobuf ExportMetricsServiceRequest; malformed bytes give one BAD_INPUT naming the byte or field. */
+export function decodeOtlpProto(bytes: Uint8Array, origin: Origin, rates: RateState = createRateState()): Decoded<Sample> {
+  const parsed = parseOtlpProto(bytes);
+  if ('problem' in parsed) return { values: [], errors: [bad(origin, origin.line, parsed.field, parsed.problem)] };
+  return decodeOtlpRequest(parsed.doc, origin, rates);
+}
+
+export type ParsedProto = { doc: Record<string, unknown> } | { problem: string; field?: string };
+
+/**
+ * Bytes → plain request object, or the reason they are not a well-formed request: truncated or
+ * overlong length prefixes, invalid wire types, nesting deeper than protobufjs's recursion limit
+ * (100), invalid UTF-8 in strings, or a known field sent with the wrong wire type (which
+ * protobufjs, like protoc, would otherwise keep as an unknown field and silently drop).
+ */
+export function parseOtlpProto(bytes: Uint8Array): ParsedProto {
+  const reader = Reader.create(bytes);
+  // Keep unknown fields: misTypedField looks there for known fields sent with a wrong wire type.
+  reader.discardUnknown = false;
+  let msg: Message;
+  try {
+    msg = REQUEST_TYPE.decode(reader);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    const hint = why.startsWith('index out of range') ? ' (a length or value runs past the end of its message: truncated or corrupt)' : '';
+    return { problem: `malformed OTLP protobuf near byte ${reader.pos} of ${bytes.length}: ${why}${hint}` };
+  }
+  const wrong = misTypedField(msg, REQUEST_TYPE);
+  if (wrong !== undefined) return { problem: wrong.problem, field: wrong.field };
+  return { doc: REQUEST_TYPE.toObject(msg, AS_JSON) };
+}
