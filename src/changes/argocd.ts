@@ -22,7 +22,7 @@ export function normaliseArgocd(body: unknown, cfg: ArgocdSource, now: number): 
     id: `argocd-${a.name}-${a.revision.slice(0, 12)}`,
     source: `argocd/${a.name}`,
     type: 'deploy' as const,
-    rawType: 'argocd.on-deployed',
+    rawType: 'argocd.on-deployed.change.deploy',
     service,
     team: cfg.team ?? labels['team'] ?? labels['app.kubernetes.io/team'] ?? a.annotations['epicenter.io/team'],
     time: timeOf(a.finishedAt, a.timeField, now),

@@ -6,7 +6,11 @@ import { isObject } from '../formats/json';
 import { epochAutoToMs, parseIsoTime } from '../formats/time';
 import { settingsFromText } from './settings';
 
-/** Helpers shared by the webhook normalisers: typed reads that fail naming the field, times, text. */
+/**
+ * Helpers shared by the webhook normalisers: typed reads that fail naming the field, times, text.
+ * Every normalised change's `rawType` ends in `change.<kind>` (e.g. `github.deployment_status.change.deploy`)
+ * because changes travel on as CloudEvents, whose decoder requires it.
+ */
 
 export type Obj = Record<string, unknown>;
 

@@ -38,7 +38,7 @@ function one(item: unknown, where: string, name: string, cfg: GenericSource, now
     id,
     source: cfg.source ?? `generic/${name}`,
     type,
-    rawType: `generic.${name}`,
+    rawType: `generic.${name}.change.${type}`,
     service: cfg.service ?? need('service'),
     team: cfg.team ?? optText(first('team')),
     time: timeOf(first('time'), `${where}${m.time}`, now),

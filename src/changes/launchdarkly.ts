@@ -53,7 +53,7 @@ export function normaliseLaunchDarkly(body: unknown, cfg: LaunchdarklySource, no
           id: services.length === 1 ? `ld-${id}` : `ld-${id}-${service}`,
           source: `launchdarkly/${key}`,
           type: 'flag' as const,
-          rawType: 'launchdarkly.flag',
+          rawType: 'launchdarkly.flag.change.flag',
           service,
           team: cfg.team ?? tagged(cfg.teamTagPrefix)[0],
           time,

@@ -30,7 +30,7 @@ export function normalisePagerduty(body: unknown, raw: string, cfg: PagerdutySou
     id,
     source: `pagerduty/${optText(payload['source']) ?? service}`,
     type,
-    rawType: 'pagerduty.change',
+    rawType: `pagerduty.change.${type}`,
     service,
     team: cfg.team ?? optText(details['team']),
     // The timestamp is optional in the API; PagerDuty then uses the time it received the event, as we do.

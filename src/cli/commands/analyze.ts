@@ -7,6 +7,7 @@ import { groupSamples } from '../../detect';
 import { loadConfig } from '../../config/load';
 import type { Analysis, ChangeEvent, Topology } from '../../domain/types';
 import { EpicenterError } from '../../errors';
+import { consolidateChanges } from '../../changes/merge';
 import { createRateState, decodeCloudEvents, decodeMetricsFile, decodeTopology } from '../../formats';
 import type { SeriesData } from '../../ports';
 import { EXIT_REJECTED, reportRejected } from '../io';
@@ -76,7 +77,8 @@ export async function runAnalyzeCommand(o: AnalyzeCommandOptions): Promise<{ ana
     changes.push(...d.values);
   }
   const series = groupSamples(samples);
-  return { analysis: analyze({ ...req, series, changes, topology }), series, changes, rejected };
+  const merged = consolidateChanges(changes);
+  return { analysis: analyze({ ...req, series, changes: merged, topology }), series, changes: merged, rejected };
 }
 
 /** {"suspects":[{id, service, team, type, time (ISO), score, evidence}]} */

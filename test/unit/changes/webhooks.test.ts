@@ -1,12 +1,16 @@
 import { strict as assert } from 'node:assert';
 import { receiveWebhook, type Received } from '../../../src/changes/source';
 import type { ChangeEvent } from '../../../src/domain/types';
+import { decodeCloudEvent } from '../../../src/formats';
+import { changeToCloudEvent } from '../../../src/pipeline/cloudevent';
 import { fixture, GH_SECRET, githubExamples, hmac, sign, LD_SECRET, SHARED_SECRET, sources, TOKEN } from './helpers';
 
 const NOW = Date.parse('2026-03-12T14:00:00Z');
 
+/** The changes of a delivery; each must survive the trip on as a CloudEvent (the changes topic, the bus) unchanged. */
 function changes(r: Received): readonly ChangeEvent[] {
   assert.ok('changes' in r, `expected changes, got ${JSON.stringify(r)}`);
+  for (const c of r.changes) assert.deepEqual(decodeCloudEvent(JSON.parse(JSON.stringify(changeToCloudEvent(c))), {}), c);
   return r.changes;
 }
 
@@ -176,7 +180,7 @@ describe('changes: generic JSON mapping', () => {
       id: 'rel-1',
       source: 'generic/deploys',
       type: 'config',
-      rawType: 'generic.deploys',
+      rawType: 'generic.deploys.change.config',
       service: 'order-sync',
       team: 'fulfilment',
       time: Date.parse('2026-03-12T12:02:00Z'),
