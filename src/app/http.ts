@@ -1,3 +1,4 @@
+import type { SourceCounters } from '../changes/counters';
 import type { Config } from '../config/schema';
 import type { Topology } from '../domain/types';
 import { createHttpServer } from '../http/server';
@@ -14,7 +15,7 @@ export interface HttpHandle {
   close(): Promise<void>;
 }
 
-export async function startHttp(p: { cfg: Readonly<Config>; store: Store; topology: Topology; changes: ChangeSink; log: Logger; readiness?: () => Promise<void> }): Promise<HttpHandle> {
+export async function startHttp(p: { cfg: Readonly<Config>; store: Store; topology: Topology; changes: ChangeSink; log: Logger; readiness?: () => Promise<void>; sourceCounters?: SourceCounters }): Promise<HttpHandle> {
   const { cfg, store, topology } = p;
   const analyze = (req: { service: string; at: number; windowMs: number; afterMs: number }) =>
     withSpan('epicenter.analysis', { [ATTR.service]: req.service }, () => analyzeFromStore(store, topology, req));
@@ -32,6 +33,7 @@ export async function startHttp(p: { cfg: Readonly<Config>; store: Store; topolo
     },
     logger: p.log.child({ component: 'http' }),
     ...(p.readiness === undefined ? {} : { readiness: p.readiness }),
+    ...(p.sourceCounters === undefined ? {} : { sourceCounters: p.sourceCounters }),
   });
   await app.listen({ host: cfg.http.host, port: cfg.http.port });
   const a = app.server.address();

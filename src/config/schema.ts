@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changeSourcesSchema } from '../changes/config';
 
 /**
  * The whole configuration, validated once where it enters (see ./load.ts) and then frozen.
@@ -90,6 +91,8 @@ export const configSchema = z
         statsIntervalMs: z.number().int().min(1000).default(10_000),
       })
       .prefault({}),
+    /** Webhook senders of change events (POST /v1/changes/<kind>/<name>); see docs/changes.md. */
+    changeSources: changeSourcesSchema.prefault({}),
     /** Topology YAML file. */
     topologyFile: z.string().min(1).default('config/topology.yaml'),
     telemetry: z
