@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { consolidateChanges } from '../changes/merge';
 import { analyze } from '../correlate';
 import type { Topology } from '../domain/types';
 import { systemClock, type Clock, type Store, type StoredAnalysis } from '../ports';
@@ -32,7 +33,8 @@ export async function analyzeFromStore(store: Store, topology: Topology, req: An
   const from = req.at - req.windowMs;
   const to = req.at + req.afterMs;
   const [series, changes] = await Promise.all([store.queryPoints({ from, to }), store.queryChanges({ from: from - CHANGE_LOOKBACK_MS, to })]);
-  const a = analyze({ series, changes, topology, service: req.service, at: req.at, windowMs: req.windowMs, afterMs: req.afterMs });
+  // One change reported by several sources (a deployment and its rollout) is one candidate.
+  const a = analyze({ series, changes: consolidateChanges(changes), topology, service: req.service, at: req.at, windowMs: req.windowMs, afterMs: req.afterMs });
   const stored: StoredAnalysis = { ...a, id: analysisId(req), createdAt: clock.now() };
   await store.insertAnalysis(stored);
   return stored;

@@ -1,4 +1,5 @@
 import { parseConfig } from '../config/load';
+import type { SourceCounters } from '../changes/counters';
 import type { Config } from '../config/schema';
 import type { Topology } from '../domain/types';
 import { createHttpServer } from '../http/server';
@@ -19,7 +20,7 @@ export interface HttpHandle {
   close(): Promise<void>;
 }
 
-export async function startHttp(p: { cfg: Readonly<Config>; store: Store; topology: Topology; changes: ChangeSink; log: Logger; readiness?: () => Promise<void> }): Promise<HttpHandle> {
+export async function startHttp(p: { cfg: Readonly<Config>; store: Store; topology: Topology; changes: ChangeSink; log: Logger; readiness?: () => Promise<void>; sourceCounters?: SourceCounters }): Promise<HttpHandle> {
   const { store, topology } = p;
   // Links (Slack, /v1/timeline) are built per request from http.publicUrl: a copy we can point at
   // the address actually bound when publicUrl was left at its default (e.g. `demo --port 9100`).
@@ -41,6 +42,7 @@ export async function startHttp(p: { cfg: Readonly<Config>; store: Store; topolo
     },
     logger: p.log.child({ component: 'http' }),
     ...(p.readiness === undefined ? {} : { readiness: p.readiness }),
+    ...(p.sourceCounters === undefined ? {} : { sourceCounters: p.sourceCounters }),
   });
   await app.listen({ host: cfg.http.host, port: cfg.http.port });
   const a = app.server.address();

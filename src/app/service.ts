@@ -6,6 +6,7 @@ import { createPipeline } from '../pipeline/pipeline';
 import { createProcessor } from '../pipeline/processor';
 import { clickHouseRowWriter } from './clickhouse-writer';
 import { startHttp, type HttpHandle } from './http';
+import { SourceCounters } from '../changes/counters';
 import type { Logger } from './logger';
 import { startStatsLoop } from './stats';
 import { loadTopologyFile } from './topology';
@@ -74,10 +75,11 @@ export async function startService(cfg: Readonly<Config>, log: Logger, instanceI
 
   const lag = new LagMonitor(admin, cfg.kafka.groupId, [cfg.kafka.topics.metrics, cfg.kafka.topics.collectd], klog);
   lag.start();
-  const stopStats = startStatsLoop({ pipeline, lag, log, instance: instanceId, intervalMs: cfg.pipeline.statsIntervalMs, writer: chWriter });
+  const sourceCounters = new SourceCounters();
+  const stopStats = startStatsLoop({ pipeline, lag, log, instance: instanceId, intervalMs: cfg.pipeline.statsIntervalMs, writer: chWriter, sourceCounters });
   let http: HttpHandle | undefined;
   try {
-    http = await startHttp({ cfg, store, topology, changes: new KafkaChangeSink(producer, cfg.kafka.topics.changes), log });
+    http = await startHttp({ cfg, store, topology, changes: new KafkaChangeSink(producer, cfg.kafka.topics.changes), log, sourceCounters });
   } catch (e) {
     log.error({ err: e }, 'http: could not start; continuing without the HTTP API');
   }

@@ -1,3 +1,4 @@
+import type { SourceCounters } from '../changes/counters';
 import type { ClickHouseWriter } from '../clickhouse';
 import type { LagMonitor } from '../kafka';
 import type { Pipeline, PipelineStats } from '../pipeline/pipeline';
@@ -17,6 +18,8 @@ export function startStatsLoop(p: {
   instance: string;
   intervalMs: number;
   writer?: ClickHouseWriter;
+  /** Change webhooks accepted/ignored/refused (POST /v1/changes/<kind>/<name>), logged as totals since start. */
+  sourceCounters?: SourceCounters;
 }): () => void {
   let prev: PipelineStats = p.pipeline.stats();
   let lastT = Date.now();
@@ -52,6 +55,7 @@ export function startStatsLoop(p: {
         rssMb: Math.round(process.memoryUsage().rss / 1_048_576),
         heapMb: Math.round(process.memoryUsage().heapUsed / 1_048_576),
         totals: { points: s.points, changes: s.changes, breakpoints: s.breakpoints, deadLetters: s.deadLetters, messages: s.messages },
+        ...(p.sourceCounters === undefined ? {} : { changeWebhooks: p.sourceCounters.snapshot()['total'] }),
       },
       'pipeline stats',
     );

@@ -1,3 +1,4 @@
+import { consolidateChanges } from '../changes/merge';
 import { readFileSync } from 'node:fs';
 import type { ChangeEvent, Sample, Topology } from '../domain/types';
 import { EpicenterError } from '../errors';
@@ -48,7 +49,8 @@ export function loadMetricFiles(files: readonly string[], csv: CsvOptions = {}):
 /**
  * CloudEvents change files → changes, one per (source, id) as CloudEvents identify them (the last
  * copy wins, as in the stores), plus the rejected records. A file whose every record was rejected
- * is an error naming it; an empty file is no changes.
+ * is an error naming it; an empty file is no changes. One change reported by several sources (a
+ * deploy webhook and the rollout it caused) is then merged into one candidate with both origins.
  */
 export function loadChangeFiles(files: readonly string[]): { changes: ChangeEvent[]; rejected: EpicenterError[] } {
   const byKey = new Map<string, ChangeEvent>();
@@ -60,7 +62,7 @@ export function loadChangeFiles(files: readonly string[]): { changes: ChangeEven
     for (const c of d.values) byKey.set(`${c.source}\u0000${c.id}`, c);
     for (const e of d.errors) rejected.push(e);
   }
-  return { changes: [...byKey.values()], rejected };
+  return { changes: consolidateChanges([...byKey.values()]), rejected };
 }
 
 export function loadTopologyFile(file: string): { topology: Topology; rejected: EpicenterError[] } {

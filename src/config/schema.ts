@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changeSourcesSchema } from '../changes/config';
 
 /**
  * The whole configuration, validated once where it enters (see ./load.ts) and then frozen.
@@ -100,6 +101,7 @@ export const configSchema = z
     slack,
     analysis,
     pipeline,
+    changeSources: changeSourcesSchema.prefault({}).describe('Webhook senders of change events (POST /v1/changes/<kind>/<name>), by kind and a name of your choice; see docs/changes.md.'),
     topologyFile: id().default('config/topology.yaml').describe('Topology YAML (services, teams, dependencies, limits), relative to the working directory; epicenter runs without it, with a warning.'),
     telemetry,
     log,

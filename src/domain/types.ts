@@ -35,6 +35,22 @@ export interface Sample {
 export const CHANGE_TYPES = ['deploy', 'config', 'flag', 'scale', 'infra', 'rollback'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 
+/** One report of a change: which source told us, under which id (a change heard from two sources keeps both). */
+export interface ChangeOrigin {
+  readonly source: string;
+  readonly id: string;
+  /** What reported it, e.g. `github.deployment_status`, `k8s.Deployment`. */
+  readonly kind?: string;
+  readonly url?: string;
+}
+
+/** A configuration value a change set, when it could be read (`from` absent: newly set; `to` absent: removed). */
+export interface SettingChange {
+  readonly key: string;
+  readonly from?: string;
+  readonly to?: string;
+}
+
 /** A change event (decoded from CloudEvents 1.0). `source`+`id` identify it uniquely. */
 export interface ChangeEvent {
   readonly id: string;
@@ -55,6 +71,10 @@ export interface ChangeEvent {
   readonly revertOf?: string;
   /** Config keys touched. */
   readonly keys?: readonly string[];
+  /** Values set, when the source or the summary names them (`pool.size: 10 -> 80`). */
+  readonly settings?: readonly SettingChange[];
+  /** Every source that reported this change (set when sources are merged or a webhook normalised it). */
+  readonly origins?: readonly ChangeOrigin[];
 }
 
 export const BREAKPOINT_KINDS = ['level_up', 'level_down', 'slope_change', 'variance_change'] as const;

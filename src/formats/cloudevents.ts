@@ -25,6 +25,8 @@ const dataSchema = z.object({
   version: optionalText,
   revertOf: optionalText,
   keys: z.array(z.string()).optional(),
+  settings: z.array(z.object({ key: z.string().min(1), from: optionalText, to: optionalText })).optional(),
+  origins: z.array(z.object({ source: z.string().min(1), id: z.string().min(1), kind: z.string().optional(), url: z.string().optional() })).optional(),
 });
 
 export const cloudEventSchema = z.object({
@@ -79,7 +81,14 @@ export function decodeCloudEvent(doc: unknown, origin: Origin, fieldPrefix = '')
     ...(d?.version === undefined ? {} : { version: d.version }),
     ...(d?.revertOf === undefined ? {} : { revertOf: d.revertOf }),
     ...(d?.keys === undefined ? {} : { keys: d.keys }),
+    ...(d?.settings === undefined ? {} : { settings: d.settings.map(dropUndefined) }),
+    ...(d?.origins === undefined ? {} : { origins: d.origins.map(dropUndefined) }),
   });
+}
+
+/** zod leaves absent optional members as `undefined` keys; domain values omit them. */
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** CloudEvents as NDJSON (one per line), a JSON array, or a single (possibly pretty-printed) event. */

@@ -26,8 +26,8 @@ export function timelineSig(token: string, service: string, at: number): string 
   return createHmac('sha256', token).update(`timeline\n${service}\n${at}`).digest('base64url').slice(0, 22);
 }
 
-/** Routes that authenticate otherwise: Slack signs its requests. */
-const SELF_AUTHENTICATED = new Set(['/v1/slack/command']);
+/** Routes that authenticate otherwise: Slack signs its requests; change webhooks carry their source's signature or token. */
+const SELF_AUTHENTICATED = new Set(['/v1/slack/command', '/v1/changes/:kind/:name']);
 
 /**
  * onRequest hook: refuses /v1 requests without the configured bearer token (401, with

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { SourceCounters } from '../changes/counters';
 import type { Config } from '../config/schema';
 import type { Topology } from '../domain/types';
 import type { ChangeSink, Clock, Store, StoredAnalysis } from '../ports';
@@ -32,6 +33,8 @@ export interface HttpDeps {
   readonly clock?: Clock;
   /** Slack poster; by default an incoming-webhook client when slack.webhookUrl is set, else none (alerts are analysed, nothing posted). */
   readonly slack?: SlackClient;
+  /** Accepted/refused webhook counts, shared with the pipeline stats; the route keeps its own when absent. */
+  readonly sourceCounters?: SourceCounters;
   /** Extra readiness check for GET /readyz (e.g. Kafka consumer joined); the store is always pinged. */
   readonly readiness?: () => Promise<void>;
 }

@@ -12,6 +12,7 @@ import { timelineUrl } from './links';
 import { alertmanagerRoute } from './routes/alertmanager';
 import { analyzeRoute } from './routes/analyze';
 import { breakpointsRoute } from './routes/breakpoints';
+import { changeSourceRoutes } from './routes/change-sources';
 import { changesRoutes } from './routes/changes';
 import { healthRoutes } from './routes/health';
 import { slackCommandRoute } from './routes/slack-command';
@@ -69,6 +70,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   healthRoutes(app, ctx);
   analyzeRoute(app, ctx);
   changesRoutes(app, ctx);
+  changeSourceRoutes(app, ctx);
   breakpointsRoute(app, ctx);
   timelineRoute(app, ctx);
   alertmanagerRoute(app, ctx);

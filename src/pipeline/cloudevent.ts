@@ -11,6 +11,8 @@ export function changeToCloudEvent(c: ChangeEvent): Record<string, unknown> {
   if (c.version !== undefined) data['version'] = c.version;
   if (c.revertOf !== undefined) data['revertOf'] = c.revertOf;
   if (c.keys !== undefined) data['keys'] = [...c.keys];
+  if (c.settings !== undefined) data['settings'] = c.settings.map((x) => ({ ...x }));
+  if (c.origins !== undefined) data['origins'] = c.origins.map((x) => ({ ...x }));
   return {
     specversion: '1.0',
     id: c.id,

@@ -1,3 +1,4 @@
+import { consolidateChanges } from '../changes/merge';
 import type { Topology } from '../domain/types';
 import { EpicenterError } from '../errors';
 import type { Store, StoredAnalysis } from '../ports';
@@ -74,7 +75,7 @@ export async function renderTimeline(
     service: q.service,
     at: q.at,
     analysis,
-    changes,
+    changes: consolidateChanges(changes),
     breakpoints,
     series,
     topology,

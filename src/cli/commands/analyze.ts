@@ -57,8 +57,9 @@ export async function runAnalyzeCommand(o: AnalyzeCommandOptions): Promise<{ ana
   const c = loadChangeFiles(o.changes ?? []);
   for (const e of [...m.rejected, ...c.rejected]) rejected.push(e);
   const series = groupSamples(m.samples);
-  checkService(o.service, servicesIn(topology, series, c.changes), 'the metrics, changes or topology given');
-  return { analysis: analyze({ ...req, series, changes: c.changes, topology }), series, changes: c.changes, rejected };
+  const changes = c.changes;
+  checkService(o.service, servicesIn(topology, series, changes), 'the metrics, changes or topology given');
+  return { analysis: analyze({ ...req, series, changes, topology }), series, changes, rejected };
 }
 
 /** {"suspects":[{id, service, team, type, time (ISO), score, evidence}]} */

@@ -70,7 +70,7 @@ describe('formats/otlp/proto: the same samples as OTLP/JSON', () => {
     const proto = decodeOtlpProto(encode(doc), at);
     assert.deepEqual(proto.errors, []);
     assert.deepEqual(pointsOf(proto.values, 'g'), [[T0, 0]]);
-    assert.deepEqual(proto.values[0]!.series.labels, { 'service.name': 'svc', up: 'false', n: '0' });
+    assert.deepEqual({ ...proto.values[0]!.series.labels }, { 'service.name': 'svc', up: 'false', n: '0' });
   });
 
   it('validation errors name the same field as in OTLP/JSON', () => {

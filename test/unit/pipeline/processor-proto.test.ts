@@ -1,3 +1,4 @@
+import { EpicenterError } from '../../../src/errors';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../../src/config/load';
 import { REQUEST_TYPE } from '../../../src/formats/otlp/proto';
@@ -48,6 +49,6 @@ describe('pipeline processor: OTLP protobuf next to OTLP/JSON', () => {
     assert.equal(loadConfig([], {}).kafka.metricsEncoding, 'auto');
     assert.equal(loadConfig(['config/default.yaml'], {}).kafka.metricsEncoding, 'auto');
     assert.equal(loadConfig([], { EPICENTER_KAFKA_METRICS_ENCODING: 'otlp_proto' }).kafka.metricsEncoding, 'otlp_proto');
-    assert.throws(() => loadConfig([], { EPICENTER_KAFKA_METRICS_ENCODING: 'protobuf' }), /metricsEncoding/);
+    assert.throws(() => loadConfig([], { EPICENTER_KAFKA_METRICS_ENCODING: 'protobuf' }), (e: unknown) => e instanceof EpicenterError && /EPICENTER_KAFKA_METRICS_ENCODING: kafka\.metricsEncoding/.test(e.describe()));
   });
 });
