@@ -15,7 +15,7 @@ const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http:// o
 
 const kafka = z
   .strictObject({
-    brokers: z.array(id()).min(1).default(['127.0.0.1:9092']).describe('Bootstrap brokers, host:port. In the environment: comma-separated.'),
+    brokers: z.array(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'must be host:port')).min(1).default(['127.0.0.1:9092']).describe('Bootstrap brokers, host:port. In the environment: comma-separated.'),
     clientId: id().default('epicenter').describe('Kafka client id.'),
     groupId: id().default('epicenter-metrics').describe('Consumer group shared by every instance for the metric topics; the changes consumers\' groups derive from it.'),
     topics: z

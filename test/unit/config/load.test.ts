@@ -78,6 +78,8 @@ describe('config: loadConfig', () => {
     const f = file('url.yaml', 'http:\n  port: 9000\nclickhouse:\n  url: "localhost:8123x"\n');
     assert.match(refusal(() => loadConfig([f], {})), new RegExp(`^${f}:4: clickhouse\\.url: must be an http:// or https:// URL`));
     assert.match(refusal(() => loadConfig([], { EPICENTER_SLACK_WEBHOOK_URL: 'hooks.slack.com/x' })), /^environment variable EPICENTER_SLACK_WEBHOOK_URL: slack\.webhookUrl: /);
+    assert.match(refusal(() => loadConfig([], { EPICENTER_KAFKA_BROKERS: 'a:9092,http://b:9092' })), /^environment variable EPICENTER_KAFKA_BROKERS: kafka\.brokers\.1: must be host:port/);
+    assert.deepEqual(loadConfig([], { EPICENTER_KAFKA_BROKERS: 'kafka-0.svc:9092,[::1]:9093' }).kafka.brokers, ['kafka-0.svc:9092', '[::1]:9093']);
   });
 
   it('an unknown EPICENTER_ variable is refused, listing the known ones (it was ignored)', () => {
