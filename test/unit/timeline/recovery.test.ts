@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { findRecoveries } from '../../../src/timeline/recovery';
+import { recoveryTime } from '../../../src/timeline/trouble';
 import { importance, isNotable, relativeChange } from '../../../src/timeline/importance';
 import { thinPoints } from '../../../src/timeline/select';
 import { bp, fds, conns } from './fixture';
@@ -58,5 +59,26 @@ describe('timeline/importance', () => {
     assert.equal(isNotable(bp(fds, 0, 'level_up', 100, 300, { confidence: 0.7 })), false);
     const plain = bp(fds, 0, 'level_up', 100, 300);
     assert.ok(importance({ ...plain, exhaustionAt: plain.time + 3_600_000, limit: 1024 }) > 2.9 * importance(plain));
+  });
+});
+
+describe('timeline/recoveryTime (the paged series back in its normal range)', () => {
+  const minute = 60_000;
+  const series = (f: (m: number) => number, until = 90): { t: number; v: number }[] => Array.from({ length: until + 1 }, (_, m) => ({ t: m * minute, v: f(m) }));
+  const o = { from: 10 * minute, baseline: 460, peak: 1024, direction: 1 as const, limit: 1024 };
+
+  it('is the first minute from which the points stay back for 15 minutes, restart blips allowed', () => {
+    const pts = series((m) => (m < 10 ? 460 : m < 50 ? 1024 : m === 60 ? 900 : 470));
+    assert.equal(recoveryTime(pts, o), 50 * minute);
+  });
+
+  it('is never while the series sits at the limit with crash dips', () => {
+    const pts = series((m) => (m < 10 ? 460 : m % 10 === 0 ? 500 : 1024));
+    assert.equal(recoveryTime(pts, o), undefined);
+  });
+
+  it('is not claimed before the series has left its normal range, nor when the data ends mid-hold', () => {
+    assert.equal(recoveryTime(series(() => 470), o), undefined);
+    assert.equal(recoveryTime(series((m) => (m < 80 ? 1024 : 470)), o), undefined, 'only 10 minutes back when the data ends');
   });
 });
