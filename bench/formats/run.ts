@@ -78,7 +78,7 @@ const rows = [
   (rates = createRateState(), time('OTLP parsed doc (decode only)', n, RUNS, (i) => decodeOtlpRequest(docs[i], { topic: 'otlp_metrics' }, rates).values.length)),
   time('OTLP parsed doc, cold (new RateState each request)', n, RUNS, (i) => decodeOtlpRequest(docs[i], { topic: 'otlp_metrics' }, createRateState()).values.length),
   (rates = createRateState(), time('OTLP protobuf (protobufjs decode + checks + decode)', n, RUNS, (i) => decodeOtlpProto(protos[i]!, { topic: 'otlp_metrics' }, rates).values.length)),
-  time('protobuf → plain object alone (protobufjs decode + toObject)', n, RUNS, (i) => ('doc' in parseOtlpProto(protos[i]!) ? 1 : 0)),
+  time('protobuf → plain object alone (protobufjs decode + wire-type check + conversion)', n, RUNS, (i) => ('doc' in parseOtlpProto(protos[i]!) ? 1 : 0)),
   time('JSON.parse alone', n, RUNS, (i) => (JSON.parse(texts[i]!) as { resourceMetrics: unknown[] }).resourceMetrics.length),
   time('CSV (ISO timestamps)', n, Math.max(3, RUNS / 3), () => decodeCsvSeries(csv, { file: 'bench.csv' }).values.length),
   time('collectd JSON', n, Math.max(3, RUNS / 3), () => decodeCollectd(collectd, { file: 'bench.json' }).values.length),

@@ -24,16 +24,26 @@ const has = (m: object, k: string): boolean => Object.prototype.hasOwnProperty.c
 export function longText(v: unknown): string {
   if (typeof v === 'number') return String(v);
   const l = v as LongLike;
-  if (l.low === lastLow && l.high === lastHigh && l.unsigned === lastUnsigned) return lastText;
-  lastLow = l.low;
-  lastHigh = l.high;
-  lastUnsigned = l.unsigned;
-  return (lastText = convert(l));
+  // Two slots: a point's start time and time alternate, and each repeats across the request.
+  for (const s of memo) if (l.low === s.low && l.high === s.high && l.unsigned === s.unsigned) return s.text;
+  const s = memo[next] as Slot;
+  next ^= 1;
+  s.low = l.low;
+  s.high = l.high;
+  s.unsigned = l.unsigned;
+  return (s.text = convert(l));
 }
-let lastLow = 0;
-let lastHigh = 0;
-let lastUnsigned = false;
-let lastText = '0';
+interface Slot {
+  low: number;
+  high: number;
+  unsigned: boolean;
+  text: string;
+}
+const memo: Slot[] = [
+  { low: 0, high: 0, unsigned: false, text: '0' },
+  { low: 0, high: 0, unsigned: true, text: '0' },
+];
+let next = 0;
 
 function convert(l: LongLike): string {
   if (!l.unsigned && l.high < 0) return l.toString(); // negative (asInt/intValue): rare, let Long do it
