@@ -1,10 +1,11 @@
-import { Reader, Root, type IConversionOptions, type Message, type Type } from 'protobufjs/light';
+import { Reader, Root, type Message, type Type } from 'protobufjs/light';
 import type { Sample } from '../../domain/types';
 import type { Decoded } from '../../errors';
 import { bad, type Origin } from '../origin';
 import { createRateState, type RateState } from '../rate';
 import { decodeOtlpRequest } from './decode';
 import { misTypedField } from './proto-check';
+import { plainRequest } from './proto-plain';
 import descriptor from './proto-descriptor.json';
 
 /**
@@ -18,9 +19,6 @@ import descriptor from './proto-descriptor.json';
 
 const root = Root.fromJSON(descriptor);
 export const REQUEST_TYPE: Type = root.lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest');
-
-/** Like the OTLP/JSON mapping: no defaults filled in, so an absent field stays absent. */
-const AS_JSON: IConversionOptions = { longs: String, enums: Number, bytes: String, defaults: false };
 
 /** Decodes one protobuf ExportMetricsServiceRequest; malformed bytes give one BAD_INPUT naming the byte or field. */
 export function decodeOtlpProto(bytes: Uint8Array, origin: Origin, rates: RateState = createRateState()): Decoded<Sample> {
@@ -51,5 +49,5 @@ export function parseOtlpProto(bytes: Uint8Array): ParsedProto {
   }
   const wrong = misTypedField(msg, REQUEST_TYPE);
   if (wrong !== undefined) return { problem: wrong.problem, field: wrong.field };
-  return { doc: REQUEST_TYPE.toObject(msg, AS_JSON) };
+  return { doc: plainRequest(msg) };
 }

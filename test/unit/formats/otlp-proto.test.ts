@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import Long from 'long';
 import { Writer } from 'protobufjs/light';
 import { createRateState, decodeOtlpMetrics, decodeOtlpProto, decodeOtlpRequest } from '../../../src/formats';
 import { REQUEST_TYPE } from '../../../src/formats/otlp/proto';
+import { longText } from '../../../src/formats/otlp/proto-plain';
 import { quantileName } from '../../../src/formats/otlp/quantiles';
 import { fixture, ns, pointsOf, request, str, T0 } from './helpers';
 
@@ -158,5 +160,16 @@ describe('formats/otlp/proto: malformed protobuf is one BAD_INPUT with a reason,
     const r = decodeOtlpProto(Buffer.concat([good, extra]), at);
     assert.deepEqual(r.errors, []);
     assert.deepEqual(pointsOf(r.values, 'g'), [[T0, 1]]);
+  });
+});
+
+describe('formats/otlp/proto-plain: 64-bit integers as decimal text', () => {
+  it('matches Long#toString for unsigned and signed values across the range', () => {
+    let seed = 11;
+    const rnd32 = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) | 0) >>> 0);
+    const cases: Long[] = [Long.UZERO, Long.MAX_UNSIGNED_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, Long.NEG_ONE, Long.fromString('1714564800000000000', true), Long.fromNumber(2 ** 53, true), Long.fromNumber(2 ** 53 - 1, true)];
+    for (let i = 0; i < 5000; i++) cases.push(Long.fromBits(rnd32(), rnd32() >>> (i % 32), i % 3 !== 0));
+    for (const l of cases) assert.equal(longText(l), l.toString(), `${l.high}:${l.low}:${l.unsigned}`);
+    assert.equal(longText(42), '42');
   });
 });
