@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { runWatchK8s } from '../../../src/app/watch-k8s';
+import { parseConfig } from '../../../src/config/load';
 import { decodeCloudEvents } from '../../../src/formats';
+import { createHttpServer } from '../../../src/http/server';
+import { MemoryStore } from '../../../src/store/memory';
 
 describe('watch-k8s --replay: a recorded stream to CloudEvents NDJSON', () => {
   it('writes every change as a CloudEvent that decodes back (what `analyze --changes` reads)', async () => {
@@ -19,6 +22,31 @@ describe('watch-k8s --replay: a recorded stream to CloudEvents NDJSON', () => {
       assert.equal(d.values[0]?.source, 'k8s/prod');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--post sends the changes to a listening epicenter (POST /v1/changes with the bearer token), which stores them', async () => {
+    const store = new MemoryStore();
+    const token = 'watch-k8s-test-token-0123';
+    const app = createHttpServer({ config: parseConfig({ log: { level: 'silent' }, http: { token } }), store, changes: store, topology: () => ({ services: [] }), analyze: () => Promise.reject(new Error('unused')) });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const addr = app.server.address() as { port: number };
+      const r = await runWatchK8s({ replay: join(__dirname, 'fixtures', 'k8s-story.jsonl'), cluster: 'prod', post: `http://127.0.0.1:${addr.port}`, token }, pino({ level: 'silent' }), Promise.resolve());
+      assert.equal(r.changes, 6);
+      const stored = await store.queryChanges({ from: 0, to: Date.parse('2027-01-01T00:00:00Z') });
+      assert.deepEqual(stored.map((c) => c.id).sort(), [
+        'k8s-checkout-checkout-api-4e3815de2226',
+        'k8s-checkout-checkout-api-7314bf6c03c7',
+        'k8s-cm-fulfilment-order-sync-config-3050',
+        'k8s-hpa-checkout-checkout-api-3300',
+        'k8s-scale-checkout-checkout-api-3320',
+        'k8s-secret-fulfilment-order-sync-secrets-3500',
+      ]);
+      // A wrong token is final (4xx), not retried.
+      await assert.rejects(runWatchK8s({ replay: join(__dirname, 'fixtures', 'k8s-story.jsonl'), post: `http://127.0.0.1:${addr.port}`, token: 'wrong-token-0123456789' }, pino({ level: 'silent' }), Promise.resolve()), /401/);
+    } finally {
+      await app.close();
     }
   });
 
