@@ -78,6 +78,12 @@ describe('changes: GitHub webhooks (shapes from @octokit/webhooks-examples)', ()
     assert.deepEqual(r, { refused: 'malformed', field: 'body', message: 'body is not valid JSON' });
   });
 
+  it('a form-encoded delivery (GitHub\'s other content type) is refused saying what to change', async () => {
+    const body = `payload=${encodeURIComponent(JSON.stringify(statuses[0]))}`;
+    const r = await receiveWebhook(sources, 'github', 'app', { headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-github-event': 'deployment_status', 'x-hub-signature-256': await sign(GH_SECRET, body) }, body, now: NOW });
+    assert.deepEqual(r, { refused: 'malformed', field: 'body', message: 'body is form-encoded: set the webhook to send application/json' });
+  });
+
   it('refuses a source name that is not configured', async () => {
     const r = await receiveWebhook(sources, 'github', 'nope', { headers: {}, body: '{}', now: NOW });
     assert.equal((r as { refused: string }).refused, 'unknown-source');

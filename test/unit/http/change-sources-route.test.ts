@@ -86,6 +86,15 @@ describe('http: change webhooks (POST /v1/changes/<kind>/<name>)', () => {
     await runtime.close();
   });
 
+  it('keeps the raw body whatever the content type, so signatures verify (a form-encoded GitHub delivery is refused by name)', async () => {
+    const { app, runtime } = await server();
+    const body = `payload=${encodeURIComponent('{"zen":"Keep it logically awesome."}')}`;
+    const r = await app.inject({ method: 'POST', url: '/v1/changes/github/app', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-github-event': 'ping', 'x-hub-signature-256': await sign('github-webhook-secret', body) }, payload: body });
+    assert.equal(r.statusCode, 400, r.body);
+    assert.equal(r.json().error.message, 'body is form-encoded: set the webhook to send application/json');
+    await runtime.close();
+  });
+
   it('the counts need the API token; the webhooks do not (they carry their own proof)', async () => {
     const { app, runtime } = await server();
     const r = await app.inject({ method: 'GET', url: '/v1/changes/sources' });
