@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { K8sObject, WatchEvent } from '../changes/k8s-objects';
+import { EpicenterError } from '../errors';
 
 /**
  * The only place that talks to a Kubernetes API server: one informer (list, then watch, re-listing
@@ -36,6 +40,12 @@ export interface K8sWatchHandle {
 }
 
 async function kubeConfig(file: string | undefined) {
+  // Without any of these the client silently targets http://localhost:8080, which is never meant.
+  const home = join(homedir(), '.kube', 'config');
+  if (file === undefined && process.env['KUBECONFIG'] === undefined && process.env['KUBERNETES_SERVICE_HOST'] === undefined && !existsSync(home)) {
+    throw new EpicenterError('BAD_CONFIG', `no Kubernetes configuration: pass --kubeconfig FILE, set KUBECONFIG, create ${home}, or run in a cluster`, { origin: { field: 'kubeconfig' } });
+  }
+  if (file !== undefined && !existsSync(file)) throw new EpicenterError('BAD_CONFIG', `--kubeconfig ${file}: no such file`, { origin: { file, field: 'kubeconfig' } });
   // ESM-only package: loaded on first use from this CommonJS build.
   const k8s = await import('@kubernetes/client-node');
   const kc = new k8s.KubeConfig();
@@ -60,6 +70,7 @@ export async function startK8sWatch(opts: K8sWatchOptions, onEvent: (ev: WatchEv
   const { k8s, kc } = await kubeConfig(opts.kubeconfig);
   const client = k8s.KubernetesObjectApi.makeApiClient(kc);
   const informers: { stop(): Promise<void> }[] = [];
+  let stopped = false;
   for (const r of WATCHED.filter((w) => !(opts.skip ?? []).includes(w.kind))) {
     const informer = k8s.makeInformer(kc, pathOf(r.apiVersion, r.plural, opts.namespace), () => client.list(r.apiVersion, r.kind, opts.namespace));
     let initial = true;
@@ -71,7 +82,9 @@ export async function startK8sWatch(opts: K8sWatchOptions, onEvent: (ev: WatchEv
     informer.on('delete', (o) => onEvent({ type: 'DELETED', object: typed(o) }, false));
     informer.on('error', (err: unknown) => {
       opts.onError(r.kind, err);
-      setTimeout(() => void informer.start().catch((e: unknown) => opts.onError(r.kind, e)), opts.retryMs ?? 5000).unref();
+      setTimeout(() => {
+        if (!stopped) void informer.start().catch((e: unknown) => opts.onError(r.kind, e));
+      }, opts.retryMs ?? 5000).unref();
     });
     await informer.start();
     initial = false;
@@ -79,6 +92,7 @@ export async function startK8sWatch(opts: K8sWatchOptions, onEvent: (ev: WatchEv
   }
   return {
     stop: async () => {
+      stopped = true;
       for (const i of informers) await i.stop();
     },
   };

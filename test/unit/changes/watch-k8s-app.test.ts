@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -47,6 +47,23 @@ describe('watch-k8s --replay: a recorded stream to CloudEvents NDJSON', () => {
       await assert.rejects(runWatchK8s({ replay: join(__dirname, 'fixtures', 'k8s-story.jsonl'), post: `http://127.0.0.1:${addr.port}`, token: 'wrong-token-0123456789' }, pino({ level: 'silent' }), Promise.resolve()), /401/);
     } finally {
       await app.close();
+    }
+  });
+
+  it('live mode: a missing kubeconfig is a BAD_CONFIG naming it; an unreachable API server is retried until stopped', async () => {
+    const log = pino({ level: 'silent' });
+    await assert.rejects(runWatchK8s({ kubeconfig: '/nonexistent/kubeconfig', out: '/dev/null' }, log, Promise.resolve()), /--kubeconfig \/nonexistent\/kubeconfig: no such file/);
+    const dir = mkdtempSync(join(tmpdir(), 'wk8s-'));
+    try {
+      const kubeconfig = join(dir, 'config');
+      writeFileSync(kubeconfig, ['apiVersion: v1', 'kind: Config', 'clusters: [{name: dead, cluster: {server: "https://127.0.0.1:1"}}]', 'users: [{name: u, user: {token: t}}]', 'contexts: [{name: c, context: {cluster: dead, user: u}}]', 'current-context: c'].join('\n'));
+      const failures: string[] = [];
+      const warnLog = pino({ level: 'warn' }, { write: (line: string) => void failures.push(line) });
+      const r = await runWatchK8s({ kubeconfig, out: '/dev/null' }, warnLog, new Promise((res) => setTimeout(res, 500)));
+      assert.equal(r.changes, 0);
+      assert.ok(failures.some((l) => l.includes('k8s: watch failed; retrying')), failures.join(''));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
