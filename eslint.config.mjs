@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const IO_MODULES = ['kafkajs', '@clickhouse/client', 'fastify', 'undici', 'pino', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'http', 'node:http', 'net', 'node:net', 'child_process', 'node:child_process'];
-const ADAPTER_DIRS = ['**/kafka/**', '**/clickhouse/**', '**/http/**', '**/slack/**', '**/app/**', '**/cli/**'];
+const ADAPTER_DIRS = ['**/kafka/**', '**/clickhouse/**', '**/http/**', '**/slack/**', '**/app/**', '**/cli/**', '**/k8s/**'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bench/.venv/**', '.services/**', 'bin/**', 'eslint.config.mjs', 'out/**'] },

@@ -29,6 +29,7 @@ export function startStatsLoop(p: {
     observeGauge(INSTRUMENTS.consumerLag, '{message}', 'Consumer lag per topic (log end − committed)', () =>
       [...p.lag.lag()].map(([topic, value]) => ({ value, attributes: { [ATTR.topic]: topic } })),
     ),
+    observeGauge(INSTRUMENTS.changeWebhooks, '{request}', 'Change webhook deliveries since start, by source kind and outcome', () => webhookReadings(p.sourceCounters)),
   ];
   const timer = setInterval(() => {
     const s = p.pipeline.stats(true);
@@ -78,4 +79,15 @@ export function startStatsLoop(p: {
     clearInterval(timer);
     for (const u of unobserve) u();
   };
+}
+
+/** Per source kind: accepted, ignored and refused (by reason) deliveries since start. */
+export function webhookReadings(counters: SourceCounters | undefined): { value: number; attributes: Record<string, string> }[] {
+  const out: { value: number; attributes: Record<string, string> }[] = [];
+  for (const [kind, c] of Object.entries(counters?.snapshot() ?? {})) {
+    if (kind === 'total') continue;
+    out.push({ value: c.accepted, attributes: { [ATTR.changeSource]: kind, [ATTR.outcome]: 'accepted' } }, { value: c.ignored, attributes: { [ATTR.changeSource]: kind, [ATTR.outcome]: 'ignored' } });
+    for (const [reason, n] of Object.entries(c.reasons)) out.push({ value: n, attributes: { [ATTR.changeSource]: kind, [ATTR.outcome]: `refused:${reason}` } });
+  }
+  return out;
 }

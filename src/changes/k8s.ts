@@ -48,7 +48,8 @@ export class K8sChangeTracker {
   }
 
   private base(o: K8sObject, id: string, type: ChangeEvent['type'], now: number) {
-    return { id, source: `k8s/${this.opts.cluster}`, type, rawType: `k8s.${o.kind ?? 'object'}.change.${type}`, time: changedAt(o, now) };
+    const source = `k8s/${this.opts.cluster}`;
+    return { id, source, type, rawType: `k8s.${o.kind ?? 'object'}.change.${type}`, time: changedAt(o, now), origins: [{ source, id, kind: `k8s.${o.kind ?? 'object'}` }] };
   }
 
   private workload(prev: K8sObject | undefined, cur: K8sObject, now: number, initial: boolean): ChangeEvent[] {
@@ -80,7 +81,6 @@ export class K8sChangeTracker {
           revertOf: earlier ? current?.id : undefined,
           keys: settings.length === 0 ? undefined : settings.map((s) => s.key),
           settings: settings.length === 0 ? undefined : settings,
-          origins: [{ source: `k8s/${this.opts.cluster}`, id, kind: `k8s.${cur.kind ?? ''}` }],
         }),
       );
       seen.push({ hash, id });
@@ -141,7 +141,6 @@ export class K8sChangeTracker {
         summary: `${service}: ${cur.kind} ${ref(cur)} changed ${changed.join(', ')}${detail.length === 0 ? '' : `; ${detail.join('; ')}`}`,
         keys,
         settings: settings.length === 0 ? undefined : settings,
-        origins: [{ source: `k8s/${this.opts.cluster}`, id, kind: `k8s.${cur.kind ?? ''}` }],
       });
     });
   }

@@ -6,7 +6,7 @@ import { withSettings } from './common';
  * and the same rollout, are one change. Merged when they are of the same service, of compatible kinds,
  * within `windowMs` of each other, from different sources, and name the same thing: the same version
  * (a commit sha matches its abbreviation and an image tag that carries it) for deploys, or overlapping
- * keys for config, flag and scale changes. Conservative on purpose: two real changes kept apart cost
+ * keys, set to the same values where both say, for config, flag and scale changes. Conservative on purpose: two real changes kept apart cost
  * a rank; two merged wrongly hide a cause.
  */
 
@@ -31,7 +31,9 @@ function sameThing(a: ChangeEvent, b: ChangeEvent): boolean {
   if (FAMILY[a.type] !== FAMILY[b.type]) return false;
   if (FAMILY[a.type] === 'release') return a.version !== undefined && b.version !== undefined && sameVersion(a.version, b.version);
   const keys = new Set(a.keys ?? []);
-  return (b.keys ?? []).some((k) => keys.has(k));
+  if (!(b.keys ?? []).some((k) => keys.has(k))) return false;
+  // Two reports of one change set the same values; the same key set to different values is two changes.
+  return !(a.settings ?? []).some((x) => (b.settings ?? []).some((y) => y.key === x.key && x.to !== undefined && y.to !== undefined && x.to !== y.to));
 }
 
 export function originsOf(c: ChangeEvent): readonly ChangeOrigin[] {

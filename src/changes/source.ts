@@ -59,7 +59,8 @@ export async function receiveWebhook(sources: ChangeSourcesConfig, kind: string,
   try {
     doc = JSON.parse(req.body);
   } catch {
-    return refused('malformed', 'body is not valid JSON', 'body');
+    const form = /^application\/x-www-form-urlencoded/i.test(header(req.headers, 'content-type') ?? '');
+    return refused('malformed', form ? 'body is form-encoded: set the webhook to send application/json' : 'body is not valid JSON', 'body');
   }
   try {
     return normalise(sources, k, name, doc, req);

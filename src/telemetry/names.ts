@@ -27,6 +27,8 @@ export const INSTRUMENTS = {
   liveSeries: 'epicenter.pipeline.live_series',
   /** Observable gauge, {message}: consumer lag (log end offset − committed offset), summed per topic. */
   consumerLag: 'epicenter.kafka.consumer.lag',
+  /** Observable gauge, {request}: change webhook deliveries since start, by source kind and outcome. */
+  changeWebhooks: 'epicenter.changes.webhooks',
 } as const;
 
 export const ATTR = {
@@ -43,6 +45,10 @@ export const ATTR = {
   deadLetters: 'epicenter.batch.dead_letters',
   breakpoints: 'epicenter.batch.breakpoints',
   rows: 'epicenter.flush.rows',
+  /** Change webhook source kind: github | argocd | launchdarkly | pagerduty | generic | unknown. */
+  changeSource: 'epicenter.change_source.kind',
+  /** accepted | ignored | refused:<reason>. */
+  outcome: 'epicenter.change_source.outcome',
   /** Span-only (high cardinality): the service analysed. */
   service: 'epicenter.service',
 } as const;

@@ -5,8 +5,9 @@ import { registerDetect } from './detect';
 import { registerRun } from './run';
 import { registerSimulate } from './simulate';
 import { registerTimeline } from './timeline';
+import { registerWatchK8s } from './watch-k8s';
 
 /** Every CLI command registers itself on the program. Add new commands here. */
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerRun, registerTimeline, registerAnalyze, registerSimulate, registerDetect, registerDemo];
+export const commands: Register[] = [registerRun, registerTimeline, registerAnalyze, registerSimulate, registerDetect, registerDemo, registerWatchK8s];

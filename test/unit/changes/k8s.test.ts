@@ -11,7 +11,7 @@ const NOW = Date.parse('2026-03-12T16:00:00Z');
 const tracker = () => new K8sChangeTracker({ ...DEFAULT_K8S_OPTIONS, cluster: 'prod' });
 const replay = (t = tracker()) => replayWatchStream(fixture('k8s-story.jsonl'), t, NOW, 'k8s-story.jsonl');
 
-describe('changes: Kubernetes watch streams (recorded; no API server on this machine)', () => {
+describe('changes: Kubernetes watch streams (hand-written in the watch format; no API server on this machine)', () => {
   it('reports the ConfigMap edit, the rollout, HPA and replica scaling, the rollback and the Secret rotation — nothing from the initial list or status updates', () => {
     const { changes, errors } = replay();
     assert.deepEqual(errors, []);

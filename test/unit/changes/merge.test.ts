@@ -34,6 +34,10 @@ describe('changes: one change, many sources', () => {
     const [m] = consolidateChanges([a, b]);
     assert.deepEqual(m?.keys, ['http.client.pool.min_idle', 'other']);
     assert.equal(consolidateChanges([a, { ...b, keys: ['other'] }]).length, 2);
+    // Seen in simulated incidents: the same key set twice, to different values, minutes apart — two changes.
+    const set = (id: string, source: string, t: number, from: string, to: string): ChangeEvent => ({ id, source, type: 'config', rawType: 'x.change.config', service: 'accounts-web', time: t, keys: ['http.client.keepalive'], summary: `accounts-web: set http.client.keepalive ${from} → ${to}` });
+    assert.equal(consolidateChanges([set('c1', 's1', T, '7', '35'), set('c2', 's2', T + 264_000, '25', '75')]).length, 2);
+    assert.equal(consolidateChanges([set('c1', 's1', T, '7', '35'), set('c2', 's2', T + 60_000, '7', '35')]).length, 1);
     assert.equal(consolidateChanges([{ ...github, time: T }, { ...b, version: SHA }]).length, 2);
   });
 

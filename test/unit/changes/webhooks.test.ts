@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { changeSourcesSchema } from '../../../src/changes/config';
 import { receiveWebhook, type Received } from '../../../src/changes/source';
 import type { ChangeEvent } from '../../../src/domain/types';
 import { decodeCloudEvent } from '../../../src/formats';
@@ -75,6 +76,12 @@ describe('changes: GitHub webhooks (shapes from @octokit/webhooks-examples)', ()
     const notJson = '{"deployment_status": ';
     const r = await receiveWebhook(sources, 'github', 'app', { headers: { 'x-github-event': 'deployment_status', 'x-hub-signature-256': await sign(GH_SECRET, notJson) }, body: notJson, now: NOW });
     assert.deepEqual(r, { refused: 'malformed', field: 'body', message: 'body is not valid JSON' });
+  });
+
+  it('a form-encoded delivery (GitHub\'s other content type) is refused saying what to change', async () => {
+    const body = `payload=${encodeURIComponent(JSON.stringify(statuses[0]))}`;
+    const r = await receiveWebhook(sources, 'github', 'app', { headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-github-event': 'deployment_status', 'x-hub-signature-256': await sign(GH_SECRET, body) }, body, now: NOW });
+    assert.deepEqual(r, { refused: 'malformed', field: 'body', message: 'body is form-encoded: set the webhook to send application/json' });
   });
 
   it('refuses a source name that is not configured', async () => {
@@ -197,5 +204,30 @@ describe('changes: generic JSON mapping', () => {
   it('refuses an item without the mapped service, naming the path', async () => {
     const b = JSON.stringify({ events: [{ uid: 'x', at: '2026-03-12T13:00:00Z' }] });
     assert.deepEqual(await post(b, { authorization: `Bearer ${TOKEN}` }), { refused: 'malformed', field: '$.events[0] $.target.service', message: 'is required (map.service)' });
+  });
+});
+
+describe('changes: source configuration', () => {
+  it('a config push touching two services is one change per service (servicePathSegment)', async () => {
+    const cfg = changeSourcesSchema.parse({ github: { cfg: { secret: GH_SECRET, configRepo: true, servicePathSegment: 0 } } });
+    const ex = structuredClone(githubExamples('push').find((e) => e['ref'] === 'refs/heads/master')!);
+    (ex['commits'] as { added: string[]; modified: string[] }[])[0]!.modified = ['order-sync/app.yaml', 'checkout-api/app.yaml', 'README.md'];
+    const body = JSON.stringify(ex);
+    const r = await receiveWebhook(cfg, 'github', 'cfg', { headers: { 'x-github-event': 'push', 'x-hub-signature-256': await sign(GH_SECRET, body) }, body, now: NOW });
+    assert.deepEqual(changes(r).map((c) => [c.service, c.keys]), [
+      ['Hello-World', ['README.md']],
+      ['order-sync', ['order-sync/app.yaml']],
+      ['checkout-api', ['checkout-api/app.yaml']],
+    ]);
+  });
+
+  it('refuses, when the configuration is read, a source that could not authenticate its sender or a path it cannot follow', () => {
+    const noAuth = changeSourcesSchema.safeParse({ argocd: { main: {} } });
+    assert.equal(noAuth.success, false);
+    assert.match(noAuth.error?.issues[0]?.message ?? '', /needs a secret .* or a token/);
+    const badPath = changeSourcesSchema.safeParse({ generic: { g: { token: TOKEN, map: { time: '$..when', service: '$.s' } } } });
+    assert.equal(badPath.success, false);
+    assert.match(badPath.error?.issues[0]?.message ?? '', /unsupported path syntax/);
+    assert.equal(changeSourcesSchema.safeParse({ github: { x: { secret: 'short' } } }).success, false);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { analyzeFromStore } from '../../../src/app/analyze';
+import { createEmbeddedRuntime } from '../../../src/app/embedded';
 import { SourceCounters } from '../../../src/changes/counters';
 import { parseConfig } from '../../../src/config/load';
 import { createHttpServer } from '../../../src/http/server';
@@ -21,23 +22,25 @@ async function server() {
   const config = parseConfig({ log: { level: 'silent' }, http: { token: HTTP_TOKEN }, changeSources });
   const counters = new SourceCounters();
   const now = TRUTH.at + 3600_000;
+  // Changes take the path `npm start` gives them: the in-process bus, as CloudEvents, into the store.
+  const runtime = createEmbeddedRuntime({ store, topology, now: () => now });
   const app = createHttpServer({
     config,
     store,
-    changes: store,
+    changes: runtime.changes,
     topology: () => topology,
     analyze: (req) => analyzeFromStore(store, topology, req, { now: () => now }),
     clock: { now: () => now },
     sourceCounters: counters,
   });
-  return { app, store, counters };
+  return { app, store, counters, runtime };
 }
 
 const json = { 'content-type': 'application/json' };
 
 describe('http: change webhooks (POST /v1/changes/<kind>/<name>)', () => {
   it("the bundled story's cause, heard only through a generic webhook, is named by analyze; refusals are counted", async () => {
-    const { app, store, counters } = await server();
+    const { app, store, counters, runtime } = await server();
     // The config service's audit record of the cause (the CloudEvent is withheld from the store).
     const audit = JSON.stringify({ event_id: 'audit-8812', changed_at: '2026-03-12T13:02:00Z', service: 'order-sync', owner: 'fulfilment', description: 'order-sync: set http.client.pool.min_idle 28 → 224' });
     let r = await app.inject({ method: 'POST', url: '/v1/changes/generic/audit', headers: { ...json, authorization: `Bearer ${TOKEN}` }, payload: audit });
@@ -80,11 +83,22 @@ describe('http: change webhooks (POST /v1/changes/<kind>/<name>)', () => {
     r = await app.inject({ method: 'GET', url: '/v1/changes/sources', headers: { authorization: `Bearer ${HTTP_TOKEN}` } });
     assert.deepEqual(r.json().sources.total, { accepted: 3, changes: 3, ignored: 1, refused: 4, reasons: { unsigned: 1, 'bad-signature': 1, malformed: 1, 'unknown-source': 1 } });
     assert.deepEqual(counters.snapshot()['generic'], { accepted: 1, changes: 1, ignored: 0, refused: 2, reasons: { unsigned: 1, malformed: 1 } });
+    await runtime.close();
+  });
+
+  it('keeps the raw body whatever the content type, so signatures verify (a form-encoded GitHub delivery is refused by name)', async () => {
+    const { app, runtime } = await server();
+    const body = `payload=${encodeURIComponent('{"zen":"Keep it logically awesome."}')}`;
+    const r = await app.inject({ method: 'POST', url: '/v1/changes/github/app', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-github-event': 'ping', 'x-hub-signature-256': await sign('github-webhook-secret', body) }, payload: body });
+    assert.equal(r.statusCode, 400, r.body);
+    assert.equal(r.json().error.message, 'body is form-encoded: set the webhook to send application/json');
+    await runtime.close();
   });
 
   it('the counts need the API token; the webhooks do not (they carry their own proof)', async () => {
-    const { app } = await server();
+    const { app, runtime } = await server();
     const r = await app.inject({ method: 'GET', url: '/v1/changes/sources' });
     assert.equal(r.statusCode, 401);
+    await runtime.close();
   });
 });
