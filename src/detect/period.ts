@@ -58,6 +58,18 @@ export class PeriodFinder {
     return true;
   }
 
+  /**
+   * The history in order with its samples per value, while it still starts at the series' first
+   * sample (no period found, nothing slid out); `seen` = samples given so far. A trailing partial
+   * block is left out.
+   */
+  history(seen: number): { values: Float64Array; block: number } | undefined {
+    if (this.samples > 0 || this.head !== 0 || this.count * this.block + this.accN !== seen) return undefined;
+    const values = new Float64Array(this.count);
+    for (let i = 0; i < this.count; i++) values[i] = this.at(i);
+    return { values, block: this.block };
+  }
+
   private push(x: number): void {
     this.slots[(this.head + this.count) % SLOTS] = x;
     if (this.count < SLOTS) this.count++;

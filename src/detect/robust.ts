@@ -2,6 +2,7 @@ import type { BreakpointKind } from '../domain/types';
 import { median, robustScale, theilSen } from '../stats';
 import { DAY_MS, PhaseProfile } from './season';
 import { PeriodFinder } from './period';
+import { MIN_PIECE, PENALTY, segmentLines, type Cut } from './segment';
 import { Ring } from './ring';
 import { type DetectorOptions } from './options';
 import { judge, score, type Verdict } from './confirm';
@@ -16,6 +17,10 @@ const ABS_TO_SIGMA = 1.2533141373155001;
 /** Samples kept for locating a change. 32 slots × 12 bytes = 384 bytes, the largest part of the state. */
 export const RING_SIZE = 32;
 const NONE: DetectedBreak[] = Object.freeze([]) as unknown as DetectedBreak[];
+/** Inputs up to this many samples get a retrospective segmentation when they end (flush). */
+const SHORT_MAX = 384;
+/** Sequence numbers of the first breaks reported, kept so the retrospective does not repeat them. */
+const BREAKS_KEPT = 4;
 
 /**
  * Robust streaming trend-breakpoint detector for one series.
@@ -75,6 +80,8 @@ export class RobustDetector implements SeriesDetector {
   private alarmSeq = 0;
   /** First sequence number of the current regime (splits never reach before it). */
   private regimeSeq = 0;
+  private readonly breakSeqs = new Int32Array(BREAKS_KEPT);
+  private breaks = 0;
 
   constructor(private readonly o: DetectorOptions) {}
 
@@ -87,7 +94,7 @@ export class RobustDetector implements SeriesDetector {
     this.lastT = t;
     this.n++;
     this.ring.push(t, v);
-    if (this.o.seasonal && this.cycle.update(v)) this.newPeriod(t);
+    if (this.cycle.update(v) && this.o.seasonal) this.newPeriod(t);
     if (!this.ready) {
       if (this.n >= this.o.warmup) this.init();
       return NONE;
@@ -127,7 +134,52 @@ export class RobustDetector implements SeriesDetector {
   }
 
   flush(): DetectedBreak[] {
-    return this.pending === 0 ? NONE : this.confirm(true);
+    const out = this.pending === 0 ? NONE : this.confirm(true);
+    const extra = this.n <= SHORT_MAX ? this.retrospect(out) : NONE;
+    return extra.length === 0 ? out : [...out, ...extra];
+  }
+
+  /**
+   * End of a short input: segment the whole history (the period finder's block means: every
+   * sample up to 48, pairs up to 96, fours up to 192) into straight-line pieces. Cuts the streaming
+   * model did not report (it needs 2·warmup samples before it can alarm) are added.
+   */
+  private retrospect(streamed: readonly DetectedBreak[]): DetectedBreak[] {
+    const h = this.cycle.history(this.n);
+    if (h === undefined) return NONE;
+    const { cuts, sigma } = segmentLines(h.values, h.values.length);
+    const step = this.n > 1 ? (this.lastT - this.t0) / (this.n - 1) : 1;
+    const seqOf = (t: number): number => Math.round((t - this.t0) / step);
+    const known = [...this.breakSeqs.subarray(0, Math.min(this.breaks, BREAKS_KEPT)), ...streamed.map((b) => seqOf(b.time))];
+    const out: DetectedBreak[] = [];
+    // strongest first: a step inside one block leaves an in-between mean that a tiny σ reads as
+    // a second cut next to the first
+    // and, between block means, a shortest piece squeezed between two cuts is that in-between mean
+    const squeezed = (c: Cut): boolean => h.block > 1 && cuts.some((d) => d !== c && Math.abs(d.at - c.at) <= MIN_PIECE && d.strength > c.strength);
+    for (const c of [...cuts].sort((a, b) => b.strength - a.strength)) {
+      if (squeezed(c)) continue;
+      const seq = c.at * h.block;
+      if (known.some((k) => Math.abs(k - seq) <= Math.max(5, 2 * h.block))) continue;
+      known.push(seq);
+      const time = seq >= this.ring.oldest ? this.ring.timeAt(seq) : this.t0 + seq * step;
+      const perMs = 1 / (h.block * step);
+      const jump = c.after.level - c.before.level;
+      const dSlope = c.after.slope - c.before.slope;
+      const tail = Math.min(h.values.length - c.at, 10);
+      const slopeKind = Math.abs(dSlope) * tail > Math.abs(jump);
+      const sampleSigma = sigma * Math.sqrt(h.block);
+      const magnitude = (slopeKind ? Math.abs(dSlope) * tail : Math.abs(jump)) / Math.max(sampleSigma, 1e-300);
+      out.push({
+        time,
+        detectedAt: this.lastT,
+        kind: slopeKind ? 'slope_change' : jump > 0 ? 'level_up' : 'level_down',
+        before: { level: c.before.level, slope: c.before.slope * perMs * HOUR_MS },
+        after: { level: c.after.level, slope: c.after.slope * perMs * HOUR_MS },
+        magnitude,
+        confidence: score(Math.sqrt(2 * c.strength * PENALTY * Math.log(h.values.length)), h.values.length, c.strength),
+      });
+    }
+    return out.sort((a, b) => a.time - b.time);
   }
 
   snapshot(): DetectorSnapshot {
@@ -206,7 +258,10 @@ export class RobustDetector implements SeriesDetector {
     // Once the profile is used, or when guarding against a wave too long to have been found yet,
     // only what exceeds the ±σ the smoothed level of plain noise sweeps by itself counts (short
     // series keep their changes).
-    return this.seasonOn || this.wavePeriod() < this.season.period ? Math.max(0, a - this.sigma()) : a;
+    // (A finely sampled series, ≥ 144 samples a period, keeps the whole envelope: its smoothed
+    // level follows a wave closely, and its first cycles are long.)
+    const fine = this.season.period / this.dt >= 144;
+    return this.seasonOn || !fine || this.wavePeriod() < this.season.period ? Math.max(0, a - this.sigma()) : a;
   }
 
   /** Lag-1 autocorrelation of the residuals, clamped to [0, 0.8] (negative ρ is not rewarded). */
@@ -328,6 +383,11 @@ export class RobustDetector implements SeriesDetector {
     return [this.restart(verdict, model)];
   }
 
+  private noteBreak(seq: number): void {
+    if (this.breaks < BREAKS_KEPT) this.breakSeqs[this.breaks] = seq;
+    this.breaks++;
+  }
+
   private cancel(): void {
     this.pending = 0;
     this.sp = 0;
@@ -346,6 +406,7 @@ export class RobustDetector implements SeriesDetector {
     // the reported time is a sample's when the onset is still buffered
     const time = seq > this.ring.oldest ? this.ring.timeAt(seq) : d.onset;
     this.regimeSeq = seq;
+    this.noteBreak(seq);
     this.cancel();
     this.drift.arm(this.level, this.slope, now, Infinity);
     return {
@@ -370,6 +431,7 @@ export class RobustDetector implements SeriesDetector {
     this.k = Math.max(this.o.minRun, this.ring.next - v.seq);
     this.season.shift(v.jump);
     this.regimeSeq = v.seq;
+    this.noteBreak(v.seq);
     this.cancel();
     // A level shift keeps the trend: the watch keeps its long-run slope (and trust). A new slope
     // from a short window is not trusted until a horizon has confirmed it.
