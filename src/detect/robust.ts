@@ -158,7 +158,7 @@ export class RobustDetector implements SeriesDetector {
     const squeezed = (c: Cut): boolean => h.block > 1 && cuts.some((d) => d !== c && Math.abs(d.at - c.at) <= MIN_PIECE && d.strength > c.strength);
     for (const c of [...cuts].sort((a, b) => b.strength - a.strength)) {
       if (squeezed(c)) continue;
-      const seq = c.at * h.block;
+      const seq = Math.round(this.refine(c, h.values, h.block));
       if (known.some((k) => Math.abs(k - seq) <= Math.max(5, 2 * h.block))) continue;
       known.push(seq);
       const time = seq >= this.ring.oldest ? this.ring.timeAt(seq) : this.t0 + seq * step;
@@ -383,6 +383,19 @@ export class RobustDetector implements SeriesDetector {
     return [this.restart(verdict, model)];
   }
 
+  /**
+   * Sample index of a level cut between block means: the block that straddles a step holds a
+   * mean between the two levels, in proportion to how much of it came after the step.
+   */
+  private refine(c: Cut, values: Float64Array, block: number): number {
+    const at = c.at * block;
+    const jump = c.after.level - c.before.level;
+    if (block === 1 || c.before.slope !== 0 || c.after.slope !== 0 || jump === 0) return at;
+    const frac = (x: number): number => Math.max(0, Math.min(1, (x - c.before.level) / jump));
+    // part of the block before the cut that is already new, part of the block after it still old
+    return at - frac(values[c.at - 1]!) * block + (1 - frac(values[c.at]!)) * block;
+  }
+
   private noteBreak(seq: number): void {
     if (this.breaks < BREAKS_KEPT) this.breakSeqs[this.breaks] = seq;
     this.breaks++;
@@ -429,7 +442,9 @@ export class RobustDetector implements SeriesDetector {
     this.tl = this.lastT;
     this.scale = Math.max(this.scale, v.afterScale);
     this.k = Math.max(this.o.minRun, this.ring.next - v.seq);
-    this.season.shift(v.jump);
+    // While a found period is still being learned, its own edges confirm as steps; moving the
+    // baseline with them would leave the profile nothing to learn.
+    if (this.seasonOn || this.cycle.samples === 0) this.season.shift(v.jump);
     this.regimeSeq = v.seq;
     this.noteBreak(v.seq);
     this.cancel();
