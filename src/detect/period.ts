@@ -33,6 +33,8 @@ export class PeriodFinder {
   private candidate = 0;
   /** Period in samples (fractional), 0 while none is known. */
   samples = 0;
+  /** Amplitude of the cycle when last checked, series units: √2 × the detrended history's σ. */
+  amplitude = 0;
 
   /** Add one sample's value. Returns true when the known period changed (found, moved or lost). */
   update(v: number): boolean {
@@ -116,6 +118,7 @@ export class PeriodFinder {
     }
     if (!(var0 > 0)) return 0;
     var0 /= n;
+    this.amplitude = Math.sqrt(2 * var0);
     const maxLag = Math.floor(n / 2.5);
     for (let L = 1; L <= Math.min(maxLag + 1, n - 2); L++) R[L] = acf(n, L, var0);
     let dip = Infinity;

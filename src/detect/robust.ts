@@ -254,7 +254,9 @@ export class RobustDetector implements SeriesDetector {
 
   private waveAmplitude(): number {
     if (!this.seasonal()) return 0;
-    const a = this.season.unexplainedAmplitude();
+    // A found period whose profile is still being learned: the cycle's own amplitude (the
+    // envelope of the level is blind to sharp edges, which the model restarts on)
+    const a = Math.max(this.season.unexplainedAmplitude(), this.cycle.samples > 0 && !this.seasonOn ? this.cycle.amplitude + this.sigma() : 0);
     // Once the profile is used, or when guarding against a wave too long to have been found yet,
     // only what exceeds the ±σ the smoothed level of plain noise sweeps by itself counts (short
     // series keep their changes).
