@@ -1,3 +1,5 @@
+const DAY_MS = 86_400_000;
+const MINUTES_PER_DAY = 1440;
 /** Slots of the coarse history the period is read from (float32: 192 bytes). */
 const SLOTS = 48;
 /** Shortest period looked for, slots (a shorter one shows at the finer scale before it doubles). */
@@ -152,3 +154,17 @@ function harmonic(known: number, found: number): boolean {
   const k = Math.max(known, found) / Math.min(known, found);
   return Math.round(k) >= 2 && Math.round(k) <= 4 && Math.abs(k - Math.round(k)) < 0.1 * Math.round(k);
 }
+
+/**
+ * Periods of machines and people are calendar periods: a whole number of minutes that divides a
+ * day (an hourly job, a 2.4-hour cycle = a tenth of a day) or a whole number of days. An estimate
+ * within 3 % of one is snapped to it; the estimate from block means is ~1 % off, which over a few
+ * cycles would slide a sharp pulse out of its profile bins.
+ */
+export function calendarPeriod(p: number): number {
+  const minutes = p < DAY_MS ? MINUTES_PER_DAY / Math.round(DAY_MS / p) : Math.round(p / DAY_MS) * MINUTES_PER_DAY;
+  const snapped = Number.isInteger(minutes) ? minutes * 60_000 : NaN;
+  return Math.abs(snapped - p) < 0.03 * p ? snapped : p;
+}
+
+

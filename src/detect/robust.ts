@@ -1,8 +1,8 @@
 import type { BreakpointKind } from '../domain/types';
 import { median, robustScale, theilSen } from '../stats';
 import { DAY_MS, PhaseProfile } from './season';
-import { PeriodFinder } from './period';
-import { MIN_PIECE, PENALTY, segmentLines, type Cut } from './segment';
+import { calendarPeriod, PeriodFinder } from './period';
+import { retrospect } from './retro';
 import { Ring } from './ring';
 import { type DetectorOptions } from './options';
 import { judge, score, type Verdict } from './confirm';
@@ -139,47 +139,12 @@ export class RobustDetector implements SeriesDetector {
     return extra.length === 0 ? out : [...out, ...extra];
   }
 
-  /**
-   * End of a short input: segment the whole history (the period finder's block means: every
-   * sample up to 48, pairs up to 96, fours up to 192) into straight-line pieces. Cuts the streaming
-   * model did not report (it needs 2·warmup samples before it can alarm) are added.
-   */
+  /** End of a short input: the retrospective segmentation (./retro.ts) adds what streaming missed. */
   private retrospect(streamed: readonly DetectedBreak[]): DetectedBreak[] {
     const h = this.cycle.history(this.n);
     if (h === undefined) return NONE;
-    const { cuts, sigma } = segmentLines(h.values, h.values.length);
-    const step = this.n > 1 ? (this.lastT - this.t0) / (this.n - 1) : 1;
-    const seqOf = (t: number): number => Math.round((t - this.t0) / step);
-    const known = [...this.breakSeqs.subarray(0, Math.min(this.breaks, BREAKS_KEPT)), ...streamed.map((b) => seqOf(b.time))];
-    const out: DetectedBreak[] = [];
-    // strongest first: a step inside one block leaves an in-between mean that a tiny σ reads as
-    // a second cut next to the first
-    // and, between block means, a shortest piece squeezed between two cuts is that in-between mean
-    const squeezed = (c: Cut): boolean => h.block > 1 && cuts.some((d) => d !== c && Math.abs(d.at - c.at) <= MIN_PIECE && d.strength > c.strength);
-    for (const c of [...cuts].sort((a, b) => b.strength - a.strength)) {
-      if (squeezed(c)) continue;
-      const seq = Math.round(this.refine(c, h.values, h.block));
-      if (known.some((k) => Math.abs(k - seq) <= Math.max(5, 2 * h.block))) continue;
-      known.push(seq);
-      const time = seq >= this.ring.oldest ? this.ring.timeAt(seq) : this.t0 + seq * step;
-      const perMs = 1 / (h.block * step);
-      const jump = c.after.level - c.before.level;
-      const dSlope = c.after.slope - c.before.slope;
-      const tail = Math.min(h.values.length - c.at, 10);
-      const slopeKind = Math.abs(dSlope) * tail > Math.abs(jump);
-      const sampleSigma = sigma * Math.sqrt(h.block);
-      const magnitude = (slopeKind ? Math.abs(dSlope) * tail : Math.abs(jump)) / Math.max(sampleSigma, 1e-300);
-      out.push({
-        time,
-        detectedAt: this.lastT,
-        kind: slopeKind ? 'slope_change' : jump > 0 ? 'level_up' : 'level_down',
-        before: { level: c.before.level, slope: c.before.slope * perMs * HOUR_MS },
-        after: { level: c.after.level, slope: c.after.slope * perMs * HOUR_MS },
-        magnitude,
-        confidence: score(Math.sqrt(2 * c.strength * PENALTY * Math.log(h.values.length)), h.values.length, c.strength),
-      });
-    }
-    return out.sort((a, b) => a.time - b.time);
+    const seqs = Array.from(this.breakSeqs.subarray(0, Math.min(this.breaks, BREAKS_KEPT)));
+    return retrospect(h, { n: this.n, t0: this.t0, lastT: this.lastT, ring: this.ring, seqs, streamed });
   }
 
   snapshot(): DetectorSnapshot {
@@ -385,19 +350,6 @@ export class RobustDetector implements SeriesDetector {
     return [this.restart(verdict, model)];
   }
 
-  /**
-   * Sample index of a level cut between block means: the block that straddles a step holds a
-   * mean between the two levels, in proportion to how much of it came after the step.
-   */
-  private refine(c: Cut, values: Float64Array, block: number): number {
-    const at = c.at * block;
-    const jump = c.after.level - c.before.level;
-    if (block === 1 || c.before.slope !== 0 || c.after.slope !== 0 || jump === 0) return at;
-    const frac = (x: number): number => Math.max(0, Math.min(1, (x - c.before.level) / jump));
-    // part of the block before the cut that is already new, part of the block after it still old
-    return at - frac(values[c.at - 1]!) * block + (1 - frac(values[c.at]!)) * block;
-  }
-
   private noteBreak(seq: number): void {
     if (this.breaks < BREAKS_KEPT) this.breakSeqs[this.breaks] = seq;
     this.breaks++;
@@ -467,20 +419,6 @@ export class RobustDetector implements SeriesDetector {
     };
   }
 }
-
-/**
- * Periods of machines and people are calendar periods: a whole number of minutes that divides a
- * day (an hourly job, a 2.4-hour cycle = a tenth of a day) or a whole number of days. An estimate
- * within 3 % of one is snapped to it; the estimate from block means is ~1 % off, which over a few
- * cycles would slide a sharp pulse out of its profile bins.
- */
-export function calendarPeriod(p: number): number {
-  const minutes = p < DAY_MS ? MINUTES_PER_DAY / Math.round(DAY_MS / p) : Math.round(p / DAY_MS) * MINUTES_PER_DAY;
-  const snapped = Number.isInteger(minutes) ? minutes * 60_000 : NaN;
-  return Math.abs(snapped - p) < 0.03 * p ? snapped : p;
-}
-
-const MINUTES_PER_DAY = 1440;
 
 function structuralBytes(o: object): number {
   let bytes = 0;
