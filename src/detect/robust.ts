@@ -14,7 +14,7 @@ const HOUR_MS = 3_600_000;
 const DAILY_MAX_DT = 1.1 * HOUR_MS;
 /** √(π/2): mean absolute deviation → σ for Gaussian noise. */
 const ABS_TO_SIGMA = 1.2533141373155001;
-/** Samples kept for locating a change. 32 slots × 12 bytes = 384 bytes, the largest part of the state. */
+/** Samples kept for locating a change. 32 slots × 16 bytes = 512 bytes, the largest part of the state. */
 export const RING_SIZE = 32;
 const NONE: DetectedBreak[] = Object.freeze([]) as unknown as DetectedBreak[];
 /** Inputs up to this many samples get a retrospective segmentation when they end (flush). */

@@ -72,3 +72,20 @@ describe('detect: short series get a verdict at the end of the input', () => {
     }
   });
 });
+
+// The ring kept times as int32 ms offsets (±24.8 days): over 32 yearly or monthly samples the
+// older times were pinned, and a change in yearly data was dated 2013-12-07 instead of 2007.
+describe('detect: coarse sampling keeps exact times', () => {
+  it('a shift in a 15-point yearly series is dated at its year', () => {
+    const years = Array.from({ length: 15 }, (_, i) => ({ t: Date.UTC(2000 + i, 0, 1), v: (i >= 7 ? 112 : 100) + ((i * 7) % 5) - 2 }));
+    const bs = detectSeries(years);
+    assert.equal(bs.length, 1);
+    assert.equal(new Date(bs[0]!.time).toISOString(), '2007-01-01T00:00:00.000Z');
+  });
+  it('a shift in 200 monthly samples found by the streaming model is dated at its month', () => {
+    const r = rng(3);
+    const months = Array.from({ length: 200 }, (_, i) => ({ t: Date.UTC(2000, i, 1), v: 50 + r.normal() + (i >= 120 ? 6 : 0) }));
+    const bs = detectSeries(months);
+    assert.ok(bs.some((b) => Math.abs(b.time - Date.UTC(2000, 120, 1)) <= 2 * 31 * DAY), JSON.stringify(bs.map((b) => new Date(b.time).toISOString())));
+  });
+});
