@@ -1,4 +1,5 @@
 import type { BreakpointKind, Point } from '../../src/domain/types';
+import { periodicPlans } from './periodic';
 import { makeRng, type Rng } from './prng';
 
 /** One labelled series: `truth` holds the index of the first sample of each new regime. */
@@ -197,6 +198,7 @@ export function generateSet(seed: number): LabelledSeries[] {
     const d = r.int(1, 20) * (r() < 0.5 ? -1 : 1);
     add({ category: 'constant+shift', n, dt: r.pick(INTERVALS), signal: (i) => L + (i >= c ? d : 0), noise: () => 0, truth: [{ index: c, kind: d > 0 ? 'level_up' : 'level_down' }] });
   }
+  for (const p of periodicPlans(r, 40)) add(p);
   return out;
 }
 

@@ -1,3 +1,5 @@
+const DAY_MS = 86_400_000;
+const MINUTES_PER_DAY = 1440;
 /** Slots of the coarse history the period is read from (float32: 192 bytes). */
 const SLOTS = 48;
 /** Shortest period looked for, slots (a shorter one shows at the finer scale before it doubles). */
@@ -33,6 +35,8 @@ export class PeriodFinder {
   private candidate = 0;
   /** Period in samples (fractional), 0 while none is known. */
   samples = 0;
+  /** Amplitude of the cycle when last checked, series units: √2 × the detrended history's σ. */
+  amplitude = 0;
 
   /** Add one sample's value. Returns true when the known period changed (found, moved or lost). */
   update(v: number): boolean {
@@ -56,6 +60,18 @@ export class PeriodFinder {
     if (!stable || agrees(this.samples, found) || harmonic(this.samples, found)) return false;
     this.samples = found;
     return true;
+  }
+
+  /**
+   * The history in order with its samples per value, while it still starts at the series' first
+   * sample (no period found, nothing slid out); `seen` = samples given so far. A trailing partial
+   * block is left out.
+   */
+  history(seen: number): { values: Float64Array; block: number } | undefined {
+    if (this.samples > 0 || this.head !== 0 || this.count * this.block + this.accN !== seen) return undefined;
+    const values = new Float64Array(this.count);
+    for (let i = 0; i < this.count; i++) values[i] = this.at(i);
+    return { values, block: this.block };
   }
 
   private push(x: number): void {
@@ -104,6 +120,7 @@ export class PeriodFinder {
     }
     if (!(var0 > 0)) return 0;
     var0 /= n;
+    this.amplitude = Math.sqrt(2 * var0);
     const maxLag = Math.floor(n / 2.5);
     for (let L = 1; L <= Math.min(maxLag + 1, n - 2); L++) R[L] = acf(n, L, var0);
     let dip = Infinity;
@@ -137,3 +154,17 @@ function harmonic(known: number, found: number): boolean {
   const k = Math.max(known, found) / Math.min(known, found);
   return Math.round(k) >= 2 && Math.round(k) <= 4 && Math.abs(k - Math.round(k)) < 0.1 * Math.round(k);
 }
+
+/**
+ * Periods of machines and people are calendar periods: a whole number of minutes that divides a
+ * day (an hourly job, a 2.4-hour cycle = a tenth of a day) or a whole number of days. An estimate
+ * within 3 % of one is snapped to it; the estimate from block means is ~1 % off, which over a few
+ * cycles would slide a sharp pulse out of its profile bins.
+ */
+export function calendarPeriod(p: number): number {
+  const minutes = p < DAY_MS ? MINUTES_PER_DAY / Math.round(DAY_MS / p) : Math.round(p / DAY_MS) * MINUTES_PER_DAY;
+  const snapped = Number.isInteger(minutes) ? minutes * 60_000 : NaN;
+  return Math.abs(snapped - p) < 0.03 * p ? snapped : p;
+}
+
+

@@ -1,7 +1,8 @@
 import type { BreakpointKind } from '../domain/types';
 import { median, robustScale, theilSen } from '../stats';
 import { DAY_MS, PhaseProfile } from './season';
-import { PeriodFinder } from './period';
+import { calendarPeriod, PeriodFinder } from './period';
+import { retrospect } from './retro';
 import { Ring } from './ring';
 import { type DetectorOptions } from './options';
 import { judge, score, type Verdict } from './confirm';
@@ -13,9 +14,13 @@ const HOUR_MS = 3_600_000;
 const DAILY_MAX_DT = 1.1 * HOUR_MS;
 /** √(π/2): mean absolute deviation → σ for Gaussian noise. */
 const ABS_TO_SIGMA = 1.2533141373155001;
-/** Samples kept for locating a change. 32 slots × 12 bytes = 384 bytes, the largest part of the state. */
+/** Samples kept for locating a change. 32 slots × 16 bytes = 512 bytes, the largest part of the state. */
 export const RING_SIZE = 32;
 const NONE: DetectedBreak[] = Object.freeze([]) as unknown as DetectedBreak[];
+/** Inputs up to this many samples get a retrospective segmentation when they end (flush). */
+const SHORT_MAX = 384;
+/** Sequence numbers of the first breaks reported, kept so the retrospective does not repeat them. */
+const BREAKS_KEPT = 4;
 
 /**
  * Robust streaming trend-breakpoint detector for one series.
@@ -75,6 +80,8 @@ export class RobustDetector implements SeriesDetector {
   private alarmSeq = 0;
   /** First sequence number of the current regime (splits never reach before it). */
   private regimeSeq = 0;
+  private readonly breakSeqs = new Int32Array(BREAKS_KEPT);
+  private breaks = 0;
 
   constructor(private readonly o: DetectorOptions) {}
 
@@ -87,7 +94,7 @@ export class RobustDetector implements SeriesDetector {
     this.lastT = t;
     this.n++;
     this.ring.push(t, v);
-    if (this.o.seasonal && this.cycle.update(v)) this.newPeriod(t);
+    if (this.cycle.update(v) && this.o.seasonal) this.newPeriod(t);
     if (!this.ready) {
       if (this.n >= this.o.warmup) this.init();
       return NONE;
@@ -127,7 +134,17 @@ export class RobustDetector implements SeriesDetector {
   }
 
   flush(): DetectedBreak[] {
-    return this.pending === 0 ? NONE : this.confirm(true);
+    const out = this.pending === 0 ? NONE : this.confirm(true);
+    const extra = this.n <= SHORT_MAX ? this.retrospect(out) : NONE;
+    return extra.length === 0 ? out : [...out, ...extra];
+  }
+
+  /** End of a short input: the retrospective segmentation (./retro.ts) adds what streaming missed. */
+  private retrospect(streamed: readonly DetectedBreak[]): DetectedBreak[] {
+    const h = this.cycle.history(this.n);
+    if (h === undefined) return NONE;
+    const seqs = Array.from(this.breakSeqs.subarray(0, Math.min(this.breaks, BREAKS_KEPT)));
+    return retrospect(h, { n: this.n, t0: this.t0, lastT: this.lastT, ring: this.ring, seqs, streamed });
   }
 
   snapshot(): DetectorSnapshot {
@@ -202,11 +219,16 @@ export class RobustDetector implements SeriesDetector {
 
   private waveAmplitude(): number {
     if (!this.seasonal()) return 0;
-    const a = this.season.unexplainedAmplitude();
+    // A found period whose profile is still being learned: the cycle's own amplitude (the
+    // envelope of the level is blind to sharp edges, which the model restarts on)
+    const a = Math.max(this.season.unexplainedAmplitude(), this.cycle.samples > 0 && !this.seasonOn ? this.cycle.amplitude + this.sigma() : 0);
     // Once the profile is used, or when guarding against a wave too long to have been found yet,
     // only what exceeds the ±σ the smoothed level of plain noise sweeps by itself counts (short
     // series keep their changes).
-    return this.seasonOn || this.wavePeriod() < this.season.period ? Math.max(0, a - this.sigma()) : a;
+    // (A finely sampled series, ≥ 144 samples a period, keeps the whole envelope: its smoothed
+    // level follows a wave closely, and its first cycles are long.)
+    const fine = this.season.period / this.dt >= 144;
+    return this.seasonOn || !fine || this.wavePeriod() < this.season.period ? Math.max(0, a - this.sigma()) : a;
   }
 
   /** Lag-1 autocorrelation of the residuals, clamped to [0, 0.8] (negative ρ is not rewarded). */
@@ -328,6 +350,11 @@ export class RobustDetector implements SeriesDetector {
     return [this.restart(verdict, model)];
   }
 
+  private noteBreak(seq: number): void {
+    if (this.breaks < BREAKS_KEPT) this.breakSeqs[this.breaks] = seq;
+    this.breaks++;
+  }
+
   private cancel(): void {
     this.pending = 0;
     this.sp = 0;
@@ -346,6 +373,7 @@ export class RobustDetector implements SeriesDetector {
     // the reported time is a sample's when the onset is still buffered
     const time = seq > this.ring.oldest ? this.ring.timeAt(seq) : d.onset;
     this.regimeSeq = seq;
+    this.noteBreak(seq);
     this.cancel();
     this.drift.arm(this.level, this.slope, now, Infinity);
     return {
@@ -368,8 +396,11 @@ export class RobustDetector implements SeriesDetector {
     this.tl = this.lastT;
     this.scale = Math.max(this.scale, v.afterScale);
     this.k = Math.max(this.o.minRun, this.ring.next - v.seq);
-    this.season.shift(v.jump);
+    // While a found period is still being learned, its own edges confirm as steps; moving the
+    // baseline with them would leave the profile nothing to learn.
+    if (this.seasonOn || this.cycle.samples === 0) this.season.shift(v.jump);
     this.regimeSeq = v.seq;
+    this.noteBreak(v.seq);
     this.cancel();
     // A level shift keeps the trend: the watch keeps its long-run slope (and trust). A new slope
     // from a short window is not trusted until a horizon has confirmed it.
@@ -388,20 +419,6 @@ export class RobustDetector implements SeriesDetector {
     };
   }
 }
-
-/**
- * Periods of machines and people are calendar periods: a whole number of minutes that divides a
- * day (an hourly job, a 2.4-hour cycle = a tenth of a day) or a whole number of days. An estimate
- * within 3 % of one is snapped to it; the estimate from block means is ~1 % off, which over a few
- * cycles would slide a sharp pulse out of its profile bins.
- */
-export function calendarPeriod(p: number): number {
-  const minutes = p < DAY_MS ? MINUTES_PER_DAY / Math.round(DAY_MS / p) : Math.round(p / DAY_MS) * MINUTES_PER_DAY;
-  const snapped = Number.isInteger(minutes) ? minutes * 60_000 : NaN;
-  return Math.abs(snapped - p) < 0.03 * p ? snapped : p;
-}
-
-const MINUTES_PER_DAY = 1440;
 
 function structuralBytes(o: object): number {
   let bytes = 0;

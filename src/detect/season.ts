@@ -21,7 +21,7 @@ export class PhaseProfile {
   readonly counts = new Uint8Array(SEASON_BINS);
   /** Deseasonalised slow baseline, series units. */
   base = NaN;
-  /** Envelope of deseasonalised values over about a day (decays toward the baseline), series units. */
+  /** Envelope of deseasonalised values over about a period (decays toward the baseline), series units. */
   hi = NaN;
   lo = NaN;
   private lastT = NaN;
@@ -100,12 +100,12 @@ export class PhaseProfile {
       this.hi = xs;
       this.lo = xs;
     } else {
-      // running mean for the first day, then a one-day exponential memory
+      // running mean for the first period, then a one-period exponential memory
       this.seen++;
       const decay = 1 - Math.exp(-Math.max(0, t - this.lastT) / this.period);
       this.base += Math.max(1 / this.seen, decay) * (x - this.base);
       // the envelope follows a wave (≤ clip per sample) but not a lone outlier
-      // the envelope forgets slowly (4-day time constant) so a daily peak is still there a day later
+      // the envelope forgets slowly (4-period time constant) so a peak is still there a cycle later
       const keep = 1 - Math.exp(-Math.max(0, t - this.lastT) / (ENVELOPE * this.period));
       const hi = this.hi - keep * (this.hi - this.base);
       const lo = this.lo - keep * (this.lo - this.base);
@@ -114,8 +114,8 @@ export class PhaseProfile {
     }
     this.lastT = t;
     if (Number.isNaN(this.t0)) this.t0 = t;
-    // Until a full day has been averaged the baseline is the mean of part of a cycle; bins learned
-    // against it would be skewed, so they start after one day.
+    // Until a full period has been averaged the baseline is the mean of part of a cycle; bins learned
+    // against it would be skewed, so they start after one period.
     if (t - this.t0 < this.period) return;
     const [h0, h1, f] = this.place(t);
     const near = f < 0.5 ? h0 : h1;
@@ -129,8 +129,8 @@ export class PhaseProfile {
     }
     const old = this.raw(h0, h1, f);
     if (c > this.period / SEASON_BINS / dt) {
-      // Out-of-sample check, once the bin holds more than a day of samples (so `old` was learned on
-      // earlier days): squared distance of the smoothed level to the baseline without (sq0) and
+      // Out-of-sample check, once the bin holds more than a period of samples (so `old` was learned on
+      // earlier cycles): squared distance of the smoothed level to the baseline without (sq0) and
       // with (sq1) the centred profile.
       const d0 = smooth - this.base;
       const decay = 1 - Math.exp(-dt / this.period);
@@ -161,20 +161,20 @@ export class PhaseProfile {
   }
 
   /**
-   * Amplitude of a daily wave the series could be carrying that the profile does not explain yet,
-   * series units: half the envelope of the smoothed, deseasonalised level over about a day.
+   * Amplitude of a periodic wave the series could be carrying that the profile does not explain yet,
+   * series units: half the envelope of the smoothed, deseasonalised level over about a period.
    */
   unexplainedAmplitude(): number {
     return Number.isNaN(this.hi) ? 0 : (this.hi - this.lo) / 2;
   }
 
-  /** The envelope [lo, hi] of the smoothed, deseasonalised level over about a day, series units. */
+  /** The envelope [lo, hi] of the smoothed, deseasonalised level over about a period, series units. */
   range(): [number, number] {
     return [this.lo, this.hi];
   }
 
   /**
-   * Fraction of the level's variance around the baseline the profile left unexplained on days it
+   * Fraction of the level's variance around the baseline the profile left unexplained on cycles it
    * was not learned from (1 = useless or not known yet).
    */
   unexplainedShare(): number {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { detectSeries } from '../../../src/detect';
-import { calendarPeriod } from '../../../src/detect/robust';
+import { calendarPeriod } from '../../../src/detect/period';
 import { rng, series, T0 } from './gen';
 
 const MIN = 60_000;
