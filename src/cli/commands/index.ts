@@ -4,9 +4,11 @@ import { registerDemo } from './demo';
 import { registerDetect } from './detect';
 import { registerRun } from './run';
 import { registerSimulate } from './simulate';
+import { registerSnapshot } from './snapshot';
 import { registerTimeline } from './timeline';
+import { registerWhatIf } from './whatif';
 
 /** Every CLI command registers itself on the program. Add new commands here. */
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerRun, registerTimeline, registerAnalyze, registerSimulate, registerDetect, registerDemo];
+export const commands: Register[] = [registerRun, registerTimeline, registerAnalyze, registerSimulate, registerDetect, registerDemo, registerSnapshot, registerWhatIf];
