@@ -2,6 +2,7 @@ import { median } from '../stats';
 import type { Grid } from './grid';
 import { round4 } from './model';
 import type { Impact, MeasuredEffect, Quantities, SeriesModel } from './types';
+import { pushTo } from './util';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -73,7 +74,7 @@ export function measureEffect(v: Float64Array, grid: Grid, m: SeriesModel, t: nu
  */
 export function buildCatalogue(changes: readonly PastChange[], grid: Grid, models: ReadonlyMap<string, SeriesModel>, neighbours: (s: string) => readonly string[]): Impact[] {
   const bySvc = new Map<string, string[]>();
-  for (const [key, m] of models) bySvc.set(m.service, [...(bySvc.get(m.service) ?? []), key]);
+  for (const [key, m] of models) pushTo(bySvc, m.service, key);
   const out: Impact[] = [];
   for (const c of changes) {
     if (c.time - BEFORE_MS < grid.from || c.time + AFTER_FROM_MS + AFTER_MS > grid.from + grid.n * grid.stepMs) continue;

@@ -2,6 +2,7 @@ import { median, theilSen } from '../stats';
 import type { Grid, GridSeries } from './grid';
 import { round4, rSquared } from './model';
 import type { Coupling } from './types';
+import { pushTo } from './util';
 
 /** Theil–Sen is O(n²): fit on at most this many block medians. */
 const FIT_POINTS = 96;
@@ -19,6 +20,15 @@ function blockMedians(xs: ArrayLike<number>, ys: ArrayLike<number>): { x: number
   const block = Math.max(1, Math.ceil(n / FIT_POINTS));
   const x: number[] = [];
   const y: number[] = [];
+  if (block === 1) {
+    for (let k = 0; k < n; k++) {
+      if (Number.isFinite(xs[k]) && Number.isFinite(ys[k])) {
+        x.push(xs[k]!);
+        y.push(ys[k]!);
+      }
+    }
+    return { x, y };
+  }
   for (let k0 = 0; k0 < n; k0 += block) {
     const bx: number[] = [];
     const by: number[] = [];
@@ -84,7 +94,7 @@ function sumInto(acc: Float64Array, v: Float64Array, w: number): void {
  */
 export function learnCouplings(grid: Grid, load: Float64Array): Coupling[] {
   const bySvc = new Map<string, GridSeries[]>();
-  for (const g of grid.series.values()) bySvc.set(g.service, [...(bySvc.get(g.service) ?? []), g]);
+  for (const g of grid.series.values()) pushTo(bySvc, g.service, g);
   const inst = (s: string): number => grid.instances.get(s) ?? 1;
   const held = new Map<string, Float64Array>();
   const heldOf = (s: string): Float64Array => {
@@ -115,7 +125,7 @@ export function learnCouplings(grid: Grid, load: Float64Array): Coupling[] {
       if (g.role === 'fd' && h !== undefined) push('fd~held', g, 'connections held (outbound + inbound per instance)', h);
       else if (g.role === 'threads') push('threads~traffic', g, driveName, drive);
       else if (g.role === 'memory') push('memory~traffic', g, driveName, drive);
-      else if (g.role === 'connections' && g.peer !== undefined) push('conns~traffic', g, driveName, drive, g.peer);
+      else if (g.role === 'connections') push('conns~traffic', g, driveName, drive, g.peer);
     }
   }
   return out;

@@ -1,6 +1,6 @@
 import type { SeriesData } from '../ports';
 import { median } from '../stats';
-import { peerService } from '../topology/peer';
+import { PEER_LABELS, peerService } from '../topology/peer';
 import { instanceOf, roleOf } from './classify';
 import type { Role } from './types';
 
@@ -50,10 +50,17 @@ export function buildGrid(data: readonly SeriesData[], known: ReadonlySet<string
   const n = Math.max(1, Math.ceil((to - from) / stepMs));
   const groups = new Map<string, { service: string; metric: string; role: Role; peer?: string; inst: Map<string, { sum: Float64Array; cnt: Uint16Array }> }>();
   const seen = new Map<string, Set<string>>();
+  // Resolving a peer scans every known name: do it once per distinct (service, peer labels).
+  const peers = new Map<string, string | undefined>();
+  const peerOf = (ref: SeriesData['series']): string | undefined => {
+    const k = `${ref.service}\u0000${PEER_LABELS.map((l) => ref.labels[l] ?? '').join('\u0000')}`;
+    if (!peers.has(k)) peers.set(k, peerService(ref.labels, known, ref.service));
+    return peers.get(k);
+  };
   for (const s of data) {
     const ref = s.series;
     const role = roleOf(ref.metric);
-    const peer = role === 'connections' ? peerService(ref.labels, known, ref.service) : undefined;
+    const peer = role === 'connections' ? peerOf(ref) : undefined;
     const key = gridKey(ref.service, ref.metric, peer);
     let g = groups.get(key);
     if (g === undefined) groups.set(key, (g = { service: ref.service, metric: ref.metric, role, ...(peer === undefined ? {} : { peer }), inst: new Map() }));
@@ -77,10 +84,11 @@ export function buildGrid(data: readonly SeriesData[], known: ReadonlySet<string
   for (const [key, g] of groups) {
     const values = new Float64Array(n);
     const lastByInstance = new Map<string, number>();
+    const accs = [...g.inst.values()];
     for (let k = 0; k < n; k++) {
       let s = 0;
       let c = 0;
-      for (const a of g.inst.values()) {
+      for (const a of accs) {
         if (a.cnt[k]! > 0) {
           s += a.sum[k]! / a.cnt[k]!;
           c++;

@@ -22,34 +22,63 @@ interface Ctx {
   readonly d: Direct;
   readonly traffic: { svc: Map<string, number>; edge: Map<string, number> };
   readonly assumptions: Set<string>;
+  readonly times: readonly number[];
+  /** Each edge series before/after at every evaluation time, computed once (many services read the same edge). */
+  readonly edgeMemo: Map<SeriesModel, { before: Float64Array; after: Float64Array; n: number; n2: number }>;
 }
 
-/** Per-instance connections held by `s` (outbound, inbound) before and after the change at t. */
-function held(ctx: Ctx, s: string, t: number): { before: number; after: number } {
+function edgeSeries(ctx: Ctx, m: SeriesModel): { before: Float64Array; after: Float64Array; n: number; n2: number } {
+  let e = ctx.edgeMemo.get(m);
+  if (e === undefined) {
+    const before = new Float64Array(ctx.times.length);
+    const after = new Float64Array(ctx.times.length);
+    let n = 1;
+    let n2 = 1;
+    ctx.times.forEach((t, i) => {
+      const x = edgeAfter(ctx.ix, ctx.d, ctx.traffic.edge, m, t);
+      before[i] = x.before;
+      after[i] = x.after;
+      n = x.n;
+      n2 = x.n2;
+    });
+    ctx.edgeMemo.set(m, (e = { before, after, n, n2 }));
+  }
+  return e;
+}
+
+/** Per-instance connections held by `s` (outbound, inbound) before and after the change at times[i]. */
+function held(ctx: Ctx, s: string, i: number): { before: number; after: number } {
   const { ix, d } = ctx;
   let before = 0;
   let after = 0;
   for (const m of ix.seriesOf.get(s) ?? []) {
     if (m.role !== 'connections') continue;
-    const e = m.peer === undefined ? undefined : edgeAfter(ix, d, ctx.traffic.edge, m, t);
-    before += e?.before ?? baselineAt(m, ix.now, t);
-    after += e?.after ?? baselineAt(m, ix.now, t);
+    if (m.peer === undefined) {
+      const b = baselineAt(m, ix.now, ctx.times[i]!);
+      before += b;
+      after += b;
+      continue;
+    }
+    const e = edgeSeries(ctx, m);
+    before += e.before[i]!;
+    after += e.after[i]!;
   }
   const n = ix.instances(s);
   const n2 = d.replicas.get(s)?.to ?? n;
   for (const c of ix.callers.get(s) ?? []) {
     for (const m of ix.edges.get(edgeKey(c, s)) ?? []) {
-      const e = edgeAfter(ix, d, ctx.traffic.edge, m, t);
-      before += (e.before * e.n) / n;
-      after += (e.after * e.n2) / Math.max(1, n2);
+      const e = edgeSeries(ctx, m);
+      before += (e.before[i]! * e.n) / n;
+      after += (e.after[i]! * e.n2) / Math.max(1, n2);
     }
   }
   return { before, after };
 }
 
-/** Change of series m at t (per instance) and its relative uncertainty. */
-function deltaAt(ctx: Ctx, m: SeriesModel, t: number): { delta: number; u: number } {
+/** Change of series m at times[i] (per instance) and its relative uncertainty. */
+function deltaAt(ctx: Ctx, m: SeriesModel, i: number): { delta: number; u: number } {
   const { ix, d } = ctx;
+  const t = ctx.times[i]!;
   const s = m.service;
   const base = baselineAt(m, ix.now, t);
   const n = ix.instances(s);
@@ -58,15 +87,15 @@ function deltaAt(ctx: Ctx, m: SeriesModel, t: number): { delta: number; u: numbe
   let delta = 0;
   let u = edgeU;
   if (m.role === 'fd') {
-    const h = held(ctx, s, t);
+    const h = held(ctx, s, i);
     const c = ix.coupling.get(couplingKey('fd~held', s, m.metric));
     const r2 = c?.r2 ?? 0;
     const slope = Math.min(2, Math.max(0, r2 * (c?.slope ?? 1) + (1 - r2)));
     delta = slope * (h.after - h.before);
     u = Math.hypot(edgeU, 0.3 * (1 - r2));
   } else if (m.role === 'connections' && m.peer !== undefined) {
-    const e = edgeAfter(ix, d, ctx.traffic.edge, m, t);
-    delta = e.after - e.before;
+    const e = edgeSeries(ctx, m);
+    delta = e.after[i]! - e.before[i]!;
   } else if (m.role === 'traffic') {
     delta = base * (perInst - 1);
     u = 0.2;
@@ -122,10 +151,12 @@ export function predict(snap: Snapshot, p: Proposal, o: WhatIfOptions = {}): Pre
   const ix = indexSnapshot(snap);
   const d = directEffects(snap, p);
   const traffic = propagateTraffic(ix, d, p.service);
-  const ctx: Ctx = { ix, d, traffic, assumptions: new Set(d.assumptions) };
   const horizon = o.horizonMs ?? 24 * 60 * MIN;
   const step = Math.max(MIN, o.stepMs ?? 15 * MIN);
   const t0 = Math.max(p.time, snap.to);
+  const times: number[] = [];
+  for (let t = t0; t <= t0 + horizon; t += step) times.push(t);
+  const ctx: Ctx = { ix, d, traffic, assumptions: new Set(d.assumptions), times, edgeMemo: new Map() };
   const within = affected(ix, d, traffic.svc, p.service);
   const route = paths(ix, p.service, within);
   const effects: PredictedEffect[] = [];
@@ -138,9 +169,10 @@ export function predict(snap: Snapshot, p: Proposal, o: WhatIfOptions = {}): Pre
       let best = { base: -Infinity, pred: -Infinity, sigma: 0, t: t0, delta: 0 };
       let cross: number | undefined;
       let basePeak = -Infinity;
-      for (let t = t0; t <= t0 + horizon; t += step) {
+      for (let i = 0; i < times.length; i++) {
+        const t = times[i]!;
         const base = baselineAt(m, ix.now, t) + worst;
-        const { delta, u } = deltaAt(ctx, m, t);
+        const { delta, u } = deltaAt(ctx, m, i);
         const pred = base + delta;
         basePeak = Math.max(basePeak, base);
         if (pred > best.pred) best = { base, pred, t, delta, sigma: Math.hypot(m.noise, u * delta, m.profile === null ? 0.05 * base : 0) };
@@ -149,7 +181,8 @@ export function predict(snap: Snapshot, p: Proposal, o: WhatIfOptions = {}): Pre
       if (Math.abs(best.delta) <= Math.max(3 * m.noise, 0.02 * Math.abs(best.base), 1e-9)) continue;
       const low = best.pred - 1.96 * best.sigma;
       const high = best.pred + 1.96 * best.sigma;
-      const far = LIMITED_ROLES.has(m.role) && best.delta > Math.max(6 * m.noise, 0.5 * Math.abs(basePeak));
+      // A connection series moving is what the author asked for; a process resource doing so is news.
+      const far = m.role !== 'connections' && LIMITED_ROLES.has(m.role) && best.delta > Math.max(6 * m.noise, 0.5 * Math.abs(basePeak));
       const status = limit !== undefined && best.pred >= limit ? 'breach' : (limit !== undefined && high >= limit) || far ? 'risk' : 'ok';
       effects.push({
         service: s, metric: m.metric, ...(m.peer === undefined ? {} : { peer: m.peer }), ...(worst > 0 && m.worst !== undefined ? { instance: m.worst.instance } : {}),
@@ -157,6 +190,7 @@ export function predict(snap: Snapshot, p: Proposal, o: WhatIfOptions = {}): Pre
         at: new Date(cross ?? best.t).toISOString(), ...(limit === undefined ? {} : { limit, headroom: round4(limit - best.pred) }),
         path: route.get(s) ?? [p.service, s], team: svc?.team ?? 'unknown', status,
       });
+      if (m.split !== undefined) ctx.assumptions.add(`${s} ${m.metric} names no peer: split evenly over its ${m.split} dependencies`);
       if (status !== 'ok' && svc?.limits[m.metric]?.source === 'default') ctx.assumptions.add(`${s} ${m.metric}: no declared or reported limit; the documented default ${limit} applies`);
     }
   }

@@ -7,6 +7,7 @@ import { learnCouplings, loadIndex } from './couplings';
 import { buildGrid, gridKey } from './grid';
 import { dailyProfile, hourlyMedians, modelSeries, PROFILE_MIN_MS, round4 } from './model';
 import { SNAPSHOT_VERSION, type LimitSource, type SeriesModel, type ServiceModel, type Snapshot } from './types';
+import { pushTo } from './util';
 
 const DAY = 86_400_000;
 
@@ -61,20 +62,23 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     s.add(m.peer);
   }
   const names = new Set<string>([...topo.keys(), ...[...models.values()].map((m) => m.service)]);
+  const bySvc = new Map<string, SeriesModel[]>();
+  for (const m of models.values()) pushTo(bySvc, m.service, m);
   const services: ServiceModel[] = [...names].sort().map((name) => {
     const node = topo.get(name);
     const limits: Record<string, { value: number; source: LimitSource }> = {};
     for (const [metric, value] of Object.entries(node?.limits ?? {})) limits[metric] = { value, source: 'topology' };
-    const reported = [...models.values()].find((m) => m.service === name && m.role === 'fdLimit');
-    for (const m of models.values()) {
-      if (m.service !== name || m.role !== 'fd' || limits[m.metric] !== undefined) continue;
+    const own = bySvc.get(name) ?? [];
+    const reported = own.find((m) => m.role === 'fdLimit');
+    for (const m of own) {
+      if (m.role !== 'fd' || limits[m.metric] !== undefined) continue;
       limits[m.metric] = reported !== undefined && reported.level > 0 ? { value: reported.level, source: 'reported' } : { value: DEFAULT_FD_LIMIT, source: 'default' };
     }
     const deps = [...new Set([...(node?.dependsOn ?? []), ...(seenDeps.get(name) ?? [])])].sort();
     return { name, team: node?.team ?? input.teams?.get(name) ?? 'unknown', instances: Math.max(1, grid.instances.get(name) ?? 1), deps, limits };
   });
   const callers = new Map<string, string[]>();
-  for (const s of services) for (const d of s.deps) callers.set(d, [...(callers.get(d) ?? []), s.name]);
+  for (const s of services) for (const d of s.deps) pushTo(callers, d, s.name);
   const depsOf = new Map(services.map((s) => [s.name, s.deps]));
   const load = loadIndex(grid);
   const loadHourly = hourlyMedians(load, grid.from, grid.stepMs);

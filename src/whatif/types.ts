@@ -30,6 +30,8 @@ export interface SeriesModel {
   /** The instance furthest above the mean and by how much (limits are per process). */
   readonly worst?: { readonly instance: string; readonly offset: number };
   readonly n: number;
+  /** Set on a series that named no peer and was split evenly over this many dependencies. */
+  readonly split?: number;
 }
 
 export type LimitSource = 'topology' | 'reported' | 'default';
