@@ -20,9 +20,10 @@ export interface Cost {
   readonly points: number;
   readonly generateS: number;
   readonly snapshotS: number;
+  readonly snapshotCpuS: number;
   readonly snapshotHeapMB: number;
   readonly snapshotMB: number;
-  readonly whatif: { loadS: number; predictMs: number[]; rssMB: number; heapMB: number };
+  readonly whatif: { loadS: number; predictMs: number[]; predictCpuMs: number[]; rssMB: number; heapMB: number };
 }
 
 const mb = (b: number): number => b / 2 ** 20;
@@ -40,8 +41,11 @@ export function costCase(services: number, seed: number): Cost {
   global.gc?.();
   const heap0 = process.memoryUsage().heapUsed;
   t = Date.now();
+  const cpu0 = process.cpuUsage();
   const snap = buildSnapshot({ series, changes: [], topology: worldTopology(w), days: 7 });
   const snapshotS = (Date.now() - t) / 1000;
+  const cu = process.cpuUsage(cpu0);
+  const snapshotCpuS = (cu.user + cu.system) / 1e6;
   const snapshotHeapMB = mb(process.memoryUsage().heapUsed - heap0);
   const dir = mkdtempSync(join(tmpdir(), 'whatif-cost-'));
   try {
@@ -57,7 +61,7 @@ export function costCase(services: number, seed: number): Cost {
     const pf = join(dir, 'proposals.json');
     writeFileSync(pf, JSON.stringify(props));
     const out = execFileSync(process.execPath, [join(__dirname, 'cost-whatif.js'), file, pf], { encoding: 'utf8' });
-    return { services, series: series.length, points, generateS, snapshotS, snapshotHeapMB, snapshotMB: mb(statSync(file).size), whatif: JSON.parse(out) as Cost['whatif'] };
+    return { services, series: series.length, points, generateS, snapshotS, snapshotCpuS, snapshotHeapMB, snapshotMB: mb(statSync(file).size), whatif: JSON.parse(out) as Cost['whatif'] };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

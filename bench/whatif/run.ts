@@ -75,11 +75,11 @@ function main(): void {
     '| step | time | memory |',
     '|---|---:|---:|',
     `| simulate the system (not part of epicenter) | ${cost.generateS.toFixed(1)} s | |`,
-    `| snapshot (\`buildSnapshot\`) | ${cost.snapshotS.toFixed(1)} s | heap +${cost.snapshotHeapMB.toFixed(0)} MB; file ${cost.snapshotMB.toFixed(1)} MB |`,
+    `| snapshot (\`buildSnapshot\`) | ${cost.snapshotS.toFixed(1)} s wall, ${cost.snapshotCpuS.toFixed(1)} s CPU | heap +${cost.snapshotHeapMB.toFixed(0)} MB; file ${cost.snapshotMB.toFixed(1)} MB |`,
     `| what-if: load the snapshot (fresh process) | ${cost.whatif.loadS.toFixed(2)} s | |`,
-    `| what-if: predict, per proposal (median / max of ${cost.whatif.predictMs.length}) | ${median(cost.whatif.predictMs).toFixed(0)} / ${Math.max(...cost.whatif.predictMs).toFixed(0)} ms | peak RSS ${cost.whatif.rssMB.toFixed(0)} MB (heap ${cost.whatif.heapMB.toFixed(0)} MB) |`,
+    `| what-if: predict, per proposal (median / max of ${cost.whatif.predictMs.length}; the first indexes the snapshot) | wall ${median(cost.whatif.predictMs).toFixed(0)} / ${Math.max(...cost.whatif.predictMs).toFixed(0)} ms, CPU ${median(cost.whatif.predictCpuMs).toFixed(0)} / ${Math.max(...cost.whatif.predictCpuMs).toFixed(0)} ms | peak RSS ${cost.whatif.rssMB.toFixed(0)} MB (heap ${cost.whatif.heapMB.toFixed(0)} MB) |`,
     '',
-    'Machine: 2 shared cores (other work running), Node.js ' + process.version + '.',
+    `Machine: 2 cores shared with other work (wall times are inflated by it; CPU times are this process's own), Node.js ${process.version}.`,
     '',
   );
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });

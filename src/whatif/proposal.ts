@@ -88,6 +88,6 @@ export function decodeProposal(text: string, origin: Origin): Proposal {
 }
 
 /** A proposal from an already-parsed JSON value (HTTP body). */
-export function proposalFromDoc(doc: unknown, origin: Origin): Proposal {
-  return toProposal({ change: decodeCloudEvent(doc, origin), quantities: quantitiesOf(doc, origin) });
+export function proposalFromDoc(doc: unknown, origin: Origin, fieldPrefix = ''): Proposal {
+  return toProposal({ change: decodeCloudEvent(doc, origin, fieldPrefix), quantities: quantitiesOf(doc, origin, fieldPrefix) });
 }

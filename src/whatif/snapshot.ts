@@ -1,4 +1,5 @@
 import type { Topology } from '../domain/types';
+import { EpicenterError } from '../errors';
 import type { SeriesData } from '../ports';
 import { DEFAULT_FD_LIMIT } from './classify';
 import { buildCatalogue, type PastChange } from './catalogue';
@@ -43,7 +44,7 @@ function dataEnd(series: readonly SeriesData[]): { min: number; max: number } {
  */
 export function buildSnapshot(input: SnapshotInput): Snapshot {
   const { min, max } = dataEnd(input.series);
-  if (!Number.isFinite(min)) throw new RangeError('no samples to build a snapshot from');
+  if (!Number.isFinite(min)) throw new EpicenterError('NOT_FOUND', 'no samples to build a snapshot from (nothing stored or decoded before the proposal time)');
   const to = input.until ?? max + 1;
   const from = Math.max(min, to - (input.days ?? 7) * DAY);
   const topo = new Map(input.topology.services.map((s) => [s.name, s]));
