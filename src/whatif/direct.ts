@@ -74,11 +74,10 @@ export function directEffects(snap: Snapshot, p: Proposal): Direct {
       factor = ratio ** learnt.elasticity;
       u = UNCERTAINTY.learnt;
       d.assumptions.push(`setting ${st.key} ${from} → ${to}: connections ×${factor.toFixed(2)}, learnt from ${learnt.n} past change(s) of this key (elasticity ${learnt.elasticity.toFixed(2)}: ${learnt.ids.slice(0, 3).join(', ')})`);
-    } else if (pooled && /max/i.test(st.key) && ratio > 1) {
-      d.assumptions.push(`setting ${st.key} ${from} → ${to}: raising a cap opens no connections by itself (default); no past change of this key measured`);
     } else if (pooled) {
       factor = ratio;
-      d.assumptions.push(`setting ${st.key} ${from} → ${to}: a pool/concurrency setting scales ${s}'s outbound connections${st.peer === undefined ? '' : ` to ${st.peer}`} by to/from = ${ratio.toFixed(2)} (default; no past change of this key measured)`);
+      const cap = /max/i.test(st.key) && ratio > 1 ? '; for a cap this is the worst case, reached under demand' : '';
+      d.assumptions.push(`setting ${st.key} ${from} → ${to}: a pool/concurrency setting scales ${s}'s outbound connections${st.peer === undefined ? '' : ` to ${st.peer}`} by to/from = ${ratio.toFixed(2)} (default; no past change of this key measured${cap})`);
     } else {
       d.assumptions.push(`setting ${st.key} ${from} → ${to}: not a pool/concurrency setting and no past change of it measured; no effect on resources assumed`);
     }

@@ -44,6 +44,19 @@ describe('whatif propagation', () => {
     assert.ok(p.assumptions.some((a) => a.startsWith('setting http.client.pool.min_idle')));
   });
 
+  it('scales connections by to/from for a cap too by default (the worst case), applied to every HTTP peer when none is named', () => {
+    const p = predict(snap, { ...propose('a', { settings: [{ key: 'http.client.max_connections_per_host', from: 10, to: 280 }] }) });
+    assert.equal(p.verdict, 'breach');
+    assert.ok(p.assumptions.some((a) => a.includes('worst case')), p.assumptions.join('\n'));
+  });
+
+  it('predicts nothing for a setting that is not a pool and was never measured, and says so', () => {
+    const p = predict(snap, propose('a', { settings: [{ key: 'log.level', from: 'info', to: 'debug' }] }));
+    assert.equal(p.verdict, 'safe');
+    assert.equal(p.effects.length, 0);
+    assert.ok(p.assumptions.some((a) => a.startsWith('setting log.level')));
+  });
+
   it('carries a traffic increase over two hops to the service that runs out', () => {
     // a → b → c: b's in-flight connections to c follow b's traffic, which is a's traffic.
     const h = 27;
