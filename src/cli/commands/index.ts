@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAnalyze } from './analyze';
 import { registerDemo } from './demo';
 import { registerDetect } from './detect';
+import { registerReplay } from './replay';
 import { registerRun } from './run';
 import { registerSimulate } from './simulate';
 import { registerSnapshot } from './snapshot';
@@ -11,4 +12,4 @@ import { registerWhatIf } from './whatif';
 /** Every CLI command registers itself on the program. Add new commands here. */
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerRun, registerTimeline, registerAnalyze, registerSimulate, registerDetect, registerDemo, registerSnapshot, registerWhatIf];
+export const commands: Register[] = [registerRun, registerTimeline, registerAnalyze, registerSimulate, registerDetect, registerDemo, registerSnapshot, registerWhatIf, registerReplay];
