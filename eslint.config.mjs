@@ -20,7 +20,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/domain/**', 'src/stats/**', 'src/detect/**', 'src/topology/**', 'src/correlate/**', 'src/formats/**', 'src/sim/**', 'src/changes/**'],
+    files: ['src/domain/**', 'src/stats/**', 'src/detect/**', 'src/topology/**', 'src/correlate/**', 'src/formats/**', 'src/sim/**', 'src/changes/**', 'src/whatif/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: IO_MODULES, patterns: ADAPTER_DIRS.map((g) => ({ group: [g.replace(/\*\*\//, '../').replace('/**', '/*'), g.replace('**/', '../../').replace('/**', '/*')], message: 'the pure core imports no I/O or adapters' })) }],
     },

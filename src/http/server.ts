@@ -17,6 +17,7 @@ import { changesRoutes } from './routes/changes';
 import { healthRoutes } from './routes/health';
 import { slackCommandRoute } from './routes/slack-command';
 import { timelineRoute } from './routes/timeline';
+import { whatifRoute } from './routes/whatif';
 import { serviceKnown } from './services';
 
 export type { HttpDeps, AnalyzeRequest } from './deps';
@@ -75,5 +76,6 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   timelineRoute(app, ctx);
   alertmanagerRoute(app, ctx);
   slackCommandRoute(app, ctx);
+  whatifRoute(app, ctx);
   return app;
 }

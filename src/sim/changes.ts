@@ -1,4 +1,5 @@
 import type { ChangeEvent, ChangeType } from '../domain/types';
+import type { QuantifiedEvent, Quantities } from '../domain/quantities';
 import type { Rng } from './prng';
 import { addRamp, type Effects } from './effects';
 import type { SimService, World } from './world';
@@ -68,6 +69,14 @@ export class ChangeLog {
   scale(s: SimService, time: number): ChangeEvent {
     const n = s.instances;
     return this.push(s, 'scale', time, `scale ${s.name} ${n} → ${n + this.rng.int(1, 4)} replicas`);
+  }
+
+  /** Give a logged event its true quantities (and a summary saying the same numbers); draws nothing. */
+  quantify(ev: ChangeEvent, summary: string, quantities: Quantities): QuantifiedEvent {
+    const q: QuantifiedEvent = { ...ev, summary, quantities };
+    const i = this.events.indexOf(ev);
+    if (i >= 0) this.events[i] = q;
+    return q;
   }
 
   infra(s: SimService, time: number): ChangeEvent {

@@ -5,6 +5,7 @@ import { steadyLevels, type Season } from './dynamics';
 import type { ChangeLog } from './changes';
 import { FD_METRIC, MEM_METRIC, type SimService, type World } from './world';
 import type { Mechanism } from './types';
+import { poolQuantities } from './quantities';
 
 const MIN = 60_000;
 const HOUR = 3600_000;
@@ -88,7 +89,8 @@ export function plant(rng: Rng, w: World, fx: Effects, season: Season, log: Chan
   lever.map.get(lever.key)?.pop();
   const f = gain > 0 ? Math.min(lever.max, Math.max(1.5, 1 + (limit * peakFactor - before) / gain)) : lever.max;
   addRamp(lever.map, lever.key, { ...lever.ramp, factor: f });
-  return { victim, cause: lever.cause, onset, metric: FD_METRIC, limit };
+  const cause = m === 'caller_connections' ? poolQuantities(log, lever.cause, w, victim, f) : lever.cause;
+  return { victim, cause, onset, metric: FD_METRIC, limit };
 }
 
 /** Prefer a service owned by another team than the victim's: the interesting case is the cross-team one. */

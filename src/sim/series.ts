@@ -8,7 +8,7 @@ import type { InstanceStream, Scenario } from './types';
  * labels = resource attributes + point attributes (so a version change starts a new series),
  * gauges as levels, cumulative sums as per-second rates (first point of a series and resets dropped).
  */
-export function scenarioSeries(sc: Scenario): SeriesData[] {
+export function scenarioSeries(sc: Pick<Scenario, 'streams' | 'start' | 'stepMs'>): SeriesData[] {
   // A rollback brings back the labels of an earlier fragment: same series id, as a decoder would see it.
   const byId = new Map<string, { series: SeriesRef; points: Point[] }>();
   for (const st of sc.streams) {

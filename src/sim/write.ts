@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { ChangeEvent, Topology } from '../domain/types';
+import type { QuantifiedEvent } from '../domain/quantities';
 import type { InstanceStream, Scenario } from './types';
 
 const ns = (ms: number): string => `${Math.round(ms)}000000`;
@@ -63,13 +64,14 @@ function instanceLines(st: InstanceStream, start: number, stepMs: number, batch:
   return out;
 }
 
-/** CloudEvents 1.0, one JSON object per line; `data` carries team, summary, version, revertOf, keys. */
+/** CloudEvents 1.0, one JSON object per line; `data` carries team, summary, version, revertOf, keys and the quantities (settings, replicas, traffic, effects) when known. */
 export function writeCloudEventsNdjson(changes: readonly ChangeEvent[]): string {
   const lines = changes.map((c) => {
     const data: Record<string, unknown> = { team: c.team, summary: c.summary };
     if (c.version !== undefined) data['version'] = c.version;
     if (c.revertOf !== undefined) data['revertOf'] = c.revertOf;
     if (c.keys !== undefined) data['keys'] = c.keys;
+    Object.assign(data, (c as QuantifiedEvent).quantities);
     return JSON.stringify({
       specversion: '1.0', id: c.id, source: c.source, type: c.rawType, subject: c.service,
       time: new Date(c.time).toISOString(), datacontenttype: 'application/json', data,

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { groupSamples } from '../detect';
+import type { Topology } from '../domain/types';
+import { EpicenterError } from '../errors';
+import { createRateState, decodeMetricsFile, decodeTopology } from '../formats';
+import type { SeriesData } from '../ports';
+import { decodeProposal, decodeQuantifiedChanges, decodeSnapshot, type Proposal, type QuantifiedChange, type Snapshot } from '../whatif';
+
+export function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new EpicenterError('BAD_INPUT', `cannot read ${file}: ${(e as Error).message}`, { origin: { file } });
+  }
+}
+
+export interface HistoryFiles {
+  readonly metrics?: readonly string[];
+  readonly changes?: readonly string[];
+  readonly topology?: string;
+}
+
+/** Metrics, changes (with their quantities) and topology from files; bad records are collected, the rest used. */
+export function loadHistory(o: HistoryFiles): { series: SeriesData[]; changes: QuantifiedChange[]; topology: Topology; rejected: EpicenterError[] } {
+  const rejected: EpicenterError[] = [];
+  let topology: Topology = { services: [] };
+  if (o.topology !== undefined) {
+    const t = decodeTopology(readText(o.topology), { file: o.topology });
+    topology = t.topology;
+    rejected.push(...t.errors);
+  }
+  const rates = createRateState();
+  const samples = [];
+  for (const f of o.metrics ?? []) {
+    const d = decodeMetricsFile(readText(f), { file: f }, rates);
+    rejected.push(...d.errors);
+    samples.push(...d.values);
+  }
+  const changes: QuantifiedChange[] = [];
+  for (const f of o.changes ?? []) {
+    const d = decodeQuantifiedChanges(readText(f), { file: f });
+    rejected.push(...d.errors);
+    changes.push(...d.values);
+  }
+  return { series: groupSamples(samples), changes, topology, rejected };
+}
+
+export function teamsOf(changes: readonly QuantifiedChange[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const { change } of changes) if (change.team !== undefined) m.set(change.service, change.team);
+  return m;
+}
+
+export function loadSnapshot(file: string): Snapshot {
+  return decodeSnapshot(readText(file), { file });
+}
+
+export function loadProposal(file: string): Proposal {
+  return decodeProposal(readText(file), { file });
+}
