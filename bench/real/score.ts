@@ -2,7 +2,7 @@
  * Tallies for the real-data benchmark: rank of the injected fault's change per incident, grouped
  * by system and fault type, beside the two naive baselines, plus a reliability table of the scores.
  */
-import type { Analysis, ChangeEvent } from '../../src/domain/types';
+import type { ChangeEvent } from '../../src/domain/types';
 import type { Incident } from './convert';
 
 export interface Outcome {
@@ -48,13 +48,22 @@ export function recentRank(changes: readonly ChangeEvent[], from: number, at: nu
     .findIndex((c) => c.id === id);
 }
 
-export function outcome(inc: Incident, a: Analysis, changes: readonly ChangeEvent[], ms: number): Outcome {
-  const rank = a.suspects.findIndex((s) => s.id === inc.causeId);
-  const candidates = changes.filter((c) => c.time >= a.from && c.time <= inc.at).length;
+/** The outcome of a ranking (`ranked`: ids with scores, best first) of `candidates` changes. */
+export function outcome(inc: Incident, ranked: readonly { readonly id: string; readonly score: number }[], changes: readonly ChangeEvent[], from: number, ms: number): Outcome {
+  const rank = ranked.findIndex((s) => s.id === inc.causeId);
+  const candidates = changes.filter((c) => c.time >= from && c.time <= inc.at).length;
   return {
-    inc, rank, top: a.suspects[0]?.score ?? 0, causeScore: rank >= 0 ? (a.suspects[rank]?.score ?? 0) : 0, candidates,
-    recentRank: recentRank(changes, a.from, inc.at, inc.causeId), ms,
+    inc, rank, top: ranked[0]?.score ?? 0, causeScore: rank >= 0 ? (ranked[rank]?.score ?? 0) : 0, candidates,
+    recentRank: recentRank(changes, from, inc.at, inc.causeId), ms,
   };
+}
+
+/** Candidates ranked by score, best first; ties to the later change (as `analyze` orders them). */
+export function rankByScore(changes: readonly { readonly id: string; readonly time: number }[], scores: readonly number[]): { id: string; score: number }[] {
+  return changes
+    .map((c, i) => ({ id: c.id, time: c.time, score: scores[i] ?? 0 }))
+    .sort((a, b) => b.score - a.score || b.time - a.time)
+    .map(({ id, score }) => ({ id, score }));
 }
 
 const f3 = (x: number, n: number): string => (n === 0 ? '–' : (x / n).toFixed(3));
