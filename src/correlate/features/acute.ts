@@ -3,6 +3,7 @@ import type { ChangeEvent } from '../../domain/types';
 import type { TopologyGraph } from '../../topology';
 import type { Context } from '../context';
 import { lagKernel } from './common';
+import { canaryEvidence, type CanaryEvidence } from './canary';
 import { classifyGolden, type Golden } from '../golden';
 import type { StitchedSeries } from '../stitch';
 
@@ -101,6 +102,8 @@ export interface AcuteEvidence {
   readonly below: number;
   /** The service asked about shows acute trouble after the change. */
   readonly victim: number;
+  /** New-version instances worse than old ones over the same minutes (counts as `self`). */
+  readonly canary: CanaryEvidence;
   readonly trouble: ReadonlyMap<string, ServiceTrouble>;
 }
 
@@ -129,5 +132,6 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
     if (tr.ownStart <= x.ownStart + ctx.stepMs) below = Math.max(below, tr.own);
   }
   const v = at(ctx.victim);
-  return { self: x.own * soon, callers, explains: total > 0 ? explained / total : 0, below, victim: Math.max(v.own, v.client), trouble };
+  const canary = canaryEvidence(ctx, c);
+  return { self: Math.max(x.own * soon, canary.value), canary, callers, explains: total > 0 ? explained / total : 0, below, victim: Math.max(v.own, v.client), trouble };
 }
