@@ -12,6 +12,6 @@ export interface AcuteModel {
 }
 
 export const ACUTE: AcuteModel = {
-  weights: { acuteSelf: 6.654, acuteCallers: 1.437, acuteExplains: 1.501, acuteBelow: -12.351, quiet: -1.455 },
+  weights: { acuteSelf: 8.625, acuteCallers: 3.082, acuteExplains: 0.333, acuteBelow: -4.488, quiet: 0.095 },
   fittedOn: 'bench/real/fit.ts: 101 Nezha incidents (4 days, both systems), each also with its cause removed from the log',
 };

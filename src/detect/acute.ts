@@ -83,7 +83,13 @@ export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: Acute
     best = { start: best?.start ?? after[i]?.t ?? win.from, z: sustained, relative: Math.abs(level) > 1e-9 ? (value - level) / Math.abs(level) : Infinity, baseline: level, value, end: win.from };
   }
   if (best === undefined) return undefined;
+  // The end of THIS excursion: followed from its start while samples stay beyond `zMin` (one
+  // sample's gap allowed); a later, separate burst is not its continuation.
+  let k = after.findIndex((p) => p.t === best.start);
   let end = best.start;
-  for (let k = 0; k < after.length; k++) if ((z[k] ?? 0) >= opts.zMin) end = Math.max(end, after[k]?.t ?? end);
+  while (k < after.length && ((z[k] ?? 0) >= opts.zMin || (z[k + 1] ?? 0) >= opts.zMin)) {
+    if ((z[k] ?? 0) >= opts.zMin) end = after[k]?.t ?? end;
+    k++;
+  }
   return { ...best, end };
 }

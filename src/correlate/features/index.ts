@@ -151,13 +151,13 @@ export function movement(e: CandidateEvidence): number {
 /**
  * Fill in what depends on all candidates of one analysis: `quiet` (1 − the strongest movement
  * after any candidate) and `gate`. The simulator-fitted model learnt a world of lasting breakpoints
- * and weighs priors (recency, the victim's own change, hops) that only mean something when such a
- * breakpoint exists; so it is heard in proportion to the strongest breakpoint evidence (full from
- * 0.5 up). With only bursts, the acute evidence decides.
+ * and weighs priors (recency, the victim's own change, hops) that only mean something when the
+ * victim's trouble is such a breakpoint; so it is heard in proportion to the victim's breakpoint
+ * trouble aligned with any candidate (full from 0.5 up). With only bursts, the acute evidence decides.
  */
 export function withQuiet(ev: readonly CandidateEvidence[]): CandidateEvidence[] {
   const quiet = 1 - ev.reduce((m, e) => Math.max(m, movement(e)), 0);
-  const bp = ev.reduce((m, e) => Math.max(m, e.x.onset, e.x.delayed, e.x.self, e.x.victimHop), 0);
+  const bp = ev.reduce((m, e) => Math.max(m, e.x.onset, e.x.delayed), 0);
   const gate = Math.min(1, bp / 0.5);
   return ev.map((e) => ({ ...e, a: { ...e.a, quiet }, gate }));
 }

@@ -53,3 +53,11 @@ describe('detect: acute excursions', () => {
     assert.equal(e?.end, 31 * MIN);
   });
 });
+
+describe('detect: acute excursions end where they end', () => {
+  it('a later, separate burst is not the continuation of an earlier one (a repeated fault is a new cause)', () => {
+    const e = acuteExcursion(pts([900, 900, 100, 100, 100, 100, 100, 900, 900]), 1, { ...WIN, runTo: 40 * MIN });
+    assert.equal(e?.start, 30 * MIN);
+    assert.equal(e?.end, 31 * MIN);
+  });
+});
