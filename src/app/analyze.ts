@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { analyze } from '../correlate';
+import { analyze, type MetricRule } from '../correlate';
 import type { Topology } from '../domain/types';
 import { systemClock, type Clock, type Store, type StoredAnalysis } from '../ports';
 
@@ -14,6 +14,8 @@ export interface AnalysisRequest {
   readonly windowMs: number;
   /** Look-ahead after `at`, ms. */
   readonly afterMs: number;
+  /** A shop's own metric names as golden signals (config/metrics.yaml). */
+  readonly metricRules?: readonly MetricRule[];
 }
 
 /** Deterministic id of an analysis: the same question asked twice overwrites one row. */
@@ -32,7 +34,7 @@ export async function analyzeFromStore(store: Store, topology: Topology, req: An
   const from = req.at - req.windowMs;
   const to = req.at + req.afterMs;
   const [series, changes] = await Promise.all([store.queryPoints({ from, to }), store.queryChanges({ from: from - CHANGE_LOOKBACK_MS, to })]);
-  const a = analyze({ series, changes, topology, service: req.service, at: req.at, windowMs: req.windowMs, afterMs: req.afterMs });
+  const a = analyze({ series, changes, topology, service: req.service, at: req.at, windowMs: req.windowMs, afterMs: req.afterMs, metricRules: req.metricRules ?? [] });
   const stored: StoredAnalysis = { ...a, id: analysisId(req), createdAt: clock.now() };
   await store.insertAnalysis(stored);
   return stored;

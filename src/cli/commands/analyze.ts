@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { analyzeFromStore } from '../../app/analyze';
 import { createClickHouseStore } from '../../clickhouse/store';
@@ -7,7 +7,7 @@ import { groupSamples } from '../../detect';
 import { loadConfig } from '../../config/load';
 import type { Analysis, ChangeEvent, Topology } from '../../domain/types';
 import { EpicenterError } from '../../errors';
-import { createRateState, decodeCloudEvents, decodeMetricsFile, decodeTopology } from '../../formats';
+import { createRateState, decodeCloudEvents, decodeMetricRules, decodeMetricsFile, decodeTopology } from '../../formats';
 import type { SeriesData } from '../../ports';
 import { EXIT_REJECTED, reportRejected } from '../io';
 import type { Register } from './index';
@@ -24,6 +24,7 @@ export interface AnalyzeCommandOptions {
   json?: boolean;
   source?: string;
   config?: string[];
+  metricNames?: string;
 }
 
 function readText(file: string): string {
@@ -48,7 +49,11 @@ export async function runAnalyzeCommand(o: AnalyzeCommandOptions): Promise<{ ana
     topology = t.topology;
     rejected.push(...t.errors);
   }
-  const req = { service: o.service, at, windowMs, afterMs };
+  // A shop's own metric names (golden signals): --metric-names, else config/metrics.yaml when present.
+  const namesFile = o.metricNames ?? (existsSync('config/metrics.yaml') ? 'config/metrics.yaml' : undefined);
+  const names = namesFile === undefined ? { rules: [], errors: [] } : decodeMetricRules(readText(namesFile), { file: namesFile });
+  rejected.push(...names.errors);
+  const req = { service: o.service, at, windowMs, afterMs, metricRules: names.rules };
   if (o.source === 'clickhouse') {
     const store = await createClickHouseStore(config.clickhouse);
     try {
@@ -67,7 +72,8 @@ export async function runAnalyzeCommand(o: AnalyzeCommandOptions): Promise<{ ana
   for (const f of o.metrics) {
     const d = decodeMetricsFile(readText(f), { file: f }, rates);
     rejected.push(...d.errors);
-    samples.push(...d.values);
+    // One by one: a day of metrics is millions of samples, too many to spread as arguments.
+    for (const v of d.values) samples.push(v);
   }
   const changes: ChangeEvent[] = [];
   for (const f of o.changes ?? []) {
@@ -119,6 +125,7 @@ export const registerAnalyze: Register = (program: Command) => {
     .option('--metrics <file...>', 'metric files: OTLP/JSON (NDJSON or document), collectd JSON or CSV')
     .option('--changes <file>', 'CloudEvents change file (NDJSON or JSON array); repeatable', collect)
     .option('--topology <file>', 'topology YAML (default with --source clickhouse: config topologyFile)')
+    .option('--metric-names <file>', 'your own metric names as golden signals (default: config/metrics.yaml when present)')
     .option('--window <duration>', 'look-back before --at, e.g. 6h (default: config analysis.windowMs)')
     .option('--after <duration>', 'look-ahead after --at, e.g. 1h (default: config analysis.afterMs)')
     .option('--source <source>', "'files' (default) or 'clickhouse'")
