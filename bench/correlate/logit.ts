@@ -8,6 +8,8 @@ export interface Group {
   readonly x: readonly (readonly number[])[];
   /** Index of the cause among the candidates, -1 for "none" (cause not in the log). */
   readonly y: number;
+  /** A fixed part of each candidate's logit, not fitted (e.g. an already fitted model's). */
+  readonly offset?: readonly number[];
 }
 
 export interface Fitted {
@@ -16,12 +18,12 @@ export interface Fitted {
   readonly meanLogLik: number;
 }
 
-function llGrad(groups: readonly Group[], theta: readonly number[], k: number, lambda: number): { ll: number; g: number[] } {
+function llGrad(groups: readonly Group[], theta: readonly number[], k: number, lambda: number, noneFixed?: number): { ll: number; g: number[] } {
   const g = new Array<number>(k + 1).fill(0);
   let ll = 0;
   for (const grp of groups) {
-    const z = grp.x.map((xi) => dot(xi, theta));
-    const z0 = theta[k] ?? 0;
+    const z = grp.x.map((xi, j) => dot(xi, theta) + (grp.offset?.[j] ?? 0));
+    const z0 = noneFixed ?? theta[k] ?? 0;
     const m = z.reduce((a, v) => Math.max(a, v), z0);
     const ez = z.map((v) => Math.exp(v - m));
     const e0 = Math.exp(z0 - m);
@@ -36,7 +38,7 @@ function llGrad(groups: readonly Group[], theta: readonly number[], k: number, l
       const xy = grp.x[grp.y] ?? [];
       for (let f = 0; f < k; f++) g[f] = (g[f] ?? 0) + (xy[f] ?? 0);
     }
-    g[k] = (g[k] ?? 0) + (grp.y < 0 ? 1 : 0) - e0 / tot;
+    g[k] = noneFixed === undefined ? (g[k] ?? 0) + (grp.y < 0 ? 1 : 0) - e0 / tot : 0;
   }
   for (let f = 0; f < k; f++) {
     ll -= lambda * (theta[f] ?? 0) ** 2;
@@ -51,13 +53,15 @@ export function dot(x: readonly number[], theta: readonly number[]): number {
   return s;
 }
 
-export function fitLogit(groups: readonly Group[], k: number, lambda = 0.02, iterations = 3000): Fitted {
+/** `noneFixed`: keep the "none" logit at this value instead of fitting it (theta[k] then returns it). */
+export function fitLogit(groups: readonly Group[], k: number, lambda = 0.02, iterations = 3000, noneFixed?: number): Fitted {
   const theta = new Array<number>(k + 1).fill(0);
+  if (noneFixed !== undefined) theta[k] = noneFixed;
   const mom = new Array<number>(k + 1).fill(0);
   const vel = new Array<number>(k + 1).fill(0);
   let ll = -Infinity;
   for (let it = 1; it <= iterations; it++) {
-    const r = llGrad(groups, theta, k, lambda);
+    const r = llGrad(groups, theta, k, lambda, noneFixed);
     ll = r.ll;
     for (let f = 0; f <= k; f++) {
       const gk = (r.g[f] ?? 0) / groups.length;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { consolidateChanges } from '../changes/merge';
-import { analyze } from '../correlate';
+import { analyze, type MetricRule } from '../correlate';
 import type { Topology } from '../domain/types';
 import { systemClock, type Clock, type Store, type StoredAnalysis } from '../ports';
 
@@ -15,6 +15,8 @@ export interface AnalysisRequest {
   readonly windowMs: number;
   /** Look-ahead after `at`, ms. */
   readonly afterMs: number;
+  /** A shop's own metric names as golden signals (config/metrics.yaml). */
+  readonly metricRules?: readonly MetricRule[];
 }
 
 /** Deterministic id of an analysis: the same question asked twice overwrites one row. */
@@ -34,7 +36,7 @@ export async function analyzeFromStore(store: Store, topology: Topology, req: An
   const to = req.at + req.afterMs;
   const [series, changes] = await Promise.all([store.queryPoints({ from, to }), store.queryChanges({ from: from - CHANGE_LOOKBACK_MS, to })]);
   // One change reported by several sources (a deployment and its rollout) is one candidate.
-  const a = analyze({ series, changes: consolidateChanges(changes), topology, service: req.service, at: req.at, windowMs: req.windowMs, afterMs: req.afterMs });
+  const a = analyze({ series, changes: consolidateChanges(changes), topology, service: req.service, at: req.at, windowMs: req.windowMs, afterMs: req.afterMs, metricRules: req.metricRules ?? [] });
   const stored: StoredAnalysis = { ...a, id: analysisId(req), createdAt: clock.now() };
   await store.insertAnalysis(stored);
   return stored;

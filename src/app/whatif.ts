@@ -34,13 +34,14 @@ export function loadHistory(o: HistoryFiles): { series: SeriesData[]; changes: Q
   for (const f of o.metrics ?? []) {
     const d = decodeMetricsFile(readText(f), { file: f }, rates);
     rejected.push(...d.errors);
-    samples.push(...d.values);
+    // One by one: a day of metrics is millions of samples, too many to spread as arguments.
+    for (const v of d.values) samples.push(v);
   }
   const changes: QuantifiedChange[] = [];
   for (const f of o.changes ?? []) {
     const d = decodeQuantifiedChanges(readText(f), { file: f });
     rejected.push(...d.errors);
-    changes.push(...d.values);
+    for (const v of d.values) changes.push(v);
   }
   return { series: groupSamples(samples), changes, topology, rejected };
 }

@@ -35,11 +35,15 @@ export function parseTimeArg(s: string, what: string, now: number = Date.now(), 
   return t;
 }
 
-/** `90s`, `15m`, `6h`, `2d`, `500ms`, `5h22m` → ms (positive). `what` names the option in errors. */
-export function parseDurationArg(s: string, what: string): number {
+/**
+ * `90s`, `15m`, `6h`, `2d`, `500ms`, `5h22m` → ms, positive; with `zero` also `0s` (a look-ahead of
+ * nothing: only data up to the page). `what` names the option in errors.
+ */
+export function parseDurationArg(s: string, what: string, zero = false): number {
   const text = s.trim();
-  if (!DURATION_RE.test(text) || durationMs(text) <= 0) {
-    throw new EpicenterError('BAD_REQUEST', `--${what}: '${s}' is not a positive duration like 90s, 15m, 6h, 5h30m or 2d`);
+  const ms = DURATION_RE.test(text) ? durationMs(text) : NaN;
+  if (!(ms > 0 || (zero && ms === 0))) {
+    throw new EpicenterError('BAD_REQUEST', `--${what}: '${s}' is not a ${zero ? 'duration' : 'positive duration'} like ${zero ? '0s, ' : ''}90s, 15m, 6h, 5h30m or 2d`);
   }
-  return durationMs(text);
+  return ms;
 }

@@ -1,7 +1,7 @@
 import type { Analysis, Suspect } from '../domain/types';
 import { buildContext, type AnalyzeInput, type Context } from './context';
 import { explain } from './explain';
-import { candidateEvidence, fanIn, victimSide, type CandidateEvidence } from './features';
+import { acuteView, candidateEvidence, fanIn, victimSide, withQuiet, type CandidateEvidence } from './features';
 import { MODEL, type Model } from './model';
 import { scoreAll } from './score';
 
@@ -44,5 +44,6 @@ export function gatherEvidence(input: AnalyzeInput): { ctx: Context; evidence: C
 export function contextEvidence(ctx: Context): CandidateEvidence[] {
   const fan = fanIn(ctx);
   const vs = victimSide(ctx);
-  return ctx.candidates.map((c) => candidateEvidence(ctx, c, fan, vs));
+  const view = acuteView(ctx);
+  return withQuiet(ctx.candidates.map((c) => candidateEvidence(ctx, c, fan, vs, view)));
 }

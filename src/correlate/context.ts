@@ -1,7 +1,8 @@
 import { detectAll, type DetectorOptions } from '../detect';
 import type { Analysis, Breakpoint, ChangeEvent, Topology } from '../domain/types';
 import type { SeriesData } from '../ports';
-import { buildGraph, peerService, type TopologyGraph } from '../topology';
+import { buildGraph, peerService, withDataEdges, type TopologyGraph } from '../topology';
+import type { MetricRule } from './golden';
 import { effectAt, metricClass, refineOnset, strength, troubleWeight, type Signal } from './signals';
 import { stitchVersions, type StitchedSeries } from './stitch';
 
@@ -18,6 +19,8 @@ export interface AnalyzeInput {
   /** Look-ahead after `at` (data after the page: rollbacks, recovery), ms. */
   readonly afterMs: number;
   readonly detector?: Partial<DetectorOptions>;
+  /** A shop's own metric names as golden signals (config/metrics.yaml); the conventions otherwise. */
+  readonly metricRules?: readonly MetricRule[];
 }
 
 /** Everything the evidence functions read, built once per analysis. */
@@ -44,6 +47,7 @@ export interface Context {
   /** Every change in range (candidates are those up to `at`). */
   readonly changes: readonly ChangeEvent[];
   readonly candidates: readonly ChangeEvent[];
+  readonly metricRules: readonly MetricRule[];
 }
 
 /** Hops around the victim whose telemetry is examined: causes further away are not credible without a path. */
@@ -57,9 +61,10 @@ const MIN = 60_000;
 export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[]): Context {
   const from = input.at - input.windowMs;
   const to = input.at + input.afterMs;
-  const graph = buildGraph(input.topology);
+  const known = new Set<string>([...input.topology.services.flatMap((s) => [s.name, ...s.dependsOn]), ...input.series.map((s) => s.series.service), ...input.changes.map((c) => c.service)]);
+  // Declared edges join the edges seen in the data (client-side series naming their server).
+  const graph = buildGraph(withDataEdges(input.topology, input.series, known));
   const victim = input.service;
-  const known = new Set<string>([...graph.services, ...input.series.map((s) => s.series.service), ...input.changes.map((c) => c.service)]);
   // Without the victim in the topology every service is a possible neighbour: fewer facts, not an exception.
   const near = graph.has(victim) ? new Set([victim, ...graph.neighbours(victim, RADIUS).keys()]) : new Set(known);
   const windowed: SeriesData[] = [];
@@ -86,7 +91,7 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const candidates = changes.filter((c) => c.time >= from && c.time <= input.at);
   return {
     victim, at: input.at, from, to, graph, stepMs, effectMs, tolMs, series, breakpoints, signals, byService, trouble,
-    onset: onsetOf(trouble, input.at), changes, candidates,
+    onset: onsetOf(trouble, input.at), changes, candidates, metricRules: input.metricRules ?? [],
   };
 }
 

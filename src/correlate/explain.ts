@@ -3,7 +3,8 @@ import type { SeriesData } from '../ports';
 import { effectWindow, toSignals, typicalStep, type Context } from './context';
 import { stitchVersions } from './stitch';
 import { troubleWeight } from './signals';
-import type { CandidateEvidence, FeatureName } from './features';
+import { movement, type CandidateEvidence, type FeatureName } from './features';
+import { acuteLines } from './explain-acute';
 import { MODEL, type Model } from './model';
 import { shortName, type Signal } from './signals';
 
@@ -109,6 +110,8 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
     lines.push({ w: Math.abs(contrib('mixedPath')), text: `${c.service} and ${ctx.victim} are linked only through ${before.to}, which both sides of the path ${before.direction === 'calls' ? 'call' : 'are called by'}: a change here reaches ${ctx.victim} only by exhausting ${before.to}` });
   }
   if (!Number.isFinite(p.dist)) lines.push({ w: 0.1, text: `${c.service} is not linked to ${ctx.victim} by the topology or by any series` });
+  lines.push(...acuteLines(ctx, e));
+  if (movement(e) < 0.1) lines.push({ w: 20, text: `evidence missing: no breakpoint and no burst on ${c.service}${p.dist > 0 && Number.isFinite(p.dist) ? `, on the ${p.dist}-hop path` : ''} or on ${ctx.victim} follows this change` });
   else if (lines.length === 0 || Math.max(e.x.onset, e.x.delayed, e.x.near, e.x.victimHop, e.x.self) < 0.1) lines.push({ w: 0.1, text: `no breakpoint on ${c.service}${p.dist > 0 ? `, on the ${p.dist}-hop path` : ''} or on ${ctx.victim} follows this change` });
   const rel = ctx.onset - c.time;
   lines.push({ w: 0.05, text: rel >= 0 ? `${duration(rel)} before the onset of trouble at ${hhmm(ctx.onset)}` : `${duration(rel)} after the onset of trouble at ${hhmm(ctx.onset)}` });

@@ -4,9 +4,11 @@
  */
 export { analyze, analyzeContext, contextEvidence, gatherEvidence, MAX_SUSPECTS } from './analyze';
 export { buildContext, RADIUS, type AnalyzeInput, type Context } from './context';
-export { candidateEvidence, fanIn, featureVector, FEATURES, type CandidateEvidence, type FanIn, type FeatureName } from './features';
+export { acuteVector, ACUTE_FEATURES, candidateEvidence, fanIn, featureVector, FEATURES, withQuiet, type AcuteName, type CandidateEvidence, type FanIn, type FeatureName } from './features';
 export { MODEL, type Model } from './model';
-export { scoreAll, logit } from './score';
+export { scoreAll, logit, modelLogit, softmaxWithNone } from './score';
+export { ACUTE, type AcuteModel } from './acute-model';
+export { classifyGolden, type Golden, type GoldenSignal, type MetricRule } from './golden';
 export { stitchVersions, type StitchedSeries, type VersionSpan } from './stitch';
 export { describeSignal, hhmm, duration, keyBreakpoints } from './explain';
 export { metricClass, effectAt, type Signal, type Effect, type MetricClass } from './signals';

@@ -1,12 +1,20 @@
-import { FEATURES, type CandidateEvidence } from './features';
+import { ACUTE, type AcuteModel } from './acute-model';
+import { ACUTE_FEATURES, FEATURES, type CandidateEvidence } from './features';
 import { MODEL, type Model } from './model';
 import { treeValue } from './trees';
 
-/** The candidate's logit: the linear evidence weights plus the boosted trees' corrections. */
-export function logit(e: CandidateEvidence, model: Model = MODEL): number {
+/** The simulator-fitted part of the logit: linear evidence weights plus the boosted trees' corrections. */
+export function modelLogit(e: CandidateEvidence, model: Model = MODEL): number {
   let z = 0;
   for (const f of FEATURES) z += model.weights[f] * e.x[f];
   for (const t of model.trees) z += treeValue(t, e.x);
+  return z;
+}
+
+/** The candidate's logit: the model's (as far as breakpoints back it, `gate`), plus the acute evidence weighed on real incidents. */
+export function logit(e: CandidateEvidence, model: Model = MODEL, acute: AcuteModel = ACUTE): number {
+  let z = e.gate * modelLogit(e, model);
+  for (const f of ACUTE_FEATURES) z += acute.weights[f] * e.a[f];
   return z;
 }
 
@@ -14,8 +22,8 @@ export function logit(e: CandidateEvidence, model: Model = MODEL): number {
  * Scores that mean what they say: a softmax over the candidates plus a "none of these" option,
  * so each score estimates P(this change is the cause | evidence) and they sum to at most 1.
  */
-export function scoreAll(evidence: readonly CandidateEvidence[], model: Model = MODEL): number[] {
-  return softmaxWithNone(evidence.map((e) => logit(e, model)), model.none);
+export function scoreAll(evidence: readonly CandidateEvidence[], model: Model = MODEL, acute: AcuteModel = ACUTE): number[] {
+  return softmaxWithNone(evidence.map((e) => logit(e, model, acute)), model.none);
 }
 
 /** P(candidate i) from logits `z` beside a "none of these" logit, shifted by the largest for stability. */

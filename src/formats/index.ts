@@ -14,3 +14,4 @@ export { decodeCollectd } from './collectd';
 export { decodeTopology } from './topology';
 export { decodeMetricsFile } from './sniff';
 export { MIN_TIME_MS, FUTURE_SLACK_MS, MAX_ABS_VALUE } from './checks';
+export { decodeMetricRules } from './metric-rules';

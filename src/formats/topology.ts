@@ -78,7 +78,7 @@ export function decodeTopology(text: string, origin: Origin): { topology: Topolo
 }
 
 /** 1-based line of the node at `path`, or of its nearest existing ancestor. */
-function nodeLine(doc: Document, lc: LineCounter, path: readonly PropertyKey[]): number {
+export function nodeLine(doc: Document, lc: LineCounter, path: readonly PropertyKey[]): number {
   for (let n = path.length; n >= 0; n--) {
     const node: unknown = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true);
     if (isNode(node) && node.range) return lc.linePos(node.range[0]).line;

@@ -4,3 +4,4 @@ export { robustScale, MAD_TO_SIGMA } from './robustScale';
 export { diffScale } from './diffScale';
 export { theilSen, type Line } from './theilSen';
 export { normalCdf } from './normalCdf';
+export { mannWhitneyU } from './mannWhitney';

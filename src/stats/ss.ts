@@ -9,3 +9,4 @@ const ss = require('simple-statistics') as typeof SS;
 
 export const ssMedian: typeof SS.median = ss.median;
 export const errorFunction: typeof SS.errorFunction = ss.errorFunction;
+export const wilcoxonRankSum: typeof SS.wilcoxonRankSum = ss.wilcoxonRankSum;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { analyzeFromStore, type AnalysisRequest } from '../../app/analyze';
 import { createClickHouseStore } from '../../clickhouse/store';
@@ -7,8 +8,10 @@ import { loadConfig } from '../../config/load';
 import type { Config } from '../../config/schema';
 import type { Analysis, ChangeEvent, Topology } from '../../domain/types';
 import { EpicenterError } from '../../errors';
+import { bundled } from '../../app/paths';
+import { decodeMetricRules } from '../../formats';
 import type { SeriesData } from '../../ports';
-import { EXIT_REJECTED, loadChangeFiles, loadMetricFiles, loadTopologyFile, reportRejected } from '../io';
+import { EXIT_REJECTED, loadChangeFiles, loadMetricFiles, loadTopologyFile, readText, reportRejected } from '../io';
 import { checkService, checkServiceInStore, servicesIn } from '../service';
 import type { Register } from './index';
 import { parseDurationArg, parseTimeArg } from '../args';
@@ -24,6 +27,7 @@ export interface AnalyzeCommandOptions {
   json?: boolean;
   source?: string;
   config?: string[];
+  metricNames?: string;
 }
 
 async function fromClickHouse(o: AnalyzeCommandOptions, config: Readonly<Config>, topology: Topology, req: AnalysisRequest): Promise<{ analysis: Analysis; series: SeriesData[]; changes: ChangeEvent[] }> {
@@ -45,11 +49,16 @@ export async function runAnalyzeCommand(o: AnalyzeCommandOptions): Promise<{ ana
   if (o.service.trim() === '') checkService(o.service, [], 'the inputs');
   const at = parseTimeArg(o.at, 'at');
   const windowMs = o.window === undefined ? config.analysis.windowMs : parseDurationArg(o.window, 'window');
-  const afterMs = o.after === undefined ? config.analysis.afterMs : parseDurationArg(o.after, 'after');
+  const afterMs = o.after === undefined ? config.analysis.afterMs : parseDurationArg(o.after, 'after', true);
   if (o.source !== undefined && o.source !== 'files' && o.source !== 'clickhouse') throw new EpicenterError('BAD_REQUEST', `'${o.source}' is not one of files, clickhouse`, { origin: { field: '--source' } });
   const topoFile = o.topology ?? (o.source === 'clickhouse' ? config.topologyFile : undefined);
-  const { topology, rejected } = topoFile === undefined ? { topology: { services: [] } as Topology, rejected: [] } : loadTopologyFile(topoFile);
-  const req = { service: o.service, at, windowMs, afterMs };
+  const { topology, rejected } = topoFile === undefined ? { topology: { services: [] } as Topology, rejected: [] as EpicenterError[] } : loadTopologyFile(topoFile);
+  // A shop's own metric names (golden signals): --metric-names, else the bundled config/metrics.yaml.
+  const defaultNames = bundled('config', 'metrics.yaml');
+  const namesFile = o.metricNames ?? (existsSync(defaultNames) ? defaultNames : undefined);
+  const names = namesFile === undefined ? { rules: [], errors: [] } : decodeMetricRules(readText(namesFile), { file: namesFile });
+  for (const e of names.errors) rejected.push(e);
+  const req = { service: o.service, at, windowMs, afterMs, metricRules: names.rules };
   if (o.source === 'clickhouse') return { ...(await fromClickHouse(o, config, topology, req)), rejected };
   if (o.metrics === undefined || o.metrics.length === 0) throw new EpicenterError('BAD_REQUEST', 'analyze: --metrics FILE… is required (or --source clickhouse)', { origin: { field: '--metrics' } });
   // A CSV file holds one series without a service: it belongs to the service asked about.
@@ -102,6 +111,7 @@ export const registerAnalyze: Register = (program: Command) => {
     .option('--metrics <file...>', 'metric files: OTLP/JSON (NDJSON or document), collectd JSON or CSV (a CSV series belongs to --service)')
     .option('--changes <file>', 'CloudEvents change file (NDJSON or JSON array); repeatable', collect)
     .option('--topology <file>', 'topology YAML (default with --source clickhouse: config topologyFile)')
+    .option('--metric-names <file>', 'your own metric names as golden signals (default: config/metrics.yaml when present)')
     .option('--window <duration>', 'look-back before --at, e.g. 6h (default: config analysis.windowMs)')
     .option('--after <duration>', 'look-ahead after --at, e.g. 1h (default: config analysis.afterMs)')
     .option('--source <source>', "'files' (default) or 'clickhouse'")

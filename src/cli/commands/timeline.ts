@@ -115,7 +115,7 @@ export async function runTimelineCommand(o: TimelineCommandOptions): Promise<Tim
   if (service === undefined || atText === undefined) throw new EpicenterError('BAD_REQUEST', 'timeline: --service and --at are required (or no inputs, for the bundled example incident)');
   const at = parseTimeArg(atText, 'at');
   const windowMs = o.window === undefined ? (defaults.windowMs ?? config.analysis.windowMs) : parseDurationArg(o.window, 'window');
-  const afterMs = o.after === undefined ? (defaults.afterMs ?? config.analysis.afterMs) : parseDurationArg(o.after, 'after');
+  const afterMs = o.after === undefined ? (defaults.afterMs ?? config.analysis.afterMs) : parseDurationArg(o.after, 'after', true);
   const alertName = o.alert ?? defaults.alert;
   const alert: TimelineAlert | undefined =
     alertName === undefined ? undefined : { name: alertName, startsAt: at, ...(o.alertEnd === undefined ? {} : { endsAt: parseTimeArg(o.alertEnd, 'alert-end') }) };

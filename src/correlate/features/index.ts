@@ -1,5 +1,6 @@
 import type { ChangeEvent } from '../../domain/types';
 import type { Context } from '../context';
+import { acuteEvidence, acuteView, type AcuteEvidence, type ServiceTrouble } from './acute';
 import { NONE, type Scored } from './common';
 import { edgeElsewhere } from './edges';
 import { entry, fanIn, victimSide, type FanIn, type VictimSide } from './fanin';
@@ -52,6 +53,15 @@ export const FEATURES = [
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 
+/**
+ * Acute evidence (bursts of golden signals right after a change, src/detect/acute.ts), scored
+ * beside the model above with weights fitted on REAL incidents (../acute-model.ts). `quiet` is
+ * 1 − the strongest movement seen after any candidate: the same for every candidate of one
+ * analysis, so its (negative) weight lowers every score when nothing moved at all.
+ */
+export const ACUTE_FEATURES = ['acuteSelf', 'acuteCallers', 'acuteExplains', 'acuteBelow', 'quiet'] as const;
+export type AcuteName = (typeof ACUTE_FEATURES)[number];
+
 /** Every piece of evidence about one candidate: the numeric vector and what is needed to explain it. */
 export interface CandidateEvidence {
   readonly change: ChangeEvent;
@@ -66,9 +76,15 @@ export interface CandidateEvidence {
   readonly fan: FanIn;
   readonly passThrough: Scored;
   readonly downThrough: Scored;
+  readonly acute: AcuteEvidence;
+  /** The acute vector; `quiet` is filled in once all candidates are known (see `withQuiet`). */
+  readonly a: Readonly<Record<AcuteName, number>>;
+  /** How much the simulator-fitted model is heard in this analysis, in [0,1] (see `withQuiet`). */
+  readonly gate: number;
 }
 
-export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx)): CandidateEvidence {
+export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx), view: (t: number) => ReadonlyMap<string, ServiceTrouble> = acuteView(ctx)): CandidateEvidence {
+  const acute = acuteEvidence(ctx, c, view);
   const onset = onsetAlignment(ctx, c);
   const delayed = delayedAlignment(ctx, c);
   const before = troubleBefore(ctx, c);
@@ -123,7 +139,31 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     slowBelow: side === 'upstream' ? slow : 0,
     slowPath: side === 'downstream' && vs.outboundPeer !== undefined && vs.outboundPeer === path.path[path.path.length - 1]?.from ? slow : 0,
   };
-  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below };
+  const a = { acuteSelf: acute.self, acuteCallers: acute.callers, acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
+  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, a, gate: 1 };
+}
+
+/** How much moved after this candidate, in [0,1]: on the victim, on its own service, on the links, acutely. */
+export function movement(e: CandidateEvidence): number {
+  return Math.min(1, Math.max(e.x.onset, e.x.self, e.x.victimHop, e.a.acuteSelf, e.a.acuteCallers));
+}
+
+/**
+ * Fill in what depends on all candidates of one analysis: `quiet` (1 − the strongest movement
+ * after any candidate) and `gate`. The simulator-fitted model learnt a world of lasting breakpoints
+ * and weighs priors (recency, the victim's own change, hops) that only mean something when the
+ * victim's trouble is such a breakpoint; so it is heard in proportion to the victim's breakpoint
+ * trouble aligned with any candidate (full from 0.5 up). With only bursts, the acute evidence decides.
+ */
+export function withQuiet(ev: readonly CandidateEvidence[]): CandidateEvidence[] {
+  const quiet = 1 - ev.reduce((m, e) => Math.max(m, movement(e)), 0);
+  const bp = ev.reduce((m, e) => Math.max(m, e.x.onset, e.x.delayed), 0);
+  const gate = Math.min(1, bp / 0.5);
+  return ev.map((e) => ({ ...e, a: { ...e.a, quiet }, gate }));
+}
+
+export function acuteVector(e: CandidateEvidence): number[] {
+  return ACUTE_FEATURES.map((f) => e.a[f]);
 }
 
 export function featureVector(e: CandidateEvidence): number[] {
@@ -131,3 +171,4 @@ export function featureVector(e: CandidateEvidence): number[] {
 }
 
 export { fanIn, victimSide, type FanIn, type VictimSide } from './fanin';
+export { acuteView } from './acute';

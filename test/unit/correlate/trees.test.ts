@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { FEATURES, logit, MODEL, type CandidateEvidence, type FeatureName } from '../../../src/correlate';
+import { FEATURES, MODEL, modelLogit, type CandidateEvidence, type FeatureName } from '../../../src/correlate';
 import { treeValue, type Tree } from '../../../src/correlate/trees';
 
 const x = (set: Partial<Record<FeatureName, number>>): Record<FeatureName, number> =>
@@ -18,7 +18,7 @@ describe('scorer: boosted trees', () => {
   it('adds the trees to the linear logit', () => {
     const model = { ...MODEL, weights: Object.fromEntries(FEATURES.map((f) => [f, f === 'onset' ? 1 : 0])) as Record<FeatureName, number>, trees: [tree, tree] };
     const e = { x: x({ onset: 0.5, upOutbound: 1 }) } as unknown as CandidateEvidence;
-    assert.equal(logit(e, model), 0.5 - 4);
+    assert.equal(modelLogit(e, model), 0.5 - 4);
   });
 
   it('the shipped model has trees over known features', () => {

@@ -1,0 +1,17 @@
+import type { AcuteName } from './features';
+
+/**
+ * How the acute evidence is weighed against the simulator-fitted model (./model.ts): fitted by
+ * bench/real/fit.ts on REAL incidents (the Nezha fault-injection set); bench/real/run.ts reports
+ * the same fit held out by system and by day. The model's own logit (gated, see `withQuiet`) and its
+ * "none of these" logit stay as fitted on the simulator: only these weights are fitted on top.
+ */
+export interface AcuteModel {
+  readonly weights: Readonly<Record<AcuteName, number>>;
+  readonly fittedOn: string;
+}
+
+export const ACUTE: AcuteModel = {
+  weights: { acuteSelf: 8.625, acuteCallers: 3.082, acuteExplains: 0.333, acuteBelow: -4.488, quiet: 0.095 },
+  fittedOn: 'bench/real/fit.ts: 101 Nezha incidents (4 days, both systems), each also with its cause removed from the log',
+};

@@ -1,0 +1,137 @@
+import { acuteExcursion, type Excursion } from '../../detect/acute';
+import type { ChangeEvent } from '../../domain/types';
+import type { TopologyGraph } from '../../topology';
+import type { Context } from '../context';
+import { lagKernel } from './common';
+import { canaryEvidence, type CanaryEvidence } from './canary';
+import { classifyGolden, type Golden } from '../golden';
+import type { StitchedSeries } from '../stitch';
+
+const MIN = 60_000;
+/** Baseline before a change: up to this long. @default 60 min */
+export const BASELINE_MS = 60 * MIN;
+/**
+ * An acute effect must START this soon after its change (at least three samples): later bursts
+ * belong to later causes, and delayed effects are the breakpoints' business. @default 5 min
+ */
+export const ACUTE_MS = 5 * MIN;
+
+/** The strongest excursion of one service after a reference time, by side. */
+export interface ServiceTrouble {
+  /** Its own golden signals (server-side latency, errors, success, saturation), strength in [0,1]. */
+  readonly own: number;
+  /** Its calls to others (client-side latency/errors): trouble of a dependency shows here. */
+  readonly client: number;
+  /** Start of the strongest own excursion (Infinity when none). */
+  readonly ownStart: number;
+  readonly ownTop?: { readonly series: StitchedSeries; readonly golden: Golden; readonly exc: Excursion };
+  readonly clientTop?: { readonly series: StitchedSeries; readonly golden: Golden; readonly exc: Excursion };
+}
+
+const QUIET: ServiceTrouble = { own: 0, client: 0, ownStart: Infinity };
+
+/**
+ * Strength of an excursion in [0,1]: far outside the normal range (≈0.5 at z 7, 0.8 at z 13) AND
+ * large relative to the level (≈0.5 at +20 %, 0.95 at doubling): a pulse that pages someone.
+ */
+export function excursionStrength(e: Excursion): number {
+  const sig = 1 - Math.exp(-Math.max(0, e.z - 3) / 6);
+  const rel = Number.isFinite(e.relative) ? Math.abs(e.relative) : 10;
+  return sig * (1 - Math.exp(-rel / 0.3));
+}
+
+/**
+ * Trouble of every service after reference time `t` (excursions starting from one sample before
+ * `t`, against the baseline before that), memoised per sampling step: many candidates share one.
+ */
+export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, ServiceTrouble> {
+  const classified = ctx.series
+    .map((s) => ({ s, g: classifyGolden(s.series.metric, s.series.labels, ctx.metricRules) }))
+    .filter((x) => x.g.bad !== 0 && x.g.signal !== 'ignore');
+  // Moves the detector confirmed as breakpoints are the model's evidence (lasting shifts, ramps):
+  // acute evidence is about what it leaves out, the bursts.
+  const confirmed = new Map<string, number[]>();
+  for (const b of ctx.breakpoints) confirmed.set(b.series.id, [...(confirmed.get(b.series.id) ?? []), b.time]);
+  const known = (id: string, start: number): boolean => (confirmed.get(id) ?? []).some((t) => Math.abs(t - start) <= 5 * ctx.stepMs);
+  const memo = new Map<number, Map<string, ServiceTrouble>>();
+  return (t) => {
+    const key = Math.floor(t / ctx.stepMs);
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    const tol = ctx.stepMs;
+    const win = { baseFrom: Math.max(ctx.from, t - BASELINE_MS), baseTo: t - tol, from: t - tol, to: t + Math.max(ACUTE_MS, 3 * ctx.stepMs), runTo: ctx.to };
+    const out = new Map<string, ServiceTrouble>();
+    for (const { s, g } of classified) {
+      const exc = acuteExcursion(s.points, g.bad === -1 ? -1 : 1, win);
+      if (exc === undefined || known(s.series.id, exc.start)) continue;
+      // The trouble that paged: a burst over well before the page was another incident.
+      const w = excursionStrength(exc) * Math.exp(-Math.max(0, ctx.at - exc.end - 2 * ctx.stepMs) / (3 * MIN));
+      const cur = out.get(s.series.service) ?? QUIET;
+      if (g.side === 'client') {
+        if (w > cur.client) out.set(s.series.service, { ...cur, client: w, clientTop: { series: s, golden: g, exc } });
+      } else if (w > cur.own) out.set(s.series.service, { ...cur, own: w, ownStart: exc.start, ownTop: { series: s, golden: g, exc } });
+    }
+    memo.set(key, out);
+    return out;
+  };
+}
+
+/** Every service that calls `s`, directly or through others (`dir` 'up'); or that `s` calls ('down'). */
+export function reachable(graph: TopologyGraph, s: string, dir: 'up' | 'down'): Set<string> {
+  const next = (x: string): readonly string[] => (dir === 'up' ? graph.callers(x) : graph.callees(x));
+  const seen = new Set<string>();
+  const todo = [...next(s)];
+  while (todo.length > 0) {
+    const x = todo.pop() as string;
+    if (seen.has(x) || x === s) continue;
+    seen.add(x);
+    todo.push(...next(x));
+  }
+  return seen;
+}
+
+/** Acute evidence about one candidate change, each in [0,1]. */
+export interface AcuteEvidence {
+  /** The changed service's own golden signals burst right after the change. */
+  readonly self: number;
+  /** Its callers' calls (client side) or the callers themselves burst: it got slow or failing for them. */
+  readonly callers: number;
+  /** Share of all acute trouble that sits at the changed service or upstream of it (what it can explain). */
+  readonly explains: number;
+  /** A service below it (one it calls, directly or not) burst as early: the trouble comes from further down. */
+  readonly below: number;
+  /** The service asked about shows acute trouble after the change. */
+  readonly victim: number;
+  /** New-version instances worse than old ones over the same minutes (counts as `self`). */
+  readonly canary: CanaryEvidence;
+  readonly trouble: ReadonlyMap<string, ServiceTrouble>;
+}
+
+export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) => ReadonlyMap<string, ServiceTrouble>): AcuteEvidence {
+  const trouble = view(c.time);
+  const at = (s: string): ServiceTrouble => trouble.get(s) ?? QUIET;
+  const x = at(c.service);
+  // Right after the change: of two changes of one service before a burst, the closer one.
+  const soon = Number.isFinite(x.ownStart) ? lagKernel(x.ownStart - c.time, ctx.stepMs, 3 * MIN) : 0;
+  // A slow or failing service shows in the calls of ALL its callers: the mean, not the most troubled one.
+  const callerList = ctx.graph.callers(c.service);
+  const callers = callerList.length === 0 ? 0 : callerList.reduce((m, p) => m + Math.max(at(p).client, 0.7 * at(p).own), 0) / callerList.length;
+  const up = reachable(ctx.graph, c.service, 'up');
+  const down = reachable(ctx.graph, c.service, 'down');
+  let total = 0;
+  let explained = 0;
+  for (const [s, tr] of trouble) {
+    const w = Math.max(tr.own, tr.client);
+    total += w;
+    if (s === c.service || up.has(s)) explained += w;
+  }
+  // Only a service that burst itself can be a mere symptom of a burst below it.
+  let below = 0;
+  for (const [s, tr] of Number.isFinite(x.ownStart) ? trouble : []) {
+    if (!down.has(s) || up.has(s)) continue;
+    if (tr.ownStart <= x.ownStart + ctx.stepMs) below = Math.max(below, tr.own);
+  }
+  const v = at(ctx.victim);
+  const canary = canaryEvidence(ctx, c);
+  return { self: Math.max(x.own * soon, canary.value), canary, callers, explains: total > 0 ? explained / total : 0, below, victim: Math.max(v.own, v.client), trouble };
+}

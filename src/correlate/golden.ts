@@ -1,0 +1,67 @@
+import type { Labels } from '../domain/types';
+import { metricClass, RESOURCE_CLASSES } from './signals';
+
+/**
+ * Golden signals: what a metric says about a service's health, and which way is bad. Read from
+ * the OpenTelemetry semantic conventions (`http.server.request.duration`, `rpc.client.duration`,
+ * `http.client.open_connections`, `process.*`, `container.*`, `k8s.*`, `system.*`, …) and from a
+ * shop's own rules for names the conventions do not cover (config/metrics.yaml).
+ */
+export type GoldenSignal = 'latency' | 'errors' | 'success' | 'traffic' | 'saturation' | 'ignore';
+
+export interface Golden {
+  readonly signal: GoldenSignal;
+  /** 'client': measured by the caller about its calls (a dependency's trouble shows here first). */
+  readonly side: 'server' | 'client';
+  /** +1 higher is bad, −1 lower is bad, 0 no bad direction (traffic). */
+  readonly bad: 1 | -1 | 0;
+}
+
+/** A shop's rule: `match` is an exact metric name, or a regular expression written as `/…/`. */
+export interface MetricRule {
+  readonly match: string;
+  readonly signal: GoldenSignal;
+  readonly side?: 'server' | 'client';
+  /** 'up' or 'down' is bad; defaults by signal (latency, errors, saturation up; success down). */
+  readonly bad?: 'up' | 'down' | 'none';
+}
+
+const DEFAULT_BAD: Record<GoldenSignal, 1 | -1 | 0> = { latency: 1, errors: 1, success: -1, traffic: 0, saturation: 1, ignore: 0 };
+
+function ruleMatches(rule: MetricRule, metric: string): boolean {
+  if (rule.match.length > 2 && rule.match.startsWith('/') && rule.match.endsWith('/')) {
+    try {
+      return new RegExp(rule.match.slice(1, -1), 'i').test(metric);
+    } catch {
+      return false; // validated where the rules are decoded; a bad pattern never matches
+    }
+  }
+  return rule.match === metric;
+}
+
+/** The side from the name or the span kind (`http.client.*`, `rpc.client.*`, `*.client.*`). */
+function sideOf(m: string, labels: Labels): 'server' | 'client' {
+  if (/(^|\.)client(\.|_)/.test(m) || labels['span.kind'] === 'client') return 'client';
+  return 'server';
+}
+
+/**
+ * Classify one series. The first matching rule wins; then the conventions. Unknown names are
+ * 'ignore': no decision may rest on a name nobody has explained.
+ */
+export function classifyGolden(metric: string, labels: Labels = {}, rules: readonly MetricRule[] = []): Golden {
+  for (const r of rules) {
+    if (!ruleMatches(r, metric)) continue;
+    const bad = r.bad === undefined ? DEFAULT_BAD[r.signal] : r.bad === 'up' ? 1 : r.bad === 'down' ? -1 : 0;
+    return { signal: r.signal, side: r.side ?? sideOf(metric.toLowerCase(), labels), bad };
+  }
+  const m = metric.toLowerCase();
+  const side = sideOf(m, labels);
+  const of = (signal: GoldenSignal): Golden => ({ signal, side, bad: DEFAULT_BAD[signal] });
+  if (/(\.|_)duration|latency|response_time|\.time$/.test(m) && !/cpu/.test(m)) return of('latency');
+  if (/success|availability/.test(m)) return of('success');
+  if (/error|fail|exception|5xx|fault/.test(m)) return of('errors');
+  if (/utilization|utilisation|saturation/.test(m) || RESOURCE_CLASSES.has(metricClass(m))) return of('saturation');
+  if (/request|throughput|\.count$|rate/.test(m)) return of('traffic');
+  return of('ignore');
+}

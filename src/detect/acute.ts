@@ -1,0 +1,95 @@
+import type { Point } from '../domain/types';
+import { median } from '../stats';
+
+/**
+ * Acute trouble: a burst of latency, errors or saturation that has not (yet) become a lasting new
+ * level. The breakpoint detectors rightly ignore lone outliers in steady series and need many
+ * samples to confirm a new regime; at page time the trouble may be only minutes old. This finds a
+ * SUSTAINED excursion — at least `minSamples` of `runOf` consecutive samples far outside the
+ * series' normal range — in a window after a reference time, measured against the series' own
+ * baseline before it (robust: median and MAD, so earlier bursts in the baseline barely move it).
+ */
+export interface AcuteOptions {
+  /** Samples beyond `zMin` needed within a run of `runOf` consecutive samples. @default 2 */
+  readonly minSamples: number;
+  /** @default 3 */
+  readonly runOf: number;
+  /** Robust z a sample must exceed, in the bad direction. @default 4 */
+  readonly zMin: number;
+  /** Baseline samples needed. @default 3 */
+  readonly minBaseline: number;
+  /**
+   * Floor of the noise scale relative to the baseline level: a 3 % wiggle of a very steady series
+   * is not trouble. @default 0.05
+   */
+  readonly relFloor: number;
+}
+
+export const ACUTE_DEFAULTS: AcuteOptions = { minSamples: 2, runOf: 3, zMin: 4, minBaseline: 5, relFloor: 0.05 };
+
+export interface Excursion {
+  /** Time of the first sample of the sustained excursion, epoch ms. */
+  readonly start: number;
+  /** Robust z of the excursion: the `minSamples`-th largest in the run (what was sustained, not the peak). */
+  readonly z: number;
+  /** Size relative to the baseline level (1 = doubled); Infinity from a zero baseline. */
+  readonly relative: number;
+  readonly baseline: number;
+  /** Sustained value (same rank as `z`), series units. */
+  readonly value: number;
+  /** Time of the last sample still beyond `zMin` (the burst may be over by the page). */
+  readonly end: number;
+}
+
+/** Baseline [baseFrom, baseTo); excursions start in [from, to) and may run on until `runTo` (default `to`). */
+export interface AcuteWindow {
+  readonly baseFrom: number;
+  readonly baseTo: number;
+  readonly from: number;
+  readonly to: number;
+  readonly runTo?: number;
+}
+
+/**
+ * The strongest sustained excursion in `dir` (+1 up is bad, −1 down is bad) among samples in
+ * [from, to), against the baseline of samples in [baseFrom, baseTo). Undefined when the baseline
+ * is too short or nothing is sustained.
+ */
+export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: AcuteWindow, opts: AcuteOptions = ACUTE_DEFAULTS): Excursion | undefined {
+  const base: number[] = [];
+  const after: Point[] = [];
+  for (const p of points) {
+    if (!Number.isFinite(p.v)) continue;
+    if (p.t >= win.baseFrom && p.t < win.baseTo) base.push(p.v);
+    else if (p.t >= win.from && p.t < (win.runTo ?? win.to)) after.push(p);
+  }
+  if (base.length < opts.minBaseline || after.length < opts.minSamples) return undefined;
+  const level = median(base) ?? 0;
+  const mad = median(base.map((v) => Math.abs(v - level))) ?? 0;
+  // Mostly-idle series (a pod serving nothing most minutes) have MAD 0: their mean deviation
+  // still says how far they usually stray.
+  const meanDev = base.reduce((s, v) => s + Math.abs(v - level), 0) / base.length;
+  const scale = Math.max(1.4826 * mad, 1.25 * meanDev, opts.relFloor * Math.abs(level), 1e-9);
+  const z = after.map((p) => (dir * (p.v - level)) / scale);
+  let best: Excursion | undefined;
+  for (let i = 0; i + opts.minSamples <= after.length; i++) {
+    if ((after[i]?.t ?? Infinity) >= win.to) break;
+    if ((z[i] ?? 0) < opts.zMin) continue;
+    const run = z.slice(i, i + opts.runOf);
+    if (run.filter((v) => v >= opts.zMin).length < opts.minSamples) continue;
+    const sustained = [...run].sort((a, b) => b - a)[opts.minSamples - 1] ?? 0;
+    if (best !== undefined && sustained <= best.z) continue;
+    const value = level + (dir * sustained * scale);
+    best = { start: best?.start ?? after[i]?.t ?? win.from, z: sustained, relative: Math.abs(level) > 1e-9 ? (value - level) / Math.abs(level) : Infinity, baseline: level, value, end: win.from };
+  }
+  if (best === undefined) return undefined;
+  // The end of THIS excursion: followed from its start while samples stay beyond `zMin` (one
+  // sample's gap allowed); a later, separate burst is not its continuation.
+  let k = after.findIndex((p) => p.t === best.start);
+  let end = best.start;
+  while (k < after.length && ((z[k] ?? 0) >= opts.zMin || (z[k + 1] ?? 0) >= opts.zMin)) {
+    if ((z[k] ?? 0) >= opts.zMin) end = after[k]?.t ?? end;
+    k++;
+  }
+  return { ...best, end };
+}

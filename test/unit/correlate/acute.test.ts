@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { analyze, buildContext, contextEvidence } from '../../../src/correlate';
+import type { Topology } from '../../../src/domain/types';
+import type { SeriesData } from '../../../src/ports';
+import { at, change, MIN, series } from './helpers';
+
+// web → checkout-api → payments; the page is on web at 14:00 with one hour of 1-minute history.
+const TOPO: Topology = {
+  services: [
+    { name: 'web', team: 'storefront', dependsOn: ['checkout-api'], limits: {} },
+    { name: 'checkout-api', team: 'checkout', dependsOn: ['payments'], limits: {} },
+    { name: 'payments', team: 'payments', dependsOn: [], limits: {} },
+  ],
+};
+const PAGE = at('14:00');
+const opts = { from: at('13:00'), to: PAGE + MIN, int: false, noise: 0.02 };
+/** Steady at `level`; ×`factor` for the minutes in [from, to). */
+const burst = (level: number, factor: number, from: number, to: number) => (t: number): number => (t >= from && t < to ? level * factor : level);
+const flat = (level: number) => (): number => level;
+
+const CHANGES = [
+  change('pay-infra', 'payments', 'infra', at('13:55')),
+  change('checkout-deploy', 'checkout-api', 'deploy', at('13:54')),
+  change('web-config', 'web', 'config', at('13:57')),
+];
+const ask = (s: SeriesData[]) => ({ series: s, changes: CHANGES, topology: TOPO, service: 'web', at: PAGE, windowMs: 60 * MIN, afterMs: 0 });
+
+function quiet(): SeriesData[] {
+  return [
+    series('payments', 'k8s.pod.cpu_limit_utilization', {}, flat(0.1), opts),
+    series('payments', 'http.server.request.duration', {}, flat(0.05), opts),
+    series('checkout-api', 'http.server.request.duration', {}, flat(0.2), opts),
+    series('checkout-api', 'http.client.request.duration', {}, flat(0.05), opts),
+    series('web', 'http.server.request.duration', {}, flat(0.3), opts),
+  ];
+}
+
+/** payments saturates right after its infra change; its caller's calls to it slow down; web's latency follows. */
+function paymentsBurst(checkoutToo = false): SeriesData[] {
+  const b = (lvl: number, f: number) => burst(lvl, f, at('13:56'), at('13:59'));
+  return [
+    series('payments', 'k8s.pod.cpu_limit_utilization', {}, b(0.1, 9), opts),
+    series('payments', 'http.server.request.duration', {}, b(0.05, 20), opts),
+    series('checkout-api', 'http.server.request.duration', {}, checkoutToo ? b(0.2, 6) : flat(0.2), opts),
+    series('checkout-api', 'http.client.request.duration', {}, b(0.05, 20), opts),
+    series('web', 'http.server.request.duration', {}, b(0.3, 4), opts),
+  ];
+}
+
+describe('correlate: acute evidence', () => {
+  it('a burst of the changed service right after its change names it, below the entry that only shows the symptom', () => {
+    const a = analyze(ask(paymentsBurst()));
+    assert.equal(a.suspects[0]?.id, 'pay-infra');
+    const ev = contextEvidence(buildContext(ask(paymentsBurst())));
+    const pay = ev.find((e) => e.change.id === 'pay-infra');
+    const web = ev.find((e) => e.change.id === 'web-config');
+    assert.ok((pay?.a.acuteSelf ?? 0) > 0.5);
+    assert.ok((pay?.a.acuteCallers ?? 0) > 0.5, 'its caller calls it and slowed down');
+    assert.ok((web?.a.acuteSelf ?? 1) < (pay?.a.acuteSelf ?? 0));
+  });
+
+  it('a service whose own burst has one below it, as early, is a symptom (below)', () => {
+    const ev = contextEvidence(buildContext(ask(paymentsBurst(true))));
+    const checkout = ev.find((e) => e.change.id === 'checkout-deploy');
+    assert.ok((checkout?.a.acuteBelow ?? 0) > 0.5);
+    assert.equal(analyze(ask(paymentsBurst(true))).suspects[0]?.id, 'pay-infra');
+  });
+
+  it('nothing moved after any change: every score is low, and they split', () => {
+    const a = analyze(ask(quiet()));
+    const scores = a.suspects.map((s) => s.score);
+    assert.ok(Math.max(...scores) < 0.3, `top score ${Math.max(...scores)}`);
+    assert.ok(Math.max(...scores) - Math.min(...scores) < 0.05, 'no evidence separates them');
+  });
+
+  it('empty or irrelevant metrics never make a change look certain (issue 10 item 3)', () => {
+    for (const s of [[], [series('elsewhere', 'blorp', {}, flat(1), opts)]]) {
+      const top = analyze(ask(s)).suspects[0]?.score ?? 0;
+      assert.ok(top < 0.3, `top score ${top}`);
+    }
+  });
+
+  it('a burst that was over long before the page is another incident', () => {
+    const early = CHANGES.map((c) => (c.id === 'pay-infra' ? { ...c, time: at('13:20') } : c));
+    const s = [
+      series('payments', 'k8s.pod.cpu_limit_utilization', {}, burst(0.1, 9, at('13:21'), at('13:24')), opts),
+      ...quiet().slice(1),
+    ];
+    const ev = contextEvidence(buildContext({ ...ask(s), changes: early }));
+    assert.ok((ev.find((e) => e.change.id === 'pay-infra')?.a.acuteSelf ?? 1) < 0.05);
+  });
+});
+
+describe('correlate: canary evidence (new pods vs old pods)', () => {
+  const deploy = change('checkout-2', 'checkout-api', 'deploy', at('13:50'), { version: '2.0' });
+  const decoy = change('pay-config', 'payments', 'config', at('13:50'));
+  /** Two old pods all hour; a new pod of 2.0 from the deploy on, `factor` × their latency. */
+  function pods(factor: number): SeriesData[] {
+    const lat = (pod: string, version: string, level: number, from: number) =>
+      series('checkout-api', 'http.server.request.duration', { 'service.instance.id': pod, 'service.version': version }, flat(level), { ...opts, from, noise: 0.01 });
+    return [
+      lat('old-a', '1.0', 0.2, at('13:00')),
+      lat('old-b', '1.0', 0.21, at('13:00')),
+      lat('new-c', '2.0', 0.2 * factor, at('13:50')),
+      series('web', 'http.server.request.duration', {}, flat(0.3), opts),
+    ];
+  }
+  const ask2 = (s: SeriesData[]) => ({ ...ask(s), changes: [deploy, decoy] });
+
+  it('new-version instances slower than old ones over the same minutes incriminate the deploy', () => {
+    const ev = contextEvidence(buildContext(ask2(pods(3))));
+    const d = ev.find((e) => e.change.id === 'checkout-2');
+    assert.ok((d?.acute.canary.value ?? 0) > 0.9);
+    assert.ok((d?.acute.canary.p ?? 1) <= 0.05);
+    assert.equal(ev.find((e) => e.change.id === 'pay-config')?.acute.canary.value, 0);
+    const a = analyze(ask2(pods(3)));
+    assert.equal(a.suspects[0]?.id, 'checkout-2');
+    assert.ok(a.suspects[0]?.evidence.some((l) => l.startsWith('canary:')));
+  });
+
+  it('a new pod like the old ones is no evidence', () => {
+    const d = contextEvidence(buildContext(ask2(pods(1)))).find((e) => e.change.id === 'checkout-2');
+    assert.equal(d?.acute.canary.value, 0);
+  });
+});

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { classifyGolden } from '../../../src/correlate';
+import { decodeMetricRules } from '../../../src/formats';
+
+describe('correlate: golden signals', () => {
+  it('reads the OpenTelemetry semantic conventions with a bad direction', () => {
+    assert.deepEqual(classifyGolden('http.server.request.duration'), { signal: 'latency', side: 'server', bad: 1 });
+    assert.deepEqual(classifyGolden('rpc.client.duration'), { signal: 'latency', side: 'client', bad: 1 });
+    assert.deepEqual(classifyGolden('http.client.open_connections'), { signal: 'saturation', side: 'client', bad: 1 });
+    assert.equal(classifyGolden('k8s.pod.cpu_limit_utilization').signal, 'saturation');
+    assert.equal(classifyGolden('container.memory.usage').signal, 'saturation');
+    assert.equal(classifyGolden('process.open_file_descriptor.count').signal, 'saturation');
+    assert.equal(classifyGolden('http.server.request.count').bad, 0);
+    assert.deepEqual(classifyGolden('app.checkout.success_ratio'), { signal: 'success', side: 'server', bad: -1 });
+    assert.equal(classifyGolden('app.payment.errors').bad, 1);
+  });
+
+  it('an unexplained name decides nothing', () => {
+    assert.equal(classifyGolden('PodWorkload(Ops)').signal, 'ignore');
+    assert.equal(classifyGolden('blorp').bad, 0);
+  });
+
+  it("a shop's rules come first: exact names and /regex/", () => {
+    const rules = [
+      { match: 'SuccessRate(%)', signal: 'success' as const },
+      { match: '/^Node/', signal: 'ignore' as const },
+      { match: 'queue_wait_ms', signal: 'latency' as const, side: 'client' as const },
+    ];
+    assert.deepEqual(classifyGolden('SuccessRate(%)', {}, rules), { signal: 'success', side: 'server', bad: -1 });
+    assert.equal(classifyGolden('NodeCpuUsageRate(%)', {}, rules).signal, 'ignore');
+    assert.deepEqual(classifyGolden('queue_wait_ms', {}, rules), { signal: 'latency', side: 'client', bad: 1 });
+  });
+
+  it('config/metrics.yaml: a bad rule is reported with its line and field, the others kept', () => {
+    const text = 'metrics:\n  - match: PodWorkload(Ops)\n    signal: traffic\n  - match: x\n    signal: speed\n  - match: "/([/"\n    signal: latency\n';
+    const { rules, errors } = decodeMetricRules(text, { file: 'metrics.yaml' });
+    assert.deepEqual(rules, [{ match: 'PodWorkload(Ops)', signal: 'traffic' }]);
+    assert.equal(errors.length, 2);
+    assert.deepEqual([errors[0]?.origin.line, errors[0]?.origin.field], [5, 'metrics[1].signal']);
+    assert.deepEqual([errors[1]?.origin.line, errors[1]?.origin.field], [6, 'metrics[2].match']);
+    assert.match(errors[1]?.message ?? '', /regular expression/);
+  });
+});

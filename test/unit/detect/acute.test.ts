@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { acuteExcursion } from '../../../src/detect/acute';
+import type { Point } from '../../../src/domain/types';
+
+const MIN = 60_000;
+/** 30 one-minute samples of a steady series (small deterministic wiggle), then `tail` appended. */
+const pts = (tail: number[], level = 100): Point[] => [
+  ...Array.from({ length: 30 }, (_, i) => ({ t: i * MIN, v: level + 2 * Math.sin(i * 2.3) })),
+  ...tail.map((v, i) => ({ t: (30 + i) * MIN, v })),
+];
+const WIN = { baseFrom: 0, baseTo: 30 * MIN, from: 30 * MIN, to: 36 * MIN };
+
+describe('detect: acute excursions', () => {
+  it('ignores a lone outlier in a steady series', () => {
+    assert.equal(acuteExcursion(pts([100, 900, 101, 99, 100]), 1, WIN), undefined);
+  });
+
+  it('finds a sustained burst of 2 of 3 samples, with its start and size', () => {
+    const e = acuteExcursion(pts([101, 900, 100, 850, 99]), 1, WIN);
+    assert.ok(e !== undefined);
+    assert.equal(e.start, 31 * MIN);
+    assert.ok(e.z > 50);
+    assert.ok(e.relative > 6);
+  });
+
+  it('reads the bad direction: a drop of a success ratio, not a rise', () => {
+    const drop = pts([100, 40, 35, 100, 100]);
+    assert.ok(acuteExcursion(drop, -1, WIN) !== undefined);
+    assert.equal(acuteExcursion(drop, 1, WIN), undefined);
+  });
+
+  it('needs a baseline: nothing from two samples of history', () => {
+    assert.equal(acuteExcursion(pts([900, 900, 900]), 1, { ...WIN, baseFrom: 28 * MIN }), undefined);
+  });
+
+  it('an earlier burst in the baseline does not hide a new one (robust baseline)', () => {
+    const p = pts([100, 700, 650, 100]);
+    p[10] = { t: 10 * MIN, v: 600 };
+    p[11] = { t: 11 * MIN, v: 650 };
+    assert.ok(acuteExcursion(p, 1, WIN) !== undefined);
+  });
+
+  it('a burst starting after `to` does not count, but a run may finish before `runTo`', () => {
+    const late = pts([100, 100, 100, 100, 100, 100, 900, 900]);
+    assert.equal(acuteExcursion(late, 1, WIN), undefined);
+    const edge = pts([100, 100, 100, 100, 100, 900, 900]);
+    assert.ok(acuteExcursion(edge, 1, { ...WIN, runTo: 40 * MIN }) !== undefined);
+    assert.equal(acuteExcursion(edge, 1, WIN), undefined);
+  });
+
+  it('says when the burst was last seen (it may be over by the page)', () => {
+    const e = acuteExcursion(pts([900, 900, 100, 100, 100]), 1, WIN);
+    assert.equal(e?.end, 31 * MIN);
+  });
+});
+
+describe('detect: acute excursions end where they end', () => {
+  it('a later, separate burst is not the continuation of an earlier one (a repeated fault is a new cause)', () => {
+    const e = acuteExcursion(pts([900, 900, 100, 100, 100, 100, 100, 900, 900]), 1, { ...WIN, runTo: 40 * MIN });
+    assert.equal(e?.start, 30 * MIN);
+    assert.equal(e?.end, 31 * MIN);
+  });
+});
