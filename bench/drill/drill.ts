@@ -35,6 +35,8 @@ export interface DrillOptions {
   readonly poolAfter?: number;
   /** How long fds must stay ≥ 90 % of the limit before the alert fires (a rule's `for:`), ms. @default 30000 */
   readonly alertForMs?: number;
+  /** Post order-sync's config change to epicenter (false: the change happens but the change log misses it). @default true */
+  readonly recordCause?: boolean;
   /** Progress lines. */
   readonly say?: (line: string) => void;
   /** Aborting stops the drill; everything started is still stopped. */
@@ -164,11 +166,12 @@ async function drill(opts: DrillOptions, stack: CleanupStack): Promise<Omit<Dril
   await pause(t0 + baselineMs - Date.now());
   const cause = { id: `chg-pool-${id}`, service: CAUSE_SERVICE, team: TEAMS[CAUSE_SERVICE] ?? '' };
   const poolAfter = opts.poolAfter ?? 400;
-  await changes([changeEvent(cause.id, 'config', CAUSE_SERVICE, Date.now(), `order-sync: set http.client.pool.size ${opts.poolBefore ?? 8} → ${poolAfter}`, { keys: ['http.client.pool.size'] })]);
+  const recorded = opts.recordCause ?? true;
+  if (recorded) await changes([changeEvent(cause.id, 'config', CAUSE_SERVICE, Date.now(), `order-sync: set http.client.pool.size ${opts.poolBefore ?? 8} → ${poolAfter}`, { keys: ['http.client.pool.size'] })]);
   writeClientConfig(config(CAUSE_SERVICE), port, poolAfter, 5);
   callers[0]?.signal('SIGHUP');
   const reload = await callers[0]!.line('config reloaded', 10_000, signal);
-  mark(`fulfilment's config change posted to epicenter; order-sync reloaded: pool.size ${String(reload['from'])} → ${String(reload['to'])}`);
+  mark(`fulfilment's config change ${recorded ? 'posted to epicenter' : 'NOT reported to epicenter'}; order-sync reloaded: pool.size ${String(reload['from'])} → ${String(reload['to'])}`);
   await pause(6000);
   await changes([changeEvent(`chg-deploy-${id}`, 'deploy', VICTIM, Date.now(), 'deploy checkout-api 2.14.1', { version: '2.14.1' })]);
   mark("checkout's own deploy of checkout-api is recorded (the red herring: nothing is restarted)");
