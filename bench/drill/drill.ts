@@ -123,7 +123,8 @@ async function drill(opts: DrillOptions, stack: CleanupStack): Promise<Omit<Dril
   const otlpPort = await freePort();
   const collectorFile = join(dir, 'collector.yaml');
   writeFileSync(collectorFile, collectorConfig({ otlpPort, topic: d.metrics, processNames: Object.values(NAMES) }));
-  stack.push('collector', () => collectorSh(['stop', id]));
+  // collector.sh keeps a state folder (pid, log) per name: this one is the drill's alone.
+  stack.push('collector', () => collectorSh(['stop', id]).then(() => rmSync(join(process.env['EPICENTER_SERVICES_DIR'] ?? join(ROOT, '.services'), `collector-${id}`), { recursive: true, force: true })));
   await collectorSh(['start', id, collectorFile], 120_000);
   pids.push(Number(/pid (\d+)/.exec(await collectorSh(['status', id]))?.[1] ?? -1));
   mark(`Collector up (otlp http 127.0.0.1:${otlpPort} → Kafka ${d.metrics}, default encoding otlp_proto)`);
