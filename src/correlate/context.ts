@@ -78,7 +78,8 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const stepMs = typicalStep(series);
   const effectMs = effectWindow(stepMs);
   const tolMs = Math.max(stepMs, 3 * MIN);
-  const breakpoints = given ?? detectAll(series, input.detector, input.topology);
+  // The breakpoints the live pipeline would store: it never flushes, so no retrospective cuts.
+  const breakpoints = given ?? detectAll(series, { ...input.detector, retrospective: false }, input.topology);
   const signals = toSignals(breakpoints, series, known, effectMs);
   const byService = new Map<string, Signal[]>();
   for (const s of signals) byService.set(s.service, [...(byService.get(s.service) ?? []), s]);

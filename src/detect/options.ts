@@ -40,6 +40,12 @@ export interface DetectorOptions {
   readonly seasonal: boolean;
   /** History needed before the daily profile is used, ms. @default 2 days */
   readonly seasonalAfterMs: number;
+  /**
+   * At the end of a short input (flush), add the cuts of a retrospective segmentation that the
+   * streaming model missed (./retro.ts). The live pipeline never flushes, so it never sees them;
+   * the correlator turns them off to rank on the same breakpoints the live pipeline stores. @default true
+   */
+  readonly retrospective: boolean;
 }
 
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = Object.freeze({
@@ -60,6 +66,7 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = Object.freeze({
   absoluteFloor: 1e-9,
   seasonal: true,
   seasonalAfterMs: 2 * 86_400_000,
+  retrospective: true,
 });
 
 type NumericKey = { [K in keyof DetectorOptions]: DetectorOptions[K] extends number ? K : never }[keyof DetectorOptions];
@@ -95,8 +102,10 @@ export function resolveOptions(opts: Partial<DetectorOptions> = {}): DetectorOpt
       });
     }
   }
-  if (typeof merged.seasonal !== 'boolean') {
-    throw new EpicenterError('BAD_CONFIG', 'detector option seasonal must be a boolean', { origin: { field: 'detect.seasonal' } });
+  for (const key of ['seasonal', 'retrospective'] as const) {
+    if (typeof merged[key] !== 'boolean') {
+      throw new EpicenterError('BAD_CONFIG', `detector option ${key} must be a boolean`, { origin: { field: `detect.${key}` } });
+    }
   }
   return Object.freeze(merged);
 }

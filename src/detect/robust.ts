@@ -135,7 +135,7 @@ export class RobustDetector implements SeriesDetector {
 
   flush(): DetectedBreak[] {
     const out = this.pending === 0 ? NONE : this.confirm(true);
-    const extra = this.n <= SHORT_MAX ? this.retrospect(out) : NONE;
+    const extra = this.o.retrospective && this.n <= SHORT_MAX ? this.retrospect(out) : NONE;
     return extra.length === 0 ? out : [...out, ...extra];
   }
 
