@@ -1,4 +1,4 @@
-import type { SourceCounters } from '../changes/counters';
+import { deliveriesSince, type SourceCounters } from '../changes/counters';
 import type { ClickHouseWriter } from '../clickhouse';
 import type { LagMonitor } from '../kafka';
 import type { Pipeline, PipelineStats } from '../pipeline/pipeline';
@@ -7,7 +7,8 @@ import type { Logger } from './logger';
 
 /**
  * Every `intervalMs`: one `pipeline stats` log line (counts since the previous line, lag,
- * end-to-end latency quantiles) and one pipeline_stats row in ClickHouse. Also registers the
+ * end-to-end latency quantiles) and one pipeline_stats row in ClickHouse (with the change webhook
+ * deliveries per source kind since the previous row). Also registers the
  * observable gauges (buffered rows, live series, consumer lag) that read the same numbers.
  * Returns a stop function.
  */
@@ -22,6 +23,7 @@ export function startStatsLoop(p: {
   sourceCounters?: SourceCounters;
 }): () => void {
   let prev: PipelineStats = p.pipeline.stats();
+  let prevHooks = p.sourceCounters?.snapshot() ?? {};
   let lastT = Date.now();
   const unobserve = [
     observeGauge(INSTRUMENTS.buffered, '{row}', 'Rows buffered in the writer', () => [{ value: p.pipeline.stats().buffered }]),
@@ -41,6 +43,7 @@ export function startStatsLoop(p: {
       deadLetters: s.deadLetters - prev.deadLetters,
       messages: s.messages - prev.messages,
     };
+    const hooks = p.sourceCounters?.snapshot() ?? {};
     const secs = Math.max(0.001, (t - lastT) / 1000);
     p.log.info(
       {
@@ -56,7 +59,7 @@ export function startStatsLoop(p: {
         rssMb: Math.round(process.memoryUsage().rss / 1_048_576),
         heapMb: Math.round(process.memoryUsage().heapUsed / 1_048_576),
         totals: { points: s.points, changes: s.changes, breakpoints: s.breakpoints, deadLetters: s.deadLetters, messages: s.messages },
-        ...(p.sourceCounters === undefined ? {} : { changeWebhooks: p.sourceCounters.snapshot()['total'] }),
+        ...(p.sourceCounters === undefined ? {} : { changeWebhooks: hooks['total'] }),
       },
       'pipeline stats',
     );
@@ -70,8 +73,10 @@ export function startStatsLoop(p: {
       lag: p.lag.total(),
       batchMs: s.lastBatchMs,
       bufferedRows: s.buffered,
+      changeWebhooks: deliveriesSince(prevHooks, hooks),
     });
     prev = s;
+    prevHooks = hooks;
     lastT = t;
   }, p.intervalMs);
   timer.unref();

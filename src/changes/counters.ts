@@ -57,3 +57,18 @@ export class SourceCounters {
     return out;
   }
 }
+
+/**
+ * Accepted and refused deliveries per kind between two snapshots (for pipeline_stats rows, which
+ * count since the previous row). Kinds with no delivery in between are left out; `total` is not a kind.
+ */
+export function deliveriesSince(prev: Record<string, SourceCount>, cur: Record<string, SourceCount>): { kind: string; accepted: number; refused: number }[] {
+  const out: { kind: string; accepted: number; refused: number }[] = [];
+  for (const [kind, c] of Object.entries(cur)) {
+    if (kind === 'total') continue;
+    const accepted = c.accepted - (prev[kind]?.accepted ?? 0);
+    const refused = c.refused - (prev[kind]?.refused ?? 0);
+    if (accepted !== 0 || refused !== 0) out.push({ kind, accepted, refused });
+  }
+  return out;
+}

@@ -10,4 +10,4 @@ export { TABLES, SCHEMA_VERSION, MIGRATIONS, parseServerVersion, type ServerFeat
 export { sql, ident, dateTime, inList, joinSql, quoteString, literal, Sql, type SqlValue } from './sql';
 export { toStoreError } from './errors';
 export type { MaintainResult } from './retention';
-export type { ChLogger, DeadLetterInput, PipelineStatsInput } from './types';
+export type { ChLogger, DeadLetterInput, PipelineStatsInput, WebhookCount } from './types';

@@ -7,7 +7,7 @@
  * migrations table is a ReplacingMergeTree keyed by version (read with FINAL).
  */
 import type { ChConnection } from './connection';
-import { MIGRATIONS, RETAINED_TABLES, T, TABLES, migrationsTableDdl, parseServerVersion, ttlClause, type SchemaContext, type ServerFeatures } from './schema';
+import { MIGRATIONS, RETAINED_TABLES, T, TABLES, migrationsTableDdl, parseServerVersion, ttlClause, type NewColumn, type SchemaContext, type ServerFeatures } from './schema';
 import { ident, sql } from './sql';
 import { silentLogger, type ChLogger } from './types';
 import { EpicenterError } from '../errors';
@@ -49,6 +49,7 @@ export async function migrate(
     if (done.has(m.version)) continue;
     log.info({ database: dbName, version: m.version, name: m.name, server: features.version }, 'clickhouse: applying migration');
     for (const stmt of m.statements(ctx)) await conn.command(stmt);
+    for (const c of m.columns ?? []) await addColumn(conn, dbName, c);
     const t = now();
     await conn.insert(`${dbName}.${TABLES.migrations}`, [
       { version: m.version, name: m.name, applied_at: Math.floor(t / 1000), applied_at_ms: Math.floor(t), server_version: features.version },
@@ -58,6 +59,22 @@ export async function migrate(
   if (features.ttl) await alignTtl(conn, ctx, log);
   const version = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
   return { features, applied, version };
+}
+
+/**
+ * ALTER TABLE … ADD COLUMN only when the column is missing: 18.16 has no `ADD COLUMN IF NOT
+ * EXISTS`. When another instance adds it between our check and our ALTER, the ALTER fails and
+ * the second look finds the column: that is success.
+ */
+async function addColumn(conn: ChConnection, db: string, c: NewColumn): Promise<void> {
+  const has = async (): Promise<boolean> =>
+    (await conn.query<{ name: string }>(sql`SELECT name FROM system.columns WHERE database = ${db} AND table = ${c.table} AND name = ${c.name}`)).length > 0;
+  if (await has()) return;
+  try {
+    await conn.command(sql`ALTER TABLE ${ident(db)}.${ident(c.table)} ADD COLUMN ${ident(c.name)} ${c.type}`);
+  } catch (e) {
+    if (!(await has())) throw e;
+  }
 }
 
 /** On TTL servers, change the TTL of retained tables when clickhouse.retentionDays changed (a MODIFY TTL rewrites parts: only when needed). */

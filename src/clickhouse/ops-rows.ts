@@ -1,7 +1,7 @@
 /**
  * Rows of the operational tables the pipeline writes: dead_letters and pipeline_stats.
  */
-import type { DeadLetterInput, PipelineStatsInput } from './types';
+import type { DeadLetterInput, PipelineStatsInput, WebhookCount } from './types';
 import { checkMs, finite, sec } from './rows';
 
 /** Largest payload kept in dead_letters, bytes. */
@@ -65,5 +65,21 @@ export function pipelineStatsRow(s: PipelineStatsInput): Record<string, unknown>
     lag: Math.round(finite(s.lag, 'lag')),
     batch_ms: finite(s.batchMs, 'batchMs'),
     buffered_rows: count(s.bufferedRows, 'bufferedRows'),
+    ...webhookColumns(s.changeWebhooks ?? [], count),
+  };
+}
+
+/** Totals plus per-kind parallel arrays (kinds sorted, so equal samples give equal rows). */
+function webhookColumns(w: readonly WebhookCount[], count: (n: number, what: string) => number): Record<string, unknown> {
+  const sorted = [...w].sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+  const accepted = sorted.map((k) => count(k.accepted, `changeWebhooks ${k.kind} accepted`));
+  const refused = sorted.map((k) => count(k.refused, `changeWebhooks ${k.kind} refused`));
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  return {
+    change_webhooks_accepted: sum(accepted),
+    change_webhooks_refused: sum(refused),
+    change_webhook_kinds: sorted.map((k) => k.kind),
+    change_webhook_kinds_accepted: accepted,
+    change_webhook_kinds_refused: refused,
   };
 }

@@ -55,7 +55,8 @@ export async function queryChanges(conn: ChConnection, db: Sql, q: ChangeQuery):
   const svc = q.service === undefined ? sql`` : sql`AND service = ${q.service}`;
   const team = q.team === undefined ? sql`` : sql`AND team = ${q.team}`;
   const rows = await conn.query<ChangeRow>(sql`
-SELECT source, id, service, team, type, raw_type, t_ms, summary, version, revert_of, keys
+SELECT source, id, service, team, type, raw_type, t_ms, summary, version, revert_of, keys,
+  setting_keys, setting_from, setting_to, origin_sources, origin_ids, origin_kinds, origin_urls
 FROM ${db}.${T.changes} FINAL
 WHERE t_ms >= ${w.from} AND t_ms < ${w.to} ${svc} ${team}
 ORDER BY t_ms, source, id`);

@@ -4,7 +4,7 @@
  * on some servers), '' means absent, JSON columns are parsed.
  */
 import { createHash } from 'node:crypto';
-import type { Breakpoint, BreakpointKind, ChangeEvent, ChangeType, Labels, Regime, SeriesRef, Suspect } from '../domain/types';
+import type { Breakpoint, BreakpointKind, ChangeEvent, ChangeOrigin, ChangeType, Labels, Regime, SeriesRef, SettingChange, Suspect } from '../domain/types';
 import { newLabels } from '../domain/text';
 import { EpicenterError } from '../errors';
 import type { StoredAnalysis } from '../ports';
@@ -150,6 +150,15 @@ export interface ChangeRow {
   version: string;
   revert_of: string;
   keys: string[];
+  /** Settings as parallel arrays (schema v2); from/to null when absent. */
+  setting_keys: string[];
+  setting_from: (string | null)[];
+  setting_to: (string | null)[];
+  /** Origins as parallel arrays (schema v2); '' for an absent kind or url. */
+  origin_sources: string[];
+  origin_ids: string[];
+  origin_kinds: string[];
+  origin_urls: string[];
 }
 
 export function changeRow(c: ChangeEvent): ChangeRow {
@@ -167,7 +176,33 @@ export function changeRow(c: ChangeEvent): ChangeRow {
     version: c.version ?? '',
     revert_of: c.revertOf ?? '',
     keys: c.keys === undefined ? [] : [...c.keys],
+    ...settingColumns(c.settings ?? []),
+    ...originColumns(c.origins ?? []),
   };
+}
+
+function settingColumns(s: readonly SettingChange[]): Pick<ChangeRow, 'setting_keys' | 'setting_from' | 'setting_to'> {
+  return { setting_keys: s.map((x) => x.key), setting_from: s.map((x) => x.from ?? null), setting_to: s.map((x) => x.to ?? null) };
+}
+
+function originColumns(o: readonly ChangeOrigin[]): Pick<ChangeRow, 'origin_sources' | 'origin_ids' | 'origin_kinds' | 'origin_urls'> {
+  return { origin_sources: o.map((x) => x.source), origin_ids: o.map((x) => x.id), origin_kinds: o.map((x) => x.kind ?? ''), origin_urls: o.map((x) => x.url ?? '') };
+}
+
+function settingsFromRow(r: ChangeRow): SettingChange[] {
+  return r.setting_keys.map((key, i) => {
+    const from = r.setting_from[i] ?? undefined;
+    const to = r.setting_to[i] ?? undefined;
+    return { key, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
+  });
+}
+
+function originsFromRow(r: ChangeRow): ChangeOrigin[] {
+  return r.origin_sources.map((source, i) => {
+    const kind = opt(r.origin_kinds[i]);
+    const url = opt(r.origin_urls[i]);
+    return { source, id: r.origin_ids[i] ?? '', ...(kind === undefined ? {} : { kind }), ...(url === undefined ? {} : { url }) };
+  });
 }
 
 export function changeFromRow(r: ChangeRow): ChangeEvent {
@@ -189,6 +224,8 @@ export function changeFromRow(r: ChangeRow): ChangeEvent {
   if (revertOf !== undefined) c.revertOf = revertOf;
   // An empty keys array is indistinguishable from absent; absent reads back as absent.
   if (r.keys.length > 0) c.keys = r.keys;
+  if (r.setting_keys.length > 0) c.settings = settingsFromRow(r);
+  if (r.origin_sources.length > 0) c.origins = originsFromRow(r);
   return c;
 }
 

@@ -12,6 +12,9 @@
  * - optional strings are stored as '' and read back as absent.
  * - labels are a JSON object string with sorted keys (`visitParamExtractString(labels, 'k')` on
  *   18.16, `JSONExtractString` on newer servers).
+ * - a later migration adds columns through `columns` (never a raw ALTER in `statements`): 18.16
+ *   has no `ADD COLUMN IF NOT EXISTS`, so migrate() adds only the columns system.columns lacks.
+ *   New columns have defaults (0, '', []) so rows written before them read back sensibly.
  */
 import { EpicenterError } from '../errors';
 import { ident, sql, type Sql } from './sql';
@@ -79,6 +82,16 @@ export interface Migration {
   readonly name: string;
   /** DDL statements, each idempotent (IF NOT EXISTS) so a half-applied migration can be re-run. */
   statements(ctx: SchemaContext): Sql[];
+  /** Columns added to existing tables, after the statements; each added only when missing. */
+  readonly columns?: readonly NewColumn[];
+}
+
+/** A column a migration adds to an existing table. */
+export interface NewColumn {
+  readonly table: (typeof TABLES)[keyof typeof TABLES];
+  readonly name: string;
+  /** The column type, e.g. `Array(String)`. */
+  readonly type: Sql;
 }
 
 /** `LowCardinality(String)` where the server has it, else `String`. */
@@ -246,8 +259,37 @@ FROM ${db}.${T.seriesAgg} GROUP BY service, series_id`,
   },
 };
 
+const col = (table: NewColumn['table'], name: string, type: Sql): NewColumn => ({ table, name, type });
+
+/**
+ * Issue 12: what changes carry beyond the CloudEvent fields (settings set, every source that
+ * reported the change), and the change webhook deliveries per pipeline_stats row.
+ * Settings are three parallel arrays (one element per setting; from/to NULL when absent);
+ * origins are four ('' for an absent kind or url). pipeline_stats gets totals since the
+ * previous row and the same per source kind as parallel arrays (ARRAY JOIN to split them).
+ */
+const changeSources: Migration = {
+  version: 2,
+  name: 'change_sources',
+  statements: () => [],
+  columns: [
+    col(TABLES.changes, 'setting_keys', sql`Array(String)`),
+    col(TABLES.changes, 'setting_from', sql`Array(Nullable(String))`),
+    col(TABLES.changes, 'setting_to', sql`Array(Nullable(String))`),
+    col(TABLES.changes, 'origin_sources', sql`Array(String)`),
+    col(TABLES.changes, 'origin_ids', sql`Array(String)`),
+    col(TABLES.changes, 'origin_kinds', sql`Array(String)`),
+    col(TABLES.changes, 'origin_urls', sql`Array(String)`),
+    col(TABLES.pipelineStats, 'change_webhooks_accepted', sql`UInt64`),
+    col(TABLES.pipelineStats, 'change_webhooks_refused', sql`UInt64`),
+    col(TABLES.pipelineStats, 'change_webhook_kinds', sql`Array(String)`),
+    col(TABLES.pipelineStats, 'change_webhook_kinds_accepted', sql`Array(UInt64)`),
+    col(TABLES.pipelineStats, 'change_webhook_kinds_refused', sql`Array(UInt64)`),
+  ],
+};
+
 /** All migrations, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, changeSources];
 
 /** The newest schema version this code knows. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

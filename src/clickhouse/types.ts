@@ -55,4 +55,13 @@ export interface PipelineStatsInput {
   readonly batchMs: number;
   /** Rows waiting in the writer. @default 0 */
   readonly bufferedRows?: number;
+  /** Change webhook deliveries since the previous sample, per source kind. @default [] */
+  readonly changeWebhooks?: readonly WebhookCount[];
+}
+
+/** Accepted and refused change webhook deliveries of one source kind (github, argocd, …). */
+export interface WebhookCount {
+  readonly kind: string;
+  readonly accepted: number;
+  readonly refused: number;
 }

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { openConnection } from '../../src/clickhouse/connection';
 import { migrate } from '../../src/clickhouse/migrate';
+import { MIGRATIONS } from '../../src/clickhouse/schema';
 import { sql, ident } from '../../src/clickhouse/sql';
 import { createClickHouseStore, type ClickHouseStore } from '../../src/clickhouse/store';
 import { createClickHouseWriter } from '../../src/clickhouse/writer';
@@ -62,7 +63,7 @@ describe('clickhouse adapter (real server)', function () {
     assert.equal(store.features.ttl, store.features.major >= 20);
   });
 
-  it('migrations are idempotent: a second run applies nothing and records version 1 once', async () => {
+  it('migrations are idempotent: a second run applies nothing and records each version once', async () => {
     const conn = openConnection(cfg);
     try {
       const again = await migrate(conn, { database: DB, retentionDays: cfg.retentionDays });
@@ -70,7 +71,7 @@ describe('clickhouse adapter (real server)', function () {
       const third = await createClickHouseStore(cfg);
       await third.close();
       const rows = await store.query<{ version: number }>(sql`SELECT version FROM ${ident(DB)}.schema_migrations FINAL`);
-      assert.deepEqual(rows.map((r) => Number(r.version)), [1]);
+      assert.deepEqual(rows.map((r) => Number(r.version)).sort(), MIGRATIONS.map((m) => m.version));
     } finally {
       await conn.close();
     }
@@ -123,7 +124,10 @@ describe('clickhouse adapter (real server)', function () {
       exhaustionAt: T0 + 3 * 3600_000,
       limit: 1024,
     };
-    const change: ChangeEvent = { id: 'chg-1', source: 'team-b/deployer', type: 'config', rawType: 'com.acme.change.config', service: 'svc-b', team: 'team-b', time: T0 + 5000, summary: 'pool size 10→100', keys: ['client.pool.size'] };
+    const change: ChangeEvent = { id: 'chg-1', source: 'team-b/deployer', type: 'config', rawType: 'com.acme.change.config', service: 'svc-b', team: 'team-b', time: T0 + 5000, summary: 'pool size 10→100', keys: ['client.pool.size'],
+      settings: [{ key: 'client.pool.size', from: '10', to: '100' }, { key: 'client.retry', to: '' }, { key: 'client.legacy', from: "it's on" }],
+      origins: [{ source: 'github/acme/svc-b', id: 'd-9', kind: 'github.deployment_status', url: 'https://github.com/acme/svc-b/deployments' }, { source: 'k8s/prod', id: 'rs-svc-b-7f9' }],
+    };
     const analysis: StoredAnalysis = {
       id: 'svc-a@x',
       service: 'svc-a',
@@ -153,11 +157,18 @@ describe('clickhouse adapter (real server)', function () {
   it('dead letters and pipeline stats round-trip and replay idempotently', async () => {
     const dl = { t: T0, topic: 'otlp_metrics', partition: 2, offset: '9007199254740993', reason: 'line 1: not JSON', code: 'BAD_INPUT', payload: Buffer.from([0x0a, 0xff]), key: 'svc-a' };
     await store.insertDeadLetters([dl, dl]);
-    await store.insertPipelineStats({ t: T0, instance: 'i-1', pointsIn: 100, breakpoints: 1, deadLetters: 1, lag: 5, batchMs: 12.5 });
-    await store.insertPipelineStats({ t: T0, instance: 'i-1', pointsIn: 100, breakpoints: 1, deadLetters: 1, lag: 5, batchMs: 12.5 });
+    const stats = { t: T0, instance: 'i-1', pointsIn: 100, breakpoints: 1, deadLetters: 1, lag: 5, batchMs: 12.5, changeWebhooks: [{ kind: 'github', accepted: 4, refused: 1 }, { kind: 'argocd', accepted: 0, refused: 2 }] };
+    await store.insertPipelineStats(stats);
+    await store.insertPipelineStats(stats);
     const d = await store.query<Record<string, unknown>>(sql`SELECT topic, \`partition\`, \`offset\`, payload, payload_size, key FROM ${ident(DB)}.dead_letters FINAL`);
     assert.deepEqual(d, [{ topic: 'otlp_metrics', partition: 2, offset: '9007199254740993', payload: 'base64:Cv8=', payload_size: 2, key: 'svc-a' }]);
     assert.equal(await count(store, 'pipeline_stats'), 1);
+    const hooks = await store.query<Record<string, unknown>>(sql`SELECT change_webhooks_accepted AS a, change_webhooks_refused AS r, kind, ka, kr
+FROM ${ident(DB)}.pipeline_stats FINAL ARRAY JOIN change_webhook_kinds AS kind, change_webhook_kinds_accepted AS ka, change_webhook_kinds_refused AS kr ORDER BY kind`);
+    assert.deepEqual(hooks, [
+      { a: '4', r: '3', kind: 'argocd', ka: '0', kr: '2' },
+      { a: '4', r: '3', kind: 'github', ka: '4', kr: '1' },
+    ]);
   });
 
   it('escaping: nasty strings round-trip through the server, in SELECT and as filters', async () => {

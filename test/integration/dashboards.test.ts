@@ -229,7 +229,7 @@ describe('dashboards: every query runs on the real ClickHouse and feeds its pane
         { id: 'dep-a-7', service: 'A', team: 'team-a', type: 'deploy', time: T(40), score: 0.2, evidence: ['too late'] },
       ],
     });
-    await store.insertPipelineStats([0, 1, 2, 3].map((i) => ({ t: T(i * 5), instance: 'epi-1', pointsIn: 3000, changesIn: 1, breakpoints: 1, deadLetters: 1, lag: 10 * i, batchMs: 12.5, bufferedRows: 40 })));
+    await store.insertPipelineStats([0, 1, 2, 3].map((i) => ({ t: T(i * 5), instance: 'epi-1', pointsIn: 3000, changesIn: 1, breakpoints: 1, deadLetters: 1, lag: 10 * i, batchMs: 12.5, bufferedRows: 40, changeWebhooks: [{ kind: 'github', accepted: 2, refused: i === 3 ? 1 : 0 }] })));
     await store.insertDeadLetters([{ t: T(3), topic: 'otlp_metrics', partition: 0, offset: '42', reason: 'line 1: bad', code: 'BAD_INPUT', payload: '{"x":' }]);
   });
 
@@ -326,7 +326,7 @@ describe('dashboards: every query runs on the real ClickHouse and feeds its pane
     });
   }
 
-  it('the seeded incident shows up: trend points, breakpoints, changes, the top suspect, throughput and dead letters', async () => {
+  it('the seeded incident shows up: trend points, breakpoints, changes, the top suspect, throughput, change webhooks and dead letters', async () => {
     const byTitle = (uid: string, title: string): string => {
       const p = dashboards.find((d) => d.uid === uid)?.panels.find((x) => x.title === title);
       assert.ok(p, `${uid}: panel ${title}`);
@@ -346,6 +346,8 @@ describe('dashboards: every query runs on the real ClickHouse and feeds its pane
     assert.ok(thr.some((r) => Number(r['points_per_s']) === 50), JSON.stringify(thr));
     const dl = await rows(byTitle('epicenter-pipeline', 'Latest dead letters'));
     assert.equal(dl[0]?.['code'], 'BAD_INPUT');
+    const hooks = await rows(byTitle('epicenter-pipeline', 'Change webhooks by source kind'));
+    assert.deepEqual([hooks.every((r) => r['kind'] === 'github'), hooks.reduce((n, r) => n + Number(r['accepted']), 0), hooks.reduce((n, r) => n + Number(r['refused']), 0)], [true, 8, 1]);
     const teams = await rows(dashboards.find((d) => d.uid === 'epicenter-service')!.templating.list.find((v) => v.name === 'team')!.query as string);
     assert.deepEqual(teams.map((r) => r['team']), ['team-a', 'team-b']);
   });

@@ -57,7 +57,12 @@ describe('clickhouse rows', () => {
   it('changes round-trip; absent optional fields stay absent', () => {
     const full: ChangeEvent = { id: 'c1', source: 's', type: 'config', rawType: 'x.change.config', service: 'b', team: 'tb', time: 5000, summary: 'more conns', version: 'v2', revertOf: 'c0', keys: ['pool.size'] };
     const bare: ChangeEvent = { id: 'c2', source: 's', type: 'deploy', rawType: 'x.change.deploy', service: 'a', time: 6000 };
-    for (const c of [full, bare]) {
+    const merged: ChangeEvent = {
+      ...full,
+      settings: [{ key: 'pool.size', from: '10', to: '80' }, { key: 'retries', to: '' }, { key: 'old.flag', from: 'on' }],
+      origins: [{ source: 'github/acme/api', id: 'd-7', kind: 'github.deployment_status', url: 'https://github.com/acme/api' }, { source: 'k8s/prod', id: 'rs-1' }],
+    };
+    for (const c of [full, bare, merged]) {
       const r = changeRow(c);
       assert.deepEqual(changeFromRow({ ...r, t_ms: String(r.t_ms) }), c);
     }
