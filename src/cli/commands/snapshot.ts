@@ -58,7 +58,7 @@ export function historyOptions(cmd: Command): Command {
     .option('--source <source>', "'files' (default) or 'clickhouse' (what `epicenter run` stored)")
     .option('--days <n>', 'history to model, days (default 7)')
     .option('--until <time>', 'use only data before this time (ISO 8601 or epoch s/ms)')
-    .option('--config <file...>', 'config YAML files (for --source clickhouse)', ['config/default.yaml']);
+    .option('--config <file...>', 'config YAML files, for --source clickhouse (default: config/default.yaml)');
 }
 
 export const registerSnapshot: Register = (program: Command) => {
