@@ -3,7 +3,7 @@
  * converted (convert.ts) to OTLP/JSON, CloudEvents and topology YAML text, and that text is decoded
  * by src/formats exactly as `epicenter analyze` would decode the files.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { AnalyzeInput } from '../../src/correlate';
 import { groupSamples } from '../../src/detect';
 import type { ChangeEvent, Topology } from '../../src/domain/types';
@@ -15,6 +15,10 @@ import { DAYS, loadDay } from './nezha';
 
 /** Where the data set lives, relative to the repository root (a sibling checkout's shared folder). */
 export const NEZHA_DIR = process.env['EPICENTER_NEZHA_DIR'] ?? join('..', 'shared', 'data', 'nezha');
+/** The data folder: EPICENTER_NEZHA_DIR (absolute, or relative to the repository root) or NEZHA_DIR's default. */
+export function nezhaDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(root, env['EPICENTER_NEZHA_DIR'] ?? join('..', 'shared', 'data', 'nezha'));
+}
 /** History before the page the correlator is given. @default 60 min */
 export const WINDOW_MS = 60 * 60_000;
 

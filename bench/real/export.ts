@@ -8,14 +8,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDayData, NEZHA_DIR } from './dataset';
+import { loadDayData, nezhaDir } from './dataset';
 
 const [day, out] = process.argv.slice(2);
 if (day === undefined || out === undefined) {
   process.stderr.write('usage: npx tsx bench/real/export.ts <day, e.g. 2022-08-22> <out dir>\n');
   process.exit(2);
 }
-const d = loadDayData(join(__dirname, '../..', NEZHA_DIR), day);
+const d = loadDayData(nezhaDir(join(__dirname, '../..')), day);
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'metrics.ndjson'), d.text.metrics);
 writeFileSync(join(out, 'changes.ndjson'), d.text.changes);

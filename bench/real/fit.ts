@@ -8,13 +8,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACUTE_FEATURES, gatherEvidence } from '../../src/correlate';
 import { decodeMetricRules } from '../../src/formats';
-import { incidentInput, loadAll, NEZHA_DIR } from './dataset';
+import { incidentInput, loadAll, nezhaDir } from './dataset';
 import { fitAcute, type Case } from './folds';
 
 const ROOT = join(__dirname, '../..');
 const rules = decodeMetricRules(readFileSync(join(ROOT, 'config/metrics.yaml'), 'utf8'), { file: 'config/metrics.yaml' }).rules;
 const cases: Case[] = [];
-for (const d of loadAll(join(ROOT, NEZHA_DIR))) {
+for (const d of loadAll(nezhaDir(ROOT))) {
   for (const inc of d.incidents) cases.push({ key: { system: d.system, day: d.day }, causeId: inc.causeId, evidence: gatherEvidence({ ...incidentInput(d, inc), metricRules: rules }).evidence });
 }
 const m = fitAcute(cases, `bench/real/fit.ts: ${cases.length} Nezha incidents (4 days, both systems), each also with its cause removed from the log`);

@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { ACUTE, ACUTE_FEATURES, analyze, gatherEvidence, type AcuteModel } from '../../src/correlate';
 import { decodeMetricRules } from '../../src/formats';
-import { incidentInput, loadAll, NEZHA_DIR, WINDOW_MS } from './dataset';
+import { incidentInput, loadAll, NEZHA_DIR, nezhaDir, WINDOW_MS } from './dataset';
 import { fitAcute, scoreCase, type Case } from './folds';
 import { FAULT_TYPES } from './nezha';
 import { calibration, outcome, rankByScore, table, type Outcome } from './score';
@@ -29,7 +29,7 @@ interface Item extends Case { readonly inc: Incident; readonly changes: readonly
 
 const t0 = Date.now();
 const rules = decodeMetricRules(readFileSync(join(ROOT, 'config/metrics.yaml'), 'utf8'), { file: 'config/metrics.yaml' }).rules;
-const days = loadAll(join(ROOT, NEZHA_DIR));
+const days = loadAll(nezhaDir(ROOT));
 const loadS = Math.round((Date.now() - t0) / 1000);
 
 const shipped: Outcome[] = [];

@@ -46,7 +46,7 @@ function trackerOptions(o: WatchK8sOptions, cluster: string): K8sOptions {
 async function publish(to: readonly ChangeSink[], cs: readonly ChangeEvent[], log: Logger): Promise<void> {
   if (cs.length === 0) return;
   for (const s of to) await s.publishChanges(cs);
-  for (const c of cs) log.info({ id: c.id, service: c.service, type: c.type, time: new Date(c.time).toISOString(), summary: c.summary }, 'k8s change');
+  for (const c of cs) log.info({ id: c.id, service: c.service, type: c.type, at: new Date(c.time).toISOString(), summary: c.summary }, 'k8s change');
 }
 
 /** Replays a recorded stream (returns when done) or watches the cluster until `stop` resolves. */

@@ -1,5 +1,5 @@
 import { consolidateChanges } from '../changes/merge';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { ChangeEvent, Sample, Topology } from '../domain/types';
 import { EpicenterError } from '../errors';
 import { createRateState, decodeCloudEvents, decodeMetricsFile, decodeTopology, type CsvOptions } from '../formats';
@@ -68,4 +68,16 @@ export function loadChangeFiles(files: readonly string[]): { changes: ChangeEven
 export function loadTopologyFile(file: string): { topology: Topology; rejected: EpicenterError[] } {
   const t = decodeTopology(readText(file), { file });
   return { topology: t.topology, rejected: [...t.errors] };
+}
+
+/**
+ * The topology for `--source clickhouse`: a --topology given must be readable; the configured default
+ * (`topologyFile`, relative to the working directory) may be missing, as `epicenter run` allows, with a warning.
+ */
+export function loadServiceTopology(given: string | undefined, configured: string): { topology: Topology; rejected: EpicenterError[] } {
+  if (given === undefined && !existsSync(configured)) {
+    process.stderr.write(`warning: topology file ${configured} (config topologyFile) not found; going on without a service graph (no limits, no cross-service paths); --topology FILE names one\n`);
+    return { topology: { services: [] }, rejected: [] };
+  }
+  return loadTopologyFile(given ?? configured);
 }

@@ -11,7 +11,7 @@ import { EpicenterError } from '../../errors';
 import { bundled } from '../../app/paths';
 import { decodeMetricRules } from '../../formats';
 import type { SeriesData } from '../../ports';
-import { EXIT_REJECTED, loadChangeFiles, loadMetricFiles, loadTopologyFile, readText, reportRejected } from '../io';
+import { EXIT_REJECTED, loadChangeFiles, loadMetricFiles, loadServiceTopology, loadTopologyFile, readText, reportRejected } from '../io';
 import { checkService, checkServiceInStore, servicesIn } from '../service';
 import type { Register } from './index';
 import { parseDurationArg, parseTimeArg } from '../args';
@@ -51,8 +51,8 @@ export async function runAnalyzeCommand(o: AnalyzeCommandOptions): Promise<{ ana
   const windowMs = o.window === undefined ? config.analysis.windowMs : parseDurationArg(o.window, 'window');
   const afterMs = o.after === undefined ? config.analysis.afterMs : parseDurationArg(o.after, 'after', true);
   if (o.source !== undefined && o.source !== 'files' && o.source !== 'clickhouse') throw new EpicenterError('BAD_REQUEST', `'${o.source}' is not one of files, clickhouse`, { origin: { field: '--source' } });
-  const topoFile = o.topology ?? (o.source === 'clickhouse' ? config.topologyFile : undefined);
-  const { topology, rejected } = topoFile === undefined ? { topology: { services: [] } as Topology, rejected: [] as EpicenterError[] } : loadTopologyFile(topoFile);
+  const { topology, rejected } = o.source === 'clickhouse' ? loadServiceTopology(o.topology, config.topologyFile)
+    : o.topology === undefined ? { topology: { services: [] } as Topology, rejected: [] as EpicenterError[] } : loadTopologyFile(o.topology);
   // A shop's own metric names (golden signals): --metric-names, else the bundled config/metrics.yaml.
   const defaultNames = bundled('config', 'metrics.yaml');
   const namesFile = o.metricNames ?? (existsSync(defaultNames) ? defaultNames : undefined);

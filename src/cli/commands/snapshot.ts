@@ -3,13 +3,11 @@ import type { Command } from 'commander';
 import { loadHistory, teamsOf } from '../../app/whatif';
 import { createClickHouseStore } from '../../clickhouse/store';
 import { loadConfig } from '../../config/load';
-import { decodeTopology } from '../../formats';
 import { EpicenterError } from '../../errors';
 import { buildSnapshot, encodeSnapshot, type Snapshot } from '../../whatif';
 import { snapshotFromStore } from '../../whatif/store';
-import { readText } from '../../app/whatif';
 import { parseTimeArg } from '../args';
-import { EXIT_REJECTED, reportRejected } from '../io';
+import { EXIT_REJECTED, loadServiceTopology, reportRejected } from '../io';
 import type { Register } from './index';
 
 export interface SnapshotSourceOptions {
@@ -36,11 +34,10 @@ export async function snapshotFrom(o: SnapshotSourceOptions, defaultUntil?: numb
   const until = o.until === undefined ? defaultUntil : parseTimeArg(o.until, 'until');
   if (o.source === 'clickhouse') {
     const config = loadConfig(o.config ?? ['config/default.yaml']);
-    const topoFile = o.topology ?? config.topologyFile;
-    const t = topoFile === undefined ? { topology: { services: [] }, errors: [] } : decodeTopology(readText(topoFile), { file: topoFile });
+    const t = loadServiceTopology(o.topology, config.topologyFile);
     const store = await createClickHouseStore(config.clickhouse);
     try {
-      return { snapshot: await snapshotFromStore(store, t.topology, { until: until ?? Date.now(), days }), rejected: t.errors };
+      return { snapshot: await snapshotFromStore(store, t.topology, { until: until ?? Date.now(), days }), rejected: t.rejected };
     } finally {
       await store.close();
     }
@@ -61,7 +58,7 @@ export function historyOptions(cmd: Command): Command {
     .option('--source <source>', "'files' (default) or 'clickhouse' (what `epicenter run` stored)")
     .option('--days <n>', 'history to model, days (default 7)')
     .option('--until <time>', 'use only data before this time (ISO 8601 or epoch s/ms)')
-    .option('--config <file...>', 'config YAML files (for --source clickhouse)', ['config/default.yaml']);
+    .option('--config <file...>', 'config YAML files, for --source clickhouse (default: config/default.yaml)');
 }
 
 export const registerSnapshot: Register = (program: Command) => {

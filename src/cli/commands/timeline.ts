@@ -12,7 +12,7 @@ import type { Store } from '../../ports';
 import { parseTruthJson } from '../../sim';
 import { MemoryStore } from '../../store/memory';
 import { fmtStamp, renderTimeline, type TimelineAlert } from '../../timeline';
-import { EXIT_REJECTED, loadChangeFiles, loadMetricFiles, loadTopologyFile, readText, reportRejected } from '../io';
+import { EXIT_REJECTED, loadChangeFiles, loadMetricFiles, loadServiceTopology, loadTopologyFile, readText, reportRejected } from '../io';
 import { checkService, checkServiceInStore, servicesIn } from '../service';
 import { parseDurationArg, parseTimeArg } from '../args';
 import type { Register } from './index';
@@ -131,7 +131,7 @@ export async function runTimelineCommand(o: TimelineCommandOptions): Promise<Tim
     if (topo === undefined || metrics.length === 0) throw new EpicenterError('BAD_REQUEST', 'timeline: file inputs need --metrics FILE… and --topology FILE (and usually --changes FILE)');
     ({ store, topology, rejected } = await loadFiles(metrics, changes, topo, service));
   } else {
-    ({ topology, rejected } = loadTopologyFile(o.topology ?? config.topologyFile));
+    ({ topology, rejected } = loadServiceTopology(o.topology, config.topologyFile));
     store = await createClickHouseStore(config.clickhouse);
   }
   try {

@@ -25,6 +25,21 @@ describe('watch-k8s --replay: a recorded stream to CloudEvents NDJSON', () => {
     }
   });
 
+  it('its "k8s change" log lines carried two "time" members (pino\'s and the change\'s), so JSON readers kept one; now the change time is "at"', async () => {
+    let logged = '';
+    const log = pino({ level: 'info' }, { write: (s: string) => { logged += s; } });
+    const dir = mkdtempSync(join(tmpdir(), 'wk8s-log-'));
+    try {
+      await runWatchK8s({ replay: join(__dirname, 'fixtures', 'k8s-story.jsonl'), out: join(dir, 'k8s.ndjson') }, log, Promise.resolve());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const lines = logged.split('\n').filter((l) => l.includes('"msg":"k8s change"'));
+    assert.equal(lines.length, 6);
+    for (const l of lines) assert.equal(l.match(/"time":/g)?.length, 1, l);
+    assert.equal((JSON.parse(lines[0]!) as { at: string }).at, '2026-03-12T13:02:00.000Z');
+  });
+
   it('--post sends the changes to a listening epicenter (POST /v1/changes with the bearer token), which stores them', async () => {
     const store = new MemoryStore();
     const token = 'watch-k8s-test-token-0123';
