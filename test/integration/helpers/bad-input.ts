@@ -27,9 +27,9 @@ export function badCorpus(now: number, maxMessageBytes: number): BadMessage[] {
   const add = (topic: BadMessage['topic'], value: string | null, reason: RegExp, goodPoints = 0): void => {
     out.push({ topic, key: `bad-${out.length}`, value, reason, goodPoints });
   };
-  // Not JSON, or not a request at all.
+  // Not JSON, or not a request at all (a first byte that is neither JSON's nor protobuf's is refused as neither).
   for (const v of ['garbage', '{"resourceMetrics": [', '{', '"just a string"', '42', 'null', '[1,2,3]', '\u0000\u0001\u0002', '{"resourceMetrics": []}', '{}', 'true', '{"a":1}{"b":2}']) {
-    add('metrics', v, /invalid JSON|no records|expected|must|resourceMetrics|object|Invalid/i);
+    add('metrics', v, /invalid JSON|no records|expected|must|resourceMetrics|object|Invalid|neither OTLP\/JSON .* nor OTLP protobuf/i);
   }
   // Wrong types.
   add('metrics', JSON.stringify({ resourceMetrics: 'nope' }), /resourceMetrics/);
