@@ -19,7 +19,8 @@ const gaussian: Noise = (r) => r.normal();
 /** Student t3 rescaled to unit MAD-equivalent scale. */
 const heavy: Noise = (r) => r.student(3) / 1.3;
 
-interface Plan {
+/** One labelled series to render: its signal, noise and true breakpoints. */
+export interface Plan {
   category: string;
   n: number;
   dt: number;

@@ -1,17 +1,10 @@
-import type { BreakpointKind } from '../../src/domain/types';
+import type { Plan } from './generate';
 import type { Rng } from './prng';
 
 const MIN = 60_000;
 
-/** A periodic plan (see generate.ts' Plan): a cycle that is not a day, with or without a real shift. */
-export interface PeriodicPlan {
-  category: string;
-  n: number;
-  dt: number;
-  signal: (i: number, t: number) => number;
-  noise: (i: number) => number;
-  truth: { index: number; kind: BreakpointKind }[];
-}
+/** A periodic plan: generate.ts' Plan for a cycle that is not a day, with or without a real shift. */
+export type PeriodicPlan = Plan;
 
 /**
  * Cycles other than a day, which the detector must find from the data: a 2.4-hour wave at one
