@@ -86,7 +86,39 @@ export function dayOtlp(day: NezhaDay, batch = 30): string {
   // Train Ticket's front SuccessRate(%) is 0 throughout (never filled in): dropped, as PodSuccessRate(%).
   const keepFront = (c: string): boolean => c !== 'SuccessRate(%)' || day.front.rows.some((r) => (r.v[day.front.columns.indexOf(c)] ?? 0) > 0);
   lines.push(...tableLines(day.front, FRONT_COLUMNS, { 'service.name': day.entry, 'k8s.namespace.name': day.system }, batch, keepFront));
+  if (day.edgeLatency !== undefined) lines.push(...edgeLines(day, day.edgeLatency, batch));
   return `${lines.join('\n')}\n`;
+}
+
+/** `checkoutservice_emailservice` → [caller, callee], split where both halves are services of the day. */
+export function splitEdge(column: string, services: ReadonlySet<string>): [string, string] | undefined {
+  for (let i = column.indexOf('_'); i > 0; i = column.indexOf('_', i + 1)) {
+    const a = column.slice(0, i);
+    const b = column.slice(i + 1);
+    if (services.has(a) && services.has(b)) return [a, b];
+  }
+  return undefined;
+}
+
+/**
+ * Per-edge median latency as a service mesh reports it: the caller's side as its client duration
+ * naming the callee (`server.address`, so the call graph and the callee's trouble can be read
+ * from it), the callee's side as its server duration naming the caller (`client.address`).
+ */
+function edgeLines(day: NezhaDay, t: { readonly source: Table; readonly destination: Table }, batch: number): string[] {
+  const services = new Set([...day.pods.map((p) => p.service), ...day.edges.flat()]);
+  const out: string[] = [];
+  for (const [table, side] of [[t.source, 'client'], [t.destination, 'server']] as const) {
+    for (const col of table.columns) {
+      const edge = splitEdge(col, services);
+      if (edge === undefined) continue;
+      const [caller, callee] = edge;
+      const attrs: Record<string, string> = side === 'client' ? { quantile: '0.5', 'server.address': callee } : { quantile: '0.5', 'client.address': caller };
+      const mapping: Mapping = { name: `http.${side}.request.duration`, unit: 's', attrs };
+      out.push(...tableLines(table, { [col]: mapping }, { 'service.name': side === 'client' ? caller : callee, 'k8s.namespace.name': day.system }, batch, () => true));
+    }
+  }
+  return out;
 }
 
 /** Caller → callee edges as topology YAML's structure; each service its own team. */

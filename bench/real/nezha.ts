@@ -49,6 +49,11 @@ export interface NezhaDay {
   readonly front: Table;
   /** Caller → callee. */
   readonly edges: readonly (readonly [string, string])[];
+  /**
+   * Online Boutique only: median latency per call edge (columns `caller_callee`, seconds) as the
+   * caller's side reports it (`source`) and as the callee's side does (`destination`).
+   */
+  readonly edgeLatency?: { readonly source: Table; readonly destination: Table };
   readonly faults: readonly Fault[];
 }
 
@@ -72,7 +77,8 @@ function readTable(file: string): Table {
   const records: string[][] = parse(readFileSync(file, 'utf8'), { skip_empty_lines: true });
   const [header, ...body] = records;
   if (header === undefined) throw new Error(`${file}: empty file`);
-  const timeCol = header.indexOf('Time');
+  // Pod files say `Time`, the per-edge files `time`: the same Go time strings.
+  const timeCol = header.indexOf('Time') >= 0 ? header.indexOf('Time') : header.indexOf('time');
   if (timeCol < 0) throw new Error(`${file}:1: no Time column`);
   const rows: { t: number; v: number[] }[] = [];
   body.forEach((r, i) => {
@@ -132,6 +138,9 @@ export function loadDay(root: string, day: string): NezhaDay {
     pods,
     front: readTable(join(metric, 'front_service.csv')),
     edges,
+    ...(ob && existsSync(join(metric, 'source_50.csv')) && existsSync(join(metric, 'destination_50.csv'))
+      ? { edgeLatency: { source: readTable(join(metric, 'source_50.csv')), destination: readTable(join(metric, 'destination_50.csv')) } }
+      : {}),
     faults: readFaults(join(dir, `${day}-fault_list.json`)),
   };
 }

@@ -12,6 +12,6 @@ export interface AcuteModel {
 }
 
 export const ACUTE: AcuteModel = {
-  weights: { acuteSelf: 8.625, acuteCallers: 3.082, acuteExplains: 0.333, acuteBelow: -4.488, quiet: 0.095 },
+  weights: { acuteSelf: 8.668, acuteCallers: 6.448, acuteExplains: 0.324, acuteBelow: -0.23, quiet: -0.554 },
   fittedOn: 'bench/real/fit.ts: 101 Nezha incidents (4 days, both systems), each also with its cause removed from the log',
 };

@@ -32,13 +32,18 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   }
   if (own !== undefined && e.a.acuteSelf > 0.1) out.push({ w: m.weights.acuteSelf * e.a.acuteSelf + 1, text: burst(c.service, own, c) });
   if (e.a.acuteCallers > 0.1) {
-    const callers = ctx.graph.callers(c.service).filter((p) => (a.trouble.get(p)?.client ?? 0) > 0.1);
-    const top = callers.map((p) => ({ p, t: a.trouble.get(p)?.clientTop })).find((x) => x.t !== undefined);
-    if (top?.t !== undefined) out.push({ w: m.weights.acuteCallers * e.a.acuteCallers + 0.5, text: `calls of its callers slowed (${callers.join(', ')} of ${ctx.graph.callers(c.service).length}): ${burst(top.p, top.t, c)}` });
+    // A caller's calls measured per edge say "to this service"; else its pod-wide client figures.
+    const edge = (p: string): ServiceTrouble['clientTop'] => a.trouble.get(p)?.calls.get(c.service)?.top;
+    const callers = ctx.graph.callers(c.service).filter((p) => (a.trouble.get(p)?.calls.get(c.service)?.w ?? a.trouble.get(p)?.client ?? 0) > 0.1);
+    const top = callers.map((p) => ({ p, t: edge(p) ?? a.trouble.get(p)?.clientTop, perEdge: edge(p) !== undefined })).find((x) => x.t !== undefined);
+    const what = top?.perEdge === true ? `calls of its callers to ${c.service} slowed` : 'calls of its callers slowed';
+    if (top?.t !== undefined) out.push({ w: m.weights.acuteCallers * e.a.acuteCallers + 0.5, text: `${what} (${callers.join(', ')} of ${ctx.graph.callers(c.service).length}): ${burst(top.p, top.t, c)}` });
   }
   if (e.a.acuteBelow > 0.3) {
-    const below = [...a.trouble].filter(([s, t]) => s !== c.service && t.own >= e.a.acuteBelow - 1e-9).map(([s]) => s)[0];
-    out.push({ w: Math.abs(m.weights.acuteBelow * e.a.acuteBelow), text: `${below ?? 'a service it calls'}, further down, burst as early: ${c.service} looks like a symptom` });
+    const own = a.trouble.get(c.service);
+    const viaCall = [...(own?.calls ?? [])].find(([, t]) => t.w >= e.a.acuteBelow - 1e-9);
+    const below = viaCall !== undefined ? `its calls to ${viaCall[0]}` : [...a.trouble].filter(([s, t]) => s !== c.service && t.own >= e.a.acuteBelow - 1e-9).map(([s]) => s)[0];
+    out.push({ w: Math.abs(m.weights.acuteBelow * e.a.acuteBelow) + 1, text: `${below ?? 'a service it calls'}, further down, burst as early: ${c.service} looks like a symptom` });
   }
   return out;
 }

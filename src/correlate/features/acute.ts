@@ -1,6 +1,6 @@
 import { acuteExcursion, type Excursion } from '../../detect/acute';
 import type { ChangeEvent } from '../../domain/types';
-import type { TopologyGraph } from '../../topology';
+import { peerService, type TopologyGraph } from '../../topology';
 import type { Context } from '../context';
 import { lagKernel } from './common';
 import { canaryEvidence, type CanaryEvidence } from './canary';
@@ -26,9 +26,23 @@ export interface ServiceTrouble {
   readonly ownStart: number;
   readonly ownTop?: { readonly series: StitchedSeries; readonly golden: Golden; readonly exc: Excursion };
   readonly clientTop?: { readonly series: StitchedSeries; readonly golden: Golden; readonly exc: Excursion };
+  /**
+   * Its calls to each service its client-side series name (`server.address`, `peer.service`…):
+   * the strongest burst per callee, 0 for a callee measured but quiet. A call edge measured on its
+   * own says WHICH dependency got slow or failing; a pod-wide client figure cannot.
+   */
+  readonly calls: ReadonlyMap<string, CallTrouble>;
 }
 
-const QUIET: ServiceTrouble = { own: 0, client: 0, ownStart: Infinity };
+export interface CallTrouble {
+  readonly w: number;
+  /** Start of the burst (Infinity when quiet). */
+  readonly start: number;
+  readonly top?: { readonly series: StitchedSeries; readonly golden: Golden; readonly exc: Excursion };
+}
+
+const NO_CALLS: ReadonlyMap<string, CallTrouble> = new Map();
+const QUIET: ServiceTrouble = { own: 0, client: 0, ownStart: Infinity, calls: NO_CALLS };
 
 /**
  * Strength of an excursion in [0,1]: far outside the normal range (≈0.5 at z 7, 0.8 at z 13) AND
@@ -45,14 +59,18 @@ export function excursionStrength(e: Excursion): number {
  * `t`, against the baseline before that), memoised per sampling step: many candidates share one.
  */
 export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, ServiceTrouble> {
+  const known = new Set([...ctx.graph.services, ...ctx.series.map((s) => s.series.service), ...ctx.candidates.map((c) => c.service)]);
   const classified = ctx.series
-    .map((s) => ({ s, g: classifyGolden(s.series.metric, s.series.labels, ctx.metricRules) }))
+    .map((s) => {
+      const g = classifyGolden(s.series.metric, s.series.labels, ctx.metricRules);
+      return { s, g, peer: g.side === 'client' ? peerService(s.series.labels, known, s.series.service) : undefined };
+    })
     .filter((x) => x.g.bad !== 0 && x.g.signal !== 'ignore');
   // Moves the detector confirmed as breakpoints are the model's evidence (lasting shifts, ramps):
   // acute evidence is about what it leaves out, the bursts.
   const confirmed = new Map<string, number[]>();
   for (const b of ctx.breakpoints) confirmed.set(b.series.id, [...(confirmed.get(b.series.id) ?? []), b.time]);
-  const known = (id: string, start: number): boolean => (confirmed.get(id) ?? []).some((t) => Math.abs(t - start) <= 5 * ctx.stepMs);
+  const confirmedAt = (id: string, start: number): boolean => (confirmed.get(id) ?? []).some((t) => Math.abs(t - start) <= 5 * ctx.stepMs);
   const memo = new Map<number, Map<string, ServiceTrouble>>();
   return (t) => {
     const key = Math.floor(t / ctx.stepMs);
@@ -61,16 +79,27 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
     const tol = ctx.stepMs;
     const win = { baseFrom: Math.max(ctx.from, t - BASELINE_MS), baseTo: t - tol, from: t - tol, to: t + Math.max(ACUTE_MS, 3 * ctx.stepMs), runTo: ctx.to };
     const out = new Map<string, ServiceTrouble>();
-    for (const { s, g } of classified) {
+    const calls = new Map<string, Map<string, CallTrouble>>();
+    for (const { s, g, peer } of classified) {
       const exc = acuteExcursion(s.points, g.bad === -1 ? -1 : 1, win);
-      if (exc === undefined || known(s.series.id, exc.start)) continue;
+      if (peer !== undefined) {
+        const mine = calls.get(s.series.service) ?? new Map<string, CallTrouble>();
+        calls.set(s.series.service, mine);
+        if (!mine.has(peer)) mine.set(peer, { w: 0, start: Infinity });
+      }
+      if (exc === undefined || confirmedAt(s.series.id, exc.start)) continue;
       // The trouble that paged: a burst over well before the page was another incident.
       const w = excursionStrength(exc) * Math.exp(-Math.max(0, ctx.at - exc.end - 2 * ctx.stepMs) / (3 * MIN));
       const cur = out.get(s.series.service) ?? QUIET;
+      if (peer !== undefined) {
+        const mine = calls.get(s.series.service);
+        if (mine !== undefined && w > (mine.get(peer)?.w ?? 0)) mine.set(peer, { w, start: exc.start, top: { series: s, golden: g, exc } });
+      }
       if (g.side === 'client') {
         if (w > cur.client) out.set(s.series.service, { ...cur, client: w, clientTop: { series: s, golden: g, exc } });
       } else if (w > cur.own) out.set(s.series.service, { ...cur, own: w, ownStart: exc.start, ownTop: { series: s, golden: g, exc } });
     }
+    for (const [svc, mine] of calls) out.set(svc, { ...(out.get(svc) ?? QUIET), calls: mine });
     memo.set(key, out);
     return out;
   };
@@ -115,7 +144,16 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
   const soon = Number.isFinite(x.ownStart) ? lagKernel(x.ownStart - c.time, ctx.stepMs, 3 * MIN) : 0;
   // A slow or failing service shows in the calls of ALL its callers: the mean, not the most troubled one.
   const callerList = ctx.graph.callers(c.service);
-  const callers = callerList.length === 0 ? 0 : callerList.reduce((m, p) => m + Math.max(at(p).client, 0.7 * at(p).own), 0) / callerList.length;
+  // A caller that measures its calls to this service says so exactly; else its pod-wide figures.
+  // Right after the change too, as `self`: a burst minutes later has a later cause.
+  const lag = (start: number | undefined): number => (start !== undefined && Number.isFinite(start) ? lagKernel(start - c.time, ctx.stepMs, 3 * MIN) : 0);
+  const callerTrouble = (p: string): number => {
+    const t = at(p);
+    const edge = t.calls.get(c.service);
+    if (edge !== undefined) return edge.w * lag(edge.start);
+    return Math.max(t.client * lag(t.clientTop?.exc.start), 0.7 * t.own * lag(t.ownStart));
+  };
+  const callers = callerList.length === 0 ? 0 : callerList.reduce((m, p) => m + callerTrouble(p), 0) / callerList.length;
   const up = reachable(ctx.graph, c.service, 'up');
   const down = reachable(ctx.graph, c.service, 'down');
   let total = 0;
@@ -131,7 +169,14 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
     if (!down.has(s) || up.has(s)) continue;
     if (tr.ownStart <= x.ownStart + ctx.stepMs) below = Math.max(below, tr.own);
   }
+  // … or whose own calls to a service below it got slow or failing as early.
+  for (const [d, call] of Number.isFinite(x.ownStart) ? x.calls : NO_CALLS) {
+    if (down.has(d) && !up.has(d) && call.start <= x.ownStart + ctx.stepMs) below = Math.max(below, call.w);
+  }
   const v = at(ctx.victim);
   const canary = canaryEvidence(ctx, c);
-  return { self: Math.max(x.own * soon, canary.value), canary, callers, explains: total > 0 ? explained / total : 0, below, victim: Math.max(v.own, v.client), trouble };
+  // What a burst below explains is not this service's own doing: its own burst and its callers'
+  // trouble with it count only for the part the burst below leaves unexplained.
+  const mine = 1 - below;
+  return { self: Math.max(x.own * soon * mine, canary.value), canary, callers: callers * mine, explains: total > 0 ? explained / total : 0, below, victim: Math.max(v.own, v.client), trouble };
 }

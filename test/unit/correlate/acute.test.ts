@@ -91,6 +91,52 @@ describe('correlate: acute evidence', () => {
   });
 });
 
+describe('correlate: acute evidence per call edge', () => {
+  // web calls checkout-api and search; a network delay on search: web's calls TO search slow down,
+  // search's own server latency does not move, and web's own latency follows.
+  const topo: Topology = {
+    services: [
+      { name: 'web', team: 'storefront', dependsOn: ['checkout-api', 'search'], limits: {} },
+      { name: 'checkout-api', team: 'checkout', dependsOn: [], limits: {} },
+      { name: 'search', team: 'search', dependsOn: [], limits: {} },
+    ],
+  };
+  const changes = [change('search-infra', 'search', 'infra', at('13:55')), change('checkout-cfg', 'checkout-api', 'config', at('13:55')), change('web-flag', 'web', 'flag', at('13:55'))];
+  const b = (lvl: number, f: number) => burst(lvl, f, at('13:56'), at('13:59'));
+  const edgeSeries = (): SeriesData[] => [
+    series('web', 'http.client.request.duration', { 'server.address': 'search' }, b(0.01, 30), opts),
+    series('web', 'http.client.request.duration', { 'server.address': 'checkout-api' }, flat(0.02), opts),
+    series('web', 'http.server.request.duration', {}, b(0.3, 4), opts),
+    series('search', 'http.server.request.duration', {}, flat(0.01), opts),
+    series('checkout-api', 'http.server.request.duration', {}, flat(0.02), opts),
+  ];
+  const q = { series: edgeSeries(), changes, topology: topo, service: 'web', at: PAGE, windowMs: 60 * MIN, afterMs: 0 };
+
+  it('a caller that measures each call edge names the callee that got slow, not its other callee', () => {
+    const ev = contextEvidence(buildContext(q));
+    const callers = (id: string): number => ev.find((e) => e.change.id === id)?.a.acuteCallers ?? NaN;
+    assert.ok(callers('search-infra') > 0.5, `search ${callers('search-infra')}`);
+    assert.ok(callers('checkout-cfg') < 0.05, `checkout ${callers('checkout-cfg')}`);
+  });
+
+  it("the entry's own burst is discounted by its slow calls below it, so the callee is named", () => {
+    const ev = contextEvidence(buildContext(q));
+    const web = ev.find((e) => e.change.id === 'web-flag');
+    assert.ok((web?.a.acuteBelow ?? 0) > 0.5, 'its calls to search burst as early');
+    assert.ok((web?.a.acuteSelf ?? 1) < 0.3, `self ${web?.a.acuteSelf}`);
+    const a = analyze(q);
+    assert.equal(a.suspects[0]?.id, 'search-infra');
+    assert.ok(a.suspects[0]?.evidence.some((l) => l.includes('calls of its callers to search slowed')), a.suspects[0]?.evidence.join('\n'));
+  });
+
+  it('the same burst on a pod-wide client series (no peer) cannot tell the two callees apart', () => {
+    const pod = [series('web', 'http.client.request.duration', {}, b(0.01, 30), opts), ...edgeSeries().slice(2)];
+    const ev = contextEvidence(buildContext({ ...q, series: pod }));
+    const callers = (id: string): number => ev.find((e) => e.change.id === id)?.a.acuteCallers ?? NaN;
+    assert.ok(Math.abs(callers('search-infra') - callers('checkout-cfg')) < 0.01);
+  });
+});
+
 describe('correlate: canary evidence (new pods vs old pods)', () => {
   const deploy = change('checkout-2', 'checkout-api', 'deploy', at('13:50'), { version: '2.0' });
   const decoy = change('pay-config', 'payments', 'config', at('13:50'));
