@@ -42,7 +42,8 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   if (e.a.acuteBelow > 0.3) {
     const own = a.trouble.get(c.service);
     const viaCall = [...(own?.calls ?? [])].find(([, t]) => t.w >= e.a.acuteBelow - 1e-9);
-    const below = viaCall !== undefined ? `its calls to ${viaCall[0]}` : [...a.trouble].filter(([s, t]) => s !== c.service && t.own >= e.a.acuteBelow - 1e-9).map(([s]) => s)[0];
+    const podWide = own !== undefined && own.podCalls * (1 - own.sat) >= e.a.acuteBelow - 1e-9;
+    const below = viaCall !== undefined ? `its calls to ${viaCall[0]}` : podWide ? 'its calls to its dependencies' : [...a.trouble].filter(([s, t]) => s !== c.service && t.own >= e.a.acuteBelow - 1e-9).map(([s]) => s)[0];
     out.push({ w: Math.abs(m.weights.acuteBelow * e.a.acuteBelow) + 1, text: `${below ?? 'a service it calls'}, further down, burst as early: ${c.service} looks like a symptom` });
   }
   return out;

@@ -24,6 +24,11 @@ export interface ServiceTrouble {
   readonly client: number;
   /** Start of the strongest own excursion (Infinity when none). */
   readonly ownStart: number;
+  /** Its own saturation (CPU, memory…) burst: a busy service, not one waiting on others. */
+  readonly sat: number;
+  /** Its calls as a whole (client series naming no callee) burst, and since when. */
+  readonly podCalls: number;
+  readonly podCallsStart: number;
   readonly ownTop?: { readonly series: StitchedSeries; readonly golden: Golden; readonly exc: Excursion };
   readonly clientTop?: { readonly series: StitchedSeries; readonly golden: Golden; readonly exc: Excursion };
   /**
@@ -42,7 +47,7 @@ export interface CallTrouble {
 }
 
 const NO_CALLS: ReadonlyMap<string, CallTrouble> = new Map();
-const QUIET: ServiceTrouble = { own: 0, client: 0, ownStart: Infinity, calls: NO_CALLS };
+const QUIET: ServiceTrouble = { own: 0, client: 0, ownStart: Infinity, sat: 0, podCalls: 0, podCallsStart: Infinity, calls: NO_CALLS };
 
 /**
  * Strength of an excursion in [0,1]: far outside the normal range (≈0.5 at z 7, 0.8 at z 13) AND
@@ -90,7 +95,10 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
       if (exc === undefined || confirmedAt(s.series.id, exc.start)) continue;
       // The trouble that paged: a burst over well before the page was another incident.
       const w = excursionStrength(exc) * Math.exp(-Math.max(0, ctx.at - exc.end - 2 * ctx.stepMs) / (3 * MIN));
-      const cur = out.get(s.series.service) ?? QUIET;
+      let cur = out.get(s.series.service) ?? QUIET;
+      if (g.signal === 'saturation' && w > cur.sat) cur = { ...cur, sat: w };
+      if (g.side === 'client' && peer === undefined && w > cur.podCalls) cur = { ...cur, podCalls: w, podCallsStart: exc.start };
+      out.set(s.series.service, cur);
       if (peer !== undefined) {
         const mine = calls.get(s.series.service);
         if (mine !== undefined && w > (mine.get(peer)?.w ?? 0)) mine.set(peer, { w, start: exc.start, top: { series: s, golden: g, exc } });
@@ -173,6 +181,8 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
   for (const [d, call] of Number.isFinite(x.ownStart) ? x.calls : NO_CALLS) {
     if (down.has(d) && !up.has(d) && call.start <= x.ownStart + ctx.stepMs) below = Math.max(below, call.w);
   }
+  // … or whose calls as a whole did, unless it is busy itself (a starved process times its calls long too).
+  if (Number.isFinite(x.ownStart) && down.size > 0 && x.podCallsStart <= x.ownStart + ctx.stepMs) below = Math.max(below, x.podCalls * (1 - x.sat));
   const v = at(ctx.victim);
   const canary = canaryEvidence(ctx, c);
   // What a burst below explains is not this service's own doing: its own burst and its callers'

@@ -129,6 +129,14 @@ describe('correlate: acute evidence per call edge', () => {
     assert.ok(a.suspects[0]?.evidence.some((l) => l.includes('calls of its callers to search slowed')), a.suspects[0]?.evidence.join('\n'));
   });
 
+  it('a pod-wide client burst as early as its own marks a service waiting on others, unless it is saturated itself', () => {
+    const waiting = [series('web', 'http.client.request.duration', {}, b(0.01, 30), opts), ...edgeSeries().slice(2)];
+    const web = (s: SeriesData[]) => contextEvidence(buildContext({ ...q, series: s })).find((e) => e.change.id === 'web-flag');
+    assert.ok((web(waiting)?.a.acuteBelow ?? 0) > 0.5, 'waiting on a dependency');
+    const busy = [...waiting, series('web', 'k8s.pod.cpu_limit_utilization', {}, b(0.1, 9), opts)];
+    assert.ok((web(busy)?.a.acuteBelow ?? 1) < 0.2, `busy itself: below ${web(busy)?.a.acuteBelow}`);
+  });
+
   it('the same burst on a pod-wide client series (no peer) cannot tell the two callees apart', () => {
     const pod = [series('web', 'http.client.request.duration', {}, b(0.01, 30), opts), ...edgeSeries().slice(2)];
     const ev = contextEvidence(buildContext({ ...q, series: pod }));
