@@ -39,6 +39,11 @@ export interface Excursion {
   readonly value: number;
   /** Time of the last sample still beyond `zMin` (the burst may be over by the page). */
   readonly end: number;
+  /**
+   * Share of the excursion beyond what the series already reached in its baseline (its 90th
+   * percentile in the bad direction), in [0,1]: 0 for a series that bursts like this anyway.
+   */
+  readonly novelty: number;
 }
 
 /** Baseline [baseFrom, baseTo); excursions start in [from, to) and may run on until `runTo` (default `to`). */
@@ -80,9 +85,13 @@ export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: Acute
     const sustained = [...run].sort((a, b) => b - a)[opts.minSamples - 1] ?? 0;
     if (best !== undefined && sustained <= best.z) continue;
     const value = level + (dir * sustained * scale);
-    best = { start: best?.start ?? after[i]?.t ?? win.from, z: sustained, relative: Math.abs(level) > 1e-9 ? (value - level) / Math.abs(level) : Infinity, baseline: level, value, end: win.from };
+    best = { start: best?.start ?? after[i]?.t ?? win.from, z: sustained, relative: Math.abs(level) > 1e-9 ? (value - level) / Math.abs(level) : Infinity, baseline: level, value, end: win.from, novelty: 1 };
   }
   if (best === undefined) return undefined;
+  const sorted = base.map((v) => dir * v).sort((a, b) => a - b);
+  const high = sorted[Math.min(sorted.length - 1, Math.floor(0.9 * sorted.length))] ?? dir * level;
+  const span = dir * (best.value - level);
+  const novelty = span > 0 ? Math.min(1, Math.max(0, (dir * best.value - high) / span)) : 0;
   // The end of THIS excursion: followed from its start while samples stay beyond `zMin` (one
   // sample's gap allowed); a later, separate burst is not its continuation.
   let k = after.findIndex((p) => p.t === best.start);
@@ -91,5 +100,5 @@ export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: Acute
     if ((z[k] ?? 0) >= opts.zMin) end = after[k]?.t ?? end;
     k++;
   }
-  return { ...best, end };
+  return { ...best, end, novelty };
 }

@@ -56,7 +56,7 @@ const QUIET: ServiceTrouble = { own: 0, client: 0, ownStart: Infinity, sat: 0, p
 export function excursionStrength(e: Excursion): number {
   const sig = 1 - Math.exp(-Math.max(0, e.z - 3) / 6);
   const rel = Number.isFinite(e.relative) ? Math.abs(e.relative) : 10;
-  return sig * (1 - Math.exp(-rel / 0.3));
+  return sig * (1 - Math.exp(-rel / 0.3)) * (0.3 + 0.7 * e.novelty);
 }
 
 /**

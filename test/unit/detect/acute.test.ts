@@ -23,6 +23,19 @@ describe('detect: acute excursions', () => {
     assert.ok(e.relative > 6);
   });
 
+  it('says how new a burst is for its series: 1 beyond anything in the baseline, 0 for one it reaches every few minutes', () => {
+    const fresh = acuteExcursion(pts([101, 900, 100, 850, 99]), 1, WIN);
+    assert.ok((fresh?.novelty ?? 0) > 0.95);
+    // A series that spikes to ~900 one minute in ten.
+    const spiky: Point[] = [
+      ...Array.from({ length: 30 }, (_, i) => ({ t: i * MIN, v: i % 10 === 0 ? 900 + i : 100 + (i % 3) })),
+      ...[101, 880, 870, 99].map((v, i) => ({ t: (30 + i) * MIN, v })),
+    ];
+    const usual = acuteExcursion(spiky, 1, WIN);
+    assert.ok(usual !== undefined, 'still an excursion by its z');
+    assert.ok(usual.novelty < 0.05, `novelty ${usual.novelty}`);
+  });
+
   it('reads the bad direction: a drop of a success ratio, not a rise', () => {
     const drop = pts([100, 40, 35, 100, 100]);
     assert.ok(acuteExcursion(drop, -1, WIN) !== undefined);
