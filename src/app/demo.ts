@@ -8,6 +8,7 @@ import type { StoredAnalysis } from '../ports';
 import { parseTruthJson, type TruthFile } from '../sim';
 import { MemoryStore } from '../store/memory';
 import { analyzeFromStore } from './analyze';
+import { metricRulesOf } from './metric-names';
 import { createEmbeddedRuntime, type EmbeddedSummary } from './embedded';
 import { startHttp, type HttpHandle } from './http';
 
@@ -52,7 +53,7 @@ export async function runDemo(p: { cfg: Readonly<Config>; dir: string }): Promis
     else runtime.ingestMetrics(read(file), { file });
   }
   const summary = await runtime.drain();
-  const analysis = await analyzeFromStore(store, topology, { service: incident.service, at: incident.at, windowMs: incident.windowMs, afterMs: incident.afterMs });
+  const analysis = await analyzeFromStore(store, topology, { service: incident.service, at: incident.at, windowMs: incident.windowMs, afterMs: incident.afterMs, metricRules: metricRulesOf(p.cfg) });
 
   let http: HttpHandle | undefined;
   return {

@@ -8,6 +8,7 @@ import { ATTR, withSpan } from '../telemetry';
 import { renderTimeline } from '../timeline';
 import { analyzeFromStore } from './analyze';
 import type { Logger } from './logger';
+import { metricRulesOf } from './metric-names';
 
 const DEFAULT_PUBLIC_URL = parseConfig({}).http.publicUrl;
 
@@ -26,8 +27,9 @@ export async function startHttp(p: { cfg: Readonly<Config>; store: Store; topolo
   // the address actually bound when publicUrl was left at its default (e.g. `demo --port 9100`).
   const http = { ...p.cfg.http };
   const cfg: Readonly<Config> = { ...p.cfg, http };
+  const metricRules = metricRulesOf(cfg);
   const analyze = (req: { service: string; at: number; windowMs: number; afterMs: number }) =>
-    withSpan('epicenter.analysis', { [ATTR.service]: req.service }, () => analyzeFromStore(store, topology, req));
+    withSpan('epicenter.analysis', { [ATTR.service]: req.service }, () => analyzeFromStore(store, topology, { ...req, metricRules }));
   const app = createHttpServer({
     config: cfg,
     store,
@@ -36,7 +38,7 @@ export async function startHttp(p: { cfg: Readonly<Config>; store: Store; topolo
     analyze,
     timeline: async (q) => {
       const r = await renderTimeline(store, topology, { ...q, windowMs: cfg.analysis.windowMs, afterMs: cfg.analysis.afterMs }, (s, t, req) =>
-        withSpan('epicenter.analysis', { [ATTR.service]: req.service }, () => analyzeFromStore(s, t, req)),
+        withSpan('epicenter.analysis', { [ATTR.service]: req.service }, () => analyzeFromStore(s, t, { ...req, metricRules })),
       );
       return { markdown: r.markdown, html: r.html };
     },

@@ -69,6 +69,9 @@ const analysis = z
   .strictObject({
     windowMs: int(60_000).default(6 * 3600_000).describe('Look-back window before the time analysed, ms (6 h).'),
     afterMs: int(0).default(3600_000).describe('Look-ahead after the time analysed when data exists (postmortems), ms (1 h).'),
+    metricNamesFile: id()
+      .optional()
+      .describe("Golden-signal rules for a shop's own metric names (YAML like the bundled config/metrics.yaml), relative to the working directory; unset: the bundled file. Used by every analysis: CLI, HTTP API, Slack, timelines."),
   })
   .prefault({});
 

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { analyzeFromStore, type AnalysisRequest } from '../../app/analyze';
+import { loadMetricNames } from '../../app/metric-names';
 import { createClickHouseStore } from '../../clickhouse/store';
 import { analyze, duration, hhmm, keyBreakpoints } from '../../correlate';
 import { groupSamples } from '../../detect';
@@ -8,10 +8,8 @@ import { loadConfig } from '../../config/load';
 import type { Config } from '../../config/schema';
 import type { Analysis, ChangeEvent, Topology } from '../../domain/types';
 import { EpicenterError } from '../../errors';
-import { bundled } from '../../app/paths';
-import { decodeMetricRules } from '../../formats';
 import type { SeriesData } from '../../ports';
-import { EXIT_REJECTED, loadChangeFiles, loadMetricFiles, loadServiceTopology, loadTopologyFile, readText, reportRejected } from '../io';
+import { EXIT_REJECTED, loadChangeFiles, loadMetricFiles, loadServiceTopology, loadTopologyFile, reportRejected } from '../io';
 import { checkService, checkServiceInStore, servicesIn } from '../service';
 import type { Register } from './index';
 import { parseDurationArg, parseTimeArg } from '../args';
@@ -53,10 +51,8 @@ export async function runAnalyzeCommand(o: AnalyzeCommandOptions): Promise<{ ana
   if (o.source !== undefined && o.source !== 'files' && o.source !== 'clickhouse') throw new EpicenterError('BAD_REQUEST', `'${o.source}' is not one of files, clickhouse`, { origin: { field: '--source' } });
   const { topology, rejected } = o.source === 'clickhouse' ? loadServiceTopology(o.topology, config.topologyFile)
     : o.topology === undefined ? { topology: { services: [] } as Topology, rejected: [] as EpicenterError[] } : loadTopologyFile(o.topology);
-  // A shop's own metric names (golden signals): --metric-names, else the bundled config/metrics.yaml.
-  const defaultNames = bundled('config', 'metrics.yaml');
-  const namesFile = o.metricNames ?? (existsSync(defaultNames) ? defaultNames : undefined);
-  const names = namesFile === undefined ? { rules: [], errors: [] } : decodeMetricRules(readText(namesFile), { file: namesFile });
+  // A shop's own metric names (golden signals): --metric-names, else analysis.metricNamesFile, else the bundled config/metrics.yaml.
+  const names = o.metricNames !== undefined ? loadMetricNames(o.metricNames, '--metric-names') : loadMetricNames(config.analysis.metricNamesFile, 'analysis.metricNamesFile');
   for (const e of names.errors) rejected.push(e);
   const req = { service: o.service, at, windowMs, afterMs, metricRules: names.rules };
   if (o.source === 'clickhouse') return { ...(await fromClickHouse(o, config, topology, req)), rejected };

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { analyzeFromStore } from '../../app/analyze';
+import { metricRulesOf } from '../../app/metric-names';
 import { createClickHouseStore } from '../../clickhouse/store';
 import { loadConfig } from '../../config/load';
 import type { Topology } from '../../domain/types';
@@ -136,7 +137,8 @@ export async function runTimelineCommand(o: TimelineCommandOptions): Promise<Tim
   }
   try {
     if (!fromFiles) await checkServiceInStore(store, topology, { service, at, windowMs, afterMs });
-    const r = await renderTimeline(store, topology, { service, at, windowMs, afterMs, ...(alert === undefined ? {} : { alert }) }, analyzeFromStore);
+    const metricRules = metricRulesOf(config);
+    const r = await renderTimeline(store, topology, { service, at, windowMs, afterMs, ...(alert === undefined ? {} : { alert }) }, (s, t, req) => analyzeFromStore(s, t, { ...req, metricRules }));
     const base = writeOut(o.out ?? 'out', service, at, r);
     if (o.quiet !== true) {
       reportRejected(rejected);
