@@ -33,9 +33,12 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   if (own !== undefined && e.a.acuteSelf > 0.1) out.push({ w: m.weights.acuteSelf * e.a.acuteSelf + 1, text: burst(c.service, own, c) });
   if (e.a.acuteCallers > 0.1) {
     // A caller's calls measured per edge say "to this service"; else its pod-wide client figures.
+    // As `acuteCallers` reads them: a caller measuring its calls per callee but none to S has only its pod-wide figures.
     const edge = (p: string): ServiceTrouble['clientTop'] => a.trouble.get(p)?.calls.get(c.service)?.top;
-    const callers = ctx.graph.callers(c.service).filter((p) => (a.trouble.get(p)?.calls.get(c.service)?.w ?? a.trouble.get(p)?.client ?? 0) > 0.1);
-    const top = callers.map((p) => ({ p, t: edge(p) ?? a.trouble.get(p)?.clientTop, perEdge: edge(p) !== undefined })).find((x) => x.t !== undefined);
+    const general = (t: ServiceTrouble | undefined): { w: number; top: ServiceTrouble['clientTop'] } =>
+      t === undefined ? { w: 0, top: undefined } : t.calls.size > 0 ? { w: t.podCalls, top: t.podTop } : { w: t.client, top: t.clientTop };
+    const callers = ctx.graph.callers(c.service).filter((p) => (a.trouble.get(p)?.calls.get(c.service)?.w ?? general(a.trouble.get(p)).w) > 0.1);
+    const top = callers.map((p) => ({ p, t: edge(p) ?? general(a.trouble.get(p)).top, perEdge: edge(p) !== undefined })).find((x) => x.t !== undefined);
     const what = top?.perEdge === true ? `calls of its callers to ${c.service} slowed` : 'calls of its callers slowed';
     if (top?.t !== undefined) out.push({ w: m.weights.acuteCallers * e.a.acuteCallers + 0.5, text: `${what} (${callers.join(', ')} of ${ctx.graph.callers(c.service).length}): ${burst(top.p, top.t, c)}` });
   }

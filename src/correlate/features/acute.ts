@@ -29,6 +29,7 @@ export interface ServiceTrouble {
   /** Its calls as a whole (client series naming no callee) burst, and since when. */
   readonly podCalls: number;
   readonly podCallsStart: number;
+  readonly podTop?: { readonly series: StitchedSeries; readonly golden: Golden; readonly exc: Excursion };
   readonly ownTop?: { readonly series: StitchedSeries; readonly golden: Golden; readonly exc: Excursion };
   readonly clientTop?: { readonly series: StitchedSeries; readonly golden: Golden; readonly exc: Excursion };
   /**
@@ -97,7 +98,7 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
       const w = excursionStrength(exc) * Math.exp(-Math.max(0, ctx.at - exc.end - 2 * ctx.stepMs) / (3 * MIN));
       let cur = out.get(s.series.service) ?? QUIET;
       if (g.signal === 'saturation' && w > cur.sat) cur = { ...cur, sat: w };
-      if (g.side === 'client' && peer === undefined && w > cur.podCalls) cur = { ...cur, podCalls: w, podCallsStart: exc.start };
+      if (g.side === 'client' && peer === undefined && w > cur.podCalls) cur = { ...cur, podCalls: w, podCallsStart: exc.start, podTop: { series: s, golden: g, exc } };
       out.set(s.series.service, cur);
       if (peer !== undefined) {
         const mine = calls.get(s.series.service);
@@ -159,7 +160,8 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
     const t = at(p);
     const edge = t.calls.get(c.service);
     if (edge !== undefined) return edge.w * lag(edge.start);
-    return Math.max(t.client * lag(t.clientTop?.exc.start), 0.7 * t.own * lag(t.ownStart));
+    // Its calls measured per callee and none to S: only its pod-wide client figures say anything about S.
+    return Math.max((t.calls.size > 0 ? t.podCalls : t.client) * lag(t.calls.size > 0 ? t.podCallsStart : t.clientTop?.exc.start), 0.7 * t.own * lag(t.ownStart));
   };
   const callers = callerList.length === 0 ? 0 : callerList.reduce((m, p) => m + callerTrouble(p), 0) / callerList.length;
   const up = reachable(ctx.graph, c.service, 'up');

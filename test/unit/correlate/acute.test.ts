@@ -119,6 +119,13 @@ describe('correlate: acute evidence per call edge', () => {
     assert.ok(callers('checkout-cfg') < 0.05, `checkout ${callers('checkout-cfg')}`);
   });
 
+  it('a callee the caller does not measure per edge gets no share of the burst measured on another edge', () => {
+    const withCache: Topology = { services: [...topo.services.map((n) => (n.name === 'web' ? { ...n, dependsOn: [...n.dependsOn, 'cache'] } : n)), { name: 'cache', team: 'search', dependsOn: [], limits: {} }] };
+    const ev = contextEvidence(buildContext({ ...q, topology: withCache, changes: [...changes, change('cache-cfg', 'cache', 'config', at('13:55'))] }));
+    const callers = (id: string): number => ev.find((e) => e.change.id === id)?.a.acuteCallers ?? NaN;
+    assert.ok(callers('cache-cfg') < callers('search-infra') - 0.1, `cache ${callers('cache-cfg')}, search ${callers('search-infra')}`);
+  });
+
   it("the entry's own burst is discounted by its slow calls below it, so the callee is named", () => {
     const ev = contextEvidence(buildContext(q));
     const web = ev.find((e) => e.change.id === 'web-flag');
