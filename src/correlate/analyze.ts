@@ -1,6 +1,7 @@
 import type { Analysis, Suspect } from '../domain/types';
 import { buildContext, type AnalyzeInput, type Context } from './context';
 import { explain } from './explain';
+import { acuteBursts } from './explain-acute';
 import { acuteView, candidateEvidence, fanIn, victimSide, withQuiet, type CandidateEvidence } from './features';
 import { MODEL, type Model } from './model';
 import { scoreAll } from './score';
@@ -22,15 +23,19 @@ export function analyzeContext(ctx: Context, model: Model = MODEL): Analysis {
   const ev = contextEvidence(ctx);
   const scores = scoreAll(ev, model);
   const order = ev.map((e, i) => ({ e, score: scores[i] ?? 0 })).sort((a, b) => b.score - a.score || b.e.change.time - a.e.change.time);
-  const suspects: Suspect[] = order.slice(0, MAX_SUSPECTS).map(({ e, score }) => ({
-    id: e.change.id,
-    service: e.change.service,
-    team: e.change.team ?? ctx.graph.owner(e.change.service) ?? 'unknown',
-    type: e.change.type,
-    time: e.change.time,
-    score,
-    evidence: explain(ctx, e, model),
-  }));
+  const suspects: Suspect[] = order.slice(0, MAX_SUSPECTS).map(({ e, score }) => {
+    const s: Suspect = {
+      id: e.change.id,
+      service: e.change.service,
+      team: e.change.team ?? ctx.graph.owner(e.change.service) ?? 'unknown',
+      type: e.change.type,
+      time: e.change.time,
+      score,
+      evidence: explain(ctx, e, model),
+    };
+    const bursts = acuteBursts(ctx, e);
+    return bursts.length === 0 ? s : { ...s, bursts };
+  });
   return { service: ctx.victim, at: ctx.at, from: ctx.from, to: ctx.to, suspects, breakpoints: ctx.breakpoints };
 }
 

@@ -1,4 +1,4 @@
-import type { ChangeEvent } from '../domain/types';
+import type { Burst, ChangeEvent } from '../domain/types';
 import { ACUTE, type AcuteModel } from './acute-model';
 import type { Context } from './context';
 import type { CandidateEvidence } from './features';
@@ -21,26 +21,44 @@ function burst(service: string, top: NonNullable<ServiceTrouble['ownTop']>, c: C
   return `${top.golden.signal} (${s.metric}${q === undefined ? '' : ` p${q}`}) of ${service}${inst === undefined ? '' : ` [${inst}]`}: burst ${num(e.baseline)}→${num(e.value)}${ratio} from ${hhmm(e.start)}, ${lag(e.start, c)}`;
 }
 
+type Top = NonNullable<ServiceTrouble['ownTop']>;
+
+/** The bursts behind a candidate's acute evidence: its own, and the callers' (per edge when measured so). */
+function pickBursts(ctx: Context, e: CandidateEvidence): { own?: Top; callers?: { p: string; t: Top; perEdge: boolean; list: string[] } } {
+  const c = e.change;
+  const a = e.acute;
+  const own = e.a.acuteSelf > 0.1 ? a.trouble.get(c.service)?.ownTop : undefined;
+  if (e.a.acuteCallers <= 0.1) return own === undefined ? {} : { own };
+  // As `acuteCallers` reads them: a caller measuring its calls per callee but none to S has only its pod-wide figures.
+  const edge = (p: string): Top | undefined => a.trouble.get(p)?.calls.get(c.service)?.top;
+  const general = (t: ServiceTrouble | undefined): { w: number; top: Top | undefined } =>
+    t === undefined ? { w: 0, top: undefined } : t.calls.size > 0 ? { w: t.podCalls, top: t.podTop } : { w: t.client, top: t.clientTop };
+  const list = ctx.graph.callers(c.service).filter((p) => (a.trouble.get(p)?.calls.get(c.service)?.w ?? general(a.trouble.get(p)).w) > 0.1);
+  const top = list.map((p) => ({ p, t: edge(p) ?? general(a.trouble.get(p)).top, perEdge: edge(p) !== undefined })).find((x) => x.t !== undefined);
+  const callers = top?.t === undefined ? undefined : { p: top.p, t: top.t, perEdge: top.perEdge, list };
+  return { ...(own === undefined ? {} : { own }), ...(callers === undefined ? {} : { callers }) };
+}
+
+/** The bursts behind the acute evidence as the analysis reports them (timelines draw them). */
+export function acuteBursts(ctx: Context, e: CandidateEvidence): Burst[] {
+  const b = pickBursts(ctx, e);
+  const of = (t: Top, role: Burst['role']): Burst => ({ series: t.series.series, role, signal: t.golden.signal, start: t.exc.start, end: t.exc.end, baseline: t.exc.baseline, value: t.exc.value });
+  return [...(b.own === undefined ? [] : [of(b.own, 'own')]), ...(b.callers === undefined ? [] : [of(b.callers.t, 'callers')])];
+}
+
 /** Evidence lines for the acute evidence (bursts right after the change, canary comparison), weighted like the score. */
 export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = ACUTE): { w: number; text: string }[] {
   const c = e.change;
   const a = e.acute;
   const out: { w: number; text: string }[] = [];
-  const own = a.trouble.get(c.service)?.ownTop;
   if (a.canary.value > 0.1 && a.canary.newMedian !== undefined && a.canary.oldMedian !== undefined) {
     out.push({ w: m.weights.acuteSelf * a.canary.value + 1, text: `canary: ${a.canary.metric ?? ''} ${num(a.canary.newMedian)} on instances of ${c.version ?? 'the new version'} vs ${num(a.canary.oldMedian)} on older ones over the same minutes (Mann–Whitney p ${num(a.canary.p ?? 1)})` });
   }
-  if (own !== undefined && e.a.acuteSelf > 0.1) out.push({ w: m.weights.acuteSelf * e.a.acuteSelf + 1, text: burst(c.service, own, c) });
-  if (e.a.acuteCallers > 0.1) {
-    // A caller's calls measured per edge say "to this service"; else its pod-wide client figures.
-    // As `acuteCallers` reads them: a caller measuring its calls per callee but none to S has only its pod-wide figures.
-    const edge = (p: string): ServiceTrouble['clientTop'] => a.trouble.get(p)?.calls.get(c.service)?.top;
-    const general = (t: ServiceTrouble | undefined): { w: number; top: ServiceTrouble['clientTop'] } =>
-      t === undefined ? { w: 0, top: undefined } : t.calls.size > 0 ? { w: t.podCalls, top: t.podTop } : { w: t.client, top: t.clientTop };
-    const callers = ctx.graph.callers(c.service).filter((p) => (a.trouble.get(p)?.calls.get(c.service)?.w ?? general(a.trouble.get(p)).w) > 0.1);
-    const top = callers.map((p) => ({ p, t: edge(p) ?? general(a.trouble.get(p)).top, perEdge: edge(p) !== undefined })).find((x) => x.t !== undefined);
-    const what = top?.perEdge === true ? `calls of its callers to ${c.service} slowed` : 'calls of its callers slowed';
-    if (top?.t !== undefined) out.push({ w: m.weights.acuteCallers * e.a.acuteCallers + 0.5, text: `${what} (${callers.join(', ')} of ${ctx.graph.callers(c.service).length}): ${burst(top.p, top.t, c)}` });
+  const b = pickBursts(ctx, e);
+  if (b.own !== undefined) out.push({ w: m.weights.acuteSelf * e.a.acuteSelf + 1, text: burst(c.service, b.own, c) });
+  if (b.callers !== undefined) {
+    const what = b.callers.perEdge ? `calls of its callers to ${c.service} slowed` : 'calls of its callers slowed';
+    out.push({ w: m.weights.acuteCallers * e.a.acuteCallers + 0.5, text: `${what} (${b.callers.list.join(', ')} of ${ctx.graph.callers(c.service).length}): ${burst(b.callers.p, b.callers.t, c)}` });
   }
   if (e.a.acuteBelow > 0.3) {
     const own = a.trouble.get(c.service);

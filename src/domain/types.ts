@@ -133,6 +133,23 @@ export interface Suspect {
   readonly score: number;
   /** Human-readable reasons, each with the numbers behind it. */
   readonly evidence: readonly string[];
+  /** The bursts behind its acute evidence (own, its callers' calls to it), for timelines to show and chart. */
+  readonly bursts?: readonly Burst[];
+}
+
+/** A sustained excursion of one series right after a change (src/detect/acute.ts), as evidence. */
+export interface Burst {
+  readonly series: SeriesRef;
+  /** 'own': the changed service's golden signal; 'callers': a caller's calls (to it, or as a whole). */
+  readonly role: 'own' | 'callers';
+  /** latency, errors, success, saturation… */
+  readonly signal: string;
+  /** epoch ms: first sample of the burst, last one still beyond the normal range */
+  readonly start: number;
+  readonly end: number;
+  readonly baseline: number;
+  /** The sustained value, series units. */
+  readonly value: number;
 }
 
 export interface Analysis {
