@@ -4,7 +4,9 @@ import type { Topology } from '../domain/types';
 import { EpicenterError } from '../errors';
 import { createRateState, decodeMetricsFile, decodeTopology } from '../formats';
 import type { SeriesData } from '../ports';
-import { decodeProposal, decodeQuantifiedChanges, decodeSnapshot, type Proposal, type QuantifiedChange, type Snapshot } from '../whatif';
+import { loadChartAssets, renderReplay, type RenderedReplay } from '../timeline';
+import { buildSnapshot, decodeProposal, decodeQuantifiedChanges, decodeSnapshot, predict, type Prediction, type Proposal, type QuantifiedChange, type Snapshot } from '../whatif';
+import { replay, type ReplayResult } from '../whatif/replay';
 
 export function readText(file: string): string {
   try {
@@ -58,4 +60,17 @@ export function loadSnapshot(file: string): Snapshot {
 
 export function loadProposal(file: string): Proposal {
   return decodeProposal(readText(file), { file });
+}
+
+/**
+ * `epicenter replay`: the snapshot from the history before the proposal's time, its prediction,
+ * the window [from, to) replayed with the effects injected, and the timeline page of it.
+ */
+export function replayWindow(h: { series: SeriesData[]; changes: QuantifiedChange[]; topology: Topology }, proposal: Proposal, from: number, to: number): { prediction: Prediction; result: ReplayResult; page: RenderedReplay } {
+  const snap = buildSnapshot({ series: h.series, changes: h.changes, topology: h.topology, until: proposal.time, teams: teamsOf(h.changes) });
+  const prediction = predict(snap, proposal);
+  const changes = h.changes.map((c) => c.change);
+  const result = replay({ series: h.series, changes, topology: h.topology, proposal, prediction, from, to });
+  const page = renderReplay({ proposal, prediction, result, changes, topology: h.topology, from, to }, loadChartAssets());
+  return { prediction, result, page };
 }
