@@ -7,6 +7,8 @@ import type { SeriesData } from '../ports';
 import { loadChartAssets, renderReplay, type RenderedReplay } from '../timeline';
 import { buildSnapshot, decodeProposal, decodeQuantifiedChanges, decodeSnapshot, predict, type Prediction, type Proposal, type QuantifiedChange, type Snapshot } from '../whatif';
 import { replay, type ReplayResult } from '../whatif/replay';
+import type { VerdictStore } from '../whatif/store';
+import type { StoredVerdict } from '../whatif/types';
 
 export function readText(file: string): string {
   try {
@@ -73,4 +75,13 @@ export function replayWindow(h: { series: SeriesData[]; changes: QuantifiedChang
   const result = replay({ series: h.series, changes, topology: h.topology, proposal, prediction, from, to });
   const page = renderReplay({ proposal, prediction, result, changes, topology: h.topology, from, to }, loadChartAssets());
   return { prediction, result, page };
+}
+
+/** Keep a what-if verdict in the store; a failure is a warning on stderr (the verdict and its exit status stand). */
+export async function keepVerdict(store: VerdictStore, v: StoredVerdict): Promise<void> {
+  try {
+    await store.insertWhatIfVerdicts([v]);
+  } catch (e) {
+    process.stderr.write(`warning: could not store the what-if verdict of ${v.proposal.id}: ${(e as Error).message}\n`);
+  }
 }

@@ -2,7 +2,7 @@ import type { ChangeEvent, Topology } from '../domain/types';
 import type { Store } from '../ports';
 import type { QuantifiedChange } from './proposal';
 import { buildSnapshot } from './snapshot';
-import type { Quantities, Setting, Snapshot } from './types';
+import type { Prediction, Proposal, Quantities, Setting, Snapshot, StoredVerdict } from './types';
 
 const DAY = 86_400_000;
 
@@ -33,4 +33,20 @@ export async function snapshotFromStore(store: Store, topology: Topology, o: { u
   const [series, changes] = await Promise.all([store.queryPoints({ from, to: o.until }), store.queryChanges({ from, to: o.until })]);
   const quantified: QuantifiedChange[] = changes.map((change) => ({ change, quantities: storedQuantities(change) }));
   return buildSnapshot({ series, changes: quantified, topology, until: o.until, days: o.days });
+}
+
+/** Where what-if verdicts are kept (the ClickHouse store); the embedded store keeps none. */
+export interface VerdictStore {
+  insertWhatIfVerdicts(verdicts: readonly StoredVerdict[]): Promise<void>;
+  /** Most recent first; `service` is the proposal's service. */
+  recentWhatIfVerdicts(q: { service?: string; limit: number }): Promise<StoredVerdict[]>;
+}
+
+/** The verdict of `p` on `proposal` as stored, run at `at` by `origin`. */
+export function storedVerdict(proposal: Proposal, p: Prediction, at: number, origin: string): StoredVerdict {
+  const { id, service, type, team, summary, time } = proposal;
+  return {
+    at, origin, verdict: p.verdict, breaches: p.breaches, risks: p.effects.filter((e) => e.status === 'risk').length,
+    proposal: { id, service, type, time, ...(team === undefined ? {} : { team }), ...(summary === undefined ? {} : { summary }) },
+  };
 }
