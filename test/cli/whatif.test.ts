@@ -79,4 +79,24 @@ describe('cli: epicenter replay writes a timeline page (node bin/epicenter.js)',
     assert.doesNotMatch(md, /## Most likely cause|## No clear cause/);
     assert.match(md, /order-sync http\.client\.open\\_connections → checkout-api/);
   });
+
+  it('snapshot, whatif and replay refuse a file with nothing usable: exit 2 naming it, one line (was: an empty history, or exit 3)', () => {
+    const empty = join(dir, 'empty.ndjson');
+    writeFileSync(empty, '');
+    const garbage = join(dir, 'garbage.ndjson');
+    writeFileSync(garbage, '{"specversion":"1.0"}\nnot json\n');
+    const window = ['--from', '2026-03-12T09:30:00Z', '--to', '2026-03-12T12:59:00Z', '--out', join(dir, 'never')];
+    const runs: [string[], string, RegExp][] = [
+      [['snapshot', '--metrics', join(INCIDENT, 'changes.ndjson'), '--out', join(dir, 's.json')], join(INCIDENT, 'changes.ndjson'), /no usable metric points/],
+      [['whatif', '--metrics', empty, '--propose', proposal], empty, /no usable metric points \(the file is empty\)/],
+      [['replay', ...HISTORY.slice(0, 2), '--changes', garbage, '--propose', proposal, ...window], garbage, /no usable change events \(all 2 records were rejected/],
+    ];
+    for (const [args, file, why] of runs) {
+      const r = cli(args);
+      assert.equal(r.status, 2, `${args[0]}: ${r.stderr}`);
+      assert.ok(r.stderr.includes(`${file}: `), r.stderr);
+      assert.match(r.stderr, why);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
+  });
 });
