@@ -91,6 +91,9 @@ describe('cli: epicenter replay writes a timeline page (node bin/epicenter.js)',
       [['whatif', '--metrics', empty, '--propose', proposal], empty, /no usable metric points \(the file is empty\)/],
       [['replay', ...HISTORY.slice(0, 2), '--changes', garbage, '--propose', proposal, ...window], garbage, /no usable change events \(all 2 records were rejected/],
     ];
+    const ch = cli(['replay', '--source', 'clickhouse', '--propose', proposal, ...window]);
+    assert.equal(ch.status, 2, ch.stderr);
+    assert.match(ch.stderr, /replay reads files only/);
     for (const [args, file, why] of runs) {
       const r = cli(args);
       assert.equal(r.status, 2, `${args[0]}: ${r.stderr}`);

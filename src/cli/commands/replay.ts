@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadHistory, loadProposal, replayWindow } from '../../app/whatif';
+import { EpicenterError } from '../../errors';
 import type { ReplayResult } from '../../whatif/replay';
 import { parseTimeArg } from '../args';
 import { EXIT_REJECTED, reportRejected } from '../io';
@@ -34,6 +35,9 @@ export const registerReplay: Register = (program: Command) => {
     .option('--out <dir>', 'folder for the timeline page replay-<proposal id>-<stamp>.md and .html', 'out')
     .option('--json', 'print {page, rank, score, suspects, timeline: {markdown, html}}')
     .action((opts: ReplayOptions) => {
+      // The replay re-runs recorded points through the detectors: it reads files, not the store.
+      if (opts.source !== undefined && opts.source !== 'files') throw new EpicenterError('BAD_REQUEST', `--source: replay reads files only (--metrics FILE… --changes FILE --topology FILE), not '${opts.source}'`, { origin: { field: 'source' } });
+      if (opts.metrics === undefined || opts.metrics.length === 0) throw new EpicenterError('BAD_REQUEST', '--metrics FILE… is required', { origin: { field: 'metrics' } });
       const from = parseTimeArg(opts.from, 'from');
       const to = parseTimeArg(opts.to, 'to');
       const proposal = loadProposal(opts.propose);
