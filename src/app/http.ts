@@ -6,6 +6,7 @@ import { createHttpServer } from '../http/server';
 import type { ChangeSink, Store } from '../ports';
 import { ATTR, withSpan } from '../telemetry';
 import { renderTimeline } from '../timeline';
+import type { VerdictStore } from '../whatif/store';
 import { analyzeFromStore } from './analyze';
 import type { Logger } from './logger';
 import { metricRulesOf } from './metric-names';
@@ -21,7 +22,7 @@ export interface HttpHandle {
   close(): Promise<void>;
 }
 
-export async function startHttp(p: { cfg: Readonly<Config>; store: Store; topology: Topology; changes: ChangeSink; log: Logger; readiness?: () => Promise<void>; sourceCounters?: SourceCounters }): Promise<HttpHandle> {
+export async function startHttp(p: { cfg: Readonly<Config>; store: Store; topology: Topology; changes: ChangeSink; log: Logger; readiness?: () => Promise<void>; sourceCounters?: SourceCounters; verdicts?: VerdictStore }): Promise<HttpHandle> {
   const { store, topology } = p;
   // Links (Slack, /v1/timeline) are built per request from http.publicUrl: a copy we can point at
   // the address actually bound when publicUrl was left at its default (e.g. `demo --port 9100`).
@@ -45,6 +46,7 @@ export async function startHttp(p: { cfg: Readonly<Config>; store: Store; topolo
     logger: p.log.child({ component: 'http' }),
     ...(p.readiness === undefined ? {} : { readiness: p.readiness }),
     ...(p.sourceCounters === undefined ? {} : { sourceCounters: p.sourceCounters }),
+    ...(p.verdicts === undefined ? {} : { verdicts: p.verdicts }),
   });
   await app.listen({ host: cfg.http.host, port: cfg.http.port });
   const a = app.server.address();

@@ -79,7 +79,7 @@ export async function startService(cfg: Readonly<Config>, log: Logger, instanceI
   const stopStats = startStatsLoop({ pipeline, lag, log, instance: instanceId, intervalMs: cfg.pipeline.statsIntervalMs, writer: chWriter, sourceCounters });
   let http: HttpHandle | undefined;
   try {
-    http = await startHttp({ cfg, store, topology, changes: new KafkaChangeSink(producer, cfg.kafka.topics.changes), log, sourceCounters });
+    http = await startHttp({ cfg, store, topology, changes: new KafkaChangeSink(producer, cfg.kafka.topics.changes), log, sourceCounters, verdicts: store });
   } catch (e) {
     log.error({ err: e }, 'http: could not start; continuing without the HTTP API');
   }

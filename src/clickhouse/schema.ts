@@ -58,6 +58,7 @@ export const TABLES = {
   analysisSuspects: 'analysis_suspects',
   deadLetters: 'dead_letters',
   pipelineStats: 'pipeline_stats',
+  whatifVerdicts: 'whatif_verdicts',
 } as const;
 
 /** The table names as validated identifiers, for building SQL. */
@@ -288,8 +289,49 @@ const changeSources: Migration = {
   ],
 };
 
+/**
+ * Issue 13: what-if verdicts, one row per run (`epicenter whatif --source clickhouse`, POST
+ * /v1/whatif), keyed by the proposal and the time it ran so re-running it keeps its history.
+ * Breaches are parallel arrays (ARRAY JOIN to split them); `breach_summary` is one readable line
+ * per verdict for dashboard tables.
+ */
+const whatifVerdicts: Migration = {
+  version: 3,
+  name: 'whatif_verdicts',
+  statements(ctx) {
+    const db = ident(ctx.db, 'clickhouse.database');
+    const LC = lc(ctx);
+    return [
+      sql`CREATE TABLE IF NOT EXISTS ${db}.${T.whatifVerdicts} (
+  t DateTime,
+  t_ms UInt64,
+  origin ${LC},
+  proposal_id String,
+  service ${LC},
+  team ${LC},
+  type ${LC},
+  summary String,
+  proposal_t_ms UInt64,
+  verdict ${LC},
+  risks UInt32,
+  breach_services Array(String),
+  breach_metrics Array(String),
+  breach_instances Array(String),
+  breach_predicted Array(Float64),
+  breach_low Array(Float64),
+  breach_high Array(Float64),
+  breach_limits Array(Float64),
+  breach_at_ms Array(UInt64),
+  breach_paths Array(String),
+  breach_teams Array(String),
+  breach_summary String
+) ENGINE = ReplacingMergeTree PARTITION BY toYYYYMM(t) ORDER BY (proposal_id, t_ms, origin)`,
+    ];
+  },
+};
+
 /** All migrations, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [initial, changeSources];
+export const MIGRATIONS: readonly Migration[] = [initial, changeSources, whatifVerdicts];
 
 /** The newest schema version this code knows. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -18,9 +18,12 @@ import { POINT_COLUMNS, pointLine } from './tsv';
 import { TABLES, type ServerFeatures } from './schema';
 import { ident, sql, type Sql } from './sql';
 import { silentLogger, type ChLogger, type DeadLetterInput, type PipelineStatsInput } from './types';
+import { recentVerdicts, verdictRow } from './whatif-verdicts';
+import type { VerdictStore } from '../whatif/store';
+import type { StoredVerdict } from '../whatif/types';
 
 /** Tables the writer and the insert methods may write. */
-export type WritableTable = 'points' | 'breakpoints' | 'changes' | 'analyses' | 'analysis_suspects' | 'dead_letters' | 'pipeline_stats';
+export type WritableTable = 'points' | 'breakpoints' | 'changes' | 'analyses' | 'analysis_suspects' | 'dead_letters' | 'pipeline_stats' | 'whatif_verdicts';
 
 export interface ClickHouseStoreOptions extends ConnectionOptions {
   readonly logger?: ChLogger;
@@ -28,7 +31,7 @@ export interface ClickHouseStoreOptions extends ConnectionOptions {
   readonly now?: () => number;
 }
 
-export interface ClickHouseStore extends Store {
+export interface ClickHouseStore extends Store, VerdictStore {
   /** The database this store writes, e.g. `epicenter`. */
   readonly database: string;
   readonly features: ServerFeatures;
@@ -129,6 +132,14 @@ class ChStore implements ClickHouseStore {
   insertPipelineStats(rows: PipelineStatsInput | readonly PipelineStatsInput[]): Promise<void> {
     const list: readonly PipelineStatsInput[] = Array.isArray(rows) ? rows : [rows as PipelineStatsInput];
     return this.insertRows(TABLES.pipelineStats, list.map(pipelineStatsRow));
+  }
+
+  insertWhatIfVerdicts(verdicts: readonly StoredVerdict[]): Promise<void> {
+    return this.insertRows(TABLES.whatifVerdicts, verdicts.map(verdictRow));
+  }
+
+  recentWhatIfVerdicts(q: { service?: string; limit: number }): Promise<StoredVerdict[]> {
+    return recentVerdicts(this.conn, this.db, q);
   }
 
   queryPoints(q: PointQuery): Promise<SeriesData[]> {

@@ -4,6 +4,7 @@ import type { Config } from '../config/schema';
 import type { Topology } from '../domain/types';
 import type { ChangeSink, Clock, Store, StoredAnalysis } from '../ports';
 import type { SlackClient } from '../slack/webhook';
+import type { VerdictStore } from '../whatif/store';
 
 /** One analysis request, as `analyzeFromStore` in src/app/analyze.ts takes it. Times and spans in ms. */
 export interface AnalyzeRequest {
@@ -35,6 +36,8 @@ export interface HttpDeps {
   readonly slack?: SlackClient;
   /** Accepted/refused webhook counts, shared with the pipeline stats; the route keeps its own when absent. */
   readonly sourceCounters?: SourceCounters;
+  /** Where POST /v1/whatif keeps its verdicts (the ClickHouse store); none kept without it. */
+  readonly verdicts?: VerdictStore;
   /** Extra readiness check for GET /readyz (e.g. Kafka consumer joined); the store is always pinged. */
   readonly readiness?: () => Promise<void>;
 }

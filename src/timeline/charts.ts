@@ -117,7 +117,7 @@ function axisOf(t: Timeline): { min: number; max: number } {
   }
   const page = t.alert?.startsAt ?? t.at;
   const story = t.events.filter((e) => e.kind === 'recovery' || e.suspectRank === 1 || (e.kind === 'rollback' && e.helped !== undefined && e.service === t.service));
-  const storyEnd = Math.max(page, ...story.map((e) => e.time));
+  const storyEnd = Math.max(page, t.chartEnd ?? page, ...story.map((e) => e.time));
   return xRange({ from: t.from, to: t.to, page, storyEnd, ...(dataStart === undefined ? {} : { dataStart }), ...(dataEnd === undefined ? {} : { dataEnd }) });
 }
 
@@ -162,7 +162,7 @@ export function chartSpecs(t: Timeline): ChartSpec[] {
       xTicks,
       lines: k.lines.map((l, i) => ({
         label: l.label,
-        color: palette[i % palette.length] ?? COLORS.victim,
+        color: l.color ?? palette[i % palette.length] ?? COLORS.victim,
         points: l.points.filter((p) => p.t >= axis.min && p.t <= axis.max).map((p) => ({ x: p.t, y: p.v / scale.factor })),
       })),
       annotations,

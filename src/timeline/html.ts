@@ -3,7 +3,7 @@ import { escapeHtml as h, inlineScriptSource, jsonForScript } from './escape';
 import { fmtClock, fmtDateTime, fmtPct, fmtRelative, humanKind } from './format';
 import { hiddenNote, referenceTime } from './markdown';
 import { PAGE_CSS, PAGE_SCRIPT } from './page';
-import type { Timeline, TimelineEvent } from './types';
+import type { PageFrame, Timeline, TimelineEvent } from './types';
 import { verdict } from './verdict';
 
 /** The UMD sources inlined into the page (read by `loadChartAssets`). */
@@ -42,26 +42,29 @@ function eventRow(e: TimelineEvent, ref: number): string {
  * inlined from `assets`, the chart data as escaped JSON, no network access. Every text that came
  * from outside is HTML-escaped; chart labels are drawn on canvas, never parsed as HTML.
  */
-export function renderHtml(t: Timeline, assets: ChartAssets): string {
+export function renderHtml(t: Timeline, assets: ChartAssets, frame?: PageFrame): string {
   const ref = referenceTime(t);
   const v = verdict(t);
   const top = t.suspects[0];
   const specs = chartSpecs(t);
   const p: string[] = [];
   p.push('<!doctype html>', '<html lang="en"><head><meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">');
-  p.push(`<title>Timeline · ${h(t.service)} · ${fmtDateTime(t.at)}</title>`, `<style>${PAGE_CSS}</style></head>`, '<body><main>');
+  p.push(`<title>${frame === undefined ? `Timeline · ${h(t.service)} · ${fmtDateTime(t.at)}` : h(frame.title)}</title>`, `<style>${PAGE_CSS}</style></head>`, '<body><main>');
 
-  p.push('<header><div class="brand">epicenter · postmortem timeline</div>');
-  p.push(`<h1>${h(t.service)}<span class="team">team ${h(t.team)}</span></h1>`);
+  p.push(`<header><div class="brand">${h(frame?.brand ?? 'epicenter · postmortem timeline')}</div>`);
+  p.push(frame === undefined ? `<h1>${h(t.service)}<span class="team">team ${h(t.team)}</span></h1>` : `<h1>${h(frame.title)}</h1>`);
   const alertMeta = t.alert === undefined ? '' : ` · T = alert <b>${h(t.alert.name)}</b> at ${fmtClock(t.alert.startsAt)}`;
   p.push(`<p class="meta">asked about ${fmtDateTime(t.at)} · window ${fmtDateTime(t.from)} → ${fmtDateTime(t.to)} · all times UTC${alertMeta}</p></header>`);
+  if (frame !== undefined) p.push(frame.html);
 
-  p.push(`<section class="verdict${v.confident ? '' : ' none'}" id="verdict"><h2>${h(v.title)}</h2>`);
-  p.push(`<p class="headline">${v.headline.map((x) => (x.strong ? `<strong>${h(x.text)}</strong>` : h(x.text))).join('')}</p>`);
-  if (v.detail !== undefined) p.push(`<p class="detail">${h(v.detail)}</p>`);
-  if (top !== undefined && top.evidence.length > 0) p.push(`<ul class="evidence">${top.evidence.map((e) => `<li>${h(e)}</li>`).join('')}</ul>`);
-  if (v.notes.length > 0) p.push(`<ul class="notes">${v.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>`);
-  p.push('</section>');
+  if (frame?.showVerdict ?? true) {
+    p.push(`<section class="verdict${v.confident ? '' : ' none'}" id="verdict"><h2>${h(v.title)}</h2>`);
+    p.push(`<p class="headline">${v.headline.map((x) => (x.strong ? `<strong>${h(x.text)}</strong>` : h(x.text))).join('')}</p>`);
+    if (v.detail !== undefined) p.push(`<p class="detail">${h(v.detail)}</p>`);
+    if (top !== undefined && top.evidence.length > 0) p.push(`<ul class="evidence">${top.evidence.map((e) => `<li>${h(e)}</li>`).join('')}</ul>`);
+    if (v.notes.length > 0) p.push(`<ul class="notes">${v.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>`);
+    p.push('</section>');
+  }
 
   p.push('<section class="charts" id="charts"><h2>Key series</h2>');
   if (specs.length === 0) p.push('<p class="empty">No series data in the window.</p>');

@@ -6,4 +6,5 @@ export { renderTimeline, storedAnalysisNear, type AnalyzeFn, type RenderedTimeli
 export { loadChartAssets } from './assets';
 export { escapeHtml, escapeMarkdown, jsonForScript } from './escape';
 export { fmtStamp } from './format';
-export type { EventKind, KeySeries, Timeline, TimelineAlert, TimelineEvent, TimelineInput } from './types';
+export type { EventKind, KeySeries, PageFrame, Timeline, TimelineAlert, TimelineEvent, TimelineInput } from './types';
+export { buildReplayTimeline, renderReplay, type ReplayPageInput, type RenderedReplay } from './replay';

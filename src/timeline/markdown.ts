@@ -1,5 +1,5 @@
 import { describeShift, instanceOf, troubleRange } from './describe';
-import type { KeySeries, Timeline, TimelineEvent } from './types';
+import type { KeySeries, PageFrame, Timeline, TimelineEvent } from './types';
 import { fmtValue } from './units';
 import { escapeMarkdown as md } from './escape';
 import { fmtClock, fmtDateTime, fmtPct, fmtRelative, humanKind } from './format';
@@ -48,25 +48,28 @@ function kindCell(e: TimelineEvent): string {
  * The timeline as GitHub-flavoured Markdown, for pasting into a postmortem document. Every piece
  * of text that came from outside is escaped (see `escapeMarkdown`).
  */
-export function renderMarkdown(t: Timeline): string {
+export function renderMarkdown(t: Timeline, frame?: PageFrame): string {
   const ref = referenceTime(t);
   const out: string[] = [];
-  out.push(`# Postmortem timeline: ${md(t.service)}`, '');
+  out.push(frame === undefined ? `# Postmortem timeline: ${md(t.service)}` : `# ${md(frame.title)}`, '');
   out.push(
     `Service **${md(t.service)}** (team ${md(t.team)}) · asked about ${fmtDateTime(t.at)} · window ${fmtDateTime(t.from)} → ${fmtDateTime(t.to)} · all times UTC` +
       (t.alert === undefined ? '' : ` · T = alert ${md(t.alert.name)} at ${fmtClock(t.alert.startsAt)}`),
     '',
   );
+  if (frame !== undefined) out.push(...frame.markdown);
 
-  const v = verdict(t);
-  out.push(`## ${v.title}`, '');
-  out.push(v.headline.map((p) => (p.strong ? `**${md(p.text)}**` : md(p.text))).join(''), '');
-  if (v.detail !== undefined) out.push(md(v.detail), '');
-  for (const line of v.notes) out.push(`> ${md(line)}`, '');
-  const top = t.suspects[0];
-  if (top !== undefined) {
-    for (const ev of top.evidence) out.push(`- ${md(ev)}`);
-    out.push('');
+  if (frame?.showVerdict ?? true) {
+    const v = verdict(t);
+    out.push(`## ${v.title}`, '');
+    out.push(v.headline.map((p) => (p.strong ? `**${md(p.text)}**` : md(p.text))).join(''), '');
+    if (v.detail !== undefined) out.push(md(v.detail), '');
+    for (const line of v.notes) out.push(`> ${md(line)}`, '');
+    const top = t.suspects[0];
+    if (top !== undefined) {
+      for (const ev of top.evidence) out.push(`- ${md(ev)}`);
+      out.push('');
+    }
   }
 
   out.push('## What happened', '');

@@ -49,6 +49,8 @@ export interface ChartLine {
   readonly series: readonly SeriesRef[];
   /** Sorted by time; possibly thinned for drawing (see `thinPoints`). */
   readonly points: readonly Point[];
+  /** Line colour; default: the chart role's palette by position. */
+  readonly color?: string;
 }
 
 /**
@@ -93,7 +95,25 @@ export interface Timeline {
   /** The trouble that paged: its series, first and strongest breakpoints, normal range and recovery. */
   readonly trouble?: Trouble;
   /** Breakpoints in the window left out of `events` as too small, too uncertain or too many. */
-  readonly hiddenBreakpoints: number;
+  readonly hiddenBreakpoints: number;  /** Charts run at least to here, epoch ms (a replay shows its whole window); default: a little after the story. */
+  readonly chartEnd?: number;
+}
+
+/**
+ * Another page built on the timeline (a what-if replay): its own title and brand line, sections
+ * of its own before the timeline's, and whether the timeline's verdict (the correlator's answer)
+ * is shown. Without a frame the renderers write the postmortem timeline unchanged.
+ */
+export interface PageFrame {
+  /** `<title>` and the page heading. */
+  readonly title: string;
+  /** The small line above the heading, e.g. `epicenter · what-if replay`. */
+  readonly brand: string;
+  /** The first lines under the heading (Markdown, already escaped). */
+  readonly markdown: readonly string[];
+  /** The first sections (HTML, already escaped). */
+  readonly html: string;
+  readonly showVerdict: boolean;
 }
 
 export interface TimelineInput {

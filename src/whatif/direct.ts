@@ -45,7 +45,7 @@ export function directEffects(snap: Snapshot, p: Proposal): Direct {
     const src = `declared effect ${e.metric}${e.peer === undefined ? '' : ` to ${e.peer}`}`;
     if (LATENCY_METRIC.test(e.metric)) {
       d.latency.set(s, e.factor ?? 1);
-      d.assumptions.push(`${src}: latency of ${s} ×${e.factor ?? 1}; callers' in-flight connections to it scale with it (Little's law), one hop`);
+      d.assumptions.push(`${src}: latency of ${s} ×${e.factor ?? 1}; callers' in-flight connections to it scale with it (Little's law), and their latency with them`);
     } else if (role === 'traffic') {
       if (e.peer !== undefined) d.trafficEdge.set(edgeKey(s, e.peer), (e.factor ?? 1) - 1);
       else d.trafficSvc.set(s, (e.factor ?? 1) - 1);

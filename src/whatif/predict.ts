@@ -2,6 +2,7 @@ import { LIMITED_ROLES } from './classify';
 import { directEffects, edgeKey, seriesKey, UNCERTAINTY, type Direct } from './direct';
 import { couplingKey, driverAt, indexSnapshot, type SnapIndex } from './indexer';
 import { baselineAt, round4 } from './model';
+import { propagateLatency } from './latency';
 import { edgeAfter, propagateTraffic } from './propagate';
 import type { Breach, PredictedEffect, Prediction, Proposal, SeriesModel, Snapshot } from './types';
 
@@ -149,7 +150,10 @@ function paths(ix: SnapIndex, origin: string, within: Set<string>): Map<string, 
  */
 export function predict(snap: Snapshot, p: Proposal, o: WhatIfOptions = {}): Prediction {
   const ix = indexSnapshot(snap);
-  const d = directEffects(snap, p);
+  const direct = directEffects(snap, p);
+  const d: Direct = { ...direct, latency: propagateLatency(ix, direct.latency) };
+  const derived = [...d.latency].filter(([s]) => !direct.latency.has(s));
+  if (derived.length > 0) d.assumptions.push(`latency follows the call graph up to its callers (each added in-flight call holds a request of the caller): ${derived.slice(0, 5).map(([s, f]) => `${s} ×${f.toFixed(2)}`).join(', ')}${derived.length > 5 ? ` and ${derived.length - 5} more` : ''}`);
   const traffic = propagateTraffic(ix, d, p.service);
   const horizon = o.horizonMs ?? 24 * 60 * MIN;
   const step = Math.max(MIN, o.stepMs ?? 15 * MIN);

@@ -1,8 +1,9 @@
-import { analyze } from '../correlate';
-import type { ChangeEvent, Suspect, Topology } from '../domain/types';
+import { analyze, type MetricRule } from '../correlate';
+import type { Analysis, ChangeEvent, SeriesRef, Suspect, Topology } from '../domain/types';
 import type { SeriesData } from '../ports';
 import { peerService } from '../topology/peer';
 import { roleOf } from './classify';
+import { seriesKey } from './direct';
 import type { Prediction, Proposal } from './types';
 
 export interface ReplayResult {
@@ -12,6 +13,24 @@ export interface ReplayResult {
   readonly rank: number;
   readonly score: number;
   readonly suspects: readonly Suspect[];
+  /** The correlator's whole answer at the page (for the replay timeline). */
+  readonly analysis?: Analysis;
+  /** The recorded series in the window, and the same with the predicted effects injected. */
+  readonly recorded: readonly SeriesData[];
+  readonly injected: readonly SeriesData[];
+}
+
+/** The key an effect and a recorded series share: service, metric and (connection series) the peer service. */
+export type EffectKeyOf = (r: SeriesRef) => string;
+
+/** The effect key of a recorded series: connection series name their peer by a label, resolved against `known`. */
+export function effectKeyOf(known: ReadonlySet<string>): EffectKeyOf {
+  return (r) => seriesKey(r.service, r.metric, roleOf(r.metric) === 'connections' ? peerService(r.labels, known, r.service) : undefined);
+}
+
+/** The proposal as a change event of the log (the correlator ranks it with the recorded ones). */
+export function proposalChange(p: Proposal): ChangeEvent {
+  return { id: p.id, source: 'whatif', type: p.type as ChangeEvent['type'], rawType: `whatif.change.${p.type}`, service: p.service, time: p.time, ...(p.team === undefined ? {} : { team: p.team }), ...(p.summary === undefined ? {} : { summary: p.summary }) };
 }
 
 /**
@@ -21,12 +40,11 @@ export interface ReplayResult {
  */
 export function injectEffects(series: readonly SeriesData[], pred: Prediction, from: number, known: ReadonlySet<string>): SeriesData[] {
   const shift = new Map<string, number>();
-  for (const e of pred.effects) shift.set(`${e.service}\u0000${e.metric}\u0000${e.peer ?? ''}`, e.predicted - e.baseline);
+  for (const e of pred.effects) shift.set(seriesKey(e.service, e.metric, e.peer), e.predicted - e.baseline);
+  const keyOf = effectKeyOf(known);
   return series.map((s) => {
-    const r = s.series;
-    const peer = roleOf(r.metric) === 'connections' ? peerService(r.labels, known, r.service) : undefined;
-    const d = shift.get(`${r.service}\u0000${r.metric}\u0000${peer ?? ''}`);
-    return d === undefined ? s : { series: r, points: s.points.map((p) => (p.t >= from ? { t: p.t, v: p.v + d } : p)) };
+    const d = shift.get(keyOf(s.series));
+    return d === undefined ? s : { series: s.series, points: s.points.map((p) => (p.t >= from ? { t: p.t, v: p.v + d } : p)) };
   });
 }
 
@@ -47,16 +65,15 @@ export function firstPage(series: readonly SeriesData[], topology: Topology, fro
  * Replay [from, to) with the proposal's predicted effect injected and the proposal in the change
  * log: would a limit have been hit (the page), and where would the correlator rank the proposal?
  */
-export function replay(input: { series: readonly SeriesData[]; changes: readonly ChangeEvent[]; topology: Topology; proposal: Proposal; prediction: Prediction; from: number; to: number }): ReplayResult {
+export function replay(input: { series: readonly SeriesData[]; changes: readonly ChangeEvent[]; topology: Topology; proposal: Proposal; prediction: Prediction; from: number; to: number; metricRules?: readonly MetricRule[] }): ReplayResult {
   const { proposal: p, topology } = input;
   const known = new Set([...topology.services.map((s) => s.name), ...input.series.map((s) => s.series.service)]);
   const window = input.series.map((s) => ({ series: s.series, points: s.points.filter((x) => x.t >= input.from && x.t < input.to) })).filter((s) => s.points.length > 0);
   const injected = injectEffects(window, input.prediction, p.time, known);
   const page = firstPage(injected, topology, Math.max(input.from, p.time), input.to);
-  if (page === undefined) return { rank: 0, score: 0, suspects: [] };
-  const change: ChangeEvent = { id: p.id, source: 'whatif', type: p.type as ChangeEvent['type'], rawType: `whatif.change.${p.type}`, service: p.service, time: p.time, ...(p.team === undefined ? {} : { team: p.team }), ...(p.summary === undefined ? {} : { summary: p.summary }) };
-  const changes = [...input.changes.filter((c) => c.id !== p.id), change];
-  const a = analyze({ series: injected, changes, topology, service: page.service, at: page.at, windowMs: page.at - input.from, afterMs: Math.max(0, input.to - page.at) });
+  if (page === undefined) return { rank: 0, score: 0, suspects: [], recorded: window, injected };
+  const changes = [...input.changes.filter((c) => c.id !== p.id), proposalChange(p)];
+  const a = analyze({ series: injected, changes, topology, service: page.service, at: page.at, windowMs: page.at - input.from, afterMs: Math.max(0, input.to - page.at), metricRules: input.metricRules ?? [] });
   const i = a.suspects.findIndex((s) => s.id === p.id);
-  return { page, rank: i + 1, score: a.suspects[i]?.score ?? 0, suspects: a.suspects.slice(0, 3) };
+  return { page, rank: i + 1, score: a.suspects[i]?.score ?? 0, suspects: a.suspects.slice(0, 3), analysis: a, recorded: window, injected };
 }

@@ -154,3 +154,16 @@ export interface Prediction {
   readonly effects: readonly PredictedEffect[];
   readonly assumptions: readonly string[];
 }
+
+/** A what-if verdict as stored (ClickHouse `whatif_verdicts`), for dashboards and pages of recent verdicts. */
+export interface StoredVerdict {
+  /** When the what-if ran, epoch ms. */
+  readonly at: number;
+  /** What ran it: `cli` or `http`. */
+  readonly origin: string;
+  readonly proposal: Pick<Proposal, 'id' | 'service' | 'type' | 'team' | 'summary' | 'time'>;
+  readonly verdict: Prediction['verdict'];
+  readonly breaches: readonly Breach[];
+  /** Effects with status `risk`. */
+  readonly risks: number;
+}

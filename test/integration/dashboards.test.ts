@@ -231,6 +231,8 @@ describe('dashboards: every query runs on the real ClickHouse and feeds its pane
     });
     await store.insertPipelineStats([0, 1, 2, 3].map((i) => ({ t: T(i * 5), instance: 'epi-1', pointsIn: 3000, changesIn: 1, breakpoints: 1, deadLetters: 1, lag: 10 * i, batchMs: 12.5, bufferedRows: 40, changeWebhooks: [{ kind: 'github', accepted: 2, refused: i === 3 ? 1 : 0 }] })));
     await store.insertDeadLetters([{ t: T(3), topic: 'otlp_metrics', partition: 0, offset: '42', reason: 'line 1: bad', code: 'BAD_INPUT', payload: '{"x":' }]);
+    await store.insertWhatIfVerdicts([{ at: T(70), origin: 'cli', proposal: { id: 'p-1', service: 'svc-b', type: 'config', team: 'team-b', time: T(90) }, verdict: 'breach', risks: 1,
+      breaches: [{ service: 'svc-a', metric: 'process.open_file_descriptor.count', instance: 'a-1', limit: 1024, predicted: 1290, low: 700, high: 1900, at: new Date(T(90)).toISOString(), path: ['svc-b', 'svc-a'], team: 'team-a' }] }]);
   });
 
   after(async () => {
@@ -241,7 +243,7 @@ describe('dashboards: every query runs on the real ClickHouse and feeds its pane
       const features = parseServerVersion('24.8.1');
       const ddl = MIGRATIONS.flatMap((m) => m.statements({ db, features, retentionDays: 14 })).map((q) => q.text);
       const rows: Record<string, string> = {};
-      for (const table of [TABLES.points, TABLES.breakpoints, TABLES.changes, TABLES.analyses, TABLES.analysisSuspects, TABLES.deadLetters, TABLES.pipelineStats]) {
+      for (const table of [TABLES.points, TABLES.breakpoints, TABLES.changes, TABLES.analyses, TABLES.analysisSuspects, TABLES.deadLetters, TABLES.pipelineStats, TABLES.whatifVerdicts]) {
         const res = await fetch(CH_URL, { method: 'POST', body: `SELECT * FROM ${db}.${table} FORMAT JSONEachRow` });
         rows[table] = await res.text();
       }

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { loadHistory, replayWindow } from '../../src/app/whatif';
 import { runTimelineCommand } from '../../src/cli/commands/timeline';
+import { decodeProposal } from '../../src/whatif';
 import { buildTimeline, loadChartAssets, renderHtml } from '../../src/timeline';
 import { input } from '../unit/timeline/fixture';
 
@@ -185,6 +187,25 @@ describe('timeline HTML in headless Chromium', function () {
     const expectedCharts = (html.match(/<canvas /g) ?? []).length;
     const r = await inspect(browser, out.html, shotPath('timeline-example.png'));
     assertGoodPage(r, expectedCharts, plantedCause(truth));
+  });
+
+  it('renders a what-if replay of the bundled story: recorded vs predicted lines, the limit, both verdicts, no errors', async () => {
+    const h = loadHistory({ metrics: [join(EXAMPLE, 'metrics.ndjson')], changes: [join(EXAMPLE, 'changes.ndjson')], topology: join(EXAMPLE, 'topology.yaml') });
+    // The bundled pool change proposed an hour before it shipped.
+    const proposal = decodeProposal(readFileSync(join(EXAMPLE, 'proposal.json'), 'utf8').replace('"2026-03-12T13:02:00Z"', '"2026-03-12T12:00:00Z"'), { file: 'proposal.json' });
+    const { page } = replayWindow(h, proposal, Date.parse('2026-03-12T09:30:00Z'), Date.parse('2026-03-12T12:59:00Z'));
+    const file = join(dir, 'replay.html');
+    writeFileSync(file, page.html);
+    const r = await inspect(browser, file, join(dir, 'replay.png'));
+    assert.deepEqual(r.problems, [], 'no console errors, page errors or network requests');
+    assert.match(r.title, /^Replay · /);
+    assert.equal(r.canvases, page.timeline.keySeries.length);
+    for (const [i, c] of r.charts.entries()) {
+      assert.equal(c.datasets, 2, `chart ${i}: recorded and predicted`);
+      assertLabelsReadable(c, i);
+    }
+    assert.ok(r.charts[0]!.labels.some((l) => l.text.startsWith('limit')), 'the limit is drawn on the paged chart');
+    assert.match(r.verdictText, /config change on order-sync/);
   });
 });
 

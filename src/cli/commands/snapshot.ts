@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadHistory, teamsOf } from '../../app/whatif';
-import { createClickHouseStore } from '../../clickhouse/store';
+import { createClickHouseStore, type ClickHouseStore } from '../../clickhouse/store';
 import { loadConfig } from '../../config/load';
 import { EpicenterError } from '../../errors';
 import { buildSnapshot, encodeSnapshot, type Snapshot } from '../../whatif';
@@ -28,8 +28,11 @@ function parseDays(s: string | undefined): number {
   return d;
 }
 
-/** Build a snapshot from files or ClickHouse (shared by `snapshot` and `whatif`). */
-export async function snapshotFrom(o: SnapshotSourceOptions, defaultUntil?: number): Promise<{ snapshot: Snapshot; rejected: EpicenterError[] }> {
+/**
+ * Build a snapshot from files or ClickHouse (shared by `snapshot` and `whatif`). With ClickHouse,
+ * `withStore` runs on the snapshot while the store is still open (the what-if keeps its verdict there).
+ */
+export async function snapshotFrom(o: SnapshotSourceOptions, defaultUntil?: number, withStore?: (store: ClickHouseStore, snapshot: Snapshot) => Promise<void>): Promise<{ snapshot: Snapshot; rejected: EpicenterError[] }> {
   const days = parseDays(o.days);
   const until = o.until === undefined ? defaultUntil : parseTimeArg(o.until, 'until');
   if (o.source === 'clickhouse') {
@@ -37,7 +40,9 @@ export async function snapshotFrom(o: SnapshotSourceOptions, defaultUntil?: numb
     const t = loadServiceTopology(o.topology, config.topologyFile);
     const store = await createClickHouseStore(config.clickhouse);
     try {
-      return { snapshot: await snapshotFromStore(store, t.topology, { until: until ?? Date.now(), days }), rejected: t.rejected };
+      const snapshot = await snapshotFromStore(store, t.topology, { until: until ?? Date.now(), days });
+      await withStore?.(store, snapshot);
+      return { snapshot, rejected: t.rejected };
     } finally {
       await store.close();
     }

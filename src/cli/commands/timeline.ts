@@ -85,10 +85,13 @@ async function loadFiles(metrics: readonly string[], changeFiles: readonly strin
   return { store, topology, rejected };
 }
 
-/** Writes the two files; a folder that cannot be written is one line naming it (exit 2). */
-function writeOut(outDir: string, service: string, at: number, r: { markdown: string; html: string }): string {
+/**
+ * Writes `<outDir>/<kind>-<name>-<UTC stamp of at>.md` and `.html`; returns the path without the
+ * extension. A folder that cannot be written is one line naming it (exit 2).
+ */
+export function writePage(outDir: string, kind: string, name: string, at: number, r: { markdown: string; html: string }): string {
   const dir = resolve(outDir);
-  const base = join(dir, `timeline-${service.replace(/[^A-Za-z0-9._-]/g, '_')}-${fmtStamp(at)}`);
+  const base = join(dir, `${kind}-${name.replace(/[^A-Za-z0-9._-]/g, '_')}-${fmtStamp(at)}`);
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(`${base}.md`, r.markdown);
@@ -139,7 +142,7 @@ export async function runTimelineCommand(o: TimelineCommandOptions): Promise<Tim
     if (!fromFiles) await checkServiceInStore(store, topology, { service, at, windowMs, afterMs });
     const metricRules = metricRulesOf(config);
     const r = await renderTimeline(store, topology, { service, at, windowMs, afterMs, ...(alert === undefined ? {} : { alert }) }, (s, t, req) => analyzeFromStore(s, t, { ...req, metricRules }));
-    const base = writeOut(o.out ?? 'out', service, at, r);
+    const base = writePage(o.out ?? 'out', 'timeline', service, at, r);
     if (o.quiet !== true) {
       reportRejected(rejected);
       process.stdout.write(`${base}.md\n${base}.html\n`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { loadProposal, loadSnapshot } from '../../app/whatif';
-import { predict } from '../../whatif';
+import { keepVerdict, loadProposal, loadSnapshot } from '../../app/whatif';
+import { predict, type Prediction, type Snapshot } from '../../whatif';
+import { storedVerdict, type VerdictStore } from '../../whatif/store';
 import { predictionJson, predictionReport } from '../../whatif/report';
 import { whatIfBlocks } from '../../slack/whatif';
 import { parseDurationArg } from '../args';
@@ -32,11 +33,18 @@ export const registerWhatIf: Register = (program: Command) => {
     .option('--slack', 'print the Slack Block Kit message for the verdict instead')
     .action(async (opts: WhatIfOptions) => {
       const proposal = loadProposal(opts.propose);
-      // Without --until, history stops at the proposal's time: what was known before it would ship.
-      const { snapshot, rejected } = opts.snapshot !== undefined ? { snapshot: loadSnapshot(opts.snapshot), rejected: [] } : await snapshotFrom(opts, proposal.time);
-      reportRejected(rejected);
       const horizonMs = opts.horizon === undefined ? undefined : parseDurationArg(opts.horizon, 'horizon');
-      const pred = predict(snapshot, proposal, horizonMs === undefined ? {} : { horizonMs });
+      const run = (snap: Snapshot): Prediction => predict(snap, proposal, horizonMs === undefined ? {} : { horizonMs });
+      let kept: Prediction | undefined;
+      // With ClickHouse the verdict is kept there too (Grafana's recent what-if verdicts).
+      const keep = async (store: VerdictStore, snap: Snapshot): Promise<void> => {
+        kept = run(snap);
+        await keepVerdict(store, storedVerdict(proposal, kept, Date.now(), 'cli'));
+      };
+      // Without --until, history stops at the proposal's time: what was known before it would ship.
+      const { snapshot, rejected } = opts.snapshot !== undefined ? { snapshot: loadSnapshot(opts.snapshot), rejected: [] } : await snapshotFrom(opts, proposal.time, keep);
+      reportRejected(rejected);
+      const pred = kept ?? run(snapshot);
       if (opts.slack === true) process.stdout.write(`${JSON.stringify(whatIfBlocks(pred, proposal))}\n`);
       else process.stdout.write(opts.json === true ? `${predictionJson(pred)}\n` : predictionReport(pred, proposal, snapshot));
       process.exitCode = pred.verdict === 'breach' ? EXIT_BREACH : rejected.length > 0 ? EXIT_REJECTED : 0;
