@@ -1,5 +1,5 @@
 import type { Breakpoint, ChangeEvent, Point, Suspect, Topology } from '../domain/types';
-import { describeBreakpoint, describeChange, describeRecovery } from './describe';
+import { describeBreakpoint, describeBurst, describeChange, describeRecovery } from './describe';
 import { importance, isNotable, novelty, persistence } from './importance';
 import { findTrouble } from './trouble';
 import { chartKey, selectKeySeries } from './select';
@@ -128,6 +128,15 @@ export function buildTimeline(input: TimelineInput): Timeline {
     const many = c.size > 1 ? ` (${c.size} series)` : '';
     events.push({ time: c.time, team: teamOf(b.series.service), service: b.series.service, kind: 'breakpoint', detail: b.kind, text: describeBreakpoint(b, many), ref: b.series.id });
   }
+  // The bursts behind the marked suspects' acute evidence: what moved right after them, even when
+  // no breakpoint did (a pulse of a few minutes is no new level, yet it is why they are suspects).
+  suspects.forEach((s, i) => {
+    if (i >= MARKED_RANKS && s.score < MARKED_SCORE) return;
+    for (const b of s.bursts ?? []) {
+      if (!inWindow(b.start)) continue;
+      events.push({ time: b.start, team: teamOf(b.series.service), service: b.series.service, kind: 'breakpoint', detail: 'burst', text: describeBurst(b, i + 1), ref: b.series.id });
+    }
+  });
   if (trouble?.recoveredAt !== undefined) {
     events.push({ time: trouble.recoveredAt, team: teamOf(service), service, kind: 'recovery', detail: 'recovered', text: describeRecovery(trouble, service), ref: trouble.key });
   }

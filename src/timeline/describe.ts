@@ -1,6 +1,7 @@
-import type { Breakpoint, ChangeEvent, SeriesRef } from '../domain/types';
+import type { Breakpoint, Burst, ChangeEvent, SeriesRef } from '../domain/types';
 import { fmtClock, fmtDateTimeShort, humanKind } from './format';
 import type { Trouble } from './trouble';
+import { PEER_LABELS } from '../topology';
 import { fmtSlope, fmtValue } from './units';
 
 /** Resource attributes that name the emitter rather than the series; left out of titles. */
@@ -20,9 +21,11 @@ const NOISY_LABELS = new Set([
 
 /** `http.client.open_connections{server.address=A}`: the metric plus up to two telling labels. */
 export function seriesTitle(ref: SeriesRef): string {
+  // The other end of a call or connection says most: named first.
+  const peerFirst = (k: string): number => ((PEER_LABELS as readonly string[]).includes(k) ? 0 : 1);
   const extra = Object.keys(ref.labels)
     .filter((k) => !NOISY_LABELS.has(k))
-    .sort()
+    .sort((a, b) => peerFirst(a) - peerFirst(b) || (a < b ? -1 : a > b ? 1 : 0))
     .slice(0, 2)
     .map((k) => `${k}=${ref.labels[k] ?? ''}`);
   return extra.length === 0 ? ref.metric : `${ref.metric}{${extra.join(',')}}`;
@@ -66,6 +69,14 @@ export function describeBreakpoint(b: Breakpoint, suffix = ''): string {
   const inst = instanceOf(b.series);
   const who = suffix === '' && inst !== undefined ? ` [${inst}]` : suffix;
   return `${seriesTitle(b.series)} on ${b.series.service}${who}: ${describeShift(b)}`;
+}
+
+/** `burst of http.client.request.duration on checkoutservice (to paymentservice): 0.0037 → 0.75 (×205), evidence for suspect #1` */
+export function describeBurst(b: Burst, rank: number): string {
+  const inst = instanceOf(b.series);
+  const ratio = Math.abs(b.baseline) > 1e-12 ? ` (×${fmtValue(b.value / b.baseline, undefined)})` : '';
+  const whose = b.role === 'callers' ? `calls of a caller of suspect #${rank}` : `suspect #${rank}'s own ${b.signal}`;
+  return `burst of ${seriesTitle(b.series)} on ${b.series.service}${inst === undefined ? '' : ` [${inst}]`}: ${fmtValue(b.baseline, b.series.unit)} → ${fmtValue(b.value, b.series.unit)}${ratio} — ${whose}`;
 }
 
 /** Where the paged series was before the onset and around the page: `≈120 before the onset, ≈1,020 around the page`. */

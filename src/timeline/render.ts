@@ -65,7 +65,8 @@ export async function renderTimeline(
   const analysis = analyze === undefined ? await storedAnalysisNear(store, q) : await analyze(store, topology, base);
   // Store ranges are [from, to): widen by 1 ms so events exactly at the window end are kept.
   const range = { from: analysis.from, to: analysis.to + 1 };
-  const services = [...new Set([q.service, ...analysis.suspects.slice(0, 1).map((s) => s.service)])];
+  const top = analysis.suspects[0];
+  const services = [...new Set([q.service, ...(top === undefined ? [] : [top.service, ...(top.bursts ?? []).map((b) => b.series.service)])])];
   const [changes, breakpoints, series] = await Promise.all([
     store.queryChanges(range),
     store.queryBreakpoints(range),

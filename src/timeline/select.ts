@@ -82,6 +82,8 @@ export function selectKeySeries(args: {
     const limited = own.filter((s) => limits[s.series.metric] !== undefined);
     take([...new Set((limited.length > 0 ? limited : own).map((s) => chartKey(s.series)))], 'victim', 2);
   }
+  // The top suspect's bursts (its acute evidence) show what moved right after it: drawn before its other series.
+  take([...new Set((topSuspect?.bursts ?? []).map((b) => chartKey(b.series)))], 'suspect', 2);
   if (topSuspect !== undefined && topSuspect.service !== victim) {
     const ranked = rankCharts(breakpoints.filter((b) => b.series.service === topSuspect.service), weightOf, args.onset);
     const pointing = [...new Set(series.filter((s) => s.series.service === topSuspect.service && pointsAt(s.series, victim)).map((s) => chartKey(s.series)))];

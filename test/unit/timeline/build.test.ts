@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { makeSeries } from '../../../src/domain/series';
 import { buildTimeline } from '../../../src/timeline/build';
-import { analysis, AT, bp, breakpoints, changes, conns, fds, input, min, series } from './fixture';
+import { analysis, AT, bMem, bp, breakpoints, changes, conns, fds, input, min, series } from './fixture';
 
 describe('timeline/buildTimeline', () => {
   it('orders changes, breakpoints, the alert, rollbacks and recoveries by time, cause first on ties', () => {
@@ -23,6 +23,17 @@ describe('timeline/buildTimeline', () => {
     assert.equal(top?.team, 'team-b');
     assert.equal(t.events.find((e) => e.ref === 'dep-a-7')?.suspectRank, 2);
     assert.equal(t.suspects[0]?.id, 'cfg-b-1');
+  });
+
+  it("lists and charts the bursts behind a suspect's acute evidence, though no breakpoint marks them", () => {
+    const burst = { series: bMem, role: 'own' as const, signal: 'saturation', start: min(-39), end: min(-36), baseline: 5e8, value: 2e9 };
+    const withBurst = { ...analysis, suspects: analysis.suspects.map((s, i) => (i === 0 ? { ...s, bursts: [burst] } : s)) };
+    const t = buildTimeline(input({ analysis: withBurst }));
+    const ev = t.events.find((e) => e.detail === 'burst');
+    assert.equal(ev?.time, min(-39));
+    assert.match(ev?.text ?? '', /burst of process\.memory\.usage on B: .* \(×4\) — suspect #1's own saturation/);
+    assert.ok(t.keySeries.some((k) => k.metric === 'process.memory.usage' && k.role === 'suspect'), t.keySeries.map((k) => k.key).join(', '));
+    assert.equal(buildTimeline(input()).events.some((e) => e.detail === 'burst'), false);
   });
 
   it('shows only the victim neighbourhood when a topology is given, everything without one', () => {
