@@ -50,8 +50,13 @@ export function checkedPoint(s: Sample): Sample {
   return t === s.t ? s : { series: s.series, t, v: s.v };
 }
 
-interface Utf8Buffer extends Buffer {
-  utf8Write(s: string, offset: number): number;
+const prefixBytes = new WeakMap<SeriesRef, Buffer>();
+
+/** seriesPrefix as UTF-8 bytes, cached per series: copying bytes beats encoding the string per row. */
+function prefixOf(s: SeriesRef): Buffer {
+  let p = prefixBytes.get(s);
+  if (p === undefined) prefixBytes.set(s, (p = Buffer.from(seriesPrefix(s))));
+  return p;
 }
 
 /**
@@ -60,13 +65,14 @@ interface Utf8Buffer extends Buffer {
  * of the insert path's time and garbage).
  */
 export function pointsTsv(points: readonly Sample[]): Buffer {
-  let buf = Buffer.allocUnsafe(Math.max(1024, points.length * 192)) as Utf8Buffer;
+  let buf: Buffer = Buffer.allocUnsafe(Math.max(1024, points.length * 256));
   let at = 0;
   for (const s of points) {
-    const prefix = seriesPrefix(s.series);
-    // A prefix is at most 3 bytes per UTF-16 unit; numbers and separators fit in 64 bytes.
-    if (at + prefix.length * 3 + 64 > buf.length) buf = grow(buf, at, prefix.length * 3 + 64);
-    at += buf.utf8Write(prefix, at);
+    const prefix = prefixOf(s.series);
+    // Numbers and separators fit in 64 bytes.
+    if (at + prefix.length + 64 > buf.length) buf = grow(buf, at, prefix.length + 64);
+    buf.set(prefix, at);
+    at += prefix.length;
     at = digits(buf, at, Math.floor(s.t / 1000));
     buf[at++] = 0x09;
     at = digits(buf, at, s.t);
@@ -75,15 +81,15 @@ export function pointsTsv(points: readonly Sample[]): Buffer {
     if (Number.isInteger(s.v) && Math.abs(s.v) < 9007199254740992) {
       if (s.v < 0) buf[at++] = 0x2d;
       at = digits(buf, at, Math.abs(s.v));
-    } else at += buf.utf8Write(String(s.v), at);
+    } else at += buf.write(String(s.v), at, 'latin1');
     buf[at++] = 0x0a;
   }
   return buf.subarray(0, at);
 }
 
-function grow(buf: Utf8Buffer, used: number, need: number): Utf8Buffer {
-  const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, used + need)) as Utf8Buffer;
-  buf.copy(bigger, 0, 0, used);
+function grow(buf: Buffer, used: number, need: number): Buffer {
+  const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, used + need));
+  bigger.set(buf.subarray(0, used), 0);
   return bigger;
 }
 
@@ -93,8 +99,20 @@ function digits(buf: Buffer, at: number, n: number): number {
     buf[at] = 0x30 + n;
     return at + 1;
   }
-  let len = 1;
-  for (let x = n; x >= 10; x = Math.floor(x / 10)) len++;
-  for (let i = at + len - 1, x = n; i >= at; i--, x = Math.floor(x / 10)) buf[i] = 0x30 + (x % 10);
+  let len = 2;
+  for (let p = 100; n >= p; p *= 10) len++;
+  let x = n;
+  let i = at + len - 1;
+  // Above 2^31 the remainder needs doubles; below, int32 arithmetic.
+  for (; x > 0x7fffffff; i--) {
+    const q = Math.floor(x / 10);
+    buf[i] = 0x30 + (x - q * 10);
+    x = q;
+  }
+  for (let y = x | 0; i >= at; i--) {
+    const q = (y / 10) | 0;
+    buf[i] = 0x30 + (y - q * 10);
+    y = q;
+  }
   return at + len;
 }

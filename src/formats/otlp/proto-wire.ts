@@ -20,6 +20,7 @@ const MAX_DEPTH = 32;
 
 interface Utf8Buffer extends Buffer {
   utf8Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
 }
 
 let buf: Utf8Buffer;
@@ -171,11 +172,38 @@ function advance(n: number, end: number): void {
   pos += n;
 }
 
+// Short ASCII strings (attribute keys and values, metric names) repeat in every request: one
+// decoded copy each, direct-mapped by a hash of their bytes, spares a string per attribute.
+const INTERN_SLOTS = 4096;
+const INTERN_MAX = 48;
+const interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
+
 /** Text of a string field; invalid UTF-8 (decoded as U+FFFD) is left to protobufjs, which rejects it. */
 function text(start: number, end: number): string {
+  const len = end - start;
+  if (len <= INTERN_MAX) {
+    let h = 0x811c9dc5;
+    let high = 0;
+    for (let i = start; i < end; i++) {
+      const b = buf[i] as number;
+      high |= b;
+      h = Math.imul(h ^ b, 0x01000193);
+    }
+    if (high < 0x80) {
+      const slot = (h ^ (h >>> 16)) & (INTERN_SLOTS - 1);
+      const known = interned[slot] as string;
+      if (known.length === len && sameAscii(known, start)) return known;
+      return (interned[slot] = buf.latin1Slice(start, end));
+    }
+  }
   const s = buf.utf8Slice(start, end);
   if (s.indexOf('\uFFFD') >= 0) throw NOT_CLEAN;
   return s;
+}
+
+function sameAscii(s: string, start: number): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== buf[start + i]) return false;
+  return true;
 }
 
 /** A varint of at most 4 bytes (tags, lengths, 32-bit fields below 2^28); longer ones are left to protobufjs. */
