@@ -4,7 +4,7 @@ import { createRateState, decodeOtlpProto, decodeOtlpRequest } from '../../../sr
 import { parseOtlpProto, REQUEST_TYPE } from '../../../src/formats/otlp/proto';
 import { buildSpec } from '../../../src/formats/otlp/proto-spec';
 import { wireRequest } from '../../../src/formats/otlp/proto-wire';
-import { T0 } from './helpers';
+import { fixture, T0 } from './helpers';
 
 /**
  * The wire decoder against protobufjs on the same bytes: random requests of every metric type,
@@ -94,6 +94,15 @@ describe('formats/otlp/proto-wire: the same requests as protobufjs', () => {
       assert.deepStrictEqual(wire, libraryDoc(bytes), `seed ${seed}`);
       const lib = decodeOtlpRequest(libraryDoc(bytes), at, createRateState());
       assert.deepStrictEqual(decodeOtlpProto(bytes, at, createRateState()), lib, `seed ${seed}: samples and errors`);
+    }
+  });
+
+  it('every request of the Collector otlp_json fixture, as protobuf, takes the wire route to the same request', () => {
+    for (const line of fixture('otlp-collector.ndjson').trim().split('\n')) {
+      const bytes = Buffer.from(REQUEST_TYPE.encode(REQUEST_TYPE.fromObject(JSON.parse(line) as object)).finish());
+      const wire = wireRequest(bytes, SPEC);
+      assert.notEqual(wire, undefined);
+      assert.deepStrictEqual(wire, libraryDoc(bytes));
     }
   });
 
