@@ -65,7 +65,9 @@ function prefixOf(s: SeriesRef): Buffer {
  * of the insert path's time and garbage).
  */
 export function pointsTsv(points: readonly Sample[]): Buffer {
-  let buf: Buffer = Buffer.allocUnsafe(Math.max(1024, points.length * 256));
+  // Sized from the first row (rows of one batch are alike): growing copies the whole body.
+  const first = points[0];
+  let buf: Buffer = Buffer.allocUnsafe(Math.max(1024, points.length * ((first === undefined ? 0 : prefixOf(first.series).length) + 48)));
   let at = 0;
   for (const s of points) {
     const prefix = prefixOf(s.series);
