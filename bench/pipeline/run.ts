@@ -164,7 +164,7 @@ async function main(): Promise<void> {
   // Heap per live series in a fresh process (exposed GC, nothing else on its heap).
   const memory: Memory[] = [];
   for (const series of MILLION ? [100_000, 1_000_000] : [100_000]) {
-    const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', join(__dirname, 'memory.js'), String(series)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=14336', join(__dirname, 'memory.js'), String(series)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     memory.push(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Memory);
   }
   report(ROOT, SPEC, PARTITIONS, { drains, latency, rssBase, memory, profile });
