@@ -1,6 +1,6 @@
 /**
- * Micro-benchmark of the OTLP/JSON decoder: one ExportMetricsServiceRequest of 10,000 data points
- * shaped like the Collector's otlp_json output (50 resources × 10 metrics × 20 points; gauges and
+ * Micro-benchmark of the OTLP decoders (JSON and protobuf): one ExportMetricsServiceRequest of 10,000 data points
+ * shaped like the Collector's otlp_json / otlp_proto output (50 resources × 10 metrics × 20 points; gauges and
  * monotonic cumulative sums with a `server.address` attribute), decoded repeatedly with a shared
  * RateState. Prints a table and writes bench/results/formats.md.
  *
@@ -11,6 +11,8 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createRateState, decodeCollectd, decodeCsvSeries, decodeOtlpMetrics, decodeOtlpProto, decodeOtlpRequest } from '../../src/formats';
 import { parseOtlpProto, REQUEST_TYPE } from '../../src/formats/otlp/proto';
+import { buildSpec } from '../../src/formats/otlp/proto-spec';
+import { wireRequest } from '../../src/formats/otlp/proto-wire';
 
 const RESOURCES = 50;
 const METRICS = 10;
@@ -64,7 +66,8 @@ const RUNS = Number(process.env['RUNS'] ?? 30);
 const texts = Array.from({ length: RUNS + 3 }, (_, i) => JSON.stringify(request(i)));
 const docs = texts.map((t) => JSON.parse(t) as unknown);
 // The same requests as protobuf (what the Collector's default otlp_proto encoding writes).
-const protos = docs.map((d) => REQUEST_TYPE.encode(REQUEST_TYPE.fromObject(d as object)).finish());
+const protos = docs.map((d) => Buffer.from(REQUEST_TYPE.encode(REQUEST_TYPE.fromObject(d as object)).finish()));
+const spec = buildSpec(REQUEST_TYPE);
 const n = RESOURCES * METRICS * POINTS;
 const csv = ['timestamp,value', ...Array.from({ length: n }, (_, i) => `${new Date(T0 + i * 60_000).toISOString()},${i % 97}`)].join('\n');
 const collectd = Array.from({ length: n / 10 }, (_, i) => JSON.stringify(Array.from({ length: 10 }, (_, j) => ({
@@ -77,8 +80,9 @@ const rows = [
   time('OTLP text (JSON.parse + decode)', n, RUNS, (i) => decodeOtlpMetrics(texts[i]!, { topic: 'otlp_metrics' }, rates).values.length),
   (rates = createRateState(), time('OTLP parsed doc (decode only)', n, RUNS, (i) => decodeOtlpRequest(docs[i], { topic: 'otlp_metrics' }, rates).values.length)),
   time('OTLP parsed doc, cold (new RateState each request)', n, RUNS, (i) => decodeOtlpRequest(docs[i], { topic: 'otlp_metrics' }, createRateState()).values.length),
-  (rates = createRateState(), time('OTLP protobuf (protobufjs decode + checks + decode)', n, RUNS, (i) => decodeOtlpProto(protos[i]!, { topic: 'otlp_metrics' }, rates).values.length)),
-  time('protobuf → plain object alone (protobufjs decode + wire-type check + conversion)', n, RUNS, (i) => ('doc' in parseOtlpProto(protos[i]!) ? 1 : 0)),
+  (rates = createRateState(), time('OTLP protobuf (wire decoder + decode)', n, RUNS, (i) => decodeOtlpProto(protos[i]!, { topic: 'otlp_metrics' }, rates).values.length)),
+  time('protobuf → plain request alone, wire decoder (src/formats/otlp/proto-wire.ts)', n, RUNS, (i) => (wireRequest(protos[i]!, spec) === undefined ? 0 : 1)),
+  time('protobuf → plain request alone, protobufjs (decode + wire-type check + conversion; the fallback)', n, RUNS, (i) => ('doc' in parseOtlpProto(protos[i]!) ? 1 : 0)),
   time('JSON.parse alone', n, RUNS, (i) => (JSON.parse(texts[i]!) as { resourceMetrics: unknown[] }).resourceMetrics.length),
   time('CSV (ISO timestamps)', n, Math.max(3, RUNS / 3), () => decodeCsvSeries(csv, { file: 'bench.csv' }).values.length),
   time('collectd JSON', n, Math.max(3, RUNS / 3), () => decodeCollectd(collectd, { file: 'bench.json' }).values.length),

@@ -4,6 +4,8 @@
  * attribute, as connection counts carry), `times` points each. Built as strings (the bench
  * measures epicenter, not the generator).
  */
+import { REQUEST_TYPE } from '../../src/formats/otlp/proto';
+
 export interface GenSpec {
   /** Distinct resources (service × instance). */
   readonly resources: number;
@@ -38,4 +40,13 @@ export function request(spec: GenSpec, k: number, t0: number): { key: string; va
     `{"key":"service.instance.id","value":{"stringValue":"${instance}"}},{"key":"service.version","value":{"stringValue":"1.4.2"}}]},` +
     `"scopeMetrics":[{"scope":{"name":"bench"},"metrics":[${metrics.join(',')}]}]}]}`;
   return { key: `${service}/${instance}`, value, points: spec.metrics * spec.times };
+}
+
+export type Encoding = 'otlp_proto' | 'otlp_json';
+
+/** Request `k` as the Kafka exporter writes it with `encoding` (protobuf by protobufjs from the official definitions). */
+export function encodedRequest(spec: GenSpec, k: number, t0: number, encoding: Encoding): { key: string; value: Buffer; points: number } {
+  const r = request(spec, k, t0);
+  const value = encoding === 'otlp_json' ? Buffer.from(r.value) : Buffer.from(REQUEST_TYPE.encode(REQUEST_TYPE.fromObject(JSON.parse(r.value) as object)).finish());
+  return { key: r.key, value, points: r.points };
 }

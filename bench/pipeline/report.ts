@@ -1,60 +1,113 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { GenSpec } from './gen';
+import type { Encoding, GenSpec } from './gen';
 import type { topFunctions } from './profile';
 
-/** Print the results as Markdown and write bench/results/pipeline.md under `root`. */
-export function report(root: string, SPEC: GenSpec, PARTITIONS: number, r: {
-  retained: { processor: number; detector: number; formats: number };
+/** One encoding's backlog drained by one `run` instance. */
+export interface Drain {
+  encoding: Encoding;
+  /** Bytes of one request. */
+  bytes: number;
   points: number;
   drainS: number;
-  e2e: number;
-  two: number;
-  twoS: number;
+  /** CPU seconds over the drain. NaN when the process was not found. */
+  cpu: { run: number; ch: number; kafka: number };
+  /** The second half of the drain: series known, detectors warm. */
+  steady: { points: number; s: number; cpu: { run: number; ch: number; kafka: number } };
+  peakRss: number;
+  rssLive: number;
+  live: number;
   decodePeak: number;
   decodeMedian: number;
   produceRate: number;
-  latency: { p50: number; p99: number; max: number };
-  rate: number;
+}
+
+/** Output of ./memory.ts. */
+export interface Memory {
+  series: number;
+  pointsPerSeries: number;
+  heapPerSeries: number;
+  externalPerSeries: number;
+  totalPerSeries: number;
+  detectorPerSeries: number;
+  formatsPerSeries: number;
+  rssMb: number;
+}
+
+type Profile = { areas: { area: string; share: number }[]; top: ReturnType<typeof topFunctions> };
+
+const n = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
+const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
+const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+
+/** Print the results as Markdown and write bench/results/pipeline.md (+ pipeline-profile.md) under `root`. */
+export function report(root: string, SPEC: GenSpec, PARTITIONS: number, r: {
+  drains: Drain[];
+  latency: { rate: number; p50: number; p99: number; max: number };
   rssBase: number;
-  rssLive: number;
-  peakRss: number;
-  live: number;
-  cpu: { run: number; ch: number; kafka: number };
-  profile?: { areas: { area: string; share: number }[]; top: ReturnType<typeof topFunctions> };
+  memory: Memory[];
+  profile: Profile | undefined;
 }): void {
-  const n = (x: number): string => Math.round(x).toLocaleString('en-US');
-  const perSeries = ((r.rssLive - r.rssBase) / Math.max(1, r.live)) * 100_000;
-  const cpuTotal = r.cpu.run + r.cpu.ch + r.cpu.kafka;
+  const us = (cpuS: number, points: number): number => (cpuS * 1e6) / points;
   const lines = [
     '# Pipeline benchmark: Kafka → epicenter run → ClickHouse',
     '',
-    `Command: \`npm run bench:pipeline\` (bench/pipeline/run.ts; services from \`bash scripts/services.sh up\`). Node ${process.version}, ${cpus().length} cores shared with Kafka 4.1.1, ClickHouse 18.16 and other work (load average ${loadavg()[0]?.toFixed(1)} at the end).`,
-    `Input: OTLP/JSON requests as the Collector's Kafka exporter writes them after batching — one resource per request, ${SPEC.metrics} gauges × ${SPEC.times} points = ${SPEC.metrics * SPEC.times} points per message; ${SPEC.resources} resources → ${n(SPEC.resources * SPEC.metrics)} live series; ${PARTITIONS} partitions; one \`run\` process.`,
+    `Command: \`npm run bench:pipeline\` (bench/pipeline/run.ts; services from \`bash scripts/services.sh up\`). Node ${process.version}, ${cpus().length} cores shared by epicenter, Kafka 4.1.1, ClickHouse 18.16 and other work on the machine (load average ${loadavg()[0]?.toFixed(1)} at the end).`,
+    `Input: ExportMetricsServiceRequests as the Collector's Kafka exporter writes them after batching — one resource per request, ${SPEC.metrics} gauges × ${SPEC.times} points = ${SPEC.metrics * SPEC.times} points per message; ${SPEC.resources} resources → ${n(SPEC.resources * SPEC.metrics)} live series; ${PARTITIONS} partitions; one \`run\` process; the backlog is produced first, then drained (first join → last row counted in ClickHouse).`,
     '',
-    '| measure | value |',
-    '|---|---:|',
-    `| sustained end to end (backlog of ${n(r.points)} points: first join → last row in ClickHouse) | **${n(r.e2e)} points/s** (${r.drainS.toFixed(1)} s) |`,
-    `| the same backlog, two \`run\` instances in one group | ${n(r.two)} points/s (${r.twoS.toFixed(1)} s) |`,
-    `| decode + detect + hand to writer (one instance), best 1 s / median 1 s | ${n(r.decodePeak)} / ${n(r.decodeMedian)} points/s |`,
-    `| end-to-end lag at ${n(r.rate)} points/s (produce → stored), p50 / p99 / max | ${n(r.latency.p50)} / ${n(r.latency.p99)} / ${n(r.latency.max)} ms |`,
-    `| run RSS: before data / with ${n(r.live)} live series / peak while draining | ${n(r.rssBase)} / ${n(r.rssLive)} / ${n(r.peakRss)} MB |`,
-    `| RSS growth per 100,000 live series (includes garbage and GC headroom) | ${n(perSeries)} MB |`,
-    `| heap retained per live series after GC (in process): all / detector / formats rate state + series cache | ${n(r.retained.processor)} / ${n(r.retained.detector)} / ${n(r.retained.formats)} bytes |`,
-    `| CPU seconds during the drain: epicenter run / ClickHouse / Kafka | ${r.cpu.run.toFixed(1)} / ${r.cpu.ch.toFixed(1)} / ${r.cpu.kafka.toFixed(1)} (${((r.cpu.run / Math.max(0.001, cpuTotal)) * 100).toFixed(0)}% epicenter) |`,
-    `| producing the backlog (kafkajs, acks=all) | ${n(r.produceRate)} points/s |`,
+    `| measure | ${r.drains.map((d) => d.encoding).join(' | ')} |`,
+    `|---|${r.drains.map(() => '---:').join('|')}|`,
+    row('request size', r.drains.map((d) => `${n(d.bytes / 1024)} KiB`)),
+    row('**steady end to end** (second half of the drain)', r.drains.map((d) => `**${n(d.steady.points / d.steady.s)} points/s** (${n(d.steady.points)} in ${f1(d.steady.s)} s)`)),
+    row('epicenter `run` CPU per point, steady', r.drains.map((d) => `**${f2(us(d.steady.cpu.run, d.steady.points))} µs**`)),
+    row('ClickHouse CPU per row, steady (same interval)', r.drains.map((d) => `${f2(us(d.steady.cpu.ch, d.steady.points))} µs`)),
+    row('ratio epicenter / ClickHouse CPU, steady', r.drains.map((d) => f2(d.steady.cpu.run / d.steady.cpu.ch))),
+    row('Kafka broker CPU per point, steady', r.drains.map((d) => `${f2(us(d.steady.cpu.kafka, d.steady.points))} µs`)),
+    row('whole drain, from cold (creating 100,000 series, warming detectors)', r.drains.map((d) => `${n(d.points / d.drainS)} points/s (${n(d.points)} in ${f1(d.drainS)} s)`)),
+    row('whole drain: run CPU per point / ClickHouse per row / ratio', r.drains.map((d) => `${f2(us(d.cpu.run, d.points))} / ${f2(us(d.cpu.ch, d.points))} µs / ${f2(d.cpu.run / d.cpu.ch)}`)),
+    row('whole drain: CPU seconds run / ClickHouse / Kafka', r.drains.map((d) => `${f1(d.cpu.run)} / ${f1(d.cpu.ch)} / ${f1(d.cpu.kafka)}`)),
+    row('decode + detect + hand to writer, best 1 s / median 1 s', r.drains.map((d) => `${n(d.decodePeak)} / ${n(d.decodeMedian)} points/s`)),
+    row(`run RSS: before data / with ${n(r.drains[0]?.live ?? 0)} live series / peak`, r.drains.map((d) => `${n(r.rssBase)} / ${n(d.rssLive)} / ${n(d.peakRss)} MB`)),
+    row('producing the backlog (kafkajs, acks=all)', r.drains.map((d) => `${n(d.produceRate)} points/s`)),
+    '',
+    `End-to-end lag (otlp_proto) at a steady ${n(r.latency.rate)} points/s, produce → stored: p50 ${n(r.latency.p50)} ms, p99 ${n(r.latency.p99)} ms, max ${n(r.latency.max)} ms.`,
+    '',
+    '## Memory per live series (bench/pipeline/memory.ts, in a fresh process, after full GCs)',
+    '',
+    'Everything one instance keeps per series: decoder caches (series identities), counter-rate state, the series table and the streaming detector. Measured in process without Kafka (the same processor `run` uses), fed OTLP/JSON (protobuf decodes to the same request, so to the same state). V8 keeps typed arrays over 64 bytes outside its heap; they are counted apart and in the total.',
+    '',
+    '| live series | points per series | V8 heap | typed-array stores | total | of which detector / formats state | process RSS |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.memory.map((m) => `| ${n(m.series)} | ${m.pointsPerSeries} | ${n(m.heapPerSeries)} B | ${n(m.externalPerSeries)} B | **${n(m.totalPerSeries)} B** | ${n(m.detectorPerSeries)} / ${n(m.formatsPerSeries)} B | ${n(m.rssMb)} MB |`),
     '',
   ];
-  if (r.profile !== undefined) {
-    lines.push(`## Where the time goes (\`node --cpu-prof\` of the run process, ${n(r.profile.top.total)} ms sampled)`, '', '| area | self time |', '|---|---:|');
-    for (const a of r.profile.areas.slice(0, 12)) lines.push(`| ${a.area} | ${(a.share * 100).toFixed(1)}% |`);
-    lines.push('', '| top functions (self) | where | ms | share |', '|---|---|---:|---:|');
-    for (const f of r.profile.top.top) lines.push(`| ${f.fn} | ${f.where} | ${n(f.ms)} | ${(f.share * 100).toFixed(1)}% |`);
-    lines.push('');
-  }
+  if (r.profile !== undefined) lines.push('Profile of the otlp_proto drain: [pipeline-profile.md](pipeline-profile.md).', '');
   const md = lines.join('\n');
   console.log(md);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   writeFileSync(join(root, 'bench', 'results', 'pipeline.md'), md);
+  if (r.profile !== undefined) writeFileSync(join(root, 'bench', 'results', 'pipeline-profile.md'), profileMd(r.profile));
+}
+
+function row(label: string, cells: string[]): string {
+  return `| ${label} | ${cells.join(' | ')} |`;
+}
+
+function profileMd(p: Profile): string {
+  const lines = [
+    '# Where the time goes: `node --cpu-prof` of `epicenter run` draining the otlp_proto backlog',
+    '',
+    `Written by \`npm run bench:pipeline\` (bench/pipeline/run.ts); ${n(p.top.total)} ms sampled. Self time.`,
+    '',
+    '| area | self time |',
+    '|---|---:|',
+    ...p.areas.slice(0, 14).map((a) => `| ${a.area} | ${(a.share * 100).toFixed(1)}% |`),
+    '',
+    '| function | where | ms | share |',
+    '|---|---|---:|---:|',
+    ...p.top.top.map((f) => `| ${f.fn} | ${f.where} | ${n(f.ms)} | ${(f.share * 100).toFixed(1)}% |`),
+    '',
+  ];
+  return lines.join('\n');
 }

@@ -23,8 +23,8 @@ export interface ChConnection {
   query<T>(q: Sql): Promise<T[]>;
   /** Insert rows into `db.table` (both validated identifiers) as JSONEachRow. */
   insert(qualifiedTable: string, rows: readonly object[], settings?: ClickHouseSettings): Promise<void>;
-  /** Insert TabSeparated `lines` (each ending in a newline) into `db.table` (validated identifiers), columns in `columns` order. */
-  insertTsv(qualifiedTable: string, columns: readonly string[], lines: readonly string[]): Promise<void>;
+  /** Insert a TabSeparated `body` of `rows` lines into `db.table` (validated identifiers), columns in `columns` order. */
+  insertTsv(qualifiedTable: string, columns: readonly string[], body: Buffer, rows: number): Promise<void>;
   /** Resolves when the server answers /ping. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -76,17 +76,17 @@ export function openConnection(cfg: Config['clickhouse'], opts: ConnectionOption
       }
     },
 
-    async insertTsv(qualifiedTable, columns, lines) {
-      if (lines.length === 0) return;
+    async insertTsv(qualifiedTable, columns, body, rows) {
+      if (rows === 0) return;
       try {
         await client.insert({
           table: qualifiedTable,
-          values: Readable.from([lines.join('')], { objectMode: false }),
+          values: Readable.from([body], { objectMode: false }),
           format: 'TabSeparated',
           columns: columns as [string, ...string[]],
         });
       } catch (e) {
-        throw toStoreError(e, `insert ${lines.length} rows into ${qualifiedTable}`);
+        throw toStoreError(e, `insert ${rows} rows into ${qualifiedTable}`);
       }
     },
 

@@ -14,7 +14,7 @@ import { deadLetterRow, pipelineStatsRow } from './ops-rows';
 import { queryBreakpoints, queryChanges, queryPoints, recentAnalyses } from './reads';
 import { maintainRetention, type MaintainResult } from './retention';
 import { analysisRows, breakpointRow, changeRow } from './rows';
-import { POINT_COLUMNS, pointLine } from './tsv';
+import { checkedPoint, POINT_COLUMNS, pointsTsv } from './tsv';
 import { TABLES, type ServerFeatures } from './schema';
 import { ident, sql, type Sql } from './sql';
 import { silentLogger, type ChLogger, type DeadLetterInput, type PipelineStatsInput } from './types';
@@ -40,8 +40,8 @@ export interface ClickHouseStore extends Store, VerdictStore {
   insertDeadLetters(rows: readonly DeadLetterInput[]): Promise<void>;
   insertPipelineStats(rows: PipelineStatsInput | readonly PipelineStatsInput[]): Promise<void>;
   /**
-   * Insert already-converted rows in INSERTs of at most batchRows: for `points`, TabSeparated
-   * lines from `pointLine` (./tsv.ts); for the other tables, row objects from ./rows.ts and
+   * Insert already-converted rows in INSERTs of at most batchRows: for `points`, samples
+   * from `checkedPoint` (./tsv.ts), sent as one TabSeparated body; for the other tables, row objects from ./rows.ts and
    * ./ops-rows.ts. Used by the batching writer. Throws INTERNAL on a row of the wrong kind.
    */
   insertRows(table: WritableTable, rows: readonly unknown[]): Promise<void>;
@@ -94,20 +94,20 @@ class ChStore implements ClickHouseStore {
 
   async insertRows(table: WritableTable, rows: readonly unknown[]): Promise<void> {
     const points = table === TABLES.points;
-    if (!rows.every((r) => (points ? typeof r === 'string' : typeof r === 'object' && r !== null))) {
-      throw new EpicenterError('INTERNAL', `clickhouse: insert into ${table}: rows must be ${points ? 'TabSeparated lines' : 'objects'}`);
+    if (!rows.every((r) => typeof r === 'object' && r !== null && (!points || 'series' in r))) {
+      throw new EpicenterError('INTERNAL', `clickhouse: insert into ${table}: rows must be ${points ? 'checked points (checkedPoint)' : 'objects'}`);
     }
     // Chunks of batchRows: one huge INSERT would hold the whole body in memory at once.
     const size = this.cfg.batchRows;
     for (let i = 0; i < rows.length; i += size) {
       const chunk = rows.slice(i, i + size);
-      if (points) await this.conn.insertTsv(`${this.database}.${table}`, POINT_COLUMNS, chunk as string[]);
+      if (points) await this.conn.insertTsv(`${this.database}.${table}`, POINT_COLUMNS, pointsTsv(chunk as Sample[]), chunk.length);
       else await this.conn.insert(`${this.database}.${table}`, chunk as object[]);
     }
   }
 
   insertPoints(samples: readonly Sample[]): Promise<void> {
-    return this.insertRows(TABLES.points, samples.map(pointLine));
+    return this.insertRows(TABLES.points, samples.map(checkedPoint));
   }
 
   insertBreakpoints(bps: readonly Breakpoint[]): Promise<void> {

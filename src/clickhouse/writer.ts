@@ -14,7 +14,7 @@ import type { StoredAnalysis } from '../ports';
 import { Batcher, type BatcherOptions, type BatcherStats } from './batcher';
 import { deadLetterRow, pipelineStatsRow } from './ops-rows';
 import { analysisRows, breakpointRow, changeRow } from './rows';
-import { pointLine } from './tsv';
+import { checkedPoint } from './tsv';
 import type { ClickHouseStore, WritableTable } from './store';
 import type { DeadLetterInput, PipelineStatsInput } from './types';
 
@@ -67,7 +67,7 @@ export function createClickHouseWriter(store: ClickHouseStore, cfg: Config['clic
   }
 
   return {
-    writePoints: (s) => put('points', s, pointLine),
+    writePoints: (s) => put('points', s, checkedPoint),
     writeBreakpoints: (b) => put('breakpoints', b, breakpointRow),
     writeChanges: (c) => put('changes', c, changeRow),
     writeAnalysis(a) {

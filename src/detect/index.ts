@@ -8,7 +8,7 @@
  *
  * See docs/detection.md.
  */
-export { createSeriesDetector, detectSeries } from './series';
+export { createSeriesDetector, detectSeries, seriesDetectorFactory } from './series';
 export { detectAll, groupSamples, limitFor } from './all';
 export { exhaustionTime } from './exhaustion';
 export { DEFAULT_DETECTOR_OPTIONS, resolveOptions, type DetectorOptions } from './options';

@@ -8,6 +8,12 @@ export function createSeriesDetector(opts?: Partial<DetectorOptions>): SeriesDet
   return new RobustDetector(resolveOptions(opts));
 }
 
+/** A maker of detectors sharing one validated options object (resolving per series cost more than the detector). */
+export function seriesDetectorFactory(opts?: Partial<DetectorOptions>): () => SeriesDetector {
+  const resolved = resolveOptions(opts);
+  return () => new RobustDetector(resolved);
+}
+
 /** Batch = the same streaming code over an array (sorted by t; unsorted or non-finite points are skipped). */
 export function detectSeries(points: readonly Point[], opts?: Partial<DetectorOptions>): DetectedBreak[] {
   const d = createSeriesDetector(opts);

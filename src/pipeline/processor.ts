@@ -1,5 +1,5 @@
 import type { Breakpoint, ChangeEvent, Sample, Topology } from '../domain/types';
-import { createSeriesDetector, exhaustionTime, type DetectedBreak, type DetectorOptions } from '../detect';
+import { exhaustionTime, seriesDetectorFactory, type DetectedBreak, type DetectorOptions } from '../detect';
 import { EpicenterError, type Decoded } from '../errors';
 import { cloudEventFromKafkaHeaders, createRateState, decodeCloudEvents, decodeCollectd, decodeMetricsFile, decodeOtlpMessage, type OtlpEncodingSetting, type Origin, type RateState } from '../formats';
 import { buildGraph, type TopologyGraph } from '../topology';
@@ -56,7 +56,7 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
   const metricsEncoding = opts.metricsEncoding ?? 'auto';
   const graph: TopologyGraph = buildGraph(opts.topology ?? { services: [] });
   const rates: RateState = createRateState(opts.maxSeries ?? 500_000);
-  const table = new SeriesTable(() => createSeriesDetector(detectorOpts), { maxSeries: opts.maxSeries, idleMs: opts.seriesIdleMs });
+  const table = new SeriesTable(seriesDetectorFactory(detectorOpts), { maxSeries: opts.maxSeries, idleMs: opts.seriesIdleMs });
   const s = { messages: 0, points: 0, changes: 0, breakpoints: 0, deadLetters: 0, rejectedRecords: 0 };
 
   function decode(kind: MessageKind, value: Buffer, origin: Origin, headers: BusMessage['headers']): Decoded<Sample> | Decoded<ChangeEvent> {

@@ -1,0 +1,70 @@
+/**
+ * Heap retained per live series after full GCs, in a fresh process (run with --expose-gc):
+ * `node --expose-gc dist/bench/pipeline/memory.js SERIES [ROUNDS]`. Prints one JSON line.
+ *
+ * The pipeline's processor (decoder caches + counter-rate state + series table + detectors) is fed
+ * SERIES live series (SERIES/200 resources × 200 gauges, ROUNDS requests each of 5 points per
+ * series) as OTLP/JSON text: both encodings decode to the same plain request, so they build the
+ * same caches. V8 keeps typed arrays of more than 64 bytes (the detector's ring, profile and period
+ * slots) outside the heap: those bytes are reported apart (`external`), and counted in the total.
+ * The parts: the detectors alone (20,000 fed the same way) and the formats state alone.
+ */
+import { createSeriesDetector } from '../../src/detect';
+import { createRateState, decodeOtlpMetrics } from '../../src/formats';
+import { createProcessor } from '../../src/pipeline/processor';
+import { request, type GenSpec } from './gen';
+
+const series = Number(process.argv[2] ?? 100_000);
+const rounds = Number(process.argv[3] ?? 4);
+const spec: GenSpec = { resources: Math.ceil(series / 200), metrics: 200, times: 5, stepMs: 10_000 };
+const live = spec.resources * spec.metrics;
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error('run with node --expose-gc');
+const measure = (): { heap: number; external: number } => {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, external: m.arrayBuffers };
+};
+const t0 = Date.now() - 86_400_000;
+const feed = (f: (text: string, k: number) => void): void => {
+  for (let k = 0; k < spec.resources * rounds; k++) f(request(spec, k, t0).value, k);
+};
+
+const before = measure();
+const started = Date.now();
+const p = createProcessor({ now: () => Date.now(), maxSeries: live });
+feed((text, k) => p.process({ kind: 'otlp', topic: 'b', partition: 0, messages: [{ offset: String(k), key: null, value: Buffer.from(text), timestamp: t0 }] }));
+const after = measure();
+const feedS = (Date.now() - started) / 1000;
+const rssMb = process.memoryUsage().rss / 1048576;
+if (p.stats().liveSeries !== live) throw new Error(`expected ${live} live series, got ${p.stats().liveSeries}`);
+
+// The parts, each on its own (the processor stays alive so its heap is not freed in between).
+let h = measure();
+const rates = createRateState(live);
+feed((text) => void decodeOtlpMetrics(text, {}, rates));
+let a = measure();
+const formats = (a.heap - h.heap + a.external - h.external) / live;
+h = measure();
+const n = 20_000;
+const ds = Array.from({ length: n }, (_, i) => {
+  const d = createSeriesDetector();
+  for (let k = 0; k < rounds * spec.times; k++) d.update(t0 + k * spec.stepMs, 100 + (k % 7) + (i % 3));
+  return d;
+});
+a = measure();
+const detector = (a.heap - h.heap + a.external - h.external) / n;
+if (ds.length !== n || rates.size < 0 || p.stats().liveSeries === 0) throw new Error('unreachable: keeps the measured objects alive');
+
+console.log(JSON.stringify({
+  series: live,
+  pointsPerSeries: rounds * spec.times,
+  heapPerSeries: (after.heap - before.heap) / live,
+  externalPerSeries: (after.external - before.external) / live,
+  totalPerSeries: (after.heap - before.heap + after.external - before.external) / live,
+  detectorPerSeries: detector,
+  formatsPerSeries: formats,
+  rssMb,
+  feedS,
+}));
