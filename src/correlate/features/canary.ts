@@ -1,6 +1,7 @@
 import type { ChangeEvent } from '../../domain/types';
 import { median, mannWhitneyU } from '../../stats';
 import type { Context } from '../context';
+import { PROCESS_LABELS } from '../churn';
 import { classifyGolden } from '../golden';
 import type { StitchedSeries } from '../stitch';
 
@@ -28,8 +29,14 @@ function versionAt(s: StitchedSeries, t: number): string | undefined {
   return span?.version ?? s.series.labels['service.version'];
 }
 
-/** Labels that name the process, not what is measured: instances are compared on everything else. */
-const PROCESS_LABELS = new Set(['service.instance.id', 'service.version', 'host.name', 'k8s.pod.name', 'k8s.pod.uid', 'container.id']);
+/**
+ * End of the minutes after `c` that speak for it: CANARY_MS, the data's end, or the next change of
+ * the same service (what follows that one is its doing).
+ */
+function windowEnd(ctx: Context, c: ChangeEvent): number {
+  const next = ctx.changes.find((x) => x.service === c.service && x.time > c.time && x.id !== c.id);
+  return Math.min(ctx.to, c.time + CANARY_MS, next?.time ?? Infinity);
+}
 
 /** Series of one service measuring the same thing on different instances share this key. */
 function measureKey(s: StitchedSeries): string {
@@ -87,7 +94,7 @@ export function canaryEvidence(ctx: Context, c: ChangeEvent): CanaryEvidence {
 /** New-version instances against old-version ones, see `canaryEvidence`. */
 export function canaryComparison(ctx: Context, c: ChangeEvent): CanaryEvidence {
   if (c.version === undefined) return { value: 0 };
-  const to = Math.min(ctx.to, c.time + CANARY_MS);
+  const to = windowEnd(ctx, c);
   const groups = new Map<string, Group>();
   for (const s of ctx.series) {
     if (s.series.service !== c.service) continue;
@@ -134,7 +141,7 @@ export const BEFORE_MS = 30 * MIN;
  * compare with. The same margins as the canary comparison (noise, warm-up) apply.
  */
 export function serviceLevel(ctx: Context, c: ChangeEvent): CanaryEvidence {
-  const to = Math.min(ctx.to, c.time + CANARY_MS);
+  const to = windowEnd(ctx, c);
   const from = c.time - BEFORE_MS;
   const groups = new Map<string, { dir: number; metric: string; slots: Map<number, { sum: number; n: number }> }>();
   for (const s of ctx.series) {
@@ -159,14 +166,19 @@ export function serviceLevel(ctx: Context, c: ChangeEvent): CanaryEvidence {
     if (g.dir === 0) continue;
     const before: number[] = [];
     const after: number[] = [];
-    for (const [k, cell] of g.slots) (k < first ? before : after).push(cell.sum / cell.n);
+    for (const [k, cell] of [...g.slots].sort((x, y) => x[0] - y[0])) (k < first ? before : after).push(cell.sum / cell.n);
     if (before.length < 3 || after.length < 2) continue;
+    // A rise already under way before the change (its last three samples) is not the change's doing.
+    const recent = before.slice(-3);
+    const earlier = before.length >= 6 ? before.slice(0, -3) : before;
+    const noise = spread(earlier) ?? 0;
+    if (g.dir * ((median(recent) ?? 0) - (median(earlier) ?? 0)) > 3 * noise) continue;
     const r = mannWhitneyU(after.map((v) => g.dir * v), before.map((v) => g.dir * v));
     if (r === undefined || r.p > 0.05) continue;
     const ma = median(after) ?? 0;
     const mb = median(before) ?? 0;
     const margin = g.dir * (ma - mb);
-    if (margin <= 3 * (spread(before) ?? 0)) continue;
+    if (margin <= 3 * noise) continue;
     const value = 1 - Math.exp(-Math.max(0, margin / Math.max(Math.abs(mb), 1e-9) - WARMUP) / 0.3);
     if (value > best.value) best = { value, metric: g.metric, p: r.p, newMedian: ma, oldMedian: mb, kind: 'service' };
   }

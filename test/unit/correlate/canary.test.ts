@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { canaryComparison, canaryEvidence } from '../../../src/correlate/features/canary';
+import { canaryComparison, canaryEvidence, serviceLevel } from '../../../src/correlate/features/canary';
 import type { SeriesData } from '../../../src/ports';
 import { at, change, ctxOf, MIN, series } from './helpers';
 
@@ -72,5 +72,20 @@ describe('correlate: canary and service-level evidence', () => {
 
   it('service level: new pods like the old ones are no evidence', () => {
     assert.equal(evidence(replaced(1)).value, 0);
+  });
+
+  it('service level: a rise already under way before the release is not its doing', () => {
+    const rising = (t: number): number => 0.2 * (t < at('13:40') ? 1 : 1 + (t - at('13:40')) / (5 * MIN));
+    const s = [pod('a', '1.0', rising, HOUR_AGO, PAGE), pod('b', '1.0', rising, HOUR_AGO, at('13:52')), pod('c', '2.0', rising, at('13:51'), PAGE)];
+    assert.equal(serviceLevel(ctx(s), DEPLOY).value, 0);
+  });
+
+  it("service level: what follows the service's next release is that release's doing", () => {
+    const next = change('checkout-3', 'checkout-api', 'deploy', at('13:54'), { version: '3.0' });
+    const slowAfter = (t: number): number => (t >= at('13:54') ? 0.6 : 0.2);
+    const s = [pod('a', '1.0', flat(0.2), HOUR_AGO, at('13:51')), pod('b', '2.0', slowAfter, at('13:50'), PAGE), pod('c', '2.0', slowAfter, at('13:50'), PAGE)];
+    const c = ctxOf(s, [DEPLOY, next], [], { at: at('14:00'), windowMs: 60 * MIN, afterMs: 0 });
+    assert.equal(serviceLevel(c, DEPLOY).value, 0);
+    assert.ok(serviceLevel(c, next).value > 0.5);
   });
 });
