@@ -143,13 +143,14 @@ export const BEFORE_MS = 30 * MIN;
 export function serviceLevel(ctx: Context, c: ChangeEvent): CanaryEvidence {
   const to = windowEnd(ctx, c);
   const from = c.time - BEFORE_MS;
-  const groups = new Map<string, { dir: number; metric: string; slots: Map<number, { sum: number; n: number }> }>();
+  const groups = new Map<string, Slotted>();
   for (const s of ctx.series) {
     if (s.series.service !== c.service) continue;
     const g = classifyGolden(s.series.metric, s.series.labels, ctx.metricRules);
-    if (g.signal !== 'latency' && g.signal !== 'errors' && g.signal !== 'success') continue;
+    const own = (g.signal === 'latency' || g.signal === 'errors' || g.signal === 'success') && g.side === 'server';
+    if (!own && !(g.signal === 'latency' && g.side === 'client')) continue;
     const key = measureKey(s);
-    const grp = groups.get(key) ?? { dir: g.bad, metric: s.series.metric, slots: new Map<number, { sum: number; n: number }>() };
+    const grp = groups.get(key) ?? { dir: g.bad, metric: s.series.metric, own, latency: g.signal === 'latency', slots: new Map<number, { sum: number; n: number }>() };
     for (const p of s.points) {
       if (p.t < from || p.t >= to) continue;
       const k = Math.floor(p.t / ctx.stepMs);
@@ -160,27 +161,50 @@ export function serviceLevel(ctx: Context, c: ChangeEvent): CanaryEvidence {
     }
     groups.set(key, grp);
   }
-  let best: CanaryEvidence = { value: 0 };
   const first = Math.floor(c.time / ctx.stepMs);
-  for (const g of groups.values()) {
-    if (g.dir === 0) continue;
-    const before: number[] = [];
-    const after: number[] = [];
-    for (const [k, cell] of [...g.slots].sort((x, y) => x[0] - y[0])) (k < first ? before : after).push(cell.sum / cell.n);
-    if (before.length < 3 || after.length < 2) continue;
-    // A rise already under way before the change (its last three samples) is not the change's doing.
-    const recent = before.slice(-3);
-    const earlier = before.length >= 6 ? before.slice(0, -3) : before;
-    const noise = spread(earlier) ?? 0;
-    if (g.dir * ((median(recent) ?? 0) - (median(earlier) ?? 0)) > 3 * noise) continue;
-    const r = mannWhitneyU(after.map((v) => g.dir * v), before.map((v) => g.dir * v));
-    if (r === undefined || r.p > 0.05) continue;
-    const ma = median(after) ?? 0;
-    const mb = median(before) ?? 0;
-    const margin = g.dir * (ma - mb);
-    if (margin <= 3 * noise) continue;
-    const value = 1 - Math.exp(-Math.max(0, margin / Math.max(Math.abs(mb), 1e-9) - WARMUP) / 0.3);
-    if (value > best.value) best = { value, metric: g.metric, p: r.p, newMedian: ma, oldMedian: mb, kind: 'service' };
+  const shifts = [...groups.values()].flatMap((g) => {
+    const x = g.dir === 0 ? undefined : shiftAfter(g, first);
+    return x === undefined ? [] : [{ g, x }];
+  });
+  // Its calls to its dependencies slowed as much: the service only passes on slowness from below.
+  const below = shifts.reduce((m, { g, x }) => (g.own ? m : Math.max(m, x.rel)), 0);
+  let best: CanaryEvidence = { value: 0 };
+  for (const { g, x } of shifts) {
+    if (!g.own || (g.latency && below >= 0.5 * x.rel)) continue;
+    const value = 1 - Math.exp(-Math.max(0, x.rel - WARMUP) / 0.3);
+    if (value > best.value) best = { value, metric: g.metric, p: x.p, newMedian: x.after, oldMedian: x.before, kind: 'service' };
   }
   return best;
+}
+
+interface Slotted {
+  readonly dir: number;
+  readonly metric: string;
+  /** The service's own (server-side) signal; else its calls to others (client-side latency). */
+  readonly own: boolean;
+  readonly latency: boolean;
+  readonly slots: Map<number, { sum: number; n: number }>;
+}
+
+/**
+ * The worsening of one measurement after slot `first` against the slots before, relative to the
+ * level before; undefined when not significant (Mann–Whitney p > 0.05), within three times the noise
+ * before, or already under way before (the last three samples before).
+ */
+function shiftAfter(g: Slotted, first: number): { rel: number; p: number; before: number; after: number } | undefined {
+  const before: number[] = [];
+  const after: number[] = [];
+  for (const [k, cell] of [...g.slots].sort((x, y) => x[0] - y[0])) (k < first ? before : after).push(cell.sum / cell.n);
+  if (before.length < 3 || after.length < 2) return undefined;
+  const recent = before.slice(-3);
+  const earlier = before.length >= 6 ? before.slice(0, -3) : before;
+  const noise = spread(earlier) ?? 0;
+  if (g.dir * ((median(recent) ?? 0) - (median(earlier) ?? 0)) > 3 * noise) return undefined;
+  const r = mannWhitneyU(after.map((v) => g.dir * v), before.map((v) => g.dir * v));
+  if (r === undefined || r.p > 0.05) return undefined;
+  const ma = median(after) ?? 0;
+  const mb = median(before) ?? 0;
+  const margin = g.dir * (ma - mb);
+  if (margin <= 3 * noise) return undefined;
+  return { rel: margin / Math.max(Math.abs(mb), 1e-9), p: r.p, before: mb, after: ma };
 }

@@ -88,4 +88,19 @@ describe('correlate: canary and service-level evidence', () => {
     assert.equal(serviceLevel(c, DEPLOY).value, 0);
     assert.ok(serviceLevel(c, next).value > 0.5);
   });
+
+  it('service level: slower only because its calls to a dependency slowed as much is slowness from below, not the release', () => {
+    const slow = (base: number) => (t: number): number => (t >= at('13:51') ? 3 * base : base);
+    const calls = (id: string, version: string, from: number, to: number) => pod(id, version, slow(0.1), from, to, { 'server.address': 'payments' }, 'http.client.request.duration');
+    const s = [
+      pod('old-a', '1.0', slow(0.2), HOUR_AGO, at('13:51')),
+      pod('old-b', '1.0', slow(0.21), HOUR_AGO, at('13:51')),
+      pod('new-c', '2.0', slow(0.2), at('13:50'), PAGE),
+      pod('new-d', '2.0', slow(0.21), at('13:50'), PAGE),
+      calls('old-a', '1.0', HOUR_AGO, at('13:51')),
+      calls('new-c', '2.0', at('13:50'), PAGE),
+    ];
+    assert.ok(serviceLevel(ctx(s.slice(0, 4)), DEPLOY).value > 0.5, 'without client series the rise is the release\'s');
+    assert.equal(serviceLevel(ctx(s), DEPLOY).value, 0);
+  });
 });
