@@ -5,7 +5,9 @@ import { buildContext, contextEvidence, featureVector, gatherEvidence, type Cand
 import type { Breakpoint, ChangeEvent } from '../../src/domain/types';
 import type { SeriesData } from '../../src/ports';
 import type { Group } from './logit';
-import { MECHANISMS, scenarioSeries, simulate, type Mechanism, type Scenario, type Truth } from '../../src/sim';
+import type { MetricRule } from '../../src/correlate/golden';
+import { decodeMetricRules } from '../../src/formats';
+import { MECHANISMS, scenarioSeries, simulate, writeMetricRulesYaml, type Mechanism, type Scenario, type Truth } from '../../src/sim';
 
 /**
  * Seeds: the model is fitted on FIT_SEEDS and judged on BENCH_SEEDS; the two never overlap, so the
@@ -38,20 +40,38 @@ export function mechanismFor(seed: number): Mechanism {
   return MECHANISMS[seed % MECHANISMS.length] ?? 'caller_connections';
 }
 
+/** Every benchmark and fitting incident draws its regime from the seed (one in five stays classic). */
+export function benchScenario(seed: number, mechanism: Mechanism = mechanismFor(seed)): Scenario {
+  return simulate({ seed, mechanism, varied: true });
+}
+
 function cachedSimulate(seed: number, mechanism: Mechanism): Scenario {
   const dir = process.env['EPICENTER_SIM_CACHE'];
-  if (dir === undefined || dir === '') return simulate({ seed, mechanism });
-  const file = join(dir, `sim-${seed}-${mechanism}.v8`);
+  if (dir === undefined || dir === '') return benchScenario(seed, mechanism);
+  const file = join(dir, `sim-v2-${seed}-${mechanism}.v8`);
   if (existsSync(file)) return deserialize(readFileSync(file)) as Scenario;
-  const sc = simulate({ seed, mechanism });
+  const sc = benchScenario(seed, mechanism);
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, serialize(sc));
   return sc;
 }
 
+/**
+ * The scenario's metric-name rules as a user passes them: written as config/metrics.yaml text and
+ * read back by the same decoder `epicenter analyze --metric-names` uses.
+ */
+export function scenarioRules(sc: Scenario): MetricRule[] {
+  const text = writeMetricRulesYaml(sc.metricRules);
+  if (text === '') return [];
+  const r = decodeMetricRules(text, { file: `${sc.id}/metrics.yaml` });
+  const bad = r.errors[0];
+  if (bad !== undefined) throw bad;
+  return r.rules;
+}
+
 export function analyzeInput(c: Case, series: readonly SeriesData[] = scenarioSeries(c.scenario)): Parameters<typeof gatherEvidence>[0] {
   const t = c.truth;
-  return { series, changes: c.changes, topology: c.scenario.topology, service: t.victim, at: t.at, windowMs: t.windowMs, afterMs: t.afterMs };
+  return { series, changes: c.changes, topology: c.scenario.topology, service: t.victim, at: t.at, windowMs: t.windowMs, afterMs: t.afterMs, metricRules: scenarioRules(c.scenario) };
 }
 
 /** Index of the true cause among the candidates, or -1 (not in the window, or unrecorded). */

@@ -14,7 +14,8 @@ import type { ChangeEvent } from '../../src/domain/types';
 import { decodeCloudEvents, decodeMetricsFile, decodeTopology, createRateState } from '../../src/formats';
 import { MECHANISMS, scenarioSeries, simulate, writeCloudEventsNdjson, writeOtlpNdjson, writeTopologyYaml, type Mechanism, type Scenario } from '../../src/sim';
 import { lastNearbyChange, lastOwnChange } from './baselines';
-import { BENCH_SEEDS, mechanismFor } from './dataset';
+import { BENCH_SEEDS, benchScenario, mechanismFor, scenarioRules } from './dataset';
+import { DIMENSIONS, Groups } from './groups';
 import { MODEL } from '../../src/correlate/model';
 
 const N = Number(process.argv[2] ?? 200);
@@ -23,14 +24,6 @@ const ROOT = __dirname.includes(`${sep}dist${sep}`) ? join(__dirname, '../../..'
 const DECODE_EVERY = 10;
 const UNRECORDED = Math.max(10, Math.round(N / 8));
 
-interface Tally { n: number; top1: number; top3: number; rr: number }
-const tally = (): Tally => ({ n: 0, top1: 0, top3: 0, rr: 0 });
-function add(t: Tally, rank: number): void {
-  t.n++;
-  if (rank === 0) t.top1++;
-  if (rank >= 0 && rank < 3) t.top3++;
-  if (rank >= 0) t.rr += 1 / (rank + 1);
-}
 const rankOf = (ids: readonly string[], id: string): number => ids.indexOf(id);
 
 const cpuMs = (): number => {
@@ -40,13 +33,13 @@ const cpuMs = (): number => {
 
 function input(sc: Scenario, series = scenarioSeries(sc), changes: readonly ChangeEvent[] = sc.changes, topology = sc.topology) {
   const t = sc.truth;
-  return { series, changes, topology, service: t.victim, at: t.at, windowMs: t.windowMs, afterMs: t.afterMs };
+  return { series, changes, topology, service: t.victim, at: t.at, windowMs: t.windowMs, afterMs: t.afterMs, metricRules: scenarioRules(sc) };
 }
 
-const ours: Record<string, Tally> = { all: tally() };
-const own: Record<string, Tally> = { all: tally() };
-const near: Record<string, Tally> = { all: tally() };
-for (const m of MECHANISMS) [ours, own, near].forEach((r) => (r[m] = tally()));
+const ours = new Groups();
+const own = new Groups();
+const near = new Groups();
+const ALL = { all: 'all' };
 const bins = [0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0001];
 const rel = bins.slice(0, -1).map(() => ({ n: 0, hit: 0, sum: 0 }));
 const relTop = bins.slice(0, -1).map(() => ({ n: 0, hit: 0, sum: 0 }));
@@ -60,7 +53,7 @@ const t0 = Date.now();
 for (let i = 0; i < N; i++) {
   const seed = BENCH_SEEDS.from + i;
   const mechanism: Mechanism = mechanismFor(seed);
-  const sc = simulate({ seed, mechanism });
+  const sc = benchScenario(seed, mechanism);
   const t = sc.truth;
   const w0 = Date.now();
   const c0 = cpuMs();
@@ -69,14 +62,9 @@ for (let i = 0; i < N; i++) {
   wall.push(Date.now() - w0);
   const ids = a.suspects.map((s) => s.id);
   const r = rankOf(ids, t.cause.id);
-  add(ours['all'] as Tally, r);
-  add(ours[mechanism] as Tally, r);
-  const ro = rankOf(lastOwnChange(sc.changes, t.victim, t.at).map((c) => c.id), t.cause.id);
-  add(own['all'] as Tally, ro);
-  add(own[mechanism] as Tally, ro);
-  const rn = rankOf(lastNearbyChange(sc.changes, sc.topology, t.victim, t.at).map((c) => c.id), t.cause.id);
-  add(near['all'] as Tally, rn);
-  add(near[mechanism] as Tally, rn);
+  ours.add(t, r, ALL);
+  own.add(t, rankOf(lastOwnChange(sc.changes, t.victim, t.at).map((c) => c.id), t.cause.id), ALL);
+  near.add(t, rankOf(lastNearbyChange(sc.changes, sc.topology, t.victim, t.at).map((c) => c.id), t.cause.id), ALL);
   a.suspects.forEach((s, k) => {
     const b = bins.findIndex((lo, j) => s.score >= lo && s.score < (bins[j + 1] ?? 2));
     const cell = rel[b];
@@ -102,14 +90,14 @@ for (let i = 0; i < N; i++) {
     decoded++;
     if (b.suspects[0]?.id === a.suspects[0]?.id) decodedAgree++;
   }
-  if (i % 20 === 19) process.stderr.write(`${i + 1}/${N} scenarios, top-1 so far ${((ours['all']?.top1 ?? 0) / (i + 1)).toFixed(3)} (${Math.round((Date.now() - t0) / 1000)} s)\n`);
+  if (i % 20 === 19) process.stderr.write(`${i + 1}/${N} scenarios, top-1 so far ${(ours.get('all', 'all').top1 / (i + 1)).toFixed(3)} (${Math.round((Date.now() - t0) / 1000)} s)\n`);
 }
 
 // Causes missing from the change log: a calibrated scorer should then say so (low top score).
 const unrecordedTop: number[] = [];
 for (let i = 0; i < UNRECORDED; i++) {
   const seed = BENCH_SEEDS.from + 500_000 + i;
-  const sc = simulate({ seed, mechanism: MECHANISMS[i % MECHANISMS.length] ?? 'caller_connections' });
+  const sc = benchScenario(seed, MECHANISMS[i % MECHANISMS.length] ?? 'caller_connections');
   const a = analyze(input(sc, scenarioSeries(sc), sc.changes.filter((c) => c.id !== sc.truth.cause.id)));
   unrecordedTop.push(a.suspects[0]?.score ?? 0);
 }
@@ -138,13 +126,26 @@ const lines: string[] = [];
 lines.push('# Correlator benchmark', '');
 lines.push(`Command: \`npm run bench:correlate\` (= \`node dist/bench/correlate/run.js ${N}\`). ${N} simulated incidents, seeds ${BENCH_SEEDS.from}..${BENCH_SEEDS.from + N - 1} (fresh: the model was fitted on seeds ${MODEL.fittedOn.match(/seeds ([0-9.]+)/)?.[1] ?? 'of the fitting range'}), mechanisms balanced. Run took ${Math.round((Date.now() - t0) / 1000)} s on ${new Date().toISOString().slice(0, 10)}.`, '');
 lines.push('## Accuracy (rank of the planted cause)', '');
-lines.push('| mechanism | n | top-1 | top-3 | MRR | baseline: last own change top-1 | baseline: last change victim+neighbours top-1 |');
-lines.push('|---|---:|---:|---:|---:|---:|---:|');
-for (const m of ['all', ...MECHANISMS]) {
-  const o = ours[m] as Tally;
-  lines.push(`| ${m} | ${o.n} | ${pct(o.top1, o.n)} | ${pct(o.top3, o.n)} | ${pct(o.rr, o.n)} | ${pct((own[m] as Tally).top1, o.n)} | ${pct((near[m] as Tally).top1, o.n)} |`);
+lines.push('Each incident draws its regime from its seed (bench/correlate/groups.ts names the groups; src/sim/regime.ts draws them): one in five is classic (our names, resource counters, in-place deploys, full topology, page near a limit with the data after it); the rest vary names and units, step, history, deploy style (in place, rolling or canary on new pods), declared topology, golden-signal-only telemetry, simultaneous releases, an acute page 2–5 min after the cause with no data after it, and a page on the entry service above the trouble. The same incident counts once in every table.', '');
+const row = (d: string, v: string): string => {
+  const o = ours.get(d, v);
+  return `| ${v} | ${o.n} | ${pct(o.top1, o.n)} | ${pct(o.top3, o.n)} | ${pct(o.rr, o.n)} | ${pct(own.get(d, v).top1, o.n)} | ${pct(near.get(d, v).top1, o.n)} |`;
+};
+const head = (d: string): void => {
+  lines.push(`| ${d} | n | top-1 | top-3 | MRR | baseline: last own change top-1 | baseline: last change victim+neighbours top-1 |`, '|---|---:|---:|---:|---:|---:|---:|');
+};
+head('mechanism');
+lines.push(row('all', 'all'));
+for (const m of MECHANISMS) lines.push(row('mechanism', m));
+lines.push('');
+for (const d of DIMENSIONS.filter((x) => x !== 'mechanism')) {
+  head(d);
+  for (const v of [...(ours.by.get(d)?.keys() ?? [])].sort()) lines.push(row(d, v));
+  lines.push('');
 }
-lines.push('', `Baselines' top-3 / MRR overall: last own change ${pct(own['all']?.top3 ?? 0, N)} / ${pct(own['all']?.rr ?? 0, N)}; last change victim+neighbours ${pct(near['all']?.top3 ?? 0, N)} / ${pct(near['all']?.rr ?? 0, N)}.`, '');
+const oa = own.get('all', 'all');
+const na = near.get('all', 'all');
+lines.push(`Baselines' top-3 / MRR overall: last own change ${pct(oa.top3, N)} / ${pct(oa.rr, N)}; last change victim+neighbours ${pct(na.top3, N)} / ${pct(na.rr, N)}.`, '');
 lines.push('## Reliability (does a score mean what it says?)', '');
 lines.push('All suspects returned (up to 10 per incident), binned by score, against how often the suspect was the planted cause; and the same for the top suspect only.', '');
 lines.push('| score bin | suspects | mean score | observed cause rate | top-1 suspects | mean top score | observed top-1 accuracy |');

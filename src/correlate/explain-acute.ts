@@ -52,7 +52,8 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   const a = e.acute;
   const out: { w: number; text: string }[] = [];
   if (a.canary.value > 0.1 && a.canary.newMedian !== undefined && a.canary.oldMedian !== undefined) {
-    out.push({ w: m.weights.acuteSelf * a.canary.value + 1, text: `canary: ${a.canary.metric ?? ''} ${num(a.canary.newMedian)} on instances of ${c.version ?? 'the new version'} vs ${num(a.canary.oldMedian)} on older ones over the same minutes (Mann–Whitney p ${num(a.canary.p ?? 1)})` });
+    const vs = a.canary.kind === 'service' ? `on all instances after this change vs ${num(a.canary.oldMedian)} before it` : `on instances of ${c.version ?? 'the new version'} vs ${num(a.canary.oldMedian)} on older ones over the same minutes`;
+    out.push({ w: m.weights.acuteSelf * a.canary.value + 1, text: `${a.canary.kind === 'service' ? 'service' : 'canary'}: ${a.canary.metric ?? ''} ${num(a.canary.newMedian)} ${vs} (Mann–Whitney p ${num(a.canary.p ?? 1)})` });
   }
   const b = pickBursts(ctx, e);
   if (b.own !== undefined) out.push({ w: m.weights.acuteSelf * e.a.acuteSelf + 1, text: burst(c.service, b.own, c) });

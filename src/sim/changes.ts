@@ -24,7 +24,11 @@ export class ChangeLog {
   /** Latest release made per service. */
   private readonly versions = new Map<string, string>();
 
-  constructor(private readonly rng: Rng, private readonly w: World, private readonly fx: Effects) {
+  /**
+   * `style` (a varied regime's deploy style) sets how every release rolls out, whatever the caller
+   * asked: 'rolling' new pods a minute or two apart, 'canary' one new pod first and the rest 5–20 min later.
+   */
+  constructor(private readonly rng: Rng, private readonly w: World, private readonly fx: Effects, private readonly style?: 'in-place' | 'rolling' | 'canary') {
     for (const s of w.services) this.versions.set(s.name, s.version);
   }
 
@@ -38,8 +42,11 @@ export class ChangeLog {
   }
 
   /** A deploy rolled out instance by instance (`staggerMs` apart), each instance restarting. Versions only grow, so one version names one release even after rollbacks. */
-  deploy(s: SimService, at: number, staggerMs: number, canaryMs?: number): ChangeEvent {
+  deploy(s: SimService, at: number, stagger: number, canary?: number): ChangeEvent {
     const time = Math.round(at); // the event's time, exactly: rollbacks look up what ran before it
+    const pods = this.style === 'rolling' || this.style === 'canary';
+    const staggerMs = pods ? this.rng.uniform(0.5, 2.5) * 60_000 : stagger;
+    const canaryMs = this.style === 'canary' ? this.rng.uniform(5, 20) * 60_000 : pods ? undefined : canary;
     const prev = this.versions.get(s.name) ?? s.version;
     const [maj, min, patch] = prev.split('.').map(Number);
     const next = this.rng.chance(0.6) ? `${maj}.${min}.${(patch ?? 0) + 1}` : `${maj}.${(min ?? 0) + 1}.0`;

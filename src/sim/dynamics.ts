@@ -1,5 +1,5 @@
 import type { Rng } from './prng';
-import { meanRampFactor, rampFactor, versionAt, type Effects } from './effects';
+import { badAt, meanRampFactor, rampFactor, versionAt, type Effects } from './effects';
 import { callOrder, FD_METRIC, MEM_METRIC, type SimService, type World } from './world';
 
 const HOUR = 3600_000;
@@ -12,7 +12,16 @@ export interface Flow {
   readonly latency: Map<string, number>;
   /** calls/s from caller to callee, key `${caller}>${callee}` */
   readonly calls: Map<string, number>;
+  /** own processing time (without the dependencies' share), s, averaged over instances */
+  readonly own: Map<string, number>;
+  /** share of requests failing (own failures and failures passed up from dependencies) */
+  readonly errors: Map<string, number>;
+  /** own share of failing requests, averaged over instances */
+  readonly ownErrors: Map<string, number>;
 }
+
+/** Share of a dependency's failures its caller passes on (retries absorb the rest). */
+export const ERROR_PASS = 0.8;
 
 const CACHE = new WeakMap<World, { order: SimService[]; callers: Map<string, SimService[]> }>();
 /** Call order and callers, computed once per world (the graph does not change during a run). */
@@ -41,11 +50,23 @@ export function seasonFactor(s: Season, t: number): number {
 export function flowAt(w: World, fx: Effects, season: Season, t: number): Flow {
   const order = cached(w).order;
   const latency = new Map<string, number>();
+  const own = new Map<string, number>();
+  const errors = new Map<string, number>();
+  const ownErrors = new Map<string, number>();
   for (let k = order.length - 1; k >= 0; k--) {
     const s = order[k] as SimService;
-    let lat = s.latency * meanRampFactor(fx.latency.get(s.name), t, s.instances);
-    for (const d of s.deps) lat += 0.5 * (s.fanout.get(d) ?? 0) * (latency.get(d) ?? 0);
+    const mix = badMix(fx, s, t);
+    const o = s.latency * meanRampFactor(fx.latency.get(s.name), t, s.instances) * mix.latency;
+    let lat = o;
+    let err = mix.errors;
+    for (const d of s.deps) {
+      lat += 0.5 * (s.fanout.get(d) ?? 0) * (latency.get(d) ?? 0);
+      err += ERROR_PASS * Math.min(1, s.fanout.get(d) ?? 0) * (errors.get(d) ?? 0);
+    }
     latency.set(s.name, lat);
+    own.set(s.name, o);
+    ownErrors.set(s.name, mix.errors);
+    errors.set(s.name, Math.min(1, err));
   }
   const rate = new Map<string, number>();
   const calls = new Map<string, number>();
@@ -59,7 +80,20 @@ export function flowAt(w: World, fx: Effects, season: Season, t: number): Flow {
       rate.set(d, (rate.get(d) ?? 0) + c);
     }
   }
-  return { rate, latency, calls };
+  return { rate, latency, calls, own, errors, ownErrors };
+}
+
+/** A bad release's effect averaged over the instances running at `t` (what callers see of a canary: part of it). */
+function badMix(fx: Effects, s: SimService, t: number): { latency: number; errors: number } {
+  if (!fx.bad.has(s.name)) return { latency: 1, errors: 0 };
+  let lat = 0;
+  let err = 0;
+  for (let i = 0; i < s.instances; i++) {
+    const b = badAt(fx, s.name, s.version, t, i);
+    lat += b?.latency ?? 1;
+    err += b?.errors ?? 0;
+  }
+  return { latency: lat / s.instances, errors: err / s.instances };
 }
 
 /** Connections instance `i` of `s` holds to `d`: pool minimum plus in-flight calls (Little's law), times config factors. */
@@ -104,22 +138,29 @@ export class Noise {
   }
 }
 
+/** One pod of a new-pods deploy style: its own instance id, one version, alive over [from, to). */
+export interface Pod {
+  readonly version: string;
+  readonly from: number;
+  readonly to: number;
+}
+
 /** Per-instance state across steps: leak accumulation and restarts (version switch, crash at a limit). */
 export interface ProcState {
   version: string;
   restartedAt: number;
   leakFd: number;
   leakMem: number;
-  cumRequests: number;
 }
 
 export function newProcState(s: SimService): ProcState {
-  return { version: s.version, restartedAt: -Infinity, leakFd: 0, leakMem: 0, cumRequests: 0 };
+  return { version: s.version, restartedAt: -Infinity, leakFd: 0, leakMem: 0 };
 }
 
 /** Advance one instance's state to `t`; returns true when it restarted during this step. */
-export function advanceProc(fx: Effects, s: SimService, i: number, st: ProcState, t: number, stepMs: number): boolean {
-  const v = versionAt(fx.rollouts, s.name, s.version, t, i);
+export function advanceProc(fx: Effects, s: SimService, i: number, st: ProcState, t: number, stepMs: number, pod?: Pod): boolean {
+  // A pod runs one version all its life and starts at birth.
+  const v = pod === undefined ? versionAt(fx.rollouts, s.name, s.version, t, i) : { version: pod.version, since: pod.from };
   // A rollout step restarts the process; a crash since then already did.
   const restarted = v.since > st.restartedAt && v.since > t - stepMs;
   if (restarted) restart(st, v.since);
@@ -137,7 +178,6 @@ export function restart(st: ProcState, at: number): void {
   st.restartedAt = at;
   st.leakFd = 0;
   st.leakMem = 0;
-  st.cumRequests = 0;
 }
 
 /** 0 right after a restart, 1 once warm (connections re-opened, caches filled) after ~`warmMs`. */

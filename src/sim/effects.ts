@@ -44,10 +44,32 @@ export interface Effects {
   /** service → version → factor on memory (a release that simply uses a little more or less). */
   readonly memByVersion: Map<string, Map<string, number>>;
   readonly rollouts: Rollout[];
+  /** service → version → what a bad release does on the instances running it. */
+  readonly bad: Map<string, Map<string, BadRelease>>;
+  /** Releases come up on NEW pods (new instance ids) that replace the old ones; else instances switch in place. */
+  readonly newPods: boolean;
+  /** How long an old pod keeps running after its replacement came up, ms. */
+  readonly overlapMs: number;
 }
 
-export function emptyEffects(): Effects {
-  return { conn: new Map(), calls: new Map(), latency: new Map(), threads: new Map(), leaks: [], memByVersion: new Map(), rollouts: [] };
+/** A bad release, on the instances that run it. */
+export interface BadRelease {
+  /** Factor on the service's own processing time. */
+  readonly latency: number;
+  /** Share of requests failing. */
+  readonly errors: number;
+  /** Factor on CPU use (saturation); 1 when the release burns no extra CPU. */
+  readonly cpu: number;
+}
+
+export function emptyEffects(newPods = false, overlapMs = 0): Effects {
+  return { conn: new Map(), calls: new Map(), latency: new Map(), threads: new Map(), leaks: [], memByVersion: new Map(), rollouts: [], bad: new Map(), newPods, overlapMs };
+}
+
+/** What instance `i` of `service` suffers from the release it runs at `t` (undefined: a good release). */
+export function badAt(fx: Effects, service: string, initial: string, t: number, i: number): BadRelease | undefined {
+  const m = fx.bad.get(service);
+  return m === undefined ? undefined : m.get(versionAt(fx.rollouts, service, initial, t, i).version);
 }
 
 export function addRamp(m: Map<string, Ramp[]>, key: string, r: Ramp): void {

@@ -2,7 +2,8 @@ import type { ChangeEvent } from '../domain/types';
 import type { Rng } from './prng';
 import { addRamp, type Effects, type Ramp } from './effects';
 import { steadyLevels, type Season } from './dynamics';
-import type { ChangeLog } from './changes';
+import { setMem, type ChangeLog } from './changes';
+import { GOLDEN } from './golden';
 import { FD_METRIC, MEM_METRIC, type SimService, type World } from './world';
 import type { Mechanism } from './types';
 import { poolQuantities } from './quantities';
@@ -27,6 +28,7 @@ export function victimsFor(w: World, m: Mechanism): SimService[] {
     if (m === 'caller_connections') return callers(v).length > 0;
     if (m === 'flag_fanout') return callers(v).some((y) => callers(y).length > 0);
     if (m === 'slow_dependency') return v.deps.length > 0;
+    if (m === 'canary_release') return v.kind !== 'db' && callers(v).length > 0;
     return v.kind !== 'db';
   };
   return w.services.filter(ok);
@@ -42,8 +44,9 @@ function fitFdLimit(rng: Rng, v: SimService, level: number): number {
 }
 
 /** Plant mechanism `m` on `victim` with the cause at `t`; sizes the effect so the victim nears or hits its limit. */
-export function plant(rng: Rng, w: World, fx: Effects, season: Season, log: ChangeLog, m: Mechanism, victim: SimService, t: number, culprit?: string): Planted {
-  const delay = culprit !== undefined ? rng.uniform(2, 4) * MIN : rng.weighted([[rng.uniform(0, 5), 0.55], [rng.uniform(5, 30), 0.3], [rng.uniform(30, 120), 0.15]] as const) * MIN;
+export function plant(rng: Rng, w: World, fx: Effects, season: Season, log: ChangeLog, m: Mechanism, victim: SimService, t: number, culprit?: string, how: PlantStyle = {}): Planted {
+  if (m === 'canary_release') return plantCanary(rng, log, fx, victim, t, how.classic === true);
+  const delay = how.acute === true ? 0 : culprit !== undefined ? rng.uniform(2, 4) * MIN : rng.weighted([[rng.uniform(0, 5), 0.55], [rng.uniform(5, 30), 0.3], [rng.uniform(30, 120), 0.15]] as const) * MIN;
   const onset = t + delay;
   // The story's victim must hit its limit (crashes); elsewhere some incidents stop just short of it.
   const peakFactor = culprit !== undefined ? 1.3 : rng.uniform(0.92, 1.35);
@@ -62,7 +65,7 @@ export function plant(rng: Rng, w: World, fx: Effects, season: Season, log: Chan
     fx.leaks.push({ service: victim.name, metric: 'mem', perHour: (limit * peakFactor - mem) / hours, version: cause.version ?? '' });
     return { victim, cause, onset: t, metric: MEM_METRIC, limit };
   }
-  const ramp = { t0: onset, rampMs: rng.uniform(1, 20) * MIN, staggerMs: rng.uniform(0, 8) * MIN };
+  const ramp = how.acute === true ? { t0: onset, rampMs: rng.uniform(0.5, 2) * MIN, staggerMs: rng.uniform(0, 0.5) * MIN } : { t0: onset, rampMs: rng.uniform(1, 20) * MIN, staggerMs: rng.uniform(0, 8) * MIN };
   let lever: { cause: ChangeEvent; map: Map<string, Ramp[]>; key: string; ramp: Ramp; max: number };
   if (m === 'caller_connections') {
     const c = w.byName.get(culprit ?? '') ?? pickOtherTeam(rng, w.services.filter((s) => s.deps.includes(victim.name)), victim);
@@ -91,6 +94,28 @@ export function plant(rng: Rng, w: World, fx: Effects, season: Season, log: Chan
   addRamp(lever.map, lever.key, { ...lever.ramp, factor: f });
   const cause = m === 'caller_connections' ? poolQuantities(log, lever.cause, w, victim, f) : lever.cause;
   return { victim, cause, onset, metric: FD_METRIC, limit };
+}
+
+/** How to plant: `acute` — the effect starts at once and ramps within minutes; `classic` — the regime with resource counters only. */
+export interface PlantStyle {
+  readonly acute?: boolean;
+  readonly classic?: boolean;
+}
+
+/**
+ * A bad release: the instances running the new version are slow and (mostly) failing, some burn
+ * CPU; callers see the share of instances already on it. With resource counters only (classic),
+ * the release shows as more CPU and memory on its instances.
+ */
+function plantCanary(rng: Rng, log: ChangeLog, fx: Effects, victim: SimService, t: number, classic: boolean): Planted {
+  const cause = log.deploy(victim, t, rng.uniform(0.5, 3) * MIN, rng.chance(0.6) ? rng.uniform(5, 20) * MIN : undefined);
+  const version = cause.version ?? '';
+  const errors = rng.chance(0.7) ? rng.uniform(0.03, 0.3) : 0;
+  const latency = errors > 0 && rng.chance(0.4) ? rng.uniform(1.1, 1.5) : rng.uniform(2, 10);
+  const cpu = classic || rng.chance(0.5) ? rng.uniform(1.8, 4) : 1;
+  fx.bad.set(victim.name, new Map([[version, { latency, errors, cpu }]]));
+  if (classic) setMem(fx, victim, version, rng.uniform(1.4, 2));
+  return { victim, cause, onset: t, metric: classic ? MEM_METRIC : GOLDEN.latencyP99, limit: 0 };
 }
 
 /** Prefer a service owned by another team than the victim's: the interesting case is the cross-team one. */

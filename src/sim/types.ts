@@ -7,6 +7,7 @@ export const MECHANISMS = [
   'memory_leak', // (c) a deploy of the victim leaks memory
   'flag_fanout', // (d) a flag two hops upstream multiplies traffic that fans out to the victim
   'slow_dependency', // (e) a dependency slowed by an infra/config change; the victim holds more connections to it
+  'canary_release', // (f) a release brought up on NEW pods is slow and failing on them; callers see part of it
 ] as const;
 export type Mechanism = (typeof MECHANISMS)[number];
 
@@ -26,6 +27,43 @@ export interface SimOptions {
   readonly spanMs?: number;
   /** Instances per service, inclusive range. @default [1, 4] */
   readonly instances?: readonly [number, number];
+  /**
+   * Draw what real systems vary from the seed (./regime.ts): metric names and units, step, history,
+   * deploy style, topology sparsity, golden-signal-only telemetry, simultaneous releases, an early
+   * page on the entry service. @default false (the classic regime: our names, 1 min, 6 h, full topology)
+   */
+  readonly varied?: boolean;
+}
+
+/** How the telemetry and the question look in one incident (drawn by ./regime.ts). */
+export interface Regime {
+  /** Everything as before the regimes existed (then the other fields say so too). */
+  readonly classic: boolean;
+  /** 'otel': semantic-convention names and units; 'shop': a shop's own names, explained by `Scenario.metricRules`. */
+  readonly naming: 'otel' | 'shop';
+  readonly stepMs: number;
+  /** Look-back the question asks with (at − start of the analysis window), ms. */
+  readonly historyMs: number;
+  /** 'in-place': instances switch version keeping their id; 'rolling': new pods replace old ones one by one; 'canary': one new pod first, the rest minutes later. */
+  readonly deploy: 'in-place' | 'rolling' | 'canary';
+  /** Share of declared dependsOn edges dropped (1: none declared; edges then come from client-side series). */
+  readonly dropEdges: number;
+  /** 'resources': counters only (classic); 'both': counters and golden signals; 'golden': latency, errors and traffic only. */
+  readonly signals: 'resources' | 'both' | 'golden';
+  /** Other services' releases within 2 min of the cause. */
+  readonly simultaneous: number;
+  /** 'acute': the effect starts at once and the page comes 2–5 min after the cause; 'limit': when a resource nears its limit. */
+  readonly page: 'acute' | 'limit';
+  /** The page is on an entry service several hops above the service in trouble. */
+  readonly entry: boolean;
+}
+
+/** A shop's own metric name read as a golden signal (the config/metrics.yaml rule a user would write). */
+export interface MetricNameRule {
+  readonly match: string;
+  readonly signal: 'latency' | 'errors' | 'success' | 'traffic' | 'saturation' | 'ignore';
+  readonly side?: 'server' | 'client';
+  readonly bad?: 'up' | 'down' | 'none';
 }
 
 /** Which labels the scenario's telemetry carries (real fleets differ; the correlator must cope). */
@@ -79,6 +117,9 @@ export interface Truth {
   /** Metric of the victim that hits its limit. */
   readonly metric: string;
   readonly limit: number;
+  readonly regime: Regime;
+  /** Hops from the paged service down to the service in trouble (0: the same). */
+  readonly hops: number;
 }
 
 export interface Scenario {
@@ -92,4 +133,6 @@ export interface Scenario {
   readonly changes: readonly ChangeEvent[];
   readonly streams: readonly InstanceStream[];
   readonly truth: Truth;
+  /** The rules that explain the scenario's own metric names (empty with semantic-convention names). */
+  readonly metricRules: readonly MetricNameRule[];
 }

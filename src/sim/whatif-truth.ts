@@ -21,7 +21,7 @@ export interface WorldTruth {
 
 function cloneEffects(fx: Effects): Effects {
   const copy = (m: Map<string, Ramp[]>): Map<string, Ramp[]> => new Map([...m].map(([k, v]) => [k, [...v]]));
-  return { conn: copy(fx.conn), calls: copy(fx.calls), latency: copy(fx.latency), threads: copy(fx.threads), leaks: [...fx.leaks], memByVersion: fx.memByVersion, rollouts: fx.rollouts };
+  return { conn: copy(fx.conn), calls: copy(fx.calls), latency: copy(fx.latency), threads: copy(fx.threads), leaks: [...fx.leaks], memByVersion: fx.memByVersion, rollouts: fx.rollouts, bad: fx.bad, newPods: fx.newPods, overlapMs: fx.overlapMs };
 }
 
 /** The world and effects with the change applied from `at` (a fresh copy; the inputs are left alone). */

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import type { ChangeEvent, Topology } from '../domain/types';
 import type { QuantifiedEvent } from '../domain/quantities';
-import type { InstanceStream, Scenario } from './types';
+import type { InstanceStream, MetricNameRule, Scenario } from './types';
 
 const ns = (ms: number): string => `${Math.round(ms)}000000`;
 const attrs = (o: Readonly<Record<string, string>>): { key: string; value: { stringValue: string } }[] =>
@@ -83,4 +83,9 @@ export function writeCloudEventsNdjson(changes: readonly ChangeEvent[]): string 
 /** Topology YAML: services: [{name, team, dependsOn, limits}]. */
 export function writeTopologyYaml(t: Topology): string {
   return stringify({ services: t.services.map((s) => ({ name: s.name, team: s.team, dependsOn: [...s.dependsOn], limits: { ...s.limits } })) });
+}
+
+/** config/metrics.yaml for a scenario's own metric names (`epicenter analyze --metric-names`); empty when it uses the conventions. */
+export function writeMetricRulesYaml(rules: readonly MetricNameRule[]): string {
+  return rules.length === 0 ? '' : stringify({ metrics: rules.map((r) => ({ ...r })) });
 }

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { EpicenterError } from '../../errors';
-import { MECHANISMS, STORIES, simulate, writeCloudEventsNdjson, writeOtlpNdjson, writeTopologyYaml, writeTruthJson, type Mechanism, type Scenario, type Story } from '../../sim';
+import { MECHANISMS, STORIES, simulate, writeCloudEventsNdjson, writeOtlpNdjson, writeTopologyYaml, writeTruthJson, writeMetricRulesYaml, type Mechanism, type Scenario, type Story } from '../../sim';
 import type { Register } from './index';
 
 export interface SimulateCommandOptions {
@@ -12,6 +12,7 @@ export interface SimulateCommandOptions {
   mechanism?: string;
   story?: string;
   services?: string;
+  varied?: boolean;
   quiet?: boolean;
 }
 
@@ -30,6 +31,9 @@ export function writeScenario(dir: string, sc: Scenario): string {
   writeFileSync(join(d, 'changes.ndjson'), writeCloudEventsNdjson(sc.changes));
   writeFileSync(join(d, 'topology.yaml'), writeTopologyYaml(sc.topology));
   writeFileSync(join(d, 'truth.json'), writeTruthJson(sc.truth));
+  // A shop's own metric names come with the rules that explain them: `epicenter analyze --metric-names <dir>/metrics.yaml`.
+  const rules = writeMetricRulesYaml(sc.metricRules);
+  if (rules !== '') writeFileSync(join(d, 'metrics.yaml'), rules);
   return d;
 }
 
@@ -44,7 +48,7 @@ export function runSimulateCommand(o: SimulateCommandOptions): string[] {
   }
   const dirs: string[] = [];
   for (let i = 0; i < count; i++) {
-    const opts = { seed: seed + i, ...(o.mechanism === undefined ? {} : { mechanism: o.mechanism as Mechanism }), ...(o.story === undefined ? {} : { story: o.story as Story }), ...(o.services === undefined ? {} : { services: int(o.services, 'services', 12) }) };
+    const opts = { seed: seed + i, ...(o.mechanism === undefined ? {} : { mechanism: o.mechanism as Mechanism }), ...(o.story === undefined ? {} : { story: o.story as Story }), ...(o.services === undefined ? {} : { services: int(o.services, 'services', 12) }), varied: o.varied === true };
     const d = writeScenario(o.out, simulate(opts));
     dirs.push(d);
     if (o.quiet !== true) process.stdout.write(`${d}\n`);
@@ -62,6 +66,7 @@ export const registerSimulate: Register = (program: Command) => {
     .option('--mechanism <name>', `planted cause: ${MECHANISMS.join(', ')} (default: drawn from the seed)`)
     .option('--story <name>', `a fixed story instead of a random world: ${STORIES.join(', ')}`)
     .option('--services <n>', 'number of services (default: drawn in 8..40)')
+    .option('--varied', 'draw what real systems vary from the seed: metric names, step, history, deploy style, sparse topology, golden signals only, simultaneous releases, early page')
     .action((opts: SimulateCommandOptions) => {
       runSimulateCommand(opts);
     });

@@ -1,12 +1,16 @@
 import type { ChangeEvent } from '../../domain/types';
 import { median, mannWhitneyU } from '../../stats';
 import type { Context } from '../context';
+import { PROCESS_LABELS } from '../churn';
 import { classifyGolden } from '../golden';
 import type { StitchedSeries } from '../stitch';
 
 const MIN = 60_000;
 /** Minutes after a deploy over which new and old instances are compared. @default 15 min */
 export const CANARY_MS = 15 * MIN;
+
+/** Relative margin a new instance may be worse by for warming up alone. @default 0.25 */
+export const WARMUP = 0.25;
 
 export interface CanaryEvidence {
   /** In [0,1]: new-version instances significantly worse than old ones (p ≤ 0.05), by how much. */
@@ -15,6 +19,8 @@ export interface CanaryEvidence {
   readonly p?: number;
   readonly newMedian?: number;
   readonly oldMedian?: number;
+  /** 'canary': new-version instances against old ones; 'service': all instances after the change against before it. */
+  readonly kind?: 'canary' | 'service';
 }
 
 /** The version a series ran at `t`: its stitched spans, else its label. */
@@ -24,40 +30,181 @@ function versionAt(s: StitchedSeries, t: number): string | undefined {
 }
 
 /**
+ * End of the minutes after `c` that speak for it: CANARY_MS, the data's end, or the next change of
+ * the same service (what follows that one is its doing).
+ */
+function windowEnd(ctx: Context, c: ChangeEvent): number {
+  const next = ctx.changes.find((x) => x.service === c.service && x.time > c.time && x.id !== c.id);
+  return Math.min(ctx.to, c.time + CANARY_MS, next?.time ?? Infinity);
+}
+
+/** Series of one service measuring the same thing on different instances share this key. */
+function measureKey(s: StitchedSeries): string {
+  const labels = Object.entries(s.series.labels).filter(([k]) => !PROCESS_LABELS.has(k)).sort(([a], [b]) => a.localeCompare(b));
+  return `${s.series.metric}\u0000${JSON.stringify(labels)}`;
+}
+
+/** Robust spread of one instance's samples (MAD × 1.4826), or undefined with under 3 samples. */
+function spread(vs: readonly number[]): number | undefined {
+  if (vs.length < 3) return undefined;
+  const m = median(vs) ?? 0;
+  return 1.4826 * (median(vs.map((v) => Math.abs(v - m))) ?? 0);
+}
+
+interface Sample { readonly slot: number; readonly fresh: boolean; readonly id: string; readonly v: number }
+interface Group { readonly dir: number; readonly metric: string; readonly samples: Sample[] }
+
+/**
+ * Only the sampling slots where new and old instances both report: in a rolling deploy the old
+ * instances' samples come early and the new ones' late, so anything that grows meanwhile (load,
+ * the incident itself, another change) would otherwise look like the new version's fault.
+ */
+function sameMinutes(g: Group): { dir: number; metric: string; fresh: number[]; old: number[]; oldBy: Map<string, number[]> } {
+  const both = new Map<number, number>();
+  for (const x of g.samples) both.set(x.slot, (both.get(x.slot) ?? 0) | (x.fresh ? 1 : 2));
+  const out = { dir: g.dir, metric: g.metric, fresh: [] as number[], old: [] as number[], oldBy: new Map<string, number[]>() };
+  for (const x of g.samples) {
+    if (both.get(x.slot) !== 3) continue;
+    if (x.fresh) out.fresh.push(x.v);
+    else {
+      out.old.push(x.v);
+      out.oldBy.set(x.id, [...(out.oldBy.get(x.id) ?? []), x.v]);
+    }
+  }
+  return out;
+}
+
+/**
  * Canary comparison across instances: in Kubernetes a release comes up on NEW pods (new
  * `service.instance.id`, new `service.version`) whose series have no "before". Compare the
  * changed service's new-version instances with its old-version ones over the same minutes after
- * the change, per golden-signal metric in its bad direction, with a one-sided Mann–Whitney U test
- * (works with 3–5 samples per instance).
+ * the change, per golden-signal series (same metric and labels but the instance's) in its bad
+ * direction, with a one-sided Mann–Whitney U test (works with 3–5 samples per instance). Samples of
+ * one instance are not independent and instances differ for reasons of their own (node, neighbours),
+ * so the new version must also be worse than the WORST old instance, by more than three times the
+ * old instances' own noise; the value grows with that margin relative to the old level, beyond
+ * what warming up explains (`WARMUP`).
  */
 export function canaryEvidence(ctx: Context, c: ChangeEvent): CanaryEvidence {
+  const byVersion = canaryComparison(ctx, c);
+  const whole = c.version === undefined ? { value: 0 } : serviceLevel(ctx, c);
+  return whole.value > byVersion.value ? whole : byVersion;
+}
+
+/** New-version instances against old-version ones, see `canaryEvidence`. */
+export function canaryComparison(ctx: Context, c: ChangeEvent): CanaryEvidence {
   if (c.version === undefined) return { value: 0 };
-  const to = Math.min(ctx.to, c.time + CANARY_MS);
-  const groups = new Map<string, { dir: number; fresh: number[]; old: number[] }>();
+  const to = windowEnd(ctx, c);
+  const groups = new Map<string, Group>();
   for (const s of ctx.series) {
     if (s.series.service !== c.service) continue;
     const g = classifyGolden(s.series.metric, s.series.labels, ctx.metricRules);
     if (g.bad === 0 || g.signal === 'ignore') continue;
-    const key = `${s.series.metric}\u0000${s.series.labels['quantile'] ?? ''}`;
-    const grp = groups.get(key) ?? { dir: g.bad, fresh: [], old: [] };
+    const key = measureKey(s);
+    const grp = groups.get(key) ?? { dir: g.bad, metric: s.series.metric, samples: [] };
     for (const p of s.points) {
       if (p.t < c.time || p.t >= to) continue;
       const v = versionAt(s, p.t);
-      if (v === undefined) continue;
-      (v === c.version ? grp.fresh : grp.old).push(p.v);
+      if (v !== undefined) grp.samples.push({ slot: Math.floor(p.t / ctx.stepMs), fresh: v === c.version, id: s.series.id, v: p.v });
     }
     groups.set(key, grp);
   }
   let best: CanaryEvidence = { value: 0 };
-  for (const [key, g] of groups) {
-    if (g.fresh.length < 3 || g.old.length < 3) continue;
+  for (const raw of groups.values()) {
+    const g = sameMinutes(raw);
+    // Two samples of a new instance against three or more of old ones can reach p 0.05 (exact test).
+    // One old instance against one new one cannot tell the version from the instance: two at least.
+    if (g.fresh.length < 2 || g.old.length < 3 || g.oldBy.size < 2) continue;
     const r = mannWhitneyU(g.fresh.map((v) => g.dir * v), g.old.map((v) => g.dir * v));
+    if (r === undefined || r.p > 0.05) continue;
     const nm = median(g.fresh) ?? 0;
     const om = median(g.old) ?? 0;
-    if (r === undefined || r.p > 0.05) continue;
-    const rel = (g.dir * (nm - om)) / Math.max(Math.abs(om), 1e-9);
-    const value = 1 - Math.exp(-Math.max(0, rel) / 0.3);
-    if (value > best.value) best = { value, metric: key.split('\u0000')[0] ?? key, p: r.p, newMedian: nm, oldMedian: om };
+    const worstOld = [...g.oldBy.values()].reduce((w, vs) => Math.max(w, g.dir * (median(vs) ?? 0)), -Infinity);
+    const noise = median([...g.oldBy.values()].map(spread).filter((x): x is number => x !== undefined)) ?? 0;
+    const margin = g.dir * nm - worstOld;
+    if (margin <= 3 * noise) continue;
+    // A process just started is slower for a few minutes (JIT, cold caches, pools): within WARMUP of the old ones is no evidence.
+    const value = 1 - Math.exp(-Math.max(0, margin / Math.max(Math.abs(om), 1e-9) - WARMUP) / 0.3);
+    if (value > best.value) best = { value, metric: g.metric, p: r.p, newMedian: nm, oldMedian: om, kind: 'canary' };
   }
   return best;
+}
+
+/** Look-back of the service-level comparison. @default 30 min */
+export const BEFORE_MS = 30 * MIN;
+
+/**
+ * Service-level before/after: the mean over all instances reporting at each sampling slot, after
+ * the change against before it, per latency, error or success series (same metric and labels
+ * but the instance's). New pods have no "before" of their own, and the service as a whole does:
+ * a release that makes the service slower or failing shows here even with no old pod left to
+ * compare with. The same margins as the canary comparison (noise, warm-up) apply.
+ */
+export function serviceLevel(ctx: Context, c: ChangeEvent): CanaryEvidence {
+  const to = windowEnd(ctx, c);
+  const from = c.time - BEFORE_MS;
+  const groups = new Map<string, Slotted>();
+  for (const s of ctx.series) {
+    if (s.series.service !== c.service) continue;
+    const g = classifyGolden(s.series.metric, s.series.labels, ctx.metricRules);
+    const own = (g.signal === 'latency' || g.signal === 'errors' || g.signal === 'success') && g.side === 'server';
+    if (!own && !(g.signal === 'latency' && g.side === 'client')) continue;
+    const key = measureKey(s);
+    const grp = groups.get(key) ?? { dir: g.bad, metric: s.series.metric, own, latency: g.signal === 'latency', slots: new Map<number, { sum: number; n: number }>() };
+    for (const p of s.points) {
+      if (p.t < from || p.t >= to) continue;
+      const k = Math.floor(p.t / ctx.stepMs);
+      const cell = grp.slots.get(k) ?? { sum: 0, n: 0 };
+      cell.sum += p.v;
+      cell.n++;
+      grp.slots.set(k, cell);
+    }
+    groups.set(key, grp);
+  }
+  const first = Math.floor(c.time / ctx.stepMs);
+  const shifts = [...groups.values()].flatMap((g) => {
+    const x = g.dir === 0 ? undefined : shiftAfter(g, first);
+    return x === undefined ? [] : [{ g, x }];
+  });
+  // Its calls to its dependencies slowed as much: the service only passes on slowness from below.
+  const below = shifts.reduce((m, { g, x }) => (g.own ? m : Math.max(m, x.rel)), 0);
+  let best: CanaryEvidence = { value: 0 };
+  for (const { g, x } of shifts) {
+    if (!g.own || (g.latency && below >= 0.5 * x.rel)) continue;
+    const value = 1 - Math.exp(-Math.max(0, x.rel - WARMUP) / 0.3);
+    if (value > best.value) best = { value, metric: g.metric, p: x.p, newMedian: x.after, oldMedian: x.before, kind: 'service' };
+  }
+  return best;
+}
+
+interface Slotted {
+  readonly dir: number;
+  readonly metric: string;
+  /** The service's own (server-side) signal; else its calls to others (client-side latency). */
+  readonly own: boolean;
+  readonly latency: boolean;
+  readonly slots: Map<number, { sum: number; n: number }>;
+}
+
+/**
+ * The worsening of one measurement after slot `first` against the slots before, relative to the
+ * level before; undefined when not significant (Mann–Whitney p > 0.05), within three times the noise
+ * before, or already under way before (the last three samples before).
+ */
+function shiftAfter(g: Slotted, first: number): { rel: number; p: number; before: number; after: number } | undefined {
+  const before: number[] = [];
+  const after: number[] = [];
+  for (const [k, cell] of [...g.slots].sort((x, y) => x[0] - y[0])) (k < first ? before : after).push(cell.sum / cell.n);
+  if (before.length < 3 || after.length < 2) return undefined;
+  const recent = before.slice(-3);
+  const earlier = before.length >= 6 ? before.slice(0, -3) : before;
+  const noise = spread(earlier) ?? 0;
+  if (g.dir * ((median(recent) ?? 0) - (median(earlier) ?? 0)) > 3 * noise) return undefined;
+  const r = mannWhitneyU(after.map((v) => g.dir * v), before.map((v) => g.dir * v));
+  if (r === undefined || r.p > 0.05) return undefined;
+  const ma = median(after) ?? 0;
+  const mb = median(before) ?? 0;
+  const margin = g.dir * (ma - mb);
+  if (margin <= 3 * noise) return undefined;
+  return { rel: margin / Math.max(Math.abs(mb), 1e-9), p: r.p, before: mb, after: ma };
 }

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { canaryComparison, canaryEvidence, serviceLevel } from '../../../src/correlate/features/canary';
+import type { SeriesData } from '../../../src/ports';
+import { at, change, ctxOf, MIN, series } from './helpers';
+
+// checkout-api releases 2.0 at 13:50; the question is asked at 14:00 with an hour of history and no data after.
+const DEPLOY = change('checkout-2', 'checkout-api', 'deploy', at('13:50'), { version: '2.0' });
+const LAT = 'http.server.request.duration';
+const pod = (id: string, version: string, f: (t: number) => number, from: number, to: number, labels: Record<string, string> = {}, metric = LAT): SeriesData =>
+  series('checkout-api', metric, { 'service.instance.id': id, 'service.version': version, ...labels }, f, { from, to, int: false, noise: 0.004 });
+const flat = (v: number) => (): number => v;
+const ctx = (s: SeriesData[]) => ctxOf(s, [DEPLOY], [], { at: at('14:00'), windowMs: 60 * MIN, afterMs: 0 });
+const evidence = (s: SeriesData[]) => canaryEvidence(ctx(s), DEPLOY);
+const byVersion = (s: SeriesData[]) => canaryComparison(ctx(s), DEPLOY);
+const HOUR_AGO = at('13:00');
+const PAGE = at('14:00');
+/** Two old pods replaced a minute after the release by two new ones at `factor` × their latency. */
+const replaced = (factor: number): SeriesData[] => [
+  pod('old-a', '1.0', flat(0.2), HOUR_AGO, at('13:51')),
+  pod('old-b', '1.0', flat(0.21), HOUR_AGO, at('13:51')),
+  pod('new-c', '2.0', flat(0.2 * factor), at('13:50'), PAGE),
+  pod('new-d', '2.0', flat(0.21 * factor), at('13:50'), PAGE),
+];
+
+describe('correlate: canary and service-level evidence', () => {
+  it('a rolling deploy while the service slows for another reason is no evidence (old pods sampled early, new ones late)', () => {
+    const rising = (t: number): number => 0.2 + (t >= at('13:50') ? (0.3 * (t - at('13:50'))) / (10 * MIN) : 0);
+    const s = [
+      pod('old-a', '1.0', rising, HOUR_AGO, at('13:53')),
+      pod('old-b', '1.0', rising, HOUR_AGO, at('13:55')),
+      pod('new-c', '2.0', rising, at('13:50'), PAGE),
+      pod('new-d', '2.0', rising, at('13:52'), PAGE),
+    ];
+    assert.equal(byVersion(s).value, 0);
+  });
+
+  it('a new pod warming up (20 % slower) is no evidence', () => {
+    const s = [pod('old-a', '1.0', flat(0.2), HOUR_AGO, PAGE), pod('old-b', '1.0', flat(0.205), HOUR_AGO, PAGE), pod('new-c', '2.0', flat(0.24), at('13:50'), PAGE)];
+    assert.equal(evidence(s).value, 0);
+  });
+
+  it('one old pod against one new pod cannot tell the version from the pod: no canary evidence', () => {
+    const s = [pod('old-a', '1.0', flat(0.2), HOUR_AGO, PAGE), pod('new-c', '2.0', flat(0.6), at('13:50'), PAGE)];
+    assert.equal(byVersion(s).value, 0);
+  });
+
+  it('compares calls to the same peer: a new pod calling only the slow peer is no evidence', () => {
+    const peer = (p: string) => ({ 'server.address': p });
+    const CLIENT = 'http.client.request.duration';
+    const s = [
+      pod('old-a', '1.0', flat(0.01), HOUR_AGO, PAGE, peer('cache'), CLIENT),
+      pod('old-a', '1.0', flat(0.5), HOUR_AGO, PAGE, peer('payments'), CLIENT),
+      pod('old-b', '1.0', flat(0.01), HOUR_AGO, PAGE, peer('cache'), CLIENT),
+      pod('old-b', '1.0', flat(0.5), HOUR_AGO, PAGE, peer('payments'), CLIENT),
+      pod('new-c', '2.0', flat(0.5), at('13:50'), PAGE, peer('payments'), CLIENT),
+    ];
+    assert.equal(evidence(s).value, 0);
+  });
+
+  it('new pods three times slower than two old ones over the same minutes incriminate the release', () => {
+    const s = [pod('old-a', '1.0', flat(0.2), HOUR_AGO, PAGE), pod('old-b', '1.0', flat(0.21), HOUR_AGO, PAGE), pod('new-c', '2.0', flat(0.6), at('13:50'), PAGE)];
+    const e = evidence(s);
+    assert.ok(e.value > 0.9, `value ${e.value}`);
+    assert.ok((e.p ?? 1) <= 0.05);
+  });
+
+  it('service level: a release whose new pods replaced every old one and are slow shows all instances after vs before', () => {
+    const e = evidence(replaced(3));
+    assert.equal(e.kind, 'service');
+    assert.ok(e.value > 0.9, `value ${e.value}`);
+  });
+
+  it('service level: new pods like the old ones are no evidence', () => {
+    assert.equal(evidence(replaced(1)).value, 0);
+  });
+
+  it('service level: a rise already under way before the release is not its doing', () => {
+    const rising = (t: number): number => 0.2 * (t < at('13:40') ? 1 : 1 + (t - at('13:40')) / (5 * MIN));
+    const s = [pod('a', '1.0', rising, HOUR_AGO, PAGE), pod('b', '1.0', rising, HOUR_AGO, at('13:52')), pod('c', '2.0', rising, at('13:51'), PAGE)];
+    assert.equal(serviceLevel(ctx(s), DEPLOY).value, 0);
+  });
+
+  it("service level: what follows the service's next release is that release's doing", () => {
+    const next = change('checkout-3', 'checkout-api', 'deploy', at('13:54'), { version: '3.0' });
+    const slowAfter = (t: number): number => (t >= at('13:54') ? 0.6 : 0.2);
+    const s = [pod('a', '1.0', flat(0.2), HOUR_AGO, at('13:51')), pod('b', '2.0', slowAfter, at('13:50'), PAGE), pod('c', '2.0', slowAfter, at('13:50'), PAGE)];
+    const c = ctxOf(s, [DEPLOY, next], [], { at: at('14:00'), windowMs: 60 * MIN, afterMs: 0 });
+    assert.equal(serviceLevel(c, DEPLOY).value, 0);
+    assert.ok(serviceLevel(c, next).value > 0.5);
+  });
+
+  it('service level: slower only because its calls to a dependency slowed as much is slowness from below, not the release', () => {
+    const slow = (base: number) => (t: number): number => (t >= at('13:51') ? 3 * base : base);
+    const calls = (id: string, version: string, from: number, to: number) => pod(id, version, slow(0.1), from, to, { 'server.address': 'payments' }, 'http.client.request.duration');
+    const s = [
+      pod('old-a', '1.0', slow(0.2), HOUR_AGO, at('13:51')),
+      pod('old-b', '1.0', slow(0.21), HOUR_AGO, at('13:51')),
+      pod('new-c', '2.0', slow(0.2), at('13:50'), PAGE),
+      pod('new-d', '2.0', slow(0.21), at('13:50'), PAGE),
+      calls('old-a', '1.0', HOUR_AGO, at('13:51')),
+      calls('new-c', '2.0', at('13:50'), PAGE),
+    ];
+    assert.ok(serviceLevel(ctx(s.slice(0, 4)), DEPLOY).value > 0.5, 'without client series the rise is the release\'s');
+    assert.equal(serviceLevel(ctx(s), DEPLOY).value, 0);
+  });
+});

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { decodeMetricRules } from '../../../src/formats';
+import { classifyGolden } from '../../../src/correlate/golden';
+import { scenarioSeries, simulate, writeMetricRulesYaml, type Mechanism, type Regime, type Scenario } from '../../../src/sim';
+
+const MIN = 60_000;
+/** The first seed whose drawn regime passes `ok` (small worlds keep the test quick). */
+function find(mechanism: Mechanism, ok: (r: Regime, sc: Scenario) => boolean): Scenario {
+  for (let seed = 1; seed < 400; seed++) {
+    const sc = simulate({ seed, mechanism, varied: true, services: 10 });
+    if (ok(sc.truth.regime, sc)) return sc;
+  }
+  throw new Error('no seed draws that regime');
+}
+
+describe('simulator: varied regimes', () => {
+  it('draws the regime from the seed, deterministically; one in five or so stays classic', () => {
+    const a = simulate({ seed: 5, mechanism: 'slow_dependency', varied: true, services: 10 });
+    const b = simulate({ seed: 5, mechanism: 'slow_dependency', varied: true, services: 10 });
+    assert.deepEqual(a.truth, b.truth);
+    const classic = Array.from({ length: 25 }, (_, i) => simulate({ seed: 100 + i, mechanism: 'fd_leak', varied: true, services: 8, spanMs: 2 * 3600_000 }).truth.regime.classic).filter(Boolean).length;
+    assert.ok(classic >= 1 && classic <= 12, `${classic} of 25 classic`);
+  });
+
+  it('canary release on new pods: new instance ids on the new version from the cause on, slower than the old pods over the same minutes', () => {
+    const sc = find('canary_release', (r, s) => r.deploy !== 'in-place' && s.truth.labels.version && s.truth.hops === 0 && r.naming === 'otel');
+    const t = sc.truth;
+    const lat = scenarioSeries(sc).filter((s) => s.series.service === t.cause.service && s.series.metric === 'http.server.request.duration.p50');
+    const version = sc.changes.find((c) => c.id === t.cause.id)?.version;
+    const fresh = lat.filter((s) => s.series.labels['service.version'] === version);
+    const old = lat.filter((s) => s.series.labels['service.version'] !== version);
+    assert.ok(fresh.length > 0 && old.length > 0);
+    assert.ok(fresh.every((s) => (s.points[0]?.t ?? 0) >= t.cause.time - MIN), 'new pods have no "before"');
+    const ids = new Set(old.map((s) => s.series.labels['service.instance.id']));
+    assert.ok(fresh.every((s) => !ids.has(s.series.labels['service.instance.id'])), 'new pods, new instance ids');
+    const at = (ss: typeof lat, from: number) => ss.flatMap((s) => s.points.filter((p) => p.t >= from && p.t < t.at).map((p) => p.v));
+    const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? NaN;
+    const both = Math.min(...fresh.map((s) => s.points[0]?.t ?? Infinity));
+    assert.ok(at(old, both).length > 0, 'old pods keep running a while');
+    assert.ok(med(at(fresh, both)) > 1.5 * med(at(old, both)), `new ${med(at(fresh, both))} vs old ${med(at(old, both))}`);
+  });
+
+  it("a shop's own names come with the rules that explain them; golden-only telemetry has no resource counters", () => {
+    const sc = find('slow_dependency', (r) => r.naming === 'shop' && r.signals === 'golden');
+    const r = decodeMetricRules(writeMetricRulesYaml(sc.metricRules), { file: 'metrics.yaml' });
+    assert.deepEqual(r.errors, []);
+    const names = new Set(scenarioSeries(sc).map((s) => s.series.metric));
+    assert.ok(![...names].some((n) => n.startsWith('process') || n.includes('connection')), [...names].join(', '));
+    const latency = [...names].filter((n) => classifyGolden(n, {}, r.rules).signal === 'latency');
+    assert.ok(latency.length > 0 && latency.every((n) => classifyGolden(n).signal === 'ignore'), 'only the rules explain them');
+  });
+
+  it('no declared dependsOn: the edges are in client-side series naming their server', () => {
+    const sc = find('slow_dependency', (r) => r.dropEdges >= 1);
+    assert.ok(sc.topology.services.every((s) => s.dependsOn.length === 0));
+    assert.ok(scenarioSeries(sc).some((s) => s.series.labels['server.address'] !== undefined || s.series.labels['peer.service'] !== undefined));
+  });
+
+  it('acute page on the entry service: minutes after the cause, several hops above it, with no data after it', () => {
+    const sc = find('slow_dependency', (r) => r.page === 'acute' && r.entry);
+    const t = sc.truth;
+    assert.ok(t.at - t.cause.time >= 2 * MIN && t.at - t.cause.time <= 11 * MIN, `${(t.at - t.cause.time) / MIN} min`);
+    assert.ok(t.hops >= 2 && t.hops <= 3);
+    assert.equal(t.afterMs, 0);
+    assert.notEqual(t.victim, t.cause.service);
+  });
+});
