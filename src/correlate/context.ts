@@ -5,6 +5,7 @@ import { buildGraph, peerService, withDataEdges, type TopologyGraph } from '../t
 import type { MetricRule } from './golden';
 import { effectAt, metricClass, refineOnset, strength, troubleWeight, type Signal } from './signals';
 import { stitchVersions, type StitchedSeries } from './stitch';
+import { acrossInstances } from './churn';
 
 export interface AnalyzeInput {
   readonly series: readonly SeriesData[];
@@ -74,7 +75,8 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
     const pts = s.points.filter((p) => p.t >= from && p.t < to && Number.isFinite(p.v));
     if (pts.length > 0) windowed.push({ series: s.series, points: pts });
   }
-  const series = stitchVersions(windowed);
+  const stitched = stitchVersions(windowed);
+  const series = [...stitched, ...acrossInstances(stitched, typicalStep(stitched))];
   const stepMs = typicalStep(series);
   const effectMs = effectWindow(stepMs);
   const tolMs = Math.max(stepMs, 3 * MIN);

@@ -41,7 +41,7 @@ function ruleMatches(rule: MetricRule, metric: string): boolean {
 
 /** The side from the name or the span kind (`http.client.*`, `rpc.client.*`, `*.client.*`). */
 function sideOf(m: string, labels: Labels): 'server' | 'client' {
-  if (/(^|\.)client(\.|_)/.test(m) || labels['span.kind'] === 'client') return 'client';
+  if (/(^|[._])client[._]/.test(m) || labels['span.kind'] === 'client') return 'client';
   return 'server';
 }
 

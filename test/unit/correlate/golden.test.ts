@@ -15,6 +15,12 @@ describe('correlate: golden signals', () => {
     assert.equal(classifyGolden('app.payment.errors').bad, 1);
   });
 
+  it('Prometheus-style names say their side too (http_client_request_duration_seconds was read as server-side)', () => {
+    assert.deepEqual(classifyGolden('http_client_request_duration_seconds'), { signal: 'latency', side: 'client', bad: 1 });
+    assert.equal(classifyGolden('http_server_request_duration_seconds').side, 'server');
+    assert.equal(classifyGolden('grpc.client_handling_seconds').side, 'client');
+  });
+
   it('an unexplained name decides nothing', () => {
     assert.equal(classifyGolden('PodWorkload(Ops)').signal, 'ignore');
     assert.equal(classifyGolden('blorp').bad, 0);
