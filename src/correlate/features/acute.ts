@@ -38,6 +38,11 @@ export interface ServiceTrouble {
    * own says WHICH dependency got slow or failing; a pod-wide client figure cannot.
    */
   readonly calls: ReadonlyMap<string, CallTrouble>;
+  /**
+   * When its load on each service it names (connections, in-flight or pooled calls: saturation on
+   * a client series naming its server) burst: a service pushing more on another drives its trouble.
+   */
+  readonly pushes: ReadonlyMap<string, number>;
 }
 
 export interface CallTrouble {
@@ -48,7 +53,8 @@ export interface CallTrouble {
 }
 
 const NO_CALLS: ReadonlyMap<string, CallTrouble> = new Map();
-const QUIET: ServiceTrouble = { own: 0, client: 0, ownStart: Infinity, sat: 0, podCalls: 0, podCallsStart: Infinity, calls: NO_CALLS };
+const NO_PUSHES: ReadonlyMap<string, number> = new Map();
+const QUIET: ServiceTrouble = { own: 0, client: 0, ownStart: Infinity, sat: 0, podCalls: 0, podCallsStart: Infinity, calls: NO_CALLS, pushes: NO_PUSHES };
 
 /**
  * Strength of an excursion in [0,1]: far outside the normal range (≈0.5 at z 7, 0.8 at z 13) AND
@@ -86,8 +92,16 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
     const win = { baseFrom: Math.max(ctx.from, t - BASELINE_MS), baseTo: t - tol, from: t - tol, to: t + Math.max(ACUTE_MS, 3 * ctx.stepMs), runTo: ctx.to };
     const out = new Map<string, ServiceTrouble>();
     const calls = new Map<string, Map<string, CallTrouble>>();
-    for (const { s, g, peer } of classified) {
+    const pushes = new Map<string, Map<string, number>>();
+    for (const { s, g, peer: named } of classified) {
       const exc = acuteExcursion(s.points, g.bad === -1 ? -1 : 1, win);
+      // Per callee, how its calls fare (latency, errors) is one thing; how much it holds on it another.
+      const load = named !== undefined && g.signal === 'saturation';
+      const peer = load ? undefined : named;
+      if (load && exc !== undefined) {
+        const mine = pushes.get(s.series.service) ?? new Map<string, number>();
+        pushes.set(s.series.service, mine.set(named, Math.min(mine.get(named) ?? Infinity, exc.start)));
+      }
       if (peer !== undefined) {
         const mine = calls.get(s.series.service) ?? new Map<string, CallTrouble>();
         calls.set(s.series.service, mine);
@@ -98,7 +112,7 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
       const w = excursionStrength(exc) * Math.exp(-Math.max(0, ctx.at - exc.end - 2 * ctx.stepMs) / (3 * MIN));
       let cur = out.get(s.series.service) ?? QUIET;
       if (g.signal === 'saturation' && w > cur.sat) cur = { ...cur, sat: w };
-      if (g.side === 'client' && peer === undefined && w > cur.podCalls) cur = { ...cur, podCalls: w, podCallsStart: exc.start, podTop: { series: s, golden: g, exc } };
+      if (g.side === 'client' && named === undefined && w > cur.podCalls) cur = { ...cur, podCalls: w, podCallsStart: exc.start, podTop: { series: s, golden: g, exc } };
       out.set(s.series.service, cur);
       if (peer !== undefined) {
         const mine = calls.get(s.series.service);
@@ -109,6 +123,7 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
       } else if (w > cur.own) out.set(s.series.service, { ...cur, own: w, ownStart: exc.start, ownTop: { series: s, golden: g, exc } });
     }
     for (const [svc, mine] of calls) out.set(svc, { ...(out.get(svc) ?? QUIET), calls: mine });
+    for (const [svc, mine] of pushes) out.set(svc, { ...(out.get(svc) ?? QUIET), pushes: mine });
     memo.set(key, out);
     return out;
   };
@@ -177,7 +192,8 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
   let below = 0;
   for (const [s, tr] of Number.isFinite(x.ownStart) ? trouble : []) {
     if (!down.has(s) || up.has(s)) continue;
-    if (tr.ownStart <= x.ownStart + ctx.stepMs) below = Math.max(below, tr.own);
+    // Not when this service's load on it rose first: then it drives that burst (the fd story).
+    if (tr.ownStart <= x.ownStart + ctx.stepMs && !((x.pushes.get(s) ?? Infinity) <= tr.ownStart)) below = Math.max(below, tr.own);
   }
   // … or whose own calls to a service below it got slow or failing as early.
   for (const [d, call] of Number.isFinite(x.ownStart) ? x.calls : NO_CALLS) {

@@ -144,6 +144,20 @@ describe('correlate: acute evidence per call edge', () => {
     assert.ok((web(busy)?.a.acuteBelow ?? 1) < 0.2, `busy itself: below ${web(busy)?.a.acuteBelow}`);
   });
 
+  it('a caller whose load on a callee rose first drives its burst: not a symptom of it (the fd story)', () => {
+    // web's pooled connections to search jump, then search saturates; web's own latency follows.
+    const surge = [
+      series('web', 'http.client.open_connections', { 'server.address': 'search' }, (t) => (t >= at('13:56') ? 400 : 20), opts),
+      series('search', 'k8s.pod.cpu_limit_utilization', {}, b(0.1, 9), opts),
+      series('web', 'http.server.request.duration', {}, b(0.3, 4), opts),
+    ];
+    const web = contextEvidence(buildContext({ ...q, series: surge })).find((e) => e.change.id === 'web-flag');
+    assert.ok((web?.a.acuteBelow ?? 1) < 0.1, `below ${web?.a.acuteBelow}`);
+    // The same bursts without the load on search: web is a symptom of search.
+    const plain = contextEvidence(buildContext({ ...q, series: surge.slice(1) })).find((e) => e.change.id === 'web-flag');
+    assert.ok((plain?.a.acuteBelow ?? 0) > 0.5, `below ${plain?.a.acuteBelow}`);
+  });
+
   it('the same burst on a pod-wide client series (no peer) cannot tell the two callees apart', () => {
     const pod = [series('web', 'http.client.request.duration', {}, b(0.01, 30), opts), ...edgeSeries().slice(2)];
     const ev = contextEvidence(buildContext({ ...q, series: pod }));
