@@ -152,7 +152,7 @@ export function buildTimeline(input: TimelineInput): Timeline {
   events.sort((a, b) => a.time - b.time || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
 
   const recovery = trouble?.recoveredAt === undefined ? undefined : { key: trouble.key, time: trouble.recoveredAt };
-  const keySeries = selectKeySeries({ victim: service, breakpoints: shownBps, series: input.series, topSuspect: suspects[0], topology, weightOf, ...(trouble === undefined ? {} : { onset: trouble.first.time, paged: trouble.key }), ...(recovery === undefined ? {} : { recovery }) });
+  const keySeries = selectKeySeries({ victim: service, at, breakpoints: shownBps, series: input.series, topSuspect: suspects[0], topology, weightOf, ...(trouble === undefined ? {} : { onset: trouble.first.time, paged: trouble.key }), ...(recovery === undefined ? {} : { recovery }) });
   const tl: Timeline = { service, team: teamOf(service), at, from, to, events, suspects, keySeries, hiddenBreakpoints: Math.max(0, inRange.length - listedCount) };
   return { ...tl, ...(alert === undefined ? {} : { alert }), ...(trouble === undefined ? {} : { onset: trouble.first.time, trouble }) };
 }

@@ -1,5 +1,7 @@
 import type { Breakpoint, Point, SeriesRef, Suspect, Topology } from '../domain/types';
+import { classifyGolden } from '../correlate/golden';
 import type { SeriesData } from '../ports';
+import { median } from '../stats';
 import { seriesTitle } from './describe';
 import { importance } from './importance';
 import { MAX_KEY_SERIES, MAX_LINES_PER_CHART, MAX_POINTS_PER_SERIES, type ChartLine, type KeySeries, type SeriesRole } from './types';
@@ -51,6 +53,8 @@ export function selectKeySeries(args: {
   topology?: Topology;
   /** When the victim's trouble began, epoch ms: charts breaking near it come first. */
   onset?: number;
+  /** The time asked about, epoch ms: with nothing broken, what moved just before it is drawn. */
+  at?: number;
   /** Ranking weight of a breakpoint. @default importance */
   weightOf?: (b: Breakpoint) => number;
 }): KeySeries[] {
@@ -80,7 +84,8 @@ export function selectKeySeries(args: {
     const limits = topology?.services.find((s) => s.name === victim)?.limits ?? {};
     const own = series.filter((s) => s.series.service === victim);
     const limited = own.filter((s) => limits[s.series.metric] !== undefined);
-    take([...new Set((limited.length > 0 ? limited : own).map((s) => chartKey(s.series)))], 'victim', 2);
+    // No breakpoint and no limit: its golden signals that moved most near the page tell the story.
+    take([...new Set((limited.length > 0 ? limited : byRecentMove(own, args.at)).map((s) => chartKey(s.series)))], 'victim', 2);
   }
   // The top suspect's bursts (its acute evidence) show what moved right after it: drawn before its other series.
   take([...new Set((topSuspect?.bursts ?? []).map((b) => chartKey(b.series)))], 'suspect', 2);
@@ -98,6 +103,33 @@ export function selectKeySeries(args: {
     const recoveries = args.recovery?.key === key ? [args.recovery.time] : [];
     return key === args.paged ? { ...k, recoveries, paged: true } : { ...k, recoveries };
   });
+}
+
+/** Last minutes before the time asked about where a move counts as recent. @default 15 min */
+const RECENT_MS = 15 * 60_000;
+
+/**
+ * Series in the order worth drawing when nothing broke: its own golden signals (latency, errors,
+ * success), then its calls' golden signals, then other series, each by how far its recent extreme strays from its earlier median (in
+ * robust spreads, at least 5 % of the level); series without a golden class keep their order last.
+ */
+function byRecentMove(own: readonly SeriesData[], at: number | undefined): SeriesData[] {
+  if (at === undefined) return [...own];
+  const move = (s: SeriesData): number => {
+    const before = s.points.filter((p) => p.t < at - RECENT_MS).map((p) => p.v);
+    const recent = s.points.filter((p) => p.t >= at - RECENT_MS && p.t <= at).map((p) => p.v);
+    const level = median(before);
+    if (level === undefined || recent.length === 0) return 0;
+    const spread = Math.max(1.4826 * (median(before.map((v) => Math.abs(v - level))) ?? 0), 0.05 * Math.abs(level), 1e-12);
+    return recent.reduce((m, v) => Math.max(m, Math.abs(v - level)), 0) / spread;
+  };
+  // Its own (server-side) golden signals first: they are what its users felt; then its calls.
+  const golden = (s: SeriesData): number => {
+    const g = classifyGolden(s.series.metric, s.series.labels);
+    return !['latency', 'errors', 'success'].includes(g.signal) ? 0 : g.side === 'server' ? 2 : 1;
+  };
+  const scored = own.map((s, i) => ({ s, i, g: golden(s), m: move(s) }));
+  return scored.sort((a, b) => b.g - a.g || b.m - a.m || a.i - b.i).map((x) => x.s);
 }
 
 function chart(
