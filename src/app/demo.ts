@@ -53,7 +53,8 @@ export async function runDemo(p: { cfg: Readonly<Config>; dir: string }): Promis
     else runtime.ingestMetrics(read(file), { file });
   }
   const summary = await runtime.drain();
-  const analysis = await analyzeFromStore(store, topology, { service: incident.service, at: incident.at, windowMs: incident.windowMs, afterMs: incident.afterMs, metricRules: metricRulesOf(p.cfg) });
+  const metricRules = metricRulesOf(p.cfg);
+  const analysis = await analyzeFromStore(store, topology, { service: incident.service, at: incident.at, windowMs: incident.windowMs, afterMs: incident.afterMs, metricRules });
 
   let http: HttpHandle | undefined;
   return {
@@ -64,7 +65,7 @@ export async function runDemo(p: { cfg: Readonly<Config>; dir: string }): Promis
     async serve() {
       if (http !== undefined) return http;
       const log = pino({ level: p.cfg.log.level === 'info' ? 'warn' : p.cfg.log.level }, pino.destination(2));
-      http = await startHttp({ cfg: p.cfg, store, topology, changes: runtime.changes, log });
+      http = await startHttp({ cfg: p.cfg, store, topology, changes: runtime.changes, log, metricRules });
       return http;
     },
     async close() {

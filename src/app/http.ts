@@ -10,6 +10,7 @@ import type { VerdictStore } from '../whatif/store';
 import { analyzeFromStore } from './analyze';
 import type { Logger } from './logger';
 import { metricRulesOf } from './metric-names';
+import type { MetricRule } from '../correlate';
 
 const DEFAULT_PUBLIC_URL = parseConfig({}).http.publicUrl;
 
@@ -22,13 +23,14 @@ export interface HttpHandle {
   close(): Promise<void>;
 }
 
-export async function startHttp(p: { cfg: Readonly<Config>; store: Store; topology: Topology; changes: ChangeSink; log: Logger; readiness?: () => Promise<void>; sourceCounters?: SourceCounters; verdicts?: VerdictStore }): Promise<HttpHandle> {
+export async function startHttp(p: { cfg: Readonly<Config>; store: Store; topology: Topology; changes: ChangeSink; log: Logger; readiness?: () => Promise<void>; sourceCounters?: SourceCounters; metricRules?: readonly MetricRule[]; verdicts?: VerdictStore }): Promise<HttpHandle> {
   const { store, topology } = p;
   // Links (Slack, /v1/timeline) are built per request from http.publicUrl: a copy we can point at
   // the address actually bound when publicUrl was left at its default (e.g. `demo --port 9100`).
   const http = { ...p.cfg.http };
   const cfg: Readonly<Config> = { ...p.cfg, http };
-  const metricRules = metricRulesOf(cfg);
+  // Read once where the config entered; a caller that already read them passes them on.
+  const metricRules = p.metricRules ?? metricRulesOf(cfg);
   const analyze = (req: { service: string; at: number; windowMs: number; afterMs: number }) =>
     withSpan('epicenter.analysis', { [ATTR.service]: req.service }, () => analyzeFromStore(store, topology, { ...req, metricRules }));
   const app = createHttpServer({

@@ -21,13 +21,15 @@ export function acrossInstances(series: readonly StitchedSeries[], stepMs: numbe
     if (s.points.length === 0 || s.series.labels[ACROSS] !== undefined) continue;
     const labels = Object.entries(s.series.labels).filter(([k]) => !PROCESS_LABELS.has(k)).sort(([a], [b]) => a.localeCompare(b));
     const key = `${s.series.service}\u0000${s.series.metric}\u0000${JSON.stringify(labels)}`;
-    groups.set(key, [...(groups.get(key) ?? []), s]);
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, [s]);
+    else g.push(s);
   }
   const out: StitchedSeries[] = [];
   for (const g of groups.values()) {
     if (g.length < 2) continue;
-    const first = Math.min(...g.map((s) => s.points[0]?.t ?? Infinity));
-    const last = Math.max(...g.map((s) => s.points[s.points.length - 1]?.t ?? -Infinity));
+    const first = g.reduce((m, s) => Math.min(m, s.points[0]?.t ?? Infinity), Infinity);
+    const last = g.reduce((m, s) => Math.max(m, s.points[s.points.length - 1]?.t ?? -Infinity), -Infinity);
     const churn = g.some((s) => (s.points[0]?.t ?? first) > first + 2 * stepMs || (s.points[s.points.length - 1]?.t ?? last) < last - 2 * stepMs);
     if (!churn) continue;
     const slots = new Map<number, { sum: number; n: number }>();

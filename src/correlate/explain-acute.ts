@@ -2,7 +2,7 @@ import type { Burst, ChangeEvent } from '../domain/types';
 import { ACUTE, type AcuteModel } from './acute-model';
 import type { Context } from './context';
 import type { CandidateEvidence } from './features';
-import type { ServiceTrouble } from './features/acute';
+import { callerSide, type ServiceTrouble } from './features/acute';
 
 const hhmm = (t: number): string => new Date(t).toISOString().slice(11, 16);
 const num = (v: number): string => (Math.abs(v) >= 100 ? String(Math.round(v)) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toPrecision(2));
@@ -29,13 +29,14 @@ function pickBursts(ctx: Context, e: CandidateEvidence): { own?: Top; callers?: 
   const a = e.acute;
   const own = e.a.acuteSelf > 0.1 ? a.trouble.get(c.service)?.ownTop : undefined;
   if (e.a.acuteCallers <= 0.1) return own === undefined ? {} : { own };
-  // As `acuteCallers` reads them: a caller measuring its calls per callee but none to S has only its pod-wide figures.
-  const edge = (p: string): Top | undefined => a.trouble.get(p)?.calls.get(c.service)?.top;
-  const general = (t: ServiceTrouble | undefined): { w: number; top: Top | undefined } =>
-    t === undefined ? { w: 0, top: undefined } : t.calls.size > 0 ? { w: t.podCalls, top: t.podTop } : { w: t.client, top: t.clientTop };
-  const list = ctx.graph.callers(c.service).filter((p) => (a.trouble.get(p)?.calls.get(c.service)?.w ?? general(a.trouble.get(p)).w) > 0.1);
-  const top = list.map((p) => ({ p, t: edge(p) ?? general(a.trouble.get(p)).top, perEdge: edge(p) !== undefined })).find((x) => x.t !== undefined);
-  const callers = top?.t === undefined ? undefined : { p: top.p, t: top.t, perEdge: top.perEdge, list };
+  // Read as `acuteCallers` reads them.
+  const side = (p: string): ReturnType<typeof callerSide> | undefined => {
+    const t = a.trouble.get(p);
+    return t === undefined ? undefined : callerSide(t, c.service);
+  };
+  const list = ctx.graph.callers(c.service).filter((p) => (side(p)?.w ?? 0) > 0.1);
+  const top = list.map((p) => ({ p, s: side(p) })).find((x) => x.s?.top !== undefined);
+  const callers = top?.s?.top === undefined ? undefined : { p: top.p, t: top.s.top, perEdge: top.s.perEdge, list };
   return { ...(own === undefined ? {} : { own }), ...(callers === undefined ? {} : { callers }) };
 }
 
@@ -62,11 +63,7 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
     out.push({ w: m.weights.acuteCallers * e.a.acuteCallers + 0.5, text: `${what} (${b.callers.list.join(', ')} of ${ctx.graph.callers(c.service).length}): ${burst(b.callers.p, b.callers.t, c)}` });
   }
   if (e.a.acuteBelow > 0.3) {
-    const own = a.trouble.get(c.service);
-    const viaCall = [...(own?.calls ?? [])].find(([, t]) => t.w >= e.a.acuteBelow - 1e-9);
-    const podWide = own !== undefined && own.podCalls * (1 - own.sat) >= e.a.acuteBelow - 1e-9;
-    const below = viaCall !== undefined ? `its calls to ${viaCall[0]}` : podWide ? 'its calls to its dependencies' : [...a.trouble].filter(([s, t]) => s !== c.service && t.own >= e.a.acuteBelow - 1e-9).map(([s]) => s)[0];
-    out.push({ w: Math.abs(m.weights.acuteBelow * e.a.acuteBelow) + 1, text: `${below ?? 'a service it calls'}, further down, burst as early: ${c.service} looks like a symptom` });
+    out.push({ w: Math.abs(m.weights.acuteBelow * e.a.acuteBelow) + 1, text: `${a.belowWhat ?? 'a service it calls'}, further down, burst as early: ${c.service} looks like a symptom` });
   }
   return out;
 }

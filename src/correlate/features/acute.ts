@@ -52,6 +52,7 @@ export interface CallTrouble {
   readonly top?: { readonly series: StitchedSeries; readonly golden: Golden; readonly exc: Excursion };
 }
 
+type Top = NonNullable<ServiceTrouble['ownTop']>;
 const NO_CALLS: ReadonlyMap<string, CallTrouble> = new Map();
 const NO_PUSHES: ReadonlyMap<string, number> = new Map();
 const QUIET: ServiceTrouble = { own: 0, client: 0, ownStart: Infinity, sat: 0, podCalls: 0, podCallsStart: Infinity, calls: NO_CALLS, pushes: NO_PUSHES };
@@ -153,6 +154,8 @@ export interface AcuteEvidence {
   readonly explains: number;
   /** A service below it (one it calls, directly or not) burst as early: the trouble comes from further down. */
   readonly below: number;
+  /** What burst below: a service, or its calls to one (for the explanation). */
+  readonly belowWhat?: string;
   /** The service asked about shows acute trouble after the change. */
   readonly victim: number;
   /** New-version instances worse than old ones over the same minutes (counts as `self`). */
@@ -168,15 +171,12 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
   const soon = Number.isFinite(x.ownStart) ? lagKernel(x.ownStart - c.time, ctx.stepMs, 3 * MIN) : 0;
   // A slow or failing service shows in the calls of ALL its callers: the mean, not the most troubled one.
   const callerList = ctx.graph.callers(c.service);
-  // A caller that measures its calls to this service says so exactly; else its pod-wide figures.
   // Right after the change too, as `self`: a burst minutes later has a later cause.
-  const lag = (start: number | undefined): number => (start !== undefined && Number.isFinite(start) ? lagKernel(start - c.time, ctx.stepMs, 3 * MIN) : 0);
+  const lag = (start: number): number => (Number.isFinite(start) ? lagKernel(start - c.time, ctx.stepMs, 3 * MIN) : 0);
   const callerTrouble = (p: string): number => {
     const t = at(p);
-    const edge = t.calls.get(c.service);
-    if (edge !== undefined) return edge.w * lag(edge.start);
-    // Its calls measured per callee and none to S: only its pod-wide client figures say anything about S.
-    return Math.max((t.calls.size > 0 ? t.podCalls : t.client) * lag(t.calls.size > 0 ? t.podCallsStart : t.clientTop?.exc.start), 0.7 * t.own * lag(t.ownStart));
+    const side = callerSide(t, c.service);
+    return side.perEdge ? side.w * lag(side.start) : Math.max(side.w * lag(side.start), 0.7 * t.own * lag(t.ownStart));
   };
   const callers = callerList.length === 0 ? 0 : callerList.reduce((m, p) => m + callerTrouble(p), 0) / callerList.length;
   const up = reachable(ctx.graph, c.service, 'up');
@@ -188,23 +188,49 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
     total += w;
     if (s === c.service || up.has(s)) explained += w;
   }
-  // Only a service that burst itself can be a mere symptom of a burst below it.
-  let below = 0;
-  for (const [s, tr] of Number.isFinite(x.ownStart) ? trouble : []) {
-    if (!down.has(s) || up.has(s)) continue;
-    // Not when this service's load on it rose first: then it drives that burst (the fd story).
-    if (tr.ownStart <= x.ownStart + ctx.stepMs && !((x.pushes.get(s) ?? Infinity) <= tr.ownStart)) below = Math.max(below, tr.own);
-  }
-  // … or whose own calls to a service below it got slow or failing as early.
-  for (const [d, call] of Number.isFinite(x.ownStart) ? x.calls : NO_CALLS) {
-    if (down.has(d) && !up.has(d) && call.start <= x.ownStart + ctx.stepMs) below = Math.max(below, call.w);
-  }
-  // … or whose calls as a whole did, unless it is busy itself (a starved process times its calls long too).
-  if (Number.isFinite(x.ownStart) && down.size > 0 && x.podCallsStart <= x.ownStart + ctx.stepMs) below = Math.max(below, x.podCalls * (1 - x.sat));
+  const below = belowOf(ctx, x, trouble, up, down);
   const v = at(ctx.victim);
   const canary = canaryEvidence(ctx, c);
   // What a burst below explains is not this service's own doing: its own burst and its callers'
   // trouble with it count only for the part the burst below leaves unexplained.
-  const mine = 1 - below;
-  return { self: Math.max(x.own * soon * mine, canary.value), canary, callers: callers * mine, explains: total > 0 ? explained / total : 0, below, victim: Math.max(v.own, v.client), trouble };
+  const mine = 1 - below.w;
+  return {
+    self: Math.max(x.own * soon * mine, canary.value), canary, callers: callers * mine, explains: total > 0 ? explained / total : 0,
+    below: below.w, ...(below.what === undefined ? {} : { belowWhat: below.what }), victim: Math.max(v.own, v.client), trouble,
+  };
+}
+
+/**
+ * What caller `t`'s trouble says about its callee `s`: its calls to `s` when it measures its calls
+ * per callee; measuring others per callee but not `s`, only its calls as a whole (another edge's
+ * burst is not about `s`); measuring none per callee, every client figure it has.
+ */
+export function callerSide(t: ServiceTrouble, s: string): { readonly w: number; readonly start: number; readonly top?: Top; readonly perEdge: boolean } {
+  const edge = t.calls.get(s);
+  if (edge !== undefined) return { w: edge.w, start: edge.start, ...(edge.top === undefined ? {} : { top: edge.top }), perEdge: true };
+  const top = t.calls.size > 0 ? t.podTop : t.clientTop;
+  return { w: t.calls.size > 0 ? t.podCalls : t.client, start: top?.exc.start ?? Infinity, ...(top === undefined ? {} : { top }), perEdge: false };
+}
+
+/**
+ * The strongest burst below service `x` (of the candidate) as early as its own, and what it is:
+ * only a service that burst itself can be a mere symptom of a burst below it.
+ */
+function belowOf(ctx: Context, x: ServiceTrouble, trouble: ReadonlyMap<string, ServiceTrouble>, up: ReadonlySet<string>, down: ReadonlySet<string>): { w: number; what?: string } {
+  let best: { w: number; what?: string } = { w: 0 };
+  const offer = (w: number, what: string): void => {
+    if (w > best.w) best = { w, what };
+  };
+  if (!Number.isFinite(x.ownStart)) return best;
+  const asEarly = x.ownStart + ctx.stepMs;
+  for (const [s, tr] of trouble) {
+    if (!down.has(s) || up.has(s)) continue;
+    // Not when this service's load on it rose first: then it drives that burst (the fd story).
+    if (tr.ownStart <= asEarly && !((x.pushes.get(s) ?? Infinity) <= tr.ownStart)) offer(tr.own, s);
+  }
+  // … or its own calls to a service below it got slow or failing as early.
+  for (const [d, call] of x.calls) if (down.has(d) && !up.has(d) && call.start <= asEarly) offer(call.w, `its calls to ${d}`);
+  // … or its calls as a whole did, unless it is busy itself (a starved process times its calls long too).
+  if (down.size > 0 && x.podCallsStart <= asEarly) offer(x.podCalls * (1 - x.sat), 'its calls to its dependencies');
+  return best;
 }
