@@ -12,6 +12,6 @@ export interface AcuteModel {
 }
 
 export const ACUTE: AcuteModel = {
-  weights: { acuteSelf: 10.145, acuteCallers: 6.938, acuteExplains: 0.259, acuteBelow: 1.533, quiet: -0.625 },
+  weights: { acuteSelf: 8.521, acuteCallers: 7.357, acuteExplains: -0.102, acuteBelow: 2.491, quiet: -0.776 },
   fittedOn: 'bench/real/fit.ts: 101 Nezha incidents (4 days, both systems), each also with its cause removed from the log',
 };

@@ -25,6 +25,18 @@ export interface AcuteOptions {
   readonly relFloor: number;
 }
 
+/** Share of the farthest baseline samples left out of the mean deviation. */
+const TRIM = 0.1;
+
+/** Mean |v − level| over all but the farthest `trim` share of `xs`. */
+export function trimmedMeanDeviation(xs: readonly number[], level: number, trim: number): number {
+  const dev = xs.map((v) => Math.abs(v - level)).sort((a, b) => a - b);
+  const keep = Math.max(1, Math.ceil(dev.length * (1 - trim)));
+  let sum = 0;
+  for (let i = 0; i < keep; i++) sum += dev[i] ?? 0;
+  return sum / keep;
+}
+
 export const ACUTE_DEFAULTS: AcuteOptions = { minSamples: 2, runOf: 3, zMin: 4, minBaseline: 5, relFloor: 0.05 };
 
 export interface Excursion {
@@ -72,8 +84,9 @@ export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: Acute
   const level = median(base) ?? 0;
   const mad = median(base.map((v) => Math.abs(v - level))) ?? 0;
   // Mostly-idle series (a pod serving nothing most minutes) have MAD 0: their mean deviation
-  // still says how far they usually stray.
-  const meanDev = base.reduce((s, v) => s + Math.abs(v - level), 0) / base.length;
+  // still says how far they usually stray. Without the farthest tenth: earlier incidents' bursts
+  // in the hour would otherwise pass for normal straying and hide this one.
+  const meanDev = trimmedMeanDeviation(base, level, TRIM);
   const scale = Math.max(1.4826 * mad, 1.25 * meanDev, opts.relFloor * Math.abs(level), 1e-9);
   const z = after.map((p) => (dir * (p.v - level)) / scale);
   let best: Excursion | undefined;

@@ -53,6 +53,17 @@ describe('detect: acute excursions', () => {
     assert.ok(acuteExcursion(p, 1, WIN) !== undefined);
   });
 
+  it('several earlier incidents in the hour do not pass for normal straying (a call edge slowed ×40)', () => {
+    // Nezha, Online Boutique, 2022-08-22: frontend → recommendationservice at ~0.015 s, four earlier
+    // bursts in the hour (up to 5.9 s); the mean deviation they inflate put this one at z 2.5.
+    const base = Array.from({ length: 55 }, (_, i) => 0.015 + 0.001 * Math.sin(i));
+    for (const [i, v] of [[13, 0.17], [14, 0.17], [15, 0.17], [21, 0.86], [22, 1.35], [23, 1.15], [24, 5.9], [38, 0.38], [39, 0.37], [40, 0.35]] as const) base[i] = v;
+    const p: Point[] = [...base, 0.64, 0.75, 0.75, 0.75].map((v, i) => ({ t: i * MIN, v }));
+    const e = acuteExcursion(p, 1, { baseFrom: 0, baseTo: 55 * MIN, from: 55 * MIN, to: 60 * MIN });
+    assert.ok(e !== undefined);
+    assert.equal(e.start, 55 * MIN);
+  });
+
   it('a burst starting after `to` does not count, but a run may finish before `runTo`', () => {
     const late = pts([100, 100, 100, 100, 100, 100, 900, 900]);
     assert.equal(acuteExcursion(late, 1, WIN), undefined);
