@@ -14,14 +14,23 @@ export function seriesDetectorFactory(opts?: Partial<DetectorOptions>): () => Se
   return () => new RobustDetector(resolved);
 }
 
-/** Batch = the same streaming code over an array (sorted by t; unsorted or non-finite points are skipped). */
+/**
+ * Batch = the same streaming code over an array (sorted by t; unsorted or non-finite points are
+ * skipped). The detector's slot is handed back at once: a batch over many series in one
+ * synchronous pass would otherwise hold every slot until the event loop lets the GC's
+ * finalizers run.
+ */
 export function detectSeries(points: readonly Point[], opts?: Partial<DetectorOptions>): DetectedBreak[] {
-  const d = createSeriesDetector(opts);
-  const out: DetectedBreak[] = [];
-  for (const p of points) {
-    const r = d.update(p.t, p.v);
-    if (r.length > 0) out.push(...r);
+  const d = new RobustDetector(resolveOptions(opts));
+  try {
+    const out: DetectedBreak[] = [];
+    for (const p of points) {
+      const r = d.update(p.t, p.v);
+      if (r.length > 0) out.push(...r);
+    }
+    out.push(...d.flush());
+    return out;
+  } finally {
+    d.release();
   }
-  out.push(...d.flush());
-  return out;
 }
