@@ -132,23 +132,30 @@ export class DriftWatch extends Part {
     return Math.max(0, (this.see - (this.se * this.se) / n - (sxy * sxy) / sxx) / (n - 2));
   }
 
+  /** One sample (on locals read from the slot once: the per-sample path, see ./slab.ts). */
   update(t: number, v: number, c: DriftContext, o: DetectorOptions): DriftVerdict | undefined {
-    if (!this.armed || c.dt <= 0) return undefined;
-    const raw = v - (this.L + this.B * (t - this.T)) - c.season;
-    const e = Math.max(this.ec - 4 * c.sigma, Math.min(this.ec + 4 * c.sigma, raw));
-    this.ec += 0.2 * (e - this.ec);
-    const u = (t - this.T) / c.dt;
-    this.n++;
-    this.su += u;
-    this.suu += u * u;
-    this.se += e;
-    this.sue += u * e;
-    this.see += e * e;
+    const { f, b } = this;
+    if (f[b + W.armed] === 0 || c.dt <= 0) return undefined;
+    const T = f[b + W.T]!;
+    const raw = v - (f[b + W.L]! + f[b + W.B]! * (t - T)) - c.season;
+    const ec = f[b + W.ec]!;
+    const e = Math.max(ec - 4 * c.sigma, Math.min(ec + 4 * c.sigma, raw));
+    f[b + W.ec] = ec + 0.2 * (e - ec);
+    const u = (t - T) / c.dt;
+    const n = f[b + W.n]! + 1;
+    f[b + W.n] = n;
+    f[b + W.su] = f[b + W.su]! + u;
+    f[b + W.suu] = f[b + W.suu]! + u * u;
+    f[b + W.se] = f[b + W.se]! + e;
+    f[b + W.sue] = f[b + W.sue]! + u * e;
+    f[b + W.see] = f[b + W.see]! + e * e;
     const z = Math.max(-o.cusumClip, Math.min(o.cusumClip, e / c.sigma));
-    this.cp = Math.max(0, this.cp + z - o.cusumK);
-    this.cn = Math.max(0, this.cn - z - o.cusumK);
-    const dir = this.cp > o.cusumH ? 1 : this.cn > o.cusumH ? -1 : 0;
-    if (dir === 0 || !Number.isFinite(this.slopeVar) || this.n < 4 * o.minRun) return undefined;
+    const cp = Math.max(0, f[b + W.cp]! + z - o.cusumK);
+    const cn = Math.max(0, f[b + W.cn]! - z - o.cusumK);
+    f[b + W.cp] = cp;
+    f[b + W.cn] = cn;
+    const dir = cp > o.cusumH ? 1 : cn > o.cusumH ? -1 : 0;
+    if (dir === 0 || !Number.isFinite(f[b + W.slopeVar]!) || n < 4 * o.minRun) return undefined;
     return this.judge(u, dir, c, o);
   }
 
@@ -190,6 +197,10 @@ export class DriftWatch extends Part {
 
 }
 
+/** Slot positions of the fields (the order of DRIFT_DEFAULTS), for the per-sample path. */
+const enum W {
+  armed, slopeVar, n, L, B, T, su, suu, se, sue, see, cp, cn, ec,
+}
 const DRIFT_DEFAULTS = slotDefaults({ armed: false, slopeVar: Infinity, n: 0, L: 0, B: 0, T: 0, su: 0, suu: 0, se: 0, sue: 0, see: 0, cp: 0, cn: 0, ec: 0, lo: 0, hi: 0 });
 /** Float64 numbers of a leak watch in a detector's slot. */
 export const DRIFT_F64 = DRIFT_DEFAULTS.length;

@@ -8,7 +8,7 @@ import { slotDefaults } from './slab';
 import { LAYOUT, OWN_F64, Parts, SLAB, SLOT_BYTES } from './state';
 import { type DetectorOptions } from './options';
 import { judge, score, type Verdict } from './confirm';
-import { type DriftVerdict } from './drift';
+import type { DriftContext, DriftVerdict } from './drift';
 import type { DetectedBreak, DetectorSnapshot, SeriesDetector } from './types';
 
 const HOUR_MS = 3_600_000;
@@ -135,14 +135,18 @@ export class RobustDetector implements SeriesDetector {
   }
 
   update(t: number, v: number): DetectedBreak[] {
-    if (!Number.isFinite(t) || !Number.isFinite(v) || t <= this.lastT) return NONE;
+    const { f, b } = this;
+    const lastT = f[b + F.lastT]!;
+    if (!Number.isFinite(t) || !Number.isFinite(v) || t <= lastT) return NONE;
     this.p.point(this.slot);
-    if (this.n > 0) {
-      const d = t - this.lastT;
-      this.dt = this.dt === 0 ? d : d > this.dt ? this.dt * 1.02 : this.dt * 0.98;
-    } else this.t0 = t;
-    this.lastT = t;
-    this.n++;
+    const n = f[b + F.n]!;
+    if (n > 0) {
+      const d = t - lastT;
+      const dt = f[b + F.dt]!;
+      f[b + F.dt] = dt === 0 ? d : d > dt ? dt * 1.02 : dt * 0.98;
+    } else f[b + F.t0] = t;
+    f[b + F.lastT] = t;
+    f[b + F.n] = n + 1;
     this.p.ring.push(t, v);
     if (this.p.cycle.update(v) && this.o.seasonal) this.newPeriod(t);
     if (!this.ready) {
@@ -150,17 +154,20 @@ export class RobustDetector implements SeriesDetector {
       return NONE;
     }
     const o = this.o;
-    if (this.seasonal() && t - this.p.season.start >= (this.p.season.period === DAY_MS ? o.seasonalAfterMs : 2 * this.p.season.period)) this.checkSeason(t);
-    const s = this.seasonOn ? this.p.season.offset(t) : 0;
+    const { season, drift } = this.p;
+    // (fixed for this sample from here on: the period and the interval are updated above)
+    const seasonal = this.seasonal();
+    if (seasonal && t - season.start >= (season.period === DAY_MS ? o.seasonalAfterMs : 2 * season.period)) this.checkSeason(t);
+    const s = this.seasonOn ? season.offset(t) : 0;
     const r = v - (this.level + this.slope * (t - this.tl) + s);
     const sig = this.sigma();
     if (this.pending !== 0) {
-      this.track(t, v, r, sig, false);
+      this.track(t, v, r, sig, false, seasonal);
       return this.confirm(false);
     }
     if (this.n < 2 * o.warmup) {
       // second half of the warm-up: the model settles (EWMA gains 1/k), nothing alarms yet
-      this.track(t, v, r, sig, true);
+      this.track(t, v, r, sig, true, seasonal);
       return NONE;
     }
     const z = Math.max(-o.cusumClip, Math.min(o.cusumClip, r / sig));
@@ -172,14 +179,20 @@ export class RobustDetector implements SeriesDetector {
       this.pending = this.sp > o.cusumH ? 1 : -1;
       this.alarmSeq = this.p.ring.next - 1;
     }
-    this.track(t, v, r, sig, this.pending === 0);
+    this.track(t, v, r, sig, this.pending === 0, seasonal);
     if (this.pending !== 0) return this.confirm(false);
-    const dv = this.p.drift.update(t, v, { season: s, sigma: sig, dt: this.dt, inflation: this.inflation(), seasonal: this.seasonal() }, o);
+    const inflation = this.inflation();
+    CTX.season = s;
+    CTX.sigma = sig;
+    CTX.dt = this.dt;
+    CTX.inflation = inflation;
+    CTX.seasonal = seasonal;
+    const dv = drift.update(t, v, CTX, o);
     if (dv !== undefined) return [this.restartDrift(dv)];
     // An anchor without a known slope is replaced after 8 runs, a known one every driftHorizon samples.
-    const horizon = Number.isFinite(this.p.drift.slopeVar) ? o.driftHorizon : 8 * o.minRun;
+    const horizon = Number.isFinite(drift.slopeVar) ? o.driftHorizon : 8 * o.minRun;
     // (not while an alarm builds up, unless it has stayed unconfirmed for another horizon)
-    if (this.p.drift.n >= 2 * horizon || (this.p.drift.n >= horizon && this.p.drift.quiet(o.cusumH))) this.p.drift.rearm(t, this.dt, sig, this.inflation(), this.levelRange());
+    if (drift.n >= 2 * horizon || (drift.n >= horizon && drift.quiet(o.cusumH))) drift.rearm(t, this.dt, sig, inflation, this.levelRange());
     return NONE;
   }
 
@@ -225,7 +238,7 @@ export class RobustDetector implements SeriesDetector {
    * wave, and the daily-wave guard would only hide its changes.
    */
   private seasonal(): boolean {
-    return this.o.seasonal && (this.p.cycle.samples > 0 || this.dt <= DAILY_MAX_DT);
+    return this.o.seasonal && (this.p.cycle.samples > 0 || this.f[this.b + F.dt]! <= DAILY_MAX_DT);
   }
 
   /**
@@ -282,36 +295,50 @@ export class RobustDetector implements SeriesDetector {
 
   /** Lag-1 autocorrelation of the residuals, clamped to [0, 0.8] (negative ρ is not rewarded). */
   private rho(): number {
-    return this.zz0 > 0 ? Math.max(0, Math.min(0.8, this.zz1 / this.zz0)) : 0;
+    const zz0 = this.f[this.b + F.zz0]!;
+    return zz0 > 0 ? Math.max(0, Math.min(0.8, this.f[this.b + F.zz1]! / zz0)) : 0;
   }
 
   private sigma(): number {
-    return this.sigmaFor(this.scale, this.level);
+    return this.sigmaFor(this.f[this.b + F.scale]!, this.f[this.b + F.level]!);
   }
 
   private sigmaFor(scale: number, level: number): number {
     return Math.max(scale, this.o.relativeFloor * Math.abs(level), this.o.absoluteFloor);
   }
 
-  /** Model update with one sample (Huber-clipped); scale and profile learn only while tracking. */
-  private track(t: number, v: number, r: number, sig: number, learn: boolean): void {
-    const o = this.o;
+  /**
+   * Model update with one sample (Huber-clipped); scale and profile learn only while tracking.
+   * The hottest code: it works on locals read from the slot once and written back (through the
+   * accessors, V8 stops inlining the helpers around it; see ./slab.ts).
+   */
+  private track(t: number, v: number, r: number, sig: number, learn: boolean, seasonal: boolean): void {
+    const { o, f, b } = this;
     const c = o.huber * sig;
     const rc = Math.max(-c, Math.min(c, r));
-    this.level += this.slope * (t - this.tl) + o.alpha * rc;
-    this.tl = t;
-    if (this.dt > 0) this.slope += (o.alpha * o.beta * rc) / this.dt;
+    const dt = f[b + F.dt]!;
+    let slope = f[b + F.slope]!;
+    const level = f[b + F.level]! + (slope * (t - f[b + F.tl]!) + o.alpha * rc);
+    f[b + F.level] = level;
+    f[b + F.tl] = t;
+    if (dt > 0) f[b + F.slope] = slope += (o.alpha * o.beta * rc) / dt;
     if (!learn) return;
-    this.k++;
-    const g = Math.max(o.scaleRate, 1 / this.k);
-    this.scale += g * (Math.min(Math.abs(r), c) * ABS_TO_SIGMA - this.scale);
+    const k = f[b + F.k]! + 1;
+    f[b + F.k] = k;
+    const g = Math.max(o.scaleRate, 1 / k);
+    const scale = f[b + F.scale]!;
+    f[b + F.scale] = scale + g * (Math.min(Math.abs(r), c) * ABS_TO_SIGMA - scale);
     const z = rc / sig;
-    this.zz1 += g * (z * this.zPrev - this.zz1);
-    this.zz0 += g * (z * z - this.zz0);
-    this.zPrev = z;
-    this.slopeMean += g * (this.slope - this.slopeMean);
-    this.slopeDev += g * (Math.abs(this.slope - this.slopeMean) - this.slopeDev);
-    if (this.seasonal()) this.p.season.learn(t, v, c, this.dt, this.level, this.seasonOn);
+    const zz1 = f[b + F.zz1]!;
+    const zz0 = f[b + F.zz0]!;
+    f[b + F.zz1] = zz1 + g * (z * f[b + F.zPrev]! - zz1);
+    f[b + F.zz0] = zz0 + g * (z * z - zz0);
+    f[b + F.zPrev] = z;
+    const slopeMean = f[b + F.slopeMean]! + g * (slope - f[b + F.slopeMean]!);
+    f[b + F.slopeMean] = slopeMean;
+    const slopeDev = f[b + F.slopeDev]!;
+    f[b + F.slopeDev] = slopeDev + g * (Math.abs(slope - slopeMean) - slopeDev);
+    if (seasonal) this.p.season.learn(t, v, c, dt, level, f[b + F.seasonOn] !== 0);
   }
 
   /**
@@ -469,6 +496,13 @@ export class RobustDetector implements SeriesDetector {
   }
 }
 
+/** The leak watch's context, filled in per sample (one object for all: no allocation per sample). */
+const CTX: { -readonly [K in keyof DriftContext]: DriftContext[K] } = { season: 0, sigma: 0, dt: 0, inflation: 0, seasonal: false };
+
+/** Slot positions of the fields the hot code reads directly (the order of OWN_DEFAULTS). */
+const enum F {
+  n, t0, lastT, dt, ready, seasonOn, k, level, tl, slope, scale, sp, sn, zPrev, zz1, zz0, slopeDev, slopeMean,
+}
 const OWN_DEFAULTS = slotDefaults({
   n: 0, t0: NaN, lastT: -Infinity, dt: 0, ready: false, seasonOn: false, k: 0, level: 0, tl: 0, slope: 0, scale: 0, sp: 0, sn: 0,
   zPrev: 0, zz1: 0, zz0: 0, slopeDev: 0, slopeMean: 0, upL: 0, upB: 0, upT: 0, upSeq: 0, dnL: 0, dnB: 0, dnT: 0, dnSeq: 0,

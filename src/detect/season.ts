@@ -67,13 +67,20 @@ export class PhaseProfile extends Part {
     return this.t0;
   }
 
-  /** Position of t between bin centres: the bin before (h0), the one after (h1) and the weight f of h1. */
-  private place(t: number): [number, number, number] {
+  // Where place() puts its answer (fields of the chunk's shared view, not a new array per sample).
+  private h0 = 0;
+  private h1 = 0;
+  private w = 0;
+
+  /** Position of t between bin centres: the bin before (h0), the one after (h1) and the weight w of h1. */
+  private place(t: number): void {
     const x = (t % this.period) / (this.period / SEASON_BINS) - 0.5;
     const fl = Math.floor(x);
     let h0 = fl % SEASON_BINS;
     if (h0 < 0) h0 += SEASON_BINS;
-    return [h0, (h0 + 1) % SEASON_BINS, x - fl];
+    this.h0 = h0;
+    this.h1 = (h0 + 1) % SEASON_BINS;
+    this.w = x - fl;
   }
 
   /** Profile value at t, interpolated linearly between hour centres (a bin never seen borrows its neighbour). */
@@ -89,8 +96,8 @@ export class PhaseProfile extends Part {
   /** Centred seasonal offset at time t (0 where nothing was learned yet). */
   offset(t: number): number {
     if (this.learned === 0) return 0;
-    const [h0, h1, f] = this.place(t);
-    const r = this.raw(h0, h1, f);
+    this.place(t);
+    const r = this.raw(this.h0, this.h1, this.w);
     return Number.isNaN(r) ? 0 : r - this.sum / this.learned;
   }
 
@@ -133,7 +140,8 @@ export class PhaseProfile extends Part {
     // Until a full period has been averaged the baseline is the mean of part of a cycle; bins learned
     // against it would be skewed, so they start after one period.
     if (t - this.t0 < this.period) return;
-    const [h0, h1, f] = this.place(t);
+    this.place(t);
+    const { h0, h1, w: f } = this;
     const near = f < 0.5 ? h0 : h1;
     const c = this.u[this.d + near]!;
     const target = v - this.base;

@@ -3,9 +3,13 @@ import { resolveOptions, type DetectorOptions } from './options';
 import { RobustDetector } from './robust';
 import type { DetectedBreak, SeriesDetector } from './types';
 
+/** The defaults, resolved once: detectors keep a reference, so a copy per series cost ~300 bytes each. */
+let defaults: DetectorOptions | undefined;
+const resolve = (opts?: Partial<DetectorOptions>): DetectorOptions => (opts === undefined ? (defaults ??= resolveOptions()) : resolveOptions(opts));
+
 /** A streaming detector for one series (see ./robust.ts). Throws BAD_CONFIG on an invalid option. */
 export function createSeriesDetector(opts?: Partial<DetectorOptions>): SeriesDetector {
-  return new RobustDetector(resolveOptions(opts));
+  return new RobustDetector(resolve(opts));
 }
 
 /** A maker of detectors sharing one validated options object (resolving per series cost more than the detector). */
@@ -21,7 +25,7 @@ export function seriesDetectorFactory(opts?: Partial<DetectorOptions>): () => Se
  * finalizers run.
  */
 export function detectSeries(points: readonly Point[], opts?: Partial<DetectorOptions>): DetectedBreak[] {
-  const d = new RobustDetector(resolveOptions(opts));
+  const d = new RobustDetector(resolve(opts));
   try {
     const out: DetectedBreak[] = [];
     for (const p of points) {
