@@ -20,6 +20,11 @@ export interface Layout {
 const CHUNK_MIN = 16;
 const CHUNK_MAX = 4096;
 
+/** Slots of the chunk with this index: doubling from CHUNK_MIN to CHUNK_MAX, then CHUNK_MAX. */
+export function chunkSize(index: number): number {
+  return CHUNK_MIN * 2 ** Math.min(index, Math.log2(CHUNK_MAX / CHUNK_MIN));
+}
+
 export class Chunk {
   readonly f: Float64Array;
   readonly g: Float32Array;
@@ -64,8 +69,7 @@ export class Slab<V> {
     if (id === undefined) {
       const last = this.chunks[this.chunks.length - 1];
       if (last === undefined || this.used === last.chunk.size) {
-        const size = Math.min(CHUNK_MAX, CHUNK_MIN << this.chunks.length);
-        const chunk = new Chunk(this.chunks.length, size, this.layout);
+        const chunk = new Chunk(this.chunks.length, chunkSize(this.chunks.length), this.layout);
         this.chunks.push({ chunk, views: this.makeViews(chunk) });
         this.used = 0;
       }

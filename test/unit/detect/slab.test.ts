@@ -4,6 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { createSeriesDetector, detectSeries } from '../../../src/detect';
 import type { DetectedBreak } from '../../../src/detect';
 import type { Point } from '../../../src/domain/types';
+import { chunkSize } from '../../../src/detect/slab';
 import { SLAB } from '../../../src/detect/state';
 import { rng, series } from './gen';
 
@@ -56,5 +57,11 @@ describe('detect: the shared state slab', () => {
       await new Promise((r) => setTimeout(r, 10));
     }
     assert.ok(SLAB.stats().live <= before, `${SLAB.stats().live} live, ${before} before`);
+  });
+
+  it('chunk sizes stay between 16 and 4096 slots past the 27th chunk (16 << 27 overflowed to a negative length at ~100k series)', () => {
+    const sizes = Array.from({ length: 400 }, (_, i) => chunkSize(i));
+    assert.deepEqual(sizes.slice(0, 10), [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 4096]);
+    assert.ok(sizes.slice(8).every((s) => s === 4096), 'every later chunk has 4096 slots');
   });
 });
