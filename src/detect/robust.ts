@@ -300,7 +300,8 @@ export class RobustDetector implements SeriesDetector {
   }
 
   private sigma(): number {
-    return this.sigmaFor(this.f[this.b + F.scale]!, this.f[this.b + F.level]!);
+    const o = this.o;
+    return Math.max(this.f[this.b + F.scale]!, o.relativeFloor * Math.abs(this.f[this.b + F.level]!), o.absoluteFloor);
   }
 
   private sigmaFor(scale: number, level: number): number {

@@ -116,30 +116,38 @@ export class PhaseProfile extends Part {
     // The out-of-sample check compares the owner's smoothed level with the profile; where a
     // period holds few samples per bin (a sharp hourly pulse at one sample a minute) the smoothed
     // level lags the wave by a bin or more, so the sample itself is compared.
-    const smooth = this.period / dt < FINE_PERIOD ? v : used ? level + off : level;
-    if (Number.isNaN(this.base)) {
+    // (the per-sample part works on locals read from the slot once, see ./slab.ts)
+    const { f: m, b } = this;
+    const period = m[b + S.period]!;
+    const smooth = period / dt < FINE_PERIOD ? v : used ? level + off : level;
+    const lastT = m[b + S.lastT]!;
+    let base = m[b + S.base]!;
+    if (Number.isNaN(base)) {
       // from the owner's smoothed level: a first sample that is an outlier must not set them
-      this.base = xs;
-      this.hi = xs;
-      this.lo = xs;
+      m[b + S.base] = xs;
+      m[b + S.hi] = xs;
+      m[b + S.lo] = xs;
     } else {
       // running mean for the first period, then a one-period exponential memory
-      this.seen++;
-      const decay = 1 - Math.exp(-Math.max(0, t - this.lastT) / this.period);
-      this.base += Math.max(1 / this.seen, decay) * (x - this.base);
+      const seen = m[b + S.seen]! + 1;
+      m[b + S.seen] = seen;
+      const decay = 1 - Math.exp(-Math.max(0, t - lastT) / period);
+      base += Math.max(1 / seen, decay) * (x - base);
+      m[b + S.base] = base;
       // the envelope follows a wave (≤ clip per sample) but not a lone outlier
       // the envelope forgets slowly (4-period time constant) so a peak is still there a cycle later
-      const keep = 1 - Math.exp(-Math.max(0, t - this.lastT) / (ENVELOPE * this.period));
-      const hi = this.hi - keep * (this.hi - this.base);
-      const lo = this.lo - keep * (this.lo - this.base);
-      this.hi = Math.min(Math.max(hi, xs), hi + clip);
-      this.lo = Math.max(Math.min(lo, xs), lo - clip);
+      const keep = 1 - Math.exp(-Math.max(0, t - lastT) / (ENVELOPE * period));
+      const hi = m[b + S.hi]! - keep * (m[b + S.hi]! - base);
+      const lo = m[b + S.lo]! - keep * (m[b + S.lo]! - base);
+      m[b + S.hi] = Math.min(Math.max(hi, xs), hi + clip);
+      m[b + S.lo] = Math.max(Math.min(lo, xs), lo - clip);
     }
-    this.lastT = t;
-    if (Number.isNaN(this.t0)) this.t0 = t;
+    m[b + S.lastT] = t;
+    let t0 = m[b + S.t0]!;
+    if (Number.isNaN(t0)) m[b + S.t0] = t0 = t;
     // Until a full period has been averaged the baseline is the mean of part of a cycle; bins learned
     // against it would be skewed, so they start after one period.
-    if (t - this.t0 < this.period) return;
+    if (t - t0 < period) return;
     this.place(t);
     const { h0, h1, w: f } = this;
     const near = f < 0.5 ? h0 : h1;
@@ -206,6 +214,10 @@ export class PhaseProfile extends Part {
   }
 }
 
+/** Slot positions of the fields (the order of SEASON_DEFAULTS), for the per-sample path. */
+const enum S {
+  period, base, hi, lo, lastT, sq0, sq1, t0, seen,
+}
 const SEASON_DEFAULTS = slotDefaults({ period: DAY_MS, base: NaN, hi: NaN, lo: NaN, lastT: NaN, sq0: 0, sq1: 0, t0: NaN, seen: 1, sum: 0, learned: 0 });
 /** Numbers of a profile in a detector's slot, by part: float64 fields, float32 bins, uint8 counts. */
 export const SEASON_SLOT = { f64: SEASON_DEFAULTS.length, f32: SEASON_BINS, u8: SEASON_BINS };
