@@ -90,7 +90,8 @@ export class DriftWatch extends Part {
   /** Freeze the model (level at t, slope per ms) as the anchor and start afresh. */
   arm(level: number, slope: number, t: number, slopeVar: number, range: readonly [number, number] = [level, level]): void {
     this.armed = true;
-    [this.lo, this.hi] = range;
+    this.lo = range[0];
+    this.hi = range[1];
     this.slopeVar = slopeVar;
     this.L = level;
     this.B = slope;

@@ -269,7 +269,9 @@ export class RobustDetector implements SeriesDetector {
   }
 
   private inflation(): number {
-    const rho = this.rho();
+    // lag-1 autocorrelation of the residuals, clamped to [0, 0.8] (negative ρ is not rewarded)
+    const zz0 = this.f[this.b + F.zz0]!;
+    const rho = zz0 > 0 ? Math.max(0, Math.min(0.8, this.f[this.b + F.zz1]! / zz0)) : 0;
     return (1 + rho) / (1 - rho);
   }
 
@@ -291,12 +293,6 @@ export class RobustDetector implements SeriesDetector {
     // level follows a wave closely, and its first cycles are long.)
     const fine = this.p.season.period / this.dt >= 144;
     return this.seasonOn || !fine || this.wavePeriod() < this.p.season.period ? Math.max(0, a - this.sigma()) : a;
-  }
-
-  /** Lag-1 autocorrelation of the residuals, clamped to [0, 0.8] (negative ρ is not rewarded). */
-  private rho(): number {
-    const zz0 = this.f[this.b + F.zz0]!;
-    return zz0 > 0 ? Math.max(0, Math.min(0.8, this.f[this.b + F.zz1]! / zz0)) : 0;
   }
 
   private sigma(): number {
@@ -349,8 +345,18 @@ export class RobustDetector implements SeriesDetector {
   private anchor(dir: 1 | -1): void {
     const seq = this.p.ring.next - 1;
     const slope = Number.isFinite(this.p.drift.slopeVar) ? this.p.drift.slope : this.slope;
-    if (dir === 1) [this.upL, this.upB, this.upT, this.upSeq] = [this.level, slope, this.tl, seq];
-    else [this.dnL, this.dnB, this.dnT, this.dnSeq] = [this.level, slope, this.tl, seq];
+    // (one store per field: destructuring into the slot's accessors built an array and ran its iterator)
+    if (dir === 1) {
+      this.upL = this.level;
+      this.upB = slope;
+      this.upT = this.tl;
+      this.upSeq = seq;
+    } else {
+      this.dnL = this.level;
+      this.dnB = slope;
+      this.dnT = this.tl;
+      this.dnSeq = seq;
+    }
   }
 
   /** Robust line over the warm-up samples: Theil–Sen level/slope, MAD scale, median interval. */
