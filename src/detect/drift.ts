@@ -1,4 +1,5 @@
 import type { DetectorOptions } from './options';
+import { Part, slotDefaults } from './slab';
 
 /** A confirmed slow slope change, relative to the anchor (the model when the watch was armed). */
 export interface DriftVerdict {
@@ -41,34 +42,56 @@ export interface DriftContext {
  * the drift must reach minMagnitude σ (plus what a daily wave could do). The owner re-arms the
  * watch every `horizon` quiet samples so an old anchor never accumulates stale-trend error.
  */
-export class DriftWatch {
-  armed = false;
+export class DriftWatch extends Part {
+  get armed(): boolean { return this.f[this.b] !== 0; }
+  set armed(x: boolean) { this.f[this.b] = x ? 1 : 0; }
   /**
    * Variance of the anchor's slope, (units per sampling interval)²: Infinity for a slope taken from
    * a short window (nothing is judged against it), σ²/Σ(u−ū)² for one fitted over a horizon.
    */
-  slopeVar = Infinity;
-  n = 0;
-  private L = 0;
-  private B = 0;
-  private T = 0;
-  private su = 0;
-  private suu = 0;
-  private se = 0;
-  private sue = 0;
-  private see = 0;
-  private cp = 0;
-  private cn = 0;
+  get slopeVar(): number { return this.f[this.b + 1]!; }
+  set slopeVar(x: number) { this.f[this.b + 1] = x; }
+  get n(): number { return this.f[this.b + 2]!; }
+  set n(x: number) { this.f[this.b + 2] = x; }
+  private get L(): number { return this.f[this.b + 3]!; }
+  private set L(x: number) { this.f[this.b + 3] = x; }
+  private get B(): number { return this.f[this.b + 4]!; }
+  private set B(x: number) { this.f[this.b + 4] = x; }
+  private get T(): number { return this.f[this.b + 5]!; }
+  private set T(x: number) { this.f[this.b + 5] = x; }
+  private get su(): number { return this.f[this.b + 6]!; }
+  private set su(x: number) { this.f[this.b + 6] = x; }
+  private get suu(): number { return this.f[this.b + 7]!; }
+  private set suu(x: number) { this.f[this.b + 7] = x; }
+  private get se(): number { return this.f[this.b + 8]!; }
+  private set se(x: number) { this.f[this.b + 8] = x; }
+  private get sue(): number { return this.f[this.b + 9]!; }
+  private set sue(x: number) { this.f[this.b + 9] = x; }
+  private get see(): number { return this.f[this.b + 10]!; }
+  private set see(x: number) { this.f[this.b + 10] = x; }
+  private get cp(): number { return this.f[this.b + 11]!; }
+  private set cp(x: number) { this.f[this.b + 11] = x; }
+  private get cn(): number { return this.f[this.b + 12]!; }
+  private set cn(x: number) { this.f[this.b + 12] = x; }
   /** Running centre of the residuals: samples further than 4σ from it are winsorised. */
-  private ec = 0;
+  private get ec(): number { return this.f[this.b + 13]!; }
+  private set ec(x: number) { this.f[this.b + 13] = x; }
   /** Range of the deseasonalised level over the day before arming (series units). */
-  private lo = 0;
-  private hi = 0;
+  private get lo(): number { return this.f[this.b + 14]!; }
+  private set lo(x: number) { this.f[this.b + 14] = x; }
+  private get hi(): number { return this.f[this.b + 15]!; }
+  private set hi(x: number) { this.f[this.b + 15] = x; }
+
+  /** The state of a new series (unarmed). */
+  clear(): void {
+    this.f.set(DRIFT_DEFAULTS, this.b);
+  }
 
   /** Freeze the model (level at t, slope per ms) as the anchor and start afresh. */
   arm(level: number, slope: number, t: number, slopeVar: number, range: readonly [number, number] = [level, level]): void {
     this.armed = true;
-    [this.lo, this.hi] = range;
+    this.lo = range[0];
+    this.hi = range[1];
     this.slopeVar = slopeVar;
     this.L = level;
     this.B = slope;
@@ -110,23 +133,30 @@ export class DriftWatch {
     return Math.max(0, (this.see - (this.se * this.se) / n - (sxy * sxy) / sxx) / (n - 2));
   }
 
+  /** One sample (on locals read from the slot once: the per-sample path, see ./slab.ts). */
   update(t: number, v: number, c: DriftContext, o: DetectorOptions): DriftVerdict | undefined {
-    if (!this.armed || c.dt <= 0) return undefined;
-    const raw = v - (this.L + this.B * (t - this.T)) - c.season;
-    const e = Math.max(this.ec - 4 * c.sigma, Math.min(this.ec + 4 * c.sigma, raw));
-    this.ec += 0.2 * (e - this.ec);
-    const u = (t - this.T) / c.dt;
-    this.n++;
-    this.su += u;
-    this.suu += u * u;
-    this.se += e;
-    this.sue += u * e;
-    this.see += e * e;
+    const { f, b } = this;
+    if (f[b + W.armed] === 0 || c.dt <= 0) return undefined;
+    const T = f[b + W.T]!;
+    const raw = v - (f[b + W.L]! + f[b + W.B]! * (t - T)) - c.season;
+    const ec = f[b + W.ec]!;
+    const e = Math.max(ec - 4 * c.sigma, Math.min(ec + 4 * c.sigma, raw));
+    f[b + W.ec] = ec + 0.2 * (e - ec);
+    const u = (t - T) / c.dt;
+    const n = f[b + W.n]! + 1;
+    f[b + W.n] = n;
+    f[b + W.su] = f[b + W.su]! + u;
+    f[b + W.suu] = f[b + W.suu]! + u * u;
+    f[b + W.se] = f[b + W.se]! + e;
+    f[b + W.sue] = f[b + W.sue]! + u * e;
+    f[b + W.see] = f[b + W.see]! + e * e;
     const z = Math.max(-o.cusumClip, Math.min(o.cusumClip, e / c.sigma));
-    this.cp = Math.max(0, this.cp + z - o.cusumK);
-    this.cn = Math.max(0, this.cn - z - o.cusumK);
-    const dir = this.cp > o.cusumH ? 1 : this.cn > o.cusumH ? -1 : 0;
-    if (dir === 0 || !Number.isFinite(this.slopeVar) || this.n < 4 * o.minRun) return undefined;
+    const cp = Math.max(0, f[b + W.cp]! + z - o.cusumK);
+    const cn = Math.max(0, f[b + W.cn]! - z - o.cusumK);
+    f[b + W.cp] = cp;
+    f[b + W.cn] = cn;
+    const dir = cp > o.cusumH ? 1 : cn > o.cusumH ? -1 : 0;
+    if (dir === 0 || !Number.isFinite(f[b + W.slopeVar]!) || n < 4 * o.minRun) return undefined;
     return this.judge(u, dir, c, o);
   }
 
@@ -167,6 +197,14 @@ export class DriftWatch {
   }
 
 }
+
+/** Slot positions of the fields (the order of DRIFT_DEFAULTS), for the per-sample path. */
+const enum W {
+  armed, slopeVar, n, L, B, T, su, suu, se, sue, see, cp, cn, ec,
+}
+const DRIFT_DEFAULTS = slotDefaults({ armed: false, slopeVar: Infinity, n: 0, L: 0, B: 0, T: 0, su: 0, suu: 0, se: 0, sue: 0, see: 0, cp: 0, cn: 0, ec: 0, lo: 0, hi: 0 });
+/** Float64 numbers of a leak watch in a detector's slot. */
+export const DRIFT_F64 = DRIFT_DEFAULTS.length;
 
 /**
  * Where a hinge (flat, then a ramp from u_h) lies, given the least-squares line a + β·u fitted to it

@@ -1,3 +1,5 @@
+import { Part, slotDefaults, wrap } from './slab';
+
 const DAY_MS = 86_400_000;
 const MINUTES_PER_DAY = 1440;
 /** Slots of the coarse history the period is read from (float32: 192 bytes). */
@@ -22,21 +24,35 @@ const RECHECK = 8;
  * and stay positive at twice the lag when the history holds it. The lag is refined by a parabola
  * through its neighbours. Once found, the scale is kept and the history slides.
  */
-export class PeriodFinder {
-  private readonly slots = new Float32Array(SLOTS);
-  private head = 0;
-  private count = 0;
+export class PeriodFinder extends Part {
+  private get head(): number { return this.f[this.b]!; }
+  private set head(x: number) { this.f[this.b] = x; }
+  private get count(): number { return this.f[this.b + 1]!; }
+  private set count(x: number) { this.f[this.b + 1] = x; }
   /** Samples per slot (a power of two). */
-  private block = 1;
-  private acc = 0;
-  private accN = 0;
-  private sinceCheck = 0;
+  private get block(): number { return this.f[this.b + 2]!; }
+  private set block(x: number) { this.f[this.b + 2] = x; }
+  private get acc(): number { return this.f[this.b + 3]!; }
+  private set acc(x: number) { this.f[this.b + 3] = x; }
+  private get accN(): number { return this.f[this.b + 4]!; }
+  private set accN(x: number) { this.f[this.b + 4] = x; }
+  private get sinceCheck(): number { return this.f[this.b + 5]!; }
+  private set sinceCheck(x: number) { this.f[this.b + 5] = x; }
   /** What the last check found (samples, 0 = none): a period is taken when the next agrees. */
-  private candidate = 0;
+  private get candidate(): number { return this.f[this.b + 6]!; }
+  private set candidate(x: number) { this.f[this.b + 6] = x; }
   /** Period in samples (fractional), 0 while none is known. */
-  samples = 0;
+  get samples(): number { return this.f[this.b + 7]!; }
+  set samples(x: number) { this.f[this.b + 7] = x; }
   /** Amplitude of the cycle when last checked, series units: √2 × the detrended history's σ. */
-  amplitude = 0;
+  get amplitude(): number { return this.f[this.b + 8]!; }
+  set amplitude(x: number) { this.f[this.b + 8] = x; }
+
+  /** The state of a new series. The history slots are float32 (192 bytes). */
+  clear(): void {
+    this.f.set(PERIOD_DEFAULTS, this.b);
+    this.g.fill(0, this.c, this.c + SLOTS);
+  }
 
   /** Add one sample's value. Returns true when the known period changed (found, moved or lost). */
   update(v: number): boolean {
@@ -75,20 +91,20 @@ export class PeriodFinder {
   }
 
   private push(x: number): void {
-    this.slots[(this.head + this.count) % SLOTS] = x;
+    this.g[this.c + wrap(this.head + this.count, SLOTS)] = x;
     if (this.count < SLOTS) this.count++;
-    else this.head = (this.head + 1) % SLOTS;
+    else this.head = wrap(this.head + 1, SLOTS);
   }
 
   private at(i: number): number {
-    return this.slots[(this.head + i) % SLOTS]!;
+    return this.g[this.c + wrap(this.head + i, SLOTS)]!;
   }
 
   /** Halve the resolution: pairs of slots become one (the history keeps its span, half full). */
   private merge(): void {
     const half = this.count >> 1;
     for (let i = 0; i < half; i++) TMP[i] = (this.at(2 * i) + this.at(2 * i + 1)) / 2;
-    for (let i = 0; i < half; i++) this.slots[i] = TMP[i]!;
+    for (let i = 0; i < half; i++) this.g[this.c + i] = TMP[i]!;
     this.head = 0;
     this.count = half;
     this.block *= 2;
@@ -136,6 +152,10 @@ export class PeriodFinder {
     return 0;
   }
 }
+
+const PERIOD_DEFAULTS = slotDefaults({ head: 0, count: 0, block: 1, acc: 0, accN: 0, sinceCheck: 0, candidate: 0, samples: 0, amplitude: 0 });
+/** Numbers of a period finder in a detector's slot, by part. */
+export const PERIOD_SLOT = { f64: PERIOD_DEFAULTS.length, f32: SLOTS, u8: 0 };
 
 const X = new Float64Array(SLOTS);
 const R = new Float64Array(SLOTS);

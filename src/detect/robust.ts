@@ -1,12 +1,14 @@
 import type { BreakpointKind } from '../domain/types';
 import { median, robustScale, theilSen } from '../stats';
-import { DAY_MS, PhaseProfile } from './season';
-import { calendarPeriod, PeriodFinder } from './period';
+import { DAY_MS } from './season';
+import { calendarPeriod } from './period';
 import { retrospect } from './retro';
-import { Ring } from './ring';
+import { RING_SIZE } from './ring';
+import { slotDefaults } from './slab';
+import { LAYOUT, OWN_F64, Parts, SLAB, SLOT_BYTES } from './state';
 import { type DetectorOptions } from './options';
 import { judge, score, type Verdict } from './confirm';
-import { DriftWatch, type DriftVerdict } from './drift';
+import type { DriftContext, DriftVerdict } from './drift';
 import type { DetectedBreak, DetectorSnapshot, SeriesDetector } from './types';
 
 const HOUR_MS = 3_600_000;
@@ -14,8 +16,7 @@ const HOUR_MS = 3_600_000;
 const DAILY_MAX_DT = 1.1 * HOUR_MS;
 /** √(π/2): mean absolute deviation → σ for Gaussian noise. */
 const ABS_TO_SIGMA = 1.2533141373155001;
-/** Samples kept for locating a change. 32 slots × 16 bytes = 512 bytes, the largest part of the state. */
-export const RING_SIZE = 32;
+export { RING_SIZE };
 const NONE: DetectedBreak[] = Object.freeze([]) as unknown as DetectedBreak[];
 /** Inputs up to this many samples get a retrospective segmentation when they end (flush). */
 const SHORT_MAX = 384;
@@ -39,78 +40,134 @@ const BREAKS_KEPT = 4;
  * model is re-initialised on the new regime.
  */
 export class RobustDetector implements SeriesDetector {
-  private readonly ring = new Ring(RING_SIZE);
-  private readonly season = new PhaseProfile();
-  private readonly cycle = new PeriodFinder();
-  private readonly drift = new DriftWatch();
-  private n = 0;
-  private t0 = NaN;
-  private lastT = -Infinity;
+  // The state lives in a slot of the shared slab (./state.ts): `f`/`b` hold the fields below,
+  // `p` the ring, profile, period finder and leak watch (pointed at this slot on every call).
+  private readonly f: Float64Array;
+  private readonly b: number;
+  private readonly p: Parts;
+  private readonly slot: number;
+  private readonly id: number;
+  private get n(): number { return this.f[this.b]!; }
+  private set n(x: number) { this.f[this.b] = x; }
+  private get t0(): number { return this.f[this.b + 1]!; }
+  private set t0(x: number) { this.f[this.b + 1] = x; }
+  private get lastT(): number { return this.f[this.b + 2]!; }
+  private set lastT(x: number) { this.f[this.b + 2] = x; }
   /** Typical sampling interval, ms (running median). */
-  private dt = 0;
-  private ready = false;
-  private seasonOn = false;
+  private get dt(): number { return this.f[this.b + 3]!; }
+  private set dt(x: number) { this.f[this.b + 3] = x; }
+  private get ready(): boolean { return this.f[this.b + 4] !== 0; }
+  private set ready(x: boolean) { this.f[this.b + 4] = x ? 1 : 0; }
+  private get seasonOn(): boolean { return this.f[this.b + 5] !== 0; }
+  private set seasonOn(x: boolean) { this.f[this.b + 5] = x ? 1 : 0; }
   /** Samples since the model was (re)initialised: early EWMA gains are 1/k. */
-  private k = 0;
-  private level = 0;
-  private tl = 0;
+  private get k(): number { return this.f[this.b + 6]!; }
+  private set k(x: number) { this.f[this.b + 6] = x; }
+  private get level(): number { return this.f[this.b + 7]!; }
+  private set level(x: number) { this.f[this.b + 7] = x; }
+  private get tl(): number { return this.f[this.b + 8]!; }
+  private set tl(x: number) { this.f[this.b + 8] = x; }
   /** Units per ms. */
-  private slope = 0;
-  private scale = 0;
-  private sp = 0;
-  private sn = 0;
+  private get slope(): number { return this.f[this.b + 9]!; }
+  private set slope(x: number) { this.f[this.b + 9] = x; }
+  private get scale(): number { return this.f[this.b + 10]!; }
+  private set scale(x: number) { this.f[this.b + 10] = x; }
+  private get sp(): number { return this.f[this.b + 11]!; }
+  private set sp(x: number) { this.f[this.b + 11] = x; }
+  private get sn(): number { return this.f[this.b + 12]!; }
+  private set sn(x: number) { this.f[this.b + 12] = x; }
   // Lag-1 autocorrelation of clipped standardised residuals: EWMAs of z·z₋₁ and z², and z₋₁.
-  private zPrev = 0;
-  private zz1 = 0;
-  private zz0 = 0;
+  private get zPrev(): number { return this.f[this.b + 13]!; }
+  private set zPrev(x: number) { this.f[this.b + 13] = x; }
+  private get zz1(): number { return this.f[this.b + 14]!; }
+  private set zz1(x: number) { this.f[this.b + 14] = x; }
+  private get zz0(): number { return this.f[this.b + 15]!; }
+  private set zz0(x: number) { this.f[this.b + 15] = x; }
   /** Typical wander of the fast model's slope (EWMA of |slope − its mean|, and the mean), units per ms. */
-  private slopeDev = 0;
-  private slopeMean = 0;
+  private get slopeDev(): number { return this.f[this.b + 16]!; }
+  private set slopeDev(x: number) { this.f[this.b + 16] = x; }
+  private get slopeMean(): number { return this.f[this.b + 17]!; }
+  private set slopeMean(x: number) { this.f[this.b + 17] = x; }
   // Anchors: the model when each CUSUM side last left zero.
-  private upL = 0;
-  private upB = 0;
-  private upT = 0;
-  private upSeq = 0;
-  private dnL = 0;
-  private dnB = 0;
-  private dnT = 0;
-  private dnSeq = 0;
+  private get upL(): number { return this.f[this.b + 18]!; }
+  private set upL(x: number) { this.f[this.b + 18] = x; }
+  private get upB(): number { return this.f[this.b + 19]!; }
+  private set upB(x: number) { this.f[this.b + 19] = x; }
+  private get upT(): number { return this.f[this.b + 20]!; }
+  private set upT(x: number) { this.f[this.b + 20] = x; }
+  private get upSeq(): number { return this.f[this.b + 21]!; }
+  private set upSeq(x: number) { this.f[this.b + 21] = x; }
+  private get dnL(): number { return this.f[this.b + 22]!; }
+  private set dnL(x: number) { this.f[this.b + 22] = x; }
+  private get dnB(): number { return this.f[this.b + 23]!; }
+  private set dnB(x: number) { this.f[this.b + 23] = x; }
+  private get dnT(): number { return this.f[this.b + 24]!; }
+  private set dnT(x: number) { this.f[this.b + 24] = x; }
+  private get dnSeq(): number { return this.f[this.b + 25]!; }
+  private set dnSeq(x: number) { this.f[this.b + 25] = x; }
   /** 0 tracking, +1/−1 confirming an upward/downward alarm. */
-  private pending = 0;
-  private alarmSeq = 0;
+  private get pending(): number { return this.f[this.b + 26]!; }
+  private set pending(x: number) { this.f[this.b + 26] = x; }
+  private get alarmSeq(): number { return this.f[this.b + 27]!; }
+  private set alarmSeq(x: number) { this.f[this.b + 27] = x; }
   /** First sequence number of the current regime (splits never reach before it). */
-  private regimeSeq = 0;
-  private readonly breakSeqs = new Int32Array(BREAKS_KEPT);
-  private breaks = 0;
+  private get regimeSeq(): number { return this.f[this.b + 28]!; }
+  private set regimeSeq(x: number) { this.f[this.b + 28] = x; }
+  /** Breaks confirmed; the sequence numbers of the first BREAKS_KEPT follow the fields. */
+  private get breaks(): number { return this.f[this.b + 29]!; }
+  private set breaks(x: number) { this.f[this.b + 29] = x; }
 
-  constructor(private readonly o: DetectorOptions) {}
+  constructor(private readonly o: DetectorOptions) {
+    const s = SLAB.alloc(this);
+    this.f = s.chunk.f;
+    this.b = s.slot * LAYOUT.f64;
+    this.p = s.views;
+    this.slot = s.slot;
+    this.id = s.id;
+    this.f.set(OWN_DEFAULTS, this.b);
+    this.f.fill(0, this.b + OWN_DEFAULTS.length, this.b + OWN_F64);
+    this.p.point(this.slot).clear();
+  }
+
+  /** Hand the slot back now (batch mode: the detector is not used again). */
+  release(): void {
+    SLAB.release(this, this.id);
+  }
 
   update(t: number, v: number): DetectedBreak[] {
-    if (!Number.isFinite(t) || !Number.isFinite(v) || t <= this.lastT) return NONE;
-    if (this.n > 0) {
-      const d = t - this.lastT;
-      this.dt = this.dt === 0 ? d : d > this.dt ? this.dt * 1.02 : this.dt * 0.98;
-    } else this.t0 = t;
-    this.lastT = t;
-    this.n++;
-    this.ring.push(t, v);
-    if (this.cycle.update(v) && this.o.seasonal) this.newPeriod(t);
+    const { f, b } = this;
+    const lastT = f[b + F.lastT]!;
+    if (!Number.isFinite(t) || !Number.isFinite(v) || t <= lastT) return NONE;
+    this.p.point(this.slot);
+    const n = f[b + F.n]!;
+    if (n > 0) {
+      const d = t - lastT;
+      const dt = f[b + F.dt]!;
+      f[b + F.dt] = dt === 0 ? d : d > dt ? dt * 1.02 : dt * 0.98;
+    } else f[b + F.t0] = t;
+    f[b + F.lastT] = t;
+    f[b + F.n] = n + 1;
+    this.p.ring.push(t, v);
+    if (this.p.cycle.update(v) && this.o.seasonal) this.newPeriod(t);
     if (!this.ready) {
       if (this.n >= this.o.warmup) this.init();
       return NONE;
     }
     const o = this.o;
-    if (this.seasonal() && t - this.season.start >= (this.season.period === DAY_MS ? o.seasonalAfterMs : 2 * this.season.period)) this.checkSeason(t);
-    const s = this.seasonOn ? this.season.offset(t) : 0;
+    const { season, drift } = this.p;
+    // (fixed for this sample from here on: the period and the interval are updated above)
+    const seasonal = this.seasonal();
+    if (seasonal && t - season.start >= (season.period === DAY_MS ? o.seasonalAfterMs : 2 * season.period)) this.checkSeason(t);
+    const s = this.seasonOn ? season.offset(t) : 0;
     const r = v - (this.level + this.slope * (t - this.tl) + s);
     const sig = this.sigma();
     if (this.pending !== 0) {
-      this.track(t, v, r, sig, false);
+      this.track(t, v, r, sig, false, seasonal);
       return this.confirm(false);
     }
     if (this.n < 2 * o.warmup) {
       // second half of the warm-up: the model settles (EWMA gains 1/k), nothing alarms yet
-      this.track(t, v, r, sig, true);
+      this.track(t, v, r, sig, true, seasonal);
       return NONE;
     }
     const z = Math.max(-o.cusumClip, Math.min(o.cusumClip, r / sig));
@@ -120,20 +177,27 @@ export class RobustDetector implements SeriesDetector {
     this.sn = Math.max(0, this.sn - z - o.cusumK);
     if (this.sp > o.cusumH || this.sn > o.cusumH) {
       this.pending = this.sp > o.cusumH ? 1 : -1;
-      this.alarmSeq = this.ring.next - 1;
+      this.alarmSeq = this.p.ring.next - 1;
     }
-    this.track(t, v, r, sig, this.pending === 0);
+    this.track(t, v, r, sig, this.pending === 0, seasonal);
     if (this.pending !== 0) return this.confirm(false);
-    const dv = this.drift.update(t, v, { season: s, sigma: sig, dt: this.dt, inflation: this.inflation(), seasonal: this.seasonal() }, o);
+    const inflation = this.inflation();
+    CTX.season = s;
+    CTX.sigma = sig;
+    CTX.dt = this.dt;
+    CTX.inflation = inflation;
+    CTX.seasonal = seasonal;
+    const dv = drift.update(t, v, CTX, o);
     if (dv !== undefined) return [this.restartDrift(dv)];
     // An anchor without a known slope is replaced after 8 runs, a known one every driftHorizon samples.
-    const horizon = Number.isFinite(this.drift.slopeVar) ? o.driftHorizon : 8 * o.minRun;
+    const horizon = Number.isFinite(drift.slopeVar) ? o.driftHorizon : 8 * o.minRun;
     // (not while an alarm builds up, unless it has stayed unconfirmed for another horizon)
-    if (this.drift.n >= 2 * horizon || (this.drift.n >= horizon && this.drift.quiet(o.cusumH))) this.drift.rearm(t, this.dt, sig, this.inflation(), this.levelRange());
+    if (drift.n >= 2 * horizon || (drift.n >= horizon && drift.quiet(o.cusumH))) drift.rearm(t, this.dt, sig, inflation, this.levelRange());
     return NONE;
   }
 
   flush(): DetectedBreak[] {
+    this.p.point(this.slot);
     const out = this.pending === 0 ? NONE : this.confirm(true);
     const extra = this.o.retrospective && this.n <= SHORT_MAX ? this.retrospect(out) : NONE;
     return extra.length === 0 ? out : [...out, ...extra];
@@ -141,13 +205,15 @@ export class RobustDetector implements SeriesDetector {
 
   /** End of a short input: the retrospective segmentation (./retro.ts) adds what streaming missed. */
   private retrospect(streamed: readonly DetectedBreak[]): DetectedBreak[] {
-    const h = this.cycle.history(this.n);
+    const h = this.p.cycle.history(this.n);
     if (h === undefined) return NONE;
-    const seqs = Array.from(this.breakSeqs.subarray(0, Math.min(this.breaks, BREAKS_KEPT)));
-    return retrospect(h, { n: this.n, t0: this.t0, lastT: this.lastT, ring: this.ring, seqs, streamed });
+    const at = this.b + OWN_DEFAULTS.length;
+    const seqs = Array.from(this.f.subarray(at, at + Math.min(this.breaks, BREAKS_KEPT)));
+    return retrospect(h, { n: this.n, t0: this.t0, lastT: this.lastT, ring: this.p.ring, seqs, streamed });
   }
 
   snapshot(): DetectorSnapshot {
+    this.p.point(this.slot);
     return {
       n: this.n,
       level: this.level + this.slope * (this.lastT - this.tl),
@@ -161,13 +227,9 @@ export class RobustDetector implements SeriesDetector {
     };
   }
 
-  /**
-   * Payload bytes of the per-series state, counted structurally: 8 per number or flag, the typed
-   * arrays' bytes, nested parts (ring, profile, leak watch) recursively; the shared, frozen
-   * options count as one reference.
-   */
+  /** Payload bytes of the per-series state: its slot in the slab (./state.ts). */
   stateBytes(): number {
-    return structuralBytes(this);
+    return SLOT_BYTES;
   }
 
   /**
@@ -176,7 +238,7 @@ export class RobustDetector implements SeriesDetector {
    * wave, and the daily-wave guard would only hide its changes.
    */
   private seasonal(): boolean {
-    return this.o.seasonal && (this.cycle.samples > 0 || this.dt <= DAILY_MAX_DT);
+    return this.o.seasonal && (this.p.cycle.samples > 0 || this.f[this.b + F.dt]! <= DAILY_MAX_DT);
   }
 
   /**
@@ -184,16 +246,16 @@ export class RobustDetector implements SeriesDetector {
    * 5 % of a day keeps the daily profile and what it learned). The model is put back in raw units.
    */
   private newPeriod(t: number): void {
-    const p = this.cycle.samples > 0 ? calendarPeriod(this.cycle.samples * this.dt) : DAY_MS;
-    const sameDay = this.season.period === DAY_MS && Math.abs(p - DAY_MS) < 0.05 * DAY_MS;
-    if (sameDay || p === this.season.period) return;
+    const p = this.p.cycle.samples > 0 ? calendarPeriod(this.p.cycle.samples * this.dt) : DAY_MS;
+    const sameDay = this.p.season.period === DAY_MS && Math.abs(p - DAY_MS) < 0.05 * DAY_MS;
+    if (sameDay || p === this.p.season.period) return;
     if (this.seasonOn) {
-      this.level += this.season.offset(t);
+      this.level += this.p.season.offset(t);
       this.seasonOn = false;
       this.sp = 0;
       this.sn = 0;
     }
-    this.season.reset(Math.abs(p - DAY_MS) < 0.05 * DAY_MS ? DAY_MS : p);
+    this.p.season.reset(Math.abs(p - DAY_MS) < 0.05 * DAY_MS ? DAY_MS : p);
   }
 
   /**
@@ -202,18 +264,20 @@ export class RobustDetector implements SeriesDetector {
    * most a day.
    */
   private wavePeriod(): number {
-    if (this.cycle.samples > 0 || this.seasonOn) return this.season.period;
-    return Math.min(this.season.period, Math.max(1, (this.n * this.dt) / 1.5));
+    if (this.p.cycle.samples > 0 || this.seasonOn) return this.p.season.period;
+    return Math.min(this.p.season.period, Math.max(1, (this.n * this.dt) / 1.5));
   }
 
   private inflation(): number {
-    const rho = this.rho();
+    // lag-1 autocorrelation of the residuals, clamped to [0, 0.8] (negative ρ is not rewarded)
+    const zz0 = this.f[this.b + F.zz0]!;
+    const rho = zz0 > 0 ? Math.max(0, Math.min(0.8, this.f[this.b + F.zz1]! / zz0)) : 0;
     return (1 + rho) / (1 - rho);
   }
 
   /** Range of the deseasonalised level over about a day (the current level when nothing is known). */
   private levelRange(): [number, number] {
-    const [lo, hi] = this.season.range();
+    const [lo, hi] = this.p.season.range();
     return Number.isNaN(lo) ? [this.level, this.level] : [Math.min(lo, this.level), Math.max(hi, this.level)];
   }
 
@@ -221,48 +285,57 @@ export class RobustDetector implements SeriesDetector {
     if (!this.seasonal()) return 0;
     // A found period whose profile is still being learned: the cycle's own amplitude (the
     // envelope of the level is blind to sharp edges, which the model restarts on)
-    const a = Math.max(this.season.unexplainedAmplitude(), this.cycle.samples > 0 && !this.seasonOn ? this.cycle.amplitude + this.sigma() : 0);
+    const a = Math.max(this.p.season.unexplainedAmplitude(), this.p.cycle.samples > 0 && !this.seasonOn ? this.p.cycle.amplitude + this.sigma() : 0);
     // Once the profile is used, or when guarding against a wave too long to have been found yet,
     // only what exceeds the ±σ the smoothed level of plain noise sweeps by itself counts (short
     // series keep their changes).
     // (A finely sampled series, ≥ 144 samples a period, keeps the whole envelope: its smoothed
     // level follows a wave closely, and its first cycles are long.)
-    const fine = this.season.period / this.dt >= 144;
-    return this.seasonOn || !fine || this.wavePeriod() < this.season.period ? Math.max(0, a - this.sigma()) : a;
-  }
-
-  /** Lag-1 autocorrelation of the residuals, clamped to [0, 0.8] (negative ρ is not rewarded). */
-  private rho(): number {
-    return this.zz0 > 0 ? Math.max(0, Math.min(0.8, this.zz1 / this.zz0)) : 0;
+    const fine = this.p.season.period / this.dt >= 144;
+    return this.seasonOn || !fine || this.wavePeriod() < this.p.season.period ? Math.max(0, a - this.sigma()) : a;
   }
 
   private sigma(): number {
-    return this.sigmaFor(this.scale, this.level);
+    const o = this.o;
+    return Math.max(this.f[this.b + F.scale]!, o.relativeFloor * Math.abs(this.f[this.b + F.level]!), o.absoluteFloor);
   }
 
   private sigmaFor(scale: number, level: number): number {
     return Math.max(scale, this.o.relativeFloor * Math.abs(level), this.o.absoluteFloor);
   }
 
-  /** Model update with one sample (Huber-clipped); scale and profile learn only while tracking. */
-  private track(t: number, v: number, r: number, sig: number, learn: boolean): void {
-    const o = this.o;
+  /**
+   * Model update with one sample (Huber-clipped); scale and profile learn only while tracking.
+   * The hottest code: it works on locals read from the slot once and written back (through the
+   * accessors, V8 stops inlining the helpers around it; see ./slab.ts).
+   */
+  private track(t: number, v: number, r: number, sig: number, learn: boolean, seasonal: boolean): void {
+    const { o, f, b } = this;
     const c = o.huber * sig;
     const rc = Math.max(-c, Math.min(c, r));
-    this.level += this.slope * (t - this.tl) + o.alpha * rc;
-    this.tl = t;
-    if (this.dt > 0) this.slope += (o.alpha * o.beta * rc) / this.dt;
+    const dt = f[b + F.dt]!;
+    let slope = f[b + F.slope]!;
+    const level = f[b + F.level]! + (slope * (t - f[b + F.tl]!) + o.alpha * rc);
+    f[b + F.level] = level;
+    f[b + F.tl] = t;
+    if (dt > 0) f[b + F.slope] = slope += (o.alpha * o.beta * rc) / dt;
     if (!learn) return;
-    this.k++;
-    const g = Math.max(o.scaleRate, 1 / this.k);
-    this.scale += g * (Math.min(Math.abs(r), c) * ABS_TO_SIGMA - this.scale);
+    const k = f[b + F.k]! + 1;
+    f[b + F.k] = k;
+    const g = Math.max(o.scaleRate, 1 / k);
+    const scale = f[b + F.scale]!;
+    f[b + F.scale] = scale + g * (Math.min(Math.abs(r), c) * ABS_TO_SIGMA - scale);
     const z = rc / sig;
-    this.zz1 += g * (z * this.zPrev - this.zz1);
-    this.zz0 += g * (z * z - this.zz0);
-    this.zPrev = z;
-    this.slopeMean += g * (this.slope - this.slopeMean);
-    this.slopeDev += g * (Math.abs(this.slope - this.slopeMean) - this.slopeDev);
-    if (this.seasonal()) this.season.learn(t, v, c, this.dt, this.level, this.seasonOn);
+    const zz1 = f[b + F.zz1]!;
+    const zz0 = f[b + F.zz0]!;
+    f[b + F.zz1] = zz1 + g * (z * f[b + F.zPrev]! - zz1);
+    f[b + F.zz0] = zz0 + g * (z * z - zz0);
+    f[b + F.zPrev] = z;
+    const slopeMean = f[b + F.slopeMean]! + g * (slope - f[b + F.slopeMean]!);
+    f[b + F.slopeMean] = slopeMean;
+    const slopeDev = f[b + F.slopeDev]!;
+    f[b + F.slopeDev] = slopeDev + g * (Math.abs(slope - slopeMean) - slopeDev);
+    if (seasonal) this.p.season.learn(t, v, c, dt, level, f[b + F.seasonOn] !== 0);
   }
 
   /**
@@ -270,19 +343,29 @@ export class RobustDetector implements SeriesDetector {
    * long-run slope when that is known (the fast model's slope bends early into a ramp).
    */
   private anchor(dir: 1 | -1): void {
-    const seq = this.ring.next - 1;
-    const slope = Number.isFinite(this.drift.slopeVar) ? this.drift.slope : this.slope;
-    if (dir === 1) [this.upL, this.upB, this.upT, this.upSeq] = [this.level, slope, this.tl, seq];
-    else [this.dnL, this.dnB, this.dnT, this.dnSeq] = [this.level, slope, this.tl, seq];
+    const seq = this.p.ring.next - 1;
+    const slope = Number.isFinite(this.p.drift.slopeVar) ? this.p.drift.slope : this.slope;
+    // (one store per field: destructuring into the slot's accessors built an array and ran its iterator)
+    if (dir === 1) {
+      this.upL = this.level;
+      this.upB = slope;
+      this.upT = this.tl;
+      this.upSeq = seq;
+    } else {
+      this.dnL = this.level;
+      this.dnB = slope;
+      this.dnT = this.tl;
+      this.dnSeq = seq;
+    }
   }
 
   /** Robust line over the warm-up samples: Theil–Sen level/slope, MAD scale, median interval. */
   private init(): void {
     const ts: number[] = [];
     const vs: number[] = [];
-    for (let q = this.ring.oldest; q < this.ring.next; q++) {
-      ts.push(this.ring.timeAt(q) - this.lastT);
-      vs.push(this.ring.valueAt(q));
+    for (let q = this.p.ring.oldest; q < this.p.ring.next; q++) {
+      ts.push(this.p.ring.timeAt(q) - this.lastT);
+      vs.push(this.p.ring.valueAt(q));
     }
     const gaps = ts.slice(1).map((x, i) => x - ts[i]!);
     this.dt = median(gaps) ?? 1;
@@ -298,12 +381,12 @@ export class RobustDetector implements SeriesDetector {
     this.tl = this.lastT;
     this.k = ts.length;
     this.ready = true;
-    this.drift.arm(this.level, this.slope, this.lastT, Infinity);
-    this.regimeSeq = this.ring.oldest;
+    this.p.drift.arm(this.level, this.slope, this.lastT, Infinity);
+    this.regimeSeq = this.p.ring.oldest;
     // the profile's envelope follows the fitted line, not the samples: an outlier among the first
     // ones must not pass for a wave's amplitude
     const clip = this.o.huber * this.sigma();
-    if (this.seasonal()) for (let i = 0; i < ts.length; i++) this.season.learn(ts[i]! + this.lastT, vs[i]!, clip, this.dt, this.level + this.slope * ts[i]!);
+    if (this.seasonal()) for (let i = 0; i < ts.length; i++) this.p.season.learn(ts[i]! + this.lastT, vs[i]!, clip, this.dt, this.level + this.slope * ts[i]!);
   }
 
   /**
@@ -311,15 +394,15 @@ export class RobustDetector implements SeriesDetector {
    * baseline; dropped again above 80%). Switching moves the level so the prediction does not jump.
    */
   private checkSeason(t: number): void {
-    const share = this.season.unexplainedShare();
+    const share = this.p.season.unexplainedShare();
     const on = this.seasonOn ? share < 0.8 : share < 0.5;
     if (on === this.seasonOn) return;
-    this.level += (on ? -1 : 1) * this.season.offset(t);
+    this.level += (on ? -1 : 1) * this.p.season.offset(t);
     this.seasonOn = on;
     this.sp = 0;
     this.sn = 0;
     // the leak watch's anchor level changes meaning too (its slope does not)
-    this.drift.arm(this.level, Number.isFinite(this.drift.slopeVar) ? this.drift.slope : this.slope, t, this.drift.slopeVar, this.levelRange());
+    this.p.drift.arm(this.level, Number.isFinite(this.p.drift.slopeVar) ? this.p.drift.slope : this.slope, t, this.p.drift.slopeVar, this.levelRange());
   }
 
   /** Run the confirmation; on a verdict, emit it and start the new regime. */
@@ -327,23 +410,23 @@ export class RobustDetector implements SeriesDetector {
     const up = this.pending === 1;
     const model = up ? { L: this.upL, B: this.upB, T: this.upT, seq: this.upSeq } : { L: this.dnL, B: this.dnB, T: this.dnT, seq: this.dnSeq };
     const ctx = {
-      ring: this.ring,
-      from: Math.max(this.regimeSeq, this.ring.oldest),
+      ring: this.p.ring,
+      from: Math.max(this.regimeSeq, this.p.ring.oldest),
       cusumSeq: model.seq,
       alarmSeq: this.alarmSeq,
       dt: this.dt,
       sigma: this.sigma(),
-      predict: (t: number) => model.L + model.B * (t - model.T) + (this.seasonOn ? this.season.offset(t) : 0),
+      predict: (t: number) => model.L + model.B * (t - model.T) + (this.seasonOn ? this.p.season.offset(t) : 0),
       inflation: this.inflation(),
       waveAmplitude: this.waveAmplitude(),
       wavePeriod: this.wavePeriod(),
       slopeScale: ABS_TO_SIGMA * this.slopeDev * this.dt,
-      regimeAge: this.ring.next - this.regimeSeq,
+      regimeAge: this.p.ring.next - this.regimeSeq,
     };
     const verdict = judge(ctx, this.o, final);
     if (verdict === 'wait' || verdict === 'over') {
       // keep waiting while the buffer still holds the start of the excursion (a ramp needs time)
-      if (!final && verdict === 'wait' && this.ring.next - 1 - this.alarmSeq < RING_SIZE - this.o.minRun) return NONE;
+      if (!final && verdict === 'wait' && this.p.ring.next - 1 - this.alarmSeq < RING_SIZE - this.o.minRun) return NONE;
       this.cancel();
       return NONE;
     }
@@ -351,7 +434,7 @@ export class RobustDetector implements SeriesDetector {
   }
 
   private noteBreak(seq: number): void {
-    if (this.breaks < BREAKS_KEPT) this.breakSeqs[this.breaks] = seq;
+    if (this.breaks < BREAKS_KEPT) this.f[this.b + OWN_DEFAULTS.length + this.breaks] = seq;
     this.breaks++;
   }
 
@@ -368,14 +451,14 @@ export class RobustDetector implements SeriesDetector {
     this.level = d.level + d.oldSlope * (now - d.onset) + d.endShift;
     this.slope = newSlope;
     this.tl = now;
-    let seq = this.ring.oldest;
-    while (seq < this.ring.next - 1 && this.ring.timeAt(seq) < d.onset) seq++;
+    let seq = this.p.ring.oldest;
+    while (seq < this.p.ring.next - 1 && this.p.ring.timeAt(seq) < d.onset) seq++;
     // the reported time is a sample's when the onset is still buffered
-    const time = seq > this.ring.oldest ? this.ring.timeAt(seq) : d.onset;
+    const time = seq > this.p.ring.oldest ? this.p.ring.timeAt(seq) : d.onset;
     this.regimeSeq = seq;
     this.noteBreak(seq);
     this.cancel();
-    this.drift.arm(this.level, this.slope, now, Infinity);
+    this.p.drift.arm(this.level, this.slope, now, Infinity);
     return {
       time,
       detectedAt: now,
@@ -388,25 +471,25 @@ export class RobustDetector implements SeriesDetector {
   }
 
   private restart(v: Verdict, old: { L: number; B: number; T: number }): DetectedBreak {
-    const tj = this.ring.timeAt(v.seq);
+    const tj = this.p.ring.timeAt(v.seq);
     const beforeLevel = old.L + old.B * (tj - old.T) + v.m;
     const newSlope = old.B + v.slopePerMs;
     this.level = old.L + old.B * (this.lastT - old.T) + v.m + v.endShift;
     this.slope = newSlope;
     this.tl = this.lastT;
     this.scale = Math.max(this.scale, v.afterScale);
-    this.k = Math.max(this.o.minRun, this.ring.next - v.seq);
+    this.k = Math.max(this.o.minRun, this.p.ring.next - v.seq);
     // While a found period is still being learned, its own edges confirm as steps; moving the
     // baseline with them would leave the profile nothing to learn.
-    if (this.seasonOn || this.cycle.samples === 0) this.season.shift(v.jump);
+    if (this.seasonOn || this.p.cycle.samples === 0) this.p.season.shift(v.jump);
     this.regimeSeq = v.seq;
     this.noteBreak(v.seq);
     this.cancel();
     // A level shift keeps the trend: the watch keeps its long-run slope (and trust). A new slope
     // from a short window is not trusted until a horizon has confirmed it.
     const range: [number, number] = [this.level, this.level]; // a new regime: the old range says nothing
-    if (v.slopePerMs === 0) this.drift.arm(this.level, Number.isFinite(this.drift.slopeVar) ? this.drift.slope : this.slope, this.lastT, this.drift.slopeVar, range);
-    else this.drift.arm(this.level, this.slope, this.lastT, Infinity, range);
+    if (v.slopePerMs === 0) this.p.drift.arm(this.level, Number.isFinite(this.p.drift.slopeVar) ? this.p.drift.slope : this.slope, this.lastT, this.p.drift.slopeVar, range);
+    else this.p.drift.arm(this.level, this.slope, this.lastT, Infinity, range);
     const kind: BreakpointKind = v.kind;
     return {
       time: tj,
@@ -420,12 +503,16 @@ export class RobustDetector implements SeriesDetector {
   }
 }
 
-function structuralBytes(o: object): number {
-  let bytes = 0;
-  for (const v of Object.values(o)) {
-    if (typeof v === 'number' || typeof v === 'boolean') bytes += 8;
-    else if (ArrayBuffer.isView(v)) bytes += v.byteLength;
-    else if (typeof v === 'object' && v !== null) bytes += Object.isFrozen(v) ? 8 : structuralBytes(v as object);
-  }
-  return bytes;
+/** The leak watch's context, filled in per sample (one object for all: no allocation per sample). */
+const CTX: { -readonly [K in keyof DriftContext]: DriftContext[K] } = { season: 0, sigma: 0, dt: 0, inflation: 0, seasonal: false };
+
+/** Slot positions of the fields the hot code reads directly (the order of OWN_DEFAULTS). */
+const enum F {
+  n, t0, lastT, dt, ready, seasonOn, k, level, tl, slope, scale, sp, sn, zPrev, zz1, zz0, slopeDev, slopeMean,
 }
+const OWN_DEFAULTS = slotDefaults({
+  n: 0, t0: NaN, lastT: -Infinity, dt: 0, ready: false, seasonOn: false, k: 0, level: 0, tl: 0, slope: 0, scale: 0, sp: 0, sn: 0,
+  zPrev: 0, zz1: 0, zz0: 0, slopeDev: 0, slopeMean: 0, upL: 0, upB: 0, upT: 0, upSeq: 0, dnL: 0, dnB: 0, dnT: 0, dnSeq: 0,
+  pending: 0, alarmSeq: 0, regimeSeq: 0, breaks: 0,
+});
+if (OWN_DEFAULTS.length + BREAKS_KEPT !== OWN_F64) throw new Error('detector slot layout out of date (OWN_F64)');

@@ -1,3 +1,5 @@
+import { Part, slotDefaults } from './slab';
+
 /** Bins per period (for the daily default: one per UTC hour). */
 export const SEASON_BINS = 24;
 export const DAY_MS = 86_400_000;
@@ -15,31 +17,45 @@ const FINE_PERIOD = 240;
  * the profile never shifts the level. The baseline learns from the first sample, the bins after
  * one period; the owner decides when to use the profile (≥ 2 periods of history).
  */
-export class PhaseProfile {
-  /** Float32 is plenty for offsets and halves the profile's memory. */
-  readonly bins = new Float32Array(SEASON_BINS);
-  readonly counts = new Uint8Array(SEASON_BINS);
+export class PhaseProfile extends Part {
+  /** Period, ms: a day unless a period was found in the data. */
+  get period(): number { return this.f[this.b]!; }
+  set period(x: number) { this.f[this.b] = x; }
   /** Deseasonalised slow baseline, series units. */
-  base = NaN;
+  get base(): number { return this.f[this.b + 1]!; }
+  set base(x: number) { this.f[this.b + 1] = x; }
   /** Envelope of deseasonalised values over about a period (decays toward the baseline), series units. */
-  hi = NaN;
-  lo = NaN;
-  private lastT = NaN;
-  private sq0 = 0;
-  private sq1 = 0;
-  private t0 = NaN;
-  private seen = 1;
-  private sum = 0;
-  private learned = 0;
+  get hi(): number { return this.f[this.b + 2]!; }
+  set hi(x: number) { this.f[this.b + 2] = x; }
+  get lo(): number { return this.f[this.b + 3]!; }
+  set lo(x: number) { this.f[this.b + 3] = x; }
+  private get lastT(): number { return this.f[this.b + 4]!; }
+  private set lastT(x: number) { this.f[this.b + 4] = x; }
+  private get sq0(): number { return this.f[this.b + 5]!; }
+  private set sq0(x: number) { this.f[this.b + 5] = x; }
+  private get sq1(): number { return this.f[this.b + 6]!; }
+  private set sq1(x: number) { this.f[this.b + 6] = x; }
+  private get t0(): number { return this.f[this.b + 7]!; }
+  private set t0(x: number) { this.f[this.b + 7] = x; }
+  private get seen(): number { return this.f[this.b + 8]!; }
+  private set seen(x: number) { this.f[this.b + 8] = x; }
+  private get sum(): number { return this.f[this.b + 9]!; }
+  private set sum(x: number) { this.f[this.b + 9] = x; }
+  private get learned(): number { return this.f[this.b + 10]!; }
+  private set learned(x: number) { this.f[this.b + 10] = x; }
 
-  /** `period` ms: a day unless a period was found in the data. */
-  constructor(public period = DAY_MS) {}
+  /** The state of a new series: a daily profile, nothing learned. Bins are float32 (plenty for offsets), counts uint8. */
+  clear(): void {
+    this.f.set(SEASON_DEFAULTS, this.b);
+    this.g.fill(0, this.c, this.c + SEASON_BINS);
+    this.u.fill(0, this.d, this.d + SEASON_BINS);
+  }
 
   /** Forget everything and learn a new period from now on. */
   reset(period: number): void {
     this.period = period;
-    this.bins.fill(0);
-    this.counts.fill(0);
+    this.g.fill(0, this.c, this.c + SEASON_BINS);
+    this.u.fill(0, this.d, this.d + SEASON_BINS);
     // the baseline and the level's envelope do not depend on the period: they are kept
     this.t0 = this.lastT;
     this.sq0 = this.sq1 = this.sum = this.learned = 0;
@@ -51,30 +67,37 @@ export class PhaseProfile {
     return this.t0;
   }
 
-  /** Position of t between bin centres: the bin before (h0), the one after (h1) and the weight f of h1. */
-  private place(t: number): [number, number, number] {
+  // Where place() puts its answer (fields of the chunk's shared view, not a new array per sample).
+  private h0 = 0;
+  private h1 = 0;
+  private w = 0;
+
+  /** Position of t between bin centres: the bin before (h0), the one after (h1) and the weight w of h1. */
+  private place(t: number): void {
     const x = (t % this.period) / (this.period / SEASON_BINS) - 0.5;
     const fl = Math.floor(x);
     let h0 = fl % SEASON_BINS;
     if (h0 < 0) h0 += SEASON_BINS;
-    return [h0, (h0 + 1) % SEASON_BINS, x - fl];
+    this.h0 = h0;
+    this.h1 = (h0 + 1) % SEASON_BINS;
+    this.w = x - fl;
   }
 
   /** Profile value at t, interpolated linearly between hour centres (a bin never seen borrows its neighbour). */
   private raw(h0: number, h1: number, f: number): number {
-    const c0 = this.counts[h0]! > 0;
-    const c1 = this.counts[h1]! > 0;
-    if (c0 && c1) return (1 - f) * this.bins[h0]! + f * this.bins[h1]!;
-    if (c0) return this.bins[h0]!;
-    if (c1) return this.bins[h1]!;
+    const c0 = this.u[this.d + h0]! > 0;
+    const c1 = this.u[this.d + h1]! > 0;
+    if (c0 && c1) return (1 - f) * this.g[this.c + h0]! + f * this.g[this.c + h1]!;
+    if (c0) return this.g[this.c + h0]!;
+    if (c1) return this.g[this.c + h1]!;
     return NaN;
   }
 
   /** Centred seasonal offset at time t (0 where nothing was learned yet). */
   offset(t: number): number {
     if (this.learned === 0) return 0;
-    const [h0, h1, f] = this.place(t);
-    const r = this.raw(h0, h1, f);
+    this.place(t);
+    const r = this.raw(this.h0, this.h1, this.w);
     return Number.isNaN(r) ? 0 : r - this.sum / this.learned;
   }
 
@@ -93,38 +116,47 @@ export class PhaseProfile {
     // The out-of-sample check compares the owner's smoothed level with the profile; where a
     // period holds few samples per bin (a sharp hourly pulse at one sample a minute) the smoothed
     // level lags the wave by a bin or more, so the sample itself is compared.
-    const smooth = this.period / dt < FINE_PERIOD ? v : used ? level + off : level;
-    if (Number.isNaN(this.base)) {
+    // (the per-sample part works on locals read from the slot once, see ./slab.ts)
+    const { f: m, b } = this;
+    const period = m[b + S.period]!;
+    const smooth = period / dt < FINE_PERIOD ? v : used ? level + off : level;
+    const lastT = m[b + S.lastT]!;
+    let base = m[b + S.base]!;
+    if (Number.isNaN(base)) {
       // from the owner's smoothed level: a first sample that is an outlier must not set them
-      this.base = xs;
-      this.hi = xs;
-      this.lo = xs;
+      m[b + S.base] = xs;
+      m[b + S.hi] = xs;
+      m[b + S.lo] = xs;
     } else {
       // running mean for the first period, then a one-period exponential memory
-      this.seen++;
-      const decay = 1 - Math.exp(-Math.max(0, t - this.lastT) / this.period);
-      this.base += Math.max(1 / this.seen, decay) * (x - this.base);
+      const seen = m[b + S.seen]! + 1;
+      m[b + S.seen] = seen;
+      const decay = 1 - Math.exp(-Math.max(0, t - lastT) / period);
+      base += Math.max(1 / seen, decay) * (x - base);
+      m[b + S.base] = base;
       // the envelope follows a wave (≤ clip per sample) but not a lone outlier
       // the envelope forgets slowly (4-period time constant) so a peak is still there a cycle later
-      const keep = 1 - Math.exp(-Math.max(0, t - this.lastT) / (ENVELOPE * this.period));
-      const hi = this.hi - keep * (this.hi - this.base);
-      const lo = this.lo - keep * (this.lo - this.base);
-      this.hi = Math.min(Math.max(hi, xs), hi + clip);
-      this.lo = Math.max(Math.min(lo, xs), lo - clip);
+      const keep = 1 - Math.exp(-Math.max(0, t - lastT) / (ENVELOPE * period));
+      const hi = m[b + S.hi]! - keep * (m[b + S.hi]! - base);
+      const lo = m[b + S.lo]! - keep * (m[b + S.lo]! - base);
+      m[b + S.hi] = Math.min(Math.max(hi, xs), hi + clip);
+      m[b + S.lo] = Math.max(Math.min(lo, xs), lo - clip);
     }
-    this.lastT = t;
-    if (Number.isNaN(this.t0)) this.t0 = t;
+    m[b + S.lastT] = t;
+    let t0 = m[b + S.t0]!;
+    if (Number.isNaN(t0)) m[b + S.t0] = t0 = t;
     // Until a full period has been averaged the baseline is the mean of part of a cycle; bins learned
     // against it would be skewed, so they start after one period.
-    if (t - this.t0 < this.period) return;
-    const [h0, h1, f] = this.place(t);
+    if (t - t0 < period) return;
+    this.place(t);
+    const { h0, h1, w: f } = this;
     const near = f < 0.5 ? h0 : h1;
-    const c = this.counts[near]!;
+    const c = this.u[this.d + near]!;
     const target = v - this.base;
     if (c === 0) {
       this.setBin(near, target);
       this.learned++;
-      this.counts[near] = 1;
+      this.u[this.d + near] = 1;
       return;
     }
     const old = this.raw(h0, h1, f);
@@ -141,15 +173,15 @@ export class PhaseProfile {
     const lim = clip + Math.abs(old);
     const innov = gain * Math.max(-lim, Math.min(lim, target - old));
     // the update goes to both neighbouring centres in proportion to their weight
-    if (this.counts[h0]! > 0) this.setBin(h0, this.bins[h0]! + (1 - f) * innov);
-    if (this.counts[h1]! > 0) this.setBin(h1, this.bins[h1]! + f * innov);
-    if (c < 255) this.counts[near] = c + 1;
+    if (this.u[this.d + h0]! > 0) this.setBin(h0, this.g[this.c + h0]! + (1 - f) * innov);
+    if (this.u[this.d + h1]! > 0) this.setBin(h1, this.g[this.c + h1]! + f * innov);
+    if (c < 255) this.u[this.d + near] = c + 1;
   }
 
   private setBin(h: number, value: number): void {
-    const old = this.counts[h]! > 0 ? this.bins[h]! : 0;
-    this.bins[h] = value;
-    this.sum += this.bins[h] - old; // the stored (float32) value, so the sum never drifts
+    const old = this.u[this.d + h]! > 0 ? this.g[this.c + h]! : 0;
+    this.g[this.c + h] = value;
+    this.sum += this.g[this.c + h]! - old; // the stored (float32) value, so the sum never drifts
   }
 
   /** A level shift was confirmed: move the baseline with it so bins do not learn the shift. */
@@ -181,3 +213,11 @@ export class PhaseProfile {
     return this.sq0 > 0 ? this.sq1 / this.sq0 : 1;
   }
 }
+
+/** Slot positions of the fields (the order of SEASON_DEFAULTS), for the per-sample path. */
+const enum S {
+  period, base, hi, lo, lastT, sq0, sq1, t0, seen,
+}
+const SEASON_DEFAULTS = slotDefaults({ period: DAY_MS, base: NaN, hi: NaN, lo: NaN, lastT: NaN, sq0: 0, sq1: 0, t0: NaN, seen: 1, sum: 0, learned: 0 });
+/** Numbers of a profile in a detector's slot, by part: float64 fields, float32 bins, uint8 counts. */
+export const SEASON_SLOT = { f64: SEASON_DEFAULTS.length, f32: SEASON_BINS, u8: SEASON_BINS };

@@ -1,0 +1,140 @@
+/**
+ * Shared storage for the state of many streaming detectors. A live series' detector state is a
+ * few hundred numbers; as fields of its own objects and typed arrays, V8 spends more on the
+ * wrapping (a 16-byte box per double field, ~200 bytes per typed array) than on the numbers. Here
+ * every detector gets a slot in chunks of three typed arrays (float64, float32 and uint8 parts)
+ * shared by up to CHUNK_MAX detectors, and its objects keep only the slot.
+ *
+ * A slot is handed back when its owner is collected (FinalizationRegistry) or released explicitly
+ * (batch mode, which knows when it is done). Chunks are kept for reuse once allocated.
+ */
+
+/** Numbers per slot in each array of a chunk. */
+export interface Layout {
+  readonly f64: number;
+  readonly f32: number;
+  readonly u8: number;
+}
+
+/** Largest chunk, slots (chunks double from CHUNK_MIN so a single detector does not take megabytes). */
+const CHUNK_MIN = 16;
+const CHUNK_MAX = 4096;
+
+/** Slots of the chunk with this index: doubling from CHUNK_MIN to CHUNK_MAX, then CHUNK_MAX. */
+export function chunkSize(index: number): number {
+  return CHUNK_MIN * 2 ** Math.min(index, Math.log2(CHUNK_MAX / CHUNK_MIN));
+}
+
+export class Chunk {
+  readonly f: Float64Array;
+  readonly g: Float32Array;
+  readonly u: Uint8Array;
+
+  constructor(
+    readonly index: number,
+    readonly size: number,
+    readonly layout: Layout,
+  ) {
+    this.f = new Float64Array(size * layout.f64);
+    this.g = new Float32Array(size * layout.f32);
+    this.u = new Uint8Array(size * layout.u8);
+  }
+}
+
+/** A slot of a chunk, with the chunk's views (objects shared by its slots, pointed at one at a time). */
+export interface Slot<V> {
+  readonly chunk: Chunk;
+  readonly views: V;
+  readonly slot: number;
+  /** Chunk index and slot in one number, the registry's held value. */
+  readonly id: number;
+}
+
+export class Slab<V> {
+  private readonly chunks: { chunk: Chunk; views: V }[] = [];
+  private readonly freed: number[] = [];
+  /** Slots handed out from the last chunk. */
+  private used = 0;
+  private live = 0;
+  private readonly registry = new FinalizationRegistry<number>((id) => this.free(id));
+
+  constructor(
+    readonly layout: Layout,
+    private readonly makeViews: (c: Chunk) => V,
+  ) {}
+
+  /** A slot for `owner`, returned to the slab when the owner is collected. The slot's contents are stale: the owner initialises them. */
+  alloc(owner: object): Slot<V> {
+    let id = this.freed.pop();
+    if (id === undefined) {
+      const last = this.chunks[this.chunks.length - 1];
+      if (last === undefined || this.used === last.chunk.size) {
+        const chunk = new Chunk(this.chunks.length, chunkSize(this.chunks.length), this.layout);
+        this.chunks.push({ chunk, views: this.makeViews(chunk) });
+        this.used = 0;
+      }
+      id = (this.chunks.length - 1) * CHUNK_MAX + this.used++;
+    }
+    this.registry.register(owner, id, owner);
+    this.live++;
+    const { chunk, views } = this.chunks[Math.floor(id / CHUNK_MAX)]!;
+    return { chunk, views, slot: id % CHUNK_MAX, id };
+  }
+
+  /** Give `owner`'s slot back now (it must not be used afterwards). */
+  release(owner: object, id: number): void {
+    if (this.registry.unregister(owner)) this.free(id);
+  }
+
+  /** Slots handed out and not yet returned, and slots allocated in chunks (for tests and benchmarks). */
+  stats(): { live: number; capacity: number } {
+    return { live: this.live, capacity: this.chunks.reduce((s, c) => s + c.chunk.size, 0) };
+  }
+
+  private free(id: number): void {
+    this.freed.push(id);
+    this.live--;
+  }
+}
+
+/**
+ * Something whose numbers live in a slot's float64 part from index `b` on (and its float32/uint8
+ * parts from `c`/`d`). The detector points its parts at its slot before it uses them.
+ */
+export class Part {
+  b = 0;
+  c = 0;
+  d = 0;
+
+  constructor(
+    readonly f: Float64Array,
+    readonly g: Float32Array,
+    readonly u: Uint8Array,
+    private readonly layout: Layout,
+    private readonly from: Layout,
+  ) {}
+
+  point(slot: number): void {
+    this.b = slot * this.layout.f64 + this.from.f64;
+    this.c = slot * this.layout.f32 + this.from.f32;
+    this.d = slot * this.layout.u8 + this.from.u8;
+  }
+}
+
+/**
+ * The initial values of a class's float64 fields in slot order (booleans as 0/1), copied in when a
+ * slot gets a new owner. The class reads and writes them through accessors, `this.f[this.b + i]`
+ * in the same order: written out one by one, because accessors made in a loop share one closure's
+ * type feedback and ran the detector ~30 % slower.
+ */
+export function slotDefaults(defaults: Readonly<Record<string, number | boolean>>): Float64Array {
+  return Float64Array.from(Object.values(defaults), (v) => +v);
+}
+
+/**
+ * x mod m for a non-negative integer x held as a float64 (a slot's sequence numbers and
+ * positions): the same value as `x % m`, which on a float64 compiles to a call to C's fmod.
+ */
+export function wrap(x: number, m: number): number {
+  return x - Math.floor(x / m) * m;
+}

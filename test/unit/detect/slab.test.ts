@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { createSeriesDetector, detectSeries } from '../../../src/detect';
+import type { DetectedBreak } from '../../../src/detect';
+import type { Point } from '../../../src/domain/types';
+import { chunkSize } from '../../../src/detect/slab';
+import { SLAB } from '../../../src/detect/state';
+import { rng, series } from './gen';
+
+// a week of 5-minute samples with a daily wave, a shift, a leak and outliers: every part of a slot in use
+function busy(seed: number): Point[] {
+  const r = rng(seed);
+  return series(2016, 300_000, (i, t) => 100 + 10 * Math.sin((2 * Math.PI * t) / 86_400_000) + r.normal() + (i > 1200 ? 20 : 0) + (i > 1600 ? 0.05 * (i - 1600) : 0) + (i % 97 === 0 ? 50 : 0));
+}
+
+function stream(points: readonly Point[]): DetectedBreak[] {
+  const d = createSeriesDetector();
+  const out = points.flatMap((p) => d.update(p.t, p.v));
+  return [...out, ...d.flush()];
+}
+
+describe('detect: the shared state slab', () => {
+  it('a slot handed back and reused starts clean: a series gives the same breaks before and after other series used the slots', () => {
+    const a = busy(11);
+    const first = detectSeries(a);
+    assert.ok(first.length >= 2, `${first.length} breaks`);
+    for (let s = 0; s < 40; s++) detectSeries(busy(100 + s)); // each hands its slot back; the next takes it
+    assert.deepEqual(detectSeries(a), first);
+  });
+
+  it('detectors fed in turn (sharing chunks and their views) give what each gives alone', () => {
+    const inputs = [busy(1), busy(2), busy(3)];
+    const alone = inputs.map(stream);
+    const ds = inputs.map(() => createSeriesDetector());
+    const together: DetectedBreak[][] = inputs.map(() => []);
+    for (let i = 0; i < inputs[0]!.length; i++) {
+      inputs.forEach((pts, k) => together[k]!.push(...ds[k]!.update(pts[i]!.t, pts[i]!.v)));
+      if (i % 500 === 0) ds.forEach((d) => d.snapshot());
+    }
+    ds.forEach((d, k) => together[k]!.push(...d.flush()));
+    assert.deepEqual(together, alone);
+  });
+
+  it('a collected detector hands its slot back (FinalizationRegistry)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const before = SLAB.stats().live;
+    (() => {
+      for (let i = 0; i < 100; i++) createSeriesDetector().update(Date.UTC(2024, 0, 1), i);
+    })();
+    assert.equal(SLAB.stats().live, before + 100);
+    // finalizers run in a task after a collection: give them a few turns
+    // (detectors of the tests before may go too)
+    for (let k = 0; k < 50 && SLAB.stats().live > before; k++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(SLAB.stats().live <= before, `${SLAB.stats().live} live, ${before} before`);
+  });
+
+  it('chunk sizes stay between 16 and 4096 slots past the 27th chunk (16 << 27 overflowed to a negative length at ~100k series)', () => {
+    const sizes = Array.from({ length: 400 }, (_, i) => chunkSize(i));
+    assert.deepEqual(sizes.slice(0, 10), [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 4096]);
+    assert.ok(sizes.slice(8).every((s) => s === 4096), 'every later chunk has 4096 slots');
+  });
+});
