@@ -149,16 +149,25 @@ export function movement(e: CandidateEvidence): number {
 }
 
 /**
+ * The least the simulator-fitted model is heard: enough for its priors (own change, hops, recency)
+ * to order candidates the acute evidence cannot separate, too little to outvote a burst or to lift
+ * the top score above "none of these". 0.1 held up on both benches (0.3 cost Train Ticket top-1).
+ */
+export const PRIOR_GATE = 0.1;
+
+/**
  * Fill in what depends on all candidates of one analysis: `quiet` (1 − the strongest movement
  * after any candidate) and `gate`. The simulator-fitted model learnt a world of lasting breakpoints
  * and weighs priors (recency, the victim's own change, hops) that only mean something when the
  * victim's trouble is such a breakpoint; so it is heard in proportion to the victim's breakpoint
- * trouble aligned with any candidate (full from 0.5 up). With only bursts, the acute evidence decides.
+ * trouble aligned with any candidate (full from 0.5 up). With only bursts, the acute evidence decides;
+ * but never below `PRIOR_GATE`: where nothing tells the candidates apart, an on-call engineer still
+ * looks first at the paged service's own change and at near, recent ones rather than at a far one.
  */
 export function withQuiet(ev: readonly CandidateEvidence[]): CandidateEvidence[] {
   const quiet = 1 - ev.reduce((m, e) => Math.max(m, movement(e)), 0);
   const bp = ev.reduce((m, e) => Math.max(m, e.x.onset, e.x.delayed), 0);
-  const gate = Math.min(1, bp / 0.5);
+  const gate = Math.max(PRIOR_GATE, Math.min(1, bp / 0.5));
   return ev.map((e) => ({ ...e, a: { ...e.a, quiet }, gate }));
 }
 
