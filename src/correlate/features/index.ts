@@ -9,6 +9,7 @@ import { downThrough, mixedPath, passThrough } from './flow';
 import { pathEvidence, type PathEvidence } from './path';
 import { rollbackEvidence, type RollbackEvidence } from './rollback';
 import { instanceOrder, versionDifferential, type VersionEvidence } from './version';
+import { troubleFirst } from './lasting';
 
 /** Names of the model's inputs, in the order of the coefficient vector (see ../model.ts). */
 export const FEATURES = [
@@ -139,7 +140,11 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     slowBelow: side === 'upstream' ? slow : 0,
     slowPath: side === 'downstream' && vs.outboundPeer !== undefined && vs.outboundPeer === path.path[path.path.length - 1]?.from ? slow : 0,
   };
-  const a = { acuteSelf: acute.self, acuteCallers: acute.callers, acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
+  // A burst (or a service-level worsening) that lasting trouble had already explained is not this
+  // change's doing; new pods against old ones over the same minutes are immune to that.
+  const first = troubleFirst(ctx, c, acute.trouble.get(c.service));
+  const immune = acute.canary.kind === 'canary' ? acute.canary.value : 0;
+  const a = { acuteSelf: Math.max(acute.self * (1 - first.value), immune), acuteCallers: acute.callers * (1 - first.value), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
   return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, a, gate: 1 };
 }
 
