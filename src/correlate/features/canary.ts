@@ -21,6 +21,8 @@ export interface CanaryEvidence {
   readonly oldMedian?: number;
   /** 'canary': new-version instances against old ones; 'service': all instances after the change against before it. */
   readonly kind?: 'canary' | 'service';
+  /** Metrics on which new-version instances were compared with old ones over the same minutes and were no worse. */
+  readonly cleared?: readonly string[];
 }
 
 /** The version a series ran at `t`: its stitched spans, else its label. */
@@ -109,6 +111,9 @@ function sameMinutes(g: Group): { dir: number; metric: string; floor: number; fr
 export function canaryEvidence(ctx: Context, c: ChangeEvent): CanaryEvidence {
   const byVersion = canaryComparison(ctx, c);
   const whole = c.version === undefined ? { value: 0 } : serviceLevel(ctx, c);
+  // New pods no worse than old ones over the same minutes clear the release of what the service
+  // as a whole went through meanwhile: the comparison at the same time is the better judge.
+  if (whole.metric !== undefined && byVersion.cleared?.includes(whole.metric) === true) return byVersion;
   return whole.value > byVersion.value ? whole : byVersion;
 }
 
@@ -131,8 +136,11 @@ export function canaryComparison(ctx: Context, c: ChangeEvent): CanaryEvidence {
     groups.set(key, grp);
   }
   let best: CanaryEvidence = { value: 0 };
+  const cleared: string[] = [];
   for (const raw of groups.values()) {
     const g = sameMinutes(raw);
+    // New pods no worse than old ones (within warm-up) over 3+ shared minutes: the version is cleared here.
+    if (g.fresh.length >= 3 && g.old.length >= 3 && g.dir * ((median(g.fresh) ?? 0) - (median(g.old) ?? 0)) <= WARMUP * Math.abs(median(g.oldRaw) ?? 0)) cleared.push(g.metric);
     // Two samples of a new instance against three or more of old ones can reach p 0.05 (exact test).
     // One old instance against one new one cannot tell the version from the instance: two at least.
     if (g.fresh.length < 2 || g.old.length < 3 || g.oldBy.size < 2) continue;
@@ -148,7 +156,7 @@ export function canaryComparison(ctx: Context, c: ChangeEvent): CanaryEvidence {
     const value = 1 - Math.exp(-Math.max(0, margin / Math.max(Math.abs(om), 1e-9) - WARMUP) / 0.3);
     if (value > best.value) best = { value, metric: g.metric, p: r.p, newMedian: nm, oldMedian: om, kind: 'canary' };
   }
-  return best;
+  return cleared.length === 0 ? best : { ...best, cleared };
 }
 
 /** Look-back of the service-level comparison. @default 30 min */

@@ -140,12 +140,24 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     slowBelow: side === 'upstream' ? slow : 0,
     slowPath: side === 'downstream' && vs.outboundPeer !== undefined && vs.outboundPeer === path.path[path.path.length - 1]?.from ? slow : 0,
   };
-  // A burst (or a service-level worsening) that lasting trouble had already explained is not this
-  // change's doing; new pods against old ones over the same minutes are immune to that.
-  const first = troubleFirst(ctx, c, acute.trouble.get(c.service));
-  const immune = acute.canary.kind === 'canary' ? acute.canary.value : 0;
-  const a = { acuteSelf: Math.max(acute.self * (1 - first.value), immune), acuteCallers: acute.callers * (1 - first.value), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
+  // What lasting trouble below had already explained is not this change's doing.
+  const first = troubleFirst(ctx, c, acute.trouble.get(c.service)).value;
+  const a = { acuteSelf: selfAfter(acute, first), acuteCallers: acute.callers * (1 - first), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
   return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, a, gate: 1 };
+}
+
+/**
+ * The changed service's own worsening after the change, less what trouble below it explains: a
+ * burst (already net of bursts below, see `acuteEvidence`) or the service as a whole worse than
+ * before, each discounted by a lasting move below that came first (`first`, see `troubleFirst`);
+ * the service-level comparison also by a burst below as early, as its own bursts are. New pods
+ * against old ones over the same minutes need no discount: both sides went through the same.
+ */
+export function selfAfter(acute: AcuteEvidence, first: number): number {
+  const canary = acute.canary.kind === 'canary' ? acute.canary.value : 0;
+  const service = acute.canary.kind === 'service' ? acute.canary.value * (1 - acute.below) : 0;
+  const burst = acute.self > acute.canary.value ? acute.self : 0;
+  return Math.max(Math.max(burst, service) * (1 - first), canary);
 }
 
 /** How much moved after this candidate, in [0,1]: on the victim, on its own service, on the links, acutely. */

@@ -139,4 +139,16 @@ describe('correlate: canary and service-level evidence', () => {
     const bad = [...s.slice(0, 2), errPod('new-c', '2.0', 0.05, at('13:50'))];
     assert.ok(byVersion(bad).value > 0.9, String(byVersion(bad).value));
   });
+
+  it('new pods no worse than old ones over the same minutes clear the release of the whole service slowing meanwhile (was: service-level before/after blamed it)', () => {
+    const step = (t: number): number => (t >= at('13:53') ? 0.6 : 0.2);
+    const s = [
+      pod('old-a', '1.0', step, HOUR_AGO, PAGE),
+      pod('old-b', '1.0', (t) => step(t) * 1.02, HOUR_AGO, PAGE),
+      pod('new-c', '2.0', (t) => step(t) * 1.01, at('13:50'), PAGE),
+    ];
+    assert.ok(serviceLevel(ctx(s), DEPLOY).value > 0.5, 'the service as a whole did get slower after the release');
+    assert.equal(evidence(s).value, 0);
+    assert.ok(byVersion(s).cleared?.includes(LAT));
+  });
 });
