@@ -78,6 +78,8 @@ export interface CandidateEvidence {
   readonly passThrough: Scored;
   readonly downThrough: Scored;
   readonly acute: AcuteEvidence;
+  /** A lasting move below the changed service that came before its own trouble (see `troubleFirst`). */
+  readonly first: Scored;
   /** The acute vector; `quiet` is filled in once all candidates are known (see `withQuiet`). */
   readonly a: Readonly<Record<AcuteName, number>>;
   /** How much the simulator-fitted model is heard in this analysis, in [0,1] (see `withQuiet`). */
@@ -141,9 +143,9 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     slowPath: side === 'downstream' && vs.outboundPeer !== undefined && vs.outboundPeer === path.path[path.path.length - 1]?.from ? slow : 0,
   };
   // What lasting trouble below had already explained is not this change's doing.
-  const first = troubleFirst(ctx, c, acute.trouble.get(c.service)).value;
-  const a = { acuteSelf: selfAfter(acute, first), acuteCallers: acute.callers * (1 - first), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
-  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, a, gate: 1 };
+  const first = troubleFirst(ctx, c, acute.trouble.get(c.service));
+  const a = { acuteSelf: selfAfter(acute, first.value), acuteCallers: acute.callers * (1 - first.value), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
+  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1 };
 }
 
 /**

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { contextEvidence } from '../../../src/correlate';
+import { explain } from '../../../src/correlate/explain';
 import { troubleFirst } from '../../../src/correlate/features/lasting';
 import { at, bp, change, ctxOf, series, step } from './helpers';
 
@@ -31,5 +33,18 @@ describe('evidence: trouble below that came first', () => {
     const web = series('web', LAT, {}, step(100, 800, at('13:30')));
     const ctx = ctxOf([checkout, web], [dep], [bp(checkout, at('13:31')), bp(web, at('13:30'))]);
     assert.equal(troubleFirst(ctx, dep, undefined).value, 0);
+  });
+});
+
+describe('explanation: trouble below that came first', () => {
+  it('says why a burst right after the change does not count for it', () => {
+    const payments = series('payments', LAT, {}, step(100, 800, at('13:30')));
+    const opts = { at: at('13:35'), windowMs: 60 * 60_000, afterMs: 0 };
+    const ctx = ctxOf([checkout, payments], [dep], [bp(payments, at('13:30'))], opts);
+    const [e] = contextEvidence(ctx);
+    assert.ok(e !== undefined && e.acute.self > 0.5, `a burst right after the deploy: ${e?.acute.self}`);
+    assert.ok(e.a.acuteSelf < 0.2 * e.acute.self, `discounted: ${e.a.acuteSelf}`);
+    const text = explain(ctx, e).join('\n');
+    assert.match(text, /lasting move below checkout-api: .*payments/);
   });
 });
