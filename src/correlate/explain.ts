@@ -5,6 +5,7 @@ import { stitchVersions } from './stitch';
 import { troubleWeight } from './signals';
 import { movement, type CandidateEvidence, type FeatureName } from './features';
 import { acuteLines } from './explain-acute';
+import { ACUTE } from './acute-model';
 import { MODEL, type Model } from './model';
 import { shortName, type Signal } from './signals';
 
@@ -111,6 +112,11 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
   }
   if (!Number.isFinite(p.dist)) lines.push({ w: 0.1, text: `${c.service} is not linked to ${ctx.victim} by the topology or by any series` });
   lines.push(...acuteLines(ctx, e));
+  const first = e.first.signal;
+  const discounted = Math.max(e.acute.self - e.a.acuteSelf, e.acute.callers - e.a.acuteCallers);
+  if (first !== undefined && discounted > 0.1) {
+    lines.push({ w: ACUTE.weights.acuteSelf * discounted + 1, text: `the trouble after this change follows a lasting move below ${c.service}: ${describeSignal(first)}, ${after(first, c)} — not this change's doing` });
+  }
   if (movement(e) < 0.1) lines.push({ w: 20, text: `evidence missing: no breakpoint and no burst on ${c.service}${p.dist > 0 && Number.isFinite(p.dist) ? `, on the ${p.dist}-hop path` : ''} or on ${ctx.victim} follows this change` });
   else if (lines.length === 0 || Math.max(e.x.onset, e.x.delayed, e.x.near, e.x.victimHop, e.x.self) < 0.1) lines.push({ w: 0.1, text: `no breakpoint on ${c.service}${p.dist > 0 ? `, on the ${p.dist}-hop path` : ''} or on ${ctx.victim} follows this change` });
   const rel = ctx.onset - c.time;

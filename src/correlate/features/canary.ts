@@ -2,7 +2,7 @@ import type { ChangeEvent } from '../../domain/types';
 import { median, mannWhitneyU } from '../../stats';
 import type { Context } from '../context';
 import { PROCESS_LABELS } from '../churn';
-import { classifyGolden } from '../golden';
+import { classifyGolden, type Golden } from '../golden';
 import type { StitchedSeries } from '../stitch';
 
 const MIN = 60_000;
@@ -21,6 +21,8 @@ export interface CanaryEvidence {
   readonly oldMedian?: number;
   /** 'canary': new-version instances against old ones; 'service': all instances after the change against before it. */
   readonly kind?: 'canary' | 'service';
+  /** Metrics on which new-version instances were compared with old ones over the same minutes and were no worse. */
+  readonly cleared?: readonly string[];
 }
 
 /** The version a series ran at `t`: its stitched spans, else its label. */
@@ -52,23 +54,44 @@ function spread(vs: readonly number[]): number | undefined {
 }
 
 interface Sample { readonly slot: number; readonly fresh: boolean; readonly id: string; readonly v: number }
-interface Group { readonly dir: number; readonly metric: string; readonly samples: Sample[] }
+interface Group { readonly dir: number; readonly metric: string; readonly floor: number; readonly samples: Sample[] }
+
+/**
+ * The least worsening of an error or success ratio that counts, in the series' units: one
+ * percentage point. Ratios near zero double on noise (0.1 % → 0.2 % errors) and nobody rolls a
+ * release back for that. 0 for other signals (their margins are relative to their level).
+ */
+export function ratioFloor(g: Golden, unit: string | undefined): number {
+  if (g.signal !== 'errors' && g.signal !== 'success') return 0;
+  return unit === '%' ? 1 : 0.01;
+}
 
 /**
  * Only the sampling slots where new and old instances both report: in a rolling deploy the old
  * instances' samples come early and the new ones' late, so anything that grows meanwhile (load,
  * the incident itself, another change) would otherwise look like the new version's fault.
  */
-function sameMinutes(g: Group): { dir: number; metric: string; fresh: number[]; old: number[]; oldBy: Map<string, number[]> } {
-  const both = new Map<number, number>();
-  for (const x of g.samples) both.set(x.slot, (both.get(x.slot) ?? 0) | (x.fresh ? 1 : 2));
-  const out = { dir: g.dir, metric: g.metric, fresh: [] as number[], old: [] as number[], oldBy: new Map<string, number[]>() };
+function sameMinutes(g: Group): { dir: number; metric: string; floor: number; fresh: number[]; old: number[]; oldBy: Map<string, number[]>; freshRaw: number[]; oldRaw: number[] } {
+  const oldAt = new Map<number, number[]>();
+  const freshAt = new Set<number>();
   for (const x of g.samples) {
-    if (both.get(x.slot) !== 3) continue;
-    if (x.fresh) out.fresh.push(x.v);
-    else {
-      out.old.push(x.v);
-      out.oldBy.set(x.id, [...(out.oldBy.get(x.id) ?? []), x.v]);
+    if (x.fresh) freshAt.add(x.slot);
+    else oldAt.set(x.slot, [...(oldAt.get(x.slot) ?? []), x.v]);
+  }
+  // Each sample against the old instances' median in its own slot: what every instance went
+  // through at that minute cancels, whichever share of the new ones was up by then.
+  const ref = new Map([...oldAt].filter(([k]) => freshAt.has(k)).map(([k, vs]) => [k, median(vs) ?? 0]));
+  const out = { dir: g.dir, metric: g.metric, floor: g.floor, fresh: [] as number[], old: [] as number[], oldBy: new Map<string, number[]>(), freshRaw: [] as number[], oldRaw: [] as number[] };
+  for (const x of g.samples) {
+    const r = ref.get(x.slot);
+    if (r === undefined) continue;
+    if (x.fresh) {
+      out.fresh.push(x.v - r);
+      out.freshRaw.push(x.v);
+    } else {
+      out.old.push(x.v - r);
+      out.oldRaw.push(x.v);
+      out.oldBy.set(x.id, [...(out.oldBy.get(x.id) ?? []), x.v - r]);
     }
   }
   return out;
@@ -88,6 +111,9 @@ function sameMinutes(g: Group): { dir: number; metric: string; fresh: number[]; 
 export function canaryEvidence(ctx: Context, c: ChangeEvent): CanaryEvidence {
   const byVersion = canaryComparison(ctx, c);
   const whole = c.version === undefined ? { value: 0 } : serviceLevel(ctx, c);
+  // New pods no worse than old ones over the same minutes clear the release of what the service
+  // as a whole went through meanwhile: the comparison at the same time is the better judge.
+  if (whole.metric !== undefined && byVersion.cleared?.includes(whole.metric) === true) return byVersion;
   return whole.value > byVersion.value ? whole : byVersion;
 }
 
@@ -101,7 +127,7 @@ export function canaryComparison(ctx: Context, c: ChangeEvent): CanaryEvidence {
     const g = classifyGolden(s.series.metric, s.series.labels, ctx.metricRules);
     if (g.bad === 0 || g.signal === 'ignore') continue;
     const key = measureKey(s);
-    const grp = groups.get(key) ?? { dir: g.bad, metric: s.series.metric, samples: [] };
+    const grp = groups.get(key) ?? { dir: g.bad, metric: s.series.metric, floor: ratioFloor(g, s.series.unit), samples: [] };
     for (const p of s.points) {
       if (p.t < c.time || p.t >= to) continue;
       const v = versionAt(s, p.t);
@@ -110,24 +136,27 @@ export function canaryComparison(ctx: Context, c: ChangeEvent): CanaryEvidence {
     groups.set(key, grp);
   }
   let best: CanaryEvidence = { value: 0 };
+  const cleared: string[] = [];
   for (const raw of groups.values()) {
     const g = sameMinutes(raw);
+    // New pods no worse than old ones (within warm-up) over 3+ shared minutes: the version is cleared here.
+    if (g.fresh.length >= 3 && g.old.length >= 3 && g.dir * ((median(g.fresh) ?? 0) - (median(g.old) ?? 0)) <= WARMUP * Math.abs(median(g.oldRaw) ?? 0)) cleared.push(g.metric);
     // Two samples of a new instance against three or more of old ones can reach p 0.05 (exact test).
     // One old instance against one new one cannot tell the version from the instance: two at least.
     if (g.fresh.length < 2 || g.old.length < 3 || g.oldBy.size < 2) continue;
     const r = mannWhitneyU(g.fresh.map((v) => g.dir * v), g.old.map((v) => g.dir * v));
     if (r === undefined || r.p > 0.05) continue;
-    const nm = median(g.fresh) ?? 0;
-    const om = median(g.old) ?? 0;
+    const nm = median(g.freshRaw) ?? 0;
+    const om = median(g.oldRaw) ?? 0;
     const worstOld = [...g.oldBy.values()].reduce((w, vs) => Math.max(w, g.dir * (median(vs) ?? 0)), -Infinity);
     const noise = median([...g.oldBy.values()].map(spread).filter((x): x is number => x !== undefined)) ?? 0;
-    const margin = g.dir * nm - worstOld;
-    if (margin <= 3 * noise) continue;
+    const margin = g.dir * (median(g.fresh) ?? 0) - worstOld;
+    if (margin <= Math.max(3 * noise, g.floor)) continue;
     // A process just started is slower for a few minutes (JIT, cold caches, pools): within WARMUP of the old ones is no evidence.
     const value = 1 - Math.exp(-Math.max(0, margin / Math.max(Math.abs(om), 1e-9) - WARMUP) / 0.3);
     if (value > best.value) best = { value, metric: g.metric, p: r.p, newMedian: nm, oldMedian: om, kind: 'canary' };
   }
-  return best;
+  return cleared.length === 0 ? best : { ...best, cleared };
 }
 
 /** Look-back of the service-level comparison. @default 30 min */
@@ -150,7 +179,7 @@ export function serviceLevel(ctx: Context, c: ChangeEvent): CanaryEvidence {
     const own = (g.signal === 'latency' || g.signal === 'errors' || g.signal === 'success') && g.side === 'server';
     if (!own && !(g.signal === 'latency' && g.side === 'client')) continue;
     const key = measureKey(s);
-    const grp = groups.get(key) ?? { dir: g.bad, metric: s.series.metric, own, latency: g.signal === 'latency', slots: new Map<number, { sum: number; n: number }>() };
+    const grp = groups.get(key) ?? { dir: g.bad, metric: s.series.metric, own, latency: g.signal === 'latency', floor: ratioFloor(g, s.series.unit), slots: new Map<number, { sum: number; n: number }>() };
     for (const p of s.points) {
       if (p.t < from || p.t >= to) continue;
       const k = Math.floor(p.t / ctx.stepMs);
@@ -183,6 +212,8 @@ interface Slotted {
   /** The service's own (server-side) signal; else its calls to others (client-side latency). */
   readonly own: boolean;
   readonly latency: boolean;
+  /** See `ratioFloor`. */
+  readonly floor: number;
   readonly slots: Map<number, { sum: number; n: number }>;
 }
 
@@ -205,6 +236,6 @@ function shiftAfter(g: Slotted, first: number): { rel: number; p: number; before
   const ma = median(after) ?? 0;
   const mb = median(before) ?? 0;
   const margin = g.dir * (ma - mb);
-  if (margin <= 3 * noise) return undefined;
+  if (margin <= Math.max(3 * noise, g.floor)) return undefined;
   return { rel: margin / Math.max(Math.abs(mb), 1e-9), p: r.p, before: mb, after: ma };
 }

@@ -38,14 +38,17 @@ export function pathEvidence(ctx: Context, c: ChangeEvent): PathEvidence {
   if (paths.length === 0 && edgeSignals(ctx, c.service, v).length > 0) paths = [[{ from: c.service, to: v, direction: 'calls' }]];
   const self = best((ctx.byService.get(c.service) ?? []).filter((s) => !s.edge).map((s) => ({ value: s.weight * lagKernel(s.time - c.time, ctx.tolMs, FAST_MS), signal: s })));
   if (paths.length === 0) return { dist: Infinity, path: [], self, near: NONE, victimHop: NONE, chain: NONE, interior: NONE };
-  // Of several equally short routes, the one the change visibly travelled along (strongest weakest link).
+  // Of several equally short routes, the one the change visibly travelled along (strongest weakest
+  // link); with nothing to tell them apart, one along a single call direction (load travels down the
+  // calls, slowness up them; a detour through a shared caller or dependency is the weaker story).
   let path: readonly PathStep[] = paths[0] ?? [];
   let hops: Scored[] = [];
   let chain: Scored = { value: -1 };
   for (const p of paths) {
     const h = p.map((st) => hopEvidence(ctx, st.from, st.to, c));
     const weakest = h.reduce((m, x) => (x.value < m.value ? x : m));
-    if (weakest.value > chain.value) {
+    const straighter = weakest.value === chain.value && new Set(p.map((st) => st.direction)).size < new Set(path.map((st) => st.direction)).size;
+    if (weakest.value > chain.value || straighter) {
       path = p;
       hops = h;
       chain = weakest;

@@ -103,4 +103,52 @@ describe('correlate: canary and service-level evidence', () => {
     assert.ok(serviceLevel(ctx(s.slice(0, 4)), DEPLOY).value > 0.5, 'without client series the rise is the release\'s');
     assert.equal(serviceLevel(ctx(s), DEPLOY).value, 0);
   });
+
+  it('a step every pod took during a rolling deploy is no evidence (was: new pods, sampled mostly after the step, looked worse)', () => {
+    const step = (t: number): number => (t >= at('13:55') ? 0.6 : 0.2);
+    // Old pods leave and new ones arrive two minutes apart: in the minutes both report, most old samples come before the step and most new ones after it.
+    const s = [
+      pod('old-a', '1.0', step, HOUR_AGO, at('13:53')),
+      pod('old-b', '1.0', step, HOUR_AGO, at('13:55')),
+      pod('old-c', '1.0', step, HOUR_AGO, at('13:57')),
+      pod('old-d', '1.0', step, HOUR_AGO, at('13:59')),
+      pod('new-e', '2.0', step, at('13:51'), PAGE),
+      pod('new-f', '2.0', step, at('13:53'), PAGE),
+      pod('new-g', '2.0', step, at('13:55'), PAGE),
+      pod('new-h', '2.0', step, at('13:57'), PAGE),
+    ];
+    assert.equal(byVersion(s).value, 0);
+  });
+
+  it('new pods slower than old ones in the same minutes still incriminate the release when every pod steps up', () => {
+    const step = (t: number): number => (t >= at('13:56') ? 0.6 : 0.2);
+    const s = [
+      pod('old-a', '1.0', step, HOUR_AGO, PAGE),
+      pod('old-b', '1.0', (t) => step(t) * 1.02, HOUR_AGO, PAGE),
+      pod('new-c', '2.0', (t) => 3 * step(t), at('13:51'), PAGE),
+    ];
+    assert.ok(byVersion(s).value > 0.9, String(byVersion(s).value));
+  });
+
+  it('an error ratio doubling from 0.1 % to 0.2 % on new pods is no evidence (was: relative to a level near zero)', () => {
+    const ERR = 'http.server.error.ratio';
+    const errPod = (id: string, version: string, v: number, from: number): SeriesData =>
+      series('checkout-api', ERR, { 'service.instance.id': id, 'service.version': version }, flat(v), { from, to: PAGE, int: false, noise: 0.00002 });
+    const s = [errPod('old-a', '1.0', 0.001, HOUR_AGO), errPod('old-b', '1.0', 0.0011, HOUR_AGO), errPod('new-c', '2.0', 0.0022, at('13:50'))];
+    assert.equal(byVersion(s).value, 0);
+    const bad = [...s.slice(0, 2), errPod('new-c', '2.0', 0.05, at('13:50'))];
+    assert.ok(byVersion(bad).value > 0.9, String(byVersion(bad).value));
+  });
+
+  it('new pods no worse than old ones over the same minutes clear the release of the whole service slowing meanwhile (was: service-level before/after blamed it)', () => {
+    const step = (t: number): number => (t >= at('13:53') ? 0.6 : 0.2);
+    const s = [
+      pod('old-a', '1.0', step, HOUR_AGO, PAGE),
+      pod('old-b', '1.0', (t) => step(t) * 1.02, HOUR_AGO, PAGE),
+      pod('new-c', '2.0', (t) => step(t) * 1.01, at('13:50'), PAGE),
+    ];
+    assert.ok(serviceLevel(ctx(s), DEPLOY).value > 0.5, 'the service as a whole did get slower after the release');
+    assert.equal(evidence(s).value, 0);
+    assert.ok(byVersion(s).cleared?.includes(LAT));
+  });
 });

@@ -1,0 +1,64 @@
+import type { ChangeEvent } from '../../domain/types';
+import type { Context } from '../context';
+import { classifyGolden } from '../golden';
+import type { Signal } from '../signals';
+import { median } from '../../stats';
+import { reachable, type ServiceTrouble } from './acute';
+import { NONE, type Scored } from './common';
+
+const HOUR = 3600_000;
+
+/**
+ * Lasting moves (breakpoints, not bursts) of `service`'s own health in the bad direction: its
+ * server-side latency, errors or saturation up, success down. Per-edge series are the links'.
+ */
+export function badMoves(ctx: Context, service: string): { readonly s: Signal; readonly w: number }[] {
+  const out: { s: Signal; w: number }[] = [];
+  for (const s of ctx.byService.get(service) ?? []) {
+    if (s.edge) continue;
+    const g = classifyGolden(s.series.series.metric, s.series.series.labels, ctx.metricRules);
+    if (g.bad === 0 || g.side !== 'server' || Math.sign(s.effect.shift) !== g.bad) continue;
+    out.push({ s, w: s.weight });
+  }
+  return out;
+}
+
+/**
+ * Whether the move of `s` still holds just before `t`: the median of the last three samples before
+ * `t` is at least half-way from the level before the move to the level after it.
+ */
+export function stillMoved(s: Signal, t: number, stepMs: number): boolean {
+  const recent = s.series.points.filter((p) => p.t < t && p.t >= t - 3 * stepMs).map((p) => p.v);
+  const level = median(recent);
+  if (level === undefined) return false;
+  const { before, after } = s.effect;
+  return (level - before) * Math.sign(after - before) >= 0.5 * Math.abs(after - before);
+}
+
+/**
+ * Trouble that had already settled in below a change's service before that service's own trouble
+ * began, so its burst (or its worsening as a whole) is not the change's doing: bursts are measured
+ * against the minutes before them and are blind to a lasting move (src/detect/acute.ts leaves
+ * breakpoints out). What an on-call engineer rules out at once: a service it depends on moved to a
+ * worse level first (slowness from below), unless the changed service's own load on it rose a step
+ * or more before (its callers' connections to a dependency that slows grow in the same minute).
+ * Its own trouble begins at its first burst or lasting worsening after the change. The strongest
+ * such move below, in [0,1]; its signal names it.
+ */
+export function troubleFirst(ctx: Context, c: ChangeEvent, own: ServiceTrouble | undefined): Scored {
+  const lasting = badMoves(ctx, c.service).filter(({ s }) => s.time >= c.time - ctx.tolMs).reduce((m, { s }) => Math.min(m, s.time), Infinity);
+  const start = Math.min(own?.ownStart ?? Infinity, lasting);
+  if (!Number.isFinite(start)) return NONE;
+  const up = reachable(ctx.graph, c.service, 'up');
+  let below: Scored = NONE;
+  for (const d of reachable(ctx.graph, c.service, 'down')) {
+    if (up.has(d)) continue;
+    const pushed = own?.pushes.get(d) ?? Infinity;
+    for (const { s, w } of badMoves(ctx, d)) {
+      // Settled in before (or with) the service's own trouble, and still there then: an earlier incident that recovered is not.
+      const first = s.time >= c.time - 2 * HOUR && s.time <= start + ctx.stepMs && s.time < pushed + ctx.stepMs && stillMoved(s, Math.max(start, s.time + 3 * ctx.stepMs) + 1, ctx.stepMs);
+      if (first && w > below.value) below = { value: w, signal: s };
+    }
+  }
+  return below;
+}
