@@ -49,6 +49,7 @@ export function createClickHouseWriter(store: ClickHouseStore, cfg: Config['clic
     batchRows: opts.batchRows ?? cfg.batchRows,
     batchMs: opts.batchMs ?? cfg.batchMs,
     maxBufferedRows: opts.maxBufferedRows ?? cfg.maxBufferedRows,
+    concurrency: opts.concurrency ?? cfg.insertConcurrency,
   });
 
   /** Convert each value; keep the rows that convert, return the errors of those that don't. */

@@ -42,6 +42,7 @@ const clickhouse = z
     batchRows: int(1).default(50_000).describe('Flush a batch at this many rows.'),
     batchMs: int(10).default(1000).describe('Flush a batch at least this often, ms.'),
     maxBufferedRows: int(1).default(500_000).describe('Rows buffered before consumption pauses (backpressure).'),
+    insertConcurrency: int(1).max(8).default(3).describe('INSERTs in flight at once; rows still count as stored (and offsets are committed) in order.'),
     retentionDays: int(1).default(14).describe('Days raw points are kept (TTL where the server supports it); also the oldest sample accepted.'),
   })
   .prefault({});
