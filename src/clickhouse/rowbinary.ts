@@ -39,19 +39,55 @@ export function seriesPrefix(s: SeriesRef): Buffer {
 const TAIL = 4 + 8 + 8;
 
 /**
- * The RowBinary body of points already checked by checkedPoint (./tsv.ts: finite value, whole
- * milliseconds in 1970…2106), in one Buffer.
+ * Reusable body buffers. A fresh Buffer per INSERT (tens of MB at 200,000 rows) cost more than
+ * encoding into it: page faults on new memory, and V8 counts the external bytes toward its GC
+ * triggers (bench: 1.1 µs vs 0.25 µs per point). Bodies are taken for one INSERT and given back
+ * once it settled; at most `keep` idle ones are held.
  */
-export function pointsRowBinary(points: readonly Sample[]): Buffer {
-  // Sized from the first row (rows of one batch are alike); growing copies the body.
+export class BodyPool {
+  private readonly idle: Buffer[] = [];
+  constructor(private readonly keep = 4) {}
+
+  /** A buffer of at least `bytes` (contents undefined). */
+  take(bytes: number): Buffer {
+    for (let i = 0; i < this.idle.length; i++) {
+      const b = this.idle[i] as Buffer;
+      if (b.length >= bytes) {
+        this.idle.splice(i, 1);
+        return b;
+      }
+    }
+    return Buffer.allocUnsafeSlow(bytes);
+  }
+
+  /** Return a body taken from this pool (or any view of it) once nothing reads it any more. */
+  give(body: Buffer): void {
+    if (body.length > 0 && this.idle.length < this.keep) this.idle.push(Buffer.from(body.buffer, 0, body.buffer.byteLength));
+  }
+}
+
+/**
+ * The RowBinary body of points already checked by checkedPoint (./tsv.ts: finite value, whole
+ * milliseconds in 1970…2106), in one buffer taken from `pool` (give it back after the INSERT).
+ */
+export function pointsRowBinary(points: readonly Sample[], pool: BodyPool = new BodyPool(0)): Buffer {
   const first = points[0];
-  let buf = Buffer.allocUnsafe(Math.max(1024, Math.ceil(points.length * ((first === undefined ? 0 : seriesPrefix(first.series).length) + TAIL) * 1.25)));
+  if (first === undefined) return Buffer.alloc(0);
+  // Sized from the first row (rows of one batch are alike); outgrowing it takes a bigger one.
+  let buf: Buffer = pool.take(Math.ceil(points.length * (seriesPrefix(first.series).length + TAIL) * 1.25));
   let at = 0;
+  let series: SeriesRef | undefined;
+  let prefix: Buffer = EMPTY;
   for (const s of points) {
-    const prefix = seriesPrefix(s.series);
+    // Points of a series come in runs (a data point list): one cache lookup per run.
+    if (s.series !== series) {
+      series = s.series;
+      prefix = seriesPrefix(series);
+    }
     if (at + prefix.length + TAIL > buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, at + prefix.length + TAIL));
-      bigger.set(buf.subarray(0, at), 0);
+      const bigger = pool.take(Math.max(buf.length * 2, at + prefix.length + TAIL));
+      buf.copy(bigger, 0, 0, at);
+      pool.give(buf);
       buf = bigger;
     }
     buf.set(prefix, at);
@@ -66,6 +102,7 @@ export function pointsRowBinary(points: readonly Sample[]): Buffer {
   }
   return buf.subarray(0, at);
 }
+const EMPTY = Buffer.alloc(0);
 
 function uvarintSize(n: number): number {
   let size = 1;

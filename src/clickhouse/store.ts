@@ -14,7 +14,7 @@ import { deadLetterRow, pipelineStatsRow } from './ops-rows';
 import { queryBreakpoints, queryChanges, queryPoints, recentAnalyses } from './reads';
 import { maintainRetention, type MaintainResult } from './retention';
 import { analysisRows, breakpointRow, changeRow } from './rows';
-import { POINT_COLUMNS, pointsRowBinary } from './rowbinary';
+import { BodyPool, POINT_COLUMNS, pointsRowBinary } from './rowbinary';
 import { checkedPoint } from './tsv';
 import { TABLES, type ServerFeatures } from './schema';
 import { ident, sql, type Sql } from './sql';
@@ -77,6 +77,7 @@ class ChStore implements ClickHouseStore {
   readonly database: string;
   private readonly db: Sql;
   private readonly now: () => number;
+  private readonly bodies = new BodyPool();
 
   constructor(
     private readonly conn: ChConnection,
@@ -102,8 +103,18 @@ class ChStore implements ClickHouseStore {
     const size = this.cfg.batchRows;
     for (let i = 0; i < rows.length; i += size) {
       const chunk = rows.slice(i, i + size);
-      if (points) await this.conn.insertRowBinary(`${this.database}.${table}`, POINT_COLUMNS, pointsRowBinary(chunk as Sample[]), chunk.length);
+      if (points) await this.insertPointsBody(table, chunk as Sample[]);
       else await this.conn.insert(`${this.database}.${table}`, chunk as object[]);
+    }
+  }
+
+  private async insertPointsBody(table: WritableTable, points: Sample[]): Promise<void> {
+    const body = pointsRowBinary(points, this.bodies);
+    try {
+      await this.conn.insertRowBinary(`${this.database}.${table}`, POINT_COLUMNS, body, points.length);
+    } finally {
+      // Settled: the server answered (so it read the whole body) or the request was destroyed.
+      this.bodies.give(body);
     }
   }
 

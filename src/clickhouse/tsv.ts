@@ -4,7 +4,7 @@
  * writer sends RowBinary, ./rowbinary.ts).
  */
 import type { Sample, SeriesRef } from '../domain/types';
-import { checkMs, finite, labelsJson } from './rows';
+import { checkMs, finite, labelsJson, MAX_MS } from './rows';
 
 /**
  * Escape a TabSeparated field: backslash, tab, newline, carriage return and NUL become
@@ -41,6 +41,8 @@ export function pointLine(s: Sample): string {
  * nothing needs rounding, so buffering a point costs no new object.
  */
 export function checkedPoint(s: Sample): Sample {
+  // The common case first, without building the error's text (this runs once per point).
+  if (Number.isInteger(s.t) && s.t >= 0 && s.t <= MAX_MS && Number.isFinite(s.v)) return s;
   const t = checkMs(s.t, `point of ${s.series.id}`);
   finite(s.v, `point of ${s.series.id}`);
   return t === s.t ? s : { series: s.series, t, v: s.v };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { makeSeries } from '../../../src/domain/series';
 import type { Sample } from '../../../src/domain/types';
 import { labelsJson } from '../../../src/clickhouse/rows';
-import { pointsRowBinary } from '../../../src/clickhouse/rowbinary';
+import { BodyPool, pointsRowBinary } from '../../../src/clickhouse/rowbinary';
 
 /** A RowBinary reader for the points columns, written from the format's definition (LEB128 lengths, little-endian numbers). */
 function readRows(buf: Buffer): { strings: string[]; t: number; tMs: number; v: number }[] {
@@ -60,5 +60,30 @@ describe('clickhouse RowBinary points body', () => {
     assert.equal(rows.length, 51);
     assert.deepEqual(rows.at(-1)?.strings[3], labelsJson(big.labels));
     assert.equal(rows.at(-1)?.tMs, 2049);
+  });
+});
+
+describe('clickhouse RowBinary body pool', () => {
+  it('reuses a given-back body for the next INSERT and the bytes are those of a fresh one', () => {
+    const pool = new BodyPool(2);
+    const s = makeSeries('m', { 'service.name': 's' });
+    const a: Sample[] = Array.from({ length: 100 }, (_, i) => ({ series: s, t: 1000 + i, v: i }));
+    const b: Sample[] = Array.from({ length: 80 }, (_, i) => ({ series: s, t: 5000 + i, v: -i }));
+    const first = pointsRowBinary(a, pool);
+    const fresh = Buffer.from(pointsRowBinary(b));
+    pool.give(first);
+    const second = pointsRowBinary(b, pool);
+    assert.equal(second.buffer, first.buffer, 'the same memory');
+    assert.deepEqual(Buffer.from(second), fresh);
+  });
+
+  it('keeps at most `keep` idle bodies', () => {
+    const pool = new BodyPool(1);
+    const x = pool.take(10);
+    const y = pool.take(10);
+    pool.give(x);
+    pool.give(y);
+    assert.equal(pool.take(10).buffer, x.buffer);
+    assert.notEqual(pool.take(10).buffer, y.buffer);
   });
 });
