@@ -74,7 +74,7 @@ export function pointsRowBinary(points: readonly Sample[], pool: BodyPool = new 
   const first = points[0];
   if (first === undefined) return Buffer.alloc(0);
   // Sized from the first row (rows of one batch are alike); outgrowing it takes a bigger one.
-  let buf: Buffer = pool.take(Math.ceil(points.length * (seriesPrefix(first.series).length + TAIL) * 1.25));
+  let buf: Buffer = pool.take(Math.ceil(points.length * (seriesPrefix(first.series).length + TAIL) * 1.1));
   let at = 0;
   let series: SeriesRef | undefined;
   let prefix: Buffer = EMPTY;

@@ -77,7 +77,8 @@ class ChStore implements ClickHouseStore {
   readonly database: string;
   private readonly db: Sql;
   private readonly now: () => number;
-  private readonly bodies = new BodyPool();
+  /** One idle body per INSERT that may be in flight: the memory is held, but not re-faulted per INSERT. */
+  private readonly bodies: BodyPool;
 
   constructor(
     private readonly conn: ChConnection,
@@ -88,6 +89,7 @@ class ChStore implements ClickHouseStore {
     this.database = cfg.database;
     this.db = ident(cfg.database, 'clickhouse.database');
     this.now = opts.now ?? Date.now;
+    this.bodies = new BodyPool(cfg.insertConcurrency);
   }
 
   serverVersion(): string {
