@@ -46,6 +46,8 @@ const TAIL = 4 + 8 + 8;
  */
 export class BodyPool {
   private readonly idle: Buffer[] = [];
+  /** Largest body taken so far: new ones are made this big, so any idle one fits the next INSERT. */
+  private largest = 0;
   constructor(private readonly keep = 4) {}
 
   /** A buffer of at least `bytes` (contents undefined). */
@@ -57,12 +59,16 @@ export class BodyPool {
         return b;
       }
     }
-    return Buffer.allocUnsafeSlow(bytes);
+    this.largest = Math.max(this.largest, bytes);
+    return Buffer.allocUnsafeSlow(this.largest);
   }
 
   /** Return a body taken from this pool (or any view of it) once nothing reads it any more. */
   give(body: Buffer): void {
-    if (body.length > 0 && this.idle.length < this.keep) this.idle.push(Buffer.from(body.buffer, 0, body.buffer.byteLength));
+    if (body.length === 0 || this.keep === 0) return;
+    const whole = Buffer.from(body.buffer, 0, body.buffer.byteLength);
+    if (whole.length < this.largest) return; // outgrown: a smaller body would not fit the next INSERT
+    if (this.idle.length < this.keep) this.idle.push(whole);
   }
 }
 

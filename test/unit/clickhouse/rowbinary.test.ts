@@ -86,4 +86,14 @@ describe('clickhouse RowBinary body pool', () => {
     assert.equal(pool.take(10).buffer, x.buffer);
     assert.notEqual(pool.take(10).buffer, y.buffer);
   });
+
+  it('the small body of a partial batch does not crowd out the large ones (every new body is as large as the largest taken)', () => {
+    const pool = new BodyPool(1);
+    const small = pool.take(10);
+    const big = pool.take(100);
+    pool.give(small);
+    assert.equal(pool.take(50).length, 100, 'the small body was not kept; a new one is as large as the largest');
+    pool.give(big);
+    assert.equal(pool.take(100).buffer, big.buffer);
+  });
 });
