@@ -77,9 +77,9 @@ export function report(root: string, SPEC: GenSpec, PARTITIONS: number, r: {
     '',
     'Everything one instance keeps per series: decoder caches (series identities), counter-rate state, the series table and the streaming detector. Measured in process without Kafka (the same processor `run` uses), fed OTLP/JSON (protobuf decodes to the same request, so to the same state). V8 keeps typed arrays over 64 bytes outside its heap; they are counted apart and in the total.',
     '',
-    '| live series | points per series | V8 heap | typed-array stores | total | of which detector / formats state | process RSS |',
+    '| live series | points per series | V8 heap | typed-array stores | total | of which detector / formats state / the rest (series table, entries) | process RSS |',
     '|---:|---:|---:|---:|---:|---:|---:|',
-    ...r.memory.map((m) => `| ${n(m.series)} | ${m.pointsPerSeries} | ${n(m.heapPerSeries)} B | ${n(m.externalPerSeries)} B | **${n(m.totalPerSeries)} B** | ${n(m.detectorPerSeries)} / ${n(m.formatsPerSeries)} B | ${n(m.rssMb)} MB |`),
+    ...r.memory.map((m) => `| ${n(m.series)} | ${m.pointsPerSeries} | ${n(m.heapPerSeries)} B | ${n(m.externalPerSeries)} B | **${n(m.totalPerSeries)} B** | ${n(m.detectorPerSeries)} / ${n(m.formatsPerSeries)} / ${n(m.totalPerSeries - m.detectorPerSeries - m.formatsPerSeries)} B | ${n(m.rssMb)} MB |`),
     '',
   ];
   if (r.profile !== undefined) lines.push('Profile of the otlp_proto drain: [pipeline-profile.md](pipeline-profile.md).', '');

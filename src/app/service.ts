@@ -60,7 +60,10 @@ export async function startService(cfg: Readonly<Config>, log: Logger, instanceI
       log: log.child({ component: 'pipeline' }),
       onFatal: (e) => hooks.fatal?.(e),
     },
-    { flushRows: cfg.clickhouse.batchRows, flushMs: cfg.clickhouse.batchMs },
+    // The ClickHouse writer sends each full batch by itself; an early flush (which sends every row
+    // held, and commits) would only add small INSERTs, so the pipeline flushes on its timer and
+    // when the buffer is half full.
+    { flushRows: Math.max(cfg.clickhouse.batchRows, Math.floor(cfg.clickhouse.maxBufferedRows / 2)), flushMs: cfg.clickhouse.batchMs },
   );
   const source = new KafkaSource(
     kafka,

@@ -1,12 +1,15 @@
 /**
  * A generic batching writer: buffers rows per table, sends a table's rows when it holds
- * `batchRows` of them or when the `batchMs` timer fires, one send at a time (single-flight),
+ * `batchRows` of them or when the `batchMs` timer fires, up to `concurrency` sends at a time,
  * and retries retriable failures with capped exponential backoff. It knows nothing about
  * ClickHouse: the sender is injected (see ./writer.ts), so this is unit-testable.
  *
  * Guarantees:
  * - no loss: rows leave the buffer only after the sender resolved for them; a failed batch is
  *   re-sent as-is (same rows, same order), which ReplacingMergeTree keys make idempotent;
+ * - ordered acknowledgement: with several sends in flight, a table's rows count as stored only
+ *   up to its oldest unfinished batch, so `flush()` never resolves (and the pipeline never
+ *   commits an offset) while an earlier batch is still being retried;
  * - `flush()` resolves once every row added before the call has been sent (or rejected, below);
  * - a non-retriable failure splits the batch in halves until the bad rows are isolated; those
  *   are handed to `onRejected` (the pipeline dead-letters them) so one bad row cannot wedge
@@ -24,6 +27,8 @@ export interface BatcherOptions<T extends string> {
   readonly batchMs: number;
   /** `isSaturated()` is true from this many buffered rows (the consumer should pause). */
   readonly maxBufferedRows: number;
+  /** Sends in flight at once (their acknowledgements are still taken in order). @default 1 */
+  readonly concurrency?: number;
   /** First retry delay, ms. @default 100 */
   readonly initialBackoffMs?: number;
   /** Largest retry delay, ms. @default 5000 */
@@ -48,6 +53,12 @@ export interface BatcherStats {
   readonly lastError?: EpicenterError;
 }
 
+/** A batch handed to the sender: the rows `[start, start + rows.length)` of its table, in order. */
+interface Flight {
+  readonly rows: readonly unknown[];
+  state: 'sending' | 'ok' | 'failed';
+}
+
 interface Waiter<T extends string> {
   readonly targets: ReadonlyMap<T, number>;
   readonly resolve: () => void;
@@ -63,8 +74,12 @@ export class Batcher<T extends string> {
   private readonly enq = new Map<T, number>();
   private readonly done = new Map<T, number>();
   private readonly want = new Map<T, number>();
+  /** Per table, the batches taken from the head of its buffer and not yet acknowledged, oldest first. */
+  private readonly flights = new Map<T, Flight[]>();
+  private active = 0;
+  private readonly concurrency: number;
+  private idleWaiters: (() => void)[] = [];
   private waiters: Waiter<T>[] = [];
-  private running: Promise<void> | null = null;
   private readonly interval: NodeJS.Timeout | undefined;
   private closed = false;
   private lastServed: T | undefined;
@@ -81,8 +96,9 @@ export class Batcher<T extends string> {
     private readonly send: Sender<T>,
     private readonly opts: BatcherOptions<T>,
   ) {
-    if (!(opts.batchRows >= 1) || !(opts.batchMs >= 1) || !(opts.maxBufferedRows >= 1)) {
-      throw new EpicenterError('BAD_CONFIG', 'clickhouse writer: batchRows, batchMs and maxBufferedRows must be ≥ 1');
+    this.concurrency = opts.concurrency ?? 1;
+    if (!(opts.batchRows >= 1) || !(opts.batchMs >= 1) || !(opts.maxBufferedRows >= 1) || !Number.isInteger(this.concurrency) || this.concurrency < 1) {
+      throw new EpicenterError('BAD_CONFIG', 'clickhouse writer: batchRows, batchMs, maxBufferedRows and concurrency must be ≥ 1');
     }
     this.log = opts.logger ?? silentLogger;
     this.sleep = opts.sleep ?? defaultSleep;
@@ -146,7 +162,7 @@ export class Batcher<T extends string> {
     this.closed = true;
     this.deadline = this.now() + (this.opts.closeTimeoutMs ?? 30_000);
     await this.flush();
-    await this.running;
+    if (this.active > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
   }
 
   private drainAll(): void {
@@ -154,43 +170,95 @@ export class Batcher<T extends string> {
     this.kick();
   }
 
+  /** Start sends while fewer than `concurrency` are in flight: first batches whose send failed, then new ones. */
   private kick(): void {
-    if (this.running !== null) return;
-    this.running = this.loop()
-      .catch((e: unknown) => {
-        const waiters = this.waiters;
-        this.waiters = [];
-        for (const w of waiters) w.reject(e);
-      })
+    while (this.active < this.concurrency) {
+      const retry = this.failedFlight();
+      if (retry !== undefined) {
+        this.start(retry[0], retry[1]);
+        continue;
+      }
+      const table = this.pending();
+      if (table === undefined) return;
+      const b = this.buf.get(table) ?? [];
+      const flights = this.flightsOf(table);
+      const taken = this.taken(flights);
+      const n = Math.min(this.opts.batchRows, (this.want.get(table) ?? 0) - (this.done.get(table) ?? 0) - taken, b.length - taken);
+      // The batch is fixed here and re-sent unchanged on retry; rows added meanwhile queue behind it.
+      const f: Flight = { rows: b.slice(taken, taken + n), state: 'sending' };
+      flights.push(f);
+      this.lastServed = table;
+      this.start(table, f);
+    }
+  }
+
+  private start(table: T, f: Flight): void {
+    f.state = 'sending';
+    this.active++;
+    this.sendWithRetry(table, f.rows)
+      .then(
+        () => {
+          f.state = 'ok';
+          this.acknowledge(table);
+        },
+        (e: unknown) => {
+          f.state = 'failed';
+          const waiters = this.waiters;
+          this.waiters = [];
+          for (const w of waiters) w.reject(e);
+        },
+      )
       .finally(() => {
-        this.running = null;
-        if (this.pending() !== undefined && this.deadline === Infinity) this.kick();
+        this.active--;
+        // After a failure at close there is no more retrying: the rows stay buffered, unsent.
+        if (this.deadline === Infinity) this.kick();
+        if (this.active === 0) {
+          const ws = this.idleWaiters;
+          this.idleWaiters = [];
+          for (const w of ws) w();
+        }
       });
   }
 
-  /** A table with rows below its drain target, round-robin after the last one served, so a busy table cannot starve the others. */
+  /** Take finished batches off the head of the table's buffer, in order: a later batch waits for an earlier one. */
+  private acknowledge(table: T): void {
+    const flights = this.flightsOf(table);
+    const b = this.buf.get(table) ?? [];
+    let n = 0;
+    while (flights[0]?.state === 'ok') n += (flights.shift() as Flight).rows.length;
+    if (n === 0) return;
+    b.splice(0, n);
+    this.done.set(table, (this.done.get(table) ?? 0) + n);
+    this.settleWaiters();
+  }
+
+  private flightsOf(table: T): Flight[] {
+    let f = this.flights.get(table);
+    if (f === undefined) this.flights.set(table, (f = []));
+    return f;
+  }
+
+  private taken(flights: readonly Flight[]): number {
+    let n = 0;
+    for (const f of flights) n += f.rows.length;
+    return n;
+  }
+
+  private failedFlight(): [T, Flight] | undefined {
+    for (const [t, fs] of this.flights) for (const f of fs) if (f.state === 'failed') return [t, f];
+    return undefined;
+  }
+
+  /** A table with rows not yet taken below its drain target, round-robin after the last one served, so a busy table cannot starve the others. */
   private pending(): T | undefined {
     const tables = [...this.want.keys()];
     const start = this.lastServed === undefined ? 0 : tables.indexOf(this.lastServed) + 1;
     for (let i = 0; i < tables.length; i++) {
       const t = tables[(start + i) % tables.length] as T;
-      if ((this.done.get(t) ?? 0) < (this.want.get(t) ?? 0)) return t;
+      const taken = this.taken(this.flightsOf(t));
+      if ((this.done.get(t) ?? 0) + taken < (this.want.get(t) ?? 0) && taken < (this.buf.get(t)?.length ?? 0)) return t;
     }
     return undefined;
-  }
-
-  private async loop(): Promise<void> {
-    for (let table = this.pending(); table !== undefined; table = this.pending()) {
-      const b = this.buf.get(table) ?? [];
-      const n = Math.min(this.opts.batchRows, (this.want.get(table) ?? 0) - (this.done.get(table) ?? 0), b.length);
-      // The batch is fixed here and re-sent unchanged on retry; rows added meanwhile queue behind it.
-      const batch = b.slice(0, n);
-      this.lastServed = table;
-      await this.sendWithRetry(table, batch);
-      b.splice(0, n);
-      this.done.set(table, (this.done.get(table) ?? 0) + n);
-      this.settleWaiters();
-    }
   }
 
   private settleWaiters(): void {

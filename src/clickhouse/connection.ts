@@ -4,7 +4,7 @@
  * every result set is consumed, and every failure is an EpicenterError (./errors.ts).
  */
 import { Readable } from 'node:stream';
-import { createClient, ClickHouseLogLevel, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { createClient, ClickHouseLogLevel, drainStream, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { Config } from '../config/schema';
 import { toStoreError } from './errors';
 import type { Sql } from './sql';
@@ -23,8 +23,8 @@ export interface ChConnection {
   query<T>(q: Sql): Promise<T[]>;
   /** Insert rows into `db.table` (both validated identifiers) as JSONEachRow. */
   insert(qualifiedTable: string, rows: readonly object[], settings?: ClickHouseSettings): Promise<void>;
-  /** Insert a TabSeparated `body` of `rows` lines into `db.table` (validated identifiers), columns in `columns` order. */
-  insertTsv(qualifiedTable: string, columns: readonly string[], body: Buffer, rows: number): Promise<void>;
+  /** Insert a RowBinary `body` of `rows` rows into `db.table` (validated identifiers), columns in `columns` order (plain identifiers). */
+  insertRowBinary(qualifiedTable: string, columns: readonly string[], body: Buffer, rows: number): Promise<void>;
   /** Resolves when the server answers /ping. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -76,15 +76,12 @@ export function openConnection(cfg: Config['clickhouse'], opts: ConnectionOption
       }
     },
 
-    async insertTsv(qualifiedTable, columns, body, rows) {
+    async insertRowBinary(qualifiedTable, columns, body, rows) {
       if (rows === 0) return;
       try {
-        await client.insert({
-          table: qualifiedTable,
-          values: Readable.from([body], { objectMode: false }),
-          format: 'TabSeparated',
-          columns: columns as [string, ...string[]],
-        });
+        // insert() accepts only JSON and text formats; exec() sends any body with the statement in the URL.
+        const r = await client.exec({ query: `INSERT INTO ${qualifiedTable} (${columns.join(', ')}) FORMAT RowBinary`, values: Readable.from([body], { objectMode: false }) });
+        await drainStream(r.stream);
       } catch (e) {
         throw toStoreError(e, `insert ${rows} rows into ${qualifiedTable}`);
       }

@@ -9,7 +9,7 @@ import { newLabels } from '../domain/text';
 import { EpicenterError } from '../errors';
 import type { StoredAnalysis } from '../ports';
 
-const MAX_MS = 4294967295000; // DateTime is UInt32 seconds
+export const MAX_MS = 4294967295000; // DateTime is UInt32 seconds
 
 function bad(what: string, msg: string): EpicenterError {
   return new EpicenterError('BAD_INPUT', `clickhouse row: ${what}: ${msg}`);

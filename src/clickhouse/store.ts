@@ -14,7 +14,8 @@ import { deadLetterRow, pipelineStatsRow } from './ops-rows';
 import { queryBreakpoints, queryChanges, queryPoints, recentAnalyses } from './reads';
 import { maintainRetention, type MaintainResult } from './retention';
 import { analysisRows, breakpointRow, changeRow } from './rows';
-import { checkedPoint, POINT_COLUMNS, pointsTsv } from './tsv';
+import { BodyPool, POINT_COLUMNS, pointsRowBinary } from './rowbinary';
+import { checkedPoint } from './tsv';
 import { TABLES, type ServerFeatures } from './schema';
 import { ident, sql, type Sql } from './sql';
 import { silentLogger, type ChLogger, type DeadLetterInput, type PipelineStatsInput } from './types';
@@ -41,7 +42,7 @@ export interface ClickHouseStore extends Store, VerdictStore {
   insertPipelineStats(rows: PipelineStatsInput | readonly PipelineStatsInput[]): Promise<void>;
   /**
    * Insert already-converted rows in INSERTs of at most batchRows: for `points`, samples
-   * from `checkedPoint` (./tsv.ts), sent as one TabSeparated body; for the other tables, row objects from ./rows.ts and
+   * from `checkedPoint` (./tsv.ts), sent as one RowBinary body (./rowbinary.ts); for the other tables, row objects from ./rows.ts and
    * ./ops-rows.ts. Used by the batching writer. Throws INTERNAL on a row of the wrong kind.
    */
   insertRows(table: WritableTable, rows: readonly unknown[]): Promise<void>;
@@ -76,6 +77,8 @@ class ChStore implements ClickHouseStore {
   readonly database: string;
   private readonly db: Sql;
   private readonly now: () => number;
+  /** One idle body per INSERT that may be in flight: the memory is held, but not re-faulted per INSERT. */
+  private readonly bodies: BodyPool;
 
   constructor(
     private readonly conn: ChConnection,
@@ -86,6 +89,7 @@ class ChStore implements ClickHouseStore {
     this.database = cfg.database;
     this.db = ident(cfg.database, 'clickhouse.database');
     this.now = opts.now ?? Date.now;
+    this.bodies = new BodyPool(cfg.insertConcurrency);
   }
 
   serverVersion(): string {
@@ -101,8 +105,18 @@ class ChStore implements ClickHouseStore {
     const size = this.cfg.batchRows;
     for (let i = 0; i < rows.length; i += size) {
       const chunk = rows.slice(i, i + size);
-      if (points) await this.conn.insertTsv(`${this.database}.${table}`, POINT_COLUMNS, pointsTsv(chunk as Sample[]), chunk.length);
+      if (points) await this.insertPointsBody(table, chunk as Sample[]);
       else await this.conn.insert(`${this.database}.${table}`, chunk as object[]);
+    }
+  }
+
+  private async insertPointsBody(table: WritableTable, points: Sample[]): Promise<void> {
+    const body = pointsRowBinary(points, this.bodies);
+    try {
+      await this.conn.insertRowBinary(`${this.database}.${table}`, POINT_COLUMNS, body, points.length);
+    } finally {
+      // Settled: the server answered (so it read the whole body) or the request was destroyed.
+      this.bodies.give(body);
     }
   }
 

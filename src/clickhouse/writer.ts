@@ -49,20 +49,29 @@ export function createClickHouseWriter(store: ClickHouseStore, cfg: Config['clic
     batchRows: opts.batchRows ?? cfg.batchRows,
     batchMs: opts.batchMs ?? cfg.batchMs,
     maxBufferedRows: opts.maxBufferedRows ?? cfg.maxBufferedRows,
+    concurrency: opts.concurrency ?? cfg.insertConcurrency,
   });
 
   /** Convert each value; keep the rows that convert, return the errors of those that don't. */
   function put<V>(table: WritableTable, values: readonly V[], toRow: (v: V) => unknown): EpicenterError[] {
-    const rows: unknown[] = [];
+    // Points mostly convert to themselves: the values are buffered as they are, copied only from
+    // the first one that differs or fails.
+    let rows: unknown[] | undefined;
     const errors: EpicenterError[] = [];
-    for (const v of values) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i] as V;
+      let row: unknown;
       try {
-        rows.push(toRow(v));
+        row = toRow(v);
       } catch (e) {
+        rows ??= values.slice(0, i);
         errors.push(e instanceof EpicenterError ? e : new EpicenterError('BAD_INPUT', String(e), { cause: e }));
+        continue;
       }
+      if (rows === undefined && row !== v) rows = values.slice(0, i);
+      rows?.push(row);
     }
-    batcher.add(table, rows);
+    batcher.add(table, rows ?? values);
     return errors;
   }
 

@@ -1,4 +1,4 @@
-import type { NodeCounter, SeriesNode } from './series-cache';
+import { seriesNode, type NodeCounter, type SeriesNode } from './series-cache';
 
 /**
  * Turning monotonic cumulative counters into per-second rates. The state remembers the last
@@ -122,6 +122,6 @@ export function seriesRoot(state: RateState, resourceKey: string, metricKey: str
   let byMetric = t.series.get(resourceKey);
   if (byMetric === undefined) t.series.set(resourceKey, (byMetric = new Map<string, SeriesNode>()));
   let root = byMetric.get(metricKey);
-  if (root === undefined) byMetric.set(metricKey, (root = {}));
+  if (root === undefined) byMetric.set(metricKey, (root = seriesNode()));
   return { root, counter: t };
 }

@@ -9,8 +9,22 @@ import { isObject } from './json';
  * hottest path. Lists in another order only cost an extra branch.
  */
 export interface SeriesNode {
-  ref?: SeriesRef;
-  next?: Map<string, Map<string, SeriesNode>>;
+  ref: SeriesRef | undefined;
+  /**
+   * The first attribute (key, value) seen below this node and its node, kept inline: nearly
+   * every node has one child (a resource's metric usually carries one attribute set, and each
+   * attribute list one path), and two Maps per series were most of the cache's memory.
+   */
+  key: string;
+  value: string;
+  child: SeriesNode | undefined;
+  /** Further children, by key then value. */
+  next: Map<string, Map<string, SeriesNode>> | undefined;
+}
+
+/** A new trie node; every node has the same fields, so the lookups stay monomorphic. */
+export function seriesNode(): SeriesNode {
+  return { ref: undefined, key: '', value: '', child: undefined, next: undefined };
 }
 
 /** Counts leaves so the owner can bound the cache. */
@@ -34,13 +48,24 @@ export function lookupSeries(root: SeriesNode, attrs: unknown): SeriesNode | { b
       if (typeof k !== 'string' || k === '') return { bad: `[${i}].key` };
       const text = a['value'] === undefined ? '' : anyValueText(a['value']);
       if (text === undefined) return { bad: `[${i}].value` };
-      const next = (node.next ??= new Map<string, Map<string, SeriesNode>>());
-      let byValue = next.get(k);
-      if (byValue === undefined) next.set(k, (byValue = new Map<string, SeriesNode>()));
-      let child = byValue.get(text);
-      if (child === undefined) byValue.set(text, (child = {}));
-      node = child;
+      node = childOf(node, k, text);
     }
   }
   return node;
+}
+
+function childOf(node: SeriesNode, k: string, text: string): SeriesNode {
+  const first = node.child;
+  if (first === undefined) {
+    node.key = k;
+    node.value = text;
+    return (node.child = seriesNode());
+  }
+  if (node.key === k && node.value === text) return first;
+  const next = (node.next ??= new Map<string, Map<string, SeriesNode>>());
+  let byValue = next.get(k);
+  if (byValue === undefined) next.set(k, (byValue = new Map<string, SeriesNode>()));
+  let child = byValue.get(text);
+  if (child === undefined) byValue.set(text, (child = seriesNode()));
+  return child;
 }

@@ -185,7 +185,7 @@ FROM ${ident(DB)}.pipeline_stats FINAL ARRAY JOIN change_webhook_kinds AS kind, 
     assert.equal(await count(store, 'points'), 100, 'no injected statement ran');
   });
 
-  it('escaping: nasty service names and label values round-trip through the TabSeparated points path', async () => {
+  it('escaping: nasty service names and label values round-trip through the RowBinary points path', async () => {
     const nasty = ['tab\there', 'new\nline\r', 'nul\u0000', 'back\\', "q'uote", '\\t literal', 'ünï 😀'];
     const batch: Sample[] = nasty.map((s, i) => ({ series: makeSeries('weird.metric', { 'service.name': s, v: s }, s, s), t: T0 + 500_000 + i, v: i }));
     await store.insertPoints(batch);

@@ -73,7 +73,8 @@ function keep(out: Obj, f: FieldSpec, end: number, depth: number): void {
   switch (f.kind) {
     case Kind.Message: {
       const len = size(end);
-      const child = message(pos, pos + len, f.child as TypeSpec, depth + 1);
+      const spec = f.child as TypeSpec;
+      const child = spec.name === 'KeyValue' ? keyValue(pos, pos + len, spec, depth + 1) : message(pos, pos + len, spec, depth + 1);
       if (!f.repeated) {
         // protobufjs merges a repeated singular message: rare, left to it
         if (name in out) throw NOT_CLEAN;
@@ -170,6 +171,36 @@ function skipPacked(kind: Kind, end: number): void {
 function advance(n: number, end: number): void {
   if (pos + n > end) throw NOT_CLEAN;
   pos += n;
+}
+
+// Point attributes repeat byte for byte across the points of a request and across requests
+// (`server.address` = `peer-3`): a scalar KeyValue decoded once is shared by every later
+// occurrence of the same bytes, sparing two objects per attribute per point. Consumers only read
+// the plain request. Only scalar values are shared (an array or kvlist value nests deeper, and
+// whether that is clean depends on where it sits).
+const KV_SLOTS = 2048;
+const KV_MAX = 64;
+const kvBytes: (Buffer | undefined)[] = new Array<Buffer | undefined>(KV_SLOTS).fill(undefined);
+const kvObjs: (Obj | undefined)[] = new Array<Obj | undefined>(KV_SLOTS).fill(undefined);
+
+function keyValue(start: number, end: number, spec: TypeSpec, depth: number): Obj {
+  const len = end - start;
+  if (len > KV_MAX || depth + 1 > MAX_DEPTH) return message(start, end, spec, depth);
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
+  const slot = (h ^ (h >>> 16)) & (KV_SLOTS - 1);
+  const known = kvBytes[slot];
+  if (known !== undefined && known.length === len && buf.compare(known, 0, len, start, end) === 0) {
+    pos = end;
+    return kvObjs[slot] as Obj;
+  }
+  const kv = message(start, end, spec, depth);
+  const v = kv['value'] as Obj | undefined;
+  if (v === undefined || !('arrayValue' in v || 'kvlistValue' in v)) {
+    kvBytes[slot] = Buffer.from(buf.subarray(start, end));
+    kvObjs[slot] = kv;
+  }
+  return kv;
 }
 
 // Short ASCII strings (attribute keys and values, metric names) repeat in every request: one

@@ -133,6 +133,49 @@ describe('clickhouse batcher', () => {
     assert.equal((s.stored.get('a') ?? []).length + (s.stored.get('b') ?? []).length, 40);
   });
 
+  it('with concurrency N keeps up to N sends in flight, each batch sent once', async () => {
+    const s = fakeServer();
+    const { b } = make(s, { concurrency: 3, maxBufferedRows: 100 });
+    b.add('a', rows(0, 12));
+    await b.flush();
+    assert.equal(s.maxInFlight(), 3);
+    assert.deepEqual([...(s.stored.get('a') ?? [])].sort((x, y) => x - y), rows(0, 12).map((r) => r.id));
+  });
+
+  it('acknowledges in order: a later batch that finished first does not count as stored while an earlier one is retried', async () => {
+    // The first batch's first attempt fails slowly (outage); the second batch succeeds at once.
+    const attempts: number[][] = [];
+    let releaseFirst: () => void = () => undefined;
+    const firstFailed = new Promise<void>((r) => (releaseFirst = r));
+    const send = async (_t: Table, rs: readonly unknown[]): Promise<void> => {
+      const ids = (rs as Row[]).map((r) => r.id);
+      attempts.push(ids);
+      if (ids[0] === 0 && attempts.filter((a) => a[0] === 0).length === 1) {
+        await firstFailed;
+        throw unavailable();
+      }
+    };
+    let slept: () => void = () => undefined;
+    const sleeping = new Promise<void>((r) => (slept = r));
+    const b = new Batcher<Table>(send, {
+      batchRows: 3, batchMs: 1000, maxBufferedRows: 100, timer: false, concurrency: 2,
+      sleep: () => (slept(), Promise.resolve()),
+    });
+    b.add('a', rows(0, 6));
+    let flushed = false;
+    const f = b.flush().then(() => (flushed = true));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    assert.deepEqual(attempts, [[0, 1, 2], [3, 4, 5]], 'both batches in flight');
+    assert.equal(flushed, false);
+    assert.equal(b.buffered(), 6, 'the second batch is not acknowledged before the first');
+    releaseFirst();
+    await sleeping;
+    assert.equal(flushed, false, 'flush waits for the retried first batch');
+    await f;
+    assert.equal(b.buffered(), 0);
+    assert.deepEqual(attempts.at(-1), [0, 1, 2], 'the first batch re-sent as-is');
+  });
+
   it('serves tables round-robin, so a table that keeps filling cannot starve another', async () => {
     const s = fakeServer();
     const { b } = make(s);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { checkedPoint, pointLine, pointsTsv, tsvEscape } from '../../../src/clickhouse/tsv';
+import { checkedPoint, pointLine, tsvEscape } from '../../../src/clickhouse/tsv';
 import { makeSeries } from '../../../src/domain/series';
 import { EpicenterError } from '../../../src/errors';
 
@@ -29,19 +29,6 @@ describe('clickhouse TabSeparated points', () => {
     const series = makeSeries('m', {});
     assert.throws(() => pointLine({ series, t: 1, v: NaN }), (e: unknown) => e instanceof EpicenterError && e.code === 'BAD_INPUT');
     assert.throws(() => pointLine({ series, t: -5, v: 1 }), (e: unknown) => e instanceof EpicenterError && e.code === 'BAD_INPUT');
-  });
-
-  it('one body for many points is byte for byte the joined lines (values, times, escapes, long labels)', () => {
-    const values = [0, -0, 1, -1, 2.5, -3.75, 1e-7, 123456789012345, 9007199254740991, 2 ** 53, -(2 ** 53) - 2, 1e21, -1.5e300, 0.1 + 0.2, 7 / 3];
-    const series = [
-      makeSeries('m', { 'service.name': 'a\tb', k: 'ünï 😀' }, undefined, 'By'),
-      makeSeries('long', { 'service.name': 's', blob: 'x\n'.repeat(400) }),
-      makeSeries('plain', {}),
-    ];
-    const samples = [];
-    for (let i = 0; i < 300; i++) samples.push(checkedPoint({ series: series[i % 3]!, t: [0, 999, 1_700_000_000_123, 4_294_967_294_000][i % 4]! + i, v: values[i % values.length]! }));
-    assert.equal(pointsTsv(samples).toString('utf8'), samples.map(pointLine).join(''));
-    assert.equal(pointsTsv([]).length, 0);
   });
 
   it('checkedPoint keeps a whole-millisecond point as is, floors a fractional time, refuses what pointLine refuses', () => {

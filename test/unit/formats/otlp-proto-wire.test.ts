@@ -164,4 +164,17 @@ describe('formats/otlp/proto-wire: the same requests as protobufjs', () => {
       assert.match(r.errors[0]!.describe(), reason, name);
     }
   });
+
+  it('a scalar attribute seen before is shared, a nested one (array/kvlist) is decoded again, both equal to protobufjs', () => {
+    const point = (attrs: object[]) => ({ timeUnixNano: String(T0 * 1_000_000), asDouble: 1, attributes: attrs });
+    const nested = { key: 'k', value: { kvlistValue: { values: [{ key: 'a', value: { stringValue: 'b' } }] } } };
+    const scalar = { key: 'server.address', value: { stringValue: 'peer-3' } };
+    const req = { resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'm', gauge: { dataPoints: [point([scalar, nested]), point([scalar, nested])] } }] }] }] };
+    const bytes = Buffer.from(REQUEST_TYPE.encode(REQUEST_TYPE.fromObject(req)).finish());
+    const got = wireRequest(bytes, SPEC) as { resourceMetrics: { scopeMetrics: { metrics: { gauge: { dataPoints: { attributes: object[] }[] } }[] }[] }[] };
+    const pts = got.resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!.gauge.dataPoints;
+    assert.equal(pts[0]!.attributes[0], pts[1]!.attributes[0], 'the scalar KeyValue is one object');
+    assert.notEqual(pts[0]!.attributes[1], pts[1]!.attributes[1], 'the kvlist KeyValue is decoded each time');
+    assert.deepStrictEqual(got, libraryDoc(bytes));
+  });
 });

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { makeSeries } from '../../../src/domain/series';
+import type { Sample } from '../../../src/domain/types';
+import { labelsJson } from '../../../src/clickhouse/rows';
+import { BodyPool, pointsRowBinary } from '../../../src/clickhouse/rowbinary';
+
+/** A RowBinary reader for the points columns, written from the format's definition (LEB128 lengths, little-endian numbers). */
+function readRows(buf: Buffer): { strings: string[]; t: number; tMs: number; v: number }[] {
+  const out = [];
+  let at = 0;
+  const str = (): string => {
+    let n = 0;
+    for (let shift = 1; ; shift *= 128) {
+      const b = buf[at++] as number;
+      n += (b & 0x7f) * shift;
+      if (b < 0x80) break;
+    }
+    const s = buf.toString('utf8', at, at + n);
+    at += n;
+    return s;
+  };
+  while (at < buf.length) {
+    const strings = [str(), str(), str(), str(), str()];
+    const t = buf.readUInt32LE(at);
+    const tMs = Number(buf.readBigUInt64LE(at + 4));
+    const v = buf.readDoubleLE(at + 12);
+    at += 20;
+    out.push({ strings, t, tMs, v });
+  }
+  return out;
+}
+
+describe('clickhouse RowBinary points body', () => {
+  it('encodes the eight columns in table order, strings with multi-byte lengths, numbers exactly', () => {
+    const long = 'x'.repeat(300);
+    const a = makeSeries('http.client.open_connections', { 'service.name': 'checkout', 'server.address': long }, undefined, '{connection}');
+    const b = makeSeries('cpu', { 'service.name': 'ünï 😀', tab: 'a\tb\n' });
+    const samples: Sample[] = [
+      { series: a, t: 1_700_000_000_123, v: 0.1 + 0.2 },
+      { series: b, t: 4_294_967_295_999, v: -1e-300 },
+      { series: a, t: 0, v: 2 ** 53 + 2 },
+    ];
+    const rows = readRows(pointsRowBinary(samples));
+    assert.equal(rows.length, 3);
+    assert.deepEqual(rows[0]?.strings, [a.id, 'checkout', a.metric, labelsJson(a.labels), '{connection}']);
+    assert.deepEqual(rows[1]?.strings, [b.id, 'ünï 😀', 'cpu', labelsJson(b.labels), '']);
+    assert.deepEqual(rows.map((r) => [r.t, r.tMs, r.v]), [
+      [1_700_000_000, 1_700_000_000_123, 0.1 + 0.2],
+      [4_294_967_295, 4_294_967_295_999, -1e-300],
+      [0, 0, 2 ** 53 + 2],
+    ]);
+  });
+
+  it('an empty batch is an empty body, and a batch that outgrows its first estimate is complete', () => {
+    assert.equal(pointsRowBinary([]).length, 0);
+    const small = makeSeries('m', { 'service.name': 's' });
+    const big = makeSeries('m', { 'service.name': 's', k: 'y'.repeat(5000) });
+    const samples: Sample[] = [{ series: small, t: 1000, v: 1 }, ...Array.from({ length: 50 }, (_, i) => ({ series: big, t: 2000 + i, v: i }))];
+    const rows = readRows(pointsRowBinary(samples));
+    assert.equal(rows.length, 51);
+    assert.deepEqual(rows.at(-1)?.strings[3], labelsJson(big.labels));
+    assert.equal(rows.at(-1)?.tMs, 2049);
+  });
+});
+
+describe('clickhouse RowBinary body pool', () => {
+  it('reuses a given-back body for the next INSERT and the bytes are those of a fresh one', () => {
+    const pool = new BodyPool(2);
+    const s = makeSeries('m', { 'service.name': 's' });
+    const a: Sample[] = Array.from({ length: 100 }, (_, i) => ({ series: s, t: 1000 + i, v: i }));
+    const b: Sample[] = Array.from({ length: 80 }, (_, i) => ({ series: s, t: 5000 + i, v: -i }));
+    const first = pointsRowBinary(a, pool);
+    const fresh = Buffer.from(pointsRowBinary(b));
+    pool.give(first);
+    const second = pointsRowBinary(b, pool);
+    assert.equal(second.buffer, first.buffer, 'the same memory');
+    assert.deepEqual(Buffer.from(second), fresh);
+  });
+
+  it('keeps at most `keep` idle bodies', () => {
+    const pool = new BodyPool(1);
+    const x = pool.take(10);
+    const y = pool.take(10);
+    pool.give(x);
+    pool.give(y);
+    assert.equal(pool.take(10).buffer, x.buffer);
+    assert.notEqual(pool.take(10).buffer, y.buffer);
+  });
+
+  it('the small body of a partial batch does not crowd out the large ones (every new body is as large as the largest taken)', () => {
+    const pool = new BodyPool(1);
+    const small = pool.take(10);
+    const big = pool.take(100);
+    pool.give(small);
+    assert.equal(pool.take(50).length, 100, 'the small body was not kept; a new one is as large as the largest');
+    pool.give(big);
+    assert.equal(pool.take(100).buffer, big.buffer);
+  });
+});
