@@ -52,9 +52,11 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   const c = e.change;
   const a = e.acute;
   const out: { w: number; text: string }[] = [];
-  if (a.canary.value > 0.1 && a.canary.newMedian !== undefined && a.canary.oldMedian !== undefined) {
+  // What the comparison still counts for once bursts and lasting moves below are discounted (as `selfAfter` weighs it).
+  const counted = a.canary.kind === 'service' ? a.canary.value * (1 - a.below) * (1 - e.first.value) : a.canary.value;
+  if (counted > 0.1 && a.canary.newMedian !== undefined && a.canary.oldMedian !== undefined) {
     const vs = a.canary.kind === 'service' ? `on all instances after this change vs ${num(a.canary.oldMedian)} before it` : `on instances of ${c.version ?? 'the new version'} vs ${num(a.canary.oldMedian)} on older ones over the same minutes`;
-    out.push({ w: m.weights.acuteSelf * a.canary.value + 1, text: `${a.canary.kind === 'service' ? 'service' : 'canary'}: ${a.canary.metric ?? ''} ${num(a.canary.newMedian)} ${vs} (Mann–Whitney p ${num(a.canary.p ?? 1)})` });
+    out.push({ w: m.weights.acuteSelf * counted + 1, text: `${a.canary.kind === 'service' ? 'service' : 'canary'}: ${a.canary.metric ?? ''} ${num(a.canary.newMedian)} ${vs} (Mann–Whitney p ${num(a.canary.p ?? 1)})` });
   }
   const b = pickBursts(ctx, e);
   if (b.own !== undefined) out.push({ w: m.weights.acuteSelf * e.a.acuteSelf + 1, text: burst(c.service, b.own, c) });

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { selfAfter } from '../../../src/correlate/features';
+import type { Context } from '../../../src/correlate/context';
+import { acuteLines } from '../../../src/correlate/explain-acute';
+import { selfAfter, type CandidateEvidence } from '../../../src/correlate/features';
 import type { AcuteEvidence } from '../../../src/correlate/features/acute';
 import type { CanaryEvidence } from '../../../src/correlate/features/canary';
 
@@ -20,4 +22,20 @@ describe("evidence: the changed service's own worsening, less what below explain
     assert.equal(selfAfter(acute(0.7, { value: 0 }), 0), 0.7);
     assert.equal(selfAfter(acute(0.8, { value: 0.8, kind: 'service' }), 0), 0.8);
   });
+});
+
+describe('explanation: the service-level line says only what the score still counts', () => {
+  const lines = (below: number, first: number): string[] => {
+    const canary: CanaryEvidence = { value: 1, kind: 'service', metric: 'http.server.request.duration', newMedian: 2, oldMedian: 1, p: 0.01 };
+    const e = {
+      change: { id: 'c', service: 'api', team: 't', type: 'deploy', time: 0 },
+      acute: acute(0, canary, below),
+      first: { value: first },
+      a: { acuteSelf: 0, acuteCallers: 0, acuteExplains: 0, acuteBelow: below, quiet: 0 },
+    } as unknown as CandidateEvidence;
+    return acuteLines({} as Context, e).map((l) => l.text);
+  };
+  it('shown when nothing below explains it', () => assert.ok(lines(0, 0).some((t) => t.startsWith('service: ')), lines(0, 0).join('\n')));
+  it('not shown when a burst below explains it (was: shown from the undiscounted comparison)', () => assert.ok(!lines(0.95, 0).some((t) => t.startsWith('service: '))));
+  it('not shown when a lasting move below came first', () => assert.ok(!lines(0, 0.95).some((t) => t.startsWith('service: '))));
 });
