@@ -1,7 +1,7 @@
 import type { Burst, ChangeEvent } from '../domain/types';
 import { ACUTE, type AcuteModel } from './acute-model';
 import type { Context } from './context';
-import type { CandidateEvidence } from './features';
+import { serviceAfter, type CandidateEvidence } from './features';
 import { callerSide, type ServiceTrouble } from './features/acute';
 
 const hhmm = (t: number): string => new Date(t).toISOString().slice(11, 16);
@@ -52,8 +52,7 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   const c = e.change;
   const a = e.acute;
   const out: { w: number; text: string }[] = [];
-  // What the comparison still counts for once bursts and lasting moves below are discounted (as `selfAfter` weighs it).
-  const counted = a.canary.kind === 'service' ? a.canary.value * (1 - a.below) * (1 - e.first.value) : a.canary.value;
+  const counted = a.canary.kind === 'service' ? serviceAfter(a, e.first.value) : a.canary.value;
   if (counted > 0.1 && a.canary.newMedian !== undefined && a.canary.oldMedian !== undefined) {
     const vs = a.canary.kind === 'service' ? `on all instances after this change vs ${num(a.canary.oldMedian)} before it` : `on instances of ${c.version ?? 'the new version'} vs ${num(a.canary.oldMedian)} on older ones over the same minutes`;
     out.push({ w: m.weights.acuteSelf * counted + 1, text: `${a.canary.kind === 'service' ? 'service' : 'canary'}: ${a.canary.metric ?? ''} ${num(a.canary.newMedian)} ${vs} (Mann–Whitney p ${num(a.canary.p ?? 1)})` });

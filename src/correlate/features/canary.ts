@@ -76,7 +76,11 @@ function sameMinutes(g: Group): { dir: number; metric: string; floor: number; fr
   const freshAt = new Set<number>();
   for (const x of g.samples) {
     if (x.fresh) freshAt.add(x.slot);
-    else oldAt.set(x.slot, [...(oldAt.get(x.slot) ?? []), x.v]);
+    else {
+      const at = oldAt.get(x.slot);
+      if (at === undefined) oldAt.set(x.slot, [x.v]);
+      else at.push(x.v);
+    }
   }
   // Each sample against the old instances' median in its own slot: what every instance went
   // through at that minute cancels, whichever share of the new ones was up by then.
@@ -91,7 +95,9 @@ function sameMinutes(g: Group): { dir: number; metric: string; floor: number; fr
     } else {
       out.old.push(x.v - r);
       out.oldRaw.push(x.v);
-      out.oldBy.set(x.id, [...(out.oldBy.get(x.id) ?? []), x.v - r]);
+      const mine = out.oldBy.get(x.id);
+      if (mine === undefined) out.oldBy.set(x.id, [x.v - r]);
+      else mine.push(x.v - r);
     }
   }
   return out;

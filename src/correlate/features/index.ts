@@ -157,9 +157,13 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
  */
 export function selfAfter(acute: AcuteEvidence, first: number): number {
   const canary = acute.canary.kind === 'canary' ? acute.canary.value : 0;
-  const service = acute.canary.kind === 'service' ? acute.canary.value * (1 - acute.below) : 0;
   const burst = acute.self > acute.canary.value ? acute.self : 0;
-  return Math.max(Math.max(burst, service) * (1 - first), canary);
+  return Math.max(burst * (1 - first), serviceAfter(acute, first), canary);
+}
+
+/** What the service-level (before/after, all instances) comparison still counts for once trouble below is discounted. */
+export function serviceAfter(acute: AcuteEvidence, first: number): number {
+  return acute.canary.kind === 'service' ? acute.canary.value * (1 - acute.below) * (1 - first) : 0;
 }
 
 /** How much moved after this candidate, in [0,1]: on the victim, on its own service, on the links, acutely. */
