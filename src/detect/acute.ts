@@ -23,10 +23,21 @@ export interface AcuteOptions {
    * is not trouble. @default 0.05
    */
   readonly relFloor: number;
+  /**
+   * The level at which the series means "all good" (a success ratio's 100 %), when it has one:
+   * the noise floor and the size are then measured from it. A 5 % dip of a success ratio at
+   * 100 % is 5 % of requests failing, not a 5 % wiggle. @default none (measured from the level)
+   */
+  readonly ceiling?: number;
+  /** The least move that counts, in the series' units (one percentage point of a ratio). @default 0 */
+  readonly least?: number;
 }
 
-/** Share of the farthest baseline samples left out of the mean deviation. */
-const TRIM = 0.1;
+/**
+ * Share of the farthest baseline samples left out of the mean deviation: earlier trouble in the
+ * hour (other incidents, deploy blips) can take a fifth of it without passing for normal straying.
+ */
+const TRIM = 0.2;
 
 /** Mean |v − level| over all but the farthest `trim` share of `xs`. */
 export function trimmedMeanDeviation(xs: readonly number[], level: number, trim: number): number {
@@ -84,10 +95,11 @@ export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: Acute
   const level = median(base) ?? 0;
   const mad = median(base.map((v) => Math.abs(v - level))) ?? 0;
   // Mostly-idle series (a pod serving nothing most minutes) have MAD 0: their mean deviation
-  // still says how far they usually stray. Without the farthest tenth: earlier incidents' bursts
+  // still says how far they usually stray. Without the farthest fifth: earlier incidents' bursts
   // in the hour would otherwise pass for normal straying and hide this one.
   const meanDev = trimmedMeanDeviation(base, level, TRIM);
-  const scale = Math.max(1.4826 * mad, 1.25 * meanDev, opts.relFloor * Math.abs(level), 1e-9);
+  const ref = Math.abs(opts.ceiling === undefined ? level : opts.ceiling - level);
+  const scale = Math.max(1.4826 * mad, 1.25 * meanDev, opts.relFloor * ref, (opts.least ?? 0) / opts.zMin, 1e-9);
   const z = after.map((p) => (dir * (p.v - level)) / scale);
   let best: Excursion | undefined;
   for (let i = 0; i + opts.minSamples <= after.length; i++) {
@@ -98,7 +110,7 @@ export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: Acute
     const sustained = [...run].sort((a, b) => b - a)[opts.minSamples - 1] ?? 0;
     if (best !== undefined && sustained <= best.z) continue;
     const value = level + (dir * sustained * scale);
-    best = { start: best?.start ?? after[i]?.t ?? win.from, z: sustained, relative: Math.abs(level) > 1e-9 ? (value - level) / Math.abs(level) : Infinity, baseline: level, value, end: win.from, novelty: 1 };
+    best = { start: best?.start ?? after[i]?.t ?? win.from, z: sustained, relative: ref > 1e-9 ? (value - level) / ref : Infinity, baseline: level, value, end: win.from, novelty: 1 };
   }
   if (best === undefined) return undefined;
   const sorted = base.map((v) => dir * v).sort((a, b) => a - b);

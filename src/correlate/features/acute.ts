@@ -1,9 +1,9 @@
-import { acuteExcursion, type Excursion } from '../../detect/acute';
+import { ACUTE_DEFAULTS, acuteExcursion, type AcuteOptions, type Excursion } from '../../detect/acute';
 import type { ChangeEvent } from '../../domain/types';
 import { peerService, type TopologyGraph } from '../../topology';
 import type { Context } from '../context';
 import { lagKernel } from './common';
-import { canaryEvidence, type CanaryEvidence } from './canary';
+import { canaryEvidence, ratioFloor, type CanaryEvidence } from './canary';
 import { classifyGolden, type Golden } from '../golden';
 import type { StitchedSeries } from '../stitch';
 
@@ -76,7 +76,7 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
   const classified = ctx.series
     .map((s) => {
       const g = classifyGolden(s.series.metric, s.series.labels, ctx.metricRules);
-      return { s, g, peer: g.side === 'client' ? peerService(s.series.labels, known, s.series.service) : undefined };
+      return { s, g, peer: g.side === 'client' ? peerService(s.series.labels, known, s.series.service) : undefined, opts: ratioOptions(g, s) };
     })
     .filter((x) => x.g.bad !== 0 && x.g.signal !== 'ignore');
   // Moves the detector confirmed as breakpoints are the model's evidence (lasting shifts, ramps):
@@ -94,8 +94,8 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
     const out = new Map<string, ServiceTrouble>();
     const calls = new Map<string, Map<string, CallTrouble>>();
     const pushes = new Map<string, Map<string, number>>();
-    for (const { s, g, peer: named } of classified) {
-      const exc = acuteExcursion(s.points, g.bad === -1 ? -1 : 1, win);
+    for (const { s, g, peer: named, opts } of classified) {
+      const exc = acuteExcursion(s.points, g.bad === -1 ? -1 : 1, win, opts);
       // Per callee, how its calls fare (latency, errors) is one thing; how much it holds on it another.
       const load = named !== undefined && g.signal === 'saturation';
       const peer = load ? undefined : named;
@@ -128,6 +128,19 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
     memo.set(key, out);
     return out;
   };
+}
+
+/**
+ * How far an error or success ratio moved is measured in requests: from its ceiling (a success
+ * ratio at 100 % that dips to 95 % lost 5 % of requests, far more than a 5 % wiggle of a level)
+ * and by at least one percentage point. Other signals keep the defaults.
+ */
+export function ratioOptions(g: Golden, s: Pick<StitchedSeries, 'series' | 'points'>): AcuteOptions {
+  const least = ratioFloor(g, s.series.unit);
+  if (least === 0) return ACUTE_DEFAULTS;
+  if (g.signal !== 'success') return { ...ACUTE_DEFAULTS, least };
+  const percent = s.series.unit === '%' || (s.series.unit !== '1' && s.points.some((p) => p.v > 1.5));
+  return { ...ACUTE_DEFAULTS, least: percent ? 1 : 0.01, ceiling: percent ? 100 : 1 };
 }
 
 /** Every service that calls `s`, directly or through others (`dir` 'up'); or that `s` calls ('down'). */

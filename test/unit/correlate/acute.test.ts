@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { analyze, buildContext, contextEvidence } from '../../../src/correlate';
+import { ratioOptions } from '../../../src/correlate/features/acute';
+import { ACUTE_DEFAULTS } from '../../../src/detect/acute';
 import type { Topology } from '../../../src/domain/types';
 import type { SeriesData } from '../../../src/ports';
 import { at, change, MIN, series } from './helpers';
@@ -196,5 +198,21 @@ describe('correlate: canary evidence (new pods vs old pods)', () => {
   it('a new pod like the old ones is no evidence', () => {
     const d = contextEvidence(buildContext(ask2(pods(1)))).find((e) => e.change.id === 'checkout-2');
     assert.equal(d?.acute.canary.value, 0);
+  });
+});
+
+describe('correlate: error and success ratios are measured in requests', () => {
+  const one = (unit: string | undefined, v: number) => ({ series: { id: 'x', service: 's', metric: 'm', labels: {}, ...(unit === undefined ? {} : { unit }) }, points: [{ t: 0, v }] });
+  const success = { signal: 'success', side: 'server', bad: -1 } as const;
+  it('a success ratio has a ceiling of 100 in %, of 1 as a fraction (read from the values when the unit says nothing)', () => {
+    assert.deepEqual([ratioOptions(success, one('%', 99)).ceiling, ratioOptions(success, one('%', 99)).least], [100, 1]);
+    assert.deepEqual([ratioOptions(success, one('1', 0.99)).ceiling, ratioOptions(success, one('1', 0.99)).least], [1, 0.01]);
+    assert.equal(ratioOptions(success, one(undefined, 97)).ceiling, 100);
+    assert.equal(ratioOptions(success, one(undefined, 0.97)).ceiling, 1);
+  });
+  it('an error ratio counts from one point up; latency keeps the defaults', () => {
+    const errors = ratioOptions({ signal: 'errors', side: 'server', bad: 1 }, one('%', 1));
+    assert.deepEqual([errors.ceiling, errors.least], [undefined, 1]);
+    assert.equal(ratioOptions({ signal: 'latency', side: 'server', bad: 1 }, one('s', 1)), ACUTE_DEFAULTS);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { acuteExcursion } from '../../../src/detect/acute';
+import { ACUTE_DEFAULTS, acuteExcursion } from '../../../src/detect/acute';
 import type { Point } from '../../../src/domain/types';
 
 const MIN = 60_000;
@@ -62,6 +62,28 @@ describe('detect: acute excursions', () => {
     const e = acuteExcursion(p, 1, { baseFrom: 0, baseTo: 55 * MIN, from: 55 * MIN, to: 60 * MIN });
     assert.ok(e !== undefined);
     assert.equal(e.start, 55 * MIN);
+  });
+
+  it('a success ratio is measured from its ceiling: a dip from 100 % to 95 % is 5 % of requests failing', () => {
+    // Nezha, Online Boutique, 2022-08-22, exception in frontend: its success ratio, 100 % but for an
+    // earlier incident (≈ 50 % for three minutes), dips to 95.7, 97.7, 94.5 % after the fault.
+    const base = Array.from({ length: 28 }, () => 100);
+    for (const i of [4, 5, 6]) base[i] = 50 + i;
+    const p: Point[] = [...base, 95.7, 97.7, 94.5, 100].map((v, i) => ({ t: i * MIN, v }));
+    const win = { baseFrom: 0, baseTo: 28 * MIN, from: 28 * MIN, to: 32 * MIN };
+    // As a level, a 5 % wiggle is inside the 5 % relative floor: nothing.
+    assert.equal(acuteExcursion(p, -1, win), undefined);
+    const e = acuteExcursion(p, -1, win, { ...ACUTE_DEFAULTS, ceiling: 100, least: 1 });
+    assert.ok(e !== undefined);
+    assert.equal(e.start, 28 * MIN);
+    assert.ok(Math.abs(e.relative) === Infinity || Math.abs(e.relative) > 1, `relative ${e.relative}`);
+  });
+
+  it('the least move that counts: a 0.2-point dip of a success ratio is not trouble', () => {
+    const p: Point[] = [...Array.from({ length: 28 }, () => 100), 99.8, 99.8, 99.8].map((v, i) => ({ t: i * MIN, v }));
+    const win = { baseFrom: 0, baseTo: 28 * MIN, from: 28 * MIN, to: 32 * MIN };
+    assert.equal(acuteExcursion(p, -1, win, { ...ACUTE_DEFAULTS, ceiling: 100, least: 1 }), undefined);
+    assert.ok(acuteExcursion(p, -1, win, { ...ACUTE_DEFAULTS, ceiling: 100 }) !== undefined);
   });
 
   it('a burst starting after `to` does not count, but a run may finish before `runTo`', () => {
