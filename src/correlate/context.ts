@@ -1,9 +1,10 @@
 import { detectAll, type DetectorOptions } from '../detect';
-import type { Analysis, Breakpoint, ChangeEvent, Topology } from '../domain/types';
+import type { Analysis, Breakpoint, ChangeEvent, Point, Topology } from '../domain/types';
 import type { SeriesData } from '../ports';
 import { buildGraph, peerService, withDataEdges, type TopologyGraph } from '../topology';
 import type { MetricRule } from './golden';
-import { effectAt, metricClass, refineOnset, strength, troubleWeight, type Signal } from './signals';
+import { effectAt, metricClass, refineOnset, strength, troubleWeight, type Effect, type Signal } from './signals';
+import { lastOnset } from './redate';
 import { stitchVersions, type StitchedSeries } from './stitch';
 import { acrossInstances } from './churn';
 
@@ -111,14 +112,23 @@ export function toSignals(breakpoints: readonly Breakpoint[], series: readonly S
     const refined = strength(first) >= 0.2 ? refineOnset(s.points, bp.time, first, effectMs) : bp.time;
     const second = refined === bp.time ? first : effectAt(s.points, refined, effectMs);
     const same = second !== undefined && Math.abs(second.after - second.before) <= 2 * Math.abs(first.after - first.before);
-    const time = same ? refined : bp.time;
-    const effect = same && second !== undefined ? second : first;
+    const onset = same ? refined : bp.time;
+    const firstEffect = same && second !== undefined ? second : first;
+    const { time, effect } = strength(firstEffect) >= 0.2 ? lastMove(s.points, onset, firstEffect, effectMs) : { time: onset, effect: firstEffect };
     const peer = peerService(s.series.labels, known, s.series.service);
     const cls = metricClass(s.series.metric);
     const sig: Signal = { bp, series: s, service: s.series.service, cls, edge: peer !== undefined || cls === 'connections', time, effect, weight: strength(effect) * (0.6 + 0.4 * bp.confidence) };
     signals.push(peer === undefined ? sig : { ...sig, peer });
   }
   return signals.sort((a, b) => a.time - b.time);
+}
+
+/** The move still there at the end: a burst that went away before it came back is not its start (./redate.ts). */
+function lastMove(points: readonly Point[], t: number, e: Effect, effectMs: number): { time: number; effect: Effect } {
+  const last = lastOnset(points, t, e.before, e.after);
+  const again = last === t ? undefined : effectAt(points, last, effectMs);
+  const kept = again !== undefined && (again.after - again.before) * (e.after - e.before) > 0 && Math.abs(again.after - again.before) >= 0.5 * Math.abs(e.after - e.before);
+  return kept ? { time: last, effect: again } : { time: t, effect: e };
 }
 
 /** The analysis window's effect scale: 30 min, at least 6 and at most 40 samples. */
