@@ -121,7 +121,13 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
   else if (lines.length === 0 || Math.max(e.x.onset, e.x.delayed, e.x.near, e.x.victimHop, e.x.self) < 0.1) lines.push({ w: 0.1, text: `no breakpoint on ${c.service}${p.dist > 0 ? `, on the ${p.dist}-hop path` : ''} or on ${ctx.victim} follows this change` });
   const rel = ctx.onset - c.time;
   lines.push({ w: 0.05, text: rel >= 0 ? `${duration(rel)} before the onset of trouble at ${hhmm(ctx.onset)}` : `${duration(rel)} after the onset of trouble at ${hhmm(ctx.onset)}` });
-  return lines.sort((a, b) => b.w - a.w).slice(0, 4).map((l) => l.text);
+  // One move can be both the onset and the link (the victim's calls to the changed service): say it once.
+  const said = new Set<string>();
+  return lines
+    .sort((a, b) => b.w - a.w)
+    .filter((l) => !said.has(l.text) && said.add(l.text) !== undefined)
+    .slice(0, 4)
+    .map((l) => l.text);
 }
 
 /**

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { analyze } from '../../../src/correlate';
+import type { Topology } from '../../../src/domain/types';
+import { at, change, MIN, series, step } from './helpers';
+
+describe('correlate: each piece of evidence is said once', () => {
+  it('the victim’s calls to the changed service, both the onset and the link, appear in one line (Nezha: frontend → currencyservice)', () => {
+    const topo: Topology = {
+      services: [
+        { name: 'web', team: 'web', dependsOn: ['currency'], limits: {} },
+        { name: 'currency', team: 'currency', dependsOn: [], limits: {} },
+      ],
+    };
+    const a = analyze({
+      series: [
+        series('web', 'http.client.request.duration', { 'server.address': 'currency' }, step(0.01, 0.75, at('13:21')), { noise: 0.001, int: false }),
+        series('currency', 'k8s.pod.cpu_limit_utilization', {}, () => 0.2, { noise: 0.01, int: false }),
+      ],
+      changes: [change('cur-infra', 'currency', 'infra', at('13:20'))],
+      topology: topo,
+      service: 'web',
+      at: at('14:00'),
+      windowMs: 120 * MIN,
+      afterMs: 0,
+    });
+    const top = a.suspects[0];
+    assert.equal(top?.id, 'cur-infra');
+    const lines = top?.evidence ?? [];
+    assert.ok(lines.some((l) => l.includes('to currency from web')), lines.join('\n'));
+    assert.equal(new Set(lines).size, lines.length, lines.join('\n'));
+  });
+});
