@@ -115,7 +115,12 @@ export function refineOnset(points: readonly Point[], t: number, e: Effect, wind
   // Where the rise meets the earlier level; never earlier than the rise is long (noise flattens the fit).
   const back = ((line.intercept - base) / line.slope) * MIN;
   const span = (points[high]?.t ?? crossed) - crossed;
-  return crossed - Math.min(Math.max(0, back), span);
+  // …nor earlier than the last sample still at the earlier level (a curved rise fits a line that starts too soon).
+  const level = Math.max(3 * noise, 0.05 * size);
+  let still = first - 1;
+  while (still >= lo && dir * ((points[still]?.v ?? base) - base) > level) still--;
+  const floor = still >= lo ? (points[still]?.t ?? -Infinity) : -Infinity;
+  return Math.max(floor, crossed - Math.min(Math.max(0, back), span));
 }
 
 /** First index in [from, to) where `beyond` holds for it and 3 of the 4 samples from it (a restart dip or a scrape gap must not hide a real onset); -1 if none. */

@@ -46,4 +46,13 @@ describe('signals', () => {
     const t = refineOnset(s.points, at('12:11'), effectAt(s.points, at('12:11'), 30 * MIN)!, 30 * MIN);
     assert.equal(t, at('12:10'), new Date(t).toISOString());
   });
+
+  it('regression: a small jump then a steady climb is not extrapolated back past the last sample still at the earlier level', () => {
+    // 350 fds until 12:00, then +15 at once and +4 a minute: the climb's line meets 350 at about 11:56.
+    const f = (t: number): number => (t < at('12:00') ? 350 : 365 + (4 * (t - at('12:00'))) / MIN);
+    const s = series('a', FD, {}, f, { noise: 1 });
+    const t = refineOnset(s.points, at('12:10'), effectAt(s.points, at('12:10'), 30 * MIN)!, 30 * MIN);
+    assert.ok(t >= at('11:59') && t <= at('12:00'), new Date(t).toISOString());
+  });
 });
+
