@@ -88,7 +88,8 @@ export function effectAt(points: readonly Point[], t: number, windowMs: number):
  * from its earlier level, searching one window either side of the detector's time. A ramp (a
  * staggered rollout, a pool filling, a leak) crosses that line minutes after it began: follow the
  * rise up to 70 % of the effect and extrapolate it back to the earlier level, as lag times are
- * read off a growth curve.
+ * read off a growth curve. A jump of 30 % of the effect or more between two samples is a step: it
+ * starts at that jump, whatever follows it (a restarted process warming up).
  */
 export function refineOnset(points: readonly Point[], t: number, e: Effect, windowMs: number): number {
   const dir = Math.sign(e.after - e.before);
@@ -102,6 +103,10 @@ export function refineOnset(points: readonly Point[], t: number, e: Effect, wind
   const first = firstSustained(points, lo, hi, (v) => dir * (v - base) > Math.max(0.3 * size, 3 * noise));
   if (first < 0) return t;
   const crossed = points[first]?.t ?? t;
+  // A step, not a ramp: one sample's jump carries a good part of the move, so the sample before
+  // it was still at the earlier level (a warm-up ramp after it must not be extrapolated back past it).
+  const prev = points[first - 1];
+  if (first > lo && prev !== undefined && dir * ((points[first]?.v ?? prev.v) - prev.v) >= 0.3 * size) return crossed;
   const high = firstSustained(points, first, hi, (v) => dir * (v - base) > 0.7 * size);
   if (high - first < 2) return crossed;
   const rise = points.slice(first, high + 1);
@@ -110,7 +115,12 @@ export function refineOnset(points: readonly Point[], t: number, e: Effect, wind
   // Where the rise meets the earlier level; never earlier than the rise is long (noise flattens the fit).
   const back = ((line.intercept - base) / line.slope) * MIN;
   const span = (points[high]?.t ?? crossed) - crossed;
-  return crossed - Math.min(Math.max(0, back), span);
+  // …nor earlier than the last sample still at the earlier level (a curved rise fits a line that starts too soon).
+  const level = Math.max(3 * noise, 0.05 * size);
+  let still = first - 1;
+  while (still >= lo && dir * ((points[still]?.v ?? base) - base) > level) still--;
+  const floor = still >= lo ? (points[still]?.t ?? -Infinity) : -Infinity;
+  return Math.max(floor, crossed - Math.min(Math.max(0, back), span));
 }
 
 /** First index in [from, to) where `beyond` holds for it and 3 of the 4 samples from it (a restart dip or a scrape gap must not hide a real onset); -1 if none. */

@@ -107,7 +107,9 @@ function redHerrings(rng: Rng, w: World, fx: Effects, log: ChangeLog, m: Mechani
     out.push({ id: d.id, role: 'victim deploy at onset' });
     if (!story && rng.chance(0.4)) setMem(fx, v, d.version ?? '', rng.uniform(0.85, 1.2));
     const rt = story ? dt + 58 * MIN : Math.min(latest, dt + rng.uniform(20, 120) * MIN);
-    if ((story || rng.chance(0.7)) && rt > dt + 10 * MIN) out.push({ id: log.rollback(v, d, rt, story ? 2 * MIN : rng.uniform(0, 5) * MIN).id, role: 'rollback that did not help' });
+    // Rolling back past the planted release (the victim's own, landed between the two) would undo it: that rollback would help.
+    const undoesCause = p.cause.service === v.name && p.cause.time > dt && p.cause.time < rt;
+    if ((story || rng.chance(0.7)) && rt > dt + 10 * MIN && !undoesCause) out.push({ id: log.rollback(v, d, rt, story ? 2 * MIN : rng.uniform(0, 5) * MIN).id, role: 'rollback that did not help' });
   }
   if (leak && rng.chance(0.35)) {
     const rt = p.onset + rng.uniform(40, 150) * MIN;

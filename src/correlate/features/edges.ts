@@ -1,5 +1,7 @@
 import type { ChangeEvent } from '../../domain/types';
 import type { Context } from '../context';
+import { classifyGolden } from '../golden';
+import type { Signal } from '../signals';
 import { best, hopEvidence, type Scored } from './common';
 import type { PathEvidence } from './path';
 
@@ -21,7 +23,10 @@ export function victimLinks(ctx: Context): string[] {
  * (or the victim's own connections to a dependency did), the victim's trouble has an explanation
  * that does not go through this change. For a change of the victim itself, links it does not own —
  * callers' connections to it — count fully and its own outgoing links half: its own release could
- * have changed how it calls others.
+ * have changed how it calls others. A caller's connections to the victim also grow when the victim
+ * answers slower (in flight = rate × latency): when the victim itself slowed after its change and
+ * no later than the link grew, the link is the victim's slowness seen from the caller, not another
+ * explanation, and counts only as far as that slowing does not explain it (see `slowedBy`).
  */
 export function edgeElsewhere(ctx: Context, c: ChangeEvent, p: PathEvidence): Scored {
   const v = ctx.victim;
@@ -31,8 +36,32 @@ export function edgeElsewhere(ctx: Context, c: ChangeEvent, p: PathEvidence): Sc
       .filter((u) => u !== onPath && u !== c.service)
       .map((u) => {
         const h = hopEvidence(ctx, u, v, c);
-        const own = c.service === v && h.signal?.service === v;
-        return own ? { value: 0.5 * h.value, signal: h.signal } : h;
+        if (c.service !== v || h.signal === undefined) return h;
+        if (h.signal.service === v) return { value: 0.5 * h.value, signal: h.signal };
+        return { value: h.value * (1 - slowedBy(ctx, c, h.signal)), signal: h.signal };
       }),
   );
+}
+
+/**
+ * How clearly the victim itself got slower after its own change `c` and no later than `link` grew,
+ * in [0,1]: the strongest rise of its in-flight requests or of its own (server-side) latency in that
+ * span. By Little's law a caller then holds more connections to it without sending anything more.
+ * Only one sampling step of slack after the link: a caller's connections rising first (the victim
+ * slowing minutes later, near its limit) point at the caller.
+ */
+export function slowedBy(ctx: Context, c: ChangeEvent, link: Signal): number {
+  let top = 0;
+  for (const s of ctx.byService.get(ctx.victim) ?? []) {
+    if (s.effect.shift <= 0 || s.time < c.time - ctx.tolMs || s.time > link.time + ctx.stepMs || !slowness(ctx, s)) continue;
+    top = Math.max(top, s.weight);
+  }
+  return top;
+}
+
+/** A series that rises when a service answers slower: its requests in flight, or its own latency. */
+function slowness(ctx: Context, s: Signal): boolean {
+  if (s.cls === 'active') return true;
+  const g = classifyGolden(s.series.series.metric, s.series.series.labels, ctx.metricRules);
+  return g.signal === 'latency' && g.side === 'server';
 }

@@ -38,4 +38,21 @@ describe('signals', () => {
     const t = refineOnset(leak.points, at('12:30'), effectAt(leak.points, at('12:30'), 30 * MIN)!, 30 * MIN);
     assert.ok(t >= at('12:00') && t <= at('12:25'), new Date(t).toISOString());
   });
+
+  it('regression: a jump followed by a warm-up climb starts at the jump, not minutes before it (a release restarting on more memory)', () => {
+    // 480 MB until the restart at 12:10, 950 MB right after, then warming up to 1.4 GB by 12:17.
+    const f = (t: number): number => (t < at('12:10') ? 480 : Math.min(1400, 950 + (65 * (t - at('12:10'))) / MIN));
+    const s = series('a', 'process.memory.usage', {}, f, { noise: 3 });
+    const t = refineOnset(s.points, at('12:11'), effectAt(s.points, at('12:11'), 30 * MIN)!, 30 * MIN);
+    assert.equal(t, at('12:10'), new Date(t).toISOString());
+  });
+
+  it('regression: a small jump then a steady climb is not extrapolated back past the last sample still at the earlier level', () => {
+    // 350 fds until 12:00, then +15 at once and +4 a minute: the climb's line meets 350 at about 11:56.
+    const f = (t: number): number => (t < at('12:00') ? 350 : 365 + (4 * (t - at('12:00'))) / MIN);
+    const s = series('a', FD, {}, f, { noise: 1 });
+    const t = refineOnset(s.points, at('12:10'), effectAt(s.points, at('12:10'), 30 * MIN)!, 30 * MIN);
+    assert.ok(t >= at('11:59') && t <= at('12:00'), new Date(t).toISOString());
+  });
 });
+

@@ -65,3 +65,19 @@ describe('simulator: varied regimes', () => {
     assert.notEqual(t.victim, t.cause.service);
   });
 });
+
+describe('simulate: decoys stay decoys', () => {
+  it('regression: the victim\'s decoy release is never "rolled back without help" over the planted release of the same service (that rollback would undo the cause)', () => {
+    // Seed 90101 planted a bad release of tax-api between its decoy release and the decoy's rollback.
+    const sc = simulate({ seed: 90101, mechanism: 'canary_release', varied: true });
+    const byId = new Map(sc.changes.map((c) => [c.id, c]));
+    const cause = sc.truth.cause;
+    for (const h of sc.truth.redHerrings.filter((r) => r.role === 'rollback that did not help')) {
+      const rb = byId.get(h.id);
+      const decoy = rb?.revertOf === undefined ? undefined : byId.get(rb.revertOf);
+      assert.ok(rb !== undefined && decoy !== undefined);
+      const spans = decoy.service === cause.service && cause.time > decoy.time && cause.time < rb.time;
+      assert.ok(!spans, `${h.id} rolls ${decoy.service} back over the cause ${cause.id}`);
+    }
+  });
+});

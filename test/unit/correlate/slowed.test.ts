@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { edgeElsewhere, slowedBy } from '../../../src/correlate/features/edges';
+import { pathEvidence } from '../../../src/correlate/features/path';
+import { at, bp, change, CONNS, ctxOf, FD, series, step } from './helpers';
+
+// checkout-api releases at 12:34. Its callers' connections to it (web's) grow at 12:36: either web
+// pushes more, or checkout-api answers slower and every caller holds its connections longer.
+const dep = change('dep', 'checkout-api', 'deploy', at('12:34'), { version: '2.14.0' });
+const fds = series('checkout-api', FD, {}, step(540, 900, at('12:36')));
+const webConns = series('web', CONNS, { 'server.address': 'checkout-api' }, step(30, 90, at('12:36')));
+
+function withVictim(metric: string, from: string, levels: [number, number]) {
+  const s = series('checkout-api', metric, {}, step(levels[0], levels[1], at(from)), { noise: levels[0] * 0.02, int: false });
+  return ctxOf([fds, webConns, s], [dep], [bp(fds, at('12:36')), bp(webConns, at('12:36')), bp(s, at(from))]);
+}
+
+describe('evidence: a caller link that grew because the victim slowed (Little\'s law)', () => {
+  it('regression: callers holding more connections to a victim whose in-flight requests rose with them no longer clear the victim\'s own release', () => {
+    const ctx = withVictim('http.server.active_requests', '12:36', [20, 60]);
+    const link = ctx.signals.find((s) => s.service === 'web');
+    assert.ok(link !== undefined);
+    assert.ok(slowedBy(ctx, dep, link) > 0.8, String(slowedBy(ctx, dep, link)));
+    assert.ok(edgeElsewhere(ctx, dep, pathEvidence(ctx, dep)).value < 0.2, JSON.stringify(edgeElsewhere(ctx, dep, pathEvidence(ctx, dep)).value));
+  });
+  it('reads the victim\'s own latency (server side) the same way', () => {
+    const ctx = withVictim('http.server.request.duration.p99', '12:35', [0.2, 0.9]);
+    assert.ok(edgeElsewhere(ctx, dep, pathEvidence(ctx, dep)).value < 0.2);
+  });
+  it('still counts the link when the victim slowed only after it grew (the caller pushed first)', () => {
+    const ctx = withVictim('http.server.request.duration.p99', '12:40', [0.2, 0.9]);
+    assert.ok(edgeElsewhere(ctx, dep, pathEvidence(ctx, dep)).value > 0.8);
+  });
+  it('still counts the link when nothing on the victim says it slowed', () => {
+    const ctx = withVictim('http.server.request.count', '12:36', [100, 300]);
+    assert.ok(edgeElsewhere(ctx, dep, pathEvidence(ctx, dep)).value > 0.8);
+  });
+});
