@@ -27,10 +27,22 @@ interface Last {
   aux: number | undefined;
 }
 
+/** Most distinct metric names and units interned before the table starts afresh. */
+const MAX_NAMES = 65_536;
+
 class RateTable implements RateState, NodeCounter {
   readonly last = new Map<string, Last>();
-  /** resource key → metric key → trie of point attributes → series. */
-  readonly series = new Map<string, Map<string, SeriesNode>>();
+  /**
+   * resource key → unit → metric name → trie of point attributes → series. The unit is a level
+   * of its own so that the metric name string (which the series also holds) is the key, instead
+   * of a `metric + unit` string built and kept per metric and resource.
+   */
+  readonly series = new Map<string, Map<string, Map<string, SeriesNode>>>();
+  /**
+   * One copy of each metric name and unit: every decoded message brings its own copies, and a
+   * series keeps the ones of the message that created it (32+ bytes each per series otherwise).
+   */
+  readonly names = new Map<string, string>();
   seriesCount = 0;
   constructor(readonly maxSeries: number) {}
   get size(): number {
@@ -108,20 +120,42 @@ function remember(table: RateTable, key: string, last: Last): void {
   table.last.set(key, last);
 }
 
+/** The series of one metric name and unit in one resource: the names interned, the root of their trie. */
+export interface MetricRoot {
+  readonly metric: string;
+  readonly unit: string | undefined;
+  readonly root: SeriesNode;
+  readonly counter: NodeCounter;
+}
+
 /**
  * The series cache root for (resource, metric, unit): resolve once per metric, then walk it per
- * point with lookupSeries(). The whole cache is dropped when it holds maxSeries series — cheaper
- * than per-point LRU bookkeeping; the cost is rebuilding identities once.
+ * point with lookupSeries(). The whole cache is dropped when it holds more than maxSeries series —
+ * cheaper than per-point LRU bookkeeping; the cost is rebuilding identities once.
  */
-export function seriesRoot(state: RateState, resourceKey: string, metricKey: string): { root: SeriesNode; counter: NodeCounter } {
+export function seriesRoot(state: RateState, resourceKey: string, metric: string, unit: string | undefined): MetricRoot {
   const t = state as RateTable;
-  if (t.seriesCount >= t.maxSeries) {
+  // More than maxSeries, not as many: with exactly maxSeries live series the cache must not be
+  // rebuilt on every round (each rebuild also made a second copy of every identity).
+  if (t.seriesCount > t.maxSeries) {
     t.series.clear();
     t.seriesCount = 0;
   }
-  let byMetric = t.series.get(resourceKey);
-  if (byMetric === undefined) t.series.set(resourceKey, (byMetric = new Map<string, SeriesNode>()));
-  let root = byMetric.get(metricKey);
-  if (root === undefined) byMetric.set(metricKey, (root = seriesNode()));
-  return { root, counter: t };
+  const m = intern(t, metric);
+  const u = unit === undefined ? undefined : intern(t, unit);
+  let byUnit = t.series.get(resourceKey);
+  if (byUnit === undefined) t.series.set(resourceKey, (byUnit = new Map<string, Map<string, SeriesNode>>()));
+  let byMetric = byUnit.get(u ?? '');
+  if (byMetric === undefined) byUnit.set(u ?? '', (byMetric = new Map<string, SeriesNode>()));
+  let root = byMetric.get(m);
+  if (root === undefined) byMetric.set(m, (root = seriesNode()));
+  return { metric: m, unit: u, root, counter: t };
+}
+
+function intern(t: RateTable, s: string): string {
+  const known = t.names.get(s);
+  if (known !== undefined) return known;
+  if (t.names.size >= MAX_NAMES) t.names.clear();
+  t.names.set(s, s);
+  return s;
 }

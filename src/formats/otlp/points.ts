@@ -4,8 +4,8 @@ import { newLabels } from '../../domain/text';
 import type { EpicenterError } from '../../errors';
 import { timeProblem, valueProblem } from '../checks';
 import { bad, type Origin } from '../origin';
-import { cumulativeIncrease, seriesRoot, type RateState } from '../rate';
-import { lookupSeries, type NodeCounter, type SeriesNode } from '../series-cache';
+import { cumulativeIncrease, seriesRoot, type MetricRoot, type RateState } from '../rate';
+import { lookupSeries } from '../series-cache';
 import { nanosToMs } from '../time';
 import { addAttributes } from './attributes';
 
@@ -142,15 +142,10 @@ export function deltaRate(v: number, pt: PointTime, path: string, i: number, sin
 }
 
 /** The series one metric name and unit produce in the current resource; resolve once per metric. */
-export interface MetricSeries {
-  readonly metric: string;
-  readonly unit: string | undefined;
-  readonly root: SeriesNode;
-  readonly counter: NodeCounter;
-}
+export type MetricSeries = MetricRoot;
 
 export function metricSeries(sink: PointSink, metric: string, unit: string | undefined): MetricSeries {
-  return { metric, unit, ...seriesRoot(sink.rates, sink.resourceKey, `${metric}\u0000${unit ?? ''}`) };
+  return seriesRoot(sink.rates, sink.resourceKey, metric, unit);
 }
 
 /**
