@@ -130,7 +130,7 @@ export interface MetricRoot {
 
 /**
  * The series cache root for (resource, metric, unit): resolve once per metric, then walk it per
- * point with lookupSeries(). The whole cache is dropped when it holds more than maxSeries series —
+ * point with findSeries(). The whole cache is dropped when it holds more than maxSeries series —
  * cheaper than per-point LRU bookkeeping; the cost is rebuilding identities once.
  */
 export function seriesRoot(state: RateState, resourceKey: string, metric: string, unit: string | undefined): MetricRoot {
