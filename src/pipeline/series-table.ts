@@ -11,8 +11,6 @@ import type { SeriesDetector } from '../detect/types';
 export interface SeriesEntry {
   readonly ref: SeriesRef;
   readonly detector: SeriesDetector;
-  /** Time of the last sample fed to the detector, epoch ms (-Infinity before the first). */
-  lastT: number;
   /**
    * Wall-clock tick (of idleMs/64) in which the series was last seen, counted from the table's
    * first touch: a small integer, which V8 keeps in the object, where epoch ms would be a double
@@ -63,7 +61,7 @@ export class SeriesTable {
       return e;
     }
     if (this.entries.size >= this.maxSeries) this.evictOldest();
-    e = { ref, detector: this.newDetector(), lastT: -Infinity, seen: tick };
+    e = { ref, detector: this.newDetector(), seen: tick };
     this.entries.set(ref.id, e);
     return e;
   }
