@@ -1,3 +1,4 @@
+import { CounterSlots } from './counter-slots';
 import { seriesNode, type NodeCounter, type SeriesNode } from './series-cache';
 
 /**
@@ -18,20 +19,11 @@ export interface RateState {
   readonly maxSeries: number;
 }
 
-interface Last {
-  t: number;
-  v: number;
-  /** Counter start time (OTLP startTimeUnixNano), epoch ms, when known. */
-  start: number | undefined;
-  /** A companion cumulative value carried along (a histogram's sum, which need not be monotonic). */
-  aux: number | undefined;
-}
-
 /** Most distinct metric names and units interned before the table starts afresh. */
 const MAX_NAMES = 65_536;
 
 class RateTable implements RateState, NodeCounter {
-  readonly last = new Map<string, Last>();
+  readonly last: CounterSlots;
   /**
    * resource key → unit → metric name → trie of point attributes → series. The unit is a level
    * of its own so that the metric name string (which the series also holds) is the key, instead
@@ -44,7 +36,9 @@ class RateTable implements RateState, NodeCounter {
    */
   readonly names = new Map<string, string>();
   seriesCount = 0;
-  constructor(readonly maxSeries: number) {}
+  constructor(readonly maxSeries: number) {
+    this.last = new CounterSlots(maxSeries);
+  }
   get size(): number {
     return this.last.size;
   }
@@ -75,23 +69,21 @@ export interface Increase {
  * nothing. Points not newer than the last one (duplicates, reordering) are ignored. Never negative.
  */
 export function cumulativeIncrease(state: RateState, key: string, t: number, v: number, start?: number, aux?: number): Increase | undefined {
-  const table = state as RateTable;
-  const prev = table.last.get(key);
-  if (prev === undefined) {
-    remember(table, key, { t, v, start, aux });
+  const last = (state as RateTable).last;
+  if (!last.find(key)) {
+    last.add(key, t, v, start, aux);
     return undefined;
   }
-  if (t <= prev.t) return undefined;
-  const reset = v < prev.v || (start !== undefined && prev.start !== undefined && start !== prev.start);
-  const prevT = prev.t;
-  const dv = v - prev.v;
-  const prevAux = prev.aux;
+  const prevT = last.t();
+  if (t <= prevT) return undefined;
+  const prevV = last.v();
+  const prevStart = last.start();
+  const reset = v < prevV || (start !== undefined && prevStart !== undefined && start !== prevStart);
+  const dv = v - prevV;
+  const prevAux = last.aux();
   // Updated in place (no delete/insert per point): eviction order is therefore first-inserted,
   // not least-recently-updated; an evicted live counter just misses one rate when it returns.
-  prev.t = t;
-  prev.v = v;
-  prev.start = start;
-  prev.aux = aux;
+  last.set(t, v, start, aux);
   if (!reset) return { increase: dv, ms: t - prevT, sinceStart: false, auxIncrease: aux === undefined || prevAux === undefined ? undefined : aux - prevAux };
   if (start !== undefined && start >= prevT && t > start) return { increase: v, ms: t - start, sinceStart: true, auxIncrease: aux };
   return undefined;
@@ -99,25 +91,18 @@ export function cumulativeIncrease(state: RateState, key: string, t: number, v: 
 
 /** Per-second rate of cumulative counter `key` (see cumulativeIncrease), or undefined. Allocates nothing on the common path. */
 export function cumulativeRate(state: RateState, key: string, t: number, v: number, start?: number): number | undefined {
-  const table = state as RateTable;
-  const prev = table.last.get(key);
-  if (prev === undefined || t <= prev.t || v < prev.v || (start !== undefined && prev.start !== undefined && start !== prev.start)) {
-    const inc = cumulativeIncrease(state, key, t, v, start);
-    return inc === undefined ? undefined : (inc.increase * 1000) / inc.ms;
+  const last = (state as RateTable).last;
+  if (last.find(key)) {
+    const prevT = last.t();
+    const prevV = last.v();
+    const prevStart = last.start();
+    if (t > prevT && v >= prevV && (start === undefined || prevStart === undefined || start === prevStart)) {
+      last.set(t, v, start, last.aux());
+      return ((v - prevV) * 1000) / (t - prevT);
+    }
   }
-  const rate = ((v - prev.v) * 1000) / (t - prev.t);
-  prev.t = t;
-  prev.v = v;
-  prev.start = start;
-  return rate;
-}
-
-function remember(table: RateTable, key: string, last: Last): void {
-  if (table.last.size >= table.maxSeries) {
-    const oldest = table.last.keys().next();
-    if (oldest.done !== true) table.last.delete(oldest.value);
-  }
-  table.last.set(key, last);
+  const inc = cumulativeIncrease(state, key, t, v, start);
+  return inc === undefined ? undefined : (inc.increase * 1000) / inc.ms;
 }
 
 /** The series of one metric name and unit in one resource: the names interned, the root of their trie. */
