@@ -7,7 +7,8 @@
  * series) as OTLP/JSON text: both encodings decode to the same plain request, so they build the
  * same caches. V8 keeps typed arrays of more than 64 bytes (the detector's ring, profile and period
  * slots) outside the heap: those bytes are reported apart (`external`), and counted in the total.
- * The parts: the detectors alone (20,000 fed the same way) and the formats state alone.
+ * The parts: the detectors alone (20,000 fed the same way), the formats state alone, and the rest
+ * (the total less the detectors: everything the pipeline keeps per series besides them).
  */
 import { createSeriesDetector } from '../../src/detect';
 import { createRateState, decodeOtlpMetrics } from '../../src/formats';
@@ -64,6 +65,8 @@ console.log(JSON.stringify({
   externalPerSeries: (after.external - before.external) / live,
   totalPerSeries: (after.heap - before.heap + after.external - before.external) / live,
   detectorPerSeries: detector,
+  // Everything but the detector (series identities, decoder caches, series table, processor).
+  restPerSeries: (after.heap - before.heap + after.external - before.external) / live - detector,
   formatsPerSeries: formats,
   rssMb,
   feedS,

@@ -1,3 +1,4 @@
+import { CounterSlots } from './counter-slots';
 import { seriesNode, type NodeCounter, type SeriesNode } from './series-cache';
 
 /**
@@ -18,21 +19,26 @@ export interface RateState {
   readonly maxSeries: number;
 }
 
-interface Last {
-  t: number;
-  v: number;
-  /** Counter start time (OTLP startTimeUnixNano), epoch ms, when known. */
-  start: number | undefined;
-  /** A companion cumulative value carried along (a histogram's sum, which need not be monotonic). */
-  aux: number | undefined;
-}
+/** Most distinct metric names and units interned before the table starts afresh. */
+const MAX_NAMES = 65_536;
 
 class RateTable implements RateState, NodeCounter {
-  readonly last = new Map<string, Last>();
-  /** resource key → metric key → trie of point attributes → series. */
-  readonly series = new Map<string, Map<string, SeriesNode>>();
+  readonly last: CounterSlots;
+  /**
+   * resource key → unit → metric name → trie of point attributes → series. The unit is a level
+   * of its own so that the metric name string (which the series also holds) is the key, instead
+   * of a `metric + unit` string built and kept per metric and resource.
+   */
+  readonly series = new Map<string, Map<string, Map<string, SeriesNode>>>();
+  /**
+   * One copy of each metric name and unit: every decoded message brings its own copies, and a
+   * series keeps the ones of the message that created it (32+ bytes each per series otherwise).
+   */
+  readonly names = new Map<string, string>();
   seriesCount = 0;
-  constructor(readonly maxSeries: number) {}
+  constructor(readonly maxSeries: number) {
+    this.last = new CounterSlots(maxSeries);
+  }
   get size(): number {
     return this.last.size;
   }
@@ -63,23 +69,21 @@ export interface Increase {
  * nothing. Points not newer than the last one (duplicates, reordering) are ignored. Never negative.
  */
 export function cumulativeIncrease(state: RateState, key: string, t: number, v: number, start?: number, aux?: number): Increase | undefined {
-  const table = state as RateTable;
-  const prev = table.last.get(key);
-  if (prev === undefined) {
-    remember(table, key, { t, v, start, aux });
+  const last = (state as RateTable).last;
+  if (!last.find(key)) {
+    last.add(key, t, v, start, aux);
     return undefined;
   }
-  if (t <= prev.t) return undefined;
-  const reset = v < prev.v || (start !== undefined && prev.start !== undefined && start !== prev.start);
-  const prevT = prev.t;
-  const dv = v - prev.v;
-  const prevAux = prev.aux;
+  const prevT = last.t();
+  if (t <= prevT) return undefined;
+  const prevV = last.v();
+  const prevStart = last.start();
+  const reset = v < prevV || (start !== undefined && prevStart !== undefined && start !== prevStart);
+  const dv = v - prevV;
+  const prevAux = last.aux();
   // Updated in place (no delete/insert per point): eviction order is therefore first-inserted,
   // not least-recently-updated; an evicted live counter just misses one rate when it returns.
-  prev.t = t;
-  prev.v = v;
-  prev.start = start;
-  prev.aux = aux;
+  last.set(t, v, start, aux);
   if (!reset) return { increase: dv, ms: t - prevT, sinceStart: false, auxIncrease: aux === undefined || prevAux === undefined ? undefined : aux - prevAux };
   if (start !== undefined && start >= prevT && t > start) return { increase: v, ms: t - start, sinceStart: true, auxIncrease: aux };
   return undefined;
@@ -87,41 +91,56 @@ export function cumulativeIncrease(state: RateState, key: string, t: number, v: 
 
 /** Per-second rate of cumulative counter `key` (see cumulativeIncrease), or undefined. Allocates nothing on the common path. */
 export function cumulativeRate(state: RateState, key: string, t: number, v: number, start?: number): number | undefined {
-  const table = state as RateTable;
-  const prev = table.last.get(key);
-  if (prev === undefined || t <= prev.t || v < prev.v || (start !== undefined && prev.start !== undefined && start !== prev.start)) {
-    const inc = cumulativeIncrease(state, key, t, v, start);
-    return inc === undefined ? undefined : (inc.increase * 1000) / inc.ms;
+  const last = (state as RateTable).last;
+  if (last.find(key)) {
+    const prevT = last.t();
+    const prevV = last.v();
+    const prevStart = last.start();
+    if (t > prevT && v >= prevV && (start === undefined || prevStart === undefined || start === prevStart)) {
+      last.set(t, v, start, last.aux());
+      return ((v - prevV) * 1000) / (t - prevT);
+    }
   }
-  const rate = ((v - prev.v) * 1000) / (t - prev.t);
-  prev.t = t;
-  prev.v = v;
-  prev.start = start;
-  return rate;
+  const inc = cumulativeIncrease(state, key, t, v, start);
+  return inc === undefined ? undefined : (inc.increase * 1000) / inc.ms;
 }
 
-function remember(table: RateTable, key: string, last: Last): void {
-  if (table.last.size >= table.maxSeries) {
-    const oldest = table.last.keys().next();
-    if (oldest.done !== true) table.last.delete(oldest.value);
-  }
-  table.last.set(key, last);
+/** The series of one metric name and unit in one resource: the names interned, the root of their trie. */
+export interface MetricRoot {
+  readonly metric: string;
+  readonly unit: string | undefined;
+  readonly root: SeriesNode;
+  readonly counter: NodeCounter;
 }
 
 /**
  * The series cache root for (resource, metric, unit): resolve once per metric, then walk it per
- * point with lookupSeries(). The whole cache is dropped when it holds maxSeries series — cheaper
- * than per-point LRU bookkeeping; the cost is rebuilding identities once.
+ * point with findSeries(). The whole cache is dropped when it holds more than maxSeries series —
+ * cheaper than per-point LRU bookkeeping; the cost is rebuilding identities once.
  */
-export function seriesRoot(state: RateState, resourceKey: string, metricKey: string): { root: SeriesNode; counter: NodeCounter } {
+export function seriesRoot(state: RateState, resourceKey: string, metric: string, unit: string | undefined): MetricRoot {
   const t = state as RateTable;
-  if (t.seriesCount >= t.maxSeries) {
+  // More than maxSeries, not as many: with exactly maxSeries live series the cache must not be
+  // rebuilt on every round (each rebuild also made a second copy of every identity).
+  if (t.seriesCount > t.maxSeries) {
     t.series.clear();
     t.seriesCount = 0;
   }
-  let byMetric = t.series.get(resourceKey);
-  if (byMetric === undefined) t.series.set(resourceKey, (byMetric = new Map<string, SeriesNode>()));
-  let root = byMetric.get(metricKey);
-  if (root === undefined) byMetric.set(metricKey, (root = seriesNode()));
-  return { root, counter: t };
+  const m = intern(t, metric);
+  const u = unit === undefined ? undefined : intern(t, unit);
+  let byUnit = t.series.get(resourceKey);
+  if (byUnit === undefined) t.series.set(resourceKey, (byUnit = new Map<string, Map<string, SeriesNode>>()));
+  let byMetric = byUnit.get(u ?? '');
+  if (byMetric === undefined) byUnit.set(u ?? '', (byMetric = new Map<string, SeriesNode>()));
+  let root = byMetric.get(m);
+  if (root === undefined) byMetric.set(m, (root = seriesNode()));
+  return { metric: m, unit: u, root, counter: t };
+}
+
+function intern(t: RateTable, s: string): string {
+  const known = t.names.get(s);
+  if (known !== undefined) return known;
+  if (t.names.size >= MAX_NAMES) t.names.clear();
+  t.names.set(s, s);
+  return s;
 }

@@ -1,67 +1,100 @@
 import type { SeriesRef } from '../domain/types';
-import { anyValueText } from './otlp/attributes';
-import { isObject } from './json';
+import { attr, attributeProblem, readAttribute } from './otlp/attributes';
 
 /**
  * A trie of series identities keyed by point attributes (key, then value, per attribute in the
- * order given). Walking it costs two map lookups per attribute on the strings JSON.parse already
+ * order given). Walking it costs two comparisons per attribute on the strings JSON.parse already
  * made, instead of building and hashing a composite key string per point — the decoder's
  * hottest path. Lists in another order only cost an extra branch.
  */
 export interface SeriesNode {
+  /** The series whose attributes end at this node. */
   ref: SeriesRef | undefined;
   /**
-   * The first attribute (key, value) seen below this node and its node, kept inline: nearly
-   * every node has one child (a resource's metric usually carries one attribute set, and each
-   * attribute list one path), and two Maps per series were most of the cache's memory.
+   * The first attribute (key, value) seen below this node, kept inline ('' while there is none):
+   * nearly every node has one child (a resource's metric usually carries one attribute set, and
+   * each attribute list one path), and two Maps per series were most of the cache's memory.
    */
   key: string;
   value: string;
+  /** The node after the inline attribute, made only once some series' attributes go on past it. */
   child: SeriesNode | undefined;
+  /**
+   * The series whose attributes end with the inline attribute, while `child` is not made: the
+   * last attribute of a series then costs no node of its own (64 bytes per series).
+   */
+  childRef: SeriesRef | undefined;
   /** Further children, by key then value. */
   next: Map<string, Map<string, SeriesNode>> | undefined;
 }
 
 /** A new trie node; every node has the same fields, so the lookups stay monomorphic. */
 export function seriesNode(): SeriesNode {
-  return { ref: undefined, key: '', value: '', child: undefined, next: undefined };
+  return { ref: undefined, key: '', value: '', child: undefined, childRef: undefined, next: undefined };
 }
 
-/** Counts leaves so the owner can bound the cache. */
+/** Counts series so the owner can bound the cache. */
 export interface NodeCounter {
   seriesCount: number;
 }
 
 /**
- * The trie node for point attributes `attrs` below `root` (its `ref` is unset on a first visit:
- * the caller builds it and calls `counter.seriesCount++`). Returns `{ bad }` with the path
- * suffix (e.g. `[1].key`) of the first malformed attribute.
+ * The series of point attributes `attrs` below `root`: undefined when not seen yet (the caller
+ * makes it, adds it with addSeries() and calls `counter.seriesCount++`), or a string, the path
+ * suffix (e.g. `[1].key`, or '' for a list that is no array) of the first malformed attribute.
  */
-export function lookupSeries(root: SeriesNode, attrs: unknown): SeriesNode | { bad: string } {
-  let node = root;
-  if (attrs !== undefined && attrs !== null) {
-    if (!Array.isArray(attrs)) return { bad: '' };
-    for (let i = 0; i < attrs.length; i++) {
-      const a: unknown = attrs[i];
-      if (!isObject(a)) return { bad: `[${i}]` };
-      const k = a['key'];
-      if (typeof k !== 'string' || k === '') return { bad: `[${i}].key` };
-      const text = a['value'] === undefined ? '' : anyValueText(a['value']);
-      if (text === undefined) return { bad: `[${i}].value` };
-      node = childOf(node, k, text);
-    }
+export function findSeries(root: SeriesNode, attrs: unknown): SeriesRef | string | undefined {
+  if (attrs === undefined || attrs === null) return root.ref;
+  if (!Array.isArray(attrs)) return '';
+  const n = attrs.length;
+  let node: SeriesNode | undefined = root;
+  for (let i = 0; i < n; i++) {
+    if (!readAttribute(attrs[i])) return attributeProblem(attrs[i], i);
+    // An unseen path still has its remaining attributes checked.
+    if (node === undefined) continue;
+    const k = attr.key;
+    const text = attr.text;
+    if (node.key === k && node.value === text) {
+      if (i === n - 1) return node.child === undefined ? node.childRef : node.child.ref;
+      node = node.child;
+    } else node = node.next?.get(k)?.get(text);
   }
-  return node;
+  return node?.ref;
 }
 
-function childOf(node: SeriesNode, k: string, text: string): SeriesNode {
-  const first = node.child;
-  if (first === undefined) {
-    node.key = k;
-    node.value = text;
-    return (node.child = seriesNode());
+/** Records `ref` as the series of `attrs` (which findSeries() found well-formed) below `root`. */
+export function addSeries(root: SeriesNode, attrs: unknown, ref: SeriesRef): void {
+  const list: readonly unknown[] = Array.isArray(attrs) ? attrs : [];
+  let node = root;
+  for (let i = 0; i < list.length; i++) {
+    readAttribute(list[i]);
+    const k = attr.key;
+    const text = attr.text;
+    const last = i === list.length - 1;
+    if (node.key === '') {
+      node.key = k;
+      node.value = text;
+    }
+    if (node.key === k && node.value === text) {
+      if (last && node.child === undefined) {
+        node.childRef = ref;
+        return;
+      }
+      node = node.child ??= nodeWithRef(node);
+    } else node = nextChild(node, k, text);
   }
-  if (node.key === k && node.value === text) return first;
+  node.ref = ref;
+}
+
+/** The inline child made into a node: its series moves from the parent's `childRef`. */
+function nodeWithRef(parent: SeriesNode): SeriesNode {
+  const child = seriesNode();
+  child.ref = parent.childRef;
+  parent.childRef = undefined;
+  return child;
+}
+
+function nextChild(node: SeriesNode, k: string, text: string): SeriesNode {
   const next = (node.next ??= new Map<string, Map<string, SeriesNode>>());
   let byValue = next.get(k);
   if (byValue === undefined) next.set(k, (byValue = new Map<string, SeriesNode>()));

@@ -127,9 +127,9 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
             rows.samples.push(e.ref === x.series ? x : { series: e.ref, t: x.t, v: x.v });
             accepted++;
             // Arrival order is time order per series (a partition keeps a producer's order);
-            // a late or repeated point is stored but not fed, as the detector would ignore it.
-            if (detect && x.t > e.lastT) {
-              e.lastT = x.t;
+            // a late or repeated point is stored, and the detector ignores it (its contract:
+            // a time not after its last one is ignored), so the table keeps no time per series.
+            if (detect) {
               const found = e.detector.update(x.t, x.v);
               if (found.length > 0) attach(e, found, rows.breakpoints);
             }

@@ -11,10 +11,12 @@ import type { SeriesDetector } from '../detect/types';
 export interface SeriesEntry {
   readonly ref: SeriesRef;
   readonly detector: SeriesDetector;
-  /** Time of the last sample fed to the detector, epoch ms (-Infinity before the first). */
-  lastT: number;
-  /** Wall-clock time the series was last seen, epoch ms. */
-  lastSeen: number;
+  /**
+   * Wall-clock tick (of idleMs/64) in which the series was last seen, counted from the table's
+   * first touch: a small integer, which V8 keeps in the object, where epoch ms would be a double
+   * boxed in a heap number of its own (16 bytes per series).
+   */
+  seen: number;
 }
 
 export interface SeriesTableOptions {
@@ -30,7 +32,9 @@ export class SeriesTable {
   private evictedTotal = 0;
   readonly maxSeries: number;
   readonly idleMs: number;
-  private readonly touchGranularityMs: number;
+  private readonly tickMs: number;
+  /** Wall-clock time of tick 0 (the first touch). */
+  private origin: number | undefined;
 
   constructor(
     private readonly newDetector: () => SeriesDetector,
@@ -38,35 +42,40 @@ export class SeriesTable {
   ) {
     this.maxSeries = opts.maxSeries ?? 500_000;
     this.idleMs = opts.idleMs ?? 3 * 3_600_000;
-    this.touchGranularityMs = this.idleMs / 64;
+    this.tickMs = this.idleMs / 64;
     if (!Number.isInteger(this.maxSeries) || this.maxSeries < 1) throw new RangeError(`maxSeries must be a positive integer, got ${this.maxSeries}`);
   }
 
   /** The entry for `ref.id`, created (and the oldest evicted when full) if new; marks it seen at `now`. */
   touch(ref: SeriesRef, now: number): SeriesEntry {
+    const tick = this.tick(now);
     let e = this.entries.get(ref.id);
     if (e !== undefined) {
-      // Re-inserting on every sample costs more than decoding it: recency is kept to within
-      // idleMs/64 (≈ 3 min by default), which is all eviction needs.
-      if (now - e.lastSeen > this.touchGranularityMs) {
+      // Re-inserting on every sample costs more than decoding it: recency is kept to within a
+      // tick, idleMs/64 (≈ 3 min by default), which is all eviction needs.
+      if (e.seen !== tick) {
         this.entries.delete(ref.id);
         this.entries.set(ref.id, e);
-        e.lastSeen = now;
+        e.seen = tick;
       }
       return e;
     }
     if (this.entries.size >= this.maxSeries) this.evictOldest();
-    e = { ref, detector: this.newDetector(), lastT: -Infinity, lastSeen: now };
+    e = { ref, detector: this.newDetector(), seen: tick };
     this.entries.set(ref.id, e);
     return e;
   }
 
-  /** Forget series not seen since `now - idleMs`. Cheap: stops at the first recent entry. */
+  /**
+   * Forget series not seen since `now - idleMs` (to within a tick: a series is kept up to one
+   * tick longer, never forgotten early). Cheap: stops at the first recent entry.
+   */
   sweep(now: number): number {
-    const cutoff = now - this.idleMs;
+    // Last seen in a tick before the one holding now - idleMs: last seen before that instant.
+    const cutoff = this.tick(now - this.idleMs);
     let n = 0;
     for (const [id, e] of this.entries) {
-      if (e.lastSeen >= cutoff) break;
+      if (e.seen >= cutoff) break;
       this.entries.delete(id);
       n++;
     }
@@ -81,6 +90,11 @@ export class SeriesTable {
   /** Series forgotten so far (cap or idleness). */
   get evicted(): number {
     return this.evictedTotal;
+  }
+
+  private tick(at: number): number {
+    this.origin ??= at;
+    return Math.floor((at - this.origin) / this.tickMs);
   }
 
   private evictOldest(): void {

@@ -43,6 +43,28 @@ function plain(v: unknown): unknown {
   return null;
 }
 
+/** What readAttribute() read: one decoder runs at a time, so one scratch spares an object per attribute. */
+export const attr = { key: '', text: '' };
+
+/** Reads attribute `a` ({key, value: AnyValue}) into `attr`; false when it is malformed (see attributeProblem). */
+export function readAttribute(a: unknown): boolean {
+  if (!isObject(a)) return false;
+  const k = a['key'];
+  if (typeof k !== 'string' || k === '') return false;
+  const text = a['value'] === undefined ? '' : anyValueText(a['value']);
+  if (text === undefined) return false;
+  attr.key = k;
+  attr.text = text;
+  return true;
+}
+
+/** The path suffix of what is wrong with attribute `a`, number `i` of its list (after readAttribute said false). */
+export function attributeProblem(a: unknown, i: number): string {
+  if (!isObject(a)) return `[${i}]`;
+  const k = a['key'];
+  return typeof k !== 'string' || k === '' ? `[${i}].key` : `[${i}].value`;
+}
+
 /**
  * Adds the attributes to `into` (later keys win), which must be prototype-free (`newLabels()`)
  * so that an attribute named `__proto__` is kept; makeSeries normalises the strings. Returns the
@@ -53,13 +75,8 @@ export function addAttributes(attrs: unknown, into: Record<string, string>): str
   if (attrs === undefined || attrs === null) return undefined;
   if (!Array.isArray(attrs)) return '';
   for (let i = 0; i < attrs.length; i++) {
-    const a: unknown = attrs[i];
-    if (!isObject(a)) return `[${i}]`;
-    const k = a['key'];
-    if (typeof k !== 'string' || k === '') return `[${i}].key`;
-    const text = a['value'] === undefined ? '' : anyValueText(a['value']);
-    if (text === undefined) return `[${i}].value`;
-    into[k] = text;
+    if (!readAttribute(attrs[i])) return attributeProblem(attrs[i], i);
+    into[attr.key] = attr.text;
   }
   return undefined;
 }
@@ -74,13 +91,8 @@ export function attributeKey(attrs: unknown): string | { bad: string } {
   if (!Array.isArray(attrs)) return { bad: '' };
   let key = '';
   for (let i = 0; i < attrs.length; i++) {
-    const a: unknown = attrs[i];
-    if (!isObject(a)) return { bad: `[${i}]` };
-    const k = a['key'];
-    if (typeof k !== 'string' || k === '') return { bad: `[${i}].key` };
-    const text = a['value'] === undefined ? '' : anyValueText(a['value']);
-    if (text === undefined) return { bad: `[${i}].value` };
-    key += `${k}\u0001${text}\u0002`;
+    if (!readAttribute(attrs[i])) return { bad: attributeProblem(attrs[i], i) };
+    key += `${attr.key}\u0001${attr.text}\u0002`;
   }
   return key;
 }

@@ -4,8 +4,8 @@ import { newLabels } from '../../domain/text';
 import type { EpicenterError } from '../../errors';
 import { timeProblem, valueProblem } from '../checks';
 import { bad, type Origin } from '../origin';
-import { cumulativeIncrease, seriesRoot, type RateState } from '../rate';
-import { lookupSeries, type NodeCounter, type SeriesNode } from '../series-cache';
+import { cumulativeIncrease, seriesRoot, type MetricRoot, type RateState } from '../rate';
+import { addSeries, findSeries } from '../series-cache';
 import { nanosToMs } from '../time';
 import { addAttributes } from './attributes';
 
@@ -142,15 +142,10 @@ export function deltaRate(v: number, pt: PointTime, path: string, i: number, sin
 }
 
 /** The series one metric name and unit produce in the current resource; resolve once per metric. */
-export interface MetricSeries {
-  readonly metric: string;
-  readonly unit: string | undefined;
-  readonly root: SeriesNode;
-  readonly counter: NodeCounter;
-}
+export type MetricSeries = MetricRoot;
 
 export function metricSeries(sink: PointSink, metric: string, unit: string | undefined): MetricSeries {
-  return { metric, unit, ...seriesRoot(sink.rates, sink.resourceKey, `${metric}\u0000${unit ?? ''}`) };
+  return seriesRoot(sink.rates, sink.resourceKey, metric, unit);
 }
 
 /**
@@ -159,13 +154,15 @@ export function metricSeries(sink: PointSink, metric: string, unit: string | und
  */
 export function seriesOf(sink: PointSink, ms: MetricSeries, p: Record<string, unknown>, path: string, i: number): SeriesRef | undefined {
   const attrs = p['attributes'];
-  const node = lookupSeries(ms.root, attrs);
-  if ('bad' in node) return fail(sink, path, i, `.attributes${node.bad}`, 'attribute must be {key: non-empty string, value: AnyValue}');
-  if (node.ref !== undefined) return node.ref;
+  const found = findSeries(ms.root, attrs);
+  if (typeof found === 'string') return fail(sink, path, i, `.attributes${found}`, 'attribute must be {key: non-empty string, value: AnyValue}');
+  if (found !== undefined) return found;
   const labels = Object.assign(newLabels(), sink.resourceLabels);
   addAttributes(attrs, labels);
   ms.counter.seriesCount++;
-  return (node.ref = makeSeries(ms.metric, labels, undefined, ms.unit));
+  const ref = makeSeries(ms.metric, labels, undefined, ms.unit);
+  addSeries(ms.root, attrs, ref);
+  return ref;
 }
 
 /** The two series a histogram or summary metric produces. */

@@ -98,6 +98,23 @@ describe('pipeline processor', () => {
     assert.ok(Math.abs(b.time - (NOW - 100 * 10_000)) <= 30_000, `time ${b.time}`);
   });
 
+  it('finds the same breakpoints when every message is delivered twice and late points arrive (the detector is fed each time once)', () => {
+    const run = (redeliver: boolean) => {
+      const p = createProcessor({ now: () => NOW });
+      const found = [];
+      for (let i = 0; i < 200; i++) {
+        const t = NOW - (200 - i) * 10_000;
+        const m = msg(otlpGauges('a', [{ metric: 'fds', t, v: (i < 100 ? 100 : 600) + (i % 5) * (i % 3) }]), i);
+        const late = msg(otlpGauges('a', [{ metric: 'fds', t: t - 25_000, v: 5_000 }]), i);
+        found.push(...p.process(batch('otlp', redeliver && i > 2 ? [m, m, late] : [m])).breakpoints);
+      }
+      return found.map((b) => [b.kind, b.time, b.detectedAt]);
+    };
+    const once = run(false);
+    assert.ok(once.length >= 1);
+    assert.deepEqual(run(true), once);
+  });
+
   it('evicts the least recently seen series beyond maxSeries', () => {
     const p = createProcessor({ now: () => NOW, maxSeries: 2 });
     p.process(batch('otlp', [msg(otlpGauges('a', [{ metric: 'x', t: NOW - 1, v: 1 }, { metric: 'y', t: NOW - 1, v: 1 }, { metric: 'z', t: NOW - 1, v: 1 }]), 0)]));

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { CounterSlots } from '../../../src/formats/counter-slots';
+import { createRateState, cumulativeIncrease, cumulativeRate } from '../../../src/formats/rate';
+
+describe('formats counter slots', () => {
+  it('keeps each counter\'s last point across chunks, unset start and aux as undefined', () => {
+    const c = new CounterSlots(5000);
+    for (let i = 0; i < 3000; i++) c.add(`k${i}`, 1e12 + i, i * 0.5, i % 2 === 0 ? undefined : 1e12 - i, i % 3 === 0 ? undefined : -i);
+    assert.equal(c.size, 3000);
+    for (const i of [0, 1, 1023, 1024, 2047, 2999]) {
+      assert.ok(c.find(`k${i}`));
+      assert.deepEqual([c.t(), c.v(), c.start(), c.aux()], [1e12 + i, i * 0.5, i % 2 === 0 ? undefined : 1e12 - i, i % 3 === 0 ? undefined : -i]);
+    }
+    assert.equal(c.find('nope'), false);
+  });
+
+  it('when full forgets the first-inserted counter and reuses its slot', () => {
+    const c = new CounterSlots(2);
+    c.add('a', 1, 1, undefined, undefined);
+    c.add('b', 2, 2, undefined, undefined);
+    c.add('c', 3, 3, undefined, undefined);
+    assert.equal(c.size, 2);
+    assert.equal(c.find('a'), false);
+    assert.ok(c.find('b') && c.v() === 2);
+    assert.ok(c.find('c') && c.v() === 3);
+  });
+
+  it('rates and increases as before: resets, start times, the companion value', () => {
+    const s = createRateState();
+    assert.equal(cumulativeRate(s, 'x', 1000, 10), undefined);
+    assert.equal(cumulativeRate(s, 'x', 3000, 30), 10);
+    assert.equal(cumulativeRate(s, 'x', 3000, 40), undefined, 'not newer');
+    assert.equal(cumulativeRate(s, 'x', 4000, 5, 3500), 10, 'reset with a start: v over t - start');
+    assert.equal(cumulativeIncrease(s, 'h', 1000, 4, 0.5, 10), undefined);
+    assert.deepEqual(cumulativeIncrease(s, 'h', 2000, 6, 0.5, 13), { increase: 2, ms: 1000, sinceStart: false, auxIncrease: 3 });
+    assert.deepEqual(cumulativeIncrease(s, 'h', 3000, 7, 0.5), { increase: 1, ms: 1000, sinceStart: false, auxIncrease: undefined });
+    assert.deepEqual(cumulativeIncrease(s, 'h', 4000, 9, 0.5, 20), { increase: 2, ms: 1000, sinceStart: false, auxIncrease: undefined });
+  });
+});

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { makeSeries } from '../../../src/domain/series';
+import { createSeriesDetector } from '../../../src/detect';
+import { SeriesTable } from '../../../src/pipeline/series-table';
+
+const T = Date.UTC(2026, 0, 10, 12, 0, 0);
+const ref = (name: string) => makeSeries(name, { 'service.name': 's' });
+
+describe('pipeline series table', () => {
+  it('evicts the least recently seen series when full, counting it', () => {
+    const t = new SeriesTable(() => createSeriesDetector(), { maxSeries: 2, idleMs: 64_000 });
+    const [a, b, c] = [ref('a'), ref('b'), ref('c')];
+    t.touch(a, T);
+    t.touch(b, T);
+    t.touch(a, T + 2_000); // a tick (1 s) later: a is now more recent than b
+    t.touch(c, T + 2_000);
+    assert.equal(t.size, 2);
+    assert.equal(t.evicted, 1);
+    const again = t.touch(a, T + 2_000);
+    assert.equal(again.ref, a, 'a was kept');
+    assert.equal(t.evicted, 1);
+    t.touch(b, T + 2_000);
+    assert.equal(t.evicted, 2, 'b had been evicted: it came back new and pushed another out');
+  });
+
+  it('keeps one entry (and detector) per series id, with the first SeriesRef', () => {
+    const t = new SeriesTable(() => createSeriesDetector());
+    const e = t.touch(ref('a'), T);
+    const other = ref('a');
+    const e2 = t.touch(other, T + 1);
+    assert.equal(e2, e);
+    assert.notEqual(e2.ref, other);
+    assert.equal(t.size, 1);
+  });
+
+  it('forgets series idle for idleMs, never earlier, and keeps those seen since', () => {
+    const t = new SeriesTable(() => createSeriesDetector(), { idleMs: 64_000 });
+    const [a, b] = [ref('a'), ref('b')];
+    t.touch(a, T);
+    t.touch(b, T);
+    assert.equal(t.sweep(T + 63_000), 0, 'not idle for idleMs yet');
+    t.touch(b, T + 30_000);
+    assert.equal(t.sweep(T + 64_000 + 1_000 + 1), 1, 'a idle for idleMs (within a tick of 1 s)');
+    assert.equal(t.size, 1);
+    assert.equal(t.sweep(T + 30_000 + 63_000), 0, 'b was seen since');
+    assert.equal(t.sweep(T + 30_000 + 66_000), 1);
+    assert.equal(t.size, 0);
+    assert.equal(t.evicted, 2);
+  });
+
+  it('refuses a non-positive bound', () => {
+    assert.throws(() => new SeriesTable(() => createSeriesDetector(), { maxSeries: 0 }), RangeError);
+  });
+});
