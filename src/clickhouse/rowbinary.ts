@@ -14,22 +14,28 @@ import { labelsJson } from './rows';
 /** Column order of the points table in a RowBinary insert (same as the table's). */
 export const POINT_COLUMNS = ['series_id', 'service', 'metric', 'labels', 'unit', 't', 't_ms', 'value'] as const;
 
-const prefixes = new WeakMap<SeriesRef, Buffer>();
+/**
+ * Each series' prefix, kept as a one-byte string of its bytes: a string costs its length and a
+ * small header, a Buffer per series several times more (its object and a slice of a shared pool).
+ */
+const prefixes = new WeakMap<SeriesRef, string>();
 
-/** series_id, service, metric, labels, unit as RowBinary Strings (LEB128 length, UTF-8 bytes), cached per series. */
-export function seriesPrefix(s: SeriesRef): Buffer {
+/** series_id, service, metric, labels, unit as RowBinary Strings (LEB128 length, UTF-8 bytes), cached per series as latin1 text. */
+export function seriesPrefix(s: SeriesRef): string {
   let p = prefixes.get(s);
   if (p === undefined) {
     const parts = [s.id, s.service, s.metric, labelsJson(s.labels), s.unit ?? ''].map((x) => Buffer.from(x, 'utf8'));
     let n = 0;
     for (const b of parts) n += uvarintSize(b.length) + b.length;
-    p = Buffer.allocUnsafe(n);
+    const bytes = Buffer.allocUnsafe(n);
     let at = 0;
     for (const b of parts) {
-      at = uvarint(p, at, b.length);
-      p.set(b, at);
+      at = uvarint(bytes, at, b.length);
+      bytes.set(b, at);
       at += b.length;
     }
+    // A flat copy: a string sliced or concatenated from others keeps them alive.
+    p = bytes.toString('latin1');
     prefixes.set(s, p);
   }
   return p;
@@ -83,7 +89,7 @@ export function pointsRowBinary(points: readonly Sample[], pool: BodyPool = new 
   let buf: Buffer = pool.take(Math.ceil(points.length * (seriesPrefix(first.series).length + TAIL) * 1.1));
   let at = 0;
   let series: SeriesRef | undefined;
-  let prefix: Buffer = EMPTY;
+  let prefix = '';
   for (const s of points) {
     // Points of a series come in runs (a data point list): one cache lookup per run.
     if (s.series !== series) {
@@ -96,8 +102,7 @@ export function pointsRowBinary(points: readonly Sample[], pool: BodyPool = new 
       pool.give(buf);
       buf = bigger;
     }
-    buf.set(prefix, at);
-    at += prefix.length;
+    at += buf.write(prefix, at, 'latin1');
     const t = s.t;
     at = buf.writeUInt32LE(Math.floor(t / 1000), at);
     // t < 2^53: two exact 32-bit halves.
@@ -108,7 +113,6 @@ export function pointsRowBinary(points: readonly Sample[], pool: BodyPool = new 
   }
   return buf.subarray(0, at);
 }
-const EMPTY = Buffer.alloc(0);
 
 function uvarintSize(n: number): number {
   let size = 1;
