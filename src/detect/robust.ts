@@ -137,51 +137,56 @@ export class RobustDetector implements SeriesDetector {
   }
 
   update(t: number, v: number): DetectedBreak[] {
-    const { f, w, b, e } = this.p.point(slotOf(this.id));
+    // (the per-sample path works on the slot's views and indices directly, see ./slab.ts)
+    const p = this.p.point(slotOf(this.id));
+    const { f, g, w, u, b, c, e, d } = p;
     const lastT = f[b + F.lastT]!;
     if (!Number.isFinite(t) || !Number.isFinite(v) || t <= lastT) return NONE;
-    const n = w[e + N.n]!;
-    if (n > 0) {
-      const d = t - lastT;
+    const n = w[e + N.n]! + 1;
+    if (n > 1) {
+      const gap = t - lastT;
       const dt = f[b + F.dt]!;
-      f[b + F.dt] = dt === 0 ? d : d > dt ? dt * 1.02 : dt * 0.98;
+      f[b + F.dt] = dt === 0 ? gap : gap > dt ? dt * 1.02 : dt * 0.98;
     } else f[b + F.t0] = t;
     f[b + F.lastT] = t;
-    w[e + N.n] = n + 1;
-    this.p.ring.push(t, v);
-    if (this.p.cycle.update(v) && this.o.seasonal) this.newPeriod(t);
-    if (!this.ready) {
-      if (this.n >= this.o.warmup) this.init();
+    w[e + N.n] = n;
+    p.ring.push(t, v);
+    const o = this.o;
+    if (p.cycle.update(v) && o.seasonal) this.newPeriod(t);
+    if (u[d + U.ready] === 0) {
+      if (n >= o.warmup) this.init();
       return NONE;
     }
-    const o = this.o;
-    const { season, drift } = this.p;
+    const { season, drift } = p;
     // (fixed for this sample from here on: the period and the interval are updated above)
     const seasonal = this.seasonal();
     if (seasonal && t - season.start >= (season.period === DAY_MS ? o.seasonalAfterMs : 2 * season.period)) this.checkSeason(t);
-    const s = this.seasonOn ? season.offset(t) : 0;
-    const r = v - (this.level + this.slope * (t - this.tl) + s);
+    const s = u[d + U.seasonOn] !== 0 ? season.offset(t) : 0;
+    const r = v - (f[b + F.level]! + f[b + F.slope]! * (t - f[b + F.tl]!) + s);
     const sig = this.sigma();
-    if (this.pending !== 0) {
+    if (u[d + U.pending] !== 0) {
       this.track(t, v, r, sig, false, seasonal);
       return this.confirm(false);
     }
-    if (this.n < 2 * o.warmup) {
+    if (n < 2 * o.warmup) {
       // second half of the warm-up: the model settles (EWMA gains 1/k), nothing alarms yet
       this.track(t, v, r, sig, true, seasonal);
       return NONE;
     }
     const z = Math.max(-o.cusumClip, Math.min(o.cusumClip, r / sig));
-    if (this.sp === 0 && z > o.cusumK) this.anchor(1);
-    if (this.sn === 0 && -z > o.cusumK) this.anchor(-1);
-    this.sp = Math.max(0, this.sp + z - o.cusumK);
-    this.sn = Math.max(0, this.sn - z - o.cusumK);
-    if (this.sp > o.cusumH || this.sn > o.cusumH) {
-      this.pending = this.sp > o.cusumH ? 1 : -1;
-      this.alarmSeq = this.p.ring.next - 1;
+    if (g[c + G.sp] === 0 && z > o.cusumK) this.anchor(1);
+    if (g[c + G.sn] === 0 && -z > o.cusumK) this.anchor(-1);
+    // (the sums as stored: float32)
+    const sp = Math.fround(Math.max(0, g[c + G.sp]! + z - o.cusumK));
+    const sn = Math.fround(Math.max(0, g[c + G.sn]! - z - o.cusumK));
+    g[c + G.sp] = sp;
+    g[c + G.sn] = sn;
+    if (sp > o.cusumH || sn > o.cusumH) {
+      this.pending = sp > o.cusumH ? 1 : -1;
+      this.alarmSeq = p.ring.next - 1;
     }
-    this.track(t, v, r, sig, this.pending === 0, seasonal);
-    if (this.pending !== 0) return this.confirm(false);
+    this.track(t, v, r, sig, u[d + U.pending] === 0, seasonal);
+    if (u[d + U.pending] !== 0) return this.confirm(false);
     const inflation = this.inflation();
     CTX.season = s;
     CTX.sigma = sig;
