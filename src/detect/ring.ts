@@ -2,8 +2,8 @@ import { Part, wrap, type Layout } from './slab';
 
 /** Samples kept for locating a change. */
 export const RING_SIZE = 32;
-/** Numbers of a ring in a detector's slot: time base and unit, value base; values; next sequence number, time offsets. */
-export const RING_SLOT: Layout = { f64: 3, f32: RING_SIZE, u32: 1 + RING_SIZE, u8: 0 };
+/** Numbers of a ring in a detector's slot: time base and unit, values; next sequence number, time offsets. */
+export const RING_SLOT: Layout = { f64: 2 + RING_SIZE, f32: 0, u32: 1 + RING_SIZE, u8: 0 };
 /** Largest time offset held, units. */
 const MAX_Q = 0xffff_ffff;
 
@@ -34,17 +34,14 @@ export class Ring extends Part {
     const { f, w, b, e } = this;
     const next = w[e]!;
     const i = wrap(next, RING_SIZE);
-    if (next === 0) {
-      f[b] = t;
-      f[b + 2] = v;
-    }
+    if (next === 0) f[b] = t;
     const unit = f[b + 1]!;
     const q = (t - f[b]!) / unit;
     const r = Math.round(q);
     // exact for whole-millisecond times, within a millisecond for others
     if (r <= MAX_Q && Math.abs(q - r) * unit < 1) w[e + 1 + i] = r;
     else this.encode(t, i);
-    this.g[this.c + i] = v - f[b + 2]!;
+    f[b + 2 + i] = v;
     w[e] = next + 1;
   }
 
@@ -83,7 +80,7 @@ export class Ring extends Part {
   }
 
   valueAt(seq: number): number {
-    return this.f[this.b + 2]! + this.g[this.c + wrap(seq, RING_SIZE)]!;
+    return this.f[this.b + 2 + wrap(seq, RING_SIZE)]!;
   }
 }
 

@@ -60,24 +60,24 @@ export class RobustDetector implements SeriesDetector {
   /** Units per ms. */
   private get slope(): number { return this.p.f[this.p.b + F.slope]!; }
   private set slope(x: number) { this.p.f[this.p.b + F.slope] = x; }
-  private get scale(): number { return this.p.g[this.p.c + G.scale]!; }
-  private set scale(x: number) { this.p.g[this.p.c + G.scale] = x; }
-  private get sp(): number { return this.p.g[this.p.c + G.sp]!; }
-  private set sp(x: number) { this.p.g[this.p.c + G.sp] = x; }
-  private get sn(): number { return this.p.g[this.p.c + G.sn]!; }
-  private set sn(x: number) { this.p.g[this.p.c + G.sn] = x; }
+  private get scale(): number { return this.p.f[this.p.b + F.scale]!; }
+  private set scale(x: number) { this.p.f[this.p.b + F.scale] = x; }
+  private get sp(): number { return this.p.f[this.p.b + F.sp]!; }
+  private set sp(x: number) { this.p.f[this.p.b + F.sp] = x; }
+  private get sn(): number { return this.p.f[this.p.b + F.sn]!; }
+  private set sn(x: number) { this.p.f[this.p.b + F.sn] = x; }
   // Lag-1 autocorrelation of clipped standardised residuals: EWMAs of z·z₋₁ and z², and z₋₁.
-  private get zPrev(): number { return this.p.g[this.p.c + G.zPrev]!; }
-  private set zPrev(x: number) { this.p.g[this.p.c + G.zPrev] = x; }
-  private get zz1(): number { return this.p.g[this.p.c + G.zz1]!; }
-  private set zz1(x: number) { this.p.g[this.p.c + G.zz1] = x; }
-  private get zz0(): number { return this.p.g[this.p.c + G.zz0]!; }
-  private set zz0(x: number) { this.p.g[this.p.c + G.zz0] = x; }
+  private get zPrev(): number { return this.p.f[this.p.b + F.zPrev]!; }
+  private set zPrev(x: number) { this.p.f[this.p.b + F.zPrev] = x; }
+  private get zz1(): number { return this.p.f[this.p.b + F.zz1]!; }
+  private set zz1(x: number) { this.p.f[this.p.b + F.zz1] = x; }
+  private get zz0(): number { return this.p.f[this.p.b + F.zz0]!; }
+  private set zz0(x: number) { this.p.f[this.p.b + F.zz0] = x; }
   /** Typical wander of the fast model's slope (EWMA of |slope − its mean|, and the mean), units per ms. */
-  private get slopeDev(): number { return this.p.g[this.p.c + G.slopeDev]!; }
-  private set slopeDev(x: number) { this.p.g[this.p.c + G.slopeDev] = x; }
-  private get slopeMean(): number { return this.p.g[this.p.c + G.slopeMean]!; }
-  private set slopeMean(x: number) { this.p.g[this.p.c + G.slopeMean] = x; }
+  private get slopeDev(): number { return this.p.f[this.p.b + F.slopeDev]!; }
+  private set slopeDev(x: number) { this.p.f[this.p.b + F.slopeDev] = x; }
+  private get slopeMean(): number { return this.p.f[this.p.b + F.slopeMean]!; }
+  private set slopeMean(x: number) { this.p.f[this.p.b + F.slopeMean] = x; }
   // Anchors: the model when each CUSUM side last left zero.
   private get upL(): number { return this.p.f[this.p.b + F.upL]!; }
   private set upL(x: number) { this.p.f[this.p.b + F.upL] = x; }
@@ -121,9 +121,8 @@ export class RobustDetector implements SeriesDetector {
     const s = SLAB.alloc(this, collected);
     this.p = s.views.point(s.slot);
     this.id = s.id;
-    const { f, g, w, u, b, c, e, d } = this.p;
+    const { f, w, u, b, e, d } = this.p;
     f.set(OWN_DEFAULTS, b);
-    g.fill(0, c, c + OWN_SLOT.f32);
     w.fill(0, e, e + OWN_SLOT.u32);
     u.fill(0, d, d + OWN_SLOT.u8);
     u[d + U.collected] = collected ? 1 : 0;
@@ -139,7 +138,7 @@ export class RobustDetector implements SeriesDetector {
   update(t: number, v: number): DetectedBreak[] {
     // (the per-sample path works on the slot's views and indices directly, see ./slab.ts)
     const p = this.p.point(slotOf(this.id));
-    const { f, g, w, u, b, c, e, d } = p;
+    const { f, w, u, b, e, d } = p;
     const lastT = f[b + F.lastT]!;
     if (!Number.isFinite(t) || !Number.isFinite(v) || t <= lastT) return NONE;
     const n = w[e + N.n]! + 1;
@@ -174,13 +173,12 @@ export class RobustDetector implements SeriesDetector {
       return NONE;
     }
     const z = Math.max(-o.cusumClip, Math.min(o.cusumClip, r / sig));
-    if (g[c + G.sp] === 0 && z > o.cusumK) this.anchor(1);
-    if (g[c + G.sn] === 0 && -z > o.cusumK) this.anchor(-1);
-    // (the sums as stored: float32)
-    const sp = Math.fround(Math.max(0, g[c + G.sp]! + z - o.cusumK));
-    const sn = Math.fround(Math.max(0, g[c + G.sn]! - z - o.cusumK));
-    g[c + G.sp] = sp;
-    g[c + G.sn] = sn;
+    if (f[b + F.sp] === 0 && z > o.cusumK) this.anchor(1);
+    if (f[b + F.sn] === 0 && -z > o.cusumK) this.anchor(-1);
+    const sp = Math.max(0, f[b + F.sp]! + z - o.cusumK);
+    const sn = Math.max(0, f[b + F.sn]! - z - o.cusumK);
+    f[b + F.sp] = sp;
+    f[b + F.sn] = sn;
     if (sp > o.cusumH || sn > o.cusumH) {
       this.pending = sp > o.cusumH ? 1 : -1;
       this.alarmSeq = p.ring.next - 1;
@@ -276,9 +274,9 @@ export class RobustDetector implements SeriesDetector {
 
   private inflation(): number {
     // lag-1 autocorrelation of the residuals, clamped to [0, 0.8] (negative ρ is not rewarded)
-    const { g, c } = this.p;
-    const zz0 = g[c + G.zz0]!;
-    const rho = zz0 > 0 ? Math.max(0, Math.min(0.8, g[c + G.zz1]! / zz0)) : 0;
+    const { f, b } = this.p;
+    const zz0 = f[b + F.zz0]!;
+    const rho = zz0 > 0 ? Math.max(0, Math.min(0.8, f[b + F.zz1]! / zz0)) : 0;
     return (1 + rho) / (1 - rho);
   }
 
@@ -304,8 +302,8 @@ export class RobustDetector implements SeriesDetector {
 
   private sigma(): number {
     const o = this.o;
-    const { f, g, b, c } = this.p;
-    return Math.max(g[c + G.scale]!, o.relativeFloor * Math.abs(f[b + F.level]!), o.absoluteFloor);
+    const { f, b } = this.p;
+    return Math.max(f[b + F.scale]!, o.relativeFloor * Math.abs(f[b + F.level]!), o.absoluteFloor);
   }
 
   private sigmaFor(scale: number, level: number): number {
@@ -319,7 +317,7 @@ export class RobustDetector implements SeriesDetector {
    */
   private track(t: number, v: number, r: number, sig: number, learn: boolean, seasonal: boolean): void {
     const { o } = this;
-    const { f, g: h, w, u, b, c: j, e, d } = this.p;
+    const { f, w, u, b, e, d } = this.p;
     const c = o.huber * sig;
     const rc = Math.max(-c, Math.min(c, r));
     const dt = f[b + F.dt]!;
@@ -332,18 +330,18 @@ export class RobustDetector implements SeriesDetector {
     const k = w[e + N.k]! + 1;
     w[e + N.k] = k;
     const g = Math.max(o.scaleRate, 1 / k);
-    const scale = h[j + G.scale]!;
-    h[j + G.scale] = scale + g * (Math.min(Math.abs(r), c) * ABS_TO_SIGMA - scale);
+    const scale = f[b + F.scale]!;
+    f[b + F.scale] = scale + g * (Math.min(Math.abs(r), c) * ABS_TO_SIGMA - scale);
     const z = rc / sig;
-    const zz1 = h[j + G.zz1]!;
-    const zz0 = h[j + G.zz0]!;
-    h[j + G.zz1] = zz1 + g * (z * h[j + G.zPrev]! - zz1);
-    h[j + G.zz0] = zz0 + g * (z * z - zz0);
-    h[j + G.zPrev] = z;
-    const slopeMean = h[j + G.slopeMean]! + g * (slope - h[j + G.slopeMean]!);
-    h[j + G.slopeMean] = slopeMean;
-    const slopeDev = h[j + G.slopeDev]!;
-    h[j + G.slopeDev] = slopeDev + g * (Math.abs(slope - slopeMean) - slopeDev);
+    const zz1 = f[b + F.zz1]!;
+    const zz0 = f[b + F.zz0]!;
+    f[b + F.zz1] = zz1 + g * (z * f[b + F.zPrev]! - zz1);
+    f[b + F.zz0] = zz0 + g * (z * z - zz0);
+    f[b + F.zPrev] = z;
+    const slopeMean = f[b + F.slopeMean]! + g * (slope - f[b + F.slopeMean]!);
+    f[b + F.slopeMean] = slopeMean;
+    const slopeDev = f[b + F.slopeDev]!;
+    f[b + F.slopeDev] = slopeDev + g * (Math.abs(slope - slopeMean) - slopeDev);
     if (seasonal) this.p.season.learn(t, v, c, dt, level, u[d + U.seasonOn] !== 0);
   }
 
@@ -517,10 +515,7 @@ const CTX: { -readonly [K in keyof DriftContext]: DriftContext[K] } = { season: 
 
 /** Slot positions of the own fields: float64 (F, the order of OWN_DEFAULTS), uint32 (N), uint8 (U). */
 const enum F {
-  t0, lastT, dt, level, tl, slope, upL, upB, upT, dnL, dnB, dnT,
-}
-const enum G {
-  scale, sp, sn, zPrev, zz1, zz0, slopeDev, slopeMean,
+  t0, lastT, dt, level, tl, slope, scale, sp, sn, zPrev, zz1, zz0, slopeDev, slopeMean, upL, upB, upT, dnL, dnB, dnT,
 }
 const enum N {
   n, k, upSeq, dnSeq, alarmSeq, regimeSeq, breaks, seqs,
@@ -529,6 +524,7 @@ const enum U {
   ready, seasonOn, pending, collected,
 }
 const OWN_DEFAULTS = slotDefaults({
-  t0: NaN, lastT: -Infinity, dt: 0, level: 0, tl: 0, slope: 0, upL: 0, upB: 0, upT: 0, dnL: 0, dnB: 0, dnT: 0,
+  t0: NaN, lastT: -Infinity, dt: 0, level: 0, tl: 0, slope: 0, scale: 0, sp: 0, sn: 0, zPrev: 0, zz1: 0, zz0: 0, slopeDev: 0, slopeMean: 0,
+  upL: 0, upB: 0, upT: 0, dnL: 0, dnB: 0, dnT: 0,
 });
-if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || G.slopeMean + 1 !== OWN_SLOT.f32 || N.seqs + BREAKS_KEPT !== OWN_SLOT.u32 || U.collected + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');
+if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || N.seqs + BREAKS_KEPT !== OWN_SLOT.u32 || U.collected + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');

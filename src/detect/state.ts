@@ -5,12 +5,11 @@ import { PhaseProfile, SEASON_SLOT } from './season';
 import { Chunk, Part, Slab, slotBytes, type Layout } from './slab';
 
 /**
- * Numbers of the detector's own fields (./robust.ts): the level model, anchors and times as
- * float64, the scale and running statistics of residuals (CUSUM sums, autocorrelation, slope
- * wander) as float32, counts and sequence numbers (with the 4 kept break positions) as uint32,
- * flags as uint8.
+ * Numbers of the detector's own fields (./robust.ts): the model, its statistics, anchors and
+ * times as float64 (as float32, the statistics changed detections on real data), counts and
+ * sequence numbers (with the 4 kept break positions) as uint32, flags as uint8.
  */
-export const OWN_SLOT: Layout = { f64: 12, f32: 8, u32: 11, u8: 4 };
+export const OWN_SLOT: Layout = { f64: 20, f32: 0, u32: 11, u8: 4 };
 
 const after = (a: Layout, b: Layout): Layout => ({ f64: a.f64 + b.f64, f32: a.f32 + b.f32, u32: a.u32 + b.u32, u8: a.u8 + b.u8 });
 /** Where each part of a detector's state starts in its slot (per kind of number). */
