@@ -14,7 +14,8 @@ const MAX_Q = 0xffff_ffff;
  * the greatest common divisor of their offsets (10 s data: a 10-second unit), so times come back
  * exactly, whatever the sampling (32 samples of yearly data too). Fractional-millisecond times
  * come back within a millisecond; only whole-millisecond times whose offsets share no unit that
- * spans them in 32 bits (irregular samples more than 18 hours apart) are rounded to a coarser one.
+ * spans them in 32 bits (irregular samples 1.6 days or more apart: 31 gaps over 49.7 days) are
+ * rounded to a coarser one.
  * Samples are addressed by their sequence number (0, 1, 2, … in arrival order), so callers can say
  * "from the sample that started the CUSUM" without tracking indices themselves.
  */

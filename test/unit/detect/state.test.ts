@@ -4,7 +4,7 @@ import { isEpicenterError } from '../../../src/errors';
 import { rng, series } from './gen';
 
 describe('detect: state and modes', () => {
-  it('keeps its per-series state within 1,176 bytes (structural count: its slot, of which the ring takes 412, the period finder 244, the profile 197) and a compact snapshot', () => {
+  it('keeps its per-series state within 1,176 bytes (structural count: its slot, of which the ring takes 404, the period finder 244, the profile 197) and a compact snapshot', () => {
     const r = rng(1);
     const d = createSeriesDetector();
     let max = 0;
