@@ -1,5 +1,5 @@
 import type { DetectorOptions } from './options';
-import { Part, slotDefaults } from './slab';
+import { Part, slotDefaults, type Layout } from './slab';
 
 /** A confirmed slow slope change, relative to the anchor (the model when the watch was armed). */
 export interface DriftVerdict {
@@ -43,48 +43,51 @@ export interface DriftContext {
  * watch every `horizon` quiet samples so an old anchor never accumulates stale-trend error.
  */
 export class DriftWatch extends Part {
-  get armed(): boolean { return this.f[this.b] !== 0; }
-  set armed(x: boolean) { this.f[this.b] = x ? 1 : 0; }
+  get armed(): boolean { return this.u[this.d] !== 0; }
+  set armed(x: boolean) { this.u[this.d] = x ? 1 : 0; }
   /**
    * Variance of the anchor's slope, (units per sampling interval)²: Infinity for a slope taken from
    * a short window (nothing is judged against it), σ²/Σ(u−ū)² for one fitted over a horizon.
    */
-  get slopeVar(): number { return this.f[this.b + 1]!; }
-  set slopeVar(x: number) { this.f[this.b + 1] = x; }
-  get n(): number { return this.f[this.b + 2]!; }
-  set n(x: number) { this.f[this.b + 2] = x; }
-  private get L(): number { return this.f[this.b + 3]!; }
-  private set L(x: number) { this.f[this.b + 3] = x; }
-  private get B(): number { return this.f[this.b + 4]!; }
-  private set B(x: number) { this.f[this.b + 4] = x; }
-  private get T(): number { return this.f[this.b + 5]!; }
-  private set T(x: number) { this.f[this.b + 5] = x; }
-  private get su(): number { return this.f[this.b + 6]!; }
-  private set su(x: number) { this.f[this.b + 6] = x; }
-  private get suu(): number { return this.f[this.b + 7]!; }
-  private set suu(x: number) { this.f[this.b + 7] = x; }
-  private get se(): number { return this.f[this.b + 8]!; }
-  private set se(x: number) { this.f[this.b + 8] = x; }
-  private get sue(): number { return this.f[this.b + 9]!; }
-  private set sue(x: number) { this.f[this.b + 9] = x; }
-  private get see(): number { return this.f[this.b + 10]!; }
-  private set see(x: number) { this.f[this.b + 10] = x; }
-  private get cp(): number { return this.f[this.b + 11]!; }
-  private set cp(x: number) { this.f[this.b + 11] = x; }
-  private get cn(): number { return this.f[this.b + 12]!; }
-  private set cn(x: number) { this.f[this.b + 12] = x; }
+  get slopeVar(): number { return this.f[this.b]!; }
+  set slopeVar(x: number) { this.f[this.b] = x; }
+  /** Samples watched (uint32). */
+  get n(): number { return this.w[this.e]!; }
+  set n(x: number) { this.w[this.e] = x; }
+  private get L(): number { return this.f[this.b + 1]!; }
+  private set L(x: number) { this.f[this.b + 1] = x; }
+  private get B(): number { return this.f[this.b + 2]!; }
+  private set B(x: number) { this.f[this.b + 2] = x; }
+  private get T(): number { return this.f[this.b + 3]!; }
+  private set T(x: number) { this.f[this.b + 3] = x; }
+  private get su(): number { return this.f[this.b + 4]!; }
+  private set su(x: number) { this.f[this.b + 4] = x; }
+  private get suu(): number { return this.f[this.b + 5]!; }
+  private set suu(x: number) { this.f[this.b + 5] = x; }
+  private get se(): number { return this.f[this.b + 6]!; }
+  private set se(x: number) { this.f[this.b + 6] = x; }
+  private get sue(): number { return this.f[this.b + 7]!; }
+  private set sue(x: number) { this.f[this.b + 7] = x; }
+  private get see(): number { return this.f[this.b + 8]!; }
+  private set see(x: number) { this.f[this.b + 8] = x; }
+  private get cp(): number { return this.f[this.b + 9]!; }
+  private set cp(x: number) { this.f[this.b + 9] = x; }
+  private get cn(): number { return this.f[this.b + 10]!; }
+  private set cn(x: number) { this.f[this.b + 10] = x; }
   /** Running centre of the residuals: samples further than 4σ from it are winsorised. */
-  private get ec(): number { return this.f[this.b + 13]!; }
-  private set ec(x: number) { this.f[this.b + 13] = x; }
+  private get ec(): number { return this.f[this.b + 11]!; }
+  private set ec(x: number) { this.f[this.b + 11] = x; }
   /** Range of the deseasonalised level over the day before arming (series units). */
-  private get lo(): number { return this.f[this.b + 14]!; }
-  private set lo(x: number) { this.f[this.b + 14] = x; }
-  private get hi(): number { return this.f[this.b + 15]!; }
-  private set hi(x: number) { this.f[this.b + 15] = x; }
+  private get lo(): number { return this.f[this.b + 12]!; }
+  private set lo(x: number) { this.f[this.b + 12] = x; }
+  private get hi(): number { return this.f[this.b + 13]!; }
+  private set hi(x: number) { this.f[this.b + 13] = x; }
 
   /** The state of a new series (unarmed). */
   clear(): void {
     this.f.set(DRIFT_DEFAULTS, this.b);
+    this.w[this.e] = 0;
+    this.u[this.d] = 0;
   }
 
   /** Freeze the model (level at t, slope per ms) as the anchor and start afresh. */
@@ -136,15 +139,15 @@ export class DriftWatch extends Part {
   /** One sample (on locals read from the slot once: the per-sample path, see ./slab.ts). */
   update(t: number, v: number, c: DriftContext, o: DetectorOptions): DriftVerdict | undefined {
     const { f, b } = this;
-    if (f[b + W.armed] === 0 || c.dt <= 0) return undefined;
+    if (this.u[this.d] === 0 || c.dt <= 0) return undefined;
     const T = f[b + W.T]!;
     const raw = v - (f[b + W.L]! + f[b + W.B]! * (t - T)) - c.season;
     const ec = f[b + W.ec]!;
     const e = Math.max(ec - 4 * c.sigma, Math.min(ec + 4 * c.sigma, raw));
     f[b + W.ec] = ec + 0.2 * (e - ec);
     const u = (t - T) / c.dt;
-    const n = f[b + W.n]! + 1;
-    f[b + W.n] = n;
+    const n = this.w[this.e]! + 1;
+    this.w[this.e] = n;
     f[b + W.su] = f[b + W.su]! + u;
     f[b + W.suu] = f[b + W.suu]! + u * u;
     f[b + W.se] = f[b + W.se]! + e;
@@ -200,11 +203,11 @@ export class DriftWatch extends Part {
 
 /** Slot positions of the fields (the order of DRIFT_DEFAULTS), for the per-sample path. */
 const enum W {
-  armed, slopeVar, n, L, B, T, su, suu, se, sue, see, cp, cn, ec,
+  slopeVar, L, B, T, su, suu, se, sue, see, cp, cn, ec,
 }
-const DRIFT_DEFAULTS = slotDefaults({ armed: false, slopeVar: Infinity, n: 0, L: 0, B: 0, T: 0, su: 0, suu: 0, se: 0, sue: 0, see: 0, cp: 0, cn: 0, ec: 0, lo: 0, hi: 0 });
-/** Float64 numbers of a leak watch in a detector's slot. */
-export const DRIFT_F64 = DRIFT_DEFAULTS.length;
+const DRIFT_DEFAULTS = slotDefaults({ slopeVar: Infinity, L: 0, B: 0, T: 0, su: 0, suu: 0, se: 0, sue: 0, see: 0, cp: 0, cn: 0, ec: 0, lo: 0, hi: 0 });
+/** Numbers of a leak watch in a detector's slot: float64 fields, the uint32 sample count, the uint8 armed flag. */
+export const DRIFT_SLOT: Layout = { f64: DRIFT_DEFAULTS.length, f32: 0, u32: 1, u8: 1 };
 
 /**
  * Where a hinge (flat, then a ramp from u_h) lies, given the least-squares line a + β·u fitted to it

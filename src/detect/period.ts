@@ -1,4 +1,4 @@
-import { Part, slotDefaults, wrap } from './slab';
+import { Part, wrap, type Layout } from './slab';
 
 const DAY_MS = 86_400_000;
 const MINUTES_PER_DAY = 1440;
@@ -25,32 +25,35 @@ const RECHECK = 8;
  * through its neighbours. Once found, the scale is kept and the history slides.
  */
 export class PeriodFinder extends Part {
-  private get head(): number { return this.f[this.b]!; }
-  private set head(x: number) { this.f[this.b] = x; }
-  private get count(): number { return this.f[this.b + 1]!; }
-  private set count(x: number) { this.f[this.b + 1] = x; }
+  // counts (uint32): slots held, where the oldest is, samples per slot and in the block being summed
+  private get head(): number { return this.w[this.e]!; }
+  private set head(x: number) { this.w[this.e] = x; }
+  private get count(): number { return this.w[this.e + 1]!; }
+  private set count(x: number) { this.w[this.e + 1] = x; }
   /** Samples per slot (a power of two). */
-  private get block(): number { return this.f[this.b + 2]!; }
-  private set block(x: number) { this.f[this.b + 2] = x; }
-  private get acc(): number { return this.f[this.b + 3]!; }
-  private set acc(x: number) { this.f[this.b + 3] = x; }
-  private get accN(): number { return this.f[this.b + 4]!; }
-  private set accN(x: number) { this.f[this.b + 4] = x; }
-  private get sinceCheck(): number { return this.f[this.b + 5]!; }
-  private set sinceCheck(x: number) { this.f[this.b + 5] = x; }
+  private get block(): number { return this.w[this.e + 2]!; }
+  private set block(x: number) { this.w[this.e + 2] = x; }
+  private get accN(): number { return this.w[this.e + 3]!; }
+  private set accN(x: number) { this.w[this.e + 3] = x; }
+  private get sinceCheck(): number { return this.w[this.e + 4]!; }
+  private set sinceCheck(x: number) { this.w[this.e + 4] = x; }
+  private get acc(): number { return this.f[this.b]!; }
+  private set acc(x: number) { this.f[this.b] = x; }
   /** What the last check found (samples, 0 = none): a period is taken when the next agrees. */
-  private get candidate(): number { return this.f[this.b + 6]!; }
-  private set candidate(x: number) { this.f[this.b + 6] = x; }
+  private get candidate(): number { return this.f[this.b + 1]!; }
+  private set candidate(x: number) { this.f[this.b + 1] = x; }
   /** Period in samples (fractional), 0 while none is known. */
-  get samples(): number { return this.f[this.b + 7]!; }
-  set samples(x: number) { this.f[this.b + 7] = x; }
+  get samples(): number { return this.f[this.b + 2]!; }
+  set samples(x: number) { this.f[this.b + 2] = x; }
   /** Amplitude of the cycle when last checked, series units: √2 × the detrended history's σ. */
-  get amplitude(): number { return this.f[this.b + 8]!; }
-  set amplitude(x: number) { this.f[this.b + 8] = x; }
+  get amplitude(): number { return this.f[this.b + 3]!; }
+  set amplitude(x: number) { this.f[this.b + 3] = x; }
 
   /** The state of a new series. The history slots are float32 (192 bytes). */
   clear(): void {
-    this.f.set(PERIOD_DEFAULTS, this.b);
+    this.f.fill(0, this.b, this.b + PERIOD_SLOT.f64);
+    this.w.fill(0, this.e, this.e + PERIOD_SLOT.u32);
+    this.block = 1;
     this.g.fill(0, this.c, this.c + SLOTS);
   }
 
@@ -153,9 +156,8 @@ export class PeriodFinder extends Part {
   }
 }
 
-const PERIOD_DEFAULTS = slotDefaults({ head: 0, count: 0, block: 1, acc: 0, accN: 0, sinceCheck: 0, candidate: 0, samples: 0, amplitude: 0 });
-/** Numbers of a period finder in a detector's slot, by part. */
-export const PERIOD_SLOT = { f64: PERIOD_DEFAULTS.length, f32: SLOTS, u8: 0 };
+/** Numbers of a period finder in a detector's slot: 4 float64 fields, the float32 history, 5 uint32 counts. */
+export const PERIOD_SLOT: Layout = { f64: 4, f32: SLOTS, u32: 5, u8: 0 };
 
 const X = new Float64Array(SLOTS);
 const R = new Float64Array(SLOTS);

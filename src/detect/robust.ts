@@ -4,8 +4,8 @@ import { DAY_MS } from './season';
 import { calendarPeriod } from './period';
 import { retrospect } from './retro';
 import { RING_SIZE } from './ring';
-import { slotDefaults } from './slab';
-import { LAYOUT, OWN_F64, Parts, SLAB, SLOT_BYTES } from './state';
+import { slotDefaults, slotOf } from './slab';
+import { OWN_SLOT, Parts, SLAB, SLOT_BYTES } from './state';
 import { type DetectorOptions } from './options';
 import { judge, score, type Verdict } from './confirm';
 import type { DriftContext, DriftVerdict } from './drift';
@@ -40,147 +40,151 @@ const BREAKS_KEPT = 4;
  * model is re-initialised on the new regime.
  */
 export class RobustDetector implements SeriesDetector {
-  // The state lives in a slot of the shared slab (./state.ts): `f`/`b` hold the fields below,
-  // `p` the ring, profile, period finder and leak watch (pointed at this slot on every call).
-  private readonly f: Float64Array;
-  private readonly b: number;
+  // The state lives in a slot of the shared slab (./state.ts): `p` holds the chunk's views, its
+  // indices at this slot's own fields (float64 from b, uint32 from e, uint8 from d) and the ring,
+  // profile, period finder and leak watch (pointed at this slot on every call). The object keeps
+  // only that, the options and the slot's id: it is most of what a series costs on the heap.
   private readonly p: Parts;
-  private readonly slot: number;
   private readonly id: number;
-  private get n(): number { return this.f[this.b]!; }
-  private set n(x: number) { this.f[this.b] = x; }
-  private get t0(): number { return this.f[this.b + 1]!; }
-  private set t0(x: number) { this.f[this.b + 1] = x; }
-  private get lastT(): number { return this.f[this.b + 2]!; }
-  private set lastT(x: number) { this.f[this.b + 2] = x; }
+  private get t0(): number { return this.p.f[this.p.b + F.t0]!; }
+  private set t0(x: number) { this.p.f[this.p.b + F.t0] = x; }
+  private get lastT(): number { return this.p.f[this.p.b + F.lastT]!; }
+  private set lastT(x: number) { this.p.f[this.p.b + F.lastT] = x; }
   /** Typical sampling interval, ms (running median). */
-  private get dt(): number { return this.f[this.b + 3]!; }
-  private set dt(x: number) { this.f[this.b + 3] = x; }
-  private get ready(): boolean { return this.f[this.b + 4] !== 0; }
-  private set ready(x: boolean) { this.f[this.b + 4] = x ? 1 : 0; }
-  private get seasonOn(): boolean { return this.f[this.b + 5] !== 0; }
-  private set seasonOn(x: boolean) { this.f[this.b + 5] = x ? 1 : 0; }
-  /** Samples since the model was (re)initialised: early EWMA gains are 1/k. */
-  private get k(): number { return this.f[this.b + 6]!; }
-  private set k(x: number) { this.f[this.b + 6] = x; }
-  private get level(): number { return this.f[this.b + 7]!; }
-  private set level(x: number) { this.f[this.b + 7] = x; }
-  private get tl(): number { return this.f[this.b + 8]!; }
-  private set tl(x: number) { this.f[this.b + 8] = x; }
+  private get dt(): number { return this.p.f[this.p.b + F.dt]!; }
+  private set dt(x: number) { this.p.f[this.p.b + F.dt] = x; }
+  private get level(): number { return this.p.f[this.p.b + F.level]!; }
+  private set level(x: number) { this.p.f[this.p.b + F.level] = x; }
+  private get tl(): number { return this.p.f[this.p.b + F.tl]!; }
+  private set tl(x: number) { this.p.f[this.p.b + F.tl] = x; }
   /** Units per ms. */
-  private get slope(): number { return this.f[this.b + 9]!; }
-  private set slope(x: number) { this.f[this.b + 9] = x; }
-  private get scale(): number { return this.f[this.b + 10]!; }
-  private set scale(x: number) { this.f[this.b + 10] = x; }
-  private get sp(): number { return this.f[this.b + 11]!; }
-  private set sp(x: number) { this.f[this.b + 11] = x; }
-  private get sn(): number { return this.f[this.b + 12]!; }
-  private set sn(x: number) { this.f[this.b + 12] = x; }
+  private get slope(): number { return this.p.f[this.p.b + F.slope]!; }
+  private set slope(x: number) { this.p.f[this.p.b + F.slope] = x; }
+  private get scale(): number { return this.p.f[this.p.b + F.scale]!; }
+  private set scale(x: number) { this.p.f[this.p.b + F.scale] = x; }
+  private get sp(): number { return this.p.f[this.p.b + F.sp]!; }
+  private set sp(x: number) { this.p.f[this.p.b + F.sp] = x; }
+  private get sn(): number { return this.p.f[this.p.b + F.sn]!; }
+  private set sn(x: number) { this.p.f[this.p.b + F.sn] = x; }
   // Lag-1 autocorrelation of clipped standardised residuals: EWMAs of z·z₋₁ and z², and z₋₁.
-  private get zPrev(): number { return this.f[this.b + 13]!; }
-  private set zPrev(x: number) { this.f[this.b + 13] = x; }
-  private get zz1(): number { return this.f[this.b + 14]!; }
-  private set zz1(x: number) { this.f[this.b + 14] = x; }
-  private get zz0(): number { return this.f[this.b + 15]!; }
-  private set zz0(x: number) { this.f[this.b + 15] = x; }
+  private get zPrev(): number { return this.p.f[this.p.b + F.zPrev]!; }
+  private set zPrev(x: number) { this.p.f[this.p.b + F.zPrev] = x; }
+  private get zz1(): number { return this.p.f[this.p.b + F.zz1]!; }
+  private set zz1(x: number) { this.p.f[this.p.b + F.zz1] = x; }
+  private get zz0(): number { return this.p.f[this.p.b + F.zz0]!; }
+  private set zz0(x: number) { this.p.f[this.p.b + F.zz0] = x; }
   /** Typical wander of the fast model's slope (EWMA of |slope − its mean|, and the mean), units per ms. */
-  private get slopeDev(): number { return this.f[this.b + 16]!; }
-  private set slopeDev(x: number) { this.f[this.b + 16] = x; }
-  private get slopeMean(): number { return this.f[this.b + 17]!; }
-  private set slopeMean(x: number) { this.f[this.b + 17] = x; }
+  private get slopeDev(): number { return this.p.f[this.p.b + F.slopeDev]!; }
+  private set slopeDev(x: number) { this.p.f[this.p.b + F.slopeDev] = x; }
+  private get slopeMean(): number { return this.p.f[this.p.b + F.slopeMean]!; }
+  private set slopeMean(x: number) { this.p.f[this.p.b + F.slopeMean] = x; }
   // Anchors: the model when each CUSUM side last left zero.
-  private get upL(): number { return this.f[this.b + 18]!; }
-  private set upL(x: number) { this.f[this.b + 18] = x; }
-  private get upB(): number { return this.f[this.b + 19]!; }
-  private set upB(x: number) { this.f[this.b + 19] = x; }
-  private get upT(): number { return this.f[this.b + 20]!; }
-  private set upT(x: number) { this.f[this.b + 20] = x; }
-  private get upSeq(): number { return this.f[this.b + 21]!; }
-  private set upSeq(x: number) { this.f[this.b + 21] = x; }
-  private get dnL(): number { return this.f[this.b + 22]!; }
-  private set dnL(x: number) { this.f[this.b + 22] = x; }
-  private get dnB(): number { return this.f[this.b + 23]!; }
-  private set dnB(x: number) { this.f[this.b + 23] = x; }
-  private get dnT(): number { return this.f[this.b + 24]!; }
-  private set dnT(x: number) { this.f[this.b + 24] = x; }
-  private get dnSeq(): number { return this.f[this.b + 25]!; }
-  private set dnSeq(x: number) { this.f[this.b + 25] = x; }
-  /** 0 tracking, +1/−1 confirming an upward/downward alarm. */
-  private get pending(): number { return this.f[this.b + 26]!; }
-  private set pending(x: number) { this.f[this.b + 26] = x; }
-  private get alarmSeq(): number { return this.f[this.b + 27]!; }
-  private set alarmSeq(x: number) { this.f[this.b + 27] = x; }
+  private get upL(): number { return this.p.f[this.p.b + F.upL]!; }
+  private set upL(x: number) { this.p.f[this.p.b + F.upL] = x; }
+  private get upB(): number { return this.p.f[this.p.b + F.upB]!; }
+  private set upB(x: number) { this.p.f[this.p.b + F.upB] = x; }
+  private get upT(): number { return this.p.f[this.p.b + F.upT]!; }
+  private set upT(x: number) { this.p.f[this.p.b + F.upT] = x; }
+  private get dnL(): number { return this.p.f[this.p.b + F.dnL]!; }
+  private set dnL(x: number) { this.p.f[this.p.b + F.dnL] = x; }
+  private get dnB(): number { return this.p.f[this.p.b + F.dnB]!; }
+  private set dnB(x: number) { this.p.f[this.p.b + F.dnB] = x; }
+  private get dnT(): number { return this.p.f[this.p.b + F.dnT]!; }
+  private set dnT(x: number) { this.p.f[this.p.b + F.dnT] = x; }
+  private get n(): number { return this.p.w[this.p.e + N.n]!; }
+  private set n(x: number) { this.p.w[this.p.e + N.n] = x; }
+  /** Samples since the model was (re)initialised: early EWMA gains are 1/k. */
+  private get k(): number { return this.p.w[this.p.e + N.k]!; }
+  private set k(x: number) { this.p.w[this.p.e + N.k] = x; }
+  private get upSeq(): number { return this.p.w[this.p.e + N.upSeq]!; }
+  private set upSeq(x: number) { this.p.w[this.p.e + N.upSeq] = x; }
+  private get dnSeq(): number { return this.p.w[this.p.e + N.dnSeq]!; }
+  private set dnSeq(x: number) { this.p.w[this.p.e + N.dnSeq] = x; }
+  private get alarmSeq(): number { return this.p.w[this.p.e + N.alarmSeq]!; }
+  private set alarmSeq(x: number) { this.p.w[this.p.e + N.alarmSeq] = x; }
   /** First sequence number of the current regime (splits never reach before it). */
-  private get regimeSeq(): number { return this.f[this.b + 28]!; }
-  private set regimeSeq(x: number) { this.f[this.b + 28] = x; }
-  /** Breaks confirmed; the sequence numbers of the first BREAKS_KEPT follow the fields. */
-  private get breaks(): number { return this.f[this.b + 29]!; }
-  private set breaks(x: number) { this.f[this.b + 29] = x; }
+  private get regimeSeq(): number { return this.p.w[this.p.e + N.regimeSeq]!; }
+  private set regimeSeq(x: number) { this.p.w[this.p.e + N.regimeSeq] = x; }
+  /** Breaks confirmed; the sequence numbers of the first BREAKS_KEPT follow the counts. */
+  private get breaks(): number { return this.p.w[this.p.e + N.breaks]!; }
+  private set breaks(x: number) { this.p.w[this.p.e + N.breaks] = x; }
+  private get ready(): boolean { return this.p.u[this.p.d + U.ready] !== 0; }
+  private set ready(x: boolean) { this.p.u[this.p.d + U.ready] = x ? 1 : 0; }
+  private get seasonOn(): boolean { return this.p.u[this.p.d + U.seasonOn] !== 0; }
+  private set seasonOn(x: boolean) { this.p.u[this.p.d + U.seasonOn] = x ? 1 : 0; }
+  /** 0 tracking, +1/−1 confirming an upward/downward alarm (stored as 0, 1, 2). */
+  private get pending(): number { const x = this.p.u[this.p.d + U.pending]!; return x === 2 ? -1 : x; }
+  private set pending(x: number) { this.p.u[this.p.d + U.pending] = x < 0 ? 2 : x; }
 
-  constructor(private readonly o: DetectorOptions) {
-    const s = SLAB.alloc(this);
-    this.f = s.chunk.f;
-    this.b = s.slot * LAYOUT.f64;
-    this.p = s.views;
-    this.slot = s.slot;
+  /** `collected`: the slot goes back when the detector is collected; else `release` gives it back. */
+  constructor(private readonly o: DetectorOptions, collected = true) {
+    const s = SLAB.alloc(this, collected);
+    this.p = s.views.point(s.slot);
     this.id = s.id;
-    this.f.set(OWN_DEFAULTS, this.b);
-    this.f.fill(0, this.b + OWN_DEFAULTS.length, this.b + OWN_F64);
-    this.p.point(this.slot).clear();
+    const { f, w, u, b, e, d } = this.p;
+    f.set(OWN_DEFAULTS, b);
+    w.fill(0, e, e + OWN_SLOT.u32);
+    u.fill(0, d, d + OWN_SLOT.u8);
+    u[d + U.collected] = collected ? 1 : 0;
+    this.p.clear();
   }
 
-  /** Hand the slot back now (batch mode: the detector is not used again). */
+  /** Hand the slot back now (batch mode: a detector made with collected = false, not used again). */
   release(): void {
-    SLAB.release(this, this.id);
+    const p = this.p.point(slotOf(this.id));
+    if (p.u[p.d + U.collected] === 0) SLAB.release(this.id);
   }
 
   update(t: number, v: number): DetectedBreak[] {
-    const { f, b } = this;
+    // (the per-sample path works on the slot's views and indices directly, see ./slab.ts)
+    const p = this.p.point(slotOf(this.id));
+    const { f, w, u, b, e, d } = p;
     const lastT = f[b + F.lastT]!;
     if (!Number.isFinite(t) || !Number.isFinite(v) || t <= lastT) return NONE;
-    this.p.point(this.slot);
-    const n = f[b + F.n]!;
-    if (n > 0) {
-      const d = t - lastT;
+    const n = w[e + N.n]! + 1;
+    if (n > 1) {
+      const gap = t - lastT;
       const dt = f[b + F.dt]!;
-      f[b + F.dt] = dt === 0 ? d : d > dt ? dt * 1.02 : dt * 0.98;
+      f[b + F.dt] = dt === 0 ? gap : gap > dt ? dt * 1.02 : dt * 0.98;
     } else f[b + F.t0] = t;
     f[b + F.lastT] = t;
-    f[b + F.n] = n + 1;
-    this.p.ring.push(t, v);
-    if (this.p.cycle.update(v) && this.o.seasonal) this.newPeriod(t);
-    if (!this.ready) {
-      if (this.n >= this.o.warmup) this.init();
+    w[e + N.n] = n;
+    p.ring.push(t, v);
+    const o = this.o;
+    if (p.cycle.update(v) && o.seasonal) this.newPeriod(t);
+    if (u[d + U.ready] === 0) {
+      if (n >= o.warmup) this.init();
       return NONE;
     }
-    const o = this.o;
-    const { season, drift } = this.p;
+    const { season, drift } = p;
     // (fixed for this sample from here on: the period and the interval are updated above)
     const seasonal = this.seasonal();
     if (seasonal && t - season.start >= (season.period === DAY_MS ? o.seasonalAfterMs : 2 * season.period)) this.checkSeason(t);
-    const s = this.seasonOn ? season.offset(t) : 0;
-    const r = v - (this.level + this.slope * (t - this.tl) + s);
+    const s = u[d + U.seasonOn] !== 0 ? season.offset(t) : 0;
+    const r = v - (f[b + F.level]! + f[b + F.slope]! * (t - f[b + F.tl]!) + s);
     const sig = this.sigma();
-    if (this.pending !== 0) {
+    if (u[d + U.pending] !== 0) {
       this.track(t, v, r, sig, false, seasonal);
       return this.confirm(false);
     }
-    if (this.n < 2 * o.warmup) {
+    if (n < 2 * o.warmup) {
       // second half of the warm-up: the model settles (EWMA gains 1/k), nothing alarms yet
       this.track(t, v, r, sig, true, seasonal);
       return NONE;
     }
     const z = Math.max(-o.cusumClip, Math.min(o.cusumClip, r / sig));
-    if (this.sp === 0 && z > o.cusumK) this.anchor(1);
-    if (this.sn === 0 && -z > o.cusumK) this.anchor(-1);
-    this.sp = Math.max(0, this.sp + z - o.cusumK);
-    this.sn = Math.max(0, this.sn - z - o.cusumK);
-    if (this.sp > o.cusumH || this.sn > o.cusumH) {
-      this.pending = this.sp > o.cusumH ? 1 : -1;
-      this.alarmSeq = this.p.ring.next - 1;
+    if (f[b + F.sp] === 0 && z > o.cusumK) this.anchor(1);
+    if (f[b + F.sn] === 0 && -z > o.cusumK) this.anchor(-1);
+    const sp = Math.max(0, f[b + F.sp]! + z - o.cusumK);
+    const sn = Math.max(0, f[b + F.sn]! - z - o.cusumK);
+    f[b + F.sp] = sp;
+    f[b + F.sn] = sn;
+    if (sp > o.cusumH || sn > o.cusumH) {
+      this.pending = sp > o.cusumH ? 1 : -1;
+      this.alarmSeq = p.ring.next - 1;
     }
-    this.track(t, v, r, sig, this.pending === 0, seasonal);
-    if (this.pending !== 0) return this.confirm(false);
+    this.track(t, v, r, sig, u[d + U.pending] === 0, seasonal);
+    if (u[d + U.pending] !== 0) return this.confirm(false);
     const inflation = this.inflation();
     CTX.season = s;
     CTX.sigma = sig;
@@ -197,7 +201,7 @@ export class RobustDetector implements SeriesDetector {
   }
 
   flush(): DetectedBreak[] {
-    this.p.point(this.slot);
+    this.p.point(slotOf(this.id));
     const out = this.pending === 0 ? NONE : this.confirm(true);
     const extra = this.o.retrospective && this.n <= SHORT_MAX ? this.retrospect(out) : NONE;
     return extra.length === 0 ? out : [...out, ...extra];
@@ -207,13 +211,13 @@ export class RobustDetector implements SeriesDetector {
   private retrospect(streamed: readonly DetectedBreak[]): DetectedBreak[] {
     const h = this.p.cycle.history(this.n);
     if (h === undefined) return NONE;
-    const at = this.b + OWN_DEFAULTS.length;
-    const seqs = Array.from(this.f.subarray(at, at + Math.min(this.breaks, BREAKS_KEPT)));
+    const at = this.p.e + N.seqs;
+    const seqs = Array.from(this.p.w.subarray(at, at + Math.min(this.breaks, BREAKS_KEPT)));
     return retrospect(h, { n: this.n, t0: this.t0, lastT: this.lastT, ring: this.p.ring, seqs, streamed });
   }
 
   snapshot(): DetectorSnapshot {
-    this.p.point(this.slot);
+    this.p.point(slotOf(this.id));
     return {
       n: this.n,
       level: this.level + this.slope * (this.lastT - this.tl),
@@ -238,7 +242,7 @@ export class RobustDetector implements SeriesDetector {
    * wave, and the daily-wave guard would only hide its changes.
    */
   private seasonal(): boolean {
-    return this.o.seasonal && (this.p.cycle.samples > 0 || this.f[this.b + F.dt]! <= DAILY_MAX_DT);
+    return this.o.seasonal && (this.p.cycle.samples > 0 || this.p.f[this.p.b + F.dt]! <= DAILY_MAX_DT);
   }
 
   /**
@@ -270,8 +274,9 @@ export class RobustDetector implements SeriesDetector {
 
   private inflation(): number {
     // lag-1 autocorrelation of the residuals, clamped to [0, 0.8] (negative ρ is not rewarded)
-    const zz0 = this.f[this.b + F.zz0]!;
-    const rho = zz0 > 0 ? Math.max(0, Math.min(0.8, this.f[this.b + F.zz1]! / zz0)) : 0;
+    const { f, b } = this.p;
+    const zz0 = f[b + F.zz0]!;
+    const rho = zz0 > 0 ? Math.max(0, Math.min(0.8, f[b + F.zz1]! / zz0)) : 0;
     return (1 + rho) / (1 - rho);
   }
 
@@ -297,7 +302,8 @@ export class RobustDetector implements SeriesDetector {
 
   private sigma(): number {
     const o = this.o;
-    return Math.max(this.f[this.b + F.scale]!, o.relativeFloor * Math.abs(this.f[this.b + F.level]!), o.absoluteFloor);
+    const { f, b } = this.p;
+    return Math.max(f[b + F.scale]!, o.relativeFloor * Math.abs(f[b + F.level]!), o.absoluteFloor);
   }
 
   private sigmaFor(scale: number, level: number): number {
@@ -310,7 +316,8 @@ export class RobustDetector implements SeriesDetector {
    * accessors, V8 stops inlining the helpers around it; see ./slab.ts).
    */
   private track(t: number, v: number, r: number, sig: number, learn: boolean, seasonal: boolean): void {
-    const { o, f, b } = this;
+    const { o } = this;
+    const { f, w, u, b, e, d } = this.p;
     const c = o.huber * sig;
     const rc = Math.max(-c, Math.min(c, r));
     const dt = f[b + F.dt]!;
@@ -320,8 +327,8 @@ export class RobustDetector implements SeriesDetector {
     f[b + F.tl] = t;
     if (dt > 0) f[b + F.slope] = slope += (o.alpha * o.beta * rc) / dt;
     if (!learn) return;
-    const k = f[b + F.k]! + 1;
-    f[b + F.k] = k;
+    const k = w[e + N.k]! + 1;
+    w[e + N.k] = k;
     const g = Math.max(o.scaleRate, 1 / k);
     const scale = f[b + F.scale]!;
     f[b + F.scale] = scale + g * (Math.min(Math.abs(r), c) * ABS_TO_SIGMA - scale);
@@ -335,7 +342,7 @@ export class RobustDetector implements SeriesDetector {
     f[b + F.slopeMean] = slopeMean;
     const slopeDev = f[b + F.slopeDev]!;
     f[b + F.slopeDev] = slopeDev + g * (Math.abs(slope - slopeMean) - slopeDev);
-    if (seasonal) this.p.season.learn(t, v, c, dt, level, f[b + F.seasonOn] !== 0);
+    if (seasonal) this.p.season.learn(t, v, c, dt, level, u[d + U.seasonOn] !== 0);
   }
 
   /**
@@ -434,7 +441,7 @@ export class RobustDetector implements SeriesDetector {
   }
 
   private noteBreak(seq: number): void {
-    if (this.breaks < BREAKS_KEPT) this.f[this.b + OWN_DEFAULTS.length + this.breaks] = seq;
+    if (this.breaks < BREAKS_KEPT) this.p.w[this.p.e + N.seqs + this.breaks] = seq;
     this.breaks++;
   }
 
@@ -506,13 +513,18 @@ export class RobustDetector implements SeriesDetector {
 /** The leak watch's context, filled in per sample (one object for all: no allocation per sample). */
 const CTX: { -readonly [K in keyof DriftContext]: DriftContext[K] } = { season: 0, sigma: 0, dt: 0, inflation: 0, seasonal: false };
 
-/** Slot positions of the fields the hot code reads directly (the order of OWN_DEFAULTS). */
+/** Slot positions of the own fields: float64 (F, the order of OWN_DEFAULTS), uint32 (N), uint8 (U). */
 const enum F {
-  n, t0, lastT, dt, ready, seasonOn, k, level, tl, slope, scale, sp, sn, zPrev, zz1, zz0, slopeDev, slopeMean,
+  t0, lastT, dt, level, tl, slope, scale, sp, sn, zPrev, zz1, zz0, slopeDev, slopeMean, upL, upB, upT, dnL, dnB, dnT,
+}
+const enum N {
+  n, k, upSeq, dnSeq, alarmSeq, regimeSeq, breaks, seqs,
+}
+const enum U {
+  ready, seasonOn, pending, collected,
 }
 const OWN_DEFAULTS = slotDefaults({
-  n: 0, t0: NaN, lastT: -Infinity, dt: 0, ready: false, seasonOn: false, k: 0, level: 0, tl: 0, slope: 0, scale: 0, sp: 0, sn: 0,
-  zPrev: 0, zz1: 0, zz0: 0, slopeDev: 0, slopeMean: 0, upL: 0, upB: 0, upT: 0, upSeq: 0, dnL: 0, dnB: 0, dnT: 0, dnSeq: 0,
-  pending: 0, alarmSeq: 0, regimeSeq: 0, breaks: 0,
+  t0: NaN, lastT: -Infinity, dt: 0, level: 0, tl: 0, slope: 0, scale: 0, sp: 0, sn: 0, zPrev: 0, zz1: 0, zz0: 0, slopeDev: 0, slopeMean: 0,
+  upL: 0, upB: 0, upT: 0, dnL: 0, dnB: 0, dnT: 0,
 });
-if (OWN_DEFAULTS.length + BREAKS_KEPT !== OWN_F64) throw new Error('detector slot layout out of date (OWN_F64)');
+if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || N.seqs + BREAKS_KEPT !== OWN_SLOT.u32 || U.collected + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');

@@ -1,4 +1,4 @@
-import { Part, slotDefaults } from './slab';
+import { Part, slotDefaults, type Layout } from './slab';
 
 /** Bins per period (for the daily default: one per UTC hour). */
 export const SEASON_BINS = 24;
@@ -37,18 +37,21 @@ export class PhaseProfile extends Part {
   private set sq1(x: number) { this.f[this.b + 6] = x; }
   private get t0(): number { return this.f[this.b + 7]!; }
   private set t0(x: number) { this.f[this.b + 7] = x; }
-  private get seen(): number { return this.f[this.b + 8]!; }
-  private set seen(x: number) { this.f[this.b + 8] = x; }
-  private get sum(): number { return this.f[this.b + 9]!; }
-  private set sum(x: number) { this.f[this.b + 9] = x; }
-  private get learned(): number { return this.f[this.b + 10]!; }
-  private set learned(x: number) { this.f[this.b + 10] = x; }
+  private get sum(): number { return this.f[this.b + 8]!; }
+  private set sum(x: number) { this.f[this.b + 8] = x; }
+  /** Samples the baseline has averaged (uint32). */
+  private get seen(): number { return this.w[this.e]!; }
+  private set seen(x: number) { this.w[this.e] = x; }
+  /** Bins learned (uint8, after the bins' counts). */
+  private get learned(): number { return this.u[this.d + SEASON_BINS]!; }
+  private set learned(x: number) { this.u[this.d + SEASON_BINS] = x; }
 
   /** The state of a new series: a daily profile, nothing learned. Bins are float32 (plenty for offsets), counts uint8. */
   clear(): void {
     this.f.set(SEASON_DEFAULTS, this.b);
     this.g.fill(0, this.c, this.c + SEASON_BINS);
-    this.u.fill(0, this.d, this.d + SEASON_BINS);
+    this.u.fill(0, this.d, this.d + SEASON_BINS + 1);
+    this.seen = 1;
   }
 
   /** Forget everything and learn a new period from now on. */
@@ -70,7 +73,7 @@ export class PhaseProfile extends Part {
   // Where place() puts its answer (fields of the chunk's shared view, not a new array per sample).
   private h0 = 0;
   private h1 = 0;
-  private w = 0;
+  private wt = 0;
 
   /** Position of t between bin centres: the bin before (h0), the one after (h1) and the weight w of h1. */
   private place(t: number): void {
@@ -80,7 +83,7 @@ export class PhaseProfile extends Part {
     if (h0 < 0) h0 += SEASON_BINS;
     this.h0 = h0;
     this.h1 = (h0 + 1) % SEASON_BINS;
-    this.w = x - fl;
+    this.wt = x - fl;
   }
 
   /** Profile value at t, interpolated linearly between hour centres (a bin never seen borrows its neighbour). */
@@ -97,7 +100,7 @@ export class PhaseProfile extends Part {
   offset(t: number): number {
     if (this.learned === 0) return 0;
     this.place(t);
-    const r = this.raw(this.h0, this.h1, this.w);
+    const r = this.raw(this.h0, this.h1, this.wt);
     return Number.isNaN(r) ? 0 : r - this.sum / this.learned;
   }
 
@@ -129,8 +132,8 @@ export class PhaseProfile extends Part {
       m[b + S.lo] = xs;
     } else {
       // running mean for the first period, then a one-period exponential memory
-      const seen = m[b + S.seen]! + 1;
-      m[b + S.seen] = seen;
+      const seen = this.w[this.e]! + 1;
+      this.w[this.e] = seen;
       const decay = 1 - Math.exp(-Math.max(0, t - lastT) / period);
       base += Math.max(1 / seen, decay) * (x - base);
       m[b + S.base] = base;
@@ -149,7 +152,7 @@ export class PhaseProfile extends Part {
     // against it would be skewed, so they start after one period.
     if (t - t0 < period) return;
     this.place(t);
-    const { h0, h1, w: f } = this;
+    const { h0, h1, wt: f } = this;
     const near = f < 0.5 ? h0 : h1;
     const c = this.u[this.d + near]!;
     const target = v - this.base;
@@ -216,8 +219,8 @@ export class PhaseProfile extends Part {
 
 /** Slot positions of the fields (the order of SEASON_DEFAULTS), for the per-sample path. */
 const enum S {
-  period, base, hi, lo, lastT, sq0, sq1, t0, seen,
+  period, base, hi, lo, lastT, sq0, sq1, t0,
 }
-const SEASON_DEFAULTS = slotDefaults({ period: DAY_MS, base: NaN, hi: NaN, lo: NaN, lastT: NaN, sq0: 0, sq1: 0, t0: NaN, seen: 1, sum: 0, learned: 0 });
-/** Numbers of a profile in a detector's slot, by part: float64 fields, float32 bins, uint8 counts. */
-export const SEASON_SLOT = { f64: SEASON_DEFAULTS.length, f32: SEASON_BINS, u8: SEASON_BINS };
+const SEASON_DEFAULTS = slotDefaults({ period: DAY_MS, base: NaN, hi: NaN, lo: NaN, lastT: NaN, sq0: 0, sq1: 0, t0: NaN, sum: 0 });
+/** Numbers of a profile in a detector's slot: float64 fields, float32 bins, the uint32 sample count, uint8 bin counts and bins learned. */
+export const SEASON_SLOT: Layout = { f64: SEASON_DEFAULTS.length, f32: SEASON_BINS, u32: 1, u8: SEASON_BINS + 1 };

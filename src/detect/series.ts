@@ -25,7 +25,7 @@ export function seriesDetectorFactory(opts?: Partial<DetectorOptions>): () => Se
  * finalizers run.
  */
 export function detectSeries(points: readonly Point[], opts?: Partial<DetectorOptions>): DetectedBreak[] {
-  const d = new RobustDetector(resolve(opts));
+  const d = new RobustDetector(resolve(opts), false);
   try {
     const out: DetectedBreak[] = [];
     for (const p of points) {

@@ -2,18 +2,24 @@
  * Shared storage for the state of many streaming detectors. A live series' detector state is a
  * few hundred numbers; as fields of its own objects and typed arrays, V8 spends more on the
  * wrapping (a 16-byte box per double field, ~200 bytes per typed array) than on the numbers. Here
- * every detector gets a slot in chunks of three typed arrays (float64, float32 and uint8 parts)
- * shared by up to CHUNK_MAX detectors, and its objects keep only the slot.
+ * every detector gets a slot in chunks of one buffer seen as four typed arrays (float64, float32,
+ * uint32 and uint8 numbers) shared by up to CHUNK_MAX detectors, and its objects keep only the slot.
  *
  * A slot is handed back when its owner is collected (FinalizationRegistry) or released explicitly
  * (batch mode, which knows when it is done). Chunks are kept for reuse once allocated.
  */
 
-/** Numbers per slot in each array of a chunk. */
+/** Numbers per slot of each kind (float64, float32, uint32, uint8), laid out in that order in the slot's bytes. */
 export interface Layout {
   readonly f64: number;
   readonly f32: number;
+  readonly u32: number;
   readonly u8: number;
+}
+
+/** Bytes of a slot with this layout (a multiple of 8, so every slot's float64 part is aligned). */
+export function slotBytes(l: Layout): number {
+  return Math.ceil((l.f64 * 8 + (l.f32 + l.u32) * 4 + l.u8) / 8) * 8;
 }
 
 /** Largest chunk, slots (chunks double from CHUNK_MIN so a single detector does not take megabytes). */
@@ -25,9 +31,11 @@ export function chunkSize(index: number): number {
   return CHUNK_MIN * 2 ** Math.min(index, Math.log2(CHUNK_MAX / CHUNK_MIN));
 }
 
+/** One buffer of `size` slots, seen as float64, float32, uint32 and uint8 numbers. */
 export class Chunk {
   readonly f: Float64Array;
   readonly g: Float32Array;
+  readonly w: Uint32Array;
   readonly u: Uint8Array;
 
   constructor(
@@ -35,9 +43,11 @@ export class Chunk {
     readonly size: number,
     readonly layout: Layout,
   ) {
-    this.f = new Float64Array(size * layout.f64);
-    this.g = new Float32Array(size * layout.f32);
-    this.u = new Uint8Array(size * layout.u8);
+    const buffer = new ArrayBuffer(size * slotBytes(layout));
+    this.f = new Float64Array(buffer);
+    this.g = new Float32Array(buffer);
+    this.w = new Uint32Array(buffer);
+    this.u = new Uint8Array(buffer);
   }
 }
 
@@ -63,8 +73,12 @@ export class Slab<V> {
     private readonly makeViews: (c: Chunk) => V,
   ) {}
 
-  /** A slot for `owner`, returned to the slab when the owner is collected. The slot's contents are stale: the owner initialises them. */
-  alloc(owner: object): Slot<V> {
+  /**
+   * A slot for `owner`. With `collected`, the slot is returned to the slab when the owner is
+   * collected (no unregister token: that cost ~40 bytes a series in the registry's table);
+   * without, the owner must `release` it. The slot's contents are stale: the owner initialises them.
+   */
+  alloc(owner: object, collected = true): Slot<V> {
     let id = this.freed.pop();
     if (id === undefined) {
       const last = this.chunks[this.chunks.length - 1];
@@ -75,15 +89,20 @@ export class Slab<V> {
       }
       id = (this.chunks.length - 1) * CHUNK_MAX + this.used++;
     }
-    this.registry.register(owner, id, owner);
+    if (collected) this.registry.register(owner, id);
     this.live++;
+    return this.at(id);
+  }
+
+  /** The slot with this id (as handed out by alloc). */
+  at(id: number): Slot<V> {
     const { chunk, views } = this.chunks[Math.floor(id / CHUNK_MAX)]!;
     return { chunk, views, slot: id % CHUNK_MAX, id };
   }
 
-  /** Give `owner`'s slot back now (it must not be used afterwards). */
-  release(owner: object, id: number): void {
-    if (this.registry.unregister(owner)) this.free(id);
+  /** Give back a slot allocated without `collected` (it must not be used afterwards). */
+  release(id: number): void {
+    this.free(id);
   }
 
   /** Slots handed out and not yet returned, and slots allocated in chunks (for tests and benchmarks). */
@@ -98,27 +117,41 @@ export class Slab<V> {
 }
 
 /**
- * Something whose numbers live in a slot's float64 part from index `b` on (and its float32/uint8
- * parts from `c`/`d`). The detector points its parts at its slot before it uses them.
+ * Something whose numbers live in a slot: its float64 fields in the chunk's `f` from index `b` on,
+ * float32 in `g` from `c`, uint32 in `w` from `e`, uint8 in `u` from `d`. The detector points its
+ * parts at its slot before it uses them.
  */
 export class Part {
   b = 0;
   c = 0;
+  e = 0;
   d = 0;
 
   constructor(
     readonly f: Float64Array,
     readonly g: Float32Array,
+    readonly w: Uint32Array,
     readonly u: Uint8Array,
     private readonly layout: Layout,
     private readonly from: Layout,
   ) {}
 
   point(slot: number): void {
-    this.b = slot * this.layout.f64 + this.from.f64;
-    this.c = slot * this.layout.f32 + this.from.f32;
-    this.d = slot * this.layout.u8 + this.from.u8;
+    const at = partIndex(slot, this.layout, this.from);
+    this.b = at.f64;
+    this.c = at.f32;
+    this.e = at.u32;
+    this.d = at.u8;
   }
+}
+
+/** Indices in the chunk's four views where a part starting at `from` within slot `slot` begins. */
+export function partIndex(slot: number, layout: Layout, from: Layout): Layout {
+  const base = slot * slotBytes(layout);
+  const f32At = base + layout.f64 * 8;
+  const u32At = f32At + layout.f32 * 4;
+  const u8At = u32At + layout.u32 * 4;
+  return { f64: base / 8 + from.f64, f32: f32At / 4 + from.f32, u32: u32At / 4 + from.u32, u8: u8At + from.u8 };
 }
 
 /**
@@ -137,4 +170,9 @@ export function slotDefaults(defaults: Readonly<Record<string, number | boolean>
  */
 export function wrap(x: number, m: number): number {
   return x - Math.floor(x / m) * m;
+}
+
+/** The slot (within its chunk) of a slot id handed out by a slab. */
+export function slotOf(id: number): number {
+  return id % CHUNK_MAX;
 }

@@ -1,25 +1,32 @@
-import { DriftWatch, DRIFT_F64 } from './drift';
+import { DriftWatch, DRIFT_SLOT } from './drift';
 import { PeriodFinder, PERIOD_SLOT } from './period';
-import { Ring, RING_F64 } from './ring';
+import { Ring, RING_SLOT } from './ring';
 import { PhaseProfile, SEASON_SLOT } from './season';
-import { Chunk, Slab, type Layout } from './slab';
+import { Chunk, Part, Slab, slotBytes, type Layout } from './slab';
 
-/** Float64 numbers of the detector's own fields (./robust.ts): 30 fields and 4 break positions. */
-export const OWN_F64 = 34;
+/**
+ * Numbers of the detector's own fields (./robust.ts): the model, its statistics, anchors and
+ * times as float64 (as float32, the statistics changed detections on real data), counts and
+ * sequence numbers (with the 4 kept break positions) as uint32, flags as uint8.
+ */
+export const OWN_SLOT: Layout = { f64: 20, f32: 0, u32: 11, u8: 4 };
 
-/** Where each part of a detector's state starts in its slot. */
-const AT = {
-  ring: { f64: OWN_F64, f32: 0, u8: 0 },
-  season: { f64: OWN_F64 + RING_F64, f32: 0, u8: 0 },
-  cycle: { f64: OWN_F64 + RING_F64 + SEASON_SLOT.f64, f32: SEASON_SLOT.f32, u8: SEASON_SLOT.u8 },
-  drift: { f64: OWN_F64 + RING_F64 + SEASON_SLOT.f64 + PERIOD_SLOT.f64, f32: SEASON_SLOT.f32 + PERIOD_SLOT.f32, u8: SEASON_SLOT.u8 },
-};
-export const LAYOUT: Layout = { f64: AT.drift.f64 + DRIFT_F64, f32: AT.drift.f32, u8: AT.drift.u8 };
-/** Payload bytes of one detector's state. */
-export const SLOT_BYTES = LAYOUT.f64 * 8 + LAYOUT.f32 * 4 + LAYOUT.u8;
+const after = (a: Layout, b: Layout): Layout => ({ f64: a.f64 + b.f64, f32: a.f32 + b.f32, u32: a.u32 + b.u32, u8: a.u8 + b.u8 });
+/** Where each part of a detector's state starts in its slot (per kind of number). */
+const RING_AT = OWN_SLOT;
+const SEASON_AT = after(RING_AT, RING_SLOT);
+const CYCLE_AT = after(SEASON_AT, SEASON_SLOT);
+const DRIFT_AT = after(CYCLE_AT, PERIOD_SLOT);
+export const LAYOUT: Layout = after(DRIFT_AT, DRIFT_SLOT);
+const OWN_AT: Layout = { f64: 0, f32: 0, u32: 0, u8: 0 };
+/** Bytes of one detector's state. */
+export const SLOT_BYTES = slotBytes(LAYOUT);
 
-/** A chunk's parts, pointed at one detector's slot at a time (the detector does so before it uses them). */
-export class Parts {
+/**
+ * A chunk's parts, pointed at one detector's slot at a time (the detector does so before it uses
+ * them); its own indices (b, e, d) are the detector's own fields.
+ */
+export class Parts extends Part {
   readonly ring: Ring;
   readonly season: PhaseProfile;
   readonly cycle: PeriodFinder;
@@ -27,26 +34,39 @@ export class Parts {
   private slot = -1;
 
   constructor(c: Chunk) {
-    this.ring = new Ring(c.f, c.g, c.u, LAYOUT, AT.ring);
-    this.season = new PhaseProfile(c.f, c.g, c.u, LAYOUT, AT.season);
-    this.cycle = new PeriodFinder(c.f, c.g, c.u, LAYOUT, AT.cycle);
-    this.drift = new DriftWatch(c.f, c.g, c.u, LAYOUT, AT.drift);
+    super(c.f, c.g, c.w, c.u, LAYOUT, OWN_AT);
+    this.ring = new Ring(c.f, c.g, c.w, c.u, LAYOUT, RING_AT);
+    this.season = new PhaseProfile(c.f, c.g, c.w, c.u, LAYOUT, SEASON_AT);
+    this.cycle = new PeriodFinder(c.f, c.g, c.w, c.u, LAYOUT, CYCLE_AT);
+    this.drift = new DriftWatch(c.f, c.g, c.w, c.u, LAYOUT, DRIFT_AT);
   }
 
-  point(slot: number): this {
+  override point(slot: number): this {
     if (slot === this.slot) return this;
     // written out (not a call per part): this runs on every update of a round-robin feed
     this.slot = slot;
-    const b = slot * LAYOUT.f64;
-    const c = slot * LAYOUT.f32;
-    const d = slot * LAYOUT.u8;
-    this.ring.b = b + AT.ring.f64;
-    this.season.b = b + AT.season.f64;
-    this.season.c = c + AT.season.f32;
-    this.season.d = d + AT.season.u8;
-    this.cycle.b = b + AT.cycle.f64;
-    this.cycle.c = c + AT.cycle.f32;
-    this.drift.b = b + AT.drift.f64;
+    // (the own fields start each kind's region: the indices of partIndex(slot, LAYOUT, OWN_AT))
+    const b = (slot * SLOT_BYTES) / 8;
+    const c = 2 * b + 2 * LAYOUT.f64;
+    const e = c + LAYOUT.f32;
+    const d = 4 * (e + LAYOUT.u32);
+    this.b = b;
+    this.c = c;
+    this.e = e;
+    this.d = d;
+    this.ring.b = b + RING_AT.f64;
+    this.ring.e = e + RING_AT.u32;
+    this.ring.c = c + RING_AT.f32;
+    this.season.b = b + SEASON_AT.f64;
+    this.season.c = c + SEASON_AT.f32;
+    this.season.e = e + SEASON_AT.u32;
+    this.season.d = d + SEASON_AT.u8;
+    this.cycle.b = b + CYCLE_AT.f64;
+    this.cycle.c = c + CYCLE_AT.f32;
+    this.cycle.e = e + CYCLE_AT.u32;
+    this.drift.b = b + DRIFT_AT.f64;
+    this.drift.e = e + DRIFT_AT.u32;
+    this.drift.d = d + DRIFT_AT.u8;
     return this;
   }
 

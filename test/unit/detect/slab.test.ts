@@ -59,6 +59,16 @@ describe('detect: the shared state slab', () => {
     assert.ok(SLAB.stats().live <= before, `${SLAB.stats().live} live, ${before} before`);
   });
 
+  it('batch mode hands its slot back at once (taken outside the registry); release() on a streaming detector leaves its slot to the registry', () => {
+    const before = SLAB.stats().live;
+    detectSeries(busy(5));
+    assert.equal(SLAB.stats().live, before);
+    const d = createSeriesDetector() as unknown as { release(): void };
+    d.release();
+    // a second hand-back when it is collected would put the slot on the free list twice
+    assert.equal(SLAB.stats().live, before + 1);
+  });
+
   it('chunk sizes stay between 16 and 4096 slots past the 27th chunk (16 << 27 overflowed to a negative length at ~100k series)', () => {
     const sizes = Array.from({ length: 400 }, (_, i) => chunkSize(i));
     assert.deepEqual(sizes.slice(0, 10), [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 4096]);
