@@ -75,7 +75,7 @@ export function report(root: string, SPEC: GenSpec, PARTITIONS: number, r: {
     '',
     '## Memory per live series (bench/pipeline/memory.ts, in a fresh process, after full GCs)',
     '',
-    'Everything one instance keeps per series: decoder caches (series identities), counter-rate state, the series table, the streaming detector and the writer's RowBinary prefix of the series. Measured in process without Kafka (the same processor `run` uses), fed OTLP/JSON (protobuf decodes to the same request, so to the same state). V8 keeps typed arrays over 64 bytes outside its heap; they are counted apart and in the total.',
+    'Everything one instance keeps per series: decoder caches (series identities), counter-rate state, the series table, the streaming detector and the writer’s RowBinary prefix of the series. Measured in process without Kafka (the same processor `run` uses), fed OTLP/JSON (protobuf decodes to the same request, so to the same state). V8 keeps typed arrays over 64 bytes outside its heap; they are counted apart and in the total.',
     '',
     '| live series | points per series | V8 heap | typed-array stores | total | of which detector / formats state / the rest (series table, entries, RowBinary prefix) | process RSS |',
     '|---:|---:|---:|---:|---:|---:|---:|',
