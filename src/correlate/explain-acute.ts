@@ -32,7 +32,7 @@ function pickBursts(ctx: Context, e: CandidateEvidence): { own?: Top; callers?: 
   // Read as `acuteCallers` reads them.
   const side = (p: string): ReturnType<typeof callerSide> | undefined => {
     const t = a.trouble.get(p);
-    return t === undefined ? undefined : callerSide(t, c.service);
+    return t === undefined ? undefined : callerSide(t, c.service, ctx.stepMs);
   };
   const list = ctx.graph.callers(c.service).filter((p) => (side(p)?.w ?? 0) > 0.1);
   const top = list.map((p) => ({ p, s: side(p) })).find((x) => x.s?.top !== undefined);

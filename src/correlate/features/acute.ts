@@ -188,7 +188,7 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
   const lag = (start: number): number => (Number.isFinite(start) ? lagKernel(start - c.time, ctx.stepMs, 3 * MIN) : 0);
   const callerTrouble = (p: string): number => {
     const t = at(p);
-    const side = callerSide(t, c.service);
+    const side = callerSide(t, c.service, ctx.stepMs);
     return side.perEdge ? side.w * lag(side.start) : Math.max(side.w * lag(side.start), 0.7 * t.own * lag(t.ownStart));
   };
   const callers = callerList.length === 0 ? 0 : callerList.reduce((m, p) => m + callerTrouble(p), 0) / callerList.length;
@@ -216,13 +216,17 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
 /**
  * What caller `t`'s trouble says about its callee `s`: its calls to `s` when it measures its calls
  * per callee; measuring others per callee but not `s`, only its calls as a whole (another edge's
- * burst is not about `s`); measuring none per callee, every client figure it has.
+ * burst is not about `s`), and only for the part that no burst of its calls to another callee, as
+ * early (within `tolMs`), explains; measuring none per callee, every client figure it has.
  */
-export function callerSide(t: ServiceTrouble, s: string): { readonly w: number; readonly start: number; readonly top?: Top; readonly perEdge: boolean } {
+export function callerSide(t: ServiceTrouble, s: string, tolMs: number): { readonly w: number; readonly start: number; readonly top?: Top; readonly perEdge: boolean } {
   const edge = t.calls.get(s);
   if (edge !== undefined) return { w: edge.w, start: edge.start, ...(edge.top === undefined ? {} : { top: edge.top }), perEdge: true };
   const top = t.calls.size > 0 ? t.podTop : t.clientTop;
-  return { w: t.calls.size > 0 ? t.podCalls : t.client, start: top?.exc.start ?? Infinity, ...(top === undefined ? {} : { top }), perEdge: false };
+  const start = top?.exc.start ?? Infinity;
+  let elsewhere = 0;
+  for (const call of t.calls.values()) if (call.start <= start + tolMs) elsewhere = Math.max(elsewhere, call.w);
+  return { w: t.calls.size > 0 ? t.podCalls * (1 - elsewhere) : t.client, start, ...(top === undefined ? {} : { top }), perEdge: false };
 }
 
 /**

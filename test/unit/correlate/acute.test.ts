@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { analyze, buildContext, contextEvidence } from '../../../src/correlate';
-import { ratioOptions } from '../../../src/correlate/features/acute';
+import { callerSide, ratioOptions } from '../../../src/correlate/features/acute';
 import { ACUTE_DEFAULTS } from '../../../src/detect/acute';
 import type { Topology } from '../../../src/domain/types';
 import type { SeriesData } from '../../../src/ports';
@@ -214,5 +214,25 @@ describe('correlate: error and success ratios are measured in requests', () => {
     const errors = ratioOptions({ signal: 'errors', side: 'server', bad: 1 }, one('%', 1));
     assert.deepEqual([errors.ceiling, errors.least], [undefined, 1]);
     assert.equal(ratioOptions({ signal: 'latency', side: 'server', bad: 1 }, one('s', 1)), ACUTE_DEFAULTS);
+  });
+});
+
+describe('correlate: a caller’s calls as a whole speak for a callee only where no per-callee burst explains them', () => {
+  const exc = (start: number) => ({ start, z: 20, relative: 10, baseline: 0.05, value: 0.8, end: start + 3 * MIN, novelty: 1 });
+  const top = (start: number) => ({ series: {} as never, golden: { signal: 'latency', side: 'client', bad: 1 } as const, exc: exc(start) });
+  const trouble = (edgeStart: number) => ({
+    own: 0, client: 0.7, ownStart: Infinity, sat: 0, podCalls: 0.7, podCallsStart: 0, podTop: top(0), pushes: new Map<string, number>(),
+    calls: new Map([['currencyservice', { w: 0.8, start: edgeStart, top: top(edgeStart) }]]),
+  });
+  it('Nezha, Online Boutique 2022-08-22: frontend’s calls to currencyservice burst; its pod-wide client latency says little about 33.33.33.167', () => {
+    const side = callerSide(trouble(0), '33.33.33.167', MIN);
+    assert.equal(side.perEdge, false);
+    assert.ok(Math.abs(side.w - 0.7 * 0.2) < 1e-9, String(side.w));
+  });
+  it('a per-callee burst that started later does not explain the earlier pod-wide one', () => {
+    assert.equal(callerSide(trouble(5 * MIN), '33.33.33.167', MIN).w, 0.7);
+  });
+  it('the measured edge itself is read as it is', () => {
+    assert.equal(callerSide(trouble(0), 'currencyservice', MIN).w, 0.8);
   });
 });
