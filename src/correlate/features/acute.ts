@@ -247,7 +247,8 @@ function belowOf(ctx: Context, x: ServiceTrouble, trouble: ReadonlyMap<string, S
   }
   // … or its own calls to a service below it got slow or failing as early.
   for (const [d, call] of x.calls) if (down.has(d) && !up.has(d) && call.start <= asEarly) offer(call.w, `its calls to ${d}`);
-  // … or its calls as a whole did, unless it is busy itself (a starved process times its calls long too).
-  if (down.size > 0 && x.podCallsStart <= asEarly) offer(x.podCalls * (1 - x.sat), 'its calls to its dependencies');
+  // … or its calls as a whole did, unless it is busy itself (a starved process times its calls long
+  // too); not a sample later: naming no callee, they are the weakest sign of trouble below.
+  if (down.size > 0 && x.podCallsStart <= x.ownStart) offer(x.podCalls * (1 - x.sat), 'its calls to its dependencies');
   return best;
 }

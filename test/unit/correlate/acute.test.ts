@@ -68,6 +68,18 @@ describe('correlate: acute evidence', () => {
     assert.equal(analyze(ask(paymentsBurst(true))).suspects[0]?.id, 'pay-infra');
   });
 
+  it('its calls as a whole slowing a sample AFTER its own latency do not make it a symptom (Nezha: CPU contention in currencyservice)', () => {
+    // checkout-api's own latency bursts at 13:56; its calls, naming no callee, only from 13:57.
+    const own = burst(0.2, 20, at('13:56'), at('13:59'));
+    const calls = burst(0.05, 10, at('13:57'), at('13:59'));
+    const s = [...quiet().filter((x) => x.series.service !== 'checkout-api'), series('checkout-api', 'http.server.request.duration', {}, own, opts), series('checkout-api', 'http.client.request.duration', {}, calls, opts)];
+    const checkout = contextEvidence(buildContext(ask(s))).find((e) => e.change.id === 'checkout-deploy');
+    assert.equal(checkout?.a.acuteBelow, 0);
+    // The same calls slowing with its own latency, in the same sample, still say the trouble may come from below.
+    const early = [...s.slice(0, -1), series('checkout-api', 'http.client.request.duration', {}, burst(0.05, 10, at('13:56'), at('13:59')), opts)];
+    assert.ok((contextEvidence(buildContext(ask(early))).find((e) => e.change.id === 'checkout-deploy')?.a.acuteBelow ?? 0) > 0.3);
+  });
+
   it('nothing moved after any change: every score is low, and they split', () => {
     const a = analyze(ask(quiet()));
     const scores = a.suspects.map((s) => s.score);
