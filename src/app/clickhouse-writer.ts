@@ -16,6 +16,7 @@ export function clickHouseRowWriter(w: ClickHouseWriter): RowWriter {
       // concat, not push(...x): a batch can refuse more rows than a call takes arguments.
       let refused: EpicenterError[] = [];
       if (rows.samples.length > 0) refused = refused.concat(w.writePoints(rows.samples));
+      if (rows.series !== undefined && rows.series.length > 0) w.writeSeries(rows.series);
       if (rows.breakpoints.length > 0) refused = refused.concat(w.writeBreakpoints(rows.breakpoints));
       if (rows.changes.length > 0) refused = refused.concat(w.writeChanges(rows.changes));
       if (rows.deadLetters.length > 0) refused = refused.concat(w.writeDeadLetters(rows.deadLetters.map(deadLetterInput)));

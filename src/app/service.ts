@@ -54,6 +54,7 @@ export async function startService(cfg: Readonly<Config>, log: Logger, instanceI
         maxAgeMs: cfg.clickhouse.retentionDays * 86_400_000,
         maxSeries: cfg.pipeline.maxSeries,
         seriesIdleMs: cfg.pipeline.seriesIdleMs,
+        seriesEveryMs: cfg.clickhouse.seriesEveryMs,
       }),
       writer: clickHouseRowWriter(chWriter),
       deadLetters: new KafkaDeadLetterSink(producer, cfg.kafka.topics.deadLetter, cfg.kafka.maxMessageBytes),

@@ -45,12 +45,25 @@ export const TABLES = {
   migrations: 'schema_migrations',
   points: 'points',
   /**
-   * AggregatingMergeTree fed by `series_mv` from points; read it through the `series` view.
-   * metric/labels/unit are in its key (they follow from series_id) because new servers refuse
-   * plain columns outside the key in an AggregatingMergeTree.
+   * AggregatingMergeTree fed by `series_seen_mv` from `series_seen`; read it through the `series`
+   * view. metric/labels/unit are in its key (they follow from series_id) because new servers
+   * refuse plain columns outside the key in an AggregatingMergeTree.
    */
   seriesAgg: 'series_agg',
+  /** The view that fed series_agg from every points insert until migration 4 dropped it. */
   seriesMv: 'series_mv',
+  /**
+   * Null table the writer inserts series rows into (one when a consumer first sees a series,
+   * then at most one per clickhouse.seriesEveryMs): `series_seen_mv` folds them into series_agg.
+   * Nothing is stored in it; the view costs ClickHouse per series row, not per point.
+   */
+  seriesSeen: 'series_seen',
+  seriesSeenMv: 'series_seen_mv',
+  /**
+   * service, series_id, metric, labels, unit, first_seen(_ms), last_seen(_ms). Since migration 4
+   * first_seen is the first sample time a consumer saw and last_seen lags the newest sample by
+   * at most clickhouse.seriesEveryMs (plus a batch).
+   */
   series: 'series',
   breakpoints: 'breakpoints',
   changes: 'changes',
@@ -330,8 +343,45 @@ const whatifVerdicts: Migration = {
   },
 };
 
+/**
+ * Issue 11: the per-insert `series_mv` (about 60 % of ClickHouse's CPU per points row) gives way
+ * to series rows the writer sends itself, rarely, into the Null table `series_seen`; a view folds
+ * them into the same `series_agg`, so rows stored before stay readable through `series`, whose
+ * definition does not change. The new view exists before the old one goes: no moment without
+ * one. Every statement is IF [NOT] EXISTS, so a re-run (or a half-applied run) is harmless.
+ */
+const seriesRows: Migration = {
+  version: 4,
+  name: 'series_rows',
+  statements(ctx) {
+    const db = ident(ctx.db, 'clickhouse.database');
+    const LC = lc(ctx);
+    return [
+      sql`CREATE TABLE IF NOT EXISTS ${db}.${T.seriesSeen} (
+  service ${LC},
+  series_id String,
+  metric ${LC},
+  labels String,
+  unit ${LC},
+  first_seen DateTime,
+  last_seen DateTime,
+  first_seen_ms UInt64,
+  last_seen_ms UInt64
+) ENGINE = Null`,
+
+      sql`CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${T.seriesSeenMv} TO ${db}.${T.seriesAgg} AS
+SELECT service, series_id, metric, labels, unit,
+  minState(first_seen) AS first_seen, maxState(last_seen) AS last_seen, minState(first_seen_ms) AS first_seen_ms, maxState(last_seen_ms) AS last_seen_ms
+FROM ${db}.${T.seriesSeen} GROUP BY service, series_id, metric, labels, unit`,
+
+      // DROP TABLE, not DROP VIEW: 18.16 drops views with DROP TABLE only.
+      sql`DROP TABLE IF EXISTS ${db}.${T.seriesMv}`,
+    ];
+  },
+};
+
 /** All migrations, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [initial, changeSources, whatifVerdicts];
+export const MIGRATIONS: readonly Migration[] = [initial, changeSources, whatifVerdicts, seriesRows];
 
 /** The newest schema version this code knows. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

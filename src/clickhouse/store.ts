@@ -15,6 +15,7 @@ import { queryBreakpoints, queryChanges, queryPoints, recentAnalyses } from './r
 import { maintainRetention, type MaintainResult } from './retention';
 import { analysisRows, breakpointRow, changeRow } from './rows';
 import { BodyPool, POINT_COLUMNS, pointsRowBinary } from './rowbinary';
+import { seriesSeenRow, seriesSpans } from './series-rows';
 import { checkedPoint } from './tsv';
 import { TABLES, type ServerFeatures } from './schema';
 import { ident, sql, type Sql } from './sql';
@@ -24,7 +25,7 @@ import type { VerdictStore } from '../whatif/store';
 import type { StoredVerdict } from '../whatif/types';
 
 /** Tables the writer and the insert methods may write. */
-export type WritableTable = 'points' | 'breakpoints' | 'changes' | 'analyses' | 'analysis_suspects' | 'dead_letters' | 'pipeline_stats' | 'whatif_verdicts';
+export type WritableTable = 'points' | 'breakpoints' | 'changes' | 'analyses' | 'analysis_suspects' | 'dead_letters' | 'pipeline_stats' | 'whatif_verdicts' | 'series_seen';
 
 export interface ClickHouseStoreOptions extends ConnectionOptions {
   readonly logger?: ChLogger;
@@ -120,8 +121,11 @@ class ChStore implements ClickHouseStore {
     }
   }
 
-  insertPoints(samples: readonly Sample[]): Promise<void> {
-    return this.insertRows(TABLES.points, samples.map(checkedPoint));
+  /** The points, then one series_seen row per series among them (the batching writer sends its own, rarer, rows). */
+  async insertPoints(samples: readonly Sample[]): Promise<void> {
+    const points = samples.map(checkedPoint);
+    await this.insertRows(TABLES.points, points);
+    await this.insertRows(TABLES.seriesSeen, seriesSpans(points).map(seriesSeenRow));
   }
 
   insertBreakpoints(bps: readonly Breakpoint[]): Promise<void> {

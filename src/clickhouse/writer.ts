@@ -14,6 +14,7 @@ import type { StoredAnalysis } from '../ports';
 import { Batcher, type BatcherOptions, type BatcherStats } from './batcher';
 import { deadLetterRow, pipelineStatsRow } from './ops-rows';
 import { analysisRows, breakpointRow, changeRow } from './rows';
+import { seriesSeenRow, type SeriesSeenInput } from './series-rows';
 import { checkedPoint } from './tsv';
 import type { ClickHouseStore, WritableTable } from './store';
 import type { DeadLetterInput, PipelineStatsInput } from './types';
@@ -21,6 +22,12 @@ import type { DeadLetterInput, PipelineStatsInput } from './types';
 export interface ClickHouseWriter {
   /** Buffer samples; returns the ones refused before buffering (non-finite value, time out of range). */
   writePoints(samples: readonly Sample[]): EpicenterError[];
+  /**
+   * Buffer `series` rows (the processor's spans): stored before the offsets of their batch are
+   * committed, like every other row. A span with a time out of range is skipped, not refused:
+   * its points were refused already.
+   */
+  writeSeries(spans: readonly SeriesSeenInput[]): void;
   writeBreakpoints(bps: readonly Breakpoint[]): EpicenterError[];
   writeChanges(changes: readonly ChangeEvent[]): EpicenterError[];
   writeAnalysis(a: StoredAnalysis): EpicenterError[];
@@ -77,6 +84,9 @@ export function createClickHouseWriter(store: ClickHouseStore, cfg: Config['clic
 
   return {
     writePoints: (s) => put('points', s, checkedPoint),
+    writeSeries(spans) {
+      put('series_seen', spans, seriesSeenRow);
+    },
     writeBreakpoints: (b) => put('breakpoints', b, breakpointRow),
     writeChanges: (c) => put('changes', c, changeRow),
     writeAnalysis(a) {

@@ -44,6 +44,7 @@ const clickhouse = z
     maxBufferedRows: int(1).default(1_000_000).describe('Rows buffered before consumption pauses (backpressure).'),
     insertConcurrency: int(1).max(8).default(3).describe('INSERTs in flight at once; rows still count as stored (and offsets are committed) in order.'),
     retentionDays: int(1).default(14).describe('Days raw points are kept (TTL where the server supports it); also the oldest sample accepted.'),
+    seriesEveryMs: int(1000).default(300_000).describe('A consumer writes a series\' `series` row when it first sees the series, then at most this often, ms (5 min): `series.last_seen` lags the newest sample by up to this much.'),
   })
   .prefault({});
 

@@ -4,7 +4,7 @@ import { EpicenterError, type Decoded } from '../errors';
 import { cloudEventFromKafkaHeaders, createRateState, decodeCloudEvents, decodeCollectd, decodeMetricsFile, decodeOtlpMessage, type OtlpEncodingSetting, type Origin, type RateState } from '../formats';
 import { buildGraph, type TopologyGraph } from '../topology';
 import { SeriesTable, type SeriesEntry } from './series-table';
-import type { BusBatch, BusMessage, DeadLetter, MessageKind, Rows } from './types';
+import type { BusBatch, BusMessage, DeadLetter, MessageKind, Rows, SeriesSpan } from './types';
 
 /**
  * Decode → validate → detect for a batch of messages: synchronous, no I/O. Keeps the per-series
@@ -21,6 +21,8 @@ export interface ProcessorOptions {
   maxSeries: number;
   /** Forget series unseen for this long, wall-clock ms. @default 3 h */
   seriesIdleMs: number;
+  /** Wall-clock ms between two `series` rows of one series (clickhouse.seriesEveryMs). @default 300000 */
+  seriesEveryMs: number;
   /** Run the streaming detectors (off: decode and store only). @default true */
   detect: boolean;
   detector: Partial<DetectorOptions>;
@@ -56,7 +58,7 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
   const metricsEncoding = opts.metricsEncoding ?? 'auto';
   const graph: TopologyGraph = buildGraph(opts.topology ?? { services: [] });
   const rates: RateState = createRateState(opts.maxSeries ?? 500_000);
-  const table = new SeriesTable(seriesDetectorFactory(detectorOpts), { maxSeries: opts.maxSeries, idleMs: opts.seriesIdleMs });
+  const table = new SeriesTable(seriesDetectorFactory(detectorOpts), { maxSeries: opts.maxSeries, idleMs: opts.seriesIdleMs, rowEveryMs: opts.seriesEveryMs });
   const s = { messages: 0, points: 0, changes: 0, breakpoints: 0, deadLetters: 0, rejectedRecords: 0 };
 
   function decode(kind: MessageKind, value: Buffer, origin: Origin, headers: BusMessage['headers']): Decoded<Sample> | Decoded<ChangeEvent> {
@@ -94,8 +96,12 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
   return {
     process(batch) {
       const t0 = now();
-      const rows: Rows = { samples: [], breakpoints: [], changes: [], deadLetters: [] };
+      const series: SeriesSpan[] = [];
+      const rows: Rows = { samples: [], breakpoints: [], changes: [], deadLetters: [], series };
       const oldest = t0 - maxAge;
+      const rowTick = table.rowTick(t0);
+      // Spans of the series whose row this batch writes (rowAt === rowTick), widened by their later samples.
+      let spans: Map<SeriesEntry, SeriesSpan> | undefined;
       for (const m of batch.messages) {
         s.messages++;
         // Text from a file (embedded mode) is named by file:line; Kafka records by topic[partition]@offset.
@@ -126,6 +132,17 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
             const e = table.touch(x.series, t0);
             rows.samples.push(e.ref === x.series ? x : { series: e.ref, t: x.t, v: x.v });
             accepted++;
+            if (e.rowAt === rowTick) {
+              const sp = spans?.get(e);
+              if (sp !== undefined) {
+                if (x.t < sp.first) sp.first = x.t;
+                else if (x.t > sp.last) sp.last = x.t;
+              }
+            } else if (table.rowDue(e, rowTick)) {
+              const sp: SeriesSpan = { series: e.ref, first: x.t, last: x.t };
+              (spans ??= new Map()).set(e, sp);
+              series.push(sp);
+            }
             // Arrival order is time order per series (a partition keeps a producer's order);
             // a late or repeated point is stored, and the detector ignores it (its contract:
             // a time not after its last one is ignored), so the table keeps no time per series.

@@ -17,13 +17,25 @@ export interface SeriesEntry {
    * boxed in a heap number of its own (16 bytes per series).
    */
   seen: number;
+  /**
+   * Tick (of rowEveryMs/16, same origin) in which this consumer last wrote the series' `series`
+   * row; ROW_NEVER before the first. A small integer, for the reason `seen` is.
+   */
+  rowAt: number;
 }
+
+/** rowAt of a series whose row was never written: due at any tick. */
+const ROW_NEVER = -0x3fffffff;
+/** rowEveryMs in ticks of rowAt. */
+const ROW_TICKS = 16;
 
 export interface SeriesTableOptions {
   /** Most live series. @default 500000 */
   maxSeries: number;
   /** Wall-clock ms after which an unseen series is forgotten. @default 3 h */
   idleMs: number;
+  /** Wall-clock ms between two `series` rows of one series (clickhouse.seriesEveryMs). @default 5 min */
+  rowEveryMs: number;
 }
 
 export class SeriesTable {
@@ -33,6 +45,7 @@ export class SeriesTable {
   readonly maxSeries: number;
   readonly idleMs: number;
   private readonly tickMs: number;
+  private readonly rowTickMs: number;
   /** Wall-clock time of tick 0 (the first touch). */
   private origin: number | undefined;
 
@@ -43,6 +56,9 @@ export class SeriesTable {
     this.maxSeries = opts.maxSeries ?? 500_000;
     this.idleMs = opts.idleMs ?? 3 * 3_600_000;
     this.tickMs = this.idleMs / 64;
+    const rowEveryMs = opts.rowEveryMs ?? 300_000;
+    if (!(rowEveryMs > 0) || !Number.isFinite(rowEveryMs)) throw new RangeError(`rowEveryMs must be a positive number, got ${rowEveryMs}`);
+    this.rowTickMs = rowEveryMs / ROW_TICKS;
     if (!Number.isInteger(this.maxSeries) || this.maxSeries < 1) throw new RangeError(`maxSeries must be a positive integer, got ${this.maxSeries}`);
   }
 
@@ -61,7 +77,7 @@ export class SeriesTable {
       return e;
     }
     if (this.entries.size >= this.maxSeries) this.evictOldest();
-    e = { ref, detector: this.newDetector(), seen: tick };
+    e = { ref, detector: this.newDetector(), seen: tick, rowAt: ROW_NEVER };
     this.entries.set(ref.id, e);
     return e;
   }
@@ -81,6 +97,24 @@ export class SeriesTable {
     }
     this.evictedTotal += n;
     return n;
+  }
+
+  /** The tick rowDue compares rowAt with; compute it once per batch. */
+  rowTick(now: number): number {
+    this.origin ??= now;
+    return Math.floor((now - this.origin) / this.rowTickMs);
+  }
+
+  /**
+   * Whether the series' row is due at `rowTick` (never written by this consumer, or written at
+   * least rowEveryMs ago: more than ROW_TICKS whole ticks between), marking it written if so.
+   * Rows of one series are thus ≥ rowEveryMs apart and, while it keeps sending, ≤ rowEveryMs
+   * plus two ticks (1/8 of it) apart.
+   */
+  rowDue(e: SeriesEntry, rowTick: number): boolean {
+    if (rowTick - e.rowAt <= ROW_TICKS) return false;
+    e.rowAt = rowTick;
+    return true;
   }
 
   get size(): number {

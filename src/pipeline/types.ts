@@ -1,4 +1,4 @@
-import type { Breakpoint, ChangeEvent, Sample } from '../domain/types';
+import type { Breakpoint, ChangeEvent, Sample, SeriesRef } from '../domain/types';
 import type { ErrorCode, ErrorOrigin } from '../errors';
 
 /**
@@ -70,12 +70,23 @@ export interface DeadLetter {
   readonly time: number;
 }
 
+/** First and last sample time of a series in one batch whose `series` row is due (see SeriesTable.rowDue). */
+export interface SeriesSpan {
+  readonly series: SeriesRef;
+  /** epoch ms */
+  first: number;
+  /** epoch ms */
+  last: number;
+}
+
 /** What one batch produced. */
 export interface Rows {
   readonly samples: Sample[];
   readonly breakpoints: Breakpoint[];
   readonly changes: ChangeEvent[];
   readonly deadLetters: DeadLetter[];
+  /** Series whose `series` row is due (the processor's; a writer over Store.insertPoints derives its own). */
+  readonly series?: SeriesSpan[];
 }
 
 export function emptyRows(): Rows {

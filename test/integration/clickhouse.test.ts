@@ -8,8 +8,8 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { openConnection } from '../../src/clickhouse/connection';
-import { migrate } from '../../src/clickhouse/migrate';
-import { MIGRATIONS } from '../../src/clickhouse/schema';
+import { detectFeatures, migrate } from '../../src/clickhouse/migrate';
+import { MIGRATIONS, TABLES, migrationsTableDdl } from '../../src/clickhouse/schema';
 import { sql, ident } from '../../src/clickhouse/sql';
 import { createClickHouseStore, type ClickHouseStore } from '../../src/clickhouse/store';
 import { createClickHouseWriter } from '../../src/clickhouse/writer';
@@ -249,4 +249,94 @@ FROM ${ident(DB)}.pipeline_stats FINAL ARRAY JOIN change_webhook_kinds AS kind, 
       await writer.close();
     }
   });
+
+  it('series: the writer sends series rows itself, points alone add nothing (series_mv is gone)', async () => {
+    const tables = await store.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${DB} AND name LIKE 'series%' ORDER BY name`);
+    assert.deepEqual(tables.map((t) => t.name), ['series', 'series_agg', 'series_seen', 'series_seen_mv']);
+    const writer = createClickHouseWriter(store, cfg, { closeStore: false });
+    const h3 = svcSeries('h3');
+    const seriesOf = () => store.query<{ first_seen_ms: string; last_seen_ms: string; first_seen: number; n: string }>(
+      sql`SELECT first_seen_ms, last_seen_ms, toUnixTimestamp(first_seen) AS first_seen, count() AS n FROM ${ident(DB)}.series WHERE series_id = ${h3.id} GROUP BY first_seen_ms, last_seen_ms, first_seen`,
+    );
+    try {
+      assert.deepEqual(writer.writePoints(samples('h3', 0, 20)), []);
+      await writer.flush();
+      assert.deepEqual(await seriesOf(), []);
+      writer.writeSeries([{ series: h3, first: T0 + 1500, last: T0 + 9000 }]);
+      writer.writeSeries([{ series: h3, first: T0 + 5000, last: T0 + 19_000 }]);
+      await writer.flush();
+      assert.deepEqual(await seriesOf(), [{ first_seen_ms: String(T0 + 1500), last_seen_ms: String(T0 + 19_000), first_seen: (T0 + 1000) / 1000, n: '1' }]);
+    } finally {
+      await writer.close();
+    }
+  });
 });
+
+describe('clickhouse: a database made before migration 4 (series_mv) is migrated (real server)', function () {
+  this.timeout(120_000);
+  const DB4 = `epicenter_mv4_${randomBytes(4).toString('hex')}`;
+  const cfg4 = parseConfig({ clickhouse: { database: DB4, batchRows: 1000, batchMs: 100, retentionDays: 3 } }).clickhouse;
+  const conn = openConnection(cfg4);
+  const old = svcSeries('old');
+
+  after(async () => {
+    await conn.command(sql`DROP DATABASE IF EXISTS ${ident(DB4)}`);
+    await conn.close();
+  });
+
+  const seriesRows = () =>
+    conn.query<{ host: string; first_seen_ms: string; last_seen_ms: string }>(
+      sql`SELECT visitParamExtractString(labels, 'host') AS host, first_seen_ms, last_seen_ms FROM ${ident(DB4)}.series ORDER BY host`,
+    );
+
+  it('drops series_mv, keeps what series_agg holds readable through series, and takes series rows after; re-running changes nothing', async () => {
+    // Schema v1 as it was, fed by points through series_mv.
+    const features = await detectFeatures(conn);
+    await conn.command(sql`CREATE DATABASE IF NOT EXISTS ${ident(DB4)}`);
+    await conn.command(migrationsTableDdl(DB4));
+    for (const q of MIGRATIONS[0]!.statements({ db: DB4, features, retentionDays: 3 })) await conn.command(q);
+    await conn.insert(`${DB4}.${TABLES.migrations}`, [{ version: 1, name: 'initial', applied_at: 0, applied_at_ms: 0, server_version: features.version }]);
+    const point = (t: number) => ({ series_id: old.id, service: old.service, metric: old.metric, labels: JSON.stringify({ host: 'old', 'service.name': 'svc-a' }), unit: old.unit, t: Math.floor(t / 1000), t_ms: t, value: 1 });
+    await conn.insert(`${DB4}.${TABLES.points}`, [point(T0), point(T0 + 9000)]);
+    assert.deepEqual(await seriesRows(), [{ host: 'old', first_seen_ms: String(T0), last_seen_ms: String(T0 + 9000) }]);
+
+    const m = await migrate(conn, { database: DB4, retentionDays: 3 });
+    assert.deepEqual(m.applied, MIGRATIONS.slice(1).map((x) => x.version));
+    const tables = await conn.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${DB4} AND name LIKE 'series%' ORDER BY name`);
+    assert.deepEqual(tables.map((t) => t.name), ['series', 'series_agg', 'series_seen', 'series_seen_mv']);
+    assert.deepEqual(await seriesRows(), [{ host: 'old', first_seen_ms: String(T0), last_seen_ms: String(T0 + 9000) }], 'rows from before stay readable');
+
+    const store = await createClickHouseStore(cfg4);
+    const writer = createClickHouseWriter(store, cfg4);
+    try {
+      // Points alone no longer touch series; a series row widens what was there, a new series appears.
+      writer.writePoints([{ series: old, t: T0 + 60_000, v: 2 }]);
+      await writer.flush();
+      assert.equal((await seriesRows())[0]?.last_seen_ms, String(T0 + 9000));
+      writer.writeSeries([{ series: old, first: T0 + 60_000, last: T0 + 60_000 }, { series: svcSeries('new'), first: T0 + 61_000, last: T0 + 62_000 }]);
+      await writer.flush();
+      const want = [
+        { host: 'new', first_seen_ms: String(T0 + 61_000), last_seen_ms: String(T0 + 62_000) },
+        { host: 'old', first_seen_ms: String(T0), last_seen_ms: String(T0 + 60_000) },
+      ];
+      assert.deepEqual(await seriesRows(), want);
+
+      // Re-running: recorded versions skip it; a half-applied run (migration 4 not recorded) runs its statements again harmlessly.
+      assert.deepEqual((await migrate(conn, { database: DB4, retentionDays: 3 })).applied, []);
+      await conn.command(sql`ALTER TABLE ${ident(DB4)}.${ident(TABLES.migrations)} DELETE WHERE version = 4`);
+      await waitFor(async () => (await conn.query(sql`SELECT version FROM ${ident(DB4)}.${ident(TABLES.migrations)} WHERE version = 4`)).length === 0);
+      assert.deepEqual((await migrate(conn, { database: DB4, retentionDays: 3 })).applied, [4]);
+      assert.deepEqual(await seriesRows(), want);
+    } finally {
+      await writer.close();
+    }
+  });
+});
+
+async function waitFor(ok: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('waitFor: condition not met in 10 s');
+}
