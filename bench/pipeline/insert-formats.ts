@@ -2,8 +2,8 @@
  * ClickHouse's own CPU per points row, by insert format and INSERT size, on the running server
  * (services from scripts/services.sh; EPICENTER_SERVICES_DIR when started from another checkout):
  * RowBinary (what the writer sends) against TabSeparated (what it sent before), 50,000- against
- * 200,000-row INSERTs, and the same rows into a copy of `points` without the `series_mv`
- * materialized view (what the view costs). Rounds alternate so load from other work on the
+ * 200,000-row INSERTs, and the same rows into a copy of `points` without any materialized view
+ * (what a view over every points insert would cost: `series_mv` did until schema version 4). Rounds alternate so load from other work on the
  * machine falls on every variant alike; the median of the rounds is reported.
  *
  * Run: npm run build && node dist/bench/pipeline/insert-formats.js [ROWS per variant and round, default 1000000] [ROUNDS, default 3]
