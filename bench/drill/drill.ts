@@ -18,7 +18,7 @@ import { collectorConfig, collectorSh, freePort } from '../../test/integration/h
 import { connectTestBus } from '../../test/integration/helpers/kafka';
 import { deploymentEnv, RunProcess, type Deployment } from '../../test/integration/helpers/runner';
 import { ROOT, uniqueName } from '../../test/integration/helpers/services';
-import { Child, CleanupStack } from './procs';
+import { Child, CleanupStack, procId, type ProcId } from './procs';
 import { postAlert, postChanges, waitHttpOk } from './http';
 import { CAUSE_SERVICE, changeEvent, OTHER_CALLER, slackReceiver, startAlertmanager, TEAMS, VICTIM, writeClientConfig, writeTopology, type SlackPost } from './stage';
 import { FD_METRIC } from './telemetry';
@@ -57,7 +57,7 @@ export interface DrillReport {
   readonly storedFdsMax: number;
   readonly scrapedFdsMax: number;
   /** Every process the drill started (epicenter, Collector, Alertmanager, server, callers). */
-  readonly pids: readonly number[];
+  readonly pids: readonly ProcId[];
   readonly cleanupFailures: readonly string[];
 }
 
@@ -91,7 +91,7 @@ async function drill(opts: DrillOptions, stack: CleanupStack): Promise<Omit<Dril
     opts.say?.(`${new Date().toISOString().slice(11, 19)}  ${what}`);
   };
   const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))).then(() => signal?.throwIfAborted());
-  const pids: number[] = [];
+  const pids: ProcId[] = [];
   const id = uniqueName('drill');
   const d: Deployment = { metrics: `${id}.otlp`, collectd: `${id}.collectd`, changes: `${id}.changes`, deadLetter: `${id}.dlq`, groupId: `${id}-g`, database: id };
   const dir = mkdtempSync(join(tmpdir(), 'epicenter-drill-'));
@@ -115,7 +115,7 @@ async function drill(opts: DrillOptions, stack: CleanupStack): Promise<Omit<Dril
     'epicenter-run',
   );
   stack.push('epicenter run', () => run.stop());
-  pids.push(run.pid ?? -1);
+  pids.push(procId(run.pid ?? -1));
   await run.ready();
   await waitHttpOk(`${api}/healthz`, 30_000, signal);
   mark(`epicenter run up (pid ${run.pid}), HTTP ${api}`);
@@ -126,13 +126,13 @@ async function drill(opts: DrillOptions, stack: CleanupStack): Promise<Omit<Dril
   // collector.sh keeps a state folder (pid, log) per name: this one is the drill's alone.
   stack.push('collector', () => collectorSh(['stop', id]).then(() => rmSync(join(process.env['EPICENTER_SERVICES_DIR'] ?? join(ROOT, '.services'), `collector-${id}`), { recursive: true, force: true })));
   await collectorSh(['start', id, collectorFile], 120_000);
-  pids.push(Number(/pid (\d+)/.exec(await collectorSh(['status', id]))?.[1] ?? -1));
+  pids.push(procId(Number(/pid (\d+)/.exec(await collectorSh(['status', id]))?.[1] ?? -1)));
   mark(`Collector up (otlp http 127.0.0.1:${otlpPort} → Kafka ${d.metrics}, default encoding otlp_proto)`);
 
   const amPort = await freePort();
   const am = startAlertmanager(ROOT, dir, amPort, `${api}/v1/alerts/alertmanager`, TOKEN);
   stack.push('alertmanager', () => am.stop());
-  pids.push(am.pid);
+  pids.push(procId(am.pid));
   await waitHttpOk(`http://127.0.0.1:${amPort}/-/ready`, 30_000, signal, () => (am.running ? undefined : `Alertmanager exited: ${am.tail()}`));
   mark(`Alertmanager up (127.0.0.1:${amPort}) → epicenter webhook`);
 
@@ -142,7 +142,7 @@ async function drill(opts: DrillOptions, stack: CleanupStack): Promise<Omit<Dril
     symlinkSync(process.execPath, node);
     const c = new Child(service, 'bash', ['-c', shell, node, '--import', 'tsx', join(ROOT, 'bench', 'drill', script)], { ...otel, ...env }, ROOT);
     stack.push(service, () => c.stop());
-    pids.push(c.pid);
+    pids.push(procId(c.pid));
     return c;
   };
   const server = start(VICTIM, 'checkout-api.ts', {}, `ulimit -n ${limit} && exec "$0" "$@"`);

@@ -3,6 +3,7 @@
  * steps run in reverse order whatever happens (every process the drill starts, it stops).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -88,9 +89,35 @@ export class CleanupStack {
 }
 
 /** Whether a process with this pid still exists (signal 0 probes without sending anything). */
-export function alive(pid: number): boolean {
+/** A process as started: its pid and its start time, so that a pid reused later is not taken for it. */
+export interface ProcId {
+  readonly pid: number;
+  /** Clock ticks after boot (/proc/PID/stat field 22); undefined where there is no /proc. */
+  readonly start: string | undefined;
+}
+
+export function procId(pid: number): ProcId {
+  return { pid, start: startTime(pid) };
+}
+
+function startTime(pid: number): string | undefined {
   try {
-    process.kill(pid, 0);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at field 3.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[22 - 3];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether that very process still runs. A long test run can wrap the pid counter, and a pid (or a
+ * thread id: kill(pid, 0) accepts those too) may be given out again seconds after its process ended.
+ */
+export function alive(p: ProcId): boolean {
+  if (p.start !== undefined) return startTime(p.pid) === p.start;
+  try {
+    process.kill(p.pid, 0);
     return true;
   } catch {
     return false;

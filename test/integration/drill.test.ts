@@ -36,8 +36,8 @@ describe('drill: a caller’s config change exhausts checkout-api’s fds → Al
   });
 
   it('stopped every process it started, and cleaned up', () => {
-    assert.ok(report.pids.length >= 6 && report.pids.every((p) => p > 0), `pids ${report.pids.join(', ')}`);
-    assert.deepEqual(report.pids.filter(alive), [], 'still running');
+    assert.ok(report.pids.length >= 6 && report.pids.every((p) => p.pid > 0), `pids ${report.pids.map((p) => p.pid).join(', ')}`);
+    assert.deepEqual(report.pids.filter(alive).map((p) => p.pid), [], 'still running');
     assert.deepEqual(report.cleanupFailures, []);
   });
 });
