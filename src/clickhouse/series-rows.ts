@@ -5,18 +5,12 @@
  * and last sample time of the series in the batch that sent it; `series` takes min/max over all
  * rows, so replays and several consumers only ever widen it to what was really seen.
  */
-import type { Sample, SeriesRef } from '../domain/types';
+import { widenSpan } from '../domain/series';
+import type { Sample, SeriesSpan } from '../domain/types';
 import { checkMs, labelsJson, sec } from './rows';
 
-/** First and last sample time of a series, epoch ms. */
-export interface SeriesSeenInput {
-  readonly series: SeriesRef;
-  readonly first: number;
-  readonly last: number;
-}
-
 /** The JSONEachRow row for series_seen. Throws BAD_INPUT on a time outside 1970…2106. */
-export function seriesSeenRow(s: SeriesSeenInput): Record<string, string | number> {
+export function seriesSeenRow(s: SeriesSpan): Record<string, string | number> {
   const what = `series row of ${s.series.id}`;
   const first = checkMs(s.first, what);
   const last = checkMs(s.last, what);
@@ -34,15 +28,12 @@ export function seriesSeenRow(s: SeriesSeenInput): Record<string, string | numbe
 }
 
 /** One span per series of `samples` (by id), for inserts that are not the pipeline's (Store.insertPoints). */
-export function seriesSpans(samples: readonly Sample[]): SeriesSeenInput[] {
-  const by = new Map<string, { series: SeriesRef; first: number; last: number }>();
+export function seriesSpans(samples: readonly Sample[]): SeriesSpan[] {
+  const by = new Map<string, SeriesSpan>();
   for (const x of samples) {
     const sp = by.get(x.series.id);
     if (sp === undefined) by.set(x.series.id, { series: x.series, first: x.t, last: x.t });
-    else {
-      if (x.t < sp.first) sp.first = x.t;
-      if (x.t > sp.last) sp.last = x.t;
-    }
+    else widenSpan(sp, x.t);
   }
   return [...by.values()];
 }

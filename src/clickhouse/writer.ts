@@ -14,7 +14,8 @@ import type { StoredAnalysis } from '../ports';
 import { Batcher, type BatcherOptions, type BatcherStats } from './batcher';
 import { deadLetterRow, pipelineStatsRow } from './ops-rows';
 import { analysisRows, breakpointRow, changeRow } from './rows';
-import { seriesSeenRow, type SeriesSeenInput } from './series-rows';
+import type { SeriesSpan } from '../domain/types';
+import { seriesSeenRow } from './series-rows';
 import { checkedPoint } from './tsv';
 import type { ClickHouseStore, WritableTable } from './store';
 import type { DeadLetterInput, PipelineStatsInput } from './types';
@@ -27,7 +28,7 @@ export interface ClickHouseWriter {
    * committed, like every other row. A span with a time out of range is skipped, not refused:
    * its points were refused already.
    */
-  writeSeries(spans: readonly SeriesSeenInput[]): void;
+  writeSeries(spans: readonly SeriesSpan[]): void;
   writeBreakpoints(bps: readonly Breakpoint[]): EpicenterError[];
   writeChanges(changes: readonly ChangeEvent[]): EpicenterError[];
   writeAnalysis(a: StoredAnalysis): EpicenterError[];

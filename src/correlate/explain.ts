@@ -122,12 +122,8 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
   const rel = ctx.onset - c.time;
   lines.push({ w: 0.05, text: rel >= 0 ? `${duration(rel)} before the onset of trouble at ${hhmm(ctx.onset)}` : `${duration(rel)} after the onset of trouble at ${hhmm(ctx.onset)}` });
   // One move can be both the onset and the link (the victim's calls to the changed service): say it once.
-  const said = new Set<string>();
-  return lines
-    .sort((a, b) => b.w - a.w)
-    .filter((l) => !said.has(l.text) && said.add(l.text) !== undefined)
-    .slice(0, 4)
-    .map((l) => l.text);
+  const texts = lines.sort((a, b) => b.w - a.w).map((l) => l.text);
+  return [...new Set(texts)].slice(0, 4);
 }
 
 /**

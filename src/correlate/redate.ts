@@ -1,4 +1,5 @@
 import type { Point } from '../domain/types';
+import { firstSustained } from './signals';
 
 /**
  * A move dated at `t` that went away and came back is two moves: the series returned to its
@@ -14,13 +15,13 @@ export function lastOnset(points: readonly Point[], t: number, before: number, a
   const from = points.findIndex((p) => p.t >= t);
   // Returns count only once the series has moved: a climb that has not yet crossed the line (a
   // restarted process warming up, a leak's slow start) is the move beginning, not a return.
-  let i = from < 0 ? -1 : sustainedFrom(points, from, moved);
+  let i = from < 0 ? -1 : firstSustained(points, from, points.length, moved);
   if (i < 0) return t;
   let start = t;
   while (i < points.length) {
     const back = returnAt(points, i, moved);
     if (back < 0) break;
-    const again = sustainedFrom(points, back, moved);
+    const again = firstSustained(points, back, points.length, moved);
     if (again < 0) break;
     start = points[again]?.t ?? start;
     i = again;
@@ -39,16 +40,6 @@ function returnAt(points: readonly Point[], from: number, moved: (v: number) => 
     if (!Number.isFinite(v)) continue;
     run = moved(v) ? 0 : run + 1;
     if (run >= RETURN) return i + 1;
-  }
-  return -1;
-}
-
-/** First index from `from` where 3 of the 4 samples from it are moved; -1 if none. */
-function sustainedFrom(points: readonly Point[], from: number, moved: (v: number) => boolean): number {
-  for (let i = from; i < points.length; i++) {
-    if (!moved(points[i]?.v ?? NaN)) continue;
-    const next = points.slice(i, i + 4).filter((p) => moved(p.v)).length;
-    if (next >= 3 || (next >= 1 && i + next >= points.length)) return i;
   }
   return -1;
 }

@@ -124,7 +124,7 @@ export function refineOnset(points: readonly Point[], t: number, e: Effect, wind
 }
 
 /** First index in [from, to) where `beyond` holds for it and 3 of the 4 samples from it (a restart dip or a scrape gap must not hide a real onset); -1 if none. */
-function firstSustained(points: readonly Point[], from: number, to: number, beyond: (v: number) => boolean): number {
+export function firstSustained(points: readonly Point[], from: number, to: number, beyond: (v: number) => boolean): number {
   for (let i = from; i < to; i++) {
     if (!beyond(points[i]?.v ?? NaN)) continue;
     let run = 0;

@@ -1,5 +1,5 @@
 import { normalLabels, wellFormed } from './text';
-import type { Labels, SeriesRef } from './types';
+import type { Labels, SeriesRef, SeriesSpan } from './types';
 
 /**
  * Canonical series id: `metric{k1="v1",k2="v2"}` with keys sorted, so the same series decoded
@@ -29,4 +29,10 @@ export function makeSeries(metric: string, labels: Labels, service?: string, uni
   // bytes per series), a literal shares one per shape.
   const id = seriesId(m, l);
   return unit === undefined ? { id, service: svc, metric: m, labels: l } : { id, service: svc, metric: m, labels: l, unit: wellFormed(unit) };
+}
+
+/** Widen `span` to take in a sample at `t` (epoch ms). */
+export function widenSpan(span: SeriesSpan, t: number): void {
+  if (t < span.first) span.first = t;
+  else if (t > span.last) span.last = t;
 }

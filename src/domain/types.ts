@@ -19,6 +19,15 @@ export interface SeriesRef {
   readonly unit?: string;
 }
 
+/** The first and last sample time seen of a series over some stretch (a batch, a file). */
+export interface SeriesSpan {
+  readonly series: SeriesRef;
+  /** epoch ms */
+  first: number;
+  /** epoch ms */
+  last: number;
+}
+
 export interface Point {
   /** epoch ms */
   readonly t: number;

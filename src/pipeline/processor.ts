@@ -1,3 +1,4 @@
+import { widenSpan } from '../domain/series';
 import type { Breakpoint, ChangeEvent, Sample, Topology } from '../domain/types';
 import { exhaustionTime, seriesDetectorFactory, type DetectedBreak, type DetectorOptions } from '../detect';
 import { EpicenterError, type Decoded } from '../errors';
@@ -134,10 +135,7 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
             accepted++;
             if (e.rowAt === rowTick) {
               const sp = spans?.get(e);
-              if (sp !== undefined) {
-                if (x.t < sp.first) sp.first = x.t;
-                else if (x.t > sp.last) sp.last = x.t;
-              }
+              if (sp !== undefined) widenSpan(sp, x.t);
             } else if (table.rowDue(e, rowTick)) {
               const sp: SeriesSpan = { series: e.ref, first: x.t, last: x.t };
               (spans ??= new Map()).set(e, sp);

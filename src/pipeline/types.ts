@@ -1,4 +1,6 @@
-import type { Breakpoint, ChangeEvent, Sample, SeriesRef } from '../domain/types';
+import type { Breakpoint, ChangeEvent, Sample, SeriesSpan } from '../domain/types';
+
+export type { SeriesSpan };
 import type { ErrorCode, ErrorOrigin } from '../errors';
 
 /**
@@ -70,15 +72,6 @@ export interface DeadLetter {
   readonly time: number;
 }
 
-/** First and last sample time of a series in one batch whose `series` row is due (see SeriesTable.rowDue). */
-export interface SeriesSpan {
-  readonly series: SeriesRef;
-  /** epoch ms */
-  first: number;
-  /** epoch ms */
-  last: number;
-}
-
 /** What one batch produced. */
 export interface Rows {
   readonly samples: Sample[];
@@ -86,6 +79,7 @@ export interface Rows {
   readonly changes: ChangeEvent[];
   readonly deadLetters: DeadLetter[];
   /** Series whose `series` row is due (the processor's; a writer over Store.insertPoints derives its own). */
+  /** Spans of the series whose `series` row this batch writes (see SeriesTable.rowDue). */
   readonly series?: SeriesSpan[];
 }
 
