@@ -20,8 +20,8 @@ export interface VersionEvidence {
 /**
  * Version differential (canary analysis): when series carry `service.version` and the deploy
  * names its version, compare each instance that switched to the new version (its level before
- * the switch vs after it settled) with the instances still on an old version over the SAME
- * windows. Old-version instances moving as much mean the deploy is not the cause; only new-version
+ * the switch vs after it settled, while it still ran that version) with the instances still on
+ * an old version over the SAME windows. Old-version instances moving as much mean the deploy is not the cause; only new-version
  * instances moving mean it is. Unknown (0) when labels are missing or every instance switched
  * before a comparison window closed (nothing left to compare against).
  */
@@ -46,7 +46,8 @@ export function versionDifferential(ctx: Context, c: ChangeEvent): VersionEviden
     for (const s of group) {
       const sw = s.versions.find((v) => v.version === c.version && v.from >= c.time - ctx.tolMs);
       if (sw === undefined) continue;
-      const win = { b0: sw.from - w, b1: sw.from, a0: sw.from + settle, a1: sw.from + settle + w };
+      // Only while it ran this version: a later release on it is another change's effect.
+      const win = { b0: sw.from - w, b1: sw.from, a0: sw.from + settle, a1: Math.min(sw.from + settle + w, sw.to) };
       const rn = relChange(s.points, win);
       if (rn === undefined) continue;
       rNew.push(rn);

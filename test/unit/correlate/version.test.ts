@@ -33,6 +33,18 @@ describe('evidence: version differential', () => {
     assert.equal(v.value, -1, JSON.stringify(v));
   });
 
+  it('judges a release only while the instance ran it: a later release on it is another change (a decoy got the blame)', () => {
+    const next = change('dep3', 'checkout-api', 'deploy', at('12:15'), { version: '3.0.0' });
+    const leak = (t: number): number => (t < at('12:15') ? 500 : 500 + (t - at('12:15')) / 20_000);
+    const whole = instance('a', undefined, leak)[0]!;
+    const on = (v: string, from: number, to: number): SeriesData => ({ ...whole, series: { ...whole.series, id: `${whole.series.id}/${v}`, labels: { ...whole.series.labels, 'service.version': v } }, points: whole.points.filter((p) => p.t >= from && p.t < to) });
+    const a = [on('1.0.0', 0, at('12:00')), on('2.0.0', at('12:00'), at('12:15')), on('3.0.0', at('12:15'), Infinity)];
+    const parts = [...a, ...instance('b', undefined, () => 500), ...instance('c', undefined, () => 505)];
+    const ctx = ctxOf(parts, [deploy, next], []);
+    assert.ok(versionDifferential(ctx, deploy).value <= 0, JSON.stringify(versionDifferential(ctx, deploy)));
+    assert.ok(versionDifferential(ctx, next).value > 0.9, JSON.stringify(versionDifferential(ctx, next)));
+  });
+
   it('says nothing without version labels or when every instance switched at once', () => {
     const plain = [series('checkout-api', FD, { 'service.instance.id': 'a' }, () => 500)];
     assert.equal(versionDifferential(ctxOf(plain, [deploy], []), deploy).value, 0);
