@@ -6,7 +6,8 @@
  * uint32 and uint8 numbers) shared by up to CHUNK_MAX detectors, and its objects keep only the slot.
  *
  * A slot is handed back when its owner is collected (FinalizationRegistry) or released explicitly
- * (batch mode, which knows when it is done). Chunks are kept for reuse once allocated.
+ * (batch mode and the series table's pool, which know when they are done). Chunks are kept for
+ * reuse once allocated; a slab that is dropped (a pool's) takes its chunks with it.
  */
 
 /** Numbers per slot of each kind (float64, float32, uint32, uint8), laid out in that order in the slot's bytes. */
@@ -74,11 +75,12 @@ export class Slab<V> {
   ) {}
 
   /**
-   * A slot for `owner`. With `collected`, the slot is returned to the slab when the owner is
-   * collected (no unregister token: that cost ~40 bytes a series in the registry's table);
-   * without, the owner must `release` it. The slot's contents are stale: the owner initialises them.
+   * A slot for `owner`: returned to the slab when the owner is collected (no unregister token:
+   * that cost ~40 bytes a series in the registry's table; the registry's own WeakCell is ~72).
+   * With no owner, the caller must `release` it. The slot's contents are stale: the owner
+   * initialises them.
    */
-  alloc(owner: object, collected = true): Slot<V> {
+  alloc(owner: object | null): Slot<V> {
     let id = this.freed.pop();
     if (id === undefined) {
       const last = this.chunks[this.chunks.length - 1];
@@ -89,7 +91,7 @@ export class Slab<V> {
       }
       id = (this.chunks.length - 1) * CHUNK_MAX + this.used++;
     }
-    if (collected) this.registry.register(owner, id);
+    if (owner !== null) this.registry.register(owner, id);
     this.live++;
     return this.at(id);
   }
@@ -100,7 +102,12 @@ export class Slab<V> {
     return { chunk, views, slot: id % CHUNK_MAX, id };
   }
 
-  /** Give back a slot allocated without `collected` (it must not be used afterwards). */
+  /** The views of the chunk holding the slot with this id (no Slot object: the per-sample path). */
+  views(id: number): V {
+    return this.chunks[Math.floor(id / CHUNK_MAX)]!.views;
+  }
+
+  /** Give back a slot allocated without an owner (it must not be used afterwards). */
   release(id: number): void {
     this.free(id);
   }

@@ -79,5 +79,8 @@ export class Parts extends Part {
   }
 }
 
-/** All detectors of the process share one slab. */
-export const SLAB = new Slab(LAYOUT, (c) => new Parts(c));
+/** A slab of detector slots. */
+export const detectorSlab = (): Slab<Parts> => new Slab(LAYOUT, (c) => new Parts(c));
+
+/** The detectors made one by one (createSeriesDetector, batch mode) share this slab; each pool has its own. */
+export const SLAB = detectorSlab();
