@@ -3,7 +3,7 @@ import { Part, wrap, type Layout } from './slab';
 /** Samples kept for locating a change. */
 export const RING_SIZE = 32;
 /** Numbers of a ring in a detector's slot: time base and unit, value base; values; next sequence number, time offsets. */
-export const RING_SLOT: Layout = { f64: 3, f32: RING_SIZE, u32: 1 + RING_SIZE, u8: 0 };
+export const RING_SLOT: Layout = { f64: 3, f32: RING_SIZE, u32: 1 + RING_SIZE, i16: 0, u8: 0 };
 /** Largest time offset held, units. */
 const MAX_Q = 0xffff_ffff;
 

@@ -10,17 +10,18 @@
  * reuse once allocated; a slab that is dropped (a pool's) takes its chunks with it.
  */
 
-/** Numbers per slot of each kind (float64, float32, uint32, uint8), laid out in that order in the slot's bytes. */
+/** Numbers per slot of each kind (float64, float32, uint32, int16, uint8), laid out in that order in the slot's bytes. */
 export interface Layout {
   readonly f64: number;
   readonly f32: number;
   readonly u32: number;
+  readonly i16: number;
   readonly u8: number;
 }
 
 /** Bytes of a slot with this layout (a multiple of 8, so every slot's float64 part is aligned). */
 export function slotBytes(l: Layout): number {
-  return Math.ceil((l.f64 * 8 + (l.f32 + l.u32) * 4 + l.u8) / 8) * 8;
+  return Math.ceil((l.f64 * 8 + (l.f32 + l.u32) * 4 + l.i16 * 2 + l.u8) / 8) * 8;
 }
 
 /** Largest chunk, slots (chunks double from CHUNK_MIN so a single detector does not take megabytes). */
@@ -32,11 +33,12 @@ export function chunkSize(index: number): number {
   return CHUNK_MIN * 2 ** Math.min(index, Math.log2(CHUNK_MAX / CHUNK_MIN));
 }
 
-/** One buffer of `size` slots, seen as float64, float32, uint32 and uint8 numbers. */
+/** One buffer of `size` slots, seen as float64, float32, uint32, int16 and uint8 numbers. */
 export class Chunk {
   readonly f: Float64Array;
   readonly g: Float32Array;
   readonly w: Uint32Array;
+  readonly h: Int16Array;
   readonly u: Uint8Array;
 
   constructor(
@@ -48,6 +50,7 @@ export class Chunk {
     this.f = new Float64Array(buffer);
     this.g = new Float32Array(buffer);
     this.w = new Uint32Array(buffer);
+    this.h = new Int16Array(buffer);
     this.u = new Uint8Array(buffer);
   }
 }
@@ -125,29 +128,39 @@ export class Slab<V> {
 
 /**
  * Something whose numbers live in a slot: its float64 fields in the chunk's `f` from index `b` on,
- * float32 in `g` from `c`, uint32 in `w` from `e`, uint8 in `u` from `d`. The detector points its
- * parts at its slot before it uses them.
+ * float32 in `g` from `c`, uint32 in `w` from `e`, int16 in `h` from `s`, uint8 in `u` from `d`.
+ * The detector points its parts at its slot before it uses them.
  */
 export class Part {
   b = 0;
   c = 0;
   e = 0;
+  s = 0;
   d = 0;
+  readonly f: Float64Array;
+  readonly g: Float32Array;
+  readonly w: Uint32Array;
+  readonly h: Int16Array;
+  readonly u: Uint8Array;
 
   constructor(
-    readonly f: Float64Array,
-    readonly g: Float32Array,
-    readonly w: Uint32Array,
-    readonly u: Uint8Array,
+    chunk: Chunk,
     private readonly layout: Layout,
     private readonly from: Layout,
-  ) {}
+  ) {
+    this.f = chunk.f;
+    this.g = chunk.g;
+    this.w = chunk.w;
+    this.h = chunk.h;
+    this.u = chunk.u;
+  }
 
   point(slot: number): void {
     const at = partIndex(slot, this.layout, this.from);
     this.b = at.f64;
     this.c = at.f32;
     this.e = at.u32;
+    this.s = at.i16;
     this.d = at.u8;
   }
 }
@@ -157,8 +170,9 @@ export function partIndex(slot: number, layout: Layout, from: Layout): Layout {
   const base = slot * slotBytes(layout);
   const f32At = base + layout.f64 * 8;
   const u32At = f32At + layout.f32 * 4;
-  const u8At = u32At + layout.u32 * 4;
-  return { f64: base / 8 + from.f64, f32: f32At / 4 + from.f32, u32: u32At / 4 + from.u32, u8: u8At + from.u8 };
+  const i16At = u32At + layout.u32 * 4;
+  const u8At = i16At + layout.i16 * 2;
+  return { f64: base / 8 + from.f64, f32: f32At / 4 + from.f32, u32: u32At / 4 + from.u32, i16: i16At / 2 + from.i16, u8: u8At + from.u8 };
 }
 
 /**

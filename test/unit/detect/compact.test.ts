@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { detectSeries } from '../../../src/detect';
 import { Ring, RING_SIZE, RING_SLOT } from '../../../src/detect/ring';
+import { PeriodFinder, PERIOD_SLOT } from '../../../src/detect/period';
 import { Chunk } from '../../../src/detect/slab';
 import { SLOT_BYTES } from '../../../src/detect/state';
 import type { Point } from '../../../src/domain/types';
@@ -9,7 +10,7 @@ import { rng, series, T0 } from './gen';
 /** A ring alone in a one-slot chunk. */
 function ring(): Ring {
   const c = new Chunk(0, 1, RING_SLOT);
-  const r = new Ring(c.f, c.g, c.w, c.u, RING_SLOT, { f64: 0, f32: 0, u32: 0, u8: 0 });
+  const r = new Ring(c, RING_SLOT, { f64: 0, f32: 0, u32: 0, i16: 0, u8: 0 });
   r.point(0);
   r.clear();
   return r;
@@ -85,6 +86,26 @@ describe('detect: the compact state (uint32 ring times and counts)', () => {
     [1e9 + 0.3, 1e9 + 0.7, 0, 0].forEach((v, i) => drop.push(T0 + i, v));
     assert.equal(drop.valueAt(2), 0);
     assert.equal(drop.valueAt(3), 0);
+  });
+
+  it('the period history (int16) holds block means to 1/29,000 of the range it holds (steps of 1/43,690, and re-encodings add up): constant exactly, noise at 1e9 too', () => {
+    const c = new Chunk(0, 1, PERIOD_SLOT);
+    const p = new PeriodFinder(c, PERIOD_SLOT, { f64: 0, f32: 0, u32: 0, i16: 0, u8: 0 });
+    p.point(0);
+    const check = (values: readonly number[], tol: (held: Float64Array) => number): void => {
+      p.clear();
+      values.forEach((v) => p.update(v));
+      const h = p.history(values.length);
+      assert.ok(h !== undefined && h.block === 1 && h.values.length === values.length);
+      const t = tol(h.values);
+      h.values.forEach((x, i) => assert.ok(Math.abs(x - values[i]!) <= t, `${i}: ${x} vs ${values[i]} (±${t})`));
+    };
+    const r = rng(9);
+    const range = (h: Float64Array): number => Math.max(...h) - Math.min(...h);
+    check(Array.from({ length: 40 }, () => 1e9 + r.normal()), (h) => range(h) / 29_000);
+    check(Array.from({ length: 40 }, () => 12.5), () => 0);
+    check(Array.from({ length: 40 }, (_, i) => (i === 20 ? 1e6 : r.normal())), (h) => range(h) / 29_000);
+    check(Array.from({ length: 40 }, (_, i) => 1e6 * i + r.normal()), (h) => range(h) / 29_000);
   });
 
   it('gives the breakpoints of the float64 layout on a level shift, a ramp and a daily wave with a shift', () => {
