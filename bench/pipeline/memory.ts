@@ -7,10 +7,12 @@
  * series) as OTLP/JSON text: both encodings decode to the same plain request, so they build the
  * same caches. V8 keeps typed arrays of more than 64 bytes (the detector's ring, profile and period
  * slots) outside the heap: those bytes are reported apart (`external`), and counted in the total.
- * The parts: the detectors alone (20,000 fed the same way), the formats state alone, and the rest
- * (the total less the detectors: everything the pipeline keeps per series besides them).
+ * The parts: the detectors alone (20,000 fed the same way, held in a pool as the series table
+ * holds them; `detectorObjectPerSeries`: as createSeriesDetector objects), the formats state
+ * alone, and the rest (the total less the detectors: everything the pipeline keeps per series
+ * besides them).
  */
-import { createSeriesDetector } from '../../src/detect';
+import { createSeriesDetector, detectorPool } from '../../src/detect';
 import { createRateState, decodeOtlpMetrics } from '../../src/formats';
 import { createProcessor } from '../../src/pipeline/processor';
 import { seriesPrefix } from '../../src/clickhouse/rowbinary';
@@ -52,16 +54,30 @@ const rates = createRateState(live);
 feed((text) => void decodeOtlpMetrics(text, {}, rates));
 let a = measure();
 const formats = (a.heap - h.heap + a.external - h.external) / live;
-h = measure();
+// The detectors alone: held as the series table holds them (numbers in a pool), and as objects
+// (createSeriesDetector: a detector object and a FinalizationRegistry entry each, for comparison).
 const n = 20_000;
-const ds = Array.from({ length: n }, (_, i) => {
-  const d = createSeriesDetector();
-  for (let k = 0; k < rounds * spec.times; k++) d.update(t0 + k * spec.stepMs, 100 + (k % 7) + (i % 3));
-  return d;
+const feedDetector = (update: (t: number, v: number) => unknown, i: number): void => {
+  for (let k = 0; k < rounds * spec.times; k++) update(t0 + k * spec.stepMs, 100 + (k % 7) + (i % 3));
+};
+h = measure();
+const pool = detectorPool();
+const ids = Array.from({ length: n }, (_, i) => {
+  const id = pool.create();
+  feedDetector((t, v) => pool.update(id, t, v), i);
+  return id;
 });
 a = measure();
 const detector = (a.heap - h.heap + a.external - h.external) / n;
-if (ds.length !== n || rates.size < 0 || p.stats().liveSeries === 0) throw new Error('unreachable: keeps the measured objects alive');
+h = measure();
+const ds = Array.from({ length: n }, (_, i) => {
+  const d = createSeriesDetector();
+  feedDetector((t, v) => d.update(t, v), i);
+  return d;
+});
+a = measure();
+const detectorObject = (a.heap - h.heap + a.external - h.external) / n;
+if (ds.length !== n || ids.length !== n || pool.size !== n || rates.size < 0 || p.stats().liveSeries === 0) throw new Error('unreachable: keeps the measured objects alive');
 
 console.log(JSON.stringify({
   series: live,
@@ -70,6 +86,7 @@ console.log(JSON.stringify({
   externalPerSeries: (after.external - before.external) / live,
   totalPerSeries: (after.heap - before.heap + after.external - before.external) / live,
   detectorPerSeries: detector,
+  detectorObjectPerSeries: detectorObject,
   // Everything but the detector (series identities, decoder caches, series table, processor).
   restPerSeries: (after.heap - before.heap + after.external - before.external) / live - detector,
   formatsPerSeries: formats,

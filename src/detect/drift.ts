@@ -207,7 +207,7 @@ const enum W {
 }
 const DRIFT_DEFAULTS = slotDefaults({ slopeVar: Infinity, L: 0, B: 0, T: 0, su: 0, suu: 0, se: 0, sue: 0, see: 0, cp: 0, cn: 0, ec: 0, lo: 0, hi: 0 });
 /** Numbers of a leak watch in a detector's slot: float64 fields, the uint32 sample count, the uint8 armed flag. */
-export const DRIFT_SLOT: Layout = { f64: DRIFT_DEFAULTS.length, f32: 0, u32: 1, u8: 1 };
+export const DRIFT_SLOT: Layout = { f64: DRIFT_DEFAULTS.length, f32: 0, u32: 1, i16: 0, u8: 1 };
 
 /**
  * Where a hinge (flat, then a ramp from u_h) lies, given the least-squares line a + β·u fitted to it

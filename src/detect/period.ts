@@ -2,7 +2,7 @@ import { Part, wrap, type Layout } from './slab';
 
 const DAY_MS = 86_400_000;
 const MINUTES_PER_DAY = 1440;
-/** Slots of the coarse history the period is read from (float32: 192 bytes). */
+/** Slots of the coarse history the period is read from (int16: 96 bytes). */
 const SLOTS = 48;
 /** Shortest period looked for, slots (a shorter one shows at the finer scale before it doubles). */
 const MIN_LAG = 4;
@@ -48,13 +48,18 @@ export class PeriodFinder extends Part {
   /** Amplitude of the cycle when last checked, series units: √2 × the detrended history's σ. */
   get amplitude(): number { return this.f[this.b + 3]!; }
   set amplitude(x: number) { this.f[this.b + 3] = x; }
+  /** The history's encoding: a slot holds round((value − zero) / step) (step 0: nothing encoded yet). */
+  private get zero(): number { return this.f[this.b + 4]!; }
+  private set zero(x: number) { this.f[this.b + 4] = x; }
+  private get step(): number { return this.f[this.b + 5]!; }
+  private set step(x: number) { this.f[this.b + 5] = x; }
 
-  /** The state of a new series. The history slots are float32 (192 bytes). */
+  /** The state of a new series. */
   clear(): void {
     this.f.fill(0, this.b, this.b + PERIOD_SLOT.f64);
     this.w.fill(0, this.e, this.e + PERIOD_SLOT.u32);
     this.block = 1;
-    this.g.fill(0, this.c, this.c + SLOTS);
+    this.h.fill(0, this.s, this.s + SLOTS);
   }
 
   /** Add one sample's value. Returns true when the known period changed (found, moved or lost). */
@@ -94,20 +99,45 @@ export class PeriodFinder extends Part {
   }
 
   private push(x: number): void {
-    this.g[this.c + wrap(this.head + this.count, SLOTS)] = x;
+    if (!(Math.abs(x - this.zero) <= MAX_Q * this.step)) this.encode(x);
+    this.h[this.s + wrap(this.head + this.count, SLOTS)] = Math.round((x - this.zero) / this.step);
     if (this.count < SLOTS) this.count++;
     else this.head = wrap(this.head + 1, SLOTS);
   }
 
   private at(i: number): number {
-    return this.g[this.c + wrap(this.head + i, SLOTS)]!;
+    return this.zero + this.step * this.h[this.s + wrap(this.head + i, SLOTS)]!;
+  }
+
+  /**
+   * x is outside the history's encoded range: encode the history again on the range of the values
+   * held and x, with room to spare (so a range is kept to the values held: a climbing series keeps
+   * its resolution), in steps of 1/32767 of half of it.
+   */
+  private encode(x: number): void {
+    let lo = x;
+    let hi = x;
+    for (let i = 0; i < this.count; i++) {
+      const v = this.at(i);
+      TMP[i] = v;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    const zero = (lo + hi) / 2;
+    // (a constant history is exact with any step; the finest keeps it until a second value
+    // differs, which then encodes the history again on the range of the two)
+    const step = hi > lo ? (HEADROOM * (hi - lo)) / 2 / MAX_Q : Math.abs(x) * 2 ** -52 || Number.MIN_VALUE;
+    this.zero = zero;
+    this.step = step;
+    for (let i = 0; i < this.count; i++) this.h[this.s + wrap(this.head + i, SLOTS)] = Math.round((TMP[i]! - zero) / step);
   }
 
   /** Halve the resolution: pairs of slots become one (the history keeps its span, half full). */
   private merge(): void {
     const half = this.count >> 1;
     for (let i = 0; i < half; i++) TMP[i] = (this.at(2 * i) + this.at(2 * i + 1)) / 2;
-    for (let i = 0; i < half; i++) this.g[this.c + i] = TMP[i]!;
+    // (means of values in range are in range)
+    for (let i = 0; i < half; i++) this.h[this.s + i] = Math.round((TMP[i]! - this.zero) / this.step);
     this.head = 0;
     this.count = half;
     this.block *= 2;
@@ -156,8 +186,16 @@ export class PeriodFinder extends Part {
   }
 }
 
-/** Numbers of a period finder in a detector's slot: 4 float64 fields, the float32 history, 5 uint32 counts. */
-export const PERIOD_SLOT: Layout = { f64: 4, f32: SLOTS, u32: 5, u8: 0 };
+/**
+ * Numbers of a period finder in a detector's slot: 6 float64 fields, 5 uint32 counts, the int16
+ * history (values to 1/65534 of the range they span: autocorrelations, the retrospective's
+ * segments and the cycle's amplitude are measured on far coarser differences).
+ */
+export const PERIOD_SLOT: Layout = { f64: 6, f32: 0, u32: 5, i16: SLOTS, u8: 0 };
+/** Largest |slot| of the int16 history. */
+const MAX_Q = 32767;
+/** Range encoded over the range held when the history is encoded again. */
+const HEADROOM = 1.5;
 
 const X = new Float64Array(SLOTS);
 const R = new Float64Array(SLOTS);

@@ -2,8 +2,8 @@ import { Part, wrap, type Layout } from './slab';
 
 /** Samples kept for locating a change. */
 export const RING_SIZE = 32;
-/** Numbers of a ring in a detector's slot: time base and unit, values; next sequence number, time offsets. */
-export const RING_SLOT: Layout = { f64: 2 + RING_SIZE, f32: 0, u32: 1 + RING_SIZE, u8: 0 };
+/** Numbers of a ring in a detector's slot: time base and unit, value base; values; next sequence number, time offsets. */
+export const RING_SLOT: Layout = { f64: 3, f32: RING_SIZE, u32: 1 + RING_SIZE, i16: 0, u8: 0 };
 /** Largest time offset held, units. */
 const MAX_Q = 0xffff_ffff;
 
@@ -16,6 +16,11 @@ const MAX_Q = 0xffff_ffff;
  * come back within a millisecond; only whole-millisecond times whose offsets share no unit that
  * spans them in 32 bits (irregular samples 1.6 days or more apart: 31 gaps over 49.7 days) are
  * rounded to a coarser one.
+ * Values are float32 differences from a float64 base, the newest value when the ring last
+ * re-based: every RING_SIZE samples, and at once when a value is nearer zero than the base (a drop
+ * to 0). So a value comes back within 2⁻²⁴ of its distance from a recent value of the series (a
+ * level of 1e9 with noise of 1 keeps its noise; stored as float32, it was rounded to 64), and
+ * never worse than its own float32 rounding; whole numbers up to 2²⁴ apart come back exactly.
  * Samples are addressed by their sequence number (0, 1, 2, … in arrival order), so callers can say
  * "from the sample that started the CUSUM" without tracking indices themselves.
  */
@@ -24,6 +29,7 @@ export class Ring extends Part {
   clear(): void {
     this.w[this.e] = 0;
     this.f[this.b + 1] = 1;
+    this.f[this.b + 2] = 0;
   }
 
   /** Sequence number of the next sample pushed. */
@@ -32,7 +38,7 @@ export class Ring extends Part {
   }
 
   push(t: number, v: number): void {
-    const { f, w, b, e } = this;
+    const { f, g, w, b, c, e } = this;
     const next = w[e]!;
     const i = wrap(next, RING_SIZE);
     if (next === 0) f[b] = t;
@@ -42,8 +48,21 @@ export class Ring extends Part {
     // exact for whole-millisecond times, within a millisecond for others
     if (r <= MAX_Q && Math.abs(q - r) * unit < 1) w[e + 1 + i] = r;
     else this.encode(t, i);
-    f[b + 2 + i] = v;
+    const d = v - f[b + 2]!;
+    if (i === 0 || Math.abs(d) > Math.abs(v)) this.rebase(v, next);
+    g[c + i] = v - f[b + 2]!;
     w[e] = next + 1;
+  }
+
+  /** Make v the values' base: the samples held (before `next`) are stored again as differences from it. */
+  private rebase(v: number, next: number): void {
+    const { f, g, b, c } = this;
+    const old = f[b + 2]!;
+    for (let s = Math.max(0, next - RING_SIZE); s < next; s++) {
+      const k = c + wrap(s, RING_SIZE);
+      g[k] = old + g[k]! - v;
+    }
+    f[b + 2] = v;
   }
 
   /**
@@ -81,7 +100,7 @@ export class Ring extends Part {
   }
 
   valueAt(seq: number): number {
-    return this.f[this.b + 2 + wrap(seq, RING_SIZE)]!;
+    return this.f[this.b + 2]! + this.g[this.c + wrap(seq, RING_SIZE)]!;
   }
 }
 

@@ -4,8 +4,9 @@ import { DAY_MS } from './season';
 import { calendarPeriod } from './period';
 import { retrospect } from './retro';
 import { RING_SIZE } from './ring';
-import { slotDefaults, slotOf } from './slab';
-import { OWN_SLOT, Parts, SLAB, SLOT_BYTES } from './state';
+import { EpicenterError } from '../errors';
+import { Chunk, slotDefaults, slotOf } from './slab';
+import { LAYOUT, OWN_SLOT, Parts, SLAB, SLOT_BYTES } from './state';
 import { type DetectorOptions } from './options';
 import { judge, score, type Verdict } from './confirm';
 import type { DriftContext, DriftVerdict } from './drift';
@@ -44,8 +45,9 @@ export class RobustDetector implements SeriesDetector {
   // indices at this slot's own fields (float64 from b, uint32 from e, uint8 from d) and the ring,
   // profile, period finder and leak watch (pointed at this slot on every call). The object keeps
   // only that, the options and the slot's id: it is most of what a series costs on the heap.
-  private readonly p: Parts;
-  private readonly id: number;
+  private p: Parts;
+  /** The slot's id in its slab; -1 once released (and for a cursor not aimed yet). */
+  private id: number;
   private get t0(): number { return this.p.f[this.p.b + F.t0]!; }
   private set t0(x: number) { this.p.f[this.p.b + F.t0] = x; }
   private get lastT(): number { return this.p.f[this.p.b + F.lastT]!; }
@@ -116,28 +118,70 @@ export class RobustDetector implements SeriesDetector {
   private get pending(): number { const x = this.p.u[this.p.d + U.pending]!; return x === 2 ? -1 : x; }
   private set pending(x: number) { this.p.u[this.p.d + U.pending] = x < 0 ? 2 : x; }
 
-  /** `collected`: the slot goes back when the detector is collected; else `release` gives it back. */
-  constructor(private readonly o: DetectorOptions, collected = true) {
-    const s = SLAB.alloc(this, collected);
+  /**
+   * `held`: how the slot goes back (see Held); a cursor gets no slot of its own but is aimed at
+   * a pool's slots one call at a time (./pool.ts).
+   */
+  constructor(private readonly o: DetectorOptions, held: Held.collected | Held.released | Held.cursor = Held.collected) {
+    if (held === Held.cursor) {
+      this.p = NOWHERE;
+      this.id = -1;
+      return;
+    }
+    const s = SLAB.alloc(held === Held.collected ? this : null);
     this.p = s.views.point(s.slot);
     this.id = s.id;
-    const { f, w, u, b, e, d } = this.p;
+    this.reset(held);
+  }
+
+  /** Point this detector at slot `id` with the chunk's parts `p` (a pool's cursor, per call). */
+  aim(p: Parts, id: number): this {
+    this.p = p;
+    this.id = id;
+    return this;
+  }
+
+  /** A new series in the current slot. */
+  reset(held: Held.collected | Held.released): void {
+    const { f, w, u, b, e, d } = this.p.point(slotOf(this.id));
     f.set(OWN_DEFAULTS, b);
     w.fill(0, e, e + OWN_SLOT.u32);
     u.fill(0, d, d + OWN_SLOT.u8);
-    u[d + U.collected] = collected ? 1 : 0;
+    u[d + U.held] = held;
     this.p.clear();
   }
 
-  /** Hand the slot back now (batch mode: a detector made with collected = false, not used again). */
+  /**
+   * Done with this detector: it throws if used again. A slot taken without the registry (batch
+   * mode) is free at once; a registry's goes back when this object is collected (it holds no
+   * unregister token, see ./slab.ts).
+   */
   release(): void {
-    const p = this.p.point(slotOf(this.id));
-    if (p.u[p.d + U.collected] === 0) SLAB.release(this.id);
+    const id = this.id;
+    if (this.retire()) SLAB.release(id);
+  }
+
+  /** Mark the slot free and this detector unusable; whether the slot is its holder's to free now. */
+  retire(): boolean {
+    const p = this.at();
+    const explicit = p.u[p.d + U.held] === Held.released;
+    p.u[p.d + U.held] = Held.free;
+    this.id = -1;
+    return explicit;
+  }
+
+  /** The parts pointed at this detector's slot; throws on a released detector. */
+  private at(): Parts {
+    const id = this.id;
+    if (id < 0) throw released();
+    const p = this.p.point(slotOf(id));
+    if (p.u[p.d + U.held] === Held.free) throw released();
+    return p;
   }
 
   update(t: number, v: number): DetectedBreak[] {
     // (the per-sample path works on the slot's views and indices directly, see ./slab.ts)
-    const p = this.p.point(slotOf(this.id));
+    const p = this.at();
     const { f, w, u, b, e, d } = p;
     const lastT = f[b + F.lastT]!;
     if (!Number.isFinite(t) || !Number.isFinite(v) || t <= lastT) return NONE;
@@ -201,7 +245,7 @@ export class RobustDetector implements SeriesDetector {
   }
 
   flush(): DetectedBreak[] {
-    this.p.point(slotOf(this.id));
+    this.at();
     const out = this.pending === 0 ? NONE : this.confirm(true);
     const extra = this.o.retrospective && this.n <= SHORT_MAX ? this.retrospect(out) : NONE;
     return extra.length === 0 ? out : [...out, ...extra];
@@ -217,7 +261,7 @@ export class RobustDetector implements SeriesDetector {
   }
 
   snapshot(): DetectorSnapshot {
-    this.p.point(slotOf(this.id));
+    this.at();
     return {
       n: this.n,
       level: this.level + this.slope * (this.lastT - this.tl),
@@ -521,10 +565,22 @@ const enum N {
   n, k, upSeq, dnSeq, alarmSeq, regimeSeq, breaks, seqs,
 }
 const enum U {
-  ready, seasonOn, pending, collected,
+  ready, seasonOn, pending, held,
 }
+
+/** How a detector's slot is held (its U.held byte): free again, released explicitly, or by the registry. */
+export const enum Held {
+  free, released, collected,
+  /** Not a slot state: a detector that is aimed at others' slots (./pool.ts). */
+  cursor,
+}
+
+/** A released detector was used: a programming error in its owner. */
+const released = (): EpicenterError => new EpicenterError('INTERNAL', 'a streaming detector was used after release()');
+/** Where a cursor points before it is aimed (a chunk of one slot, never written). */
+const NOWHERE = new Parts(new Chunk(-1, 1, LAYOUT));
 const OWN_DEFAULTS = slotDefaults({
   t0: NaN, lastT: -Infinity, dt: 0, level: 0, tl: 0, slope: 0, scale: 0, sp: 0, sn: 0, zPrev: 0, zz1: 0, zz0: 0, slopeDev: 0, slopeMean: 0,
   upL: 0, upB: 0, upT: 0, dnL: 0, dnB: 0, dnT: 0,
 });
-if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || N.seqs + BREAKS_KEPT !== OWN_SLOT.u32 || U.collected + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');
+if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || N.seqs + BREAKS_KEPT !== OWN_SLOT.u32 || U.held + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');

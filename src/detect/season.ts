@@ -223,4 +223,4 @@ const enum S {
 }
 const SEASON_DEFAULTS = slotDefaults({ period: DAY_MS, base: NaN, hi: NaN, lo: NaN, lastT: NaN, sq0: 0, sq1: 0, t0: NaN, sum: 0 });
 /** Numbers of a profile in a detector's slot: float64 fields, float32 bins, the uint32 sample count, uint8 bin counts and bins learned. */
-export const SEASON_SLOT: Layout = { f64: SEASON_DEFAULTS.length, f32: SEASON_BINS, u32: 1, u8: SEASON_BINS + 1 };
+export const SEASON_SLOT: Layout = { f64: SEASON_DEFAULTS.length, f32: SEASON_BINS, u32: 1, i16: 0, u8: SEASON_BINS + 1 };

@@ -1,6 +1,7 @@
 import type { Point } from '../domain/types';
 import { resolveOptions, type DetectorOptions } from './options';
-import { RobustDetector } from './robust';
+import { DetectorPool } from './pool';
+import { Held, RobustDetector } from './robust';
 import type { DetectedBreak, SeriesDetector } from './types';
 
 /** The defaults, resolved once: detectors keep a reference, so a copy per series cost ~300 bytes each. */
@@ -12,10 +13,12 @@ export function createSeriesDetector(opts?: Partial<DetectorOptions>): SeriesDet
   return new RobustDetector(resolve(opts));
 }
 
-/** A maker of detectors sharing one validated options object (resolving per series cost more than the detector). */
-export function seriesDetectorFactory(opts?: Partial<DetectorOptions>): () => SeriesDetector {
-  const resolved = resolveOptions(opts);
-  return () => new RobustDetector(resolved);
+/**
+ * Detectors held as numbers by an owner that releases each (the series table): no object per
+ * series, and one validated options object for all (resolving per series cost more than the detector).
+ */
+export function detectorPool(opts?: Partial<DetectorOptions>): DetectorPool {
+  return new DetectorPool(resolveOptions(opts));
 }
 
 /**
@@ -25,7 +28,7 @@ export function seriesDetectorFactory(opts?: Partial<DetectorOptions>): () => Se
  * finalizers run.
  */
 export function detectSeries(points: readonly Point[], opts?: Partial<DetectorOptions>): DetectedBreak[] {
-  const d = new RobustDetector(resolve(opts), false);
+  const d = new RobustDetector(resolve(opts), Held.released);
   try {
     const out: DetectedBreak[] = [];
     for (const p of points) {

@@ -6,20 +6,22 @@
  * uint32 and uint8 numbers) shared by up to CHUNK_MAX detectors, and its objects keep only the slot.
  *
  * A slot is handed back when its owner is collected (FinalizationRegistry) or released explicitly
- * (batch mode, which knows when it is done). Chunks are kept for reuse once allocated.
+ * (batch mode and the series table's pool, which know when they are done). Chunks are kept for
+ * reuse once allocated; a slab that is dropped (a pool's) takes its chunks with it.
  */
 
-/** Numbers per slot of each kind (float64, float32, uint32, uint8), laid out in that order in the slot's bytes. */
+/** Numbers per slot of each kind (float64, float32, uint32, int16, uint8), laid out in that order in the slot's bytes. */
 export interface Layout {
   readonly f64: number;
   readonly f32: number;
   readonly u32: number;
+  readonly i16: number;
   readonly u8: number;
 }
 
 /** Bytes of a slot with this layout (a multiple of 8, so every slot's float64 part is aligned). */
 export function slotBytes(l: Layout): number {
-  return Math.ceil((l.f64 * 8 + (l.f32 + l.u32) * 4 + l.u8) / 8) * 8;
+  return Math.ceil((l.f64 * 8 + (l.f32 + l.u32) * 4 + l.i16 * 2 + l.u8) / 8) * 8;
 }
 
 /** Largest chunk, slots (chunks double from CHUNK_MIN so a single detector does not take megabytes). */
@@ -31,11 +33,12 @@ export function chunkSize(index: number): number {
   return CHUNK_MIN * 2 ** Math.min(index, Math.log2(CHUNK_MAX / CHUNK_MIN));
 }
 
-/** One buffer of `size` slots, seen as float64, float32, uint32 and uint8 numbers. */
+/** One buffer of `size` slots, seen as float64, float32, uint32, int16 and uint8 numbers. */
 export class Chunk {
   readonly f: Float64Array;
   readonly g: Float32Array;
   readonly w: Uint32Array;
+  readonly h: Int16Array;
   readonly u: Uint8Array;
 
   constructor(
@@ -47,6 +50,7 @@ export class Chunk {
     this.f = new Float64Array(buffer);
     this.g = new Float32Array(buffer);
     this.w = new Uint32Array(buffer);
+    this.h = new Int16Array(buffer);
     this.u = new Uint8Array(buffer);
   }
 }
@@ -74,11 +78,12 @@ export class Slab<V> {
   ) {}
 
   /**
-   * A slot for `owner`. With `collected`, the slot is returned to the slab when the owner is
-   * collected (no unregister token: that cost ~40 bytes a series in the registry's table);
-   * without, the owner must `release` it. The slot's contents are stale: the owner initialises them.
+   * A slot for `owner`: returned to the slab when the owner is collected (no unregister token:
+   * that cost ~40 bytes a series in the registry's table; the registry's own WeakCell is ~72).
+   * With no owner, the caller must `release` it. The slot's contents are stale: the owner
+   * initialises them.
    */
-  alloc(owner: object, collected = true): Slot<V> {
+  alloc(owner: object | null): Slot<V> {
     let id = this.freed.pop();
     if (id === undefined) {
       const last = this.chunks[this.chunks.length - 1];
@@ -89,7 +94,7 @@ export class Slab<V> {
       }
       id = (this.chunks.length - 1) * CHUNK_MAX + this.used++;
     }
-    if (collected) this.registry.register(owner, id);
+    if (owner !== null) this.registry.register(owner, id);
     this.live++;
     return this.at(id);
   }
@@ -100,7 +105,12 @@ export class Slab<V> {
     return { chunk, views, slot: id % CHUNK_MAX, id };
   }
 
-  /** Give back a slot allocated without `collected` (it must not be used afterwards). */
+  /** The views of the chunk holding the slot with this id (no Slot object: the per-sample path). */
+  views(id: number): V {
+    return this.chunks[Math.floor(id / CHUNK_MAX)]!.views;
+  }
+
+  /** Give back a slot allocated without an owner (it must not be used afterwards). */
   release(id: number): void {
     this.free(id);
   }
@@ -118,29 +128,39 @@ export class Slab<V> {
 
 /**
  * Something whose numbers live in a slot: its float64 fields in the chunk's `f` from index `b` on,
- * float32 in `g` from `c`, uint32 in `w` from `e`, uint8 in `u` from `d`. The detector points its
- * parts at its slot before it uses them.
+ * float32 in `g` from `c`, uint32 in `w` from `e`, int16 in `h` from `s`, uint8 in `u` from `d`.
+ * The detector points its parts at its slot before it uses them.
  */
 export class Part {
   b = 0;
   c = 0;
   e = 0;
+  s = 0;
   d = 0;
+  readonly f: Float64Array;
+  readonly g: Float32Array;
+  readonly w: Uint32Array;
+  readonly h: Int16Array;
+  readonly u: Uint8Array;
 
   constructor(
-    readonly f: Float64Array,
-    readonly g: Float32Array,
-    readonly w: Uint32Array,
-    readonly u: Uint8Array,
+    chunk: Chunk,
     private readonly layout: Layout,
     private readonly from: Layout,
-  ) {}
+  ) {
+    this.f = chunk.f;
+    this.g = chunk.g;
+    this.w = chunk.w;
+    this.h = chunk.h;
+    this.u = chunk.u;
+  }
 
   point(slot: number): void {
     const at = partIndex(slot, this.layout, this.from);
     this.b = at.f64;
     this.c = at.f32;
     this.e = at.u32;
+    this.s = at.i16;
     this.d = at.u8;
   }
 }
@@ -150,8 +170,9 @@ export function partIndex(slot: number, layout: Layout, from: Layout): Layout {
   const base = slot * slotBytes(layout);
   const f32At = base + layout.f64 * 8;
   const u32At = f32At + layout.f32 * 4;
-  const u8At = u32At + layout.u32 * 4;
-  return { f64: base / 8 + from.f64, f32: f32At / 4 + from.f32, u32: u32At / 4 + from.u32, u8: u8At + from.u8 };
+  const i16At = u32At + layout.u32 * 4;
+  const u8At = i16At + layout.i16 * 2;
+  return { f64: base / 8 + from.f64, f32: f32At / 4 + from.f32, u32: u32At / 4 + from.u32, i16: i16At / 2 + from.i16, u8: u8At + from.u8 };
 }
 
 /**

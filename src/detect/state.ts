@@ -9,16 +9,16 @@ import { Chunk, Part, Slab, slotBytes, type Layout } from './slab';
  * times as float64 (as float32, the statistics changed detections on real data), counts and
  * sequence numbers (with the 4 kept break positions) as uint32, flags as uint8.
  */
-export const OWN_SLOT: Layout = { f64: 20, f32: 0, u32: 11, u8: 4 };
+export const OWN_SLOT: Layout = { f64: 20, f32: 0, u32: 11, i16: 0, u8: 4 };
 
-const after = (a: Layout, b: Layout): Layout => ({ f64: a.f64 + b.f64, f32: a.f32 + b.f32, u32: a.u32 + b.u32, u8: a.u8 + b.u8 });
+const after = (a: Layout, b: Layout): Layout => ({ f64: a.f64 + b.f64, f32: a.f32 + b.f32, u32: a.u32 + b.u32, i16: a.i16 + b.i16, u8: a.u8 + b.u8 });
 /** Where each part of a detector's state starts in its slot (per kind of number). */
 const RING_AT = OWN_SLOT;
 const SEASON_AT = after(RING_AT, RING_SLOT);
 const CYCLE_AT = after(SEASON_AT, SEASON_SLOT);
 const DRIFT_AT = after(CYCLE_AT, PERIOD_SLOT);
 export const LAYOUT: Layout = after(DRIFT_AT, DRIFT_SLOT);
-const OWN_AT: Layout = { f64: 0, f32: 0, u32: 0, u8: 0 };
+const OWN_AT: Layout = { f64: 0, f32: 0, u32: 0, i16: 0, u8: 0 };
 /** Bytes of one detector's state. */
 export const SLOT_BYTES = slotBytes(LAYOUT);
 
@@ -34,11 +34,11 @@ export class Parts extends Part {
   private slot = -1;
 
   constructor(c: Chunk) {
-    super(c.f, c.g, c.w, c.u, LAYOUT, OWN_AT);
-    this.ring = new Ring(c.f, c.g, c.w, c.u, LAYOUT, RING_AT);
-    this.season = new PhaseProfile(c.f, c.g, c.w, c.u, LAYOUT, SEASON_AT);
-    this.cycle = new PeriodFinder(c.f, c.g, c.w, c.u, LAYOUT, CYCLE_AT);
-    this.drift = new DriftWatch(c.f, c.g, c.w, c.u, LAYOUT, DRIFT_AT);
+    super(c, LAYOUT, OWN_AT);
+    this.ring = new Ring(c, LAYOUT, RING_AT);
+    this.season = new PhaseProfile(c, LAYOUT, SEASON_AT);
+    this.cycle = new PeriodFinder(c, LAYOUT, CYCLE_AT);
+    this.drift = new DriftWatch(c, LAYOUT, DRIFT_AT);
   }
 
   override point(slot: number): this {
@@ -49,10 +49,12 @@ export class Parts extends Part {
     const b = (slot * SLOT_BYTES) / 8;
     const c = 2 * b + 2 * LAYOUT.f64;
     const e = c + LAYOUT.f32;
-    const d = 4 * (e + LAYOUT.u32);
+    const s = 2 * (e + LAYOUT.u32);
+    const d = 2 * (s + LAYOUT.i16);
     this.b = b;
     this.c = c;
     this.e = e;
+    this.s = s;
     this.d = d;
     this.ring.b = b + RING_AT.f64;
     this.ring.e = e + RING_AT.u32;
@@ -64,6 +66,7 @@ export class Parts extends Part {
     this.cycle.b = b + CYCLE_AT.f64;
     this.cycle.c = c + CYCLE_AT.f32;
     this.cycle.e = e + CYCLE_AT.u32;
+    this.cycle.s = s + CYCLE_AT.i16;
     this.drift.b = b + DRIFT_AT.f64;
     this.drift.e = e + DRIFT_AT.u32;
     this.drift.d = d + DRIFT_AT.u8;
@@ -79,5 +82,8 @@ export class Parts extends Part {
   }
 }
 
-/** All detectors of the process share one slab. */
-export const SLAB = new Slab(LAYOUT, (c) => new Parts(c));
+/** A slab of detector slots. */
+export const detectorSlab = (): Slab<Parts> => new Slab(LAYOUT, (c) => new Parts(c));
+
+/** The detectors made one by one (createSeriesDetector, batch mode) share this slab; each pool has its own. */
+export const SLAB = detectorSlab();

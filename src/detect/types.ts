@@ -19,6 +19,8 @@ export interface SeriesDetector {
   flush(): DetectedBreak[];
   /** Serialisable view of the state (current regime level/slope/scale, sample count…). */
   snapshot(): DetectorSnapshot;
+  /** Done with it: its state is freed (at once, or when the object is collected) and any later call throws. */
+  release(): void;
 }
 
 export interface DetectorSnapshot {

@@ -1,6 +1,6 @@
 import { widenSpan } from '../domain/series';
 import type { Breakpoint, ChangeEvent, Sample, Topology } from '../domain/types';
-import { exhaustionTime, seriesDetectorFactory, type DetectedBreak, type DetectorOptions } from '../detect';
+import { detectorPool, exhaustionTime, type DetectedBreak, type DetectorOptions } from '../detect';
 import { EpicenterError, type Decoded } from '../errors';
 import { cloudEventFromKafkaHeaders, createRateState, decodeCloudEvents, decodeCollectd, decodeMetricsFile, decodeOtlpMessage, type OtlpEncodingSetting, type Origin, type RateState } from '../formats';
 import { buildGraph, type TopologyGraph } from '../topology';
@@ -59,7 +59,8 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
   const metricsEncoding = opts.metricsEncoding ?? 'auto';
   const graph: TopologyGraph = buildGraph(opts.topology ?? { services: [] });
   const rates: RateState = createRateState(opts.maxSeries ?? 500_000);
-  const table = new SeriesTable(seriesDetectorFactory(detectorOpts), { maxSeries: opts.maxSeries, idleMs: opts.seriesIdleMs, rowEveryMs: opts.seriesEveryMs });
+  const detectors = detectorPool(detectorOpts);
+  const table = new SeriesTable(detectors, { maxSeries: opts.maxSeries, idleMs: opts.seriesIdleMs, rowEveryMs: opts.seriesEveryMs });
   const s = { messages: 0, points: 0, changes: 0, breakpoints: 0, deadLetters: 0, rejectedRecords: 0 };
 
   function decode(kind: MessageKind, value: Buffer, origin: Origin, headers: BusMessage['headers']): Decoded<Sample> | Decoded<ChangeEvent> {
@@ -145,7 +146,7 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
             // a late or repeated point is stored, and the detector ignores it (its contract:
             // a time not after its last one is ignored), so the table keeps no time per series.
             if (detect) {
-              const found = e.detector.update(x.t, x.v);
+              const found = detectors.update(e.detector, x.t, x.v);
               if (found.length > 0) attach(e, found, rows.breakpoints);
             }
           }

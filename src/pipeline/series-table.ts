@@ -1,16 +1,18 @@
 import type { SeriesRef } from '../domain/types';
-import type { SeriesDetector } from '../detect/types';
+import type { DetectorSlots } from '../detect/pool';
 
 /**
  * Live per-series state of one consumer: the canonical SeriesRef (so buffered rows share one
- * object per series instead of one per sample) and the streaming detector. Bounded two ways:
+ * object per series instead of one per sample) and the streaming detector, a number in the
+ * table's detector pool that the table releases when it forgets the series. Bounded two ways:
  * at most `maxSeries` entries (the least recently updated is evicted first) and entries idle
  * for `idleMs` of wall-clock time are swept. Eviction forgets the detector's regime; a series
  * that comes back starts learning again (its stored points are unaffected).
  */
 export interface SeriesEntry {
   readonly ref: SeriesRef;
-  readonly detector: SeriesDetector;
+  /** The series' detector: an id in the table's DetectorSlots (a small integer, kept in the object). */
+  readonly detector: number;
   /**
    * Wall-clock tick (of idleMs/64) in which the series was last seen, counted from the table's
    * first touch: a small integer, which V8 keeps in the object, where epoch ms would be a double
@@ -50,7 +52,7 @@ export class SeriesTable {
   private origin: number | undefined;
 
   constructor(
-    private readonly newDetector: () => SeriesDetector,
+    private readonly detectors: DetectorSlots,
     opts: Partial<SeriesTableOptions> = {},
   ) {
     this.maxSeries = opts.maxSeries ?? 500_000;
@@ -77,7 +79,7 @@ export class SeriesTable {
       return e;
     }
     if (this.entries.size >= this.maxSeries) this.evictOldest();
-    e = { ref, detector: this.newDetector(), seen: tick, rowAt: ROW_NEVER };
+    e = { ref, detector: this.detectors.create(), seen: tick, rowAt: ROW_NEVER };
     this.entries.set(ref.id, e);
     return e;
   }
@@ -93,6 +95,7 @@ export class SeriesTable {
     for (const [id, e] of this.entries) {
       if (e.seen >= cutoff) break;
       this.entries.delete(id);
+      this.detectors.release(e.detector);
       n++;
     }
     this.evictedTotal += n;
@@ -132,9 +135,10 @@ export class SeriesTable {
   }
 
   private evictOldest(): void {
-    const first = this.entries.keys().next();
+    const first = this.entries.entries().next();
     if (first.done !== true) {
-      this.entries.delete(first.value);
+      this.entries.delete(first.value[0]);
+      this.detectors.release(first.value[1].detector);
       this.evictedTotal++;
     }
   }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createSeriesDetector, detectSeries } from '../../../src/detect';
+import { createSeriesDetector, detectorPool, detectSeries } from '../../../src/detect';
+import { EpicenterError } from '../../../src/errors';
 import type { DetectedBreak } from '../../../src/detect';
 import type { Point } from '../../../src/domain/types';
 import { chunkSize } from '../../../src/detect/slab';
@@ -63,10 +64,38 @@ describe('detect: the shared state slab', () => {
     const before = SLAB.stats().live;
     detectSeries(busy(5));
     assert.equal(SLAB.stats().live, before);
-    const d = createSeriesDetector() as unknown as { release(): void };
+    const d = createSeriesDetector();
     d.release();
     // a second hand-back when it is collected would put the slot on the free list twice
     assert.equal(SLAB.stats().live, before + 1);
+  });
+
+  it('a released detector throws when used again (update, flush, snapshot, release)', () => {
+    const d = createSeriesDetector();
+    d.update(Date.UTC(2024, 0, 1), 1);
+    d.release();
+    for (const use of [() => d.update(Date.UTC(2024, 0, 2), 1), () => d.flush(), () => d.snapshot(), () => d.release()]) {
+      assert.throws(use, (e: unknown) => e instanceof EpicenterError && e.code === 'INTERNAL' && /used after release/.test(e.message));
+    }
+  });
+
+  it('a pool gives each detector a slot without the registry, frees it on release, and throws on a released id', () => {
+    const pool = detectorPool();
+    const inputs = [busy(1), busy(2), busy(3)];
+    const ids = inputs.map(() => pool.create());
+    assert.equal(pool.size, 3);
+    const out: DetectedBreak[][] = inputs.map(() => []);
+    for (let i = 0; i < inputs[0]!.length; i++) inputs.forEach((pts, k) => out[k]!.push(...pool.update(ids[k]!, pts[i]!.t, pts[i]!.v)));
+    ids.forEach((id, k) => out[k]!.push(...pool.flush(id)));
+    assert.deepEqual(out, inputs.map(stream), 'the same breaks as a detector object each');
+    assert.equal(pool.snapshot(ids[0]!).n, inputs[0]!.length);
+    pool.release(ids[1]!);
+    assert.equal(pool.size, 2);
+    assert.throws(() => pool.update(ids[1]!, Date.UTC(2030, 0, 1), 1), /used after release/);
+    assert.throws(() => pool.release(ids[1]!), /used after release/);
+    const again = pool.create();
+    assert.equal(again, ids[1], 'the freed slot is reused');
+    assert.deepEqual(pool.snapshot(again).n, 0, 'and starts clean');
   });
 
   it('chunk sizes stay between 16 and 4096 slots past the 27th chunk (16 << 27 overflowed to a negative length at ~100k series)', () => {

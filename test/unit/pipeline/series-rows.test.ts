@@ -3,7 +3,7 @@ import { createProcessor } from '../../../src/pipeline/processor';
 import { SeriesTable } from '../../../src/pipeline/series-table';
 import type { BusBatch, SeriesSpan } from '../../../src/pipeline/types';
 import { makeSeries } from '../../../src/domain/series';
-import type { SeriesDetector } from '../../../src/detect/types';
+import type { DetectorSlots } from '../../../src/detect';
 import { otlpGauges } from './otlp';
 
 const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
@@ -52,7 +52,7 @@ describe('pipeline: series rows (clickhouse.seriesEveryMs)', () => {
 });
 
 describe('SeriesTable.rowDue', () => {
-  const detector = (): SeriesDetector => ({ update: () => [] }) as unknown as SeriesDetector;
+  const detector: DetectorSlots = { create: () => 0, release: () => undefined };
   const ref = makeSeries('fds', { 'service.name': 'a' });
 
   it('rows are never closer than rowEveryMs and at most rowEveryMs + 1/8 apart', () => {

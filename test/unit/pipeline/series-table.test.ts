@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { makeSeries } from '../../../src/domain/series';
-import { createSeriesDetector } from '../../../src/detect';
+import { detectorPool } from '../../../src/detect';
 import { SeriesTable } from '../../../src/pipeline/series-table';
 
 const T = Date.UTC(2026, 0, 10, 12, 0, 0);
@@ -8,7 +8,7 @@ const ref = (name: string) => makeSeries(name, { 'service.name': 's' });
 
 describe('pipeline series table', () => {
   it('evicts the least recently seen series when full, counting it', () => {
-    const t = new SeriesTable(() => createSeriesDetector(), { maxSeries: 2, idleMs: 64_000 });
+    const t = new SeriesTable(detectorPool(), { maxSeries: 2, idleMs: 64_000 });
     const [a, b, c] = [ref('a'), ref('b'), ref('c')];
     t.touch(a, T);
     t.touch(b, T);
@@ -24,7 +24,7 @@ describe('pipeline series table', () => {
   });
 
   it('keeps one entry (and detector) per series id, with the first SeriesRef', () => {
-    const t = new SeriesTable(() => createSeriesDetector());
+    const t = new SeriesTable(detectorPool());
     const e = t.touch(ref('a'), T);
     const other = ref('a');
     const e2 = t.touch(other, T + 1);
@@ -34,7 +34,7 @@ describe('pipeline series table', () => {
   });
 
   it('forgets series idle for idleMs, never earlier, and keeps those seen since', () => {
-    const t = new SeriesTable(() => createSeriesDetector(), { idleMs: 64_000 });
+    const t = new SeriesTable(detectorPool(), { idleMs: 64_000 });
     const [a, b] = [ref('a'), ref('b')];
     t.touch(a, T);
     t.touch(b, T);
@@ -48,7 +48,22 @@ describe('pipeline series table', () => {
     assert.equal(t.evicted, 2);
   });
 
+  it('releases the detector of every series it forgets (evicted or swept): a pool of detectors held as numbers leaked their slots otherwise', () => {
+    const pool = detectorPool();
+    const t = new SeriesTable(pool, { maxSeries: 2, idleMs: 64_000 });
+    const [a, b] = [t.touch(ref('a'), T), t.touch(ref('b'), T)];
+    const c = t.touch(ref('c'), T + 2_000);
+    assert.equal(pool.size, 2, 'a was evicted and its detector released');
+    assert.equal(c.detector, a.detector, "c took a's slot");
+    for (const e of [b, c]) pool.update(e.detector, T + 3_000, 1);
+    t.touch(c.ref, T + 30_000);
+    assert.equal(t.sweep(T + 64_000 + 4_000), 1, 'b idle');
+    assert.equal(pool.size, 1);
+    assert.throws(() => pool.update(b.detector, T + 70_000, 1), /used after release/);
+    assert.deepEqual(pool.update(c.detector, T + 70_000, 1), []);
+  });
+
   it('refuses a non-positive bound', () => {
-    assert.throws(() => new SeriesTable(() => createSeriesDetector(), { maxSeries: 0 }), RangeError);
+    assert.throws(() => new SeriesTable(detectorPool(), { maxSeries: 0 }), RangeError);
   });
 });
