@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Breakpoint, BreakpointKind, ChangeEvent, ChangeOrigin, ChangeType, Labels, Regime, SeriesRef, SettingChange, Suspect } from '../domain/types';
-import { labelsJson } from '../domain/series';
+import { labelsJson, seriesLabelsJson } from '../domain/series';
 import { newLabels } from '../domain/text';
 import { EpicenterError } from '../errors';
 import type { StoredAnalysis } from '../ports';
@@ -97,7 +97,7 @@ export function breakpointRow(b: Breakpoint): BreakpointRow {
     series_id: b.series.id,
     service: b.series.service,
     metric: b.series.metric,
-    labels: labelsJson(b.series.labels),
+    labels: seriesLabelsJson(b.series),
     unit: b.series.unit ?? '',
     t: sec(t),
     t_ms: t,

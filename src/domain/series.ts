@@ -66,14 +66,52 @@ const PACKED = Symbol('packed columns');
 
 type Fields = { -readonly [K in keyof SeriesRef]: SeriesRef[K] } & { [PACKED]?: string };
 
+/** The text of column `index` (0 = id … 4 = unit) of packed columns (see packColumns). */
+function packedColumn(packed: string, index: number): string {
+  let at = 0;
+  for (let c = 0; ; c++) {
+    let n = 0;
+    let b: number;
+    for (let shift = 1; ; shift *= 128) {
+      b = packed.charCodeAt(at++);
+      n += (b & 0x7f) * shift;
+      if (b < 0x80) break;
+    }
+    if (c === index) return Buffer.from(packed.slice(at, at + n), 'latin1').toString('utf8');
+    at += n;
+  }
+}
+
+/** Labels parsed from the packed text, by series: made when first read, kept while the series lives. */
+const parsedLabels = new WeakMap<object, Labels>();
+
 /**
- * A series made by makeSeries: the SeriesRef fields plus its packed columns (packColumns), made
- * once here rather than cached beside it by the writer. A live series held its id twice (the id
- * string, and again inside the writer's packed text): an ASCII id is now a slice of the packed
- * text, which V8 keeps as a 32-byte reference into it instead of a copy (about 100 bytes a
- * series). The packed text is a non-enumerable property and the prototype is Object's, so JSON,
- * Object.keys, spreads and deep equality see the plain SeriesRef object they always saw; a
- * constructor (not a literal) so that V8 keeps the extra property inside the object.
+ * `labels` of a packed series: an enumerable getter (JSON, Object.keys, spreads and deep equality
+ * see it as the field it was), whose function V8 keeps in the shared hidden class, so a series
+ * costs no labels object until something reads them. On the pipeline's path nothing does (rows
+ * take the packed text); breakpoints and analyses do, and then get the labels once, keys sorted.
+ */
+const LABELS: PropertyDescriptor = {
+  enumerable: true,
+  get(this: Fields): Labels {
+    let l = parsedLabels.get(this);
+    if (l === undefined) {
+      l = Object.assign(newLabels(), JSON.parse(packedColumn(this[PACKED] as string, 3)) as Labels);
+      parsedLabels.set(this, l);
+    }
+    return l;
+  },
+};
+
+/**
+ * A series made by makeSeries: the SeriesRef fields kept as one packed text (packColumns), made
+ * once here rather than cached beside it by the writer. A live series held its identity four
+ * times (id string, labels object, and the writer's packed copy of both): an ASCII id is now a
+ * slice of the packed text, which V8 keeps as a 32-byte reference into it instead of a copy, and
+ * the labels are read from its labels JSON (LABELS). The packed text is a non-enumerable
+ * property and the prototype is Object's, so JSON, Object.keys, spreads and deep equality see
+ * the plain SeriesRef object they always saw; a constructor (not a literal) so that V8 keeps the
+ * extra property inside the object.
  */
 const Series = function (this: Fields, metric: string, labels: Labels, service: string, unit: string | undefined) {
   const id = seriesId(metric, labels);
@@ -83,7 +121,7 @@ const Series = function (this: Fields, metric: string, labels: Labels, service: 
   this.id = Buffer.byteLength(id, 'utf8') === id.length ? packed.slice(from, from + id.length) : id;
   this.service = service;
   this.metric = metric;
-  this.labels = labels;
+  Object.defineProperty(this, 'labels', LABELS);
   Object.defineProperty(this, PACKED, { value: packed });
   // Absent, not undefined, without a unit: as the object literals had it.
   if (unit !== undefined) this.unit = unit;
@@ -93,6 +131,12 @@ const Series = function (this: Fields, metric: string, labels: Labels, service: 
 /** The packed identity columns (packColumns) of a series makeSeries made, else undefined. */
 export function packedColumns(s: SeriesRef): string | undefined {
   return (s as Fields)[PACKED];
+}
+
+/** The labels column of `s` (labelsJson): from its packed text when it has one, parsing no labels. */
+export function seriesLabelsJson(s: SeriesRef): string {
+  const packed = (s as Fields)[PACKED];
+  return packed === undefined ? labelsJson(s.labels) : packedColumn(packed, 3);
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { makeSeries, seriesId } from '../../../src/domain/series';
+import { makeSeries, seriesId, seriesLabelsJson } from '../../../src/domain/series';
 import type { Sample, SeriesRef } from '../../../src/domain/types';
 import { labelsJson } from '../../../src/clickhouse/rows';
 import { BodyPool, pointsRowBinary } from '../../../src/clickhouse/rowbinary';
@@ -144,5 +144,15 @@ describe('series identities packed for RowBinary', () => {
     assert.deepEqual(s, { ...s });
     assert.equal(JSON.stringify(s), JSON.stringify({ ...s }));
     assert.equal(s.id, seriesId(s.metric, s.labels));
+  });
+
+  it('labels read back from the packed text are the labels given (keys sorted), one object per series, and the labels column is their JSON', () => {
+    const given = JSON.parse('{"tab":"a\\tb\\n\\"q\\"","__proto__":"p","service.name":"ünï 😀","k":"a\\ud800b"}') as Record<string, string>;
+    const s = makeSeries('cpu', given);
+    assert.equal(Object.getPrototypeOf(s.labels), null);
+    assert.deepEqual(Object.entries(s.labels), [['__proto__', 'p'], ['k', 'a\ufffdb'], ['service.name', 'ünï 😀'], ['tab', 'a\tb\n"q"']]);
+    assert.equal(s.labels, s.labels);
+    assert.equal(seriesLabelsJson(s), labelsJson(s.labels));
+    assert.equal(seriesLabelsJson({ ...s }), labelsJson(s.labels));
   });
 });
