@@ -1,6 +1,6 @@
 /**
  * Points are the volume table, so they are sent as RowBinary: the five per-series columns are
- * encoded once per series (cached on the SeriesRef object, which the decoders reuse across
+ * encoded once per series (kept by the SeriesRef object, which the decoders reuse across
  * samples) and copied as bytes per row; the three numbers are fixed-width little-endian, so
  * neither side prints or parses digits (TabSeparated's number text was a fifth of the insert
  * path's time here, and parsing it a share of ClickHouse's). RowBinary has been read by every
@@ -8,34 +8,29 @@
  * takes a plain String there. @clickhouse/client's insert() does not take RowBinary, so the
  * body goes through exec() with an explicit `INSERT … FORMAT RowBinary` (./connection.ts).
  */
+import { packColumns, packedColumns } from '../domain/series';
 import type { Sample, SeriesRef } from '../domain/types';
-import { labelsJson } from './rows';
 
 /** Column order of the points table in a RowBinary insert (same as the table's). */
 export const POINT_COLUMNS = ['series_id', 'service', 'metric', 'labels', 'unit', 't', 't_ms', 'value'] as const;
 
 /**
- * Each series' prefix, kept as a one-byte string of its bytes: a string costs its length and a
- * small header, a Buffer per series several times more (its object and a slice of a shared pool).
+ * Prefixes of series not made by makeSeries (read back from the store, written by hand), kept
+ * as one-byte strings: a string costs its length and a small header, a Buffer per series
+ * several times more (its object and a slice of a shared pool).
  */
 const prefixes = new WeakMap<SeriesRef, string>();
 
-/** series_id, service, metric, labels, unit as RowBinary Strings (LEB128 length, UTF-8 bytes), cached per series as latin1 text. */
+/**
+ * series_id, service, metric, labels, unit as RowBinary Strings (LEB128 length, UTF-8 bytes) as
+ * latin1 text: the decoders' series carry it (domain/series.ts packColumns), others are cached.
+ */
 export function seriesPrefix(s: SeriesRef): string {
+  const packed = packedColumns(s);
+  if (packed !== undefined) return packed;
   let p = prefixes.get(s);
   if (p === undefined) {
-    const parts = [s.id, s.service, s.metric, labelsJson(s.labels), s.unit ?? ''].map((x) => Buffer.from(x, 'utf8'));
-    let n = 0;
-    for (const b of parts) n += uvarintSize(b.length) + b.length;
-    const bytes = Buffer.allocUnsafe(n);
-    let at = 0;
-    for (const b of parts) {
-      at = uvarint(bytes, at, b.length);
-      bytes.set(b, at);
-      at += b.length;
-    }
-    // A flat copy: a string sliced or concatenated from others keeps them alive.
-    p = bytes.toString('latin1');
+    p = packColumns(s.id, s.service, s.metric, s.labels, s.unit);
     prefixes.set(s, p);
   }
   return p;
@@ -112,21 +107,4 @@ export function pointsRowBinary(points: readonly Sample[], pool: BodyPool = new 
     at = buf.writeDoubleLE(s.v, at);
   }
   return buf.subarray(0, at);
-}
-
-function uvarintSize(n: number): number {
-  let size = 1;
-  for (let x = n; x >= 0x80; x = Math.floor(x / 128)) size++;
-  return size;
-}
-
-/** LEB128 unsigned varint (RowBinary string lengths) at `at`; returns the next offset. */
-function uvarint(buf: Buffer, at: number, n: number): number {
-  let x = n;
-  while (x >= 0x80) {
-    buf[at++] = (x & 0x7f) | 0x80;
-    x = Math.floor(x / 128);
-  }
-  buf[at++] = x;
-  return at;
 }

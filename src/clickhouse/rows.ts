@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Breakpoint, BreakpointKind, ChangeEvent, ChangeOrigin, ChangeType, Labels, Regime, SeriesRef, SettingChange, Suspect } from '../domain/types';
+import { labelsJson, seriesLabelsJson } from '../domain/series';
 import { newLabels } from '../domain/text';
 import { EpicenterError } from '../errors';
 import type { StoredAnalysis } from '../ports';
@@ -26,14 +27,9 @@ export function finite(v: number, what: string): number {
   return v;
 }
 
-export const sec = (ms: number): number => Math.floor(ms / 1000);
+export { labelsJson };
 
-/** Labels as a JSON object with sorted keys (stable text, so equal label sets compare equal in SQL). */
-export function labelsJson(labels: Labels): string {
-  const o = newLabels();
-  for (const k of Object.keys(labels).sort()) o[k] = labels[k] ?? '';
-  return JSON.stringify(o);
-}
+export const sec = (ms: number): number => Math.floor(ms / 1000);
 
 /** A 64-bit integer column value (string or number) → number. */
 export function num(v: unknown): number {
@@ -101,7 +97,7 @@ export function breakpointRow(b: Breakpoint): BreakpointRow {
     series_id: b.series.id,
     service: b.series.service,
     metric: b.series.metric,
-    labels: labelsJson(b.series.labels),
+    labels: seriesLabelsJson(b.series),
     unit: b.series.unit ?? '',
     t: sec(t),
     t_ms: t,

@@ -5,9 +5,9 @@
  * and last sample time of the series in the batch that sent it; `series` takes min/max over all
  * rows, so replays and several consumers only ever widen it to what was really seen.
  */
-import { widenSpan } from '../domain/series';
+import { seriesLabelsJson, widenSpan } from '../domain/series';
 import type { Sample, SeriesSpan } from '../domain/types';
-import { checkMs, labelsJson, sec } from './rows';
+import { checkMs, sec } from './rows';
 
 /** The JSONEachRow row for series_seen. Throws BAD_INPUT on a time outside 1970…2106. */
 export function seriesSeenRow(s: SeriesSpan): Record<string, string | number> {
@@ -18,7 +18,7 @@ export function seriesSeenRow(s: SeriesSpan): Record<string, string | number> {
     service: s.series.service,
     series_id: s.series.id,
     metric: s.series.metric,
-    labels: labelsJson(s.series.labels),
+    labels: seriesLabelsJson(s.series),
     unit: s.series.unit ?? '',
     first_seen: sec(first),
     last_seen: sec(last),

@@ -7,30 +7,29 @@ import { attr, attributeProblem, readAttribute } from './otlp/attributes';
  * made, instead of building and hashing a composite key string per point — the decoder's
  * hottest path. Lists in another order only cost an extra branch.
  */
-export interface SeriesNode {
+export class SeriesNode {
   /** The series whose attributes end at this node. */
-  ref: SeriesRef | undefined;
+  ref: SeriesRef | undefined = undefined;
   /**
    * The first attribute (key, value) seen below this node, kept inline ('' while there is none):
    * nearly every node has one child (a resource's metric usually carries one attribute set, and
    * each attribute list one path), and two Maps per series were most of the cache's memory.
    */
-  key: string;
-  value: string;
-  /** The node after the inline attribute, made only once some series' attributes go on past it. */
-  child: SeriesNode | undefined;
+  key = '';
+  value = '';
   /**
-   * The series whose attributes end with the inline attribute, while `child` is not made: the
-   * last attribute of a series then costs no node of its own (64 bytes per series).
+   * What follows the inline attribute: the series whose attributes end with it (then the last
+   * attribute of a series costs no node of its own), or, once some series' attributes go on past
+   * it, the node after it. One field for both: a field per case cost 8 bytes a series.
    */
-  childRef: SeriesRef | undefined;
+  after: SeriesNode | SeriesRef | undefined = undefined;
   /** Further children, by key then value. */
-  next: Map<string, Map<string, SeriesNode>> | undefined;
+  next: Map<string, Map<string, SeriesNode>> | undefined = undefined;
 }
 
 /** A new trie node; every node has the same fields, so the lookups stay monomorphic. */
 export function seriesNode(): SeriesNode {
-  return { ref: undefined, key: '', value: '', child: undefined, childRef: undefined, next: undefined };
+  return new SeriesNode();
 }
 
 /** Counts series so the owner can bound the cache. */
@@ -55,8 +54,10 @@ export function findSeries(root: SeriesNode, attrs: unknown): SeriesRef | string
     const k = attr.key;
     const text = attr.text;
     if (node.key === k && node.value === text) {
-      if (i === n - 1) return node.child === undefined ? node.childRef : node.child.ref;
-      node = node.child;
+      const after: SeriesNode | SeriesRef | undefined = node.after;
+      if (after instanceof SeriesNode) node = after;
+      else if (i === n - 1) return after;
+      else node = undefined;
     } else node = node.next?.get(k)?.get(text);
   }
   return node?.ref;
@@ -76,21 +77,21 @@ export function addSeries(root: SeriesNode, attrs: unknown, ref: SeriesRef): voi
       node.value = text;
     }
     if (node.key === k && node.value === text) {
-      if (last && node.child === undefined) {
-        node.childRef = ref;
+      const after = node.after;
+      if (after instanceof SeriesNode) node = after;
+      else if (last) {
+        node.after = ref;
         return;
-      }
-      node = node.child ??= nodeWithRef(node);
+      } else node = node.after = nodeWithRef(after);
     } else node = nextChild(node, k, text);
   }
   node.ref = ref;
 }
 
-/** The inline child made into a node: its series moves from the parent's `childRef`. */
-function nodeWithRef(parent: SeriesNode): SeriesNode {
+/** The inline attribute's node, made when a series' attributes go on past it: holds the series that ended there. */
+function nodeWithRef(ref: SeriesRef | undefined): SeriesNode {
   const child = seriesNode();
-  child.ref = parent.childRef;
-  parent.childRef = undefined;
+  child.ref = ref;
   return child;
 }
 

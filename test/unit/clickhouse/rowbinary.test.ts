@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { makeSeries } from '../../../src/domain/series';
-import type { Sample } from '../../../src/domain/types';
+import { makeSeries, seriesId, seriesLabelsJson } from '../../../src/domain/series';
+import type { Sample, SeriesRef } from '../../../src/domain/types';
 import { labelsJson } from '../../../src/clickhouse/rows';
 import { BodyPool, pointsRowBinary } from '../../../src/clickhouse/rowbinary';
 
@@ -95,5 +95,64 @@ describe('clickhouse RowBinary body pool', () => {
     assert.equal(pool.take(50).length, 100, 'the small body was not kept; a new one is as large as the largest');
     pool.give(big);
     assert.equal(pool.take(100).buffer, big.buffer);
+  });
+});
+
+/** The prefix encoder as it was before series carried their packed columns (commit 29d3c71), kept to compare bytes with. */
+function oldPrefix(s: SeriesRef): Buffer {
+  const parts = [s.id, s.service, s.metric, labelsJson(s.labels), s.unit ?? ''].map((x) => Buffer.from(x, 'utf8'));
+  const out: Buffer[] = [];
+  for (const b of parts) {
+    const len: number[] = [];
+    let x = b.length;
+    while (x >= 0x80) {
+      len.push((x & 0x7f) | 0x80);
+      x = Math.floor(x / 128);
+    }
+    len.push(x);
+    out.push(Buffer.from(len), b);
+  }
+  return Buffer.concat(out);
+}
+
+describe('series identities packed for RowBinary', () => {
+  const series = [
+    makeSeries('bench.metric_94', { 'service.name': 'svc-1', 'service.instance.id': 'svc-1-i0', 'server.address': 'peer-14' }, undefined, '{connection}'),
+    makeSeries('cpu', { 'service.name': 'ünï 😀', host: 'hôte', tab: 'a\tb\n"q"' }, undefined, 'µs'),
+    makeSeries('m', { 'service.name': 's', k: 'y'.repeat(200) }),
+    makeSeries('x', {}),
+    makeSeries('lone', JSON.parse('{"__proto__":"p","service.name":"a\\ud800b"}') as Record<string, string>),
+  ];
+
+  it('a row of a decoder-made series is byte-identical to the old encoder, ASCII or not', () => {
+    for (const s of series) {
+      const body = pointsRowBinary([{ series: s, t: 1_700_000_000_123, v: 1.5 }]);
+      assert.deepEqual(body.subarray(0, body.length - 20), oldPrefix(s), s.id);
+    }
+  });
+
+  it('a series not made by makeSeries (read back from the store) encodes to the same bytes', () => {
+    for (const s of series) {
+      const plain: SeriesRef = { ...s };
+      assert.deepEqual(pointsRowBinary([{ series: plain, t: 5, v: 2 }]), pointsRowBinary([{ series: s, t: 5, v: 2 }]), s.id);
+    }
+  });
+
+  it('the packed columns are invisible: keys, JSON and deep equality are those of the plain SeriesRef', () => {
+    const s = series[0] as SeriesRef;
+    assert.deepEqual(Object.keys(s), ['id', 'service', 'metric', 'labels', 'unit']);
+    assert.deepEqual(s, { ...s });
+    assert.equal(JSON.stringify(s), JSON.stringify({ ...s }));
+    assert.equal(s.id, seriesId(s.metric, s.labels));
+  });
+
+  it('labels read back from the packed text are the labels given (keys sorted), one object per series, and the labels column is their JSON', () => {
+    const given = JSON.parse('{"tab":"a\\tb\\n\\"q\\"","__proto__":"p","service.name":"ünï 😀","k":"a\\ud800b"}') as Record<string, string>;
+    const s = makeSeries('cpu', given);
+    assert.equal(Object.getPrototypeOf(s.labels), null);
+    assert.deepEqual(Object.entries(s.labels), [['__proto__', 'p'], ['k', 'a\ufffdb'], ['service.name', 'ünï 😀'], ['tab', 'a\tb\n"q"']]);
+    assert.equal(s.labels, s.labels);
+    assert.equal(seriesLabelsJson(s), labelsJson(s.labels));
+    assert.equal(seriesLabelsJson({ ...s }), labelsJson(s.labels));
   });
 });
