@@ -153,7 +153,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   // trouble with more requests arriving from above is not its own release's (new pods against old
   // ones over the same minutes saw the same load, so that comparison stands).
   const victimNow = acute.trouble.get(ctx.victim);
-  const pushed = pushedLoad(ctx, c, surges(c.time), victimNow);
+  const pushed = pushedLoad(ctx, c, surges(c.time), acute.trouble);
   const fromAbove = isVictim === 1 ? loadFromAbove(ctx, surges(c.time), victimNow) : 0;
   const canary = acute.canary.kind === 'canary' ? acute.canary.value : 0;
   const acuteSelf = Math.max(canary, selfAfter(acute, first.value) * (1 - fromAbove), pushed.value);

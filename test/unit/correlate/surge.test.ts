@@ -3,7 +3,7 @@ import { analyze, buildContext, contextEvidence } from '../../../src/correlate';
 import { downPaths } from '../../../src/correlate/features/surge';
 import type { Topology } from '../../../src/domain/types';
 import type { SeriesData } from '../../../src/ports';
-import { at, change, MIN, series } from './helpers';
+import { at, change, CONNS, FD, input, MIN, series, step, TOPO as STORY } from './helpers';
 
 // web → ads-api → tax-db, and web → search; the page is on tax-db at 14:00 with one hour of 1-minute history.
 const TOPO: Topology = {
@@ -86,6 +86,43 @@ describe('correlate: load pushed down (surge)', () => {
   it('more requests that hurt nobody are no evidence', () => {
     const { flag } = evidence(fanout({ slower: undefined }));
     assert.equal(flag?.pushed.value, 0);
+  });
+
+  it('a caller whose connections to the paged service jumped right after its config change pushed load (the fd story, connections instead of requests)', () => {
+    const pool = change('ads-pool', 'ads-api', 'config', at('13:55'));
+    const s = [
+      series('ads-api', 'http.server.request.count', {}, flat(150), opts),
+      series('ads-api', 'http.client.open_connections', { 'server.address': 'tax-db' }, rise(12, 8, at('13:56')), opts),
+      series('tax-db', 'http.server.request.count', {}, flat(300), opts),
+      series('tax-db', 'process.open_file_descriptor.count', {}, rise(200, 4, at('13:56')), opts),
+    ];
+    const ev = contextEvidence(buildContext({ ...ask(s), changes: [...CHANGES, pool] }));
+    const e = ev.find((x) => x.change.id === 'ads-pool');
+    assert.ok((e?.pushed.value ?? 0) > 0.5, `pushed ${e?.pushed.value}`);
+    assert.deepEqual(e?.pushed.path, ['tax-db']);
+    assert.equal(ev.find((x) => x.change.id === 'web-flag')?.pushed.value, 0, "web's calls did not grow: nothing of this came through it");
+  });
+
+  it("a pool naming no server stands in for the hop, discounted, when the caller's topology says whom it calls", () => {
+    const pool = change('ads-pool', 'ads-api', 'config', at('13:55'));
+    const s = [
+      series('ads-api', 'db_pool_connections', {}, rise(12, 8, at('13:56')), opts),
+      series('tax-db', 'process.open_file_descriptor.count', {}, rise(200, 4, at('13:56')), opts),
+    ];
+    const e = contextEvidence(buildContext({ ...ask(s), changes: [...CHANGES, pool] })).find((x) => x.change.id === 'ads-pool');
+    assert.ok((e?.pushed.value ?? 0) > 0.3 && (e?.pushed.value ?? 1) <= 0.6, `pushed ${e?.pushed.value}`);
+  });
+
+  it("regression: a caller holding more connections to a service that waits on its own dependency pushed nothing (Little's law; was read as the caller's load)", () => {
+    // payments slows at 12:33: checkout-api holds more connections to it; web deploys at 12:32 and holds more on the slower checkout-api.
+    const s = [
+      series('checkout-api', CONNS, { 'server.address': 'payments' }, step(20, 300, at('12:33'))),
+      series('web', CONNS, { 'server.address': 'checkout-api' }, step(30, 90, at('12:34'))),
+      series('checkout-api', FD, {}, step(500, 950, at('12:34'))),
+    ];
+    const web = change('webdep', 'web', 'deploy', at('12:32'));
+    const e = contextEvidence(buildContext(input(s, [web], { topology: STORY, at: at('12:40'), windowMs: 60 * MIN, afterMs: 0 }))).find((x) => x.change.id === 'webdep');
+    assert.ok((e?.pushed.value ?? 1) < 0.1, `pushed ${e?.pushed.value}`);
   });
 
   it('downPaths lists every call path down to the target within the hop limit', () => {
