@@ -106,8 +106,11 @@ export function pushedLoad(ctx: Context, c: ChangeEvent, surges: ReadonlyMap<str
   if (c.service === ctx.victim) return NOT_PUSHED;
   const victimTrouble = trouble.get(ctx.victim);
   const lasting = ctx.trouble.filter((x) => x.s.time >= c.time - ctx.tolMs);
-  const troubleW = Math.max(victimTrouble?.own ?? 0, ...lasting.map((x) => x.w));
-  const troubleAt = Math.min(victimTrouble?.ownStart ?? Infinity, ...lasting.map((x) => x.s.time));
+  // A page minutes into a surge may come before latency or errors move: the paged service's own
+  // request rate leaping is an anomaly of a golden signal too, at half weight.
+  const inbound = surges.get(ctx.victim) ?? NO_SURGE;
+  const troubleW = Math.max(victimTrouble?.own ?? 0, ...lasting.map((x) => x.w), 0.5 * inbound.w);
+  const troubleAt = Math.min(victimTrouble?.ownStart ?? Infinity, ...lasting.map((x) => x.s.time), inbound.w > 0 ? inbound.start : Infinity);
   if (troubleW <= 0) return NOT_PUSHED;
   const own = surges.get(c.service) ?? NO_SURGE;
   let best = NOT_PUSHED;
