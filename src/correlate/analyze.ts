@@ -2,7 +2,7 @@ import type { Analysis, Suspect } from '../domain/types';
 import { buildContext, type AnalyzeInput, type Context } from './context';
 import { explain } from './explain';
 import { acuteBursts } from './explain-acute';
-import { acuteView, candidateEvidence, fanIn, victimSide, withQuiet, type CandidateEvidence } from './features';
+import { acuteView, candidateEvidence, fanIn, surgeView, victimSide, withQuiet, type CandidateEvidence } from './features';
 import { MODEL, type Model } from './model';
 import { scoreAll } from './score';
 
@@ -50,5 +50,6 @@ export function contextEvidence(ctx: Context): CandidateEvidence[] {
   const fan = fanIn(ctx);
   const vs = victimSide(ctx);
   const view = acuteView(ctx);
-  return withQuiet(ctx.candidates.map((c) => candidateEvidence(ctx, c, fan, vs, view)));
+  const surges = surgeView(ctx);
+  return withQuiet(ctx.candidates.map((c) => candidateEvidence(ctx, c, fan, vs, view, surges)));
 }

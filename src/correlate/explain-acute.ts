@@ -63,6 +63,12 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
     const what = b.callers.perEdge ? `calls of its callers to ${c.service} slowed` : 'calls of its callers slowed';
     out.push({ w: m.weights.acuteCallers * e.a.acuteCallers + 0.5, text: `${what} (${b.callers.list.join(', ')} of ${ctx.graph.callers(c.service).length}): ${burst(b.callers.p, b.callers.t, c)}` });
   }
+  if (e.pushed.value > 0.1) {
+    out.push({ w: m.weights.acuteSelf * e.pushed.value + 1, text: `more requests pushed down the calls: request rate of ${e.pushed.path.join(', ')} rose from ${hhmm(e.pushed.start)}, ${lag(e.pushed.start, c)}, while ${c.service}'s own did not; ${ctx.victim}'s trouble came with them` });
+  }
+  if (e.fromAbove > 0.1) {
+    out.push({ w: m.weights.acuteSelf * e.fromAbove + 1, text: `more requests arrived at ${ctx.victim} from above as its trouble began (its callers received more too): load, not this release` });
+  }
   if (e.a.acuteBelow > 0.3) {
     out.push({ w: Math.abs(m.weights.acuteBelow * e.a.acuteBelow) + 1, text: `${a.belowWhat ?? 'a service it calls'}, further down, burst as early: ${c.service} looks like a symptom` });
   }

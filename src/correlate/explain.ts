@@ -114,7 +114,7 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
   lines.push(...acuteLines(ctx, e));
   const first = e.first.signal;
   const discounted = Math.max(e.acute.self - e.a.acuteSelf, e.acute.callers - e.a.acuteCallers);
-  if (first !== undefined && discounted > 0.1) {
+  if (first !== undefined && discounted > 0.1 && e.first.value > 0.1) {
     lines.push({ w: ACUTE.weights.acuteSelf * discounted + 1, text: `the trouble after this change follows a lasting move below ${c.service}: ${describeSignal(first)}, ${after(first, c)} — not this change's doing` });
   }
   if (movement(e) < 0.1) lines.push({ w: 20, text: `evidence missing: no breakpoint and no burst on ${c.service}${p.dist > 0 && Number.isFinite(p.dist) ? `, on the ${p.dist}-hop path` : ''} or on ${ctx.victim} follows this change` });

@@ -1,4 +1,4 @@
-import type { Rng } from './prng';
+import { createRng, type Rng } from './prng';
 import { rampFactor, type Effects } from './effects';
 import type { ProcState } from './dynamics';
 import type { AddChannel, Ctx } from './streams';
@@ -19,6 +19,8 @@ export const GOLDEN = {
   requests: 'http.server.request.count',
   clientLatency: 'http.client.request.duration.p99',
   dbClientLatency: 'db.client.operation.duration.p99',
+  clientCalls: 'http.client.request.count',
+  dbClientCalls: 'db.client.operation.count',
 } as const;
 
 /** A process near its fd or memory limit slows down (GC, EMFILE retries), up to ×4 at the limit. */
@@ -32,7 +34,7 @@ function fillLatency(fill: number): number {
  * caller then sees), failures of its own and passed up from dependencies, and slowing and failing
  * near a resource limit.
  */
-export function addGolden(rng: Rng, w: World, fx: Effects, s: SimService, st: ProcState, step: Step, add: AddChannel, hasRequests: boolean, stepMs: number, svc: { readonly tail: number; readonly errors: number }): void {
+export function addGolden(rng: Rng, w: World, fx: Effects, s: SimService, st: ProcState, step: Step, add: AddChannel, hasRequests: boolean, stepMs: number, svc: { readonly tail: number; readonly errors: number; readonly instance: string }): void {
   const bad = (): { latency: number; errors: number } => fx.bad.get(s.name)?.get(st.version) ?? { latency: 1, errors: 0 };
   // A process just started is a little slower (JIT, cold caches) for its first minutes.
   const cold = (c: Ctx): number => 1 + 0.25 * (1 - c.warm);
@@ -54,5 +56,9 @@ export function addGolden(rng: Rng, w: World, fx: Effects, s: SimService, st: Pr
     if (ds === undefined) continue;
     const attrs: Record<string, string> = w.labels.peer === 'peer.service' ? { 'peer.service': d } : { 'server.address': w.labels.peer === 'fqdn' ? `${d}.prod.svc.cluster.local` : d };
     add(ds.kind === 'db' ? GOLDEN.dbClientLatency : GOLDEN.clientLatency, 's', 'gauge', attrs, false, rng.uniform(0.08, 0.2), (c) => tail * ((c.flow.latency.get(d) ?? 0) + 0.001));
+    // The count of the client duration histogram every OTel HTTP/DB client instrumentation records
+    // by default: calls per callee. Its own random stream keeps the other channels' draws unchanged.
+    const own = createRng(`${svc.instance}>${d}/calls`);
+    add(ds.kind === 'db' ? GOLDEN.dbClientCalls : GOLDEN.clientCalls, '{request}', 'sum', attrs, true, own.uniform(0.01, 0.03), (c) => ((c.flow.calls.get(`${s.name}>${d}`) ?? 0) / s.instances) * (stepMs / 1000), own);
   }
 }

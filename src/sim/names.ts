@@ -23,6 +23,8 @@ const SHOP: Readonly<Record<string, { name: string; scale?: (v: number) => numbe
   [GOLDEN.errors]: { name: 'svc_ok_pct', scale: (v) => Number.isNaN(v) ? v : 100 * (1 - v), unit: '%' },
   [GOLDEN.clientLatency]: { name: 'dep_call_ms.p99', scale: (v) => v * 1000, unit: 'ms' },
   [GOLDEN.dbClientLatency]: { name: 'dep_call_ms.p99', scale: (v) => v * 1000, unit: 'ms' },
+  [GOLDEN.clientCalls]: { name: 'dep_calls_total' },
+  [GOLDEN.dbClientCalls]: { name: 'dep_calls_total' },
 };
 
 /** What the shop writes in its config/metrics.yaml for the names above. */
@@ -30,6 +32,7 @@ export const SHOP_RULES: readonly MetricNameRule[] = [
   { match: '/^svc_resp_ms\\./', signal: 'latency' },
   { match: 'svc_ok_pct', signal: 'success' },
   { match: '/^dep_call_ms\\./', signal: 'latency', side: 'client' },
+  { match: 'dep_calls_total', signal: 'traffic', side: 'client' },
 ];
 
 /** The metric's name under the regime's naming. */

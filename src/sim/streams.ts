@@ -15,6 +15,8 @@ export interface Channel {
   readonly int: boolean;
   readonly values: Float64Array;
   readonly noise: Noise;
+  /** Draws the channel's noise and scrape gaps (the process's own unless the channel has one). */
+  readonly rng: Rng;
   readonly mean: (ctx: Ctx) => number;
   /** Cumulative total of a sum since the process started. */
   acc: number;
@@ -28,7 +30,8 @@ export interface Ctx {
   readonly i: number;
 }
 
-export type AddChannel = (name: string, unit: string, kind: 'gauge' | 'sum', attrs: Record<string, string>, int: boolean, rel: number, mean: (c: Ctx) => number) => void;
+/** `own`: a random stream of the channel's own, so that adding it leaves every other channel's draws as they were. */
+export type AddChannel = (name: string, unit: string, kind: 'gauge' | 'sum', attrs: Record<string, string>, int: boolean, rel: number, mean: (c: Ctx) => number, own?: Rng) => void;
 
 export function peerAttrs(w: World, d: SimService): Record<string, string> {
   const p = w.labels.peer;
@@ -95,8 +98,9 @@ function instanceStream(rng: Rng, w: World, fx: Effects, s: SimService, i: numbe
   const phi = rng.uniform(0, 0.8);
   const qPhase = rng.uniform(0, 6);
   const chans: Channel[] = [];
-  const add: AddChannel = (name, unit, kind, attrs, int, rel, mean) => {
-    chans.push({ name, unit, kind, attrs, int, values: new Float64Array(n), noise: new Noise(rng, rel, phi), mean, acc: 0 });
+  const add: AddChannel = (name, unit, kind, attrs, int, rel, mean, own) => {
+    const r = own ?? rng;
+    chans.push({ name, unit, kind, attrs, int, values: new Float64Array(n), noise: new Noise(r, rel, phi), rng: r, mean, acc: 0 });
   };
   const outbound = (c: Ctx): number => s.deps.reduce((sum, d) => sum + connsPerInstance(w, fx, c.flow, s, d, c.t, c.i), 0);
   add(FD_METRIC, '{file}', 'gauge', {}, true, rng.uniform(0.01, 0.03), (c) =>
@@ -124,7 +128,7 @@ function instanceStream(rng: Rng, w: World, fx: Effects, s: SimService, i: numbe
   }
   // How full the process is (fds or memory against their limits), this step: golden signals suffer near the top.
   const step: Step = { fill: 0, crashed: false };
-  if (grid.golden) addGolden(rng, w, fx, s, st, step, add, chans.some((c) => c.name === 'http.server.request.count'), stepMs, grid);
+  if (grid.golden) addGolden(rng, w, fx, s, st, step, add, chans.some((c) => c.name === 'http.server.request.count'), stepMs, { ...grid, instance });
 
   const segments: { from: number; resource: Record<string, string> }[] = [];
   const resource = (version: string): Record<string, string> => {
@@ -165,7 +169,7 @@ function instanceStream(rng: Rng, w: World, fx: Effects, s: SimService, i: numbe
         step.fill = Math.max(step.fill, v / memLimit);
       }
       if (ch.kind === 'sum') v = ch.acc += Math.max(0, v);
-      ch.values[k] = rng.chance(0.003) ? NaN : ch.int ? Math.max(0, Math.round(v)) : Math.max(0, v);
+      ch.values[k] = ch.rng.chance(0.003) ? NaN : ch.int ? Math.max(0, Math.round(v)) : Math.max(0, v);
     }
     // At the limit the process dies (EMFILE, OOM kill) and starts again cold.
     if (step.crashed) restart(st, t);

@@ -2,7 +2,7 @@ import type { ChangeEvent } from '../../domain/types';
 import type { Context } from '../context';
 import { classifyGolden } from '../golden';
 import type { Signal } from '../signals';
-import { best, hopEvidence, type Scored } from './common';
+import { best, edgeSignals, hopEvidence, type Scored } from './common';
 import type { PathEvidence } from './path';
 
 /** Every service linked to the victim by the topology or by a series' peer label. */
@@ -39,7 +39,27 @@ export function edgeElsewhere(ctx: Context, c: ChangeEvent, p: PathEvidence): Sc
         if (c.service !== v || h.signal === undefined) return h;
         if (h.signal.service === v) return { value: 0.5 * h.value, signal: h.signal };
         return { value: h.value * (1 - slowedBy(ctx, c, h.signal)), signal: h.signal };
-      }),
+      })
+      .concat(c.service === v ? victimLinks(ctx).filter((u) => u !== v).map((u) => pushedBefore(ctx, c, u)) : []),
+  );
+}
+
+/** How far before its own change the victim's trouble may begin with a caller's link and still be one trouble. @default 60 min */
+export const PUSHED_BEFORE_MS = 60 * 60_000;
+
+/**
+ * For the victim's own change: caller `u`'s connections (or calls) to the victim had already grown
+ * before it — in the hour before, and no later than the victim's onset. The caller pushing harder
+ * came first; the victim's release cannot be what made it push, and the trouble that followed has
+ * that explanation (the founding story: another team's pool change lands half an hour before our
+ * own routine release, and our fds climb after both).
+ */
+export function pushedBefore(ctx: Context, c: ChangeEvent, u: string): Scored {
+  const v = ctx.victim;
+  return best(
+    edgeSignals(ctx, u, v)
+      .filter(({ s }) => s.service === u && s.effect.shift > 0 && s.time < c.time - ctx.tolMs && s.time >= c.time - PUSHED_BEFORE_MS && s.time <= ctx.onset + ctx.tolMs)
+      .map(({ s, w }) => ({ value: w * s.weight, signal: s })),
   );
 }
 

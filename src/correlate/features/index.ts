@@ -10,6 +10,7 @@ import { pathEvidence, type PathEvidence } from './path';
 import { rollbackEvidence, type RollbackEvidence } from './rollback';
 import { instanceOrder, versionDifferential, type VersionEvidence } from './version';
 import { troubleFirst } from './lasting';
+import { loadFromAbove, pushedLoad, surgeView, type Pushed, type Surge } from './surge';
 
 /** Names of the model's inputs, in the order of the coefficient vector (see ../model.ts). */
 export const FEATURES = [
@@ -84,9 +85,13 @@ export interface CandidateEvidence {
   readonly a: Readonly<Record<AcuteName, number>>;
   /** How much the simulator-fitted model is heard in this analysis, in [0,1] (see `withQuiet`). */
   readonly gate: number;
+  /** Load pushed down from the changed service to the service asked about (see `pushedLoad`). */
+  readonly pushed: Pushed;
+  /** For the asked-about service's own change: its trouble came with load from above (see `loadFromAbove`). */
+  readonly fromAbove: number;
 }
 
-export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx), view: (t: number) => ReadonlyMap<string, ServiceTrouble> = acuteView(ctx)): CandidateEvidence {
+export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx), view: (t: number) => ReadonlyMap<string, ServiceTrouble> = acuteView(ctx), surges: (t: number) => ReadonlyMap<string, Surge> = surgeView(ctx)): CandidateEvidence {
   const acute = acuteEvidence(ctx, c, view);
   const onset = onsetAlignment(ctx, c);
   const delayed = delayedAlignment(ctx, c);
@@ -144,8 +149,16 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   };
   // What lasting trouble below had already explained is not this change's doing.
   const first = troubleFirst(ctx, c, acute.trouble.get(c.service));
-  const a = { acuteSelf: selfAfter(acute, first.value), acuteCallers: acute.callers * (1 - first.value), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
-  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1 };
+  // More requests pushed down to the victim are this change's visible doing; the victim's own
+  // trouble with more requests arriving from above is not its own release's (new pods against old
+  // ones over the same minutes saw the same load, so that comparison stands).
+  const victimNow = acute.trouble.get(ctx.victim);
+  const pushed = pushedLoad(ctx, c, surges(c.time), acute.trouble);
+  const fromAbove = isVictim === 1 ? loadFromAbove(ctx, surges(c.time), victimNow) : 0;
+  const canary = acute.canary.kind === 'canary' ? acute.canary.value : 0;
+  const acuteSelf = Math.max(canary, selfAfter(acute, first.value) * (1 - fromAbove), pushed.value);
+  const a = { acuteSelf, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
+  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove };
 }
 
 /**
@@ -204,3 +217,4 @@ export function featureVector(e: CandidateEvidence): number[] {
 
 export { fanIn, victimSide, type FanIn, type VictimSide } from './fanin';
 export { acuteView } from './acute';
+export { surgeView } from './surge';

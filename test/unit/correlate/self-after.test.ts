@@ -32,6 +32,8 @@ describe('explanation: the service-level line says only what the score still cou
       acute: acute(0, canary, below),
       first: { value: first },
       a: { acuteSelf: 0, acuteCallers: 0, acuteExplains: 0, acuteBelow: below, quiet: 0 },
+      pushed: { value: 0, path: [], start: Infinity },
+      fromAbove: 0,
     } as unknown as CandidateEvidence;
     return acuteLines({} as Context, e).map((l) => l.text);
   };

@@ -35,3 +35,20 @@ describe('evidence: a caller link that grew because the victim slowed (Little\'s
     assert.ok(edgeElsewhere(ctx, dep, pathEvidence(ctx, dep)).value > 0.8);
   });
 });
+
+describe('evidence: a caller link that grew BEFORE the victim\'s own release', () => {
+  // web's pool change at 12:00 raises its connections to checkout-api at 12:05; checkout-api's routine
+  // release lands at 12:20; its fds climb only after both (the restart hid the rise until then).
+  const late = change('late-dep', 'checkout-api', 'deploy', at('12:20'), { version: '2.15.0' });
+  const conns = series('web', CONNS, { 'server.address': 'checkout-api' }, step(30, 300, at('12:05')));
+  const fd = series('checkout-api', FD, {}, step(540, 900, at('12:22')));
+  it('regression: the victim\'s release after a caller began pushing is cleared by that link (was: only links moving after the release counted)', () => {
+    const ctx = ctxOf([fd, conns], [late], [bp(fd, at('12:22')), bp(conns, at('12:05'))]);
+    assert.ok(edgeElsewhere(ctx, late, pathEvidence(ctx, late)).value > 0.8, String(edgeElsewhere(ctx, late, pathEvidence(ctx, late)).value));
+  });
+  it('a link that grew more than an hour before the release is another story', () => {
+    const early = series('web', CONNS, { 'server.address': 'checkout-api' }, step(30, 300, at('11:00')));
+    const ctx = ctxOf([fd, early], [late], [bp(fd, at('12:22')), bp(early, at('11:00'))]);
+    assert.ok(edgeElsewhere(ctx, late, pathEvidence(ctx, late)).value < 0.2);
+  });
+});

@@ -56,6 +56,19 @@ describe('simulator: varied regimes', () => {
     assert.ok(scenarioSeries(sc).some((s) => s.series.labels['server.address'] !== undefined || s.series.labels['peer.service'] !== undefined));
   });
 
+  it('golden signals include calls per callee (the client duration histogram count OTel records by default), and a fan-out flag raises them at its first hop', () => {
+    const sc = find('flag_fanout', (r) => r.signals === 'golden' && r.naming === 'otel' && r.page === 'acute');
+    const cause = sc.truth.cause;
+    const calls = scenarioSeries(sc).filter((s) => s.series.metric === 'http.client.request.count' && s.series.service === cause.service);
+    assert.ok(calls.length > 0 && calls.every((s) => classifyGolden(s.series.metric, s.series.labels).signal === 'traffic'));
+    const mean = (pts: readonly { t: number; v: number }[], from: number, to: number) => {
+      const xs = pts.filter((p) => p.t >= from && p.t < to).map((p) => p.v);
+      return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    };
+    const rises = calls.map((s) => mean(s.points, cause.time + 2 * MIN, sc.truth.at) / mean(s.points, cause.time - 20 * MIN, cause.time));
+    assert.ok(Math.max(...rises) > 1.5, `calls per callee after/before: ${rises.map((x) => x.toFixed(2)).join(', ')}`);
+  });
+
   it('acute page on the entry service: minutes after the cause, several hops above it, with no data after it', () => {
     const sc = find('slow_dependency', (r) => r.page === 'acute' && r.entry);
     const t = sc.truth;
