@@ -38,7 +38,8 @@ const feed = (f: (text: string, k: number) => void): void => {
 const before = measure();
 const started = Date.now();
 const p = createProcessor({ now: () => Date.now(), maxSeries: live });
-// `run` also keeps each series' RowBinary prefix (the writer's encoding cache): fed the same rows.
+// `run` hands each row to the writer's RowBinary encoder (a series from the decoder carries its packed
+// identity text; others get a cached one): fed the same rows.
 feed((text, k) => {
   const rows = p.process({ kind: 'otlp', topic: 'b', partition: 0, messages: [{ offset: String(k), key: null, value: Buffer.from(text), timestamp: t0 }] });
   for (const s of rows.samples) seriesPrefix(s.series);
