@@ -100,22 +100,31 @@ export function procId(pid: number): ProcId {
   return { pid, start: startTime(pid) };
 }
 
-function startTime(pid: number): string | undefined {
+/** /proc/PID/stat fields from field 3 (state) on: the command name before them may hold spaces. */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start at field 3.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[22 - 3];
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
 }
 
+function startTime(pid: number): string | undefined {
+  return statFields(pid)?.[22 - 3];
+}
+
 /**
  * Whether that very process still runs. A long test run can wrap the pid counter, and a pid (or a
  * thread id: kill(pid, 0) accepts those too) may be given out again seconds after its process ended.
+ * A zombie has ended: a daemon (the Collector) that exited waits as one until init reaps it, and
+ * the service scripts already count it as stopped.
  */
 export function alive(p: ProcId): boolean {
-  if (p.start !== undefined) return startTime(p.pid) === p.start;
+  if (p.start !== undefined) {
+    const f = statFields(p.pid);
+    return f !== undefined && f[22 - 3] === p.start && f[0] !== 'Z' && f[0] !== 'X';
+  }
   try {
     process.kill(p.pid, 0);
     return true;
