@@ -42,3 +42,14 @@ export function wellFormedChange(c: ChangeEvent): ChangeEvent {
   if (c.keys !== undefined) out.keys = c.keys.map(wellFormed);
   return out;
 }
+
+/**
+ * A suspect's score as a percentage for people: "<1%" and ">99%" rather than rounding a real
+ * doubt away to 0 or 100 (the correlator is never certain, even at a score of 1).
+ */
+export function confidencePct(score: number): string {
+  const p = Math.max(0, Math.min(1, score)) * 100;
+  if (p > 0 && p < 0.5) return '<1%';
+  if (p >= 99.5) return '>99%';
+  return `${Math.round(p)}%`;
+}

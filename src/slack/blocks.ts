@@ -1,3 +1,4 @@
+import { confidencePct } from '../domain/text';
 import type { Suspect } from '../domain/types';
 import { enforceLimits, escapeMrkdwn, escapeTruncate, mrkdwn, oneLine, plain, SLACK_LIMITS, type Block, type SlackMessage } from './limits';
 
@@ -72,13 +73,8 @@ function link(url: string, label: string): string {
   return `<${url.replace(/\|/g, '%7C').replace(/>/g, '%3E')}|${label}>`;
 }
 
-/** Confidence as a percentage; "<1%" and ">99%" rather than rounding a real doubt away to 0 or 100. */
-export function percent(score: number): string {
-  const p = Math.max(0, Math.min(1, score)) * 100;
-  if (p > 0 && p < 0.5) return '<1%';
-  if (p < 100 && p >= 99.5) return '>99%';
-  return `${Math.round(p)}%`;
-}
+/** Confidence as a percentage (src/domain/text.ts). */
+export const percent = confidencePct;
 
 function suspectBlock(s: Suspect, rank: number, onset: number, refName: string): Block {
   const pct = escapeMrkdwn(percent(s.score)); // "<1%": a bare < would start a Slack link

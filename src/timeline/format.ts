@@ -2,6 +2,7 @@
  * Small formatting helpers shared by the timeline text and its renderers. Everything is UTC, so a
  * timeline reads the same for the whole incident channel whatever the reader's time zone.
  */
+import { confidencePct } from '../domain/text';
 
 /** `2024-05-01 14:03:20Z` */
 export function fmtDateTime(ms: number): string {
@@ -59,10 +60,8 @@ export function fmtNum(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
-/** A probability in [0,1] as a whole percentage: `87%`. */
-export function fmtPct(p: number): string {
-  return `${Math.round(Math.max(0, Math.min(1, p)) * 100)}%`;
-}
+/** A suspect's score as a whole percentage: `87%`, `>99%`, `<1%` (src/domain/text.ts). */
+export const fmtPct = confidencePct;
 
 /** `level_up` → `level up`. */
 export function humanKind(kind: string): string {

@@ -28,7 +28,7 @@ const LEGEND: readonly [string, string][] = [
 function eventRow(e: TimelineEvent, ref: number): string {
   const kind = e.kind === 'change' ? `${e.detail}` : e.kind === 'breakpoint' ? humanKind(e.detail) : e.kind;
   const rank =
-    e.suspectRank === undefined ? '' : `<span class="badge rank${e.suspectRank > 1 ? ' low' : ''}">suspect #${e.suspectRank} · ${fmtPct(e.score ?? 0)}</span>`;
+    e.suspectRank === undefined ? '' : `<span class="badge rank${e.suspectRank > 1 ? ' low' : ''}">suspect #${e.suspectRank} · ${h(fmtPct(e.score ?? 0))}</span>`;
   const id = e.kind === 'change' || e.kind === 'rollback' ? ` <span class="ref">${h(e.ref ?? '')}</span>` : '';
   const cls = `kind-${e.kind}${e.suspectRank === undefined ? '' : ` suspect-${e.suspectRank}`}`;
   return (
@@ -100,7 +100,7 @@ export function renderHtml(t: Timeline, assets: ChartAssets, frame?: PageFrame):
     p.push('<table><thead><tr><th>#</th><th>Confidence</th><th>Change</th><th>Type</th><th>Service</th><th>Team</th><th>Time (UTC)</th><th>Evidence</th></tr></thead><tbody>');
     t.suspects.forEach((s, i) => {
       p.push(
-        `<tr${i === 0 ? ' class="suspect-1"' : ''}><td>${i + 1}</td><td>${fmtPct(s.score)}</td><td>${h(s.id)}</td><td>${h(s.type)}</td><td>${h(s.service)}</td>` +
+        `<tr${i === 0 ? ' class="suspect-1"' : ''}><td>${i + 1}</td><td>${h(fmtPct(s.score))}</td><td>${h(s.id)}</td><td>${h(s.type)}</td><td>${h(s.service)}</td>` +
           `<td>${h(s.team)}</td><td class="time">${fmtClock(s.time)} <span class="rel">${fmtRelative(s.time, ref)}</span></td><td>${h(s.evidence.slice(0, 3).join(' · '))}</td></tr>`,
       );
     });

@@ -6,6 +6,7 @@ import { analyze, duration, hhmm, keyBreakpoints } from '../../correlate';
 import { groupSamples } from '../../detect';
 import { loadConfig } from '../../config/load';
 import type { Config } from '../../config/schema';
+import { confidencePct } from '../../domain/text';
 import type { Analysis, ChangeEvent, Topology } from '../../domain/types';
 import { EpicenterError } from '../../errors';
 import type { SeriesData } from '../../ports';
@@ -81,7 +82,7 @@ export function analysisReport(a: Analysis, series: readonly SeriesData[], chang
   if (a.suspects.length === 0) out.push('No change in the window to blame.');
   const byId = new Map(changes.map((c) => [c.id, c]));
   a.suspects.slice(0, top).forEach((s, i) => {
-    const pct = s.score >= 0.995 ? '>99%' : s.score < 0.005 ? '<1%' : `${Math.round(s.score * 100)}%`;
+    const pct = confidencePct(s.score);
     const c = byId.get(s.id);
     out.push(`#${i + 1}  ${pct.padStart(4)}  ${s.type} of ${s.service} (team ${s.team}) at ${hhmm(s.time)}, ${duration(a.at - s.time)} before the page`);
     if (c?.summary !== undefined) out.push(`         "${c.summary}"  [${s.id}]`);

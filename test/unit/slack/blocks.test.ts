@@ -22,7 +22,7 @@ describe('slack blocks', () => {
   });
 
   it('shows confidence without rounding doubt away', () => {
-    assert.deepEqual([0, 0.001, 0.834, 0.999, 1].map(percent), ['0%', '<1%', '83%', '>99%', '100%']);
+    assert.deepEqual([0, 0.001, 0.834, 0.999, 1].map(percent), ['0%', '<1%', '83%', '>99%', '>99%']);
   });
 
   it('names the alert and the top three suspects with team, relative time, confidence, evidence and a timeline link', () => {
