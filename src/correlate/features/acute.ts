@@ -1,4 +1,4 @@
-import { ACUTE_DEFAULTS, acuteExcursion, type AcuteOptions, type Excursion } from '../../detect/acute';
+import { ACUTE_DEFAULTS, acuteExcursion, type AcuteOptions, type AcuteWindow, type Excursion } from '../../detect/acute';
 import type { ChangeEvent } from '../../domain/types';
 import { peerService, type TopologyGraph } from '../../topology';
 import type { Context } from '../context';
@@ -68,6 +68,14 @@ export function excursionStrength(e: Excursion): number {
 }
 
 /**
+ * Where bursts after reference time `t` are looked for: starting from one sample before `t`, up to
+ * ACUTE_MS (or three samples) after it, running on to the end of the data, against the hour before.
+ */
+export function acuteWindow(ctx: Pick<Context, 'from' | 'to' | 'stepMs'>, t: number): AcuteWindow {
+  return { baseFrom: Math.max(ctx.from, t - BASELINE_MS), baseTo: t - ctx.stepMs, from: t - ctx.stepMs, to: t + Math.max(ACUTE_MS, 3 * ctx.stepMs), runTo: ctx.to };
+}
+
+/**
  * Trouble of every service after reference time `t` (excursions starting from one sample before
  * `t`, against the baseline before that), memoised per sampling step: many candidates share one.
  */
@@ -89,8 +97,7 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
     const key = Math.floor(t / ctx.stepMs);
     const hit = memo.get(key);
     if (hit !== undefined) return hit;
-    const tol = ctx.stepMs;
-    const win = { baseFrom: Math.max(ctx.from, t - BASELINE_MS), baseTo: t - tol, from: t - tol, to: t + Math.max(ACUTE_MS, 3 * ctx.stepMs), runTo: ctx.to };
+    const win = acuteWindow(ctx, t);
     const out = new Map<string, ServiceTrouble>();
     const calls = new Map<string, Map<string, CallTrouble>>();
     const pushes = new Map<string, Map<string, number>>();

@@ -4,7 +4,7 @@ import { peerService } from '../../topology';
 import type { Context } from '../context';
 import { classifyGolden } from '../golden';
 import { metricClass } from '../signals';
-import { ACUTE_MS, BASELINE_MS, excursionStrength, type ServiceTrouble } from './acute';
+import { acuteWindow, excursionStrength, type ServiceTrouble } from './acute';
 import { lagKernel } from './common';
 
 const MIN = 60_000;
@@ -62,7 +62,7 @@ export function surgeView(ctx: Context): (t: number) => ReadonlyMap<string, Surg
     const key = Math.floor(t / ctx.stepMs);
     const hit = memo.get(key);
     if (hit !== undefined) return hit;
-    const win = { baseFrom: Math.max(ctx.from, t - BASELINE_MS), baseTo: t - ctx.stepMs, from: t - ctx.stepMs, to: t + Math.max(ACUTE_MS, 3 * ctx.stepMs), runTo: ctx.to };
+    const win = acuteWindow(ctx, t);
     const out = new Map<string, Surge>();
     for (const { s, key: k, held } of load) {
       const exc = acuteExcursion(s.points, 1, win, ACUTE_DEFAULTS);
