@@ -2,7 +2,7 @@ import { ACUTE_DEFAULTS, acuteExcursion, type AcuteOptions, type AcuteWindow, ty
 import type { ChangeEvent } from '../../domain/types';
 import { peerService, type TopologyGraph } from '../../topology';
 import type { Context } from '../context';
-import { lagKernel } from './common';
+import { lagKernel, perStep } from './common';
 import { canaryEvidence, ratioFloor, type CanaryEvidence } from './canary';
 import { classifyGolden, type Golden } from '../golden';
 import type { StitchedSeries } from '../stitch';
@@ -92,11 +92,7 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
   const confirmed = new Map<string, number[]>();
   for (const b of ctx.breakpoints) confirmed.set(b.series.id, [...(confirmed.get(b.series.id) ?? []), b.time]);
   const confirmedAt = (id: string, start: number): boolean => (confirmed.get(id) ?? []).some((t) => Math.abs(t - start) <= 5 * ctx.stepMs);
-  const memo = new Map<number, Map<string, ServiceTrouble>>();
-  return (t) => {
-    const key = Math.floor(t / ctx.stepMs);
-    const hit = memo.get(key);
-    if (hit !== undefined) return hit;
+  return perStep(ctx.stepMs, (t) => {
     const win = acuteWindow(ctx, t);
     const out = new Map<string, ServiceTrouble>();
     const calls = new Map<string, Map<string, CallTrouble>>();
@@ -132,9 +128,8 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
     }
     for (const [svc, mine] of calls) out.set(svc, { ...(out.get(svc) ?? QUIET), calls: mine });
     for (const [svc, mine] of pushes) out.set(svc, { ...(out.get(svc) ?? QUIET), pushes: mine });
-    memo.set(key, out);
     return out;
-  };
+  });
 }
 
 /**

@@ -18,6 +18,20 @@ export function aroundOnset(ctx: Context, beforeMs = 30 * MIN, afterMs = 30 * MI
 }
 
 /**
+ * `compute(t)` memoised per sampling step of `stepMs`: many candidate changes fall in one step and
+ * share its answer (the first t of a step computes it).
+ */
+export function perStep<T>(stepMs: number, compute: (t: number) => T): (t: number) => T {
+  const memo = new Map<number, T>();
+  return (t) => {
+    const key = Math.floor(t / stepMs);
+    let hit = memo.get(key);
+    if (hit === undefined) memo.set(key, (hit = compute(t)));
+    return hit;
+  };
+}
+
+/**
  * Plausibility that something at `lag` ms after a change is its effect: 0 clearly before it
  * (beyond `tolMs`, timestamps and sampling jitter), 1 right after, decaying with `tauMs`. Within
  * the jitter the order is uncertain, not reversed: a move seen slightly before the change counts

@@ -5,7 +5,7 @@ import type { Context } from '../context';
 import { classifyGolden } from '../golden';
 import { metricClass } from '../signals';
 import { acuteWindow, excursionStrength, type ServiceTrouble } from './acute';
-import { lagKernel } from './common';
+import { lagKernel, perStep } from './common';
 
 const MIN = 60_000;
 
@@ -57,11 +57,7 @@ export function surgeView(ctx: Context): (t: number) => ReadonlyMap<string, Surg
     if (!outward) return [{ s, key: s.series.service, held: false }];
     return [{ s, key: edgeKey(s.series.service, peerService(s.series.labels, known, s.series.service) ?? ANY), held: g.signal === 'saturation' }];
   });
-  const memo = new Map<number, Map<string, Surge>>();
-  return (t) => {
-    const key = Math.floor(t / ctx.stepMs);
-    const hit = memo.get(key);
-    if (hit !== undefined) return hit;
+  return perStep(ctx.stepMs, (t) => {
     const win = acuteWindow(ctx, t);
     const out = new Map<string, Surge>();
     for (const { s, key: k, held } of load) {
@@ -71,9 +67,8 @@ export function surgeView(ctx: Context): (t: number) => ReadonlyMap<string, Surg
       if (w > cur.w) out.set(k, { w, start: exc?.start ?? Infinity, held });
       else if (!out.has(k)) out.set(k, NO_SURGE);
     }
-    memo.set(key, out);
     return out;
-  };
+  });
 }
 
 /** Every call path from `from` down to `to` of at most `maxHops` hops (services in order, both ends included). */
