@@ -191,7 +191,9 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
   const callerTrouble = (p: string): number => {
     const t = at(p);
     const side = callerSide(t, c.service, ctx.stepMs);
-    return side.perEdge ? side.w * lag(side.start) : Math.max(side.w * lag(side.start), 0.7 * t.own * lag(t.ownStart));
+    if (side.perEdge) return side.w * lag(side.start);
+    // Naming no callee, its trouble is as much any other callee's doing: shared among them all.
+    return Math.max(side.w * lag(side.start), 0.7 * t.own * lag(t.ownStart)) / Math.max(1, ctx.graph.callees(p).length);
   };
   const callers = callerList.length === 0 ? 0 : callerList.reduce((m, p) => m + callerTrouble(p), 0) / callerList.length;
   const up = reachable(ctx.graph, c.service, 'up');

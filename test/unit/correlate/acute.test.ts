@@ -178,6 +178,14 @@ describe('correlate: acute evidence per call edge', () => {
     const callers = (id: string): number => ev.find((e) => e.change.id === id)?.a.acuteCallers ?? NaN;
     assert.ok(Math.abs(callers('search-infra') - callers('checkout-cfg')) < 0.01);
   });
+
+  it('a pod-wide client burst is shared among the callees it could be about (Nezha, Train Ticket: a decoy at 0.80 on one of three)', () => {
+    const perEdge = contextEvidence(buildContext(q)).find((e) => e.change.id === 'search-infra')?.a.acuteCallers ?? NaN;
+    const pod = [series('web', 'http.client.request.duration', {}, b(0.01, 30), opts), ...edgeSeries().slice(2)];
+    const shared = contextEvidence(buildContext({ ...q, series: pod })).find((e) => e.change.id === 'search-infra')?.a.acuteCallers ?? NaN;
+    assert.ok(perEdge > 0.5, `per edge ${perEdge}`);
+    assert.ok(shared <= perEdge / 2 + 1e-9, `web calls two services: pod-wide ${shared}, per edge ${perEdge}`);
+  });
 });
 
 describe('correlate: canary evidence (new pods vs old pods)', () => {
