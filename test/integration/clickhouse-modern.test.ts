@@ -1,0 +1,230 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { migrate } from '../../src/clickhouse/migrate';
+import { MIGRATIONS, TABLES } from '../../src/clickhouse/schema';
+import { ident, joinSql, sql } from '../../src/clickhouse/sql';
+import { createClickHouseStore, createStoreOn, type ClickHouseStore } from '../../src/clickhouse/store';
+import type { ChLogger } from '../../src/clickhouse/types';
+import { parseConfig } from '../../src/config/load';
+import { makeSeries } from '../../src/domain/series';
+import type { ChangeEvent, Sample } from '../../src/domain/types';
+import { openChdbConnection, type ChdbConnection, type JsonResult } from '../compat/chdb-connection';
+import { DASHBOARD_VAR_SETS, expandedChecks, loadDashboards, panelProblems, seedIncident, type MacroContext } from './helpers/dashboards';
+import { CLICKHOUSE_URL, ROOT, uniqueName } from './helpers/services';
+
+/**
+ * Our ClickHouse code on ClickHouse 26.9's ENGINE (chdb-core: the server's parser, analyzer, table
+ * engines and formats as a library; not a 24.8+ server, and no HTTP), side by side with the real
+ * 18.16 server: the migrations migrate.ts sends, rows written through our encoders (RowBinary for
+ * points, JSONEachRow for the rest, the exact bytes the HTTP connection posts, fed with
+ * `INSERT … FROM INFILE … FORMAT …`: test/compat/chdb-connection.ts), the store's reads and every
+ * Grafana dashboard query. Results must be equal row for row; the only allowed difference is a
+ * type name (`LowCardinality(String)` on 20.1+, `String` on 18.16; same values), said where it is
+ * allowed. The venv comes from scripts/lib/chdb.sh (made once, ~20 s, then cached); if it cannot be
+ * made the suite fails with the reason.
+ */
+
+const DAY = 86_400_000;
+const NOW = Date.now();
+
+/** The venv's python, made by scripts/lib/chdb.sh (a failure is this suite's failure, with the script's reason). */
+function chdbPython(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('bash', [join(ROOT, 'scripts', 'lib', 'chdb.sh')], { timeout: 900_000 }, (err, stdout, stderr) => {
+      if (err !== null) reject(new Error(`scripts/lib/chdb.sh could not make the chdb-core venv: ${err.message}\n${stderr}`));
+      else resolve(stdout.trim().split('\n').pop() ?? '');
+    });
+  });
+}
+
+/** A type as Grafana's plugin and our readers see it: LowCardinality is storage, not a type change. */
+const plainType = (t: string): string => t.replace(/LowCardinality\((.*)\)/, '$1');
+
+/** Rows that strings, edges and 64-bit values make hard, on top of the dashboards' incident. */
+async function seedEdges(store: ClickHouseStore): Promise<{ samples: Sample[]; changes: ChangeEvent[] }> {
+  const odd = makeSeries('odd.metric', { 'service.name': 'C', note: 'tab\there "q" \\ back\nnl é✓ \'x\'' }, 'C', 'ms');
+  const samples: Sample[] = [
+    { series: odd, t: NOW - 5000, v: -0 },
+    { series: odd, t: NOW - 4000, v: 5e-324 },
+    { series: odd, t: NOW - 3000, v: 1.7976931348623157e308 },
+    { series: odd, t: NOW - 2000, v: 0.1 + 0.2 },
+  ];
+  await store.insertPoints(samples);
+  const changes: ChangeEvent[] = [
+    { id: 'flag-c', source: 'ld/C', type: 'flag', rawType: 'flag.updated', service: 'C', team: 'team-c', time: NOW - 6000, summary: 'ünïcode\tand "quotes"',
+      keys: ['a', 'b'], settings: [{ key: 'a', to: 'on' }, { key: 'b', from: 'x' }], origins: [{ source: 'ld/C', id: 'flag-c', kind: 'launchdarkly' }, { source: 'gh/C', id: '7', url: 'https://x/7' }] },
+  ];
+  await store.insertChanges(changes);
+  // 2^53 + 1: exact only if 64-bit integers come back as strings (connection.ts QUERY_SETTINGS).
+  await store.insertDeadLetters([{ t: NOW - 1000, topic: 'otlp_metrics', partition: 2, offset: '9007199254740993', reason: 'bad', code: 'BAD_INPUT', payload: new Uint8Array([0xff, 0, 1]) }]);
+  await store.insertPipelineStats({ t: NOW - 1000, instance: 'epi-2', pointsIn: 1, changesIn: 0, breakpoints: 0, deadLetters: 1, lag: -3, batchMs: 0.125, bufferedRows: 0 });
+  return { samples, changes };
+}
+
+/** Equal, with numbers equal to 1e-12 relative (an aggregate summed in another order may differ in its last bits). */
+function same(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return a === b || Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b));
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return a === b;
+}
+
+const sortRows = (rows: readonly unknown[]): unknown[] => [...rows].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
+
+async function old(sqlText: string): Promise<JsonResult> {
+  const res = await fetch(CLICKHOUSE_URL, { method: 'POST', body: `${sqlText}\nFORMAT JSON` });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`ClickHouse 18.16 ${res.status}: ${text.slice(0, 400)}`);
+  return JSON.parse(text) as JsonResult;
+}
+
+describe('ClickHouse 26.9 engine (chdb): our schema, inserts, reads and dashboards give what 18.16 gives', function () {
+  this.timeout(120_000);
+  const db = uniqueName('epicenter_modern');
+  const cfg = parseConfig({ clickhouse: { url: CLICKHOUSE_URL, database: db } }).clickhouse;
+  const said: string[] = [];
+  const logger: ChLogger = { debug: () => {}, info: (o, m) => said.push(`${m ?? ''} ${JSON.stringify(o)}`), warn: () => {}, error: () => {} };
+  let chdb: ChdbConnection | undefined;
+  let modern: ClickHouseStore;
+  let legacy: ClickHouseStore;
+  const seeded: { samples: Sample[]; changes: ChangeEvent[] }[] = [];
+
+  before(async function () {
+    this.timeout(900_000); // the first run downloads chdb-core (~180 MB)
+    chdb = await openChdbConnection(await chdbPython());
+    modern = await createStoreOn(chdb, cfg, { logger, now: () => NOW });
+    legacy = await createClickHouseStore(cfg, { now: () => NOW });
+    for (const s of [legacy, modern]) {
+      const a = await seedIncident(s, NOW);
+      const b = await seedEdges(s);
+      seeded.push({ samples: [...a.samples, ...b.samples], changes: [...a.changes, ...b.changes] });
+    }
+  });
+
+  after(async () => {
+    if (legacy !== undefined) {
+      await legacy.dropDatabase();
+      await legacy.close();
+    }
+    await (modern ?? chdb)?.close();
+  });
+
+  it('runs on the 26.9 engine, where every migration applied (TTL, LowCardinality); a second migrate applies none and keeps the TTL', async () => {
+    assert.match(chdb!.version, /^26\.9\./);
+    assert.deepEqual([modern.features.ttl, modern.features.lowCardinality, legacy.features.ttl], [true, true, false]);
+    for (const s of [legacy, modern]) {
+      const applied = await s.query<{ v: number }>(sql`SELECT version AS v FROM ${ident(db)}.schema_migrations FINAL ORDER BY v`);
+      assert.deepEqual(applied.map((r) => Number(r.v)), MIGRATIONS.map((m) => m.version), s.serverVersion());
+    }
+    said.length = 0;
+    const again = await migrate(chdb!, { database: db, retentionDays: cfg.retentionDays, logger, now: () => NOW });
+    assert.deepEqual(again.applied, []);
+    assert.deepEqual(said.filter((l) => /TTL/.test(l)), [], 'the TTL already matches clickhouse.retentionDays: no MODIFY TTL');
+    const engine = await modern.query<{ engine_full: string }>(sql`SELECT engine_full FROM system.tables WHERE database = ${db} AND name = 'points'`);
+    assert.match(engine[0]?.engine_full ?? '', new RegExp(`TTL t \\+ toIntervalDay\\(${cfg.retentionDays}\\)`));
+  });
+
+  /** `table.column type` of every table and view, columns in table order (system.columns lists them so; 18.16 has no `position` to sort by). */
+  const columnsOf = async (s: ClickHouseStore) =>
+    (await s.query<{ table: string; name: string; type: string }>(sql`SELECT table, name, type FROM system.columns WHERE database = ${db}`))
+      .sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0))
+      .map((c) => `${c.table}.${c.name} ${c.type}`);
+
+  it('every table and view has the same columns in the same order; types differ only by LowCardinality', async () => {
+    const [o, m] = [await columnsOf(legacy), await columnsOf(modern)];
+    assert.ok(m.some((c) => c.includes('LowCardinality(String)')), 'the modern schema uses LowCardinality');
+    assert.deepEqual(m.map(plainType), o);
+  });
+
+  it('every stored row is the same on both, value for value (RowBinary points, JSONEachRow rows, the series view)', async () => {
+    const tables = Object.values(TABLES).filter((t) => t !== TABLES.migrations && t !== TABLES.seriesSeen && t !== TABLES.seriesMv && t !== TABLES.seriesSeenMv);
+    for (const table of tables) {
+      const cols = (await columnsOf(legacy)).filter((c) => c.startsWith(`${table}.`)).map((c) => c.slice(table.length + 1).split(' ')[0] ?? '');
+      assert.ok(cols.length > 0, table);
+      // series_agg holds aggregate states (binary); compare it through the series view.
+      if (table === TABLES.seriesAgg) continue;
+      const final = table === TABLES.series ? sql`` : sql`FINAL`;
+      const q = sql`SELECT * FROM ${ident(db)}.${ident(table)} ${final} ORDER BY ${joinSql(cols.map((c) => ident(c)))}`;
+      const [o, m] = [await legacy.query<Record<string, unknown>>(q), await modern.query<Record<string, unknown>>(q)];
+      assert.ok(o.length > 0, `${table}: seeded`);
+      assert.deepEqual(m, o, table);
+    }
+  });
+
+  it('an Int64 above 2^53 reads back exact from 26.9 too (25.x+ print 64-bit integers as JSON numbers by default, which JSON.parse rounds)', async () => {
+    for (const s of [legacy, modern]) {
+      const offsets = await s.query<{ offset: unknown }>(sql`SELECT offset FROM ${ident(db)}.dead_letters WHERE partition = 2`);
+      assert.deepEqual(offsets, [{ offset: '9007199254740993' }], s.serverVersion());
+    }
+  });
+
+  it("the store's reads return the same values on both, and those are the values written", async () => {
+    const w = { from: NOW - DAY, to: NOW + 1000 };
+    const reads = async (s: ClickHouseStore) => ({
+      points: await s.queryPoints(w),
+      pointsOfA: await s.queryPoints({ ...w, services: ['A', 'C'] }),
+      changes: await s.queryChanges(w),
+      changesOfB: await s.queryChanges({ ...w, service: 'B', team: 'team-b' }),
+      breakpoints: await s.queryBreakpoints(w),
+      analyses: await s.recentAnalyses({ limit: 10 }),
+      verdicts: await s.recentWhatIfVerdicts({ limit: 10 }),
+    });
+    const [o, m] = [await reads(legacy), await reads(modern)];
+    assert.deepEqual(m, o);
+    // Against the inserts: every point and change written comes back as it was.
+    const written = seeded[1]!;
+    const got = m.points.flatMap((sd) => sd.points.map((p) => `${sd.series.id} ${p.t} ${Object.is(p.v, -0) ? 0 : p.v}`)).sort();
+    assert.deepEqual(got, written.samples.map((p) => `${p.series.id} ${p.t} ${Object.is(p.v, -0) ? 0 : p.v}`).sort());
+    assert.deepEqual(m.changes.map((c) => c.id).sort(), written.changes.map((c) => c.id).sort());
+    const flag = m.changes.find((c) => c.id === 'flag-c');
+    assert.deepEqual([flag?.summary, flag?.settings, flag?.origins], [written.changes.find((c) => c.id === 'flag-c')?.summary, [{ key: 'a', to: 'on' }, { key: 'b', from: 'x' }], written.changes.find((c) => c.id === 'flag-c')?.origins]);
+    assert.equal(m.analyses[0]?.suspects[0]?.id, 'cfg-b-1');
+    assert.equal(m.verdicts[0]?.breaches[0]?.predicted, 1290);
+  });
+
+  const ctx: MacroContext = { from: NOW - 3 * 3600_000, to: NOW + 300_000, intervalS: 60 };
+  for (const { label, vars } of DASHBOARD_VAR_SETS) {
+    it(`every dashboard query runs on 26.9, feeds its panel and returns 18.16's rows (${label})`, async () => {
+      const problems: string[] = [];
+      let compared = 0;
+      for (const c of expandedChecks(loadDashboards(), { ...vars, db }, ctx)) {
+        assert.equal(c.unexpanded, undefined, c.where);
+        let m: JsonResult;
+        try {
+          m = await chdb!.queryJson(c.sql);
+        } catch (e) {
+          problems.push(`${c.where}: ${(e as Error).message}`);
+          continue;
+        }
+        const o = await old(c.sql);
+        problems.push(...panelProblems(c, m.meta.map((x) => ({ name: x.name, type: plainType(x.type) }))));
+        const types = (r: JsonResult) => r.meta.map((x) => `${x.name} ${plainType(x.type)}`).join(', ');
+        if (types(m) !== types(o)) problems.push(`${c.where}: columns ${types(m)} != 18.16's ${types(o)}`);
+        // Rows as sets: a query without ORDER BY may return them in another order.
+        else if (!same(sortRows(m.data), sortRows(o.data))) problems.push(`${c.where}: rows differ\n26.9: ${JSON.stringify(m.data).slice(0, 400)}\n18.16: ${JSON.stringify(o.data).slice(0, 400)}`);
+        compared += o.data.length;
+      }
+      assert.deepEqual(problems, []);
+      assert.ok(compared > 40, `rows compared: ${compared}`);
+    });
+  }
+
+  it('retention (maintain) drops the same daily partitions on both', async () => {
+    const later = { now: () => NOW + (cfg.retentionDays + 2) * DAY };
+    const future = await createClickHouseStore(cfg, later);
+    try {
+      const o = await future.maintain();
+      // Shares the session (and its connection) with `modern`, which closes it.
+      const m = await (await createStoreOn(chdb!, cfg, later)).maintain();
+      assert.ok(o.dropped.some((d) => d.startsWith('points:')), JSON.stringify(o.dropped));
+      assert.deepEqual([...m.dropped].sort(), [...o.dropped].sort());
+      for (const s of [legacy, modern]) assert.deepEqual(await s.query(sql`SELECT count() AS n FROM ${ident(db)}.points`), [{ n: '0' }], s.serverVersion());
+    } finally {
+      await future.close();
+    }
+  });
+});
