@@ -41,7 +41,11 @@ interface Answer {
 
 /** Start the bridge with `python` (the venv's, from scripts/lib/chdb.sh) and open a session. */
 export async function openChdbConnection(python: string): Promise<ChdbConnection> {
-  const child: ChildProcessWithoutNullStreams = spawn(python, [join(__dirname, 'chdb_bridge.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcessWithoutNullStreams = spawn(python, [join(__dirname, 'chdb_bridge.py')], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    // The engine's server time zone comes from TZ; UTC like the 18.16 server's config (scripts/lib/clickhouse.sh).
+    env: { ...process.env, TZ: 'UTC' },
+  });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();

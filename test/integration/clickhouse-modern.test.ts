@@ -1,16 +1,20 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { openConnection } from '../../src/clickhouse/connection';
 import { migrate } from '../../src/clickhouse/migrate';
+import { POINT_COLUMNS, pointsRowBinary } from '../../src/clickhouse/rowbinary';
 import { MIGRATIONS, TABLES } from '../../src/clickhouse/schema';
 import { ident, joinSql, sql } from '../../src/clickhouse/sql';
 import { createClickHouseStore, createStoreOn, type ClickHouseStore } from '../../src/clickhouse/store';
 import type { ChLogger } from '../../src/clickhouse/types';
 import { parseConfig } from '../../src/config/load';
+import { EpicenterError } from '../../src/errors';
 import { makeSeries } from '../../src/domain/series';
 import type { ChangeEvent, Sample } from '../../src/domain/types';
 import { openChdbConnection, type ChdbConnection, type JsonResult } from '../compat/chdb-connection';
 import { DASHBOARD_VAR_SETS, expandedChecks, loadDashboards, panelProblems, seedIncident, type MacroContext } from './helpers/dashboards';
+import { makeV1 } from './helpers/schema-v1';
 import { CLICKHOUSE_URL, ROOT, uniqueName } from './helpers/services';
 
 /**
@@ -32,7 +36,7 @@ const NOW = Date.now();
 function chdbPython(): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('bash', [join(ROOT, 'scripts', 'lib', 'chdb.sh')], { timeout: 900_000 }, (err, stdout, stderr) => {
-      if (err !== null) reject(new Error(`scripts/lib/chdb.sh could not make the chdb-core venv: ${err.message}\n${stderr}`));
+      if (err !== null) reject(new Error(`scripts/lib/chdb.sh could not make the chdb-core venv (exit ${String(err.code)}): ${stderr.trim() || err.message}`));
       else resolve(stdout.trim().split('\n').pop() ?? '');
     });
   });
@@ -212,6 +216,46 @@ describe('ClickHouse 26.9 engine (chdb): our schema, inserts, reads and dashboar
       assert.ok(compared > 40, `rows compared: ${compared}`);
     });
   }
+
+  it('a v1 database holding rows (series_mv still feeding series_agg) upgrades to the latest schema on 26.9 as on 18.16', async () => {
+    const up = uniqueName('epicenter_modern_v1');
+    const t0 = NOW - 3600_000;
+    const points = seeded[0]!.samples.filter((p) => p.series.service === 'C');
+    const legacyConn = openConnection(cfg);
+    const outcome: unknown[] = [];
+    try {
+      for (const conn of [legacyConn, chdb!]) {
+        await makeV1(conn, up, t0);
+        await conn.insertRowBinary(`${up}.${TABLES.points}`, POINT_COLUMNS, pointsRowBinary(points), points.length);
+        const { applied } = await migrate(conn, { database: up, retentionDays: 3 });
+        const db1 = ident(up);
+        outcome.push({
+          applied,
+          tables: await conn.query(sql`SELECT name FROM system.tables WHERE database = ${up} ORDER BY name`),
+          series: await conn.query(sql`SELECT * FROM ${db1}.series ORDER BY series_id`),
+          changes: await conn.query(sql`SELECT * FROM ${db1}.changes FINAL ORDER BY id`),
+          points: await conn.query(sql`SELECT count() AS n FROM ${db1}.points FINAL`),
+        });
+        await conn.command(sql`DROP DATABASE IF EXISTS ${db1}`);
+      }
+    } finally {
+      await legacyConn.command(sql`DROP DATABASE IF EXISTS ${ident(up)}`);
+      await legacyConn.close();
+    }
+    assert.deepEqual(outcome[1], outcome[0]);
+    assert.deepEqual((outcome[0] as { applied: number[] }).applied, MIGRATIONS.slice(1).map((m) => m.version));
+    assert.equal((outcome[0] as { series: unknown[] }).series.length, 1, 'the series written before v4 stays readable');
+  });
+
+  it("26.9's exceptions map to the same error codes (STORE_FAILED, not retriable, for an unknown table)", async () => {
+    for (const s of [legacy, modern]) {
+      await assert.rejects(s.query(sql`SELECT 1 FROM ${ident(db)}.no_such_table`), (e: unknown) => {
+        assert.ok(e instanceof EpicenterError, s.serverVersion());
+        assert.deepEqual([e.code, e.retriable, /Code: 60\b/.test(e.message)], ['STORE_FAILED', false, true], `${s.serverVersion()}: ${e.message}`);
+        return true;
+      });
+    }
+  });
 
   it('retention (maintain) drops the same daily partitions on both', async () => {
     const later = { now: () => NOW + (cfg.retentionDays + 2) * DAY };
