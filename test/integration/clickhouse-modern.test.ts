@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { openConnection } from '../../src/clickhouse/connection';
 import { migrate } from '../../src/clickhouse/migrate';
 import { POINT_COLUMNS, pointsRowBinary } from '../../src/clickhouse/rowbinary';
-import { MIGRATIONS, TABLES } from '../../src/clickhouse/schema';
-import { ident, joinSql, sql } from '../../src/clickhouse/sql';
+import { MIGRATIONS, RETAINED_TABLES, TABLES } from '../../src/clickhouse/schema';
+import { ident, inList, joinSql, sql } from '../../src/clickhouse/sql';
 import { createClickHouseStore, createStoreOn, type ClickHouseStore } from '../../src/clickhouse/store';
 import type { ChLogger } from '../../src/clickhouse/types';
 import { parseConfig } from '../../src/config/load';
@@ -130,6 +130,24 @@ describe('ClickHouse 26.9 engine (chdb): our schema, inserts, reads and dashboar
     assert.deepEqual(said.filter((l) => /TTL/.test(l)), [], 'the TTL already matches clickhouse.retentionDays: no MODIFY TTL');
     const engine = await modern.query<{ engine_full: string }>(sql`SELECT engine_full FROM system.tables WHERE database = ${db} AND name = 'points'`);
     assert.match(engine[0]?.engine_full ?? '', new RegExp(`TTL t \\+ toIntervalDay\\(${cfg.retentionDays}\\)`));
+  });
+
+  it('a changed clickhouse.retentionDays rewrites the TTL of the retained tables on 26.9, once', async () => {
+    const days = cfg.retentionDays + 5;
+    const ttls = async () =>
+      (await modern.query<{ name: string; engine_full: string }>(sql`SELECT name, engine_full FROM system.tables WHERE database = ${db} AND name IN ${inList([...RETAINED_TABLES])} ORDER BY name`))
+        .map((r) => `${r.name}: ${/TTL .*/.exec(r.engine_full)?.[0] ?? 'none'}`);
+    try {
+      said.length = 0;
+      await migrate(chdb!, { database: db, retentionDays: days, logger, now: () => NOW });
+      assert.equal(said.filter((l) => /changing TTL/.test(l)).length, RETAINED_TABLES.length);
+      assert.deepEqual(await ttls(), [...RETAINED_TABLES].sort().map((t) => `${t}: TTL t + toIntervalDay(${days}) SETTINGS index_granularity = 8192`));
+      said.length = 0;
+      await migrate(chdb!, { database: db, retentionDays: days, logger, now: () => NOW });
+      assert.deepEqual(said.filter((l) => /changing TTL/.test(l)), []);
+    } finally {
+      await migrate(chdb!, { database: db, retentionDays: cfg.retentionDays, logger, now: () => NOW });
+    }
   });
 
   /** `table.column type` of every table and view, columns in table order (system.columns lists them so; 18.16 has no `position` to sort by). */
