@@ -9,6 +9,13 @@ import type { Config } from '../config/schema';
 import { toStoreError } from './errors';
 import type { Sql } from './sql';
 
+/**
+ * Settings every SELECT is sent with. 64-bit integers as JSON strings: 18.16 does that by default,
+ * 25.x+ servers print numbers (the default changed), which JSON.parse rounds above 2^53 (an Int64
+ * Kafka offset, a UInt64 sum). Both versions know the setting.
+ */
+export const QUERY_SETTINGS = { output_format_json_quote_64bit_integers: 1 } as const satisfies ClickHouseSettings;
+
 export interface ConnectionOptions {
   /** Per-request timeout, ms. @default 30000 */
   readonly requestTimeoutMs?: number;
@@ -56,7 +63,7 @@ export function openConnection(cfg: Config['clickhouse'], opts: ConnectionOption
 
     async query<T>(q: Sql): Promise<T[]> {
       try {
-        const rs = await client.query({ query: q.text, format: 'JSONEachRow' });
+        const rs = await client.query({ query: q.text, format: 'JSONEachRow', clickhouse_settings: QUERY_SETTINGS });
         try {
           return await rs.json<T>();
         } finally {

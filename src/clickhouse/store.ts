@@ -61,17 +61,26 @@ export interface ClickHouseStore extends Store, VerdictStore {
 export async function createClickHouseStore(cfg: Config['clickhouse'], opts: ClickHouseStoreOptions = {}): Promise<ClickHouseStore> {
   const conn = openConnection(cfg, opts);
   try {
-    await conn.ping();
-    const m = await migrate(conn, { database: cfg.database, retentionDays: cfg.retentionDays, logger: opts.logger, now: opts.now });
-    (opts.logger ?? silentLogger).info(
-      { database: cfg.database, server: m.features.version, schema: m.version, applied: m.applied },
-      'clickhouse: store ready',
-    );
-    return new ChStore(conn, cfg, m.features, opts);
+    return await createStoreOn(conn, cfg, opts);
   } catch (e) {
     await conn.close();
     throw e;
   }
+}
+
+/**
+ * The store on a connection already open (createClickHouseStore's HTTP one, or another transport
+ * such as the ClickHouse 26.9 engine test/compat runs): ping, migrate, return the store, which
+ * owns `conn` from then on (close() closes it). On failure `conn` is left open for the caller.
+ */
+export async function createStoreOn(conn: ChConnection, cfg: Config['clickhouse'], opts: Omit<ClickHouseStoreOptions, keyof ConnectionOptions> = {}): Promise<ClickHouseStore> {
+  await conn.ping();
+  const m = await migrate(conn, { database: cfg.database, retentionDays: cfg.retentionDays, logger: opts.logger, now: opts.now });
+  (opts.logger ?? silentLogger).info(
+    { database: cfg.database, server: m.features.version, schema: m.version, applied: m.applied },
+    'clickhouse: store ready',
+  );
+  return new ChStore(conn, cfg, m.features, opts);
 }
 
 class ChStore implements ClickHouseStore {

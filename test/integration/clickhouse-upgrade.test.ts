@@ -4,29 +4,18 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { openConnection, type ChConnection } from '../../src/clickhouse/connection';
-import { detectFeatures, migrate } from '../../src/clickhouse/migrate';
-import { MIGRATIONS, TABLES, migrationsTableDdl } from '../../src/clickhouse/schema';
+import { openConnection } from '../../src/clickhouse/connection';
+import { migrate } from '../../src/clickhouse/migrate';
+import { MIGRATIONS, TABLES } from '../../src/clickhouse/schema';
 import { ident, sql } from '../../src/clickhouse/sql';
 import { createClickHouseStore } from '../../src/clickhouse/store';
 import { parseConfig } from '../../src/config/load';
 import type { ChangeEvent } from '../../src/domain/types';
+import { makeV1 } from './helpers/schema-v1';
 
 const DB = `epicenter_upgrade_${randomBytes(4).toString('hex')}`;
 const cfg = parseConfig({ clickhouse: { database: DB, retentionDays: 3 } }).clickhouse;
 const T0 = Math.floor(Date.now() / 3600_000) * 3600_000 - 3600_000;
-
-/** The database exactly as schema v1 left it, with one change row written by v1 code. */
-async function makeV1(conn: ChConnection): Promise<void> {
-  const features = await detectFeatures(conn);
-  await conn.command(sql`CREATE DATABASE IF NOT EXISTS ${ident(DB)}`);
-  await conn.command(migrationsTableDdl(DB));
-  for (const s of MIGRATIONS[0]!.statements({ db: DB, features, retentionDays: 3 })) await conn.command(s);
-  await conn.insert(`${DB}.${TABLES.migrations}`, [{ version: 1, name: 'initial', applied_at: 0, applied_at_ms: 0, server_version: features.version }]);
-  await conn.insert(`${DB}.${TABLES.changes}`, [
-    { source: 'old', id: 'c-v1', service: 'svc-b', team: 'team-b', type: 'config', raw_type: 'x.change.config', t: Math.floor(T0 / 1000), t_ms: T0, summary: '', version: '', revert_of: '', keys: ['pool.size'] },
-  ]);
-}
 
 describe('clickhouse schema upgrade from v1 (real server)', function () {
   this.timeout(120_000);
@@ -38,7 +27,7 @@ describe('clickhouse schema upgrade from v1 (real server)', function () {
   });
 
   it('adds the v2 columns once, even when a half-applied run already added some (18.16 has no ADD COLUMN IF NOT EXISTS)', async () => {
-    await makeV1(conn);
+    await makeV1(conn, DB, T0);
     // A run that stopped after its first ALTER: the plain ALTER would now fail with "column already exists".
     await conn.command(sql`ALTER TABLE ${ident(DB)}.${ident(TABLES.changes)} ADD COLUMN setting_keys Array(String)`);
     const first = await migrate(conn, { database: DB, retentionDays: 3 });
