@@ -12,6 +12,7 @@ import { instanceOrder, versionDifferential, type VersionEvidence } from './vers
 import { troubleFirst } from './lasting';
 import { loadFromAbove, pushedLoad, surgeView, type Pushed, type Surge } from './surge';
 import { oldPodsWorse, type OldPods } from './oldpods';
+import { comparisonTimeliness } from './timely';
 
 /** Names of the model's inputs, in the order of the coefficient vector (see ../model.ts). */
 export const FEATURES = [
@@ -164,8 +165,9 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const victimNow = acute.trouble.get(ctx.victim);
   const pushed = pushedLoad(ctx, c, surges(c.time), acute.trouble);
   const fromAbove = own === 1 ? loadFromAbove(ctx, surges(c.time), victimNow) : 0;
-  const canary = acute.canary.kind === 'canary' ? acute.canary.value : 0;
-  const acuteSelf = Math.max(canary, selfAfter(acute, first.value) * (1 - fromAbove) * notOld, pushed.value);
+  const timely = comparisonTimeliness(ctx, c);
+  const canary = (acute.canary.kind === 'canary' ? acute.canary.value : 0) * timely;
+  const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld, pushed.value);
   const a = { acuteSelf, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
   return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods };
 }
@@ -176,11 +178,12 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
  * before, each discounted by a lasting move below that came first (`first`, see `troubleFirst`);
  * the service-level comparison also by a burst below as early, as its own bursts are. New pods
  * against old ones over the same minutes need no discount: both sides went through the same.
+ * Both comparisons count as far as `timely` (see `comparisonTimeliness`) leaves them.
  */
-export function selfAfter(acute: AcuteEvidence, first: number): number {
-  const canary = acute.canary.kind === 'canary' ? acute.canary.value : 0;
+export function selfAfter(acute: AcuteEvidence, first: number, timely = 1): number {
+  const canary = (acute.canary.kind === 'canary' ? acute.canary.value : 0) * timely;
   const burst = acute.self > acute.canary.value ? acute.self : 0;
-  return Math.max(burst * (1 - first), serviceAfter(acute, first), canary);
+  return Math.max(burst * (1 - first), serviceAfter(acute, first) * timely, canary);
 }
 
 /** What the service-level (before/after, all instances) comparison still counts for once trouble below is discounted. */
