@@ -201,11 +201,13 @@ export function serviceLevel(ctx: Context, c: ChangeEvent): CanaryEvidence {
     const x = g.dir === 0 ? undefined : shiftAfter(g, first);
     return x === undefined ? [] : [{ g, x }];
   });
-  // Its calls to its dependencies slowed as much: the service only passes on slowness from below.
+  // Its calls to its dependencies slowed as much (half as much, or doubled at least: its own and its
+  // client latencies are often different percentiles, whose relative moves differ tenfold): the
+  // service only passes on slowness from below.
   const below = shifts.reduce((m, { g, x }) => (g.own ? m : Math.max(m, x.rel)), 0);
   let best: CanaryEvidence = { value: 0 };
   for (const { g, x } of shifts) {
-    if (!g.own || (g.latency && below >= 0.5 * x.rel)) continue;
+    if (!g.own || (g.latency && below >= Math.min(0.5 * x.rel, 1))) continue;
     const value = 1 - Math.exp(-Math.max(0, x.rel - WARMUP) / 0.3);
     if (value > best.value) best = { value, metric: g.metric, p: x.p, newMedian: x.after, oldMedian: x.before, kind: 'service' };
   }
