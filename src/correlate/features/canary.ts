@@ -26,7 +26,7 @@ export interface CanaryEvidence {
 }
 
 /** The version a series ran at `t`: its stitched spans, else its label. */
-function versionAt(s: StitchedSeries, t: number): string | undefined {
+export function versionAt(s: StitchedSeries, t: number): string | undefined {
   const span = s.versions.find((v) => t >= v.from && t < v.to);
   return span?.version ?? s.series.labels['service.version'];
 }
@@ -35,13 +35,13 @@ function versionAt(s: StitchedSeries, t: number): string | undefined {
  * End of the minutes after `c` that speak for it: CANARY_MS, the data's end, or the next change of
  * the same service (what follows that one is its doing).
  */
-function windowEnd(ctx: Context, c: ChangeEvent): number {
+export function windowEnd(ctx: Context, c: ChangeEvent): number {
   const next = ctx.changes.find((x) => x.service === c.service && x.time > c.time && x.id !== c.id);
   return Math.min(ctx.to, c.time + CANARY_MS, next?.time ?? Infinity);
 }
 
 /** Series of one service measuring the same thing on different instances share this key. */
-function measureKey(s: StitchedSeries): string {
+export function measureKey(s: StitchedSeries): string {
   const labels = Object.entries(s.series.labels).filter(([k]) => !PROCESS_LABELS.has(k)).sort(([a], [b]) => a.localeCompare(b));
   return `${s.series.metric}\u0000${JSON.stringify(labels)}`;
 }
@@ -201,18 +201,20 @@ export function serviceLevel(ctx: Context, c: ChangeEvent): CanaryEvidence {
     const x = g.dir === 0 ? undefined : shiftAfter(g, first);
     return x === undefined ? [] : [{ g, x }];
   });
-  // Its calls to its dependencies slowed as much: the service only passes on slowness from below.
+  // Its calls to its dependencies slowed as much (half as much, or doubled at least: its own and its
+  // client latencies are often different percentiles, whose relative moves differ tenfold): the
+  // service only passes on slowness from below.
   const below = shifts.reduce((m, { g, x }) => (g.own ? m : Math.max(m, x.rel)), 0);
   let best: CanaryEvidence = { value: 0 };
   for (const { g, x } of shifts) {
-    if (!g.own || (g.latency && below >= 0.5 * x.rel)) continue;
+    if (!g.own || (g.latency && below >= Math.min(0.5 * x.rel, 1))) continue;
     const value = 1 - Math.exp(-Math.max(0, x.rel - WARMUP) / 0.3);
     if (value > best.value) best = { value, metric: g.metric, p: x.p, newMedian: x.after, oldMedian: x.before, kind: 'service' };
   }
   return best;
 }
 
-interface Slotted {
+export interface Slotted {
   readonly dir: number;
   readonly metric: string;
   /** The service's own (server-side) signal; else its calls to others (client-side latency). */
@@ -228,7 +230,7 @@ interface Slotted {
  * level before; undefined when not significant (Mann–Whitney p > 0.05), within three times the noise
  * before, or already under way before (the last three samples before).
  */
-function shiftAfter(g: Slotted, first: number): { rel: number; p: number; before: number; after: number } | undefined {
+export function shiftAfter(g: Slotted, first: number): { rel: number; p: number; before: number; after: number } | undefined {
   const before: number[] = [];
   const after: number[] = [];
   for (const [k, cell] of [...g.slots].sort((x, y) => x[0] - y[0])) (k < first ? before : after).push(cell.sum / cell.n);

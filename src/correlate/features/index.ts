@@ -11,6 +11,8 @@ import { rollbackEvidence, type RollbackEvidence } from './rollback';
 import { instanceOrder, versionDifferential, type VersionEvidence } from './version';
 import { troubleFirst } from './lasting';
 import { loadFromAbove, pushedLoad, surgeView, type Pushed, type Surge } from './surge';
+import { oldPodsWorse, type OldPods } from './oldpods';
+import { comparisonTimeliness } from './timely';
 
 /** Names of the model's inputs, in the order of the coefficient vector (see ../model.ts). */
 export const FEATURES = [
@@ -89,6 +91,8 @@ export interface CandidateEvidence {
   readonly pushed: Pushed;
   /** For the asked-about service's own change: its trouble came with load from above (see `loadFromAbove`). */
   readonly fromAbove: number;
+  /** Instances still on another version got as much worse after this release (see `oldPodsWorse`). */
+  readonly oldPods: OldPods;
 }
 
 export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx), view: (t: number) => ReadonlyMap<string, ServiceTrouble> = acuteView(ctx), surges: (t: number) => ReadonlyMap<string, Surge> = surgeView(ctx)): CandidateEvidence {
@@ -100,22 +104,28 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const elsewhere = edgeElsewhere(ctx, c, path);
   const rollback = rollbackEvidence(ctx, c);
   const version = versionDifferential(ctx, c);
-  const isVictim = path.dist === 0 ? 1 : 0;
+  // What the old pods went through too is not the new version's doing: the changed service's own
+  // worsening after the change (for the victim's change, its trouble) counts only for the rest.
+  const oldPods = oldPodsWorse(ctx, c);
+  const notOld = 1 - oldPods.value;
+  // The paged service's own release weighs as its own only as far as its old pods do not clear it.
+  const own = path.dist === 0 ? 1 : 0;
+  const isVictim = own * notOld;
   const side = entry(ctx, path);
   const link = Math.max(path.near.value, path.victimHop.value);
   const below = side === 'downstream' ? downThrough(ctx, c, path) : NONE;
-  const through = isVictim === 1 ? NONE : passThrough(ctx, c);
+  const through = own === 1 ? NONE : passThrough(ctx, c);
   // More connections from the victim to a dependency with its request rate flat: that dependency got slower.
   const slow = vs.outbound * (1 - vs.traffic);
   const x: Record<FeatureName, number> = {
-    onset: onset.value,
-    delayed: delayed.value,
+    onset: onset.value * (own === 1 ? notOld : 1),
+    delayed: delayed.value * (own === 1 ? notOld : 1),
     before: before.value,
     recency: recency(ctx, c),
     afterOnset: c.time > ctx.onset + ctx.tolMs ? 1 : 0,
     linkBefore: path.linkBefore?.value ?? 0,
     between: 1 / (1 + changesBetween(ctx, c)),
-    self: path.self.value,
+    self: path.self.value * notOld,
     near: path.near.value,
     victimHop: path.victimHop.value,
     chain: path.chain.value,
@@ -154,11 +164,12 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   // ones over the same minutes saw the same load, so that comparison stands).
   const victimNow = acute.trouble.get(ctx.victim);
   const pushed = pushedLoad(ctx, c, surges(c.time), acute.trouble);
-  const fromAbove = isVictim === 1 ? loadFromAbove(ctx, surges(c.time), victimNow) : 0;
-  const canary = acute.canary.kind === 'canary' ? acute.canary.value : 0;
-  const acuteSelf = Math.max(canary, selfAfter(acute, first.value) * (1 - fromAbove), pushed.value);
+  const fromAbove = own === 1 ? loadFromAbove(ctx, surges(c.time), victimNow) : 0;
+  const timely = comparisonTimeliness(ctx, c);
+  const canary = (acute.canary.kind === 'canary' ? acute.canary.value : 0) * timely;
+  const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld, pushed.value);
   const a = { acuteSelf, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
-  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove };
+  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods };
 }
 
 /**
@@ -167,11 +178,12 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
  * before, each discounted by a lasting move below that came first (`first`, see `troubleFirst`);
  * the service-level comparison also by a burst below as early, as its own bursts are. New pods
  * against old ones over the same minutes need no discount: both sides went through the same.
+ * Both comparisons count as far as `timely` (see `comparisonTimeliness`) leaves them.
  */
-export function selfAfter(acute: AcuteEvidence, first: number): number {
-  const canary = acute.canary.kind === 'canary' ? acute.canary.value : 0;
+export function selfAfter(acute: AcuteEvidence, first: number, timely = 1): number {
+  const canary = (acute.canary.kind === 'canary' ? acute.canary.value : 0) * timely;
   const burst = acute.self > acute.canary.value ? acute.self : 0;
-  return Math.max(burst * (1 - first), serviceAfter(acute, first), canary);
+  return Math.max(burst * (1 - first), serviceAfter(acute, first) * timely, canary);
 }
 
 /** What the service-level (before/after, all instances) comparison still counts for once trouble below is discounted. */

@@ -1,0 +1,77 @@
+import type { ChangeEvent } from '../../domain/types';
+import { median } from '../../stats';
+import type { Context } from '../context';
+import { ACROSS } from '../churn';
+import { classifyGolden } from '../golden';
+import { BEFORE_MS, canaryComparison, measureKey, ratioFloor, shiftAfter, versionAt, WARMUP, windowEnd, type Slotted } from './canary';
+
+/** Instances that never ran a release got worse after it: what the service went through is not the release's doing. */
+export interface OldPods {
+  /** In [0,1]: how clearly (and how much) instances on another version worsened after the release. */
+  readonly value: number;
+  readonly metric?: string;
+  /** Median over those instances, before the release and after it (on their old version). */
+  readonly before?: number;
+  readonly after?: number;
+  /** How many instances on another version were compared with their own past. */
+  readonly instances?: number;
+}
+
+const NOT_OLD: OldPods = { value: 0 };
+
+/**
+ * A release is blamed for what its NEW code serves. When the instances still running another
+ * version — old pods of a rolling or canary deploy, instances an in-place rollout has not reached
+ * yet — got as much worse after it as the service did, the trouble reached the service some other
+ * way (more load, a slow dependency, a caller holding more connections) and the release is no
+ * explanation for it; unless the new-version instances are clearly worse still over the same
+ * minutes (then it is a canary verdict, see `canaryComparison`). Per own latency, error or success
+ * series (not its calls to others), each old instance's samples after the
+ * release against its own half hour before (Mann–Whitney, beyond three times its noise and beyond
+ * `WARMUP`, as the service-level comparison), and the median over the old instances: one pod on a
+ * bad node is not the service. 0 for a change naming no version or with no old instance reporting.
+ */
+export function oldPodsWorse(ctx: Context, c: ChangeEvent): OldPods {
+  if (c.version === undefined) return NOT_OLD;
+  const to = windowEnd(ctx, c);
+  const from = c.time - BEFORE_MS;
+  const first = Math.floor(c.time / ctx.stepMs);
+  const byMeasure = new Map<string, { metric: string; shifts: { rel: number; before: number; after: number }[]; n: number }>();
+  for (const s of ctx.series) {
+    if (s.series.service !== c.service || s.series.labels[ACROSS] !== undefined) continue;
+    const g = classifyGolden(s.series.metric, s.series.labels, ctx.metricRules);
+    // What users of the service suffer: its own latency, errors or success ratio. Saturation (CPU,
+    // requests in flight) also rises on old pods that take over the load of pods being replaced.
+    if (g.bad === 0 || g.side === 'client' || (g.signal !== 'latency' && g.signal !== 'errors' && g.signal !== 'success')) continue;
+    const slots: Slotted = { dir: g.bad, metric: s.series.metric, own: true, latency: g.signal === 'latency', floor: ratioFloor(g, s.series.unit), slots: new Map() };
+    let oldAfter = false;
+    let known = true;
+    for (const p of s.points) {
+      if (p.t < from || p.t >= to) continue;
+      const v = versionAt(s, p.t);
+      if (v === undefined) known = false;
+      if (v === c.version) continue;
+      if (p.t >= c.time) oldAfter = true;
+      slots.slots.set(Math.floor(p.t / ctx.stepMs), { sum: p.v, n: 1 });
+    }
+    if (!known || !oldAfter) continue;
+    const key = measureKey(s);
+    const m = byMeasure.get(key) ?? { metric: s.series.metric, shifts: [], n: 0 };
+    const x = shiftAfter(slots, first);
+    m.n++;
+    m.shifts.push(x === undefined ? { rel: 0, before: 0, after: 0 } : { rel: x.rel, before: x.before, after: x.after });
+    byMeasure.set(key, m);
+  }
+  let best = NOT_OLD;
+  for (const m of byMeasure.values()) {
+    const rel = median(m.shifts.map((x) => x.rel)) ?? 0;
+    const value = 1 - Math.exp(-Math.max(0, rel - WARMUP) / 0.3);
+    if (value <= best.value) continue;
+    const worse = m.shifts.filter((x) => x.rel > 0);
+    best = { value, metric: m.metric, before: median(worse.map((x) => x.before)) ?? 0, after: median(worse.map((x) => x.after)) ?? 0, instances: m.n };
+  }
+  // New pods clearly worse still, over the same minutes: the release is to blame after all.
+  if (best.value > 0 && canaryComparison(ctx, c).value > 0) return NOT_OLD;
+  return best;
+}
+
