@@ -12,6 +12,6 @@ export interface AcuteModel {
 }
 
 export const ACUTE: AcuteModel = {
-  weights: { acuteSelf: 8.04, acuteCallers: 7.418, acuteExplains: -0.093, acuteBelow: 2.373, quiet: -1.178 },
+  weights: { acuteSelf: 7.371, acuteCallers: 7.132, acuteExplains: -0.604, acuteBelow: 1.184, quiet: -1.213 },
   fittedOn: 'bench/real/fit.ts: 101 Nezha incidents (4 days, both systems), each also with its cause removed from the log',
 };
