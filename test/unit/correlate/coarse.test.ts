@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { buildContext, contextEvidence } from '../../../src/correlate';
+import { analyze, buildContext, contextEvidence } from '../../../src/correlate';
 import { burstLag, preempted } from '../../../src/correlate/features/timing';
 import type { ChangeEvent, Topology } from '../../../src/domain/types';
 import type { SeriesData } from '../../../src/ports';
@@ -54,6 +54,12 @@ describe('correlate: coarse steps — what the samples can and cannot tell apart
     assert.ok(cause > 0.2 && cause < 0.6, `one sample is evidence, not proof: ${cause}`);
     assert.equal(get('other')?.a.acuteSelf, cause);
     assert.equal(get('after')?.a.acuteSelf, 0, 'a change after the last sample has no sample after it');
+  });
+
+  it('the report says a burst was seen in one sample only', () => {
+    const a = analyze({ series: [five('payments', 'http.server.request.duration', from(at('13:55'), 0.05, 1)), five('web', 'http.server.request.duration', from(at('13:55'), 0.3, 1.2))], changes: [change('cause', 'payments', 'config', at('13:50'))], topology: TOPO, service: 'web', at: PAGE, windowMs: 60 * MIN, afterMs: 0 });
+    const text = a.suspects[0]?.evidence.join('\n') ?? '';
+    assert.match(text, /last sample only \(13:55\), 5 min after this change: not yet confirmed/);
   });
 
   it("a later change of the same service does not take a burst that followed an earlier change's first burst", () => {
