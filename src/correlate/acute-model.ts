@@ -12,6 +12,6 @@ export interface AcuteModel {
 }
 
 export const ACUTE: AcuteModel = {
-  weights: { acuteSelf: 8.621, acuteCallers: 9.56, acuteExplains: -0.058, acuteBelow: 0.965, quiet: -0.973 },
+  weights: { acuteSelf: 7.64, acuteCallers: 9.175, acuteExplains: -0.505, acuteBelow: 0.779, quiet: -0.986 },
   fittedOn: 'bench/real/fit.ts: 101 Nezha incidents (4 days, both systems), each also with its cause removed from the log',
 };

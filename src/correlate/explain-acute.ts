@@ -18,7 +18,8 @@ function burst(service: string, top: NonNullable<ServiceTrouble['ownTop']>, c: C
   const inst = s.labels['service.instance.id'];
   const e = top.exc;
   const ratio = Math.abs(e.baseline) > 1e-9 ? ` (×${num(e.value / e.baseline)}, z ${num(e.z)})` : ` (z ${num(e.z)})`;
-  return `${top.golden.signal} (${s.metric}${q === undefined ? '' : ` p${q}`}) of ${service}${inst === undefined ? '' : ` [${inst}]`}: burst ${num(e.baseline)}→${num(e.value)}${ratio} from ${hhmm(e.start)}, ${lag(e.start, c)}`;
+  const seen = e.lone ? ` in its last sample only (${hhmm(e.start)}), ${lag(e.start, c)}: not yet confirmed` : ` from ${hhmm(e.start)}, ${lag(e.start, c)}`;
+  return `${top.golden.signal} (${s.metric}${q === undefined ? '' : ` p${q}`}) of ${service}${inst === undefined ? '' : ` [${inst}]`}: burst ${num(e.baseline)}→${num(e.value)}${ratio}${seen}`;
 }
 
 type Top = NonNullable<ServiceTrouble['ownTop']>;

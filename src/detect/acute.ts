@@ -31,6 +31,13 @@ export interface AcuteOptions {
   readonly ceiling?: number;
   /** The least move that counts, in the series' units (one percentage point of a ratio). @default 0 */
   readonly least?: number;
+  /**
+   * A burst cut short by the end of the data: the series' last sample alone counts when it is
+   * `lone` × `zMin` out (and the one before it was not). With a 5-minute step the page may come
+   * one sample after the cause, and no later sample can ever confirm it; a lone outlier in the
+   * middle of the data is still ignored. @default 2 (undefined: never)
+   */
+  readonly lone?: number;
 }
 
 /**
@@ -48,11 +55,23 @@ export function trimmedMeanDeviation(xs: readonly number[], level: number, trim:
   return sum / keep;
 }
 
-export const ACUTE_DEFAULTS: AcuteOptions = { minSamples: 2, runOf: 3, zMin: 4, minBaseline: 5, relFloor: 0.05 };
+export const ACUTE_DEFAULTS: AcuteOptions = { minSamples: 2, runOf: 3, zMin: 4, minBaseline: 5, relFloor: 0.05, lone: 2 };
 
 export interface Excursion {
   /** Time of the first sample of the sustained excursion, epoch ms. */
   readonly start: number;
+  /**
+   * Time of the series' last sample before `start` (`start` when it has none): the excursion began
+   * somewhere in (since, start], and nothing in the data says where.
+   */
+  readonly since: number;
+  /**
+   * The sample at `since` was already beyond `zMin`: the excursion was under way before the
+   * window looked (an earlier burst still going), so `start` is not when it began.
+   */
+  readonly ongoing: boolean;
+  /** A single sample, the series' last (see `AcuteOptions.lone`): what no later sample could confirm. */
+  readonly lone: boolean;
   /** Robust z of the excursion: the `minSamples`-th largest in the run (what was sustained, not the peak). */
   readonly z: number;
   /** Size relative to the baseline level (1 = doubled); Infinity from a zero baseline. */
@@ -91,7 +110,7 @@ export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: Acute
     if (p.t >= win.baseFrom && p.t < win.baseTo) base.push(p.v);
     else if (p.t >= win.from && p.t < (win.runTo ?? win.to)) after.push(p);
   }
-  if (base.length < opts.minBaseline || after.length < opts.minSamples) return undefined;
+  if (base.length < opts.minBaseline || after.length === 0) return undefined;
   const level = median(base) ?? 0;
   const mad = median(base.map((v) => Math.abs(v - level))) ?? 0;
   // Mostly-idle series (a pod serving nothing most minutes) have MAD 0: their mean deviation
@@ -110,8 +129,13 @@ export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: Acute
     const sustained = [...run].sort((a, b) => b - a)[opts.minSamples - 1] ?? 0;
     if (best !== undefined && sustained <= best.z) continue;
     const value = level + (dir * sustained * scale);
-    best = { start: best?.start ?? after[i]?.t ?? win.from, z: sustained, relative: ref > 1e-9 ? (value - level) / ref : Infinity, baseline: level, value, end: win.from, novelty: 1 };
+    const start = best?.start ?? after[i]?.t ?? win.from;
+    const prev = best === undefined ? lastBefore(points, start) : undefined;
+    const since = best?.since ?? prev?.t ?? start;
+    const ongoing = best?.ongoing ?? (prev !== undefined && (dir * (prev.v - level)) / scale >= opts.zMin);
+    best = { start, since, ongoing, lone: false, z: sustained, relative: ref > 1e-9 ? (value - level) / ref : Infinity, baseline: level, value, end: win.from, novelty: 1 };
   }
+  best ??= loneLast(points, after, z, win, opts, level, scale, ref);
   if (best === undefined) return undefined;
   const sorted = base.map((v) => dir * v).sort((a, b) => a - b);
   const high = sorted[Math.min(sorted.length - 1, Math.floor(0.9 * sorted.length))] ?? dir * level;
@@ -126,4 +150,29 @@ export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: Acute
     k++;
   }
   return { ...best, end, novelty };
+}
+
+/** The last finite sample of `points` before `t` (undefined when there is none). */
+function lastBefore(points: readonly Point[], t: number): Point | undefined {
+  let last: Point | undefined;
+  for (const p of points) if (p.t < t && (last === undefined || p.t > last.t) && Number.isFinite(p.v)) last = p;
+  return last;
+}
+
+/**
+ * The last sample as a burst of its own (see `AcuteOptions.lone`): `lone` × `zMin` out, the sample
+ * before it not beyond `zMin`, and the series' data ending there, no sooner than its own pace
+ * allows before `runTo` (a series that stopped earlier, a pod gone, is not cut short).
+ */
+function loneLast(points: readonly Point[], after: readonly Point[], z: readonly number[], win: AcuteWindow, opts: AcuteOptions, level: number, scale: number, ref: number): Excursion | undefined {
+  const k = after.length - 1;
+  const last = after[k];
+  const zl = z[k] ?? 0;
+  if (opts.lone === undefined || last === undefined || last.t >= win.to || zl < opts.lone * opts.zMin || (z[k - 1] ?? 0) >= opts.zMin) return undefined;
+  const prev = lastBefore(points, last.t);
+  if (prev === undefined || (win.runTo ?? win.to) - last.t > last.t - prev.t) return undefined;
+  // Cut short by the end of the data, not by the window: a later sample would have said.
+  if (points.some((p) => p.t > last.t && Number.isFinite(p.v))) return undefined;
+  const value = level + (zl * scale * Math.sign(last.v - level));
+  return { start: last.t, since: prev.t, ongoing: false, lone: true, z: zl, relative: ref > 1e-9 ? (value - level) / ref : Infinity, baseline: level, value, end: last.t, novelty: 1 };
 }

@@ -2,7 +2,8 @@ import { ACUTE_DEFAULTS, acuteExcursion, type AcuteOptions, type AcuteWindow, ty
 import type { ChangeEvent } from '../../domain/types';
 import { peerService, type TopologyGraph } from '../../topology';
 import type { Context } from '../context';
-import { lagKernel, perStep } from './common';
+import { perStep } from './common';
+import { afterChange, preempted } from './timing';
 import { canaryEvidence, ratioFloor, type CanaryEvidence } from './canary';
 import { classifyGolden, type Golden } from '../golden';
 import type { StitchedSeries } from '../stitch';
@@ -24,6 +25,11 @@ export interface ServiceTrouble {
   readonly client: number;
   /** Start of the strongest own excursion (Infinity when none). */
   readonly ownStart: number;
+  /**
+   * Its excursions (own, calls, load on others) at least half as strong as its strongest, but for
+   * earlier bursts still going: when its trouble began (see `preempted`).
+   */
+  readonly bursts?: readonly Excursion[];
   /** Its own saturation (CPU, memory…) burst: a busy service, not one waiting on others. */
   readonly sat: number;
   /** Its calls as a whole (client series naming no callee) burst, and since when. */
@@ -64,8 +70,15 @@ const QUIET: ServiceTrouble = { own: 0, client: 0, ownStart: Infinity, sat: 0, p
 export function excursionStrength(e: Excursion): number {
   const sig = 1 - Math.exp(-Math.max(0, e.z - 3) / 6);
   const rel = Number.isFinite(e.relative) ? Math.abs(e.relative) : 10;
-  return sig * (1 - Math.exp(-rel / 0.3)) * (0.3 + 0.7 * e.novelty);
+  return sig * (1 - Math.exp(-rel / 0.3)) * (0.3 + 0.7 * e.novelty) * (e.lone ? LONE_WEIGHT : 1);
 }
+
+/**
+ * What a burst seen in one sample only (the last, see `AcuteOptions.lone`) counts for beside a
+ * sustained one: it may still be a lone outlier, and the data cannot tell yet.
+ */
+export const LONE_WEIGHT = 0.5;
+
 
 /**
  * Where bursts after reference time `t` are looked for: starting from one sample before `t`, up to
@@ -74,6 +87,19 @@ export function excursionStrength(e: Excursion): number {
 export function acuteWindow(ctx: Pick<Context, 'from' | 'to' | 'stepMs'>, t: number): AcuteWindow {
   return { baseFrom: Math.max(ctx.from, t - BASELINE_MS), baseTo: t - ctx.stepMs, from: t - ctx.stepMs, to: t + Math.max(ACUTE_MS, 3 * ctx.stepMs), runTo: ctx.to };
 }
+
+/**
+ * Whether a burst of strength `w` replaces the current top of strength `cur`: a sustained burst
+ * always beats one seen in a single last sample (which only stands in where nothing is sustained:
+ * its start is the end of the data, not when the trouble began), else the stronger.
+ */
+function beats(w: number, exc: Excursion, cur: number, top: Excursion | undefined): boolean {
+  if (top !== undefined && top.lone !== exc.lone) return top.lone;
+  return w > cur;
+}
+
+/** Share of a service's strongest burst that another needs to date its trouble. */
+const FIRST_SHARE = 0.5;
 
 /**
  * Trouble of every service after reference time `t` (excursions starting from one sample before
@@ -97,6 +123,7 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
     const out = new Map<string, ServiceTrouble>();
     const calls = new Map<string, Map<string, CallTrouble>>();
     const pushes = new Map<string, Map<string, number>>();
+    const all = new Map<string, { w: number; exc: Excursion }[]>();
     for (const { s, g, peer: named, opts } of classified) {
       const exc = acuteExcursion(s.points, g.bad === -1 ? -1 : 1, win, opts);
       // Per callee, how its calls fare (latency, errors) is one thing; how much it holds on it another.
@@ -114,17 +141,24 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
       if (exc === undefined || confirmedAt(s.series.id, exc.start)) continue;
       // The trouble that paged: a burst over well before the page was another incident.
       const w = excursionStrength(exc) * Math.exp(-Math.max(0, ctx.at - exc.end - 2 * ctx.stepMs) / (3 * MIN));
+      all.set(s.series.service, [...(all.get(s.series.service) ?? []), { w, exc }]);
       let cur = out.get(s.series.service) ?? QUIET;
       if (g.signal === 'saturation' && w > cur.sat) cur = { ...cur, sat: w };
-      if (g.side === 'client' && named === undefined && w > cur.podCalls) cur = { ...cur, podCalls: w, podCallsStart: exc.start, podTop: { series: s, golden: g, exc } };
+      if (g.side === 'client' && named === undefined && beats(w, exc, cur.podCalls, cur.podTop?.exc)) cur = { ...cur, podCalls: w, podCallsStart: exc.start, podTop: { series: s, golden: g, exc } };
       out.set(s.series.service, cur);
       if (peer !== undefined) {
         const mine = calls.get(s.series.service);
-        if (mine !== undefined && w > (mine.get(peer)?.w ?? 0)) mine.set(peer, { w, start: exc.start, top: { series: s, golden: g, exc } });
+        if (mine !== undefined && beats(w, exc, mine.get(peer)?.w ?? 0, mine.get(peer)?.top?.exc)) mine.set(peer, { w, start: exc.start, top: { series: s, golden: g, exc } });
       }
       if (g.side === 'client') {
-        if (w > cur.client) out.set(s.series.service, { ...cur, client: w, clientTop: { series: s, golden: g, exc } });
-      } else if (w > cur.own) out.set(s.series.service, { ...cur, own: w, ownStart: exc.start, ownTop: { series: s, golden: g, exc } });
+        if (beats(w, exc, cur.client, cur.clientTop?.exc)) out.set(s.series.service, { ...cur, client: w, clientTop: { series: s, golden: g, exc } });
+      } else if (beats(w, exc, cur.own, cur.ownTop?.exc)) out.set(s.series.service, { ...cur, own: w, ownStart: exc.start, ownTop: { series: s, golden: g, exc } });
+    }
+    for (const [svc, list] of all) {
+      const top = list.reduce((m, x) => Math.max(m, x.w), 0);
+      // An earlier burst still going is another trouble, not when this one began.
+      const bursts = list.filter((x) => x.w >= FIRST_SHARE * top && !x.exc.ongoing).map((x) => x.exc);
+      if (bursts.length > 0) out.set(svc, { ...(out.get(svc) ?? QUIET), bursts });
     }
     for (const [svc, mine] of calls) out.set(svc, { ...(out.get(svc) ?? QUIET), calls: mine });
     for (const [svc, mine] of pushes) out.set(svc, { ...(out.get(svc) ?? QUIET), pushes: mine });
@@ -182,18 +216,19 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
   const trouble = view(c.time);
   const at = (s: string): ServiceTrouble => trouble.get(s) ?? QUIET;
   const x = at(c.service);
-  // Right after the change: of two changes of one service before a burst, the closer one.
-  const soon = Number.isFinite(x.ownStart) ? lagKernel(x.ownStart - c.time, ctx.stepMs, 3 * MIN) : 0;
+  // Right after the change: of two changes of one service before a burst, the closer one — as
+  // far as the samples can tell them apart (see `burstLag`).
+  const soon = afterChange(x.ownTop?.exc, c.time, ctx.stepMs) * (1 - preempted(ctx, c, x.bursts ?? []));
   // A slow or failing service shows in the calls of ALL its callers: the mean, not the most troubled one.
   const callerList = ctx.graph.callers(c.service);
   // Right after the change too, as `self`: a burst minutes later has a later cause.
-  const lag = (start: number): number => (Number.isFinite(start) ? lagKernel(start - c.time, ctx.stepMs, 3 * MIN) : 0);
+  const lag = (b: Excursion | undefined): number => afterChange(b, c.time, ctx.stepMs);
   const callerTrouble = (p: string): number => {
     const t = at(p);
     const side = callerSide(t, c.service, ctx.stepMs);
-    if (side.perEdge) return side.w * lag(side.start);
+    if (side.perEdge) return side.w * lag(side.top?.exc);
     // Naming no callee, its trouble is as much any other callee's doing: shared among them all.
-    return Math.max(side.w * lag(side.start), 0.7 * t.own * lag(t.ownStart)) / Math.max(1, ctx.graph.callees(p).length);
+    return Math.max(side.w * lag(side.top?.exc), 0.7 * t.own * lag(t.ownTop?.exc)) / Math.max(1, ctx.graph.callees(p).length);
   };
   const callers = callerList.length === 0 ? 0 : callerList.reduce((m, p) => m + callerTrouble(p), 0) / callerList.length;
   const up = reachable(ctx.graph, c.service, 'up');

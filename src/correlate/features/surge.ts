@@ -5,9 +5,8 @@ import type { Context } from '../context';
 import { classifyGolden } from '../golden';
 import { metricClass } from '../signals';
 import { acuteWindow, excursionStrength, type ServiceTrouble } from './acute';
-import { lagKernel, perStep } from './common';
-
-const MIN = 60_000;
+import { afterChange } from './timing';
+import { perStep } from './common';
 
 /** A rise of a service's incoming request rate after a reference time. */
 export interface Surge {
@@ -15,11 +14,13 @@ export interface Surge {
   readonly w: number;
   /** First sample of the rise (Infinity when none). */
   readonly start: number;
+  /** The sample before it: the rise began in (since, start] (see `burstLag`). */
+  readonly since: number;
   /** Measured on connections or in-flight calls, which also grow when the other end answers slower. */
   readonly held?: boolean;
 }
 
-const NO_SURGE: Surge = { w: 0, start: Infinity };
+const NO_SURGE: Surge = { w: 0, start: Infinity, since: Infinity };
 
 /** Load pushed down from a change: how clearly, and through which measured services, from when. */
 export interface Pushed {
@@ -64,7 +65,7 @@ export function surgeView(ctx: Context): (t: number) => ReadonlyMap<string, Surg
       const exc = acuteExcursion(s.points, 1, win, ACUTE_DEFAULTS);
       const w = exc === undefined ? 0 : excursionStrength(exc);
       const cur = out.get(k) ?? NO_SURGE;
-      if (w > cur.w) out.set(k, { w, start: exc?.start ?? Infinity, held });
+      if (w > cur.w) out.set(k, { w, start: exc?.start ?? Infinity, since: exc?.since ?? Infinity, held });
       else if (!out.has(k)) out.set(k, NO_SURGE);
     }
     return out;
@@ -117,7 +118,7 @@ export function pushedLoad(ctx: Context, c: ChangeEvent, surges: ReadonlyMap<str
     const first = Math.min(...measured.map((h) => h.start));
     const arrived = hops[hops.length - 1]?.start ?? first;
     if (arrived > troubleAt + ctx.stepMs) continue;
-    const weakest = Math.min(...measured.map((h) => h.w * lagKernel(h.start - c.time, ctx.stepMs, 3 * MIN)));
+    const weakest = Math.min(...measured.map((h) => h.w * afterChange(h, c.time, ctx.stepMs)));
     const passedOn = own.start <= first + ctx.stepMs ? own.w : 0;
     const value = weakest * (1 - passedOn) * Math.min(1, troubleW);
     if (value > best.value) best = { value, path: path.slice(1).filter((_, i) => hops[i] !== undefined), start: first };

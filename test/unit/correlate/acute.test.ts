@@ -238,7 +238,7 @@ describe('correlate: error and success ratios are measured in requests', () => {
 });
 
 describe('correlate: a caller’s calls as a whole speak for a callee only where no per-callee burst explains them', () => {
-  const exc = (start: number) => ({ start, z: 20, relative: 10, baseline: 0.05, value: 0.8, end: start + 3 * MIN, novelty: 1 });
+  const exc = (start: number) => ({ start, since: start - MIN, ongoing: false, lone: false, z: 20, relative: 10, baseline: 0.05, value: 0.8, end: start + 3 * MIN, novelty: 1 });
   const top = (start: number) => ({ series: {} as never, golden: { signal: 'latency', side: 'client', bad: 1 } as const, exc: exc(start) });
   const trouble = (edgeStart: number) => ({
     own: 0, client: 0.7, ownStart: Infinity, sat: 0, podCalls: 0.7, podCallsStart: 0, podTop: top(0), pushes: new Map<string, number>(),

@@ -107,3 +107,40 @@ describe('detect: acute excursions end where they end', () => {
     assert.equal(e?.end, 31 * MIN);
   });
 });
+
+describe('detect: acute excursions at the end of the data (coarse steps)', () => {
+  // 5-minute samples: 12 of history, then what came after a change.
+  const FIVE = 5 * MIN;
+  const coarse = (tail: number[]): Point[] => [
+    ...Array.from({ length: 12 }, (_, i) => ({ t: i * FIVE, v: 100 + 2 * Math.sin(i * 2.3) })),
+    ...tail.map((v, i) => ({ t: (12 + i) * FIVE, v })),
+  ];
+  const W5 = { baseFrom: 0, baseTo: 12 * FIVE, from: 12 * FIVE, to: 15 * FIVE, runTo: 14 * FIVE };
+
+  it('a page one 5-minute sample after the cause: that last sample alone counts when far out, marked lone', () => {
+    const e = acuteExcursion(coarse([101, 900]), 1, W5);
+    assert.ok(e !== undefined, 'old code needed 2 samples, which the data cannot have yet');
+    assert.equal(e.lone, true);
+    assert.equal(e.start, 13 * FIVE);
+    assert.equal(e.since, 12 * FIVE, 'it began after the sample before it');
+  });
+
+  it('the last sample alone does not count when only somewhat out, or when later samples exist', () => {
+    // z of about 6: far enough for a sustained burst, not for a lone one (2 × zMin).
+    assert.equal(acuteExcursion(coarse([101, 112]), 1, W5), undefined);
+    assert.equal(acuteExcursion(coarse([101, 900, 100]), 1, { ...W5, to: 14 * FIVE }), undefined, 'the window ends, the data does not');
+  });
+
+  it('a series that stopped before the end of the data (a pod gone) is not cut short by it', () => {
+    assert.equal(acuteExcursion(coarse([101, 900]), 1, { ...W5, runTo: 20 * FIVE }), undefined);
+  });
+
+  it('says since when the burst can have begun, and whether it was already going before the window', () => {
+    const fresh = acuteExcursion(coarse([101, 900, 950]), 1, { ...W5, runTo: 15 * FIVE });
+    assert.deepEqual([fresh?.since, fresh?.start, fresh?.ongoing, fresh?.lone], [12 * FIVE, 13 * FIVE, false, false]);
+    const p = coarse([900, 950, 900]);
+    p[11] = { t: 11 * FIVE, v: 900 };
+    const going = acuteExcursion(p, 1, { ...W5, runTo: 15 * FIVE });
+    assert.equal(going?.ongoing, true);
+  });
+});
