@@ -4,7 +4,7 @@ import { peerService } from '../../topology';
 import type { Context } from '../context';
 import { classifyGolden } from '../golden';
 import { metricClass } from '../signals';
-import { acuteWindow, excursionStrength, type ServiceTrouble } from './acute';
+import { ACUTE_MS, acuteWindow, excursionStrength, type ServiceTrouble } from './acute';
 import { afterChange } from './timing';
 import { perStep } from './common';
 
@@ -108,6 +108,10 @@ export function pushedLoad(ctx: Context, c: ChangeEvent, surges: ReadonlyMap<str
   const troubleW = Math.max(victimTrouble?.own ?? 0, ...lasting.map((x) => x.w), 0.5 * inbound.w);
   const troubleAt = Math.min(victimTrouble?.ownStart ?? Infinity, ...lasting.map((x) => x.s.time), inbound.w > 0 ? inbound.start : Infinity);
   if (troubleW <= 0) return NOT_PUSHED;
+  // Lasting trouble as strong, begun before the change beyond the clock tolerance (within a burst's
+  // reach of it): the paged service was already in it, and load arriving afterwards did not start it.
+  const reach = ctx.tolMs + Math.max(ACUTE_MS, 3 * ctx.stepMs);
+  if (ctx.trouble.some((x) => x.s.time < c.time - ctx.tolMs && x.s.time >= c.time - reach && x.w >= troubleW)) return NOT_PUSHED;
   const own = surges.get(c.service) ?? NO_SURGE;
   let best = NOT_PUSHED;
   for (const path of downPaths((s) => ctx.graph.callees(s), c.service, ctx.victim, 3)) {

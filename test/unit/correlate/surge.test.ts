@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { analyze, buildContext, contextEvidence } from '../../../src/correlate';
-import { downPaths } from '../../../src/correlate/features/surge';
+import type { Context } from '../../../src/correlate/context';
+import { downPaths, pushedLoad } from '../../../src/correlate/features/surge';
 import type { Topology } from '../../../src/domain/types';
 import type { SeriesData } from '../../../src/ports';
 import { at, change, CONNS, FD, input, MIN, series, step, TOPO as STORY } from './helpers';
@@ -81,6 +82,18 @@ describe('correlate: load pushed down (surge)', () => {
     assert.equal(flag?.pushed.value, 0);
     assert.equal(deploy?.fromAbove, 0);
     assert.equal(analyze(ask(s)).suspects[0]?.id, 'tax-deploy');
+  });
+
+  it('a paged service already in lasting trouble before the change was not pushed into it by load arriving after (sim seed 90149: 0.92 wrong)', () => {
+    // 5-minute steps: tax-db moved for good at 13:45 and again at 13:55, as the flag flipped; more
+    // requests reach ads-api and tax-db in the 14:00 sample.
+    const graph = { callees: (s: string): string[] => ({ web: ['ads-api'], 'ads-api': ['tax-db'] })[s] ?? [] };
+    const ctx = (trouble: number[]) => ({ victim: 'tax-db', graph, stepMs: 5 * MIN, tolMs: 5 * MIN, trouble: trouble.map((t) => ({ s: { time: t }, w: 1 })) }) as unknown as Context;
+    const more = { w: 1, start: at('14:00'), since: at('13:55') };
+    const surges = new Map([['ads-api', more], ['tax-db', more]]);
+    const flag = change('web-flag', 'web', 'flag', at('13:55'));
+    assert.ok(pushedLoad(ctx([at('13:55')]), flag, surges, new Map()).value > 0.5, 'trouble with the load: pushed');
+    assert.equal(pushedLoad(ctx([at('13:45'), at('13:55')]), flag, surges, new Map()).value, 0);
   });
 
   it('more requests reaching the paged service before anything else moved count, at half weight; reaching nobody paged, nothing', () => {
