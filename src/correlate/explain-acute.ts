@@ -2,7 +2,8 @@ import type { Burst, ChangeEvent } from '../domain/types';
 import { ACUTE, type AcuteModel } from './acute-model';
 import type { Context } from './context';
 import { serviceAfter, type CandidateEvidence } from './features';
-import { callerSide, type ServiceTrouble } from './features/acute';
+import type { ServiceTrouble } from './features/acute';
+import { callerSide } from './features/sides';
 
 const hhmm = (t: number): string => new Date(t).toISOString().slice(11, 16);
 const num = (v: number): string => (Math.abs(v) >= 100 ? String(Math.round(v)) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toPrecision(2));

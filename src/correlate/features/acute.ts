@@ -1,10 +1,11 @@
 import { ACUTE_DEFAULTS, acuteExcursion, type AcuteOptions, type AcuteWindow, type Excursion } from '../../detect/acute';
 import type { ChangeEvent } from '../../domain/types';
-import { peerService, type TopologyGraph } from '../../topology';
+import { peerService } from '../../topology';
 import type { Context } from '../context';
 import { perStep } from './common';
 import { afterChange, preempted } from './timing';
 import { canaryEvidence, ratioFloor, type CanaryEvidence } from './canary';
+import { belowOf, callerSide, reachable } from './sides';
 import { classifyGolden, type Golden } from '../golden';
 import type { StitchedSeries } from '../stitch';
 
@@ -58,7 +59,7 @@ export interface CallTrouble {
   readonly top?: { readonly series: StitchedSeries; readonly golden: Golden; readonly exc: Excursion };
 }
 
-type Top = NonNullable<ServiceTrouble['ownTop']>;
+export type Top = NonNullable<ServiceTrouble['ownTop']>;
 const NO_CALLS: ReadonlyMap<string, CallTrouble> = new Map();
 const NO_PUSHES: ReadonlyMap<string, number> = new Map();
 const QUIET: ServiceTrouble = { own: 0, client: 0, ownStart: Infinity, sat: 0, podCalls: 0, podCallsStart: Infinity, calls: NO_CALLS, pushes: NO_PUSHES };
@@ -179,20 +180,6 @@ export function ratioOptions(g: Golden, s: Pick<StitchedSeries, 'series' | 'poin
   return { ...ACUTE_DEFAULTS, least: percent ? 1 : 0.01, ceiling: percent ? 100 : 1 };
 }
 
-/** Every service that calls `s`, directly or through others (`dir` 'up'); or that `s` calls ('down'). */
-export function reachable(graph: TopologyGraph, s: string, dir: 'up' | 'down'): Set<string> {
-  const next = (x: string): readonly string[] => (dir === 'up' ? graph.callers(x) : graph.callees(x));
-  const seen = new Set<string>();
-  const todo = [...next(s)];
-  while (todo.length > 0) {
-    const x = todo.pop() as string;
-    if (seen.has(x) || x === s) continue;
-    seen.add(x);
-    todo.push(...next(x));
-  }
-  return seen;
-}
-
 /** Acute evidence about one candidate change, each in [0,1]. */
 export interface AcuteEvidence {
   /** The changed service's own golden signals burst right after the change. */
@@ -250,44 +237,4 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
     self: Math.max(x.own * soon * mine, canary.value), canary, callers: callers * mine, explains: total > 0 ? explained / total : 0,
     below: below.w, ...(below.what === undefined ? {} : { belowWhat: below.what }), victim: Math.max(v.own, v.client), trouble,
   };
-}
-
-/**
- * What caller `t`'s trouble says about its callee `s`: its calls to `s` when it measures its calls
- * per callee; measuring others per callee but not `s`, only its calls as a whole (another edge's
- * burst is not about `s`), and only for the part that no burst of its calls to another callee, as
- * early (within `tolMs`), explains; measuring none per callee, every client figure it has.
- */
-export function callerSide(t: ServiceTrouble, s: string, tolMs: number): { readonly w: number; readonly start: number; readonly top?: Top; readonly perEdge: boolean } {
-  const edge = t.calls.get(s);
-  if (edge !== undefined) return { w: edge.w, start: edge.start, ...(edge.top === undefined ? {} : { top: edge.top }), perEdge: true };
-  const top = t.calls.size > 0 ? t.podTop : t.clientTop;
-  const start = top?.exc.start ?? Infinity;
-  let elsewhere = 0;
-  for (const call of t.calls.values()) if (call.start <= start + tolMs) elsewhere = Math.max(elsewhere, call.w);
-  return { w: t.calls.size > 0 ? t.podCalls * (1 - elsewhere) : t.client, start, ...(top === undefined ? {} : { top }), perEdge: false };
-}
-
-/**
- * The strongest burst below service `x` (of the candidate) as early as its own, and what it is:
- * only a service that burst itself can be a mere symptom of a burst below it.
- */
-function belowOf(ctx: Context, x: ServiceTrouble, trouble: ReadonlyMap<string, ServiceTrouble>, up: ReadonlySet<string>, down: ReadonlySet<string>): { w: number; what?: string } {
-  let best: { w: number; what?: string } = { w: 0 };
-  const offer = (w: number, what: string): void => {
-    if (w > best.w) best = { w, what };
-  };
-  if (!Number.isFinite(x.ownStart)) return best;
-  const asEarly = x.ownStart + ctx.stepMs;
-  for (const [s, tr] of trouble) {
-    if (!down.has(s) || up.has(s)) continue;
-    // Not when this service's load on it rose first: then it drives that burst (the fd story).
-    if (tr.ownStart <= asEarly && !((x.pushes.get(s) ?? Infinity) <= tr.ownStart)) offer(tr.own, s);
-  }
-  // … or its own calls to a service below it got slow or failing as early.
-  for (const [d, call] of x.calls) if (down.has(d) && !up.has(d) && call.start <= asEarly) offer(call.w, `its calls to ${d}`);
-  // … or its calls as a whole did, unless it is busy itself (a starved process times its calls long
-  // too); not a sample later: naming no callee, they are the weakest sign of trouble below.
-  if (down.size > 0 && x.podCallsStart <= x.ownStart) offer(x.podCalls * (1 - x.sat), 'its calls to its dependencies');
-  return best;
 }

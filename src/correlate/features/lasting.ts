@@ -3,7 +3,8 @@ import type { Context } from '../context';
 import { classifyGolden } from '../golden';
 import type { Signal } from '../signals';
 import { median } from '../../stats';
-import { reachable, type ServiceTrouble } from './acute';
+import type { ServiceTrouble } from './acute';
+import { reachable } from './sides';
 import { NONE, type Scored } from './common';
 
 const HOUR = 3600_000;

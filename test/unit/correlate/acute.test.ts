@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { analyze, buildContext, contextEvidence } from '../../../src/correlate';
-import { callerSide, ratioOptions } from '../../../src/correlate/features/acute';
+import { ratioOptions } from '../../../src/correlate/features/acute';
+import { callerSide } from '../../../src/correlate/features/sides';
 import { ACUTE_DEFAULTS } from '../../../src/detect/acute';
 import type { Topology } from '../../../src/domain/types';
 import type { SeriesData } from '../../../src/ports';

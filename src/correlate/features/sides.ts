@@ -1,0 +1,63 @@
+import type { TopologyGraph } from '../../topology';
+import type { Context } from '../context';
+import type { ServiceTrouble, Top } from './acute';
+
+/**
+ * Where a service's trouble sits relative to a candidate's service: who calls whom (`reachable`),
+ * what a caller's trouble says about one callee (`callerSide`), and the burst below a service that
+ * explains its own (`belowOf`).
+ */
+
+/** Every service that calls `s`, directly or through others (`dir` 'up'); or that `s` calls ('down'). */
+export function reachable(graph: TopologyGraph, s: string, dir: 'up' | 'down'): Set<string> {
+  const next = (x: string): readonly string[] => (dir === 'up' ? graph.callers(x) : graph.callees(x));
+  const seen = new Set<string>();
+  const todo = [...next(s)];
+  while (todo.length > 0) {
+    const x = todo.pop() as string;
+    if (seen.has(x) || x === s) continue;
+    seen.add(x);
+    todo.push(...next(x));
+  }
+  return seen;
+}
+
+/**
+ * What caller `t`'s trouble says about its callee `s`: its calls to `s` when it measures its calls
+ * per callee; measuring others per callee but not `s`, only its calls as a whole (another edge's
+ * burst is not about `s`), and only for the part that no burst of its calls to another callee, as
+ * early (within `tolMs`), explains; measuring none per callee, every client figure it has.
+ */
+export function callerSide(t: ServiceTrouble, s: string, tolMs: number): { readonly w: number; readonly start: number; readonly top?: Top; readonly perEdge: boolean } {
+  const edge = t.calls.get(s);
+  if (edge !== undefined) return { w: edge.w, start: edge.start, ...(edge.top === undefined ? {} : { top: edge.top }), perEdge: true };
+  const top = t.calls.size > 0 ? t.podTop : t.clientTop;
+  const start = top?.exc.start ?? Infinity;
+  let elsewhere = 0;
+  for (const call of t.calls.values()) if (call.start <= start + tolMs) elsewhere = Math.max(elsewhere, call.w);
+  return { w: t.calls.size > 0 ? t.podCalls * (1 - elsewhere) : t.client, start, ...(top === undefined ? {} : { top }), perEdge: false };
+}
+
+/**
+ * The strongest burst below service `x` (of the candidate) as early as its own, and what it is:
+ * only a service that burst itself can be a mere symptom of a burst below it.
+ */
+export function belowOf(ctx: Context, x: ServiceTrouble, trouble: ReadonlyMap<string, ServiceTrouble>, up: ReadonlySet<string>, down: ReadonlySet<string>): { w: number; what?: string } {
+  let best: { w: number; what?: string } = { w: 0 };
+  const offer = (w: number, what: string): void => {
+    if (w > best.w) best = { w, what };
+  };
+  if (!Number.isFinite(x.ownStart)) return best;
+  const asEarly = x.ownStart + ctx.stepMs;
+  for (const [s, tr] of trouble) {
+    if (!down.has(s) || up.has(s)) continue;
+    // Not when this service's load on it rose first: then it drives that burst (the fd story).
+    if (tr.ownStart <= asEarly && !((x.pushes.get(s) ?? Infinity) <= tr.ownStart)) offer(tr.own, s);
+  }
+  // … or its own calls to a service below it got slow or failing as early.
+  for (const [d, call] of x.calls) if (down.has(d) && !up.has(d) && call.start <= asEarly) offer(call.w, `its calls to ${d}`);
+  // … or its calls as a whole did, unless it is busy itself (a starved process times its calls long
+  // too); not a sample later: naming no callee, they are the weakest sign of trouble below.
+  if (down.size > 0 && x.podCallsStart <= x.ownStart) offer(x.podCalls * (1 - x.sat), 'its calls to its dependencies');
+  return best;
+}
