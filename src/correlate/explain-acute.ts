@@ -2,7 +2,7 @@ import type { Burst, ChangeEvent } from '../domain/types';
 import { ACUTE, type AcuteModel } from './acute-model';
 import type { Context } from './context';
 import { serviceAfter, type CandidateEvidence } from './features';
-import type { ServiceTrouble } from './features/acute';
+import type { Top } from './features/acute';
 import { callerSide } from './features/sides';
 
 const hhmm = (t: number): string => new Date(t).toISOString().slice(11, 16);
@@ -13,7 +13,7 @@ const lag = (t: number, c: ChangeEvent): string => {
 };
 
 /** "latency (http.server.request.duration p0.99) of payments [pod-1]: burst 0.05→1.0 (×20, z 48) from 13:56, 1 min after this change" */
-function burst(service: string, top: NonNullable<ServiceTrouble['ownTop']>, c: ChangeEvent): string {
+function burst(service: string, top: Top, c: ChangeEvent): string {
   const s = top.series.series;
   const q = s.labels['quantile'];
   const inst = s.labels['service.instance.id'];
@@ -22,8 +22,6 @@ function burst(service: string, top: NonNullable<ServiceTrouble['ownTop']>, c: C
   const seen = e.lone ? ` in its last sample only (${hhmm(e.start)}), ${lag(e.start, c)}: not yet confirmed` : ` from ${hhmm(e.start)}, ${lag(e.start, c)}`;
   return `${top.golden.signal} (${s.metric}${q === undefined ? '' : ` p${q}`}) of ${service}${inst === undefined ? '' : ` [${inst}]`}: burst ${num(e.baseline)}→${num(e.value)}${ratio}${seen}`;
 }
-
-type Top = NonNullable<ServiceTrouble['ownTop']>;
 
 /** The bursts behind a candidate's acute evidence: its own, and the callers' (per edge when measured so). */
 function pickBursts(ctx: Context, e: CandidateEvidence): { own?: Top; callers?: { p: string; t: Top; perEdge: boolean; list: string[] } } {

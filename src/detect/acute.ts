@@ -133,7 +133,7 @@ export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: Acute
     const prev = best === undefined ? lastBefore(points, start) : undefined;
     const since = best?.since ?? prev?.t ?? start;
     const ongoing = best?.ongoing ?? (prev !== undefined && (dir * (prev.v - level)) / scale >= opts.zMin);
-    best = { start, since, ongoing, lone: false, z: sustained, relative: ref > 1e-9 ? (value - level) / ref : Infinity, baseline: level, value, end: win.from, novelty: 1 };
+    best = { start, since, ongoing, lone: false, z: sustained, relative: relativeTo(value, level, ref), baseline: level, value, end: win.from, novelty: 1 };
   }
   best ??= loneLast(points, after, z, win, opts, level, scale, ref);
   if (best === undefined) return undefined;
@@ -150,6 +150,11 @@ export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: Acute
     k++;
   }
   return { ...best, end, novelty };
+}
+
+/** Size of a move from `level` to `value` against the reference level `ref` (Infinity from zero). */
+function relativeTo(value: number, level: number, ref: number): number {
+  return ref > 1e-9 ? (value - level) / ref : Infinity;
 }
 
 /** The last finite sample of `points` before `t` (undefined when there is none). */
@@ -174,5 +179,5 @@ function loneLast(points: readonly Point[], after: readonly Point[], z: readonly
   // Cut short by the end of the data, not by the window: a later sample would have said.
   if (points.some((p) => p.t > last.t && Number.isFinite(p.v))) return undefined;
   const value = level + (zl * scale * Math.sign(last.v - level));
-  return { start: last.t, since: prev.t, ongoing: false, lone: true, z: zl, relative: ref > 1e-9 ? (value - level) / ref : Infinity, baseline: level, value, end: last.t, novelty: 1 };
+  return { start: last.t, since: prev.t, ongoing: false, lone: true, z: zl, relative: relativeTo(value, level, ref), baseline: level, value, end: last.t, novelty: 1 };
 }

@@ -110,6 +110,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const notOld = 1 - oldPods.value;
   // The paged service's own release weighs as its own only as far as its old pods do not clear it.
   const own = path.dist === 0 ? 1 : 0;
+  const ownNotOld = own === 1 ? notOld : 1;
   const isVictim = own * notOld;
   const side = entry(ctx, path);
   const link = Math.max(path.near.value, path.victimHop.value);
@@ -118,8 +119,8 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   // More connections from the victim to a dependency with its request rate flat: that dependency got slower.
   const slow = vs.outbound * (1 - vs.traffic);
   const x: Record<FeatureName, number> = {
-    onset: onset.value * (own === 1 ? notOld : 1),
-    delayed: delayed.value * (own === 1 ? notOld : 1),
+    onset: onset.value * ownNotOld,
+    delayed: delayed.value * ownNotOld,
     before: before.value,
     recency: recency(ctx, c),
     afterOnset: c.time > ctx.onset + ctx.tolMs ? 1 : 0,
