@@ -4,6 +4,7 @@ import type { Context } from './context';
 import { serviceAfter, type CandidateEvidence } from './features';
 import type { Top } from './features/acute';
 import { callerSide } from './features/sides';
+import { comparisonTimeliness } from './features/timely';
 
 const hhmm = (t: number): string => new Date(t).toISOString().slice(11, 16);
 const num = (v: number): string => (Math.abs(v) >= 100 ? String(Math.round(v)) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toPrecision(2));
@@ -52,7 +53,10 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   const c = e.change;
   const a = e.acute;
   const out: { w: number; text: string }[] = [];
-  const counted = a.canary.kind === 'service' ? serviceAfter(a, e.first.value) : a.canary.value;
+  // As the score counts it (features/index.ts): faded when another service's release lies well before
+  // the trouble; a service-level worsening also cleared by load from above and by old pods as bad.
+  const timely = comparisonTimeliness(ctx, c);
+  const counted = a.canary.kind === 'service' ? serviceAfter(a, e.first.value) * timely * (1 - e.fromAbove) * (1 - e.oldPods.value) : a.canary.value * timely;
   if (counted > 0.1 && a.canary.newMedian !== undefined && a.canary.oldMedian !== undefined) {
     const vs = a.canary.kind === 'service' ? `on all instances after this change vs ${num(a.canary.oldMedian)} before it` : `on instances of ${c.version ?? 'the new version'} vs ${num(a.canary.oldMedian)} on older ones over the same minutes`;
     out.push({ w: m.weights.acuteSelf * counted + 1, text: `${a.canary.kind === 'service' ? 'service' : 'canary'}: ${a.canary.metric ?? ''} ${num(a.canary.newMedian)} ${vs} (Mann–Whitney p ${num(a.canary.p ?? 1)})` });

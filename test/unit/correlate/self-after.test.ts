@@ -24,20 +24,30 @@ describe("evidence: the changed service's own worsening, less what below explain
   });
 });
 
-describe('explanation: the service-level line says only what the score still counts', () => {
-  const lines = (below: number, first: number): string[] => {
-    const canary: CanaryEvidence = { value: 1, kind: 'service', metric: 'http.server.request.duration', newMedian: 2, oldMedian: 1, p: 0.01 };
+describe('explanation: the service-level and canary lines say only what the score still counts', () => {
+  const MIN = 60_000;
+  const lines = (below: number, first: number, o: { kind?: 'service' | 'canary'; service?: string; releasedMinBefore?: number; oldPods?: number } = {}): string[] => {
+    const canary: CanaryEvidence = { value: 1, kind: o.kind ?? 'service', metric: 'http.server.request.duration', newMedian: 2, oldMedian: 1, p: 0.01 };
     const e = {
-      change: { id: 'c', service: 'api', team: 't', type: 'deploy', time: 0 },
+      change: { id: 'c', service: o.service ?? 'api', team: 't', type: 'deploy', time: -(o.releasedMinBefore ?? 0) * MIN, version: '2.0.0' },
       acute: acute(0, canary, below),
       first: { value: first },
       a: { acuteSelf: 0, acuteCallers: 0, acuteExplains: 0, acuteBelow: below, quiet: 0 },
       pushed: { value: 0, path: [], start: Infinity },
       fromAbove: 0,
+      oldPods: { value: o.oldPods ?? 0 },
     } as unknown as CandidateEvidence;
-    return acuteLines({} as Context, e).map((l) => l.text);
+    return acuteLines({ victim: 'api', onset: 0, tolMs: 3 * MIN } as Context, e).map((l) => l.text);
   };
-  it('shown when nothing below explains it', () => assert.ok(lines(0, 0).some((t) => t.startsWith('service: ')), lines(0, 0).join('\n')));
-  it('not shown when a burst below explains it (was: shown from the undiscounted comparison)', () => assert.ok(!lines(0.95, 0).some((t) => t.startsWith('service: '))));
-  it('not shown when a lasting move below came first', () => assert.ok(!lines(0, 0.95).some((t) => t.startsWith('service: '))));
+  const has = (ls: string[], prefix: string): boolean => ls.some((t) => t.startsWith(prefix));
+  it('shown when nothing below explains it', () => assert.ok(has(lines(0, 0), 'service: '), lines(0, 0).join('\n')));
+  it('not shown when a burst below explains it (was: shown from the undiscounted comparison)', () => assert.ok(!has(lines(0.95, 0), 'service: ')));
+  it('not shown when a lasting move below came first', () => assert.ok(!has(lines(0, 0.95), 'service: ')));
+  it("another service's canary verdict from two hours before the trouble is not shown (was: shown though the score faded it)", () => {
+    assert.ok(has(lines(0, 0, { kind: 'canary', service: 'db', releasedMinBefore: 2 }), 'canary: '));
+    assert.ok(!has(lines(0, 0, { kind: 'canary', service: 'db', releasedMinBefore: 120 }), 'canary: '));
+  });
+  it('a service-level worsening is not shown when the old pods got as much worse (was: shown though the score cleared it)', () => {
+    assert.ok(!has(lines(0, 0, { oldPods: 0.95 }), 'service: '));
+  });
 });
