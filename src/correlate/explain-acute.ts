@@ -70,6 +70,8 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   if (e.pushed.value > 0.1) {
     out.push({ w: m.weights.acuteSelf * e.pushed.value + 1, text: `more requests pushed down the calls: request rate of ${e.pushed.path.join(', ')} rose from ${hhmm(e.pushed.start)}, ${lag(e.pushed.start, c)}, while ${c.service}'s own did not; ${ctx.victim}'s trouble came with them` });
   }
+  const callee = e.callee > 0.1 && e.callee >= e.pushed.value ? a.trouble.get(ctx.victim)?.ownTop : undefined;
+  if (callee !== undefined) out.push({ w: m.weights.acuteSelf * e.callee + 1, text: `${ctx.victim}, which ${c.service} calls, burst right after this change: ${burst(ctx.victim, callee, c)}` });
   if (e.fromAbove > 0.1) {
     out.push({ w: m.weights.acuteSelf * e.fromAbove + 1, text: `more requests arrived at ${ctx.victim} from above as its trouble began (its callers received more too): load, not this release` });
   }

@@ -13,6 +13,7 @@ import { troubleFirst } from './lasting';
 import { loadFromAbove, pushedLoad, surgeView, type Pushed, type Surge } from './surge';
 import { oldPodsWorse, type OldPods } from './oldpods';
 import { comparisonTimeliness } from './timely';
+import { burstAtCallee } from './callee';
 
 /** Names of the model's inputs, in the order of the coefficient vector (see ../model.ts). */
 export const FEATURES = [
@@ -93,6 +94,8 @@ export interface CandidateEvidence {
   readonly fromAbove: number;
   /** Instances still on another version got as much worse after this release (see `oldPodsWorse`). */
   readonly oldPods: OldPods;
+  /** For a change of the asked-about service's caller: it burst right after (see `burstAtCallee`). */
+  readonly callee: number;
 }
 
 export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx), view: (t: number) => ReadonlyMap<string, ServiceTrouble> = acuteView(ctx), surges: (t: number) => ReadonlyMap<string, Surge> = surgeView(ctx)): CandidateEvidence {
@@ -168,9 +171,10 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const fromAbove = own === 1 ? loadFromAbove(ctx, surges(c.time), victimNow) : 0;
   const timely = comparisonTimeliness(ctx, c);
   const canary = (acute.canary.kind === 'canary' ? acute.canary.value : 0) * timely;
-  const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld, pushed.value);
+  const callee = burstAtCallee(ctx, c, acute.trouble, surges(c.time));
+  const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld, pushed.value, callee);
   const a = { acuteSelf, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
-  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods };
+  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods, callee };
 }
 
 /**

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { analyze, buildContext, contextEvidence } from '../../../src/correlate';
+import type { SeriesData } from '../../../src/ports';
+import { at, change, FD, MIN, ramp, series, step, TOPO } from './helpers';
+
+// web → checkout-api → payments (TOPO); the page is on checkout-api at 14:00, golden signals only.
+const PAGE = at('14:00');
+const opts = { from: at('13:00'), to: PAGE + MIN, int: false, noise: 0.01 };
+const flat = (level: number) => (): number => level;
+
+const CHANGES = [
+  change('own-deploy', 'checkout-api', 'deploy', at('13:45')),
+  change('search-deploy', 'search', 'deploy', at('13:55')),
+  change('web-config', 'web', 'config', at('13:56')),
+];
+const ask = (s: SeriesData[]) => ({ series: s, changes: CHANGES, topology: TOPO, service: 'checkout-api', at: PAGE, windowMs: 60 * MIN, afterMs: 0 });
+
+interface Story {
+  /** payments (below checkout-api) bursts at 13:57 too. */
+  readonly belowBursts?: boolean;
+  /** web's own incoming request rate rises at 13:56 (it only passes load on). */
+  readonly webBusier?: boolean;
+  /** checkout-api's latency was already climbing from 13:48 (a leak), before web's change. */
+  readonly climbing?: boolean;
+  /** checkout-api's open fds stepped up for good at 13:50, before web's change. */
+  readonly fdsFirst?: boolean;
+}
+
+/** web changes how it calls checkout-api at 13:56; checkout-api's latency and errors burst from 13:57, no connection counters. */
+function story(st: Story = {}): SeriesData[] {
+  const from = at('13:57');
+  return [
+    series('web', 'http.server.request.count', {}, st.webBusier === true ? step(100, 300, at('13:56')) : flat(100), opts),
+    series('web', 'http.server.request.duration', {}, flat(0.3), opts),
+    series('checkout-api', 'http.server.request.count', {}, flat(200), opts),
+    series('checkout-api', 'http.server.request.duration', {}, st.climbing === true ? ramp(0.05, 3, at('13:48')) : step(0.05, 0.3, from), opts),
+    series('checkout-api', 'http.server.error.ratio', {}, step(0.005, 0.1, from), opts),
+    series('payments', 'http.server.request.duration', {}, st.belowBursts === true ? step(0.04, 0.32, at('13:57')) : flat(0.04), opts),
+    series('search', 'http.server.request.duration', {}, flat(0.02), opts),
+    ...(st.fdsFirst === true ? [series('checkout-api', FD, {}, step(300, 900, at('13:50')), { ...opts, int: true, noise: 3 })] : []),
+  ];
+}
+
+const calleeOf = (s: SeriesData[], id = 'web-config'): number => contextEvidence(buildContext(ask(s))).find((e) => e.change.id === id)?.callee ?? NaN;
+
+describe('correlate: the paged service bursts right after its caller changed (callee)', () => {
+  it('a caller config change right before the paged service burst is named above the paged service release that moved nothing, and the report says why', () => {
+    assert.ok(calleeOf(story()) > 0.3, `callee ${calleeOf(story())}`);
+    assert.equal(calleeOf(story(), 'search-deploy'), 0, 'search does not call checkout-api');
+    assert.equal(calleeOf(story(), 'own-deploy'), 0, 'the paged service own change is judged by its own bursts');
+    const a = analyze(ask(story()));
+    assert.equal(a.suspects[0]?.id, 'web-config', a.suspects.map((s) => `${s.id} ${s.score.toFixed(2)}`).join(', '));
+    assert.ok(a.suspects[0]?.evidence.some((t) => /checkout-api, which web calls, burst right after this change/.test(t)), a.suspects[0]?.evidence.join('\n'));
+  });
+
+  it('a service below the paged one bursting as early takes the credit from the caller', () => {
+    assert.ok(calleeOf(story({ belowBursts: true })) < 0.1, `callee ${calleeOf(story({ belowBursts: true }))}`);
+  });
+
+  it('a caller change landing while the paged service was already climbing (a leak) did not start it', () => {
+    assert.ok(calleeOf(story({ climbing: true })) < 0.15, `callee ${calleeOf(story({ climbing: true }))}`);
+  });
+
+  it('a caller change after the paged service trouble had begun (its fds stepped up first) did not start it', () => {
+    assert.equal(calleeOf(story({ fdsFirst: true })), 0);
+  });
+
+  it('a caller that only passed on more requests from above gets no credit', () => {
+    assert.ok(calleeOf(story({ webBusier: true })) < 0.1, `callee ${calleeOf(story({ webBusier: true }))}`);
+  });
+});
