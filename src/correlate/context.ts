@@ -44,6 +44,8 @@ export interface Context {
   readonly byService: ReadonlyMap<string, readonly Signal[]>;
   /** Victim signals with their trouble weight, by time. */
   readonly trouble: readonly { readonly s: Signal; readonly w: number }[];
+  /** The victim's metrics within 80 % of their declared limit in the half hour before `at`. */
+  readonly atLimit: ReadonlySet<string>;
   /** First strong trouble on the victim at or before `at` (else `at`). */
   readonly onset: number;
   /** Every change in range (candidates are those up to `at`). */
@@ -94,7 +96,7 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const changes = [...input.changes].filter((c) => c.time >= from - 6 * 3600_000 && c.time < to).sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
   const candidates = changes.filter((c) => c.time >= from && c.time <= input.at);
   return {
-    victim, at: input.at, from, to, graph, stepMs, effectMs, tolMs, series, breakpoints, signals, byService, trouble,
+    victim, at: input.at, from, to, graph, stepMs, effectMs, tolMs, series, breakpoints, signals, byService, trouble, atLimit: paged,
     onset: onsetOf(trouble, input.at), changes, candidates, metricRules: input.metricRules ?? [],
   };
 }

@@ -72,6 +72,12 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   }
   const callee = e.callee > 0.1 && e.callee >= e.pushed.value ? a.trouble.get(ctx.victim)?.ownTop : undefined;
   if (callee !== undefined) out.push({ w: m.weights.acuteSelf * e.callee + 1, text: `${ctx.victim}, which ${c.service} calls, burst right after this change: ${burst(ctx.victim, callee, c)}` });
+  const later = e.later;
+  if (later.value > 0.3 && later.by !== undefined && later.burst !== undefined) {
+    const by = later.by;
+    const what = burst(ctx.victim, later.burst, by).replace('after this change', `after ${by.type} of ${by.service} (${by.id})`);
+    out.push({ w: 15 * later.value, text: `what paged began after a later change: ${what}; this change's own move is not what paged` });
+  }
   if (e.fromAbove > 0.1) {
     out.push({ w: m.weights.acuteSelf * e.fromAbove + 1, text: `more requests arrived at ${ctx.victim} from above as its trouble began (its callers received more too): load, not this release` });
   }

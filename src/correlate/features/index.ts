@@ -12,6 +12,7 @@ import { instanceOrder, versionDifferential, type VersionEvidence } from './vers
 import { troubleFirst } from './lasting';
 import { loadFromAbove, pushedLoad, surgeView, type Pushed, type Surge } from './surge';
 import { oldPodsWorse, type OldPods } from './oldpods';
+import { pagedLater, type PagedLater } from './paged';
 import { comparisonTimeliness } from './timely';
 import { burstAtCallee } from './callee';
 
@@ -96,6 +97,8 @@ export interface CandidateEvidence {
   readonly oldPods: OldPods;
   /** For a change of the asked-about service's caller: it burst right after (see `burstAtCallee`). */
   readonly callee: number;
+  /** For the asked-about service's own change: what paged began after a later change (see `pagedLater`). */
+  readonly later: PagedLater;
 }
 
 export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx), view: (t: number) => ReadonlyMap<string, ServiceTrouble> = acuteView(ctx), surges: (t: number) => ReadonlyMap<string, Surge> = surgeView(ctx)): CandidateEvidence {
@@ -113,8 +116,10 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const notOld = 1 - oldPods.value;
   // The paged service's own release weighs as its own only as far as its old pods do not clear it.
   const own = path.dist === 0 ? 1 : 0;
-  const ownNotOld = own === 1 ? notOld : 1;
-  const isVictim = own * notOld;
+  // … nor as far as what paged began right after a later change (see `pagedLater`).
+  const later = pagedLater(ctx, c, view);
+  const ownNotOld = own === 1 ? notOld * (1 - later.value) : 1;
+  const isVictim = own * notOld * (1 - later.value);
   const side = entry(ctx, path);
   const link = Math.max(path.near.value, path.victimHop.value);
   const below = side === 'downstream' ? downThrough(ctx, c, path) : NONE;
@@ -174,7 +179,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const callee = burstAtCallee(ctx, c, acute.trouble, surges(c.time));
   const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld, pushed.value, callee);
   const a = { acuteSelf, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
-  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods, callee };
+  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods, callee, later };
 }
 
 /**

@@ -36,6 +36,7 @@ describe('explanation: the service-level and canary lines say only what the scor
       pushed: { value: 0, path: [], start: Infinity },
       fromAbove: 0,
       oldPods: { value: o.oldPods ?? 0 },
+      later: { value: 0 },
     } as unknown as CandidateEvidence;
     return acuteLines({ victim: 'api', onset: 0, tolMs: 3 * MIN } as Context, e).map((l) => l.text);
   };
