@@ -8,19 +8,19 @@ import { comparisonTimeliness } from './features/timely';
 
 const hhmm = (t: number): string => new Date(t).toISOString().slice(11, 16);
 const num = (v: number): string => (Math.abs(v) >= 100 ? String(Math.round(v)) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toPrecision(2));
-const lag = (t: number, c: ChangeEvent): string => {
+const lag = (t: number, c: ChangeEvent, ref = 'this change'): string => {
   const m = Math.round((t - c.time) / 60_000);
-  return m >= 0 ? `${m} min after this change` : `${-m} min before this change`;
+  return m >= 0 ? `${m} min after ${ref}` : `${-m} min before ${ref}`;
 };
 
 /** "latency (http.server.request.duration p0.99) of payments [pod-1]: burst 0.05→1.0 (×20, z 48) from 13:56, 1 min after this change" */
-function burst(service: string, top: Top, c: ChangeEvent): string {
+function burst(service: string, top: Top, c: ChangeEvent, ref = 'this change'): string {
   const s = top.series.series;
   const q = s.labels['quantile'];
   const inst = s.labels['service.instance.id'];
   const e = top.exc;
   const ratio = Math.abs(e.baseline) > 1e-9 ? ` (×${num(e.value / e.baseline)}, z ${num(e.z)})` : ` (z ${num(e.z)})`;
-  const seen = e.lone ? ` in its last sample only (${hhmm(e.start)}), ${lag(e.start, c)}: not yet confirmed` : ` from ${hhmm(e.start)}, ${lag(e.start, c)}`;
+  const seen = e.lone ? ` in its last sample only (${hhmm(e.start)}), ${lag(e.start, c, ref)}: not yet confirmed` : ` from ${hhmm(e.start)}, ${lag(e.start, c, ref)}`;
   return `${top.golden.signal} (${s.metric}${q === undefined ? '' : ` p${q}`}) of ${service}${inst === undefined ? '' : ` [${inst}]`}: burst ${num(e.baseline)}→${num(e.value)}${ratio}${seen}`;
 }
 
@@ -75,8 +75,7 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   const later = e.later;
   if (later.value > 0.3 && later.by !== undefined && later.burst !== undefined) {
     const by = later.by;
-    const what = burst(ctx.victim, later.burst, by).replace('after this change', `after ${by.type} of ${by.service} (${by.id})`);
-    out.push({ w: 15 * later.value, text: `what paged began after a later change: ${what}; this change's own move is not what paged` });
+    out.push({ w: 15 * later.value, text: `what paged began after a later change: ${burst(ctx.victim, later.burst, by, `${by.type} of ${by.service} (${by.id})`)}; this change's own move is not what paged` });
   }
   if (e.fromAbove > 0.1) {
     out.push({ w: m.weights.acuteSelf * e.fromAbove + 1, text: `more requests arrived at ${ctx.victim} from above as its trouble began (its callers received more too): load, not this release` });

@@ -1,11 +1,9 @@
-import type { Excursion } from '../../detect/acute';
-import type { ChangeEvent, Point } from '../../domain/types';
-import { median } from '../../stats';
+import type { ChangeEvent } from '../../domain/types';
 import type { Context } from '../context';
 import type { ServiceTrouble } from './acute';
 import { belowOf, reachable } from './sides';
 import type { Surge } from './surge';
-import { afterChange, JITTER_MS } from './timing';
+import { afterChange, JITTER_MS, underWay } from './timing';
 
 /**
  * What a burst of the paged service right after its caller's change counts for beside a burst of
@@ -40,18 +38,4 @@ export function burstAtCallee(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap
   const passedOn = load !== undefined && load.start <= t.ownStart + ctx.stepMs ? load.w : 0;
   const before = underWay(t.ownTop.series.points, t.ownTop.exc, c.time - ctx.stepMs);
   return CALLEE_SHARE * t.own * soon * (1 - below) * (1 - passedOn) * (1 - before);
-}
-
-/**
- * Share of excursion `e` the series had already covered in its last three samples before it
- * (and no later than `t`), in [0,1]: a leak or a filling pool climbs for minutes before a burst
- * test calls it a burst, and a change landing on the way up did not start it.
- */
-export function underWay(points: readonly Point[], e: Pick<Excursion, 'since' | 'baseline' | 'value'>, t: number): number {
-  const until = Math.min(e.since, t);
-  const last = points.filter((p) => p.t <= until).slice(-3).map((p) => p.v);
-  const level = median(last);
-  const size = e.value - e.baseline;
-  if (level === undefined || size === 0) return 0;
-  return Math.min(1, Math.max(0, (level - e.baseline) / size));
 }

@@ -119,7 +119,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   // … nor as far as what paged began right after a later change (see `pagedLater`).
   const later = pagedLater(ctx, c, view);
   const ownNotOld = own === 1 ? notOld * (1 - later.value) : 1;
-  const isVictim = own * notOld * (1 - later.value);
+  const isVictim = own * ownNotOld;
   const side = entry(ctx, path);
   const link = Math.max(path.near.value, path.victimHop.value);
   const below = side === 'downstream' ? downThrough(ctx, c, path) : NONE;

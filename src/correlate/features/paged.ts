@@ -1,8 +1,7 @@
 import type { ChangeEvent, SeriesRef } from '../../domain/types';
 import type { Context } from '../context';
 import type { ServiceTrouble, Top } from './acute';
-import { underWay } from './callee';
-import { afterChange } from './timing';
+import { afterChange, underWay } from './timing';
 import { classifyGolden } from '../golden';
 import { metricClass } from '../signals';
 
@@ -23,10 +22,10 @@ const NOT_LATER: PagedLater = { value: 0 };
  * trouble (another golden signal or resource: more latency after a latency step is that step going
  * on); the release's lasting trouble is a step that settled, not growth still going nor a resource
  * at its limit. A release that stepped a figure up and then ran for minutes without paging did not
- * start the trouble another change lit
- * (the founding story's trap: the paged team's own release, rolled back to no avail). The release
- * keeps its claim on the step it made, the rest of its evidence, and the burst itself when it lit
- * that too (a later change must land at least the clock tolerance after it).
+ * start the trouble another change lit (the founding story's trap: the paged team's own release,
+ * rolled back to no avail). The release keeps its claim on the step it made, the rest of its
+ * evidence, and the burst itself when it lit that too (a later change must land at least the clock
+ * tolerance after it).
  */
 export function pagedLater(ctx: Context, c: ChangeEvent, view: (t: number) => ReadonlyMap<string, ServiceTrouble>): PagedLater {
   if (c.service !== ctx.victim) return NOT_LATER;

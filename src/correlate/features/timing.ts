@@ -1,5 +1,6 @@
 import type { Excursion } from '../../detect/acute';
-import type { ChangeEvent } from '../../domain/types';
+import type { ChangeEvent, Point } from '../../domain/types';
+import { median } from '../../stats';
 import type { Context } from '../context';
 import { lagKernel } from './common';
 
@@ -46,4 +47,18 @@ export function preempted(ctx: Pick<Context, 'candidates' | 'stepMs'>, c: Change
     for (const o of ctx.candidates) if (o.service === c.service && o.time < c.time && o.time < b.start) p = Math.max(p, lagKernel(Math.max(0, b.since - o.time), ctx.stepMs, 3 * MIN));
   }
   return p;
+}
+
+/**
+ * Share of excursion `e` the series had already covered in its last three samples before it
+ * (and no later than `t`), in [0,1]: a leak or a filling pool climbs for minutes before a burst
+ * test calls it a burst, and a change landing on the way up did not start it.
+ */
+export function underWay(points: readonly Point[], e: Pick<Excursion, 'since' | 'baseline' | 'value'>, t: number): number {
+  const until = Math.min(e.since, t);
+  const last = points.filter((p) => p.t <= until).slice(-3).map((p) => p.v);
+  const level = median(last);
+  const size = e.value - e.baseline;
+  if (level === undefined || size === 0) return 0;
+  return Math.min(1, Math.max(0, (level - e.baseline) / size));
 }
