@@ -2,7 +2,7 @@ import type { Analysis, Suspect } from '../domain/types';
 import { buildContext, type AnalyzeInput, type Context } from './context';
 import { explain } from './explain';
 import { acuteBursts } from './explain-acute';
-import { acuteView, candidateEvidence, fanIn, surgeView, victimSide, withQuiet, type CandidateEvidence } from './features';
+import { acuteView, candidateEvidence, fanIn, lullView, surgeView, victimSide, withQuiet, type CandidateEvidence } from './features';
 import { MODEL, type Model } from './model';
 import { scoreAll } from './score';
 
@@ -51,5 +51,6 @@ export function contextEvidence(ctx: Context): CandidateEvidence[] {
   const vs = victimSide(ctx);
   const view = acuteView(ctx);
   const surges = surgeView(ctx);
-  return withQuiet(ctx.candidates.map((c) => candidateEvidence(ctx, c, fan, vs, view, surges)));
+  const lulls = lullView(ctx);
+  return withQuiet(ctx.candidates.map((c) => candidateEvidence(ctx, c, fan, vs, view, surges, lulls)));
 }

@@ -72,6 +72,10 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   }
   const callee = e.callee > 0.1 && e.callee >= e.pushed.value ? a.trouble.get(ctx.victim)?.ownTop : undefined;
   if (callee !== undefined) out.push({ w: m.weights.acuteSelf * e.callee + 1, text: `${ctx.victim}, which ${c.service} calls, burst right after this change: ${burst(ctx.victim, callee, c)}` });
+  if (e.stopped.value > 0.1) {
+    const list = e.stopped.callees.join(', ');
+    out.push({ w: m.weights.acuteSelf * e.stopped.value + 1, text: `${c.service} stopped calling ${list}: requests arriving there all but stopped from ${hhmm(e.stopped.start)}, ${lag(e.stopped.start, c)}, while requests to ${c.service} did not` });
+  }
   const later = e.later;
   if (later.value > 0.3 && later.by !== undefined && later.burst !== undefined) {
     const by = later.by;

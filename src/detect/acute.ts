@@ -181,3 +181,59 @@ function loneLast(points: readonly Point[], after: readonly Point[], z: readonly
   const value = level + (zl * scale * Math.sign(last.v - level));
   return { start: last.t, since: prev.t, ongoing: false, lone: true, z: zl, relative: relativeTo(value, level, ref), baseline: level, value, end: last.t, novelty: 1 };
 }
+
+/** A run of samples at which a rate all but stopped (see `quietRun`). */
+export interface QuietRun {
+  /** First sample of the run, epoch ms. */
+  readonly start: number;
+  /** The sample before it (`start` when none): the rate stopped somewhere in (since, start]. */
+  readonly since: number;
+  /** Last sample of the run. */
+  readonly end: number;
+  /** Samples in the run. */
+  readonly samples: number;
+  /** How often the baseline was that low (smoothed), per sample. */
+  readonly lowShare: number;
+}
+
+/** "All but stopped": at most this share of the baseline's median. @default 0.25 */
+export const QUIET_LEVEL = 0.25;
+
+/**
+ * The first run of at least two consecutive samples starting in [from, to) at which a rate (of
+ * requests, of calls) all but stopped — at most QUIET_LEVEL of its baseline median — with how
+ * often the baseline itself was that low. A fall cannot reach the 4 noise scales a burst needs
+ * when a rate wanders ±30 % (zero lies 3 of them below), but a rate that never stopped in the hour
+ * and stops for minutes on end says something: what matters is how rarely it was that low.
+ */
+export function quietRun(points: readonly Point[], win: AcuteWindow): QuietRun | undefined {
+  const base: number[] = [];
+  for (const p of points) if (Number.isFinite(p.v) && p.t >= win.baseFrom && p.t < win.baseTo) base.push(p.v);
+  const level = median(base) ?? 0;
+  if (base.length < ACUTE_DEFAULTS.minBaseline || !(level > 0)) return undefined;
+  const low = (v: number): boolean => v <= QUIET_LEVEL * level;
+  const lowShare = (base.filter(low).length + 1) / (base.length + 2);
+  const after = points.filter((p) => p.t >= win.from && p.t < (win.runTo ?? win.to));
+  for (let i = 0; i < after.length; i++) {
+    const first = after[i] as Point;
+    if (first.t >= win.to) break;
+    // A missing value (a pod that served nothing reports no latency, and may report no rate) is quiet too.
+    if (Number.isFinite(first.v) && !low(first.v)) continue;
+    let k = i;
+    while (k + 1 < after.length && (!Number.isFinite(after[k + 1]?.v ?? NaN) || low(after[k + 1]?.v ?? 0))) k++;
+    if (k > i) return { start: first.t, since: lastBefore(points, first.t)?.t ?? first.t, end: (after[k] as Point).t, samples: k - i + 1, lowShare };
+    i = k;
+  }
+  return undefined;
+}
+
+/**
+ * Strength of a quiet run in [0,1], by the chance of the baseline showing as long a run of its own
+ * low samples (lowShare^samples, as if independent): nothing at 1 in 100, all at 1 in 10,000. A
+ * rate that stopped once in the hour and now stops for three samples is a strong sign; one that is
+ * idle half the time (a pod serving a request a minute) never is.
+ */
+export function quietStrength(q: QuietRun): number {
+  const surprise = -q.samples * Math.log10(q.lowShare);
+  return Math.min(1, Math.max(0, (surprise - 2) / 2));
+}

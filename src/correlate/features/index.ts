@@ -10,7 +10,8 @@ import { pathEvidence, type PathEvidence } from './path';
 import { rollbackEvidence, type RollbackEvidence } from './rollback';
 import { instanceOrder, versionDifferential, type VersionEvidence } from './version';
 import { troubleFirst } from './lasting';
-import { loadFromAbove, pushedLoad, surgeView, type Pushed, type Surge } from './surge';
+import { loadFromAbove, lullView, pushedLoad, surgeView, type Pushed, type Surge } from './surge';
+import { stoppedCalling, type Stopped } from './lull';
 import { oldPodsWorse, type OldPods } from './oldpods';
 import { pagedLater, type PagedLater } from './paged';
 import { comparisonTimeliness } from './timely';
@@ -99,9 +100,11 @@ export interface CandidateEvidence {
   readonly callee: number;
   /** For the asked-about service's own change: what paged began after a later change (see `pagedLater`). */
   readonly later: PagedLater;
+  /** The changed service stopped calling its dependencies right after (see `stoppedCalling`). */
+  readonly stopped: Stopped;
 }
 
-export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx), view: (t: number) => ReadonlyMap<string, ServiceTrouble> = acuteView(ctx), surges: (t: number) => ReadonlyMap<string, Surge> = surgeView(ctx)): CandidateEvidence {
+export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx), view: (t: number) => ReadonlyMap<string, ServiceTrouble> = acuteView(ctx), surges: (t: number) => ReadonlyMap<string, Surge> = surgeView(ctx), lulls: (t: number) => ReadonlyMap<string, Surge> = lullView(ctx)): CandidateEvidence {
   const acute = acuteEvidence(ctx, c, view);
   const onset = onsetAlignment(ctx, c);
   const delayed = delayedAlignment(ctx, c);
@@ -177,9 +180,10 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const timely = comparisonTimeliness(ctx, c);
   const canary = (acute.canary.kind === 'canary' ? acute.canary.value : 0) * timely;
   const callee = burstAtCallee(ctx, c, acute.trouble, surges(c.time));
-  const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld, pushed.value, callee);
+  const stopped = stoppedCalling(ctx, c, lulls(c.time));
+  const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld, pushed.value, callee, stopped.value);
   const a = { acuteSelf, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
-  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods, callee, later };
+  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods, callee, later, stopped };
 }
 
 /**
@@ -239,4 +243,4 @@ export function featureVector(e: CandidateEvidence): number[] {
 
 export { fanIn, victimSide, type FanIn, type VictimSide } from './fanin';
 export { acuteView } from './acute';
-export { surgeView } from './surge';
+export { lullView, surgeView } from './surge';

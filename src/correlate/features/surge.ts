@@ -1,4 +1,5 @@
-import { ACUTE_DEFAULTS, acuteExcursion } from '../../detect/acute';
+import { ACUTE_DEFAULTS, acuteExcursion, quietRun, quietStrength, type AcuteWindow } from '../../detect/acute';
+import type { Point } from '../../domain/types';
 import type { ChangeEvent } from '../../domain/types';
 import { peerService } from '../../topology';
 import type { Context } from '../context';
@@ -18,6 +19,8 @@ export interface Surge {
   readonly since: number;
   /** Measured on connections or in-flight calls, which also grow when the other end answers slower. */
   readonly held?: boolean;
+  /** Last sample of a fall that ran without a break (falls only, see `lullView`). */
+  readonly end?: number;
 }
 
 const NO_SURGE: Surge = { w: 0, start: Infinity, since: Infinity };
@@ -48,6 +51,25 @@ export const edgeKey = (from: string, to: string): string => `${from}>${to}`;
  * as much as a burst: more requests arriving is a fact, whatever happens next.
  */
 export function surgeView(ctx: Context): (t: number) => ReadonlyMap<string, Surge> {
+  return loadMoves(ctx, () => true, (points, win) => {
+    const exc = acuteExcursion(points, 1, win, ACUTE_DEFAULTS);
+    return exc === undefined ? undefined : { w: excursionStrength(exc), start: exc.start, since: exc.since };
+  });
+}
+
+/**
+ * Falls, as `surgeView` finds rises: of each service's incoming request rate and of the calls one
+ * service makes to another it names (not connections held: a pool keeps its connections when the
+ * calls stop). Requests that stop arriving are what a broken caller leaves below it.
+ */
+export function lullView(ctx: Context): (t: number) => ReadonlyMap<string, Surge> {
+  return loadMoves(ctx, (held) => !held, (points, win) => {
+    const q = quietRun(points, win);
+    return q === undefined ? undefined : { w: quietStrength(q), start: q.start, since: q.since, end: q.end };
+  });
+}
+
+function loadMoves(ctx: Context, keep: (held: boolean) => boolean, measure: (points: readonly Point[], win: AcuteWindow) => Omit<Surge, 'held'> | undefined): (t: number) => ReadonlyMap<string, Surge> {
   const known = new Set([...ctx.graph.services, ...ctx.series.map((s) => s.series.service), ...ctx.candidates.map((c) => c.service)]);
   const load = ctx.series.flatMap((s) => {
     const m = s.series.metric;
@@ -56,16 +78,16 @@ export function surgeView(ctx: Context): (t: number) => ReadonlyMap<string, Surg
     const outward = g.side === 'client' || (metricClass(m) === 'connections' && !/server/i.test(m));
     if (g.signal !== 'traffic' && !(g.signal === 'saturation' && outward)) return [];
     if (!outward) return [{ s, key: s.series.service, held: false }];
-    return [{ s, key: edgeKey(s.series.service, peerService(s.series.labels, known, s.series.service) ?? ANY), held: g.signal === 'saturation' }];
+    const held = g.signal === 'saturation';
+    return keep(held) ? [{ s, key: edgeKey(s.series.service, peerService(s.series.labels, known, s.series.service) ?? ANY), held }] : [];
   });
   return perStep(ctx.stepMs, (t) => {
     const win = acuteWindow(ctx, t);
     const out = new Map<string, Surge>();
     for (const { s, key: k, held } of load) {
-      const exc = acuteExcursion(s.points, 1, win, ACUTE_DEFAULTS);
-      const w = exc === undefined ? 0 : excursionStrength(exc);
+      const m = measure(s.points, win);
       const cur = out.get(k) ?? NO_SURGE;
-      if (w > cur.w) out.set(k, { w, start: exc?.start ?? Infinity, since: exc?.since ?? Infinity, held });
+      if (m !== undefined && m.w > cur.w) out.set(k, { ...m, held });
       else if (!out.has(k)) out.set(k, NO_SURGE);
     }
     return out;

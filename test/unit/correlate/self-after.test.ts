@@ -37,6 +37,7 @@ describe('explanation: the service-level and canary lines say only what the scor
       fromAbove: 0,
       oldPods: { value: o.oldPods ?? 0 },
       later: { value: 0 },
+      stopped: { value: 0, callees: [], start: Infinity },
     } as unknown as CandidateEvidence;
     return acuteLines({ victim: 'api', onset: 0, tolMs: 3 * MIN } as Context, e).map((l) => l.text);
   };

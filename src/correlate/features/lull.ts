@@ -1,0 +1,62 @@
+import type { ChangeEvent } from '../../domain/types';
+import type { Context } from '../context';
+import { edgeKey, type Surge } from './surge';
+import { afterChange } from './timing';
+
+/** Calls a changed service stopped making, as evidence that it broke. */
+export interface Stopped {
+  /** In [0,1]. */
+  readonly value: number;
+  /** The services whose requests from it fell, strongest first. */
+  readonly callees: readonly string[];
+  /** First sample of the fall. */
+  readonly start: number;
+}
+
+export const NOT_STOPPED: Stopped = { value: 0, callees: [], start: Infinity };
+
+/**
+ * What one callee going quiet counts for beside two or more: a service whose own requests fell
+ * looks the same when it is the one that broke (or lost its pods); several falling together, with
+ * nothing but the caller in common, point at the caller. @default 0.5
+ */
+export const ONE_CALLEE_SHARE = 0.5;
+
+/**
+ * How clearly the changed service stopped calling its dependencies right after the change, in
+ * [0,1]: the requests arriving at services it calls (or its calls to them, where measured per
+ * callee) fell far below anything the hour before showed. A service that throws before it
+ * charges the card or sends the mail leaves its own figures nearly as they were, but payment and
+ * email go quiet: on-call engineers read "payments dropped to zero" as "checkout is broken". It
+ * does not count for what the changed service merely passed on: when the requests arriving at
+ * the changed service itself fell as early, fewer came in, and fewer went out. Nor for calls that
+ * stopped and came back before the page: that was an earlier trouble, over by now. A callee's
+ * incoming rate speaks for its callers only when the changed service is the only one; with other
+ * callers, only the calls measured from the changed service to it do (a service that stops
+ * answering loses the requests of every caller).
+ */
+export function stoppedCalling(ctx: Context, c: ChangeEvent, lulls: ReadonlyMap<string, Surge>): Stopped {
+  const falls: { callee: string; w: number; start: number }[] = [];
+  for (const y of ctx.graph.callees(c.service)) {
+    if (y === c.service) continue;
+    // All the requests a service receives stopping is its own callers' doing only when this is its only caller.
+    const sole = ctx.graph.callers(y).every((x) => x === c.service);
+    const fall = strongest(lulls.get(edgeKey(c.service, y)), sole ? lulls.get(y) : undefined);
+    const over = fall?.end !== undefined && fall.end < Math.min(ctx.at, ctx.to) - 2 * ctx.stepMs;
+    const w = fall === undefined || over ? 0 : fall.w * afterChange(fall, c.time, ctx.stepMs);
+    if (fall !== undefined && w > 0) falls.push({ callee: y, w, start: fall.start });
+  }
+  if (falls.length === 0) return NOT_STOPPED;
+  falls.sort((a, b) => b.w - a.w);
+  const top = falls[0] as { w: number; start: number };
+  const start = Math.min(...falls.map((f) => f.start));
+  const own = lulls.get(c.service);
+  const passedOn = own !== undefined && own.start <= start + ctx.stepMs ? own.w : 0;
+  const share = falls.length >= 2 ? 1 : ONE_CALLEE_SHARE;
+  return { value: share * top.w * (1 - passedOn), callees: falls.map((f) => f.callee), start };
+}
+
+function strongest(a: Surge | undefined, b: Surge | undefined): Surge | undefined {
+  if (a === undefined || (b !== undefined && b.w > a.w)) return b;
+  return a;
+}
