@@ -45,7 +45,7 @@ function pickBursts(ctx: Context, e: CandidateEvidence): { own?: Top; callers?: 
 export function acuteBursts(ctx: Context, e: CandidateEvidence): Burst[] {
   const b = pickBursts(ctx, e);
   const of = (t: Top, role: Burst['role']): Burst => ({ series: t.series.series, role, signal: t.golden.signal, start: t.exc.start, end: t.exc.end, baseline: t.exc.baseline, value: t.exc.value });
-  return [...(b.own === undefined ? [] : [of(b.own, 'own')]), ...(b.callers === undefined ? [] : [of(b.callers.t, 'callers')])];
+  return [...(b.own === undefined ? [] : [of(b.own, 'own')]), ...(b.callers === undefined ? [] : [of(b.callers.t, 'callers')]), ...(e.stopped.value > 0.1 ? e.stopped.falls : [])];
 }
 
 /** Evidence lines for the acute evidence (bursts right after the change, canary comparison), weighted like the score. */
@@ -74,7 +74,9 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   if (callee !== undefined) out.push({ w: m.weights.acuteSelf * e.callee + 1, text: `${ctx.victim}, which ${c.service} calls, burst right after this change: ${burst(ctx.victim, callee, c)}` });
   if (e.stopped.value > 0.1) {
     const list = e.stopped.callees.join(', ');
-    out.push({ w: m.weights.acuteSelf * e.stopped.value + 1, text: `${c.service} stopped calling ${list}: requests arriving there all but stopped from ${hhmm(e.stopped.start)}, ${lag(e.stopped.start, c)}, while requests to ${c.service} did not` });
+    const f = e.stopped.falls[0];
+    const what = f === undefined ? '' : ` (${f.series.metric} of ${f.series.service} ${num(f.baseline)}→${num(f.value)})`;
+    out.push({ w: m.weights.acuteSelf * e.stopped.value + 1, text: `${c.service} stopped calling ${list}: their incoming traffic all but stopped from ${hhmm(e.stopped.start)}${what}, ${lag(e.stopped.start, c)}, while ${c.service}'s did not` });
   }
   const later = e.later;
   if (later.value > 0.3 && later.by !== undefined && later.burst !== undefined) {

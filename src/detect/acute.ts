@@ -194,6 +194,9 @@ export interface QuietRun {
   readonly samples: number;
   /** How often the baseline was that low (smoothed), per sample. */
   readonly lowShare: number;
+  /** The baseline's median, and the run's median: series units. */
+  readonly baseline: number;
+  readonly value: number;
 }
 
 /** "All but stopped": at most this share of the baseline's median. @default 0.25 */
@@ -221,7 +224,10 @@ export function quietRun(points: readonly Point[], win: AcuteWindow): QuietRun |
     if (Number.isFinite(first.v) && !low(first.v)) continue;
     let k = i;
     while (k + 1 < after.length && (!Number.isFinite(after[k + 1]?.v ?? NaN) || low(after[k + 1]?.v ?? 0))) k++;
-    if (k > i) return { start: first.t, since: lastBefore(points, first.t)?.t ?? first.t, end: (after[k] as Point).t, samples: k - i + 1, lowShare };
+    if (k > i) {
+      const run = after.slice(i, k + 1).map((p) => (Number.isFinite(p.v) ? p.v : 0));
+      return { start: first.t, since: lastBefore(points, first.t)?.t ?? first.t, end: (after[k] as Point).t, samples: k - i + 1, lowShare, baseline: level, value: median(run) ?? 0 };
+    }
     i = k;
   }
   return undefined;

@@ -149,8 +149,11 @@ export interface Suspect {
 /** A sustained excursion of one series right after a change (src/detect/acute.ts), as evidence. */
 export interface Burst {
   readonly series: SeriesRef;
-  /** 'own': the changed service's golden signal; 'callers': a caller's calls (to it, or as a whole). */
-  readonly role: 'own' | 'callers';
+  /**
+   * 'own': the changed service's golden signal; 'callers': a caller's calls (to it, or as a whole);
+   * 'callees': the requests arriving at a service it calls, all but stopped (a fall, not a burst).
+   */
+  readonly role: 'own' | 'callers' | 'callees';
   /** latency, errors, success, saturation… */
   readonly signal: string;
   /** epoch ms: first sample of the burst, last one still beyond the normal range */

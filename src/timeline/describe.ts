@@ -76,6 +76,7 @@ export function describeBurst(b: Burst, rank: number): string {
   const inst = instanceOf(b.series);
   const ratio = Math.abs(b.baseline) > 1e-12 ? ` (×${fmtValue(b.value / b.baseline, undefined)})` : '';
   const whose = b.role === 'callers' ? `calls of a caller of suspect #${rank}` : `suspect #${rank}'s own ${b.signal}`;
+  if (b.role === 'callees') return `${seriesTitle(b.series)} of ${b.series.service}${inst === undefined ? '' : ` [${inst}]`} all but stopped: ${fmtValue(b.baseline, b.series.unit)} → ${fmtValue(b.value, b.series.unit)} — suspect #${rank} stopped calling it`;
   return `burst of ${seriesTitle(b.series)} on ${b.series.service}${inst === undefined ? '' : ` [${inst}]`}: ${fmtValue(b.baseline, b.series.unit)} → ${fmtValue(b.value, b.series.unit)}${ratio} — ${whose}`;
 }
 

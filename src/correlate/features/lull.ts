@@ -1,4 +1,4 @@
-import type { ChangeEvent } from '../../domain/types';
+import type { Burst, ChangeEvent } from '../../domain/types';
 import type { Context } from '../context';
 import { edgeKey, type Surge } from './surge';
 import { afterChange } from './timing';
@@ -11,9 +11,11 @@ export interface Stopped {
   readonly callees: readonly string[];
   /** First sample of the fall. */
   readonly start: number;
+  /** The series that fell, as bursts of the traffic signal (for timelines), strongest first. */
+  readonly falls: readonly Burst[];
 }
 
-export const NOT_STOPPED: Stopped = { value: 0, callees: [], start: Infinity };
+export const NOT_STOPPED: Stopped = { value: 0, callees: [], start: Infinity, falls: [] };
 
 /**
  * What one callee going quiet counts for beside two or more: a service whose own requests fell
@@ -36,15 +38,16 @@ export const ONE_CALLEE_SHARE = 0.5;
  * answering loses the requests of every caller).
  */
 export function stoppedCalling(ctx: Context, c: ChangeEvent, lulls: ReadonlyMap<string, Surge>): Stopped {
-  const falls: { callee: string; w: number; start: number }[] = [];
+  const falls: { callee: string; w: number; start: number; fall: Surge }[] = [];
   for (const y of ctx.graph.callees(c.service)) {
     if (y === c.service) continue;
     // All the requests a service receives stopping is its own callers' doing only when this is its only caller.
     const sole = ctx.graph.callers(y).every((x) => x === c.service);
     const fall = strongest(lulls.get(edgeKey(c.service, y)), sole ? lulls.get(y) : undefined);
-    const over = fall?.end !== undefined && fall.end < Math.min(ctx.at, ctx.to) - 2 * ctx.stepMs;
+    const end = fall?.quiet?.end;
+    const over = end !== undefined && end < Math.min(ctx.at, ctx.to) - 2 * ctx.stepMs;
     const w = fall === undefined || over ? 0 : fall.w * afterChange(fall, c.time, ctx.stepMs);
-    if (fall !== undefined && w > 0) falls.push({ callee: y, w, start: fall.start });
+    if (fall !== undefined && w > 0) falls.push({ callee: y, w, start: fall.start, fall });
   }
   if (falls.length === 0) return NOT_STOPPED;
   falls.sort((a, b) => b.w - a.w);
@@ -53,7 +56,8 @@ export function stoppedCalling(ctx: Context, c: ChangeEvent, lulls: ReadonlyMap<
   const own = lulls.get(c.service);
   const passedOn = own !== undefined && own.start <= start + ctx.stepMs ? own.w : 0;
   const share = falls.length >= 2 ? 1 : ONE_CALLEE_SHARE;
-  return { value: share * top.w * (1 - passedOn), callees: falls.map((f) => f.callee), start };
+  const bursts = falls.flatMap(({ fall: f }) => (f.quiet === undefined ? [] : [{ series: f.quiet.series, role: 'callees' as const, signal: 'traffic', start: f.start, end: f.quiet.end, baseline: f.quiet.baseline, value: f.quiet.value }]));
+  return { value: share * top.w * (1 - passedOn), callees: falls.map((f) => f.callee), start, falls: bursts };
 }
 
 function strongest(a: Surge | undefined, b: Surge | undefined): Surge | undefined {

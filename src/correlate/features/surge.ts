@@ -1,5 +1,6 @@
 import { ACUTE_DEFAULTS, acuteExcursion, quietRun, quietStrength, type AcuteWindow } from '../../detect/acute';
-import type { Point } from '../../domain/types';
+import type { SeriesRef } from '../../domain/types';
+import type { SeriesData } from '../../ports';
 import type { ChangeEvent } from '../../domain/types';
 import { peerService } from '../../topology';
 import type { Context } from '../context';
@@ -19,8 +20,8 @@ export interface Surge {
   readonly since: number;
   /** Measured on connections or in-flight calls, which also grow when the other end answers slower. */
   readonly held?: boolean;
-  /** Last sample of a fall that ran without a break (falls only, see `lullView`). */
-  readonly end?: number;
+  /** A fall's run of samples (falls only, see `lullView`): the series, its last sample, where it was and went. */
+  readonly quiet?: { readonly series: SeriesRef; readonly end: number; readonly baseline: number; readonly value: number };
 }
 
 const NO_SURGE: Surge = { w: 0, start: Infinity, since: Infinity };
@@ -51,8 +52,8 @@ export const edgeKey = (from: string, to: string): string => `${from}>${to}`;
  * as much as a burst: more requests arriving is a fact, whatever happens next.
  */
 export function surgeView(ctx: Context): (t: number) => ReadonlyMap<string, Surge> {
-  return loadMoves(ctx, () => true, (points, win) => {
-    const exc = acuteExcursion(points, 1, win, ACUTE_DEFAULTS);
+  return loadMoves(ctx, () => true, (s, win) => {
+    const exc = acuteExcursion(s.points, 1, win, ACUTE_DEFAULTS);
     return exc === undefined ? undefined : { w: excursionStrength(exc), start: exc.start, since: exc.since };
   });
 }
@@ -63,13 +64,13 @@ export function surgeView(ctx: Context): (t: number) => ReadonlyMap<string, Surg
  * calls stop). Requests that stop arriving are what a broken caller leaves below it.
  */
 export function lullView(ctx: Context): (t: number) => ReadonlyMap<string, Surge> {
-  return loadMoves(ctx, (held) => !held, (points, win) => {
-    const q = quietRun(points, win);
-    return q === undefined ? undefined : { w: quietStrength(q), start: q.start, since: q.since, end: q.end };
+  return loadMoves(ctx, (held) => !held, (s, win) => {
+    const q = quietRun(s.points, win);
+    return q === undefined ? undefined : { w: quietStrength(q), start: q.start, since: q.since, quiet: { series: s.series, end: q.end, baseline: q.baseline, value: q.value } };
   });
 }
 
-function loadMoves(ctx: Context, keep: (held: boolean) => boolean, measure: (points: readonly Point[], win: AcuteWindow) => Omit<Surge, 'held'> | undefined): (t: number) => ReadonlyMap<string, Surge> {
+function loadMoves(ctx: Context, keep: (held: boolean) => boolean, measure: (s: SeriesData, win: AcuteWindow) => Omit<Surge, 'held'> | undefined): (t: number) => ReadonlyMap<string, Surge> {
   const known = new Set([...ctx.graph.services, ...ctx.series.map((s) => s.series.service), ...ctx.candidates.map((c) => c.service)]);
   const load = ctx.series.flatMap((s) => {
     const m = s.series.metric;
@@ -85,7 +86,7 @@ function loadMoves(ctx: Context, keep: (held: boolean) => boolean, measure: (poi
     const win = acuteWindow(ctx, t);
     const out = new Map<string, Surge>();
     for (const { s, key: k, held } of load) {
-      const m = measure(s.points, win);
+      const m = measure(s, win);
       const cur = out.get(k) ?? NO_SURGE;
       if (m !== undefined && m.w > cur.w) out.set(k, { ...m, held });
       else if (!out.has(k)) out.set(k, NO_SURGE);

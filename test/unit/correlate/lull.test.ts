@@ -66,7 +66,9 @@ describe('correlate: a changed service stopped calling its dependencies (lull)',
     assert.equal(stopped(story({ stop: true }), 'catalog-config'), 0, 'catalog calls nobody');
     const a = analyze(ask(story({ stop: true })));
     assert.equal(a.suspects[0]?.id, 'checkout-deploy', a.suspects.map((s) => `${s.id} ${s.score.toFixed(2)}`).join(', '));
-    assert.ok(a.suspects[0]?.evidence.some((t) => /checkout stopped calling email, payments: requests arriving there all but stopped from 14:01, 1 min after this change/.test(t)), a.suspects[0]?.evidence.join('\n'));
+    assert.ok(a.suspects[0]?.evidence.some((t) => /checkout stopped calling email, payments: their incoming traffic all but stopped from 14:01 \(http\.server\.request\.rate of (email|payments) 0\.\d+→-?0\.?\d*\), 1 min after this change, while checkout's did not/.test(t)), a.suspects[0]?.evidence.join('\n'));
+    // The timeline charts what fell: the requests arriving at each quiet callee.
+    assert.deepEqual(a.suspects[0]?.bursts?.filter((b) => b.role === 'callees').map((b) => [b.series.service, b.start, Math.abs(b.value) < 0.01]).sort(), [['email', at('14:01'), true], ['payments', at('14:01'), true]]);
   });
 
   it('fewer requests reaching checkout itself: it only passed the lull on', () => {

@@ -36,6 +36,14 @@ describe('timeline/buildTimeline', () => {
     assert.equal(buildTimeline(input()).events.some((e) => e.detail === 'burst'), false);
   });
 
+  it('lists the requests a suspect stopped sending as a fall, not a burst', () => {
+    const fall = { series: bMem, role: 'callees' as const, signal: 'traffic', start: min(-39), end: min(-36), baseline: 5e8, value: 0 };
+    const withFall = { ...analysis, suspects: analysis.suspects.map((s, i) => (i === 0 ? { ...s, bursts: [fall] } : s)) };
+    const ev = buildTimeline(input({ analysis: withFall })).events.find((e) => e.detail === 'burst');
+    assert.equal(ev?.time, min(-39));
+    assert.match(ev?.text ?? '', /^process\.memory\.usage of B all but stopped: .* → 0\b.* — suspect #1 stopped calling it$/);
+  });
+
   it('shows only the victim neighbourhood when a topology is given, everything without one', () => {
     assert.equal(buildTimeline(input()).events.some((e) => e.service === 'far'), false);
     const { topology: _t, ...rest } = input();
