@@ -199,7 +199,7 @@ export interface AcuteEvidence {
   readonly trouble: ReadonlyMap<string, ServiceTrouble>;
 }
 
-export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) => ReadonlyMap<string, ServiceTrouble>): AcuteEvidence {
+export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) => ReadonlyMap<string, ServiceTrouble>, quiet?: (s: string) => { readonly value: number; readonly start: number }): AcuteEvidence {
   const trouble = view(c.time);
   const at = (s: string): ServiceTrouble => trouble.get(s) ?? QUIET;
   const x = at(c.service);
@@ -227,7 +227,7 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
     total += w;
     if (s === c.service || up.has(s)) explained += w;
   }
-  const below = belowOf(ctx, x, trouble, up, down);
+  const below = belowOf(ctx, x, trouble, up, down, quiet);
   const v = at(ctx.victim);
   const canary = canaryEvidence(ctx, c);
   // What a burst below explains is not this service's own doing: its own burst and its callers'

@@ -38,26 +38,35 @@ export const ONE_CALLEE_SHARE = 0.5;
  * answering loses the requests of every caller).
  */
 export function stoppedCalling(ctx: Context, c: ChangeEvent, lulls: ReadonlyMap<string, Surge>): Stopped {
+  const q = quietCallees(ctx, c.service, c.time, lulls);
+  return q.callees.length >= 2 ? q : { ...q, value: ONE_CALLEE_SHARE * q.value };
+}
+
+/**
+ * How clearly `service`'s calls to the services it calls stopped right after `t` (as
+ * `stoppedCalling` reads them), one callee or many alike: for the question "is something below in
+ * trouble?" it does not matter whether the caller or its callee broke — both are below.
+ */
+export function quietCallees(ctx: Context, service: string, t: number, lulls: ReadonlyMap<string, Surge>): Stopped {
   const falls: { callee: string; w: number; start: number; fall: Surge }[] = [];
-  for (const y of ctx.graph.callees(c.service)) {
-    if (y === c.service) continue;
+  for (const y of ctx.graph.callees(service)) {
+    if (y === service) continue;
     // All the requests a service receives stopping is its own callers' doing only when this is its only caller.
-    const sole = ctx.graph.callers(y).every((x) => x === c.service);
-    const fall = strongest(lulls.get(edgeKey(c.service, y)), sole ? lulls.get(y) : undefined);
+    const sole = ctx.graph.callers(y).every((x) => x === service);
+    const fall = strongest(lulls.get(edgeKey(service, y)), sole ? lulls.get(y) : undefined);
     const end = fall?.quiet?.end;
     const over = end !== undefined && end < Math.min(ctx.at, ctx.to) - 2 * ctx.stepMs;
-    const w = fall === undefined || over ? 0 : fall.w * afterChange(fall, c.time, ctx.stepMs);
+    const w = fall === undefined || over ? 0 : fall.w * afterChange(fall, t, ctx.stepMs);
     if (fall !== undefined && w > 0) falls.push({ callee: y, w, start: fall.start, fall });
   }
   if (falls.length === 0) return NOT_STOPPED;
   falls.sort((a, b) => b.w - a.w);
   const top = falls[0] as { w: number; start: number };
   const start = Math.min(...falls.map((f) => f.start));
-  const own = lulls.get(c.service);
+  const own = lulls.get(service);
   const passedOn = own !== undefined && own.start <= start + ctx.stepMs ? own.w : 0;
-  const share = falls.length >= 2 ? 1 : ONE_CALLEE_SHARE;
   const bursts = falls.flatMap(({ fall: f }) => (f.quiet === undefined ? [] : [{ series: f.quiet.series, role: 'callees' as const, signal: 'traffic', start: f.start, end: f.quiet.end, baseline: f.quiet.baseline, value: f.quiet.value }]));
-  return { value: share * top.w * (1 - passedOn), callees: falls.map((f) => f.callee), start, falls: bursts };
+  return { value: top.w * (1 - passedOn), callees: falls.map((f) => f.callee), start, falls: bursts };
 }
 
 function strongest(a: Surge | undefined, b: Surge | undefined): Surge | undefined {

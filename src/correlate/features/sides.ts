@@ -42,7 +42,7 @@ export function callerSide(t: ServiceTrouble, s: string, tolMs: number): { reado
  * The strongest burst below service `x` (of the candidate) as early as its own, and what it is:
  * only a service that burst itself can be a mere symptom of a burst below it.
  */
-export function belowOf(ctx: Context, x: ServiceTrouble, trouble: ReadonlyMap<string, ServiceTrouble>, up: ReadonlySet<string>, down: ReadonlySet<string>): { w: number; what?: string } {
+export function belowOf(ctx: Context, x: ServiceTrouble, trouble: ReadonlyMap<string, ServiceTrouble>, up: ReadonlySet<string>, down: ReadonlySet<string>, quiet?: (s: string) => { readonly value: number; readonly start: number }): { w: number; what?: string } {
   let best: { w: number; what?: string } = { w: 0 };
   const offer = (w: number, what: string): void => {
     if (w > best.w) best = { w, what };
@@ -53,6 +53,14 @@ export function belowOf(ctx: Context, x: ServiceTrouble, trouble: ReadonlyMap<st
     if (!down.has(s) || up.has(s)) continue;
     // Not when this service's load on it rose first: then it drives that burst (the fd story).
     if (tr.ownStart <= asEarly && !((x.pushes.get(s) ?? Infinity) <= tr.ownStart)) offer(tr.own, s);
+  }
+  // … or a service below it stopped calling its own dependencies as early (it, or what it calls, broke).
+  if (quiet !== undefined) {
+    for (const s of down) {
+      if (up.has(s)) continue;
+      const q = quiet(s);
+      if (q.start <= asEarly) offer(q.value, `${s} (its own calls stopped)`);
+    }
   }
   // … or its own calls to a service below it got slow or failing as early.
   for (const [d, call] of x.calls) if (down.has(d) && !up.has(d) && call.start <= asEarly) offer(call.w, `its calls to ${d}`);

@@ -87,6 +87,16 @@ describe('correlate: a changed service stopped calling its dependencies (lull)',
     assert.ok(one > 0.2 && one <= both / 2 + 1e-9, `one ${one}, both ${both}`);
   });
 
+  it("a service below the paged one that stopped calling, even one callee, makes the paged service's own burst a symptom", () => {
+    const s = story({ stop: true, oneCallee: true });
+    const web = evidence(s, 'web-flag');
+    assert.ok((web?.acute.below ?? 0) > 0.5, `below ${web?.acute.below}`);
+    assert.match(web?.acute.belowWhat ?? '', /^checkout \(its own calls stopped\)$/);
+    assert.equal(evidence(story(), 'web-flag')?.acute.below, 0, 'nothing stopped below');
+    const a = analyze(ask(s));
+    assert.equal(a.suspects[0]?.id, 'checkout-deploy', a.suspects.map((x) => `${x.id} ${x.score.toFixed(2)}`).join(', '));
+  });
+
   it('a callee with other callers speaks only through calls measured from the changed service', () => {
     // catalog (called by web and checkout) stopping says nothing of checkout by itself.
     const s = story().map((x) => (x.series.service === 'catalog' ? series('catalog', RATE, {}, stops(wander(40), at('14:01')), { from: at('13:00'), to: PAGE + MIN, int: false, noise: 0.01 }) : x));
