@@ -20,20 +20,21 @@ export const CALLEE_SHARE = 0.5;
  * that shows. An on-call engineer reads "it broke a minute after the service that calls it
  * changed" as evidence, less than the callee's own release breaking it (hence `CALLEE_SHARE`),
  * and not for what the callee's trouble has another reading of:
- * - a service below the callee burst as early (the trouble came from further down, see `belowOf`);
+ * - a service below the callee burst, or stopped calling its own dependencies, as early (the
+ *   trouble came from further down, see `belowOf`);
  * - the caller's own incoming request rate rose as early (it only passed load on from above);
  * - the series that burst was already on its way up before the change (see `underWay`);
  * - the paged service's trouble had begun before it (its onset more than `JITTER_MS` earlier): a
  *   later change of a caller may have added to it, but did not start it.
  */
-export function burstAtCallee(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap<string, ServiceTrouble>, surges: ReadonlyMap<string, Surge>): number {
+export function burstAtCallee(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap<string, ServiceTrouble>, surges: ReadonlyMap<string, Surge>, quiet?: (s: string) => { readonly value: number; readonly start: number }): number {
   const v = ctx.victim;
   if (c.service === v || !ctx.graph.callees(c.service).includes(v) || ctx.onset < c.time - JITTER_MS) return 0;
   const t = trouble.get(v);
   if (t === undefined || t.own === 0 || t.ownTop === undefined) return 0;
   const soon = afterChange(t.ownTop.exc, c.time, ctx.stepMs);
   if (soon === 0) return 0;
-  const below = belowOf(ctx, t, trouble, reachable(ctx.graph, v, 'up'), reachable(ctx.graph, v, 'down')).w;
+  const below = belowOf(ctx, t, trouble, reachable(ctx.graph, v, 'up'), reachable(ctx.graph, v, 'down'), quiet).w;
   const load = surges.get(c.service);
   const passedOn = load !== undefined && load.start <= t.ownStart + ctx.stepMs ? load.w : 0;
   const before = underWay(t.ownTop.series.points, t.ownTop.exc, c.time - ctx.stepMs);

@@ -106,7 +106,8 @@ export interface CandidateEvidence {
 
 export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx), view: (t: number) => ReadonlyMap<string, ServiceTrouble> = acuteView(ctx), surges: (t: number) => ReadonlyMap<string, Surge> = surgeView(ctx), lulls: (t: number) => ReadonlyMap<string, Surge> = lullView(ctx)): CandidateEvidence {
   const quietNow = lulls(c.time);
-  const acute = acuteEvidence(ctx, c, view, (s) => quietCallees(ctx, s, c.time, quietNow));
+  const quietBelow = (s: string): Stopped => quietCallees(ctx, s, c.time, quietNow);
+  const acute = acuteEvidence(ctx, c, view, quietBelow);
   const onset = onsetAlignment(ctx, c);
   const delayed = delayedAlignment(ctx, c);
   const before = troubleBefore(ctx, c);
@@ -180,7 +181,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const fromAbove = own === 1 ? loadFromAbove(ctx, surges(c.time), victimNow) : 0;
   const timely = comparisonTimeliness(ctx, c);
   const canary = (acute.canary.kind === 'canary' ? acute.canary.value : 0) * timely;
-  const callee = burstAtCallee(ctx, c, acute.trouble, surges(c.time));
+  const callee = burstAtCallee(ctx, c, acute.trouble, surges(c.time), quietBelow);
   const stopped = stoppedCalling(ctx, c, quietNow);
   const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld, pushed.value, callee, stopped.value);
   const a = { acuteSelf, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
