@@ -8,6 +8,7 @@ import type { StoredAnalysis } from '../ports';
 import { parseTruthJson, type TruthFile } from '../sim';
 import { MemoryStore } from '../store/memory';
 import { analyzeFromStore } from './analyze';
+import { metricTexts, type ReadLimits } from './files';
 import { metricRulesOf } from './metric-names';
 import { createEmbeddedRuntime, type EmbeddedSummary } from './embedded';
 import { startHttp, type HttpHandle } from './http';
@@ -38,7 +39,7 @@ function read(file: string): string {
  * correlator about the paged service. Serving the HTTP API over that store is a separate step, so the
  * report can be printed first whatever happens to the port.
  */
-export async function runDemo(p: { cfg: Readonly<Config>; dir: string }): Promise<DemoResult> {
+export async function runDemo(p: { cfg: Readonly<Config>; dir: string; readLimits?: ReadLimits }): Promise<DemoResult> {
   const truthFile = join(p.dir, 'truth.json');
   const incident = parseTruthJson(read(truthFile), truthFile);
   const topoFile = join(p.dir, 'topology.yaml');
@@ -50,7 +51,8 @@ export async function runDemo(p: { cfg: Readonly<Config>; dir: string }): Promis
   for (const name of ['changes.ndjson', 'metrics.ndjson']) {
     const file = join(p.dir, name);
     if (name.startsWith('changes')) runtime.ingestChanges(read(file), { file });
-    else runtime.ingestMetrics(read(file), { file });
+    // In pieces when the file is longer than one string can be (`simulate --services 1000`).
+    else for (const { text, line } of metricTexts(file, p.readLimits)) runtime.ingestMetrics(text, line === 1 ? { file } : { file, line });
   }
   const summary = await runtime.drain();
   const metricRules = metricRulesOf(p.cfg);

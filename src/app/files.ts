@@ -66,7 +66,7 @@ function* linePieces(file: string, pieceBytes: number): Generator<{ text: string
 }
 
 /** A metric file's text: whole, or in line-aligned pieces when it is longer than one string can be. */
-function* metricTexts(file: string, limits: ReadLimits): Generator<{ text: string; line: number }> {
+export function* metricTexts(file: string, limits: ReadLimits = READ_LIMITS): Generator<{ text: string; line: number }> {
   let size = 0;
   try {
     size = statSync(file).size;

@@ -46,6 +46,17 @@ describe('cli: one truth.json format, simulate → demo', function () {
     }
   });
 
+  it('demo --dir reads a metrics file longer than one string can hold in pieces (the 630 MB of simulate --services 1000 was refused), to the same analysis', async () => {
+    const [whole, pieces] = [await runDemo({ cfg: parseConfig({}), dir }), await runDemo({ cfg: parseConfig({}), dir, readLimits: { oneText: 1000, piece: 64 * 1024 } })];
+    try {
+      assert.equal(pieces.summary.points, whole.summary.points);
+      assert.deepEqual(pieces.summary.deadLetters, []);
+      assert.deepEqual(pieces.analysis.suspects.map((x) => [x.id, x.score]), whole.analysis.suspects.map((x) => [x.id, x.score]));
+    } finally {
+      await Promise.all([whole.close(), pieces.close()]);
+    }
+  });
+
   it('the served links follow the port actually bound when http.publicUrl is left at its default, and keep it when set', async () => {
     for (const [http, expect] of [
       [{ port: 0 }, (addr: string) => `http://${addr}`],
