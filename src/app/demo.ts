@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Config } from '../config/schema';
+import type { MetricRule } from '../correlate';
 import { EpicenterError } from '../errors';
 import { decodeTopology } from '../formats';
 import type { StoredAnalysis } from '../ports';
@@ -33,6 +34,18 @@ function read(file: string): string {
 }
 
 /**
+ * A folder `simulate` wrote for a shop's own metric names holds the rules that explain them
+ * (metrics.yaml, what `analyze --metric-names` is given); without them those series are not read as
+ * golden signals and the planted cause scored under 1 % where analyze gave it 98 %. A configured
+ * analysis.metricNamesFile still wins.
+ */
+function folderMetricRules(cfg: Readonly<Config>, dir: string): readonly MetricRule[] {
+  const own = join(dir, 'metrics.yaml');
+  if (cfg.analysis.metricNamesFile !== undefined || !existsSync(own)) return metricRulesOf(cfg);
+  return metricRulesOf({ ...cfg, analysis: { ...cfg.analysis, metricNamesFile: own } });
+}
+
+/**
  * The embedded default behind `npm start`: replays a bundled incident folder (metrics.ndjson,
  * changes.ndjson, topology.yaml, truth.json) through the same pipeline `epicenter run` uses — the
  * in-process bus instead of Kafka, the in-memory store instead of ClickHouse — then asks the
@@ -55,7 +68,7 @@ export async function runDemo(p: { cfg: Readonly<Config>; dir: string; readLimit
     else for (const { text, line } of metricTexts(file, p.readLimits)) runtime.ingestMetrics(text, line === 1 ? { file } : { file, line });
   }
   const summary = await runtime.drain();
-  const metricRules = metricRulesOf(p.cfg);
+  const metricRules = folderMetricRules(p.cfg, p.dir);
   const analysis = await analyzeFromStore(store, topology, { service: incident.service, at: incident.at, windowMs: incident.windowMs, afterMs: incident.afterMs, metricRules });
 
   let http: HttpHandle | undefined;

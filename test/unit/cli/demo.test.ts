@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDemo } from '../../../src/app/demo';
@@ -54,6 +54,18 @@ describe('cli: one truth.json format, simulate → demo', function () {
       assert.deepEqual(pieces.analysis.suspects.map((x) => [x.id, x.score]), whole.analysis.suspects.map((x) => [x.id, x.score]));
     } finally {
       await Promise.all([whole.close(), pieces.close()]);
+    }
+  });
+
+  it('demo --dir uses the metrics.yaml simulate writes for a shop\'s own metric names (the planted cause scored under 1 %, 98 % with analyze --metric-names)', async () => {
+    const [own] = runSimulateCommand({ out, seed: '502', varied: true, quiet: true }) as [string];
+    assert.ok(existsSync(join(own, 'metrics.yaml')));
+    const r = await runDemo({ cfg: parseConfig({}), dir: own });
+    try {
+      assert.equal(r.analysis.suspects[0]?.id, r.incident.cause?.id);
+      assert.ok((r.analysis.suspects[0]?.score ?? 0) > 0.5, String(r.analysis.suspects[0]?.score));
+    } finally {
+      await r.close();
     }
   });
 
