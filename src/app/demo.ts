@@ -1,13 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Config } from '../config/schema';
+import type { MetricRule } from '../correlate';
 import { EpicenterError } from '../errors';
 import { decodeTopology } from '../formats';
 import type { StoredAnalysis } from '../ports';
 import { parseTruthJson, type TruthFile } from '../sim';
 import { MemoryStore } from '../store/memory';
 import { analyzeFromStore } from './analyze';
+import { metricTexts, type ReadLimits } from './files';
 import { metricRulesOf } from './metric-names';
 import { createEmbeddedRuntime, type EmbeddedSummary } from './embedded';
 import { startHttp, type HttpHandle } from './http';
@@ -32,13 +34,25 @@ function read(file: string): string {
 }
 
 /**
+ * A folder `simulate` wrote for a shop's own metric names holds the rules that explain them
+ * (metrics.yaml, what `analyze --metric-names` is given); without them those series are not read as
+ * golden signals and the planted cause scored under 1 % where analyze gave it 98 %. A configured
+ * analysis.metricNamesFile still wins.
+ */
+function folderMetricRules(cfg: Readonly<Config>, dir: string): readonly MetricRule[] {
+  const own = join(dir, 'metrics.yaml');
+  if (cfg.analysis.metricNamesFile !== undefined || !existsSync(own)) return metricRulesOf(cfg);
+  return metricRulesOf({ ...cfg, analysis: { ...cfg.analysis, metricNamesFile: own } });
+}
+
+/**
  * The embedded default behind `npm start`: replays a bundled incident folder (metrics.ndjson,
  * changes.ndjson, topology.yaml, truth.json) through the same pipeline `epicenter run` uses — the
  * in-process bus instead of Kafka, the in-memory store instead of ClickHouse — then asks the
  * correlator about the paged service. Serving the HTTP API over that store is a separate step, so the
  * report can be printed first whatever happens to the port.
  */
-export async function runDemo(p: { cfg: Readonly<Config>; dir: string }): Promise<DemoResult> {
+export async function runDemo(p: { cfg: Readonly<Config>; dir: string; readLimits?: ReadLimits }): Promise<DemoResult> {
   const truthFile = join(p.dir, 'truth.json');
   const incident = parseTruthJson(read(truthFile), truthFile);
   const topoFile = join(p.dir, 'topology.yaml');
@@ -50,10 +64,11 @@ export async function runDemo(p: { cfg: Readonly<Config>; dir: string }): Promis
   for (const name of ['changes.ndjson', 'metrics.ndjson']) {
     const file = join(p.dir, name);
     if (name.startsWith('changes')) runtime.ingestChanges(read(file), { file });
-    else runtime.ingestMetrics(read(file), { file });
+    // In pieces when the file is longer than one string can be (`simulate --services 1000`).
+    else for (const { text, line } of metricTexts(file, p.readLimits)) runtime.ingestMetrics(text, line === 1 ? { file } : { file, line });
   }
   const summary = await runtime.drain();
-  const metricRules = metricRulesOf(p.cfg);
+  const metricRules = folderMetricRules(p.cfg, p.dir);
   const analysis = await analyzeFromStore(store, topology, { service: incident.service, at: incident.at, windowMs: incident.windowMs, afterMs: incident.afterMs, metricRules });
 
   let http: HttpHandle | undefined;

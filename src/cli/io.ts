@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { loadTopologyFile } from '../app/files';
 import type { Topology } from '../domain/types';
 import type { EpicenterError } from '../errors';
@@ -24,4 +24,28 @@ export function loadServiceTopology(given: string | undefined, configured: strin
     return { topology: { services: [] }, rejected: [] };
   }
   return loadTopologyFile(given ?? configured);
+}
+
+/**
+ * Write lines to a file, each followed by a newline, in pieces of about `pieceChars` characters:
+ * never the whole text as one string, which V8 cannot hold past ~512 MiB (`simulate --services 1000`
+ * died with "RangeError: Invalid string length").
+ */
+export function writeLinesFile(file: string, lines: Iterable<string>, pieceChars = 1 << 24): void {
+  const fd = openSync(file, 'w');
+  try {
+    let piece: string[] = [];
+    let size = 0;
+    for (const line of lines) {
+      piece.push(line);
+      size += line.length + 1;
+      if (size < pieceChars) continue;
+      writeSync(fd, `${piece.join('\n')}\n`);
+      piece = [];
+      size = 0;
+    }
+    if (piece.length > 0) writeSync(fd, `${piece.join('\n')}\n`);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -14,9 +14,16 @@ const attrs = (o: Readonly<Record<string, string>>): { key: string; value: { str
  * request counts (its start time moves when the process restarts, as a reset).
  */
 export function writeOtlpNdjson(sc: Scenario, pointsPerRequest = 15): string {
-  const lines: string[] = [];
-  for (const st of sc.streams) for (const l of instanceLines(st, sc.start, sc.stepMs, pointsPerRequest)) lines.push(l);
+  const lines = [...otlpNdjsonLines(sc, pointsPerRequest)];
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+/**
+ * The lines of writeOtlpNdjson (without their newlines), one at a time: a world of a thousand
+ * services writes more than V8's longest string (~512 MiB), so a file writer must not join them.
+ */
+export function* otlpNdjsonLines(sc: Scenario, pointsPerRequest = 15): Generator<string> {
+  for (const st of sc.streams) yield* instanceLines(st, sc.start, sc.stepMs, pointsPerRequest);
 }
 
 function instanceLines(st: InstanceStream, start: number, stepMs: number, batch: number): string[] {

@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { EpicenterError } from '../../errors';
-import { MECHANISMS, STORIES, simulate, writeCloudEventsNdjson, writeOtlpNdjson, writeTopologyYaml, writeTruthJson, writeMetricRulesYaml, type Mechanism, type Scenario, type Story } from '../../sim';
+import { MECHANISMS, STORIES, otlpNdjsonLines, simulate, writeCloudEventsNdjson, writeTopologyYaml, writeTruthJson, writeMetricRulesYaml, type Mechanism, type Scenario, type Story } from '../../sim';
+import { writeLinesFile } from '../io';
 import type { Register } from './index';
 
 export interface SimulateCommandOptions {
@@ -27,7 +28,8 @@ function int(s: string | undefined, what: string, dflt: number): number {
 export function writeScenario(dir: string, sc: Scenario): string {
   const d = join(dir, sc.id);
   mkdirSync(d, { recursive: true });
-  writeFileSync(join(d, 'metrics.ndjson'), writeOtlpNdjson(sc));
+  // Line by line: a large world's metrics do not fit in one string.
+  writeLinesFile(join(d, 'metrics.ndjson'), otlpNdjsonLines(sc));
   writeFileSync(join(d, 'changes.ndjson'), writeCloudEventsNdjson(sc.changes));
   writeFileSync(join(d, 'topology.yaml'), writeTopologyYaml(sc.topology));
   writeFileSync(join(d, 'truth.json'), writeTruthJson(sc.truth));

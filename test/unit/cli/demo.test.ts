@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDemo } from '../../../src/app/demo';
@@ -41,6 +41,29 @@ describe('cli: one truth.json format, simulate → demo', function () {
       const t = parseTruthJson(readFileSync(join(dir, 'truth.json'), 'utf8'), 'truth.json');
       assert.equal(r.analysis.service, t.service);
       assert.equal(r.analysis.suspects[0]?.id, t.cause?.id);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('demo --dir reads a metrics file longer than one string can hold in pieces (the 630 MB of simulate --services 1000 was refused), to the same analysis', async () => {
+    const [whole, pieces] = [await runDemo({ cfg: parseConfig({}), dir }), await runDemo({ cfg: parseConfig({}), dir, readLimits: { oneText: 1000, piece: 64 * 1024 } })];
+    try {
+      assert.equal(pieces.summary.points, whole.summary.points);
+      assert.deepEqual(pieces.summary.deadLetters, []);
+      assert.deepEqual(pieces.analysis.suspects.map((x) => [x.id, x.score]), whole.analysis.suspects.map((x) => [x.id, x.score]));
+    } finally {
+      await Promise.all([whole.close(), pieces.close()]);
+    }
+  });
+
+  it('demo --dir uses the metrics.yaml simulate writes for a shop\'s own metric names (the planted cause scored under 1 %, 98 % with analyze --metric-names)', async () => {
+    const [own] = runSimulateCommand({ out, seed: '502', varied: true, quiet: true }) as [string];
+    assert.ok(existsSync(join(own, 'metrics.yaml')));
+    const r = await runDemo({ cfg: parseConfig({}), dir: own });
+    try {
+      assert.equal(r.analysis.suspects[0]?.id, r.incident.cause?.id);
+      assert.ok((r.analysis.suspects[0]?.score ?? 0) > 0.5, String(r.analysis.suspects[0]?.score));
     } finally {
       await r.close();
     }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAnalyzeCommand } from '../../../src/cli/commands/analyze';
@@ -40,6 +40,20 @@ describe('cli: reading input files', function () {
     const ask = (changes: string[]) => runAnalyzeCommand({ metrics: [join(INCIDENT, 'metrics.ndjson')], changes, topology: join(INCIDENT, 'topology.yaml'), service: 'checkout-api', at: '2026-03-12T13:19:00Z' });
     const [once, twice] = [await ask([f]), await ask([f, f])];
     assert.deepEqual(twice.analysis.suspects.map((s) => [s.id, s.score]), once.analysis.suspects.map((s) => [s.id, s.score]));
+  });
+
+  it('a metrics file longer than one string can hold (simulate --services 1000: 630 MB) was refused; it is read in line-aligned pieces, errors naming its own lines', () => {
+    const lines = readFileSync(join(INCIDENT, 'metrics.ndjson'), 'utf8').split('\n');
+    lines.splice(200, 0, '{"resourceMetrics": 7}');
+    const f = join(dir, 'long.ndjson');
+    writeFileSync(f, lines.join('\n'));
+    const whole = loadMetricFiles([f]);
+    const pieces = loadMetricFiles([f], {}, { oneText: 1000, piece: 64 * 1024 });
+    assert.equal(pieces.samples.length, whole.samples.length);
+    assert.deepEqual(pieces.samples.map((x) => [x.series.id, x.t, x.v]), whole.samples.map((x) => [x.series.id, x.t, x.v]));
+    assert.deepEqual(pieces.rejected.map((e) => e.describe()), whole.rejected.map((e) => e.describe()));
+    assert.equal(pieces.rejected[0]?.origin.line, 201);
+    assert.throws(() => loadMetricFiles([f], {}, { oneText: 1000, piece: 1000 }), (e) => isEpicenterError(e) && e.code === 'BAD_INPUT' && e.origin.line === 1 && /longer than 1000 bytes/.test(e.message));
   });
 
   it('a CSV series belongs to the service given (detect --service/--metric; analyze: the service asked about)', () => {

@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSimulateCommand } from '../../../src/cli/commands/simulate';
+import { writeLinesFile } from '../../../src/cli/io';
 import { isEpicenterError } from '../../../src/errors';
+import { simulate, writeOtlpNdjson } from '../../../src/sim';
 
 describe('epicenter simulate', () => {
   const out = mkdtempSync(join(tmpdir(), 'epicenter-sim-'));
@@ -17,6 +19,19 @@ describe('epicenter simulate', () => {
       const truth = JSON.parse(readFileSync(join(d, 'truth.json'), 'utf8')) as { mechanism: string };
       assert.equal(truth.mechanism, 'fd_leak');
     }
+  });
+
+  it('writes metrics.ndjson as writeOtlpNdjson would, in pieces', () => {
+    const [d] = runSimulateCommand({ out, seed: '9', mechanism: 'caller_connections', services: '8', quiet: true });
+    assert.equal(readFileSync(join(d!, 'metrics.ndjson'), 'utf8'), writeOtlpNdjson(simulate({ seed: 9, mechanism: 'caller_connections', services: 8, varied: false })));
+  });
+
+  it('writes more lines than one string can hold (simulate --services 1000 died with "RangeError: Invalid string length")', () => {
+    const mib = 'x'.repeat(1 << 20);
+    function* lines(): Generator<string> {
+      for (let i = 0; i < 520; i++) yield mib; // 520 MiB: past V8's ~512 MiB string limit
+    }
+    assert.doesNotThrow(() => writeLinesFile('/dev/null', lines()));
   });
 
   it('rejects an unknown mechanism, naming the option', () => {
