@@ -30,3 +30,20 @@ describe('correlate: each piece of evidence is said once', () => {
     assert.equal(new Set(lines).size, lines.length, lines.join('\n'));
   });
 });
+
+describe('correlate: the "evidence missing" line names each place once', () => {
+  it("for the paged service's own change it does not name the service twice (was: 'on web or on web')", () => {
+    const topo: Topology = { services: [{ name: 'web', team: 'web', dependsOn: [], limits: {} }] };
+    const a = analyze({
+      series: [series('web', 'http.server.request.duration', {}, () => 0.2, { noise: 0.001, int: false })],
+      changes: [change('web-deploy', 'web', 'deploy', at('13:50'))],
+      topology: topo,
+      service: 'web',
+      at: at('14:00'),
+      windowMs: 120 * MIN,
+      afterMs: 0,
+    });
+    const lines = a.suspects[0]?.evidence ?? [];
+    assert.ok(lines.includes('evidence missing: no breakpoint and no burst on web follows this change'), lines.join('\n'));
+  });
+});
