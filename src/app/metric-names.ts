@@ -24,8 +24,13 @@ export function loadMetricNames(file: string | undefined, key: string): { rules:
  * its file and line, rather than silently reading a shop's names as unknown.
  */
 export function metricRulesOf(cfg: Readonly<Config>): readonly MetricRule[] {
-  const { rules, errors } = loadMetricNames(cfg.analysis.metricNamesFile, 'analysis.metricNamesFile');
+  return strictMetricRules(cfg.analysis.metricNamesFile, 'analysis.metricNamesFile');
+}
+
+/** The rules of `file` (the bundled ones when undefined); one that does not decode is an error naming `key`, its file and line. */
+export function strictMetricRules(file: string | undefined, key: string): readonly MetricRule[] {
+  const { rules, errors } = loadMetricNames(file, key);
   const first = errors[0];
-  if (first !== undefined) throw new EpicenterError('BAD_CONFIG', `analysis.metricNamesFile: ${first.message}`, { origin: { field: 'analysis.metricNamesFile', ...first.origin } });
+  if (first !== undefined) throw new EpicenterError('BAD_CONFIG', `${key}: ${first.message}`, { origin: { field: key, ...first.origin } });
   return Object.freeze(rules);
 }

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { analyzeFromStore } from '../../app/analyze';
-import { metricRulesOf } from '../../app/metric-names';
+import { metricRulesOf, strictMetricRules } from '../../app/metric-names';
 import { createClickHouseStore } from '../../clickhouse/store';
 import { loadConfig } from '../../config/load';
 import type { Topology } from '../../domain/types';
@@ -40,6 +40,8 @@ export interface TimelineCommandOptions {
   /** When the alert resolved (same formats as `at`). */
   alertEnd?: string;
   config?: string[];
+  /** A shop's own metric names as golden signals (rules file). @default config analysis.metricNamesFile */
+  metricNames?: string;
   /** Print nothing (tests). */
   quiet?: boolean;
   /** Where the default inputs live (tests). @default examples/incident */
@@ -140,7 +142,8 @@ export async function runTimelineCommand(o: TimelineCommandOptions): Promise<Tim
   }
   try {
     if (!fromFiles) await checkServiceInStore(store, topology, { service, at, windowMs, afterMs });
-    const metricRules = metricRulesOf(config);
+    // A shop's own metric names: --metric-names, else analysis.metricNamesFile, else the bundled config/metrics.yaml (as analyze).
+    const metricRules = o.metricNames !== undefined ? strictMetricRules(o.metricNames, '--metric-names') : metricRulesOf(config);
     const r = await renderTimeline(store, topology, { service, at, windowMs, afterMs, ...(alert === undefined ? {} : { alert }) }, (s, t, req) => analyzeFromStore(s, t, { ...req, metricRules }));
     const base = writePage(o.out ?? 'out', 'timeline', service, at, r);
     if (o.quiet !== true) {
@@ -170,6 +173,7 @@ export const registerTimeline: Register = (program: Command) => {
     .option('--after <duration>', 'look-ahead after --at, e.g. 1h (default: config analysis.afterMs)')
     .option('--alert <name>', 'the alert that paged (taken to start at --at)')
     .option('--alert-end <time>', 'when that alert resolved')
+    .option('--metric-names <file>', 'your own metric names as golden signals (default: config/metrics.yaml when present)')
     .option('--config <file...>', 'config YAML files (default: config/default.yaml)')
     .action(async (opts: TimelineCommandOptions) => {
       const r = await runTimelineCommand(opts);
