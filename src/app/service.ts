@@ -1,7 +1,8 @@
+import type { Admin } from 'kafkajs';
 import type { Config } from '../config/schema';
 import { createClickHouseStore, createClickHouseWriter, type ClickHouseStore } from '../clickhouse';
 import { EpicenterError, isEpicenterError } from '../errors';
-import { createKafka, ensureTopic, KafkaChangeSink, KafkaDeadLetterSink, KafkaSource, LagMonitor } from '../kafka';
+import { createKafka, ensureTopic, KafkaChangeSink, KafkaDeadLetterSink, KafkaSource, LagMonitor, metricTopics } from '../kafka';
 import { createPipeline } from '../pipeline/pipeline';
 import { createProcessor } from '../pipeline/processor';
 import { clickHouseRowWriter } from './clickhouse-writer';
@@ -38,10 +39,19 @@ export async function startService(cfg: Readonly<Config>, log: Logger, instanceI
   const klog = log.child({ component: 'kafka' });
   const kafka = createKafka(cfg.kafka, klog, cfg.log.level === 'debug' || cfg.log.level === 'trace');
   const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopic(admin, cfg.kafka.topics.deadLetter);
   const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+  // What start-up opened is closed again when it fails: a half-started service left the process
+  // hanging on its open connections after printing the error.
+  let consume: readonly string[];
+  try {
+    await admin.connect();
+    consume = await checkTopics(cfg, admin, klog);
+    await ensureTopic(admin, cfg.kafka.topics.deadLetter);
+    await producer.connect();
+  } catch (e) {
+    await Promise.allSettled([producer.disconnect(), admin.disconnect(), chWriter.close(), store.close()]);
+    throw e;
+  }
 
   // Set once everything exists; a fatal error before that surfaces through start-up instead.
   const hooks: { fatal?: (e: unknown) => void } = {};
@@ -68,16 +78,21 @@ export async function startService(cfg: Readonly<Config>, log: Logger, instanceI
   );
   const source = new KafkaSource(
     kafka,
-    { groupId: cfg.kafka.groupId, instanceId, topics: cfg.kafka.topics, sessionTimeoutMs: cfg.kafka.sessionTimeoutMs, heartbeatIntervalMs: cfg.kafka.heartbeatIntervalMs },
+    { groupId: cfg.kafka.groupId, instanceId, topics: cfg.kafka.topics, consume, sessionTimeoutMs: cfg.kafka.sessionTimeoutMs, heartbeatIntervalMs: cfg.kafka.heartbeatIntervalMs },
     pipeline,
     klog,
     (e) => hooks.fatal?.(e),
   );
   pipeline.attach(source);
   pipeline.start();
-  await source.start();
+  try {
+    await source.start();
+  } catch (e) {
+    await Promise.allSettled([pipeline.stop(0), source.disconnect(), producer.disconnect(), admin.disconnect(), chWriter.close(), store.close()]);
+    throw e;
+  }
 
-  const lag = new LagMonitor(admin, cfg.kafka.groupId, [cfg.kafka.topics.metrics, cfg.kafka.topics.collectd], klog);
+  const lag = new LagMonitor(admin, cfg.kafka.groupId, consume, klog);
   lag.start();
   const sourceCounters = new SourceCounters();
   const stopStats = startStatsLoop({ pipeline, lag, log, instance: instanceId, intervalMs: cfg.pipeline.statsIntervalMs, writer: chWriter, sourceCounters });
@@ -131,6 +146,26 @@ export async function startService(cfg: Readonly<Config>, log: Logger, instanceI
     void begin('fatal error', true);
   };
   return { stop: (reason) => begin(reason, false), stopped };
+}
+
+/**
+ * The metric topics to consume, and the changes topic made if missing (epicenter's own change log:
+ * the HTTP API writes to it too). A metric topic the broker lacks is left out with a warning (a shop
+ * that sends no collectd need not make its topic); with none of them there is nothing to consume,
+ * and the error names the config keys.
+ */
+async function checkTopics(cfg: Readonly<Config>, admin: Admin, log: Logger): Promise<readonly string[]> {
+  const t = cfg.kafka.topics;
+  const found = await metricTopics(admin, { 'kafka.topics.metrics': t.metrics, 'kafka.topics.collectd': t.collectd });
+  const missing = found.missing.map((m) => `${m.key} '${m.topic}'`).join(' and ');
+  const [first, ...rest] = found.missing;
+  if (found.present.length === 0 && first !== undefined) {
+    const nor = rest.length === 0 ? '' : ` (nor is ${rest.map((m) => `${m.key} '${m.topic}'`).join(', ')})`;
+    throw new EpicenterError('BAD_CONFIG', `'${first.topic}' is no topic on ${cfg.kafka.brokers.join(', ')}${nor}: nothing to consume; create the topics your Collectors' Kafka exporters write to, or set the keys to topics that exist`, { origin: { field: first.key } });
+  }
+  if (missing !== '') log.warn({ missing: found.missing }, `${missing}: no such topic; not consumed`);
+  await ensureTopic(admin, t.changes);
+  return found.present;
 }
 
 /** Connect and migrate, retrying while ClickHouse is unreachable (it may start after us). */

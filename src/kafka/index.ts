@@ -4,4 +4,4 @@ export { KafkaSource, type KafkaSourceConfig } from './source';
 export { KafkaDeadLetterSink, DLQ_HEADERS, deadLetterKey, deadLetterHeaders } from './dead-letters';
 export { KafkaChangeSink } from './changes';
 export { LagMonitor } from './lag';
-export { ensureTopic } from './topics';
+export { ensureTopic, metricTopics, type MetricTopics } from './topics';

@@ -18,6 +18,8 @@ export interface KafkaSourceConfig {
   /** Unique per process (host-pid-random): names the per-instance changes group. */
   readonly instanceId: string;
   readonly topics: { readonly metrics: string; readonly collectd: string; readonly changes: string };
+  /** The metric topics to subscribe (those the broker has). @default metrics and collectd */
+  readonly consume?: readonly string[];
   /** ms */
   readonly sessionTimeoutMs: number;
   /** ms */
@@ -53,7 +55,7 @@ export class KafkaSource implements SourceControl {
       [t.collectd, 'collectd'],
       [t.changes, 'changes'],
     ]);
-    this.metricTopics = [...new Set([t.metrics, t.collectd])];
+    this.metricTopics = cfg.consume ?? [...new Set([t.metrics, t.collectd])];
     const common = {
       sessionTimeout: cfg.sessionTimeoutMs,
       heartbeatInterval: cfg.heartbeatIntervalMs,

@@ -16,3 +16,33 @@ export async function ensureTopic(admin: Admin, topic: string, numPartitions = 1
     throw busError(`creating topic ${topic}`, e);
   }
 }
+
+/** The metric topics `run` consumes, as found on the broker. */
+export interface MetricTopics {
+  /** Configured topics (by config key) that exist. */
+  readonly present: readonly string[];
+  /** Config keys whose topic does not exist, with the topic. */
+  readonly missing: readonly { readonly key: string; readonly topic: string }[];
+}
+
+/**
+ * Which of the configured metric topics exist. Subscribing to one that does not makes kafkajs
+ * throw "This server does not host this topic-partition" from deep inside a retry loop; and they are
+ * the operator's to create and size (the Collectors write to them), so `run` checks first and says
+ * which config key names a topic the broker lacks.
+ */
+export async function metricTopics(admin: Admin, byKey: Readonly<Record<string, string>>): Promise<MetricTopics> {
+  let existing: string[];
+  try {
+    existing = await admin.listTopics();
+  } catch (e) {
+    throw busError('listing topics', e);
+  }
+  const present: string[] = [];
+  const missing: { key: string; topic: string }[] = [];
+  for (const [key, topic] of Object.entries(byKey)) {
+    if (existing.includes(topic)) present.push(topic);
+    else missing.push({ key, topic });
+  }
+  return { present: [...new Set(present)], missing };
+}
