@@ -1,7 +1,6 @@
 import { ACUTE_DEFAULTS, acuteExcursion, quietRun, quietStrength, type AcuteWindow } from '../../detect/acute';
-import type { SeriesRef } from '../../domain/types';
+import type { ChangeEvent, SeriesRef } from '../../domain/types';
 import type { SeriesData } from '../../ports';
-import type { ChangeEvent } from '../../domain/types';
 import { peerService } from '../../topology';
 import type { Context } from '../context';
 import { classifyGolden } from '../golden';
@@ -59,9 +58,10 @@ export function surgeView(ctx: Context): (t: number) => ReadonlyMap<string, Surg
 }
 
 /**
- * Falls, as `surgeView` finds rises: of each service's incoming request rate and of the calls one
- * service makes to another it names (not connections held: a pool keeps its connections when the
- * calls stop). Requests that stop arriving are what a broken caller leaves below it.
+ * Falls, as `surgeView` finds rises: of each service's incoming traffic (request rate, or whatever
+ * the metric names map to traffic) and of the calls one service makes to another it names (not
+ * connections held: a pool keeps its connections when the calls stop). Requests that stop
+ * arriving are what a broken caller leaves below it.
  */
 export function lullView(ctx: Context): (t: number) => ReadonlyMap<string, Surge> {
   return loadMoves(ctx, (held) => !held, (s, win) => {
@@ -70,6 +70,7 @@ export function lullView(ctx: Context): (t: number) => ReadonlyMap<string, Surge
   });
 }
 
+/** The load series (incoming traffic by service, client-side load by edge) `keep` admits, each measured by `measure` per step. */
 function loadMoves(ctx: Context, keep: (held: boolean) => boolean, measure: (s: SeriesData, win: AcuteWindow) => Omit<Surge, 'held'> | undefined): (t: number) => ReadonlyMap<string, Surge> {
   const known = new Set([...ctx.graph.services, ...ctx.series.map((s) => s.series.service), ...ctx.candidates.map((c) => c.service)]);
   const load = ctx.series.flatMap((s) => {
