@@ -10,7 +10,7 @@ import { parseTruthJson, type TruthFile } from '../sim';
 import { MemoryStore } from '../store/memory';
 import { analyzeFromStore } from './analyze';
 import { metricTexts, type ReadLimits } from './files';
-import { metricRulesOf } from './metric-names';
+import { metricRulesOf, strictMetricRules } from './metric-names';
 import { createEmbeddedRuntime, type EmbeddedSummary } from './embedded';
 import { startHttp, type HttpHandle } from './http';
 
@@ -42,7 +42,7 @@ function read(file: string): string {
 function folderMetricRules(cfg: Readonly<Config>, dir: string): readonly MetricRule[] {
   const own = join(dir, 'metrics.yaml');
   if (cfg.analysis.metricNamesFile !== undefined || !existsSync(own)) return metricRulesOf(cfg);
-  return metricRulesOf({ ...cfg, analysis: { ...cfg.analysis, metricNamesFile: own } });
+  return strictMetricRules(own, `${dir}: metrics.yaml`);
 }
 
 /**

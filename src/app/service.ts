@@ -2,7 +2,7 @@ import type { Admin } from 'kafkajs';
 import type { Config } from '../config/schema';
 import { createClickHouseStore, createClickHouseWriter, type ClickHouseStore } from '../clickhouse';
 import { EpicenterError, isEpicenterError } from '../errors';
-import { createKafka, ensureTopic, KafkaChangeSink, KafkaDeadLetterSink, KafkaSource, LagMonitor, metricTopics } from '../kafka';
+import { createKafka, ensureTopic, KafkaChangeSink, KafkaDeadLetterSink, KafkaSource, LagMonitor, metricTopics, type MetricTopics } from '../kafka';
 import { createPipeline } from '../pipeline/pipeline';
 import { createProcessor } from '../pipeline/processor';
 import { clickHouseRowWriter } from './clickhouse-writer';
@@ -42,15 +42,19 @@ export async function startService(cfg: Readonly<Config>, log: Logger, instanceI
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   // What start-up opened is closed again when it fails: a half-started service left the process
   // hanging on its open connections after printing the error.
-  let consume: readonly string[];
+  const abandon = async (e: unknown, first: readonly (() => Promise<unknown>)[] = []): Promise<never> => {
+    for (const f of first) await f().catch(() => undefined);
+    await Promise.allSettled([producer.disconnect(), admin.disconnect(), chWriter.close(), store.close()]);
+    throw e;
+  };
+  let consume: readonly string[] = [];
   try {
     await admin.connect();
     consume = await checkTopics(cfg, admin, klog);
     await ensureTopic(admin, cfg.kafka.topics.deadLetter);
     await producer.connect();
   } catch (e) {
-    await Promise.allSettled([producer.disconnect(), admin.disconnect(), chWriter.close(), store.close()]);
-    throw e;
+    await abandon(e);
   }
 
   // Set once everything exists; a fatal error before that surfaces through start-up instead.
@@ -85,12 +89,7 @@ export async function startService(cfg: Readonly<Config>, log: Logger, instanceI
   );
   pipeline.attach(source);
   pipeline.start();
-  try {
-    await source.start();
-  } catch (e) {
-    await Promise.allSettled([pipeline.stop(0), source.disconnect(), producer.disconnect(), admin.disconnect(), chWriter.close(), store.close()]);
-    throw e;
-  }
+  await source.start().catch((e: unknown) => abandon(e, [() => pipeline.stop(0), () => source.disconnect()]));
 
   const lag = new LagMonitor(admin, cfg.kafka.groupId, consume, klog);
   lag.start();
@@ -157,10 +156,11 @@ export async function startService(cfg: Readonly<Config>, log: Logger, instanceI
 async function checkTopics(cfg: Readonly<Config>, admin: Admin, log: Logger): Promise<readonly string[]> {
   const t = cfg.kafka.topics;
   const found = await metricTopics(admin, { 'kafka.topics.metrics': t.metrics, 'kafka.topics.collectd': t.collectd });
-  const missing = found.missing.map((m) => `${m.key} '${m.topic}'`).join(' and ');
+  const named = (ms: MetricTopics['missing']): string => ms.map((m) => `${m.key} '${m.topic}'`).join(' and ');
+  const missing = named(found.missing);
   const [first, ...rest] = found.missing;
   if (found.present.length === 0 && first !== undefined) {
-    const nor = rest.length === 0 ? '' : ` (nor is ${rest.map((m) => `${m.key} '${m.topic}'`).join(', ')})`;
+    const nor = rest.length === 0 ? '' : ` (nor is ${named(rest)})`;
     throw new EpicenterError('BAD_CONFIG', `'${first.topic}' is no topic on ${cfg.kafka.brokers.join(', ')}${nor}: nothing to consume; create the topics your Collectors' Kafka exporters write to, or set the keys to topics that exist`, { origin: { field: first.key } });
   }
   if (missing !== '') log.warn({ missing: found.missing }, `${missing}: no such topic; not consumed`);

@@ -5,7 +5,7 @@ import type { Context } from '../context';
 import { perStep } from './common';
 import { afterChange, preempted } from './timing';
 import { canaryEvidence, ratioFloor, type CanaryEvidence } from './canary';
-import { belowOf, callerSide, reachable } from './sides';
+import { belowOf, callerSide, reachable, type QuietBelow } from './sides';
 import { classifyGolden, type Golden } from '../golden';
 import type { StitchedSeries } from '../stitch';
 
@@ -199,7 +199,7 @@ export interface AcuteEvidence {
   readonly trouble: ReadonlyMap<string, ServiceTrouble>;
 }
 
-export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) => ReadonlyMap<string, ServiceTrouble>, quiet?: (s: string) => { readonly value: number; readonly start: number }): AcuteEvidence {
+export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) => ReadonlyMap<string, ServiceTrouble>, quiet?: QuietBelow): AcuteEvidence {
   const trouble = view(c.time);
   const at = (s: string): ServiceTrouble => trouble.get(s) ?? QUIET;
   const x = at(c.service);

@@ -1,7 +1,7 @@
 import type { ChangeEvent } from '../../domain/types';
 import type { Context } from '../context';
 import type { ServiceTrouble } from './acute';
-import { belowOf, reachable } from './sides';
+import { belowOf, reachable, type QuietBelow } from './sides';
 import type { Surge } from './surge';
 import { afterChange, JITTER_MS, underWay } from './timing';
 
@@ -27,7 +27,7 @@ export const CALLEE_SHARE = 0.5;
  * - the paged service's trouble had begun before it (its onset more than `JITTER_MS` earlier): a
  *   later change of a caller may have added to it, but did not start it.
  */
-export function burstAtCallee(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap<string, ServiceTrouble>, surges: ReadonlyMap<string, Surge>, quiet?: (s: string) => { readonly value: number; readonly start: number }): number {
+export function burstAtCallee(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap<string, ServiceTrouble>, surges: ReadonlyMap<string, Surge>, quiet?: QuietBelow): number {
   const v = ctx.victim;
   if (c.service === v || !ctx.graph.callees(c.service).includes(v) || ctx.onset < c.time - JITTER_MS) return 0;
   const t = trouble.get(v);

@@ -11,7 +11,7 @@ import { rollbackEvidence, type RollbackEvidence } from './rollback';
 import { instanceOrder, versionDifferential, type VersionEvidence } from './version';
 import { troubleFirst } from './lasting';
 import { loadFromAbove, lullView, pushedLoad, surgeView, type Pushed, type Surge } from './surge';
-import { quietCallees, stoppedCalling, type Stopped } from './lull';
+import { quietView, stoppedCalling, type Stopped } from './lull';
 import { oldPodsWorse, type OldPods } from './oldpods';
 import { pagedLater, type PagedLater } from './paged';
 import { comparisonTimeliness } from './timely';
@@ -105,8 +105,7 @@ export interface CandidateEvidence {
 }
 
 export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx), view: (t: number) => ReadonlyMap<string, ServiceTrouble> = acuteView(ctx), surges: (t: number) => ReadonlyMap<string, Surge> = surgeView(ctx), lulls: (t: number) => ReadonlyMap<string, Surge> = lullView(ctx)): CandidateEvidence {
-  const quietNow = lulls(c.time);
-  const quietBelow = (s: string): Stopped => quietCallees(ctx, s, c.time, quietNow);
+  const quietBelow = quietView(ctx, c.time, lulls(c.time));
   const acute = acuteEvidence(ctx, c, view, quietBelow);
   const onset = onsetAlignment(ctx, c);
   const delayed = delayedAlignment(ctx, c);
@@ -182,7 +181,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const timely = comparisonTimeliness(ctx, c);
   const canary = (acute.canary.kind === 'canary' ? acute.canary.value : 0) * timely;
   const callee = burstAtCallee(ctx, c, acute.trouble, surges(c.time), quietBelow);
-  const stopped = stoppedCalling(ctx, c, quietNow);
+  const stopped = stoppedCalling(quietBelow(c.service));
   const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld, pushed.value, callee, stopped.value);
   const a = { acuteSelf, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
   return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods, callee, later, stopped };

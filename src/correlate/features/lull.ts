@@ -1,4 +1,4 @@
-import type { Burst, ChangeEvent } from '../../domain/types';
+import type { Burst } from '../../domain/types';
 import type { Context } from '../context';
 import { edgeKey, type Surge } from './surge';
 import { afterChange } from './timing';
@@ -26,7 +26,7 @@ export const ONE_CALLEE_SHARE = 0.5;
 
 /**
  * How clearly the changed service stopped calling its dependencies right after the change, in
- * [0,1]: the requests arriving at services it calls (or its calls to them, where measured per
+ * [0,1], from its `quietCallees`: the requests arriving at services it calls (or its calls to them, where measured per
  * callee) fell far below anything the hour before showed. A service that throws before it
  * charges the card or sends the mail leaves its own figures nearly as they were, but payment and
  * email go quiet: on-call engineers read "payments dropped to zero" as "checkout is broken". It
@@ -37,9 +37,21 @@ export const ONE_CALLEE_SHARE = 0.5;
  * callers, only the calls measured from the changed service to it do (a service that stops
  * answering loses the requests of every caller).
  */
-export function stoppedCalling(ctx: Context, c: ChangeEvent, lulls: ReadonlyMap<string, Surge>): Stopped {
-  const q = quietCallees(ctx, c.service, c.time, lulls);
-  return q.callees.length >= 2 ? q : { ...q, value: ONE_CALLEE_SHARE * q.value };
+export function stoppedCalling(quiet: Stopped): Stopped {
+  return quiet.callees.length >= 2 ? quiet : { ...quiet, value: ONE_CALLEE_SHARE * quiet.value };
+}
+
+/**
+ * `quietCallees` of any service for a change at `t`, each worked out once: one candidate asks it of
+ * its own service and, as trouble below, of every service below it, twice over.
+ */
+export function quietView(ctx: Context, t: number, lulls: ReadonlyMap<string, Surge>): (service: string) => Stopped {
+  const memo = new Map<string, Stopped>();
+  return (service) => {
+    let q = memo.get(service);
+    if (q === undefined) memo.set(service, (q = quietCallees(ctx, service, t, lulls)));
+    return q;
+  };
 }
 
 /**

@@ -38,11 +38,14 @@ export function callerSide(t: ServiceTrouble, s: string, tolMs: number): { reado
   return { w: t.calls.size > 0 ? t.podCalls * (1 - elsewhere) : t.client, start, ...(top === undefined ? {} : { top }), perEdge: false };
 }
 
+/** How clearly a service's calls to its own dependencies stopped, and from when (see `quietCallees`). */
+export type QuietBelow = (service: string) => { readonly value: number; readonly start: number };
+
 /**
  * The strongest burst below service `x` (of the candidate) as early as its own, and what it is:
  * only a service that burst itself can be a mere symptom of a burst below it.
  */
-export function belowOf(ctx: Context, x: ServiceTrouble, trouble: ReadonlyMap<string, ServiceTrouble>, up: ReadonlySet<string>, down: ReadonlySet<string>, quiet?: (s: string) => { readonly value: number; readonly start: number }): { w: number; what?: string } {
+export function belowOf(ctx: Context, x: ServiceTrouble, trouble: ReadonlyMap<string, ServiceTrouble>, up: ReadonlySet<string>, down: ReadonlySet<string>, quiet?: QuietBelow): { w: number; what?: string } {
   let best: { w: number; what?: string } = { w: 0 };
   const offer = (w: number, what: string): void => {
     if (w > best.w) best = { w, what };
