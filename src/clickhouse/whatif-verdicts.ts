@@ -72,7 +72,7 @@ export function verdictRow(v: StoredVerdict): VerdictRow {
   };
 }
 
-const VERDICTS = new Set(['breach', 'risk', 'safe']);
+const VERDICTS = new Set(['breach', 'risk', 'safe', 'unknown']);
 
 export function verdictFromRow(r: VerdictRow): StoredVerdict {
   if (!VERDICTS.has(r.verdict)) throw new EpicenterError('STORE_FAILED', `whatif_verdicts: unknown verdict '${r.verdict}' of ${r.proposal_id}`);

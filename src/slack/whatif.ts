@@ -1,3 +1,4 @@
+import { blindLine } from '../whatif/report';
 import type { Prediction, Proposal } from '../whatif/types';
 import { enforceLimits, escapeMrkdwn, mrkdwn, oneLine, plain, SLACK_LIMITS, type Block, type SlackMessage } from './limits';
 
@@ -10,7 +11,7 @@ const fmt = (x: number): string => (Math.abs(x) >= 1e6 ? `${(x / 2 ** 20).toFixe
  */
 export function whatIfBlocks(pred: Prediction, p: Proposal): SlackMessage {
   const what = p.summary ?? `${p.type} of ${p.service}`;
-  const icon = pred.verdict === 'breach' ? ':rotating_light:' : pred.verdict === 'risk' ? ':warning:' : ':white_check_mark:';
+  const icon = pred.verdict === 'breach' ? ':rotating_light:' : pred.verdict === 'risk' ? ':warning:' : pred.verdict === 'unknown' ? ':grey_question:' : ':white_check_mark:';
   const blocks: Block[] = [
     { type: 'header', text: plain(`What-if ${pred.verdict.toUpperCase()}: ${oneLine(what, 100)}`, SLACK_LIMITS.headerText) },
     { type: 'section', text: mrkdwn(`${icon} Proposed by team *${escapeMrkdwn(p.team ?? 'unknown')}* for \`${escapeMrkdwn(p.service)}\` (${escapeMrkdwn(p.id)}), planned ${new Date(p.time).toISOString().slice(0, 16)} UTC.`, SLACK_LIMITS.sectionText) },
@@ -24,7 +25,9 @@ export function whatIfBlocks(pred: Prediction, p: Proposal): SlackMessage {
     ].join('\n');
     blocks.push({ type: 'section', text: mrkdwn(text, SLACK_LIMITS.sectionText) });
   }
-  if (shown.length === 0) blocks.push({ type: 'section', text: mrkdwn('No series is predicted to reach a limit or leave its normal range over the horizon.', SLACK_LIMITS.sectionText) });
+  const blind = blindLine(pred);
+  if (blind !== undefined) blocks.push({ type: 'section', text: mrkdwn(`${pred.verdict === 'unknown' ? 'Cannot tell: ' : 'Also: '}${escapeMrkdwn(blind)}.`, SLACK_LIMITS.sectionText) });
+  if (shown.length === 0 && blind === undefined) blocks.push({ type: 'section', text: mrkdwn('No series is predicted to reach a limit or leave its normal range over the horizon.', SLACK_LIMITS.sectionText) });
   if (pred.assumptions.length > 0) {
     blocks.push({ type: 'context', elements: [mrkdwn(`Assumptions: ${pred.assumptions.slice(0, 4).map(escapeMrkdwn).join(' · ')}`, SLACK_LIMITS.contextText)] });
   }

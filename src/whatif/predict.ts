@@ -206,8 +206,25 @@ export function predict(snap: Snapshot, p: Proposal, o: WhatIfOptions = {}): Pre
   }));
   if (snap.load === null) ctx.assumptions.add('history shorter than a day: no daily profile; each series is held at the highest of its current level and its hourly medians (±5 %)');
   ctx.assumptions.add(`the change takes full effect at ${new Date(t0).toISOString()}; horizon ${Math.round(horizon / 3_600_000)} h`);
-  return {
-    verdict: breaches.length > 0 ? 'breach' : effects.some((e) => e.status === 'risk') ? 'risk' : 'safe',
-    breaches, effects: effects.slice(0, Math.max(MAX_EFFECTS, breaches.length)), assumptions: [...ctx.assumptions],
-  };
+  const blind = unseen(ix, d, traffic.svc, p.service);
+  const verdict = breaches.length > 0 ? 'breach' : effects.some((e) => e.status === 'risk') ? 'risk' : blind.length > 0 ? 'unknown' : 'safe';
+  return { verdict, blind, breaches, effects: effects.slice(0, Math.max(MAX_EFFECTS, breaches.length)), assumptions: [...ctx.assumptions] };
+}
+
+/**
+ * The services the change acts on directly (the changed service, the peers whose connections or
+ * calls it changes, the services it slows or loads) that report no series of a resource with a
+ * limit: with golden signals only, no prediction can say they hold, and "safe" would be a guess.
+ */
+function unseen(ix: SnapIndex, d: Direct, traffic: ReadonlyMap<string, number>, origin: string): { service: string; team: string }[] {
+  const acted = new Set<string>([origin, ...d.latency.keys(), ...traffic.keys(), ...d.replicas.keys()]);
+  for (const k of [...d.edgeConn.keys(), ...d.trafficEdge.keys()]) acted.add(k.split('>')[1] ?? '');
+  for (const k of d.series.keys()) acted.add(k.split('\u0000')[0] ?? '');
+  acted.delete('');
+  const out: { service: string; team: string }[] = [];
+  for (const s of acted) {
+    if ((ix.seriesOf.get(s) ?? []).some((m) => LIMITED_ROLES.has(m.role))) continue;
+    out.push({ service: s, team: ix.svc.get(s)?.team ?? 'unknown' });
+  }
+  return out.sort((a, b) => a.service.localeCompare(b.service));
 }

@@ -3,9 +3,15 @@ import type { Prediction, Proposal, Snapshot } from './types';
 const hhmm = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 const fmt = (x: number): string => (Math.abs(x) >= 1e6 ? `${(x / 2 ** 20).toFixed(0)} MiB` : Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));
 
-/** The `--json` shape: {"verdict", "breaches", "effects", "assumptions"}. */
+/** The `--json` shape: {"verdict", "breaches", "effects", "blind", "assumptions"}. */
 export function predictionJson(p: Prediction): string {
-  return JSON.stringify({ verdict: p.verdict, breaches: p.breaches, effects: p.effects, assumptions: p.assumptions });
+  return JSON.stringify({ verdict: p.verdict, breaches: p.breaches, effects: p.effects, blind: p.blind, assumptions: p.assumptions });
+}
+
+/** Why a verdict is `unknown`: the services the change acts on that report no resource counters. */
+export function blindLine(p: Prediction): string | undefined {
+  if (p.blind.length === 0) return undefined;
+  return `no fds, connections, threads or memory reported by ${p.blind.map((b) => `${b.service} (team ${b.team})`).join(', ')}: nothing says they would hold the change`;
 }
 
 /** One line per breach for people: by how much, when, along which path, whom to warn. */
@@ -25,6 +31,8 @@ export function predictionReport(pred: Prediction, p: Proposal, snap: Snapshot):
   out.push('');
   out.push(`Verdict: ${pred.verdict.toUpperCase()}`);
   for (const l of breachLines(pred)) out.push(`  BREACH ${l}`);
+  const blind = blindLine(pred);
+  if (blind !== undefined) out.push(`  ${pred.verdict === 'unknown' ? 'unknown' : 'also  '} ${blind}`);
   const risks = pred.effects.filter((e) => e.status === 'risk');
   for (const e of risks.slice(0, 10)) out.push(`  risk   ${e.service} ${e.metric}${e.peer === undefined ? '' : ` → ${e.peer}`}: ${fmt(e.baseline)} → ${fmt(e.predicted)} (${fmt(e.low)}–${fmt(e.high)})${e.limit === undefined ? '' : `, limit ${fmt(e.limit)}`}; team ${e.team}`);
   const ok = pred.effects.filter((e) => e.status === 'ok');

@@ -149,7 +149,13 @@ export interface PredictedEffect {
 }
 
 export interface Prediction {
-  readonly verdict: 'breach' | 'risk' | 'safe';
+  /**
+   * `unknown`: nothing crosses a limit, but a service the change acts on reports none of the
+   * resources that run out (fds, connections, threads, memory), so "safe" would be a guess.
+   */
+  readonly verdict: 'breach' | 'risk' | 'safe' | 'unknown';
+  /** Services the change acts on that report no resource counters (see `verdict`), with their teams. */
+  readonly blind: readonly { readonly service: string; readonly team: string }[];
   readonly breaches: readonly Breach[];
   readonly effects: readonly PredictedEffect[];
   readonly assumptions: readonly string[];

@@ -29,7 +29,7 @@ export const registerWhatIf: Register = (program: Command) => {
     .requiredOption('--propose <file>', 'the proposed change: one CloudEvent with data.settings/replicas/traffic/version/effects')
     .option('--snapshot <file>', 'a snapshot from `epicenter snapshot` instead of --metrics/--source')
     .option('--horizon <duration>', 'how far ahead to look, e.g. 24h (default 24h: includes the daily peak)')
-    .option('--json', 'print {"verdict","breaches","effects","assumptions"}')
+    .option('--json', 'print {"verdict","breaches","effects","blind","assumptions"}')
     .option('--slack', 'print the Slack Block Kit message for the verdict instead')
     .action(async (opts: WhatIfOptions) => {
       const proposal = loadProposal(opts.propose);

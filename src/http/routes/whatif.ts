@@ -45,6 +45,6 @@ export function whatifRoute(app: FastifyInstance, ctx: RouteContext): void {
     } catch (e) {
       req.log.warn({ err: e, proposal: proposal.id }, 'whatif: could not store the verdict');
     }
-    return { verdict: p.verdict, breaches: p.breaches, effects: p.effects, assumptions: p.assumptions };
+    return { verdict: p.verdict, breaches: p.breaches, effects: p.effects, blind: p.blind, assumptions: p.assumptions };
   });
 }

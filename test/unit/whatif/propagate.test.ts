@@ -57,6 +57,25 @@ describe('whatif propagation', () => {
     assert.ok(p.assumptions.some((a) => a.startsWith('setting log.level')));
   });
 
+  it('says unknown, not safe, when the services a pool change acts on report no resource counters (golden signals only)', () => {
+    const golden = buildSnapshot({
+      series: [
+        series('a', 'http.server.request.count', {}, 27, (t, k) => 50 * load(t) + wobble(k, 0.5)),
+        series('a', 'http.client.request.duration', { 'server.address': 'b:8080' }, 27, (t, k) => 0.02 + wobble(k, 0.001)),
+        series('b', 'http.server.request.duration', {}, 27, (t, k) => 0.01 + wobble(k, 0.001)),
+      ],
+      changes: [], topology: TOPOLOGY, until: NOW,
+    });
+    const p = predict(golden, propose('a', pool(10, 280)));
+    assert.equal(p.verdict, 'unknown');
+    assert.deepEqual(p.blind, [{ service: 'a', team: 'alpha' }, { service: 'b', team: 'beta' }]);
+    assert.equal(p.breaches.length, 0);
+  });
+
+  it('lists no blind service where the counters are there', () => {
+    assert.deepEqual(predict(snap, propose('a', pool(10, 12))).blind, []);
+  });
+
   it('carries a traffic increase over two hops to the service that runs out', () => {
     // a → b → c: b's in-flight connections to c follow b's traffic, which is a's traffic.
     const h = 27;

@@ -28,12 +28,12 @@ describe('the bundled story through `epicenter whatif`', function () {
     assert.deepEqual(b.path, ['order-sync', 'checkout-api']);
     assert.ok(b.predicted > 1100 && b.predicted < 1500, `predicted ${b.predicted}`);
     assert.ok(b.low < b.predicted && b.predicted < b.high);
-    assert.equal(Object.keys(out).join(','), 'verdict,breaches,effects,assumptions');
+    assert.equal(Object.keys(out).join(','), 'verdict,breaches,effects,blind,assumptions');
   });
 
   it('gives a Slack message within the limits that says by how much and whom to talk to', () => {
     const out = JSON.parse(run.stdout) as Out;
-    const msg = whatIfBlocks({ verdict: 'breach', breaches: out.breaches, effects: out.effects as never, assumptions: out.assumptions }, { id: 'p', type: 'config', service: 'order-sync', team: 'fulfilment', time: Date.parse('2026-03-12T13:02:00Z'), keys: [], quantities: {} });
+    const msg = whatIfBlocks({ verdict: 'breach', breaches: out.breaches, effects: out.effects as never, blind: [], assumptions: out.assumptions }, { id: 'p', type: 'config', service: 'order-sync', team: 'fulfilment', time: Date.parse('2026-03-12T13:02:00Z'), keys: [], quantities: {} });
     assert.deepEqual(slackLimitViolations(msg), []);
     const text = JSON.stringify(msg.blocks);
     assert.match(text, /over its limit of 1024 by \d+/);
