@@ -3,7 +3,7 @@ import type { SeriesData } from '../ports';
 import { effectWindow, toSignals, typicalStep, type Context } from './context';
 import { stitchVersions } from './stitch';
 import { troubleWeight } from './signals';
-import { movement, type CandidateEvidence, type FeatureName } from './features';
+import { movedAtAll, type CandidateEvidence, type FeatureName } from './features';
 import { acuteLines } from './explain-acute';
 import { ACUTE } from './acute-model';
 import { MODEL, type Model } from './model';
@@ -121,8 +121,8 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
   }
   // The paged service's own change: "on frontend or on frontend" said it twice.
   const where = `${c.service}${p.dist > 0 && Number.isFinite(p.dist) ? `, on the ${p.dist}-hop path` : ''}${c.service === ctx.victim ? '' : ` or on ${ctx.victim}`}`;
-  if (movement(e) < 0.1 && e.later.value <= 0.3) lines.push({ w: 20, text: `evidence missing: no breakpoint and no burst on ${where} follows this change` });
-  else if (lines.length === 0 || Math.max(e.x.onset, e.x.delayed, e.x.near, e.x.victimHop, e.x.self) < 0.1) lines.push({ w: 0.1, text: `no breakpoint on ${where} follows this change` });
+  if (movedAtAll(e) < 0.1 && e.later.value <= 0.3) lines.push({ w: 20, text: `evidence missing: no breakpoint and no burst on ${where} follows this change` });
+  else if (lines.length === 0 || Math.max(e.onset.value, e.delayed.value, e.x.near, e.x.victimHop, e.path.self.value) < 0.1) lines.push({ w: 0.1, text: `no breakpoint on ${where} follows this change` });
   const rel = ctx.onset - c.time;
   lines.push({ w: 0.05, text: rel >= 0 ? `${duration(rel)} before the onset of trouble at ${hhmm(ctx.onset)}` : `${duration(rel)} after the onset of trouble at ${hhmm(ctx.onset)}` });
   // One move can be both the onset and the link (the victim's calls to the changed service): say it once.

@@ -212,6 +212,15 @@ export function movement(e: CandidateEvidence): number {
 }
 
 /**
+ * `movement` before the discounts that explain a move away (old pods as bad, a lasting move below
+ * first, a later change's burst, load from above): what moved at all. The report says "evidence
+ * missing" only when this is nothing; a move explained away is said so by its own line.
+ */
+export function movedAtAll(e: CandidateEvidence): number {
+  return Math.min(1, Math.max(movement(e), e.onset.value, e.path.self.value, e.acute.self, e.acute.callers));
+}
+
+/**
  * The least the simulator-fitted model is heard: enough for its priors (own change, hops, recency)
  * to order candidates the acute evidence cannot separate, too little to outvote a burst or to lift
  * the top score above "none of these". 0.1 held up on both benches (0.3 cost Train Ticket top-1).

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { analyzeContext } from '../../../src/correlate/analyze';
 import { candidateEvidence } from '../../../src/correlate/features';
 import { oldPodsWorse } from '../../../src/correlate/features/oldpods';
 import type { SeriesData } from '../../../src/ports';
@@ -29,6 +30,14 @@ describe('correlate: old pods worse after a release', () => {
     const e = candidateEvidence(ctx(s), DEPLOY);
     assert.ok(e.x.isVictim < 0.1, `isVictim ${e.x.isVictim}`);
     assert.ok(e.a.acuteSelf < 0.1, `acuteSelf ${e.a.acuteSelf}`);
+  });
+
+  it("the cleared release's report says what cleared it, not that evidence is missing (it said both)", () => {
+    const s = [pod('old-a', '1.0', jump(0.2, 3, at('13:51'))), pod('old-b', '1.0', jump(0.21, 3, at('13:51'))), pod('new-c', '2.0', flat(0.2), at('13:50'))];
+    const own = analyzeContext(ctx(s)).suspects.find((x) => x.id === DEPLOY.id);
+    const lines = own?.evidence.join('\n') ?? '';
+    assert.match(lines, /instances still on the old version got worse too/);
+    assert.doesNotMatch(lines, /evidence missing/);
   });
 
   it('an in-place rollout: the instance not yet switched got slower before its own switch', () => {
