@@ -22,7 +22,7 @@ const EXPECT: readonly [RegExp, (out: string, cwd: string) => void][] = [
   [/ demo --dir /, (out) => {
     assert.doesNotMatch(out, /undefined/);
     assert.match(out, /^coupons-cache: analysis of/m);
-    assert.match(out, /Bundled ground truth: .* ranked #1\./);
+    assert.match(out, /Ground truth \(out\/sims\/[^)]*\/truth\.json\): .* ranked #1\./);
   }],
 ];
 

@@ -54,7 +54,7 @@ export const registerDemo: Register = (program: Command) => {
       const cause = r.incident.cause;
       if (cause !== undefined) {
         const rank = r.analysis.suspects.findIndex((x) => x.id === cause.id) + 1;
-        out.write(`\nBundled ground truth: ${cause.type} of ${cause.service} (team ${cause.team}) [${cause.id}] — ${rank === 0 ? `not among the ${r.analysis.suspects.length} suspects` : `ranked #${rank}`}.\n`);
+        out.write(`\n${o.dir === undefined ? 'Bundled ground truth' : `Ground truth (${o.dir}/truth.json)`}: ${cause.type} of ${cause.service} (team ${cause.team}) [${cause.id}] — ${rank === 0 ? `not among the ${r.analysis.suspects.length} suspects` : `ranked #${rank}`}.\n`);
       }
       if (!o.serve) {
         await r.close();
