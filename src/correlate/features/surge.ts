@@ -140,7 +140,9 @@ export function pushedLoad(ctx: Context, c: ChangeEvent, surges: ReadonlyMap<str
   let best = NOT_PUSHED;
   for (const path of downPaths((s) => ctx.graph.callees(s), c.service, ctx.victim, 3)) {
     // Each hop A → B is measured by A's load on B (calls, connections) or by B's incoming rate.
-    const hops = path.slice(1).map((b, i) => hopLoad(path[i] as string, b, (h) => slowedAway(ctx, h, b, surges, trouble), surges));
+    // The first hop is the changed service's own doing only as far as it is measured as its own:
+    // its callee's incoming rate rising is any of the callee's callers' doing, shared among them.
+    const hops = path.slice(1).map((b, i) => hopLoad(path[i] as string, b, (h) => slowedAway(ctx, h, b, surges, trouble), surges, i > 0 ? 1 : 1 / Math.max(1, ctx.graph.callers(b).length)));
     const measured = hops.filter((h): h is Surge => h !== undefined);
     if (measured.length === 0) continue;
     const first = Math.min(...measured.map((h) => h.start));
@@ -175,11 +177,12 @@ function slowedAway(ctx: Context, h: Surge | undefined, b: string, surges: Reado
 
 /**
  * Load arriving at `b` from its caller `a`: `a`'s load on `b` (as far as `held` leaves it), or
- * `b`'s incoming rate, whichever rose more; `a`'s load naming no peer stands in (discounted) only
- * when nothing names `b`.
+ * `b`'s incoming rate (as far as `share` of it may be `a`'s), whichever rose more; `a`'s load
+ * naming no peer stands in (discounted) only when nothing names `b`.
  */
-function hopLoad(a: string, b: string, held: (h: Surge | undefined) => Surge | undefined, surges: ReadonlyMap<string, Surge>): Surge | undefined {
-  const named = strongest(held(surges.get(edgeKey(a, b))), surges.get(b));
+function hopLoad(a: string, b: string, held: (h: Surge | undefined) => Surge | undefined, surges: ReadonlyMap<string, Surge>, share: number): Surge | undefined {
+  const inbound = surges.get(b);
+  const named = strongest(held(surges.get(edgeKey(a, b))), inbound === undefined ? undefined : { ...inbound, w: share * inbound.w });
   if (named !== undefined) return named;
   const any = held(surges.get(edgeKey(a, ANY)));
   return any === undefined ? undefined : { ...any, w: UNNAMED * any.w };

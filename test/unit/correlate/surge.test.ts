@@ -72,6 +72,16 @@ describe('correlate: load pushed down (surge)', () => {
     assert.ok(a.suspects.find((s) => s.id === 'tax-deploy')?.evidence.some((t) => /from above/.test(t)));
   });
 
+  it("regression: another caller's requests arriving at the next service are not this change's (sim seed 90237: a flag credited with a rise its neighbour sent)", () => {
+    const shared: Topology = { services: [...TOPO.services, { name: 'mobile', team: 'apps', dependsOn: ['ads-api'], limits: {} }] };
+    const withShared = (s: SeriesData[]) => contextEvidence(buildContext({ ...ask(s), topology: shared })).find((e) => e.change.id === 'web-flag');
+    const alone = evidence(fanout()).flag?.pushed.value ?? 0;
+    const halved = withShared(fanout())?.pushed.value ?? 1;
+    assert.ok(halved <= 0.55 * alone, `ads-api has two callers: its incoming rate says web sent more only half as surely (${halved} vs ${alone})`);
+    const calls = series('web', 'http.client.request.count', { 'server.address': 'ads-api' }, rise(100, 3, at('13:56')), opts);
+    assert.ok((withShared([...fanout(), calls])?.pushed.value ?? 0) > 0.5, "web's own calls to ads-api rose: that hop is measured as web's");
+  });
+
   it('a change at a service that only passed on load arriving from further up pushes nothing', () => {
     assert.ok((evidence(fanout({ webRises: true })).flag?.pushed.value ?? 1) < 0.1);
   });
@@ -87,7 +97,7 @@ describe('correlate: load pushed down (surge)', () => {
   it('a paged service already in lasting trouble before the change was not pushed into it by load arriving after (sim seed 90149: 0.92 wrong)', () => {
     // 5-minute steps: tax-db moved for good at 13:45 and again at 13:55, as the flag flipped; more
     // requests reach ads-api and tax-db in the 14:00 sample.
-    const graph = { callees: (s: string): string[] => ({ web: ['ads-api'], 'ads-api': ['tax-db'] })[s] ?? [] };
+    const graph = { callees: (s: string): string[] => ({ web: ['ads-api'], 'ads-api': ['tax-db'] })[s] ?? [], callers: (s: string): string[] => ({ 'ads-api': ['web'], 'tax-db': ['ads-api'] })[s] ?? [] };
     const ctx = (trouble: number[]) => ({ victim: 'tax-db', graph, stepMs: 5 * MIN, tolMs: 5 * MIN, trouble: trouble.map((t) => ({ s: { time: t }, w: 1 })) }) as unknown as Context;
     const more = { w: 1, start: at('14:00'), since: at('13:55') };
     const surges = new Map([['ads-api', more], ['tax-db', more]]);
