@@ -1,6 +1,6 @@
 import type { Analysis, Suspect } from '../domain/types';
 import { buildContext, type AnalyzeInput, type Context } from './context';
-import { explain } from './explain';
+import { explain, rivalLine } from './explain';
 import { acuteBursts } from './explain-acute';
 import { acuteView, candidateEvidence, fanIn, lullView, surgeView, victimSide, withQuiet, type CandidateEvidence } from './features';
 import { MODEL, type Model } from './model';
@@ -36,6 +36,9 @@ export function analyzeContext(ctx: Context, model: Model = MODEL): Analysis {
     const bursts = acuteBursts(ctx, e);
     return bursts.length === 0 ? s : { ...s, bursts };
   });
+  const first = suspects[0];
+  const rival = first === undefined ? undefined : rivalLine(ctx, order[0]!.e.change, order.slice(1));
+  if (first !== undefined && rival !== undefined) suspects[0] = { ...first, evidence: [...first.evidence, rival] };
   return { service: ctx.victim, at: ctx.at, from: ctx.from, to: ctx.to, suspects, breakpoints: ctx.breakpoints };
 }
 

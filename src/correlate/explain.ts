@@ -149,3 +149,24 @@ export function keyBreakpoints(a: Analysis, series: readonly SeriesData[], max =
     .sort((x, y) => x.s.time - y.s.time)
     .map((x) => describeSignal(x.s));
 }
+
+/** How far before the named suspect another change of its service still reads as a rival. */
+const RIVAL_MS = 30 * 60_000;
+
+/**
+ * For the first suspect: the strongest other change of the same service in the half hour before
+ * it, or after it up to the trouble's onset. Both precede the same trouble, and what tells them
+ * apart is mostly timing, which deploy stamps and delayed effects blur: the reader should look at
+ * both (a pool setting changed minutes before a flag flip that got the blame).
+ */
+export function rivalLine(ctx: Context, top: ChangeEvent, ranked: readonly { readonly e: CandidateEvidence; readonly score: number }[]): string | undefined {
+  const hi = Math.min(ctx.at, Math.max(top.time, ctx.onset) + ctx.tolMs);
+  // Only one the paged service's lasting trouble follows as well (a burst of its own may be an
+  // earlier incident that is over).
+  const rival = ranked.find(({ e }) => e.change.service === top.service && e.change.id !== top.id && e.change.time >= top.time - RIVAL_MS && e.change.time <= hi && Math.max(e.onset.value, e.delayed.value) >= 0.3)?.e.change;
+  if (rival === undefined) return undefined;
+  const rel = rival.time - top.time;
+  const what = rival.summary === undefined ? '' : `: "${rival.summary.length > 80 ? `${rival.summary.slice(0, 77)}…` : rival.summary}"`;
+  return `${top.service} also changed at ${hhmm(rival.time)}, ${duration(rel)} ${rel < 0 ? 'before' : 'after'} this one (${rival.type} ${rival.id}${what}): the same trouble follows both, so check it too`;
+}
+

@@ -47,3 +47,39 @@ describe('correlate: the "evidence missing" line names each place once', () => {
     assert.ok(lines.includes('evidence missing: no breakpoint and no burst on web follows this change'), lines.join('\n'));
   });
 });
+
+describe('correlate: a rival change of the first suspect\'s service is named beside it', () => {
+  const topo: Topology = {
+    services: [
+      { name: 'web', team: 'web', dependsOn: ['api'], limits: {} },
+      { name: 'api', team: 'api', dependsOn: [], limits: {} },
+    ],
+  };
+  const ask = (changes: ReturnType<typeof change>[]) => analyze({
+    series: [
+      series('web', 'http.client.open_connections', { 'server.address': 'api' }, step(30, 900, at('13:21')), { noise: 1 }),
+      series('api', 'process.open_file_descriptor.count', {}, step(400, 1000, at('13:22')), { noise: 5 }),
+    ],
+    changes,
+    topology: topo,
+    service: 'api',
+    at: at('14:00'),
+    windowMs: 120 * MIN,
+    afterMs: 0,
+  });
+
+  it('a pool setting changed minutes before the flag that got the blame: the first suspect says to check it too (sim seed 90276)', () => {
+    const a = ask([
+      change('web-config', 'web', 'config', at('13:14'), { summary: 'web: set http.client.pool.min_idle 14 → 395' }),
+      change('web-flag', 'web', 'flag', at('13:20')),
+    ]);
+    const lines = a.suspects[0]?.evidence ?? [];
+    const other = a.suspects[0]?.id === 'web-flag' ? 'web-config' : 'web-flag';
+    assert.ok(lines.some((l) => l.startsWith('web also changed at ') && l.includes(other) && l.includes('check it too')), lines.join('\n'));
+  });
+
+  it('says nothing of the kind with one change of that service', () => {
+    const a = ask([change('web-flag', 'web', 'flag', at('13:20'))]);
+    assert.ok(!(a.suspects[0]?.evidence ?? []).some((l) => l.includes('also changed at')));
+  });
+});
