@@ -57,8 +57,6 @@ export class RobustDetector implements SeriesDetector {
   private set dt(x: number) { this.p.f[this.p.b + F.dt] = x; }
   private get level(): number { return this.p.f[this.p.b + F.level]!; }
   private set level(x: number) { this.p.f[this.p.b + F.level] = x; }
-  private get tl(): number { return this.p.f[this.p.b + F.tl]!; }
-  private set tl(x: number) { this.p.f[this.p.b + F.tl] = x; }
   /** Units per ms. */
   private get slope(): number { return this.p.f[this.p.b + F.slope]!; }
   private set slope(x: number) { this.p.f[this.p.b + F.slope] = x; }
@@ -205,20 +203,21 @@ export class RobustDetector implements SeriesDetector {
     const seasonal = this.seasonal();
     if (seasonal && t - season.start >= (season.period === DAY_MS ? o.seasonalAfterMs : 2 * season.period)) this.checkSeason(t);
     const s = u[d + U.seasonOn] !== 0 ? season.offset(t) : 0;
-    const r = v - (f[b + F.level]! + f[b + F.slope]! * (t - f[b + F.tl]!) + s);
+    // (the level is the model's at the previous sample, lastT: every update of a ready model ends in track)
+    const r = v - (f[b + F.level]! + f[b + F.slope]! * (t - lastT) + s);
     const sig = this.sigma();
     if (u[d + U.pending] !== 0) {
-      this.track(t, v, r, sig, false, seasonal);
+      this.track(t, lastT, v, r, sig, false, seasonal);
       return this.confirm(false);
     }
     if (n < 2 * o.warmup) {
       // second half of the warm-up: the model settles (EWMA gains 1/k), nothing alarms yet
-      this.track(t, v, r, sig, true, seasonal);
+      this.track(t, lastT, v, r, sig, true, seasonal);
       return NONE;
     }
     const z = Math.max(-o.cusumClip, Math.min(o.cusumClip, r / sig));
-    if (f[b + F.sp] === 0 && z > o.cusumK) this.anchor(1);
-    if (f[b + F.sn] === 0 && -z > o.cusumK) this.anchor(-1);
+    if (f[b + F.sp] === 0 && z > o.cusumK) this.anchor(1, lastT);
+    if (f[b + F.sn] === 0 && -z > o.cusumK) this.anchor(-1, lastT);
     const sp = Math.max(0, f[b + F.sp]! + z - o.cusumK);
     const sn = Math.max(0, f[b + F.sn]! - z - o.cusumK);
     f[b + F.sp] = sp;
@@ -227,7 +226,7 @@ export class RobustDetector implements SeriesDetector {
       this.pending = sp > o.cusumH ? 1 : -1;
       this.alarmSeq = p.ring.next - 1;
     }
-    this.track(t, v, r, sig, u[d + U.pending] === 0, seasonal);
+    this.track(t, lastT, v, r, sig, u[d + U.pending] === 0, seasonal);
     if (u[d + U.pending] !== 0) return this.confirm(false);
     const inflation = this.inflation();
     CTX.season = s;
@@ -264,7 +263,7 @@ export class RobustDetector implements SeriesDetector {
     this.at();
     return {
       n: this.n,
-      level: this.level + this.slope * (this.lastT - this.tl),
+      level: this.level,
       slope: this.slope * HOUR_MS,
       scale: this.ready ? this.sigma() : 0,
       lastT: this.lastT,
@@ -356,19 +355,20 @@ export class RobustDetector implements SeriesDetector {
 
   /**
    * Model update with one sample (Huber-clipped); scale and profile learn only while tracking.
+   * The level is the model's at the previous sample, `prevT` (no time of its own is kept: every
+   * update of a ready model ends here, so it was always the last sample's).
    * The hottest code: it works on locals read from the slot once and written back (through the
    * accessors, V8 stops inlining the helpers around it; see ./slab.ts).
    */
-  private track(t: number, v: number, r: number, sig: number, learn: boolean, seasonal: boolean): void {
+  private track(t: number, prevT: number, v: number, r: number, sig: number, learn: boolean, seasonal: boolean): void {
     const { o } = this;
     const { f, w, u, b, e, d } = this.p;
     const c = o.huber * sig;
     const rc = Math.max(-c, Math.min(c, r));
     const dt = f[b + F.dt]!;
     let slope = f[b + F.slope]!;
-    const level = f[b + F.level]! + (slope * (t - f[b + F.tl]!) + o.alpha * rc);
+    const level = f[b + F.level]! + (slope * (t - prevT) + o.alpha * rc);
     f[b + F.level] = level;
-    f[b + F.tl] = t;
     if (dt > 0) f[b + F.slope] = slope += (o.alpha * o.beta * rc) / dt;
     if (!learn) return;
     const k = w[e + N.k]! + 1;
@@ -391,21 +391,22 @@ export class RobustDetector implements SeriesDetector {
 
   /**
    * Remember the old regime where a CUSUM side leaves zero. Its slope is the leak watch's
-   * long-run slope when that is known (the fast model's slope bends early into a ramp).
+   * long-run slope when that is known (the fast model's slope bends early into a ramp). The model
+   * is that of the previous sample, at `prevT`.
    */
-  private anchor(dir: 1 | -1): void {
+  private anchor(dir: 1 | -1, prevT: number): void {
     const seq = this.p.ring.next - 1;
     const slope = Number.isFinite(this.p.drift.slopeVar) ? this.p.drift.slope : this.slope;
     // (one store per field: destructuring into the slot's accessors built an array and ran its iterator)
     if (dir === 1) {
       this.upL = this.level;
       this.upB = slope;
-      this.upT = this.tl;
+      this.upT = prevT;
       this.upSeq = seq;
     } else {
       this.dnL = this.level;
       this.dnB = slope;
-      this.dnT = this.tl;
+      this.dnT = prevT;
       this.dnSeq = seq;
     }
   }
@@ -429,7 +430,6 @@ export class RobustDetector implements SeriesDetector {
     if (Math.abs(line.slope) * spread < 3 * this.sigmaFor(this.scale, line.intercept)) line = { slope: 0, intercept: median(vs) ?? 0 };
     this.level = line.intercept;
     this.slope = line.slope;
-    this.tl = this.lastT;
     this.k = ts.length;
     this.ready = true;
     this.p.drift.arm(this.level, this.slope, this.lastT, Infinity);
@@ -501,7 +501,6 @@ export class RobustDetector implements SeriesDetector {
     const newSlope = d.oldSlope + d.slopeChange;
     this.level = d.level + d.oldSlope * (now - d.onset) + d.endShift;
     this.slope = newSlope;
-    this.tl = now;
     let seq = this.p.ring.oldest;
     while (seq < this.p.ring.next - 1 && this.p.ring.timeAt(seq) < d.onset) seq++;
     // the reported time is a sample's when the onset is still buffered
@@ -527,7 +526,6 @@ export class RobustDetector implements SeriesDetector {
     const newSlope = old.B + v.slopePerMs;
     this.level = old.L + old.B * (this.lastT - old.T) + v.m + v.endShift;
     this.slope = newSlope;
-    this.tl = this.lastT;
     this.scale = Math.max(this.scale, v.afterScale);
     this.k = Math.max(this.o.minRun, this.p.ring.next - v.seq);
     // While a found period is still being learned, its own edges confirm as steps; moving the
@@ -559,7 +557,7 @@ const CTX: { -readonly [K in keyof DriftContext]: DriftContext[K] } = { season: 
 
 /** Slot positions of the own fields: float64 (F, the order of OWN_DEFAULTS), uint32 (N), uint8 (U). */
 const enum F {
-  t0, lastT, dt, level, tl, slope, scale, sp, sn, zPrev, zz1, zz0, slopeDev, slopeMean, upL, upB, upT, dnL, dnB, dnT,
+  t0, lastT, dt, level, slope, scale, sp, sn, zPrev, zz1, zz0, slopeDev, slopeMean, upL, upB, upT, dnL, dnB, dnT,
 }
 const enum N {
   n, k, upSeq, dnSeq, alarmSeq, regimeSeq, breaks, seqs,
@@ -580,7 +578,7 @@ const released = (): EpicenterError => new EpicenterError('INTERNAL', 'a streami
 /** Where a cursor points before it is aimed (a chunk of one slot, never written). */
 const NOWHERE = new Parts(new Chunk(-1, 1, LAYOUT));
 const OWN_DEFAULTS = slotDefaults({
-  t0: NaN, lastT: -Infinity, dt: 0, level: 0, tl: 0, slope: 0, scale: 0, sp: 0, sn: 0, zPrev: 0, zz1: 0, zz0: 0, slopeDev: 0, slopeMean: 0,
+  t0: NaN, lastT: -Infinity, dt: 0, level: 0, slope: 0, scale: 0, sp: 0, sn: 0, zPrev: 0, zz1: 0, zz0: 0, slopeDev: 0, slopeMean: 0,
   upL: 0, upB: 0, upT: 0, dnL: 0, dnB: 0, dnT: 0,
 });
 if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || N.seqs + BREAKS_KEPT !== OWN_SLOT.u32 || U.held + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');
