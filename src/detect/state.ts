@@ -59,6 +59,8 @@ export class Parts extends Part {
     this.ring.b = b + RING_AT.f64;
     this.ring.e = e + RING_AT.u32;
     this.ring.c = c + RING_AT.f32;
+    this.ring.s = s + RING_AT.i16;
+    this.ring.d = d + RING_AT.u8;
     this.season.b = b + SEASON_AT.f64;
     this.season.c = c + SEASON_AT.f32;
     this.season.e = e + SEASON_AT.u32;
