@@ -69,6 +69,7 @@ export class Parts extends Part {
     this.cycle.c = c + CYCLE_AT.f32;
     this.cycle.e = e + CYCLE_AT.u32;
     this.cycle.s = s + CYCLE_AT.i16;
+    this.cycle.d = d + CYCLE_AT.u8;
     this.drift.b = b + DRIFT_AT.f64;
     this.drift.e = e + DRIFT_AT.u32;
     this.drift.d = d + DRIFT_AT.u8;
