@@ -94,8 +94,8 @@ export class RobustDetector implements SeriesDetector {
   private get n(): number { return this.p.w[this.p.e + N.n]!; }
   private set n(x: number) { this.p.w[this.p.e + N.n] = x; }
   /** Samples since the model was (re)initialised: early EWMA gains are 1/k. */
-  private get k(): number { return this.p.w[this.p.e + N.k]!; }
-  private set k(x: number) { this.p.w[this.p.e + N.k] = x; }
+  private get k(): number { return this.p.h[this.p.s + H.k]!; }
+  private set k(x: number) { this.p.h[this.p.s + H.k] = Math.min(x, K_MAX); }
   private get upSeq(): number { return this.p.w[this.p.e + N.upSeq]!; }
   private set upSeq(x: number) { this.p.w[this.p.e + N.upSeq] = x; }
   private get dnSeq(): number { return this.p.w[this.p.e + N.dnSeq]!; }
@@ -105,9 +105,9 @@ export class RobustDetector implements SeriesDetector {
   /** First sequence number of the current regime (splits never reach before it). */
   private get regimeSeq(): number { return this.p.w[this.p.e + N.regimeSeq]!; }
   private set regimeSeq(x: number) { this.p.w[this.p.e + N.regimeSeq] = x; }
-  /** Breaks confirmed; the sequence numbers of the first BREAKS_KEPT follow the counts. */
-  private get breaks(): number { return this.p.w[this.p.e + N.breaks]!; }
-  private set breaks(x: number) { this.p.w[this.p.e + N.breaks] = x; }
+  /** Breaks confirmed (uint8, stops at 255: only whether it reached BREAKS_KEPT counts); their first BREAKS_KEPT sequence numbers are int16 (H.seqs). */
+  private get breaks(): number { return this.p.u[this.p.d + U.breaks]!; }
+  private set breaks(x: number) { this.p.u[this.p.d + U.breaks] = Math.min(x, 255); }
   private get ready(): boolean { return this.p.u[this.p.d + U.ready] !== 0; }
   private set ready(x: boolean) { this.p.u[this.p.d + U.ready] = x ? 1 : 0; }
   private get seasonOn(): boolean { return this.p.u[this.p.d + U.seasonOn] !== 0; }
@@ -141,9 +141,10 @@ export class RobustDetector implements SeriesDetector {
 
   /** A new series in the current slot. */
   reset(held: Held.collected | Held.released): void {
-    const { f, w, u, b, e, d } = this.p.point(slotOf(this.id));
+    const { f, w, h, u, b, e, s, d } = this.p.point(slotOf(this.id));
     f.set(OWN_DEFAULTS, b);
     w.fill(0, e, e + OWN_SLOT.u32);
+    h.fill(0, s, s + OWN_SLOT.i16);
     u.fill(0, d, d + OWN_SLOT.u8);
     u[d + U.held] = held;
     this.p.clear();
@@ -254,8 +255,8 @@ export class RobustDetector implements SeriesDetector {
   private retrospect(streamed: readonly DetectedBreak[]): DetectedBreak[] {
     const h = this.p.cycle.history(this.n);
     if (h === undefined) return NONE;
-    const at = this.p.e + N.seqs;
-    const seqs = Array.from(this.p.w.subarray(at, at + Math.min(this.breaks, BREAKS_KEPT)));
+    const at = this.p.s + H.seqs;
+    const seqs = Array.from(this.p.h.subarray(at, at + Math.min(this.breaks, BREAKS_KEPT)));
     return retrospect(h, { n: this.n, t0: this.t0, lastT: this.lastT, ring: this.p.ring, seqs, streamed });
   }
 
@@ -362,7 +363,7 @@ export class RobustDetector implements SeriesDetector {
    */
   private track(t: number, prevT: number, v: number, r: number, sig: number, learn: boolean, seasonal: boolean): void {
     const { o } = this;
-    const { f, w, u, b, e, d } = this.p;
+    const { f, h, u, b, s, d } = this.p;
     const c = o.huber * sig;
     const rc = Math.max(-c, Math.min(c, r));
     const dt = f[b + F.dt]!;
@@ -371,8 +372,8 @@ export class RobustDetector implements SeriesDetector {
     f[b + F.level] = level;
     if (dt > 0) f[b + F.slope] = slope += (o.alpha * o.beta * rc) / dt;
     if (!learn) return;
-    const k = w[e + N.k]! + 1;
-    w[e + N.k] = k;
+    const k = Math.min(h[s + H.k]! + 1, K_MAX);
+    h[s + H.k] = k;
     const g = Math.max(o.scaleRate, 1 / k);
     const scale = f[b + F.scale]!;
     f[b + F.scale] = scale + g * (Math.min(Math.abs(r), c) * ABS_TO_SIGMA - scale);
@@ -485,7 +486,8 @@ export class RobustDetector implements SeriesDetector {
   }
 
   private noteBreak(seq: number): void {
-    if (this.breaks < BREAKS_KEPT) this.p.w[this.p.e + N.seqs + this.breaks] = seq;
+    // (kept for the retrospective, which runs on inputs of up to SHORT_MAX samples only)
+    if (this.breaks < BREAKS_KEPT) this.p.h[this.p.s + H.seqs + this.breaks] = Math.min(seq, K_MAX);
     this.breaks++;
   }
 
@@ -560,11 +562,20 @@ const enum F {
   t0, lastT, dt, level, slope, scale, sp, sn, zPrev, zz1, zz0, slopeDev, slopeMean, upL, upB, upT, dnL, dnB, dnT,
 }
 const enum N {
-  n, k, upSeq, dnSeq, alarmSeq, regimeSeq, breaks, seqs,
+  n, upSeq, dnSeq, alarmSeq, regimeSeq,
+}
+/** int16: the samples since the model was (re)initialised, and the first BREAKS_KEPT breaks' sequence numbers. */
+const enum H {
+  k, seqs,
 }
 const enum U {
-  ready, seasonOn, pending, held,
+  ready, seasonOn, pending, held, breaks,
 }
+/**
+ * Largest k held (int16): its gain 1/k counts while above scaleRate (≥ 1e-4), so a k that stops
+ * here gives the same gains.
+ */
+const K_MAX = 32767;
 
 /** How a detector's slot is held (its U.held byte): free again, released explicitly, or by the registry. */
 export const enum Held {
@@ -581,4 +592,4 @@ const OWN_DEFAULTS = slotDefaults({
   t0: NaN, lastT: -Infinity, dt: 0, level: 0, slope: 0, scale: 0, sp: 0, sn: 0, zPrev: 0, zz1: 0, zz0: 0, slopeDev: 0, slopeMean: 0,
   upL: 0, upB: 0, upT: 0, dnL: 0, dnB: 0, dnT: 0,
 });
-if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || N.seqs + BREAKS_KEPT !== OWN_SLOT.u32 || U.held + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');
+if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || N.regimeSeq + 1 !== OWN_SLOT.u32 || H.seqs + BREAKS_KEPT !== OWN_SLOT.i16 || U.breaks + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');
