@@ -74,10 +74,10 @@ export class RobustDetector implements SeriesDetector {
   private get zz0(): number { return this.p.f[this.p.b + F.zz0]!; }
   private set zz0(x: number) { this.p.f[this.p.b + F.zz0] = x; }
   /** Typical wander of the fast model's slope (EWMA of |slope − its mean|, and the mean), units per ms. */
-  private get slopeDev(): number { return this.p.f[this.p.b + F.slopeDev]!; }
-  private set slopeDev(x: number) { this.p.f[this.p.b + F.slopeDev] = x; }
-  private get slopeMean(): number { return this.p.f[this.p.b + F.slopeMean]!; }
-  private set slopeMean(x: number) { this.p.f[this.p.b + F.slopeMean] = x; }
+  private get slopeDev(): number { return this.p.g[this.p.c + G.slopeDev]!; }
+  private set slopeDev(x: number) { this.p.g[this.p.c + G.slopeDev] = x; }
+  private get slopeMean(): number { return this.p.g[this.p.c + G.slopeMean]!; }
+  private set slopeMean(x: number) { this.p.g[this.p.c + G.slopeMean] = x; }
   // Anchors: the model when each CUSUM side last left zero.
   private get upL(): number { return this.p.f[this.p.b + F.upL]!; }
   private set upL(x: number) { this.p.f[this.p.b + F.upL] = x; }
@@ -141,8 +141,9 @@ export class RobustDetector implements SeriesDetector {
 
   /** A new series in the current slot. */
   reset(held: Held.collected | Held.released): void {
-    const { f, w, h, u, b, e, s, d } = this.p.point(slotOf(this.id));
+    const { f, g, w, h, u, b, c, e, s, d } = this.p.point(slotOf(this.id));
     f.set(OWN_DEFAULTS, b);
+    g.fill(0, c, c + OWN_SLOT.f32);
     w.fill(0, e, e + OWN_SLOT.u32);
     h.fill(0, s, s + OWN_SLOT.i16);
     u.fill(0, d, d + OWN_SLOT.u8);
@@ -383,10 +384,11 @@ export class RobustDetector implements SeriesDetector {
     f[b + F.zz1] = zz1 + g * (z * f[b + F.zPrev]! - zz1);
     f[b + F.zz0] = zz0 + g * (z * z - zz0);
     f[b + F.zPrev] = z;
-    const slopeMean = f[b + F.slopeMean]! + g * (slope - f[b + F.slopeMean]!);
-    f[b + F.slopeMean] = slopeMean;
-    const slopeDev = f[b + F.slopeDev]!;
-    f[b + F.slopeDev] = slopeDev + g * (Math.abs(slope - slopeMean) - slopeDev);
+    const { g: g32, c: at } = this.p;
+    const slopeMean = g32[at + G.slopeMean]! + g * (slope - g32[at + G.slopeMean]!);
+    g32[at + G.slopeMean] = slopeMean;
+    const slopeDev = g32[at + G.slopeDev]!;
+    g32[at + G.slopeDev] = slopeDev + g * (Math.abs(slope - slopeMean) - slopeDev);
     if (seasonal) this.p.season.learn(t, v, c, dt, level, u[d + U.seasonOn] !== 0);
   }
 
@@ -557,9 +559,17 @@ export class RobustDetector implements SeriesDetector {
 /** The leak watch's context, filled in per sample (one object for all: no allocation per sample). */
 const CTX: { -readonly [K in keyof DriftContext]: DriftContext[K] } = { season: 0, sigma: 0, dt: 0, inflation: 0, seasonal: false };
 
-/** Slot positions of the own fields: float64 (F, the order of OWN_DEFAULTS), uint32 (N), uint8 (U). */
+/** Slot positions of the own fields: float64 (F, the order of OWN_DEFAULTS), float32 (G), uint32 (N), int16 (H), uint8 (U). */
 const enum F {
-  t0, lastT, dt, level, slope, scale, sp, sn, zPrev, zz1, zz0, slopeDev, slopeMean, upL, upB, upT, dnL, dnB, dnT,
+  t0, lastT, dt, level, slope, scale, sp, sn, zPrev, zz1, zz0, upL, upB, upT, dnL, dnB, dnT,
+}
+/**
+ * float32: the typical wander of the fast model's slope (only scales the confirmation's slope
+ * test). Every other statistic stays float64 (as float32, the scale and the CUSUM sums moved
+ * detections on real data).
+ */
+const enum G {
+  slopeDev, slopeMean,
 }
 const enum N {
   n, upSeq, dnSeq, alarmSeq, regimeSeq,
@@ -589,7 +599,7 @@ const released = (): EpicenterError => new EpicenterError('INTERNAL', 'a streami
 /** Where a cursor points before it is aimed (a chunk of one slot, never written). */
 const NOWHERE = new Parts(new Chunk(-1, 1, LAYOUT));
 const OWN_DEFAULTS = slotDefaults({
-  t0: NaN, lastT: -Infinity, dt: 0, level: 0, slope: 0, scale: 0, sp: 0, sn: 0, zPrev: 0, zz1: 0, zz0: 0, slopeDev: 0, slopeMean: 0,
+  t0: NaN, lastT: -Infinity, dt: 0, level: 0, slope: 0, scale: 0, sp: 0, sn: 0, zPrev: 0, zz1: 0, zz0: 0,
   upL: 0, upB: 0, upT: 0, dnL: 0, dnB: 0, dnT: 0,
 });
-if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || N.regimeSeq + 1 !== OWN_SLOT.u32 || H.seqs + BREAKS_KEPT !== OWN_SLOT.i16 || U.breaks + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');
+if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || G.slopeMean + 1 !== OWN_SLOT.f32 || N.regimeSeq + 1 !== OWN_SLOT.u32 || H.seqs + BREAKS_KEPT !== OWN_SLOT.i16 || U.breaks + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');
