@@ -26,7 +26,7 @@ const RECHECK = 8;
  */
 export class PeriodFinder extends Part {
   // counts: where the oldest slot is, slots held and checks since the last (uint8: at most SLOTS),
-  // the samples per slot as their log2 (uint8) and in the block being summed (uint32)
+  // the samples per slot and in the block being summed (uint32)
   private get head(): number { return this.u[this.d]!; }
   private set head(x: number) { this.u[this.d] = x; }
   private get count(): number { return this.u[this.d + 1]!; }
@@ -34,8 +34,8 @@ export class PeriodFinder extends Part {
   private get sinceCheck(): number { return this.u[this.d + 2]!; }
   private set sinceCheck(x: number) { this.u[this.d + 2] = x; }
   /** Samples per slot (a power of two). */
-  private get block(): number { return 2 ** this.u[this.d + 3]!; }
-  private set block(x: number) { this.u[this.d + 3] = Math.log2(x); }
+  private get block(): number { return this.w[this.e + 1]!; }
+  private set block(x: number) { this.w[this.e + 1] = x; }
   private get accN(): number { return this.w[this.e]!; }
   private set accN(x: number) { this.w[this.e] = x; }
   private get acc(): number { return this.f[this.b]!; }
@@ -189,11 +189,11 @@ export class PeriodFinder extends Part {
 }
 
 /**
- * Numbers of a period finder in a detector's slot: 6 float64 fields, a uint32 and 4 uint8 counts,
+ * Numbers of a period finder in a detector's slot: 6 float64 fields, 2 uint32 and 3 uint8 counts,
  * the int16 history (values to 1/65534 of the range they span: autocorrelations, the
  * retrospective's segments and the cycle's amplitude are measured on far coarser differences).
  */
-export const PERIOD_SLOT: Layout = { f64: 6, f32: 0, u32: 1, i16: SLOTS, u8: 4 };
+export const PERIOD_SLOT: Layout = { f64: 6, f32: 0, u32: 2, i16: SLOTS, u8: 3 };
 /** Largest |slot| of the int16 history. */
 const MAX_Q = 32767;
 /** Range encoded over the range held when the history is encoded again. */
