@@ -15,7 +15,7 @@
 import { createSeriesDetector, detectorPool } from '../../src/detect';
 import { createRateState, decodeOtlpMetrics } from '../../src/formats';
 import { createProcessor } from '../../src/pipeline/processor';
-import { seriesPrefix } from '../../src/clickhouse/rowbinary';
+import { pointsRowBinary } from '../../src/clickhouse/rowbinary';
 import { request, type GenSpec } from './gen';
 
 const series = Number(process.argv[2] ?? 100_000);
@@ -38,11 +38,11 @@ const feed = (f: (text: string, k: number) => void): void => {
 const before = measure();
 const started = Date.now();
 const p = createProcessor({ now: () => Date.now(), maxSeries: live });
-// `run` hands each row to the writer's RowBinary encoder (a series from the decoder carries its packed
-// identity text; others get a cached one): fed the same rows.
+// `run` hands the rows to the writer's RowBinary encoder (which caches the columns of series the
+// decoders did not make): encoded here too.
 feed((text, k) => {
   const rows = p.process({ kind: 'otlp', topic: 'b', partition: 0, messages: [{ offset: String(k), key: null, value: Buffer.from(text), timestamp: t0 }] });
-  for (const s of rows.samples) seriesPrefix(s.series);
+  pointsRowBinary(rows.samples);
 });
 const after = measure();
 const feedS = (Date.now() - started) / 1000;

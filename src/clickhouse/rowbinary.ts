@@ -1,14 +1,15 @@
 /**
  * Points are the volume table, so they are sent as RowBinary: the five per-series columns are
- * encoded once per series (kept by the SeriesRef object, which the decoders reuse across
- * samples) and copied as bytes per row; the three numbers are fixed-width little-endian, so
- * neither side prints or parses digits (TabSeparated's number text was a fifth of the insert
- * path's time here, and parsing it a share of ClickHouse's). RowBinary has been read by every
- * ClickHouse since long before 18.16 with the same layout; a LowCardinality(String) column
- * takes a plain String there. @clickhouse/client's insert() does not take RowBinary, so the
+ * written from the series' fields once per run of its points (the labels column respelled from
+ * the id's bytes, see domain/id-labels.ts) and copied as bytes for the run's other rows; the
+ * three numbers are fixed-width little-endian, so neither side prints or parses digits
+ * (TabSeparated's number text was a fifth of the insert path's time here, and parsing it a share
+ * of ClickHouse's). RowBinary has been read by every ClickHouse since long before 18.16 with the
+ * same layout; a LowCardinality(String) column takes a plain String there. @clickhouse/client's insert() does not take RowBinary, so the
  * body goes through exec() with an explicit `INSERT … FORMAT RowBinary` (./connection.ts).
  */
-import { packColumns, packedColumns } from '../domain/series';
+import { idLabels } from '../domain/id-labels';
+import { labelsFrom, packColumns, seriesColumns, uvarint } from '../domain/series';
 import type { Sample, SeriesRef } from '../domain/types';
 
 /** Column order of the points table in a RowBinary insert (same as the table's). */
@@ -23,17 +24,63 @@ const prefixes = new WeakMap<SeriesRef, string>();
 
 /**
  * series_id, service, metric, labels, unit as RowBinary Strings (LEB128 length, UTF-8 bytes) as
- * latin1 text: the decoders' series carry it (domain/series.ts packColumns), others are cached.
+ * latin1 text, for series whose columns are not written from their fields (see writeColumns):
+ * those makeSeries packed, and, cached, those it did not make.
  */
 export function seriesPrefix(s: SeriesRef): string {
-  const packed = packedColumns(s);
-  if (packed !== undefined) return packed;
+  const c = seriesColumns(s);
+  if (typeof c === 'string') return c;
   let p = prefixes.get(s);
   if (p === undefined) {
     p = packColumns(s.id, s.service, s.metric, s.labels, s.unit);
     prefixes.set(s, p);
   }
   return p;
+}
+
+/** Most bytes writeColumns writes for `s` whose labels column is `labels` bytes long (see seriesColumns). */
+function columnsBound(s: SeriesRef, labels: number): number {
+  // a UTF-16 unit is at most 3 UTF-8 bytes; five lengths of at most 3 bytes (< 2 MB each)
+  return s.id.length + labels + 3 * (s.service.length + s.metric.length + (s.unit?.length ?? 0)) + 15;
+}
+
+/**
+ * The five identity columns of a series made by makeSeries whose labels column is written from
+ * its id (`labels` bytes long, see domain/series.ts) at `at`; returns the end. The id is ASCII:
+ * copied as is, and read back from the buffer for the labels. `buf` holds columnsBound bytes.
+ */
+function writeColumns(buf: Buffer, at: number, s: SeriesRef, labels: number): number {
+  const id = s.id;
+  let o = uvarint(buf, at, id.length);
+  const idAt = o;
+  o += buf.write(id, o, 'latin1');
+  o = writeText(buf, o, s.service);
+  o = writeText(buf, o, s.metric);
+  o = uvarint(buf, o, labels);
+  o = idLabels(buf, idAt + labelsFrom(id, s.metric), idAt + id.length, buf, o);
+  return writeText(buf, o, s.unit ?? '');
+}
+
+/** A RowBinary String (LEB128 byte length, UTF-8 bytes) at `at`; returns the end. */
+function writeText(buf: Buffer, at: number, s: string): number {
+  const n = s.length;
+  // Up to 42 UTF-16 units take at most 126 bytes: the length is one byte. Service, metric and
+  // unit are short and ASCII as a rule: a loop here costs a fifth of a call to buf.write.
+  if (n <= 42) {
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        const bytes = buf.write(s, at + 1, 'utf8');
+        buf[at] = bytes;
+        return at + 1 + bytes;
+      }
+      buf[at + 1 + i] = c;
+    }
+    buf[at] = n;
+    return at + 1 + n;
+  }
+  const o = uvarint(buf, at, Buffer.byteLength(s, 'utf8'));
+  return o + buf.write(s, o, 'utf8');
 }
 
 /** Bytes of the fixed-width tail of a row: t DateTime (UInt32), t_ms UInt64, value Float64. */
@@ -81,23 +128,29 @@ export function pointsRowBinary(points: readonly Sample[], pool: BodyPool = new 
   const first = points[0];
   if (first === undefined) return Buffer.alloc(0);
   // Sized from the first row (rows of one batch are alike); outgrowing it takes a bigger one.
-  let buf: Buffer = pool.take(Math.ceil(points.length * (seriesPrefix(first.series).length + TAIL) * 1.1));
+  let buf: Buffer = pool.take(Math.ceil(points.length * (rowBound(first.series) + TAIL) * 1.1));
   let at = 0;
   let series: SeriesRef | undefined;
-  let prefix = '';
+  // Where the current series' columns were last written, and their length.
+  let from = 0;
+  let size = 0;
   for (const s of points) {
-    // Points of a series come in runs (a data point list): one cache lookup per run.
-    if (s.series !== series) {
+    if (s.series === series) {
+      // Points of a series come in runs (a data point list): the columns of the run's first row are copied.
+      if (at + size + TAIL > buf.length) buf = grown(buf, at, size + TAIL, pool);
+      buf.copyWithin(at, from, from + size);
+      from = at;
+      at += size;
+    } else {
       series = s.series;
-      prefix = seriesPrefix(series);
+      const c = seriesColumns(series);
+      const prefix = typeof c === 'number' ? '' : seriesPrefix(series);
+      const bound = typeof c === 'number' ? columnsBound(series, c) : prefix.length;
+      if (at + bound + TAIL > buf.length) buf = grown(buf, at, bound + TAIL, pool);
+      from = at;
+      at = typeof c === 'number' ? writeColumns(buf, at, series, c) : at + buf.write(prefix, at, 'latin1');
+      size = at - from;
     }
-    if (at + prefix.length + TAIL > buf.length) {
-      const bigger = pool.take(Math.max(buf.length * 2, at + prefix.length + TAIL));
-      buf.copy(bigger, 0, 0, at);
-      pool.give(buf);
-      buf = bigger;
-    }
-    at += buf.write(prefix, at, 'latin1');
     const t = s.t;
     at = buf.writeUInt32LE(Math.floor(t / 1000), at);
     // t < 2^53: two exact 32-bit halves.
@@ -107,4 +160,18 @@ export function pointsRowBinary(points: readonly Sample[], pool: BodyPool = new 
     at = buf.writeDoubleLE(s.v, at);
   }
   return buf.subarray(0, at);
+}
+
+/** Bytes of a row's columns, at most (the body's first estimate). */
+function rowBound(s: SeriesRef): number {
+  const c = seriesColumns(s);
+  return typeof c === 'number' ? columnsBound(s, c) : seriesPrefix(s).length;
+}
+
+/** A body from `pool` with room for `more` bytes after the `at` written of `buf` (copied in; `buf` goes back). */
+function grown(buf: Buffer, at: number, more: number, pool: BodyPool): Buffer {
+  const bigger = pool.take(Math.max(buf.length * 2, at + more));
+  buf.copy(bigger, 0, 0, at);
+  pool.give(buf);
+  return bigger;
 }

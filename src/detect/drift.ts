@@ -77,15 +77,19 @@ export class DriftWatch extends Part {
   /** Running centre of the residuals: samples further than 4σ from it are winsorised. */
   private get ec(): number { return this.f[this.b + 11]!; }
   private set ec(x: number) { this.f[this.b + 11] = x; }
-  /** Range of the deseasonalised level over the day before arming (series units). */
-  private get lo(): number { return this.f[this.b + 12]!; }
-  private set lo(x: number) { this.f[this.b + 12] = x; }
-  private get hi(): number { return this.f[this.b + 13]!; }
-  private set hi(x: number) { this.f[this.b + 13] = x; }
+  /**
+   * Range of the deseasonalised level over the day before arming (series units; float32: a drift
+   * must leave it by minMagnitude σ, it only tells a wave from a leak).
+   */
+  private get lo(): number { return this.g[this.c]!; }
+  private set lo(x: number) { this.g[this.c] = x; }
+  private get hi(): number { return this.g[this.c + 1]!; }
+  private set hi(x: number) { this.g[this.c + 1] = x; }
 
   /** The state of a new series (unarmed). */
   clear(): void {
     this.f.set(DRIFT_DEFAULTS, this.b);
+    this.g.fill(0, this.c, this.c + DRIFT_SLOT.f32);
     this.w[this.e] = 0;
     this.u[this.d] = 0;
   }
@@ -205,9 +209,9 @@ export class DriftWatch extends Part {
 const enum W {
   slopeVar, L, B, T, su, suu, se, sue, see, cp, cn, ec,
 }
-const DRIFT_DEFAULTS = slotDefaults({ slopeVar: Infinity, L: 0, B: 0, T: 0, su: 0, suu: 0, se: 0, sue: 0, see: 0, cp: 0, cn: 0, ec: 0, lo: 0, hi: 0 });
-/** Numbers of a leak watch in a detector's slot: float64 fields, the uint32 sample count, the uint8 armed flag. */
-export const DRIFT_SLOT: Layout = { f64: DRIFT_DEFAULTS.length, f32: 0, u32: 1, i16: 0, u8: 1 };
+const DRIFT_DEFAULTS = slotDefaults({ slopeVar: Infinity, L: 0, B: 0, T: 0, su: 0, suu: 0, se: 0, sue: 0, see: 0, cp: 0, cn: 0, ec: 0 });
+/** Numbers of a leak watch in a detector's slot: float64 fields, the float32 range, the uint32 sample count, the uint8 armed flag. */
+export const DRIFT_SLOT: Layout = { f64: DRIFT_DEFAULTS.length, f32: 2, u32: 1, i16: 0, u8: 1 };
 
 /**
  * Where a hinge (flat, then a ramp from u_h) lies, given the least-squares line a + β·u fitted to it

@@ -25,18 +25,19 @@ const RECHECK = 8;
  * through its neighbours. Once found, the scale is kept and the history slides.
  */
 export class PeriodFinder extends Part {
-  // counts (uint32): slots held, where the oldest is, samples per slot and in the block being summed
-  private get head(): number { return this.w[this.e]!; }
-  private set head(x: number) { this.w[this.e] = x; }
-  private get count(): number { return this.w[this.e + 1]!; }
-  private set count(x: number) { this.w[this.e + 1] = x; }
+  // counts: where the oldest slot is, slots held and checks since the last (uint8: at most SLOTS),
+  // the samples per slot and in the block being summed (uint32)
+  private get head(): number { return this.u[this.d]!; }
+  private set head(x: number) { this.u[this.d] = x; }
+  private get count(): number { return this.u[this.d + 1]!; }
+  private set count(x: number) { this.u[this.d + 1] = x; }
+  private get sinceCheck(): number { return this.u[this.d + 2]!; }
+  private set sinceCheck(x: number) { this.u[this.d + 2] = x; }
   /** Samples per slot (a power of two). */
-  private get block(): number { return this.w[this.e + 2]!; }
-  private set block(x: number) { this.w[this.e + 2] = x; }
-  private get accN(): number { return this.w[this.e + 3]!; }
-  private set accN(x: number) { this.w[this.e + 3] = x; }
-  private get sinceCheck(): number { return this.w[this.e + 4]!; }
-  private set sinceCheck(x: number) { this.w[this.e + 4] = x; }
+  private get block(): number { return this.w[this.e + 1]!; }
+  private set block(x: number) { this.w[this.e + 1] = x; }
+  private get accN(): number { return this.w[this.e]!; }
+  private set accN(x: number) { this.w[this.e] = x; }
   private get acc(): number { return this.f[this.b]!; }
   private set acc(x: number) { this.f[this.b] = x; }
   /** What the last check found (samples, 0 = none): a period is taken when the next agrees. */
@@ -58,6 +59,7 @@ export class PeriodFinder extends Part {
   clear(): void {
     this.f.fill(0, this.b, this.b + PERIOD_SLOT.f64);
     this.w.fill(0, this.e, this.e + PERIOD_SLOT.u32);
+    this.u.fill(0, this.d, this.d + PERIOD_SLOT.u8);
     this.block = 1;
     this.h.fill(0, this.s, this.s + SLOTS);
   }
@@ -187,11 +189,11 @@ export class PeriodFinder extends Part {
 }
 
 /**
- * Numbers of a period finder in a detector's slot: 6 float64 fields, 5 uint32 counts, the int16
- * history (values to 1/65534 of the range they span: autocorrelations, the retrospective's
- * segments and the cycle's amplitude are measured on far coarser differences).
+ * Numbers of a period finder in a detector's slot: 6 float64 fields, 2 uint32 and 3 uint8 counts,
+ * the int16 history (values to 1/65534 of the range they span: autocorrelations, the
+ * retrospective's segments and the cycle's amplitude are measured on far coarser differences).
  */
-export const PERIOD_SLOT: Layout = { f64: 6, f32: 0, u32: 5, i16: SLOTS, u8: 0 };
+export const PERIOD_SLOT: Layout = { f64: 6, f32: 0, u32: 2, i16: SLOTS, u8: 3 };
 /** Largest |slot| of the int16 history. */
 const MAX_Q = 32767;
 /** Range encoded over the range held when the history is encoded again. */

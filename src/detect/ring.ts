@@ -2,20 +2,25 @@ import { Part, wrap, type Layout } from './slab';
 
 /** Samples kept for locating a change. */
 export const RING_SIZE = 32;
-/** Numbers of a ring in a detector's slot: time base and unit, value base; values; next sequence number, time offsets. */
-export const RING_SLOT: Layout = { f64: 3, f32: RING_SIZE, u32: 1 + RING_SIZE, i16: 0, u8: 0 };
+/**
+ * Numbers of a ring in a detector's slot: time base and unit, value base; values; next sequence
+ * number; time offsets, 24 bits each: the low 16 in the int16 part, the high 8 in the uint8 part.
+ */
+export const RING_SLOT: Layout = { f64: 3, f32: RING_SIZE, u32: 1, i16: RING_SIZE, u8: RING_SIZE };
 /** Largest time offset held, units. */
-const MAX_Q = 0xffff_ffff;
+const MAX_Q = 0xff_ffff;
 
 /**
  * Fixed ring of the last RING_SIZE samples of one series, in the detector's slot (./slab.ts).
- * Times are uint32 offsets from a float64 base in a float64 unit of milliseconds: 1 ms until the
- * offsets outgrow 32 bits (49.7 days), then the samples held are re-encoded from the oldest with
- * the greatest common divisor of their offsets (10 s data: a 10-second unit), so times come back
- * exactly, whatever the sampling (32 samples of yearly data too). Fractional-millisecond times
- * come back within a millisecond; only whole-millisecond times whose offsets share no unit that
- * spans them in 32 bits (irregular samples 1.6 days or more apart: 31 gaps over 49.7 days) are
- * rounded to a coarser one.
+ * Times are 24-bit offsets from a float64 base in a float64 unit of milliseconds: 1 ms until the
+ * offsets outgrow 24 bits (4.66 hours), then the samples held are re-encoded from the oldest with
+ * the greatest common divisor of their offsets (10 s data: a 10-second unit; jittered 10 s data
+ * keeps 1 ms, its 32 samples span 5 minutes), so times come back exactly, whatever the sampling
+ * (32 samples of yearly data too). Fractional-millisecond times come back within a millisecond;
+ * only whole-millisecond times whose offsets share no unit that spans them in 24 bits (irregular
+ * samples 9 minutes or more apart: 31 gaps over 4.66 hours) are rounded to a coarser one, the
+ * span over 2^24 (and again when it changes): 20-minute samples jittered by a second come back
+ * within 2 ms, hourly ones within 6 ms, daily ones jittered by an hour within half a second.
  * Values are float32 differences from a float64 base, the newest value when the ring last
  * re-based: every RING_SIZE samples, and at once when a value is nearer zero than the base (a drop
  * to 0). So a value comes back within 2⁻²⁴ of its distance from a recent value of the series (a
@@ -46,7 +51,7 @@ export class Ring extends Part {
     const q = (t - f[b]!) / unit;
     const r = Math.round(q);
     // exact for whole-millisecond times, within a millisecond for others
-    if (r <= MAX_Q && Math.abs(q - r) * unit < 1) w[e + 1 + i] = r;
+    if (r <= MAX_Q && Math.abs(q - r) * unit < 1) this.setOffset(i, r);
     else this.encode(t, i);
     const d = v - f[b + 2]!;
     if (i === 0 || Math.abs(d) > Math.abs(v)) this.rebase(v, next);
@@ -80,10 +85,16 @@ export class Ring extends Part {
     unit = gcd(unit, Math.round(t - base));
     unit = Math.max(unit, 1, Math.ceil((t - base) / MAX_Q));
     for (let s = first; s < next; s++) TMP[s - first] = this.timeAt(s);
-    for (let s = first; s < next; s++) w[e + 1 + wrap(s, RING_SIZE)] = Math.round((TMP[s - first]! - base) / unit);
-    w[e + 1 + at] = Math.round((t - base) / unit);
+    for (let s = first; s < next; s++) this.setOffset(wrap(s, RING_SIZE), Math.round((TMP[s - first]! - base) / unit));
+    this.setOffset(at, Math.round((t - base) / unit));
     f[b] = base;
     f[b + 1] = unit;
+  }
+
+  /** Time offset `r` (< 2^24) of the sample at position `i`: low 16 bits, high 8. */
+  private setOffset(i: number, r: number): void {
+    this.h[this.s + i] = r & 0xffff;
+    this.u[this.d + i] = r >>> 16;
   }
 
   /** Sequence number of the oldest sample still held. */
@@ -96,7 +107,8 @@ export class Ring extends Part {
   }
 
   timeAt(seq: number): number {
-    return this.f[this.b]! + this.w[this.e + 1 + wrap(seq, RING_SIZE)]! * this.f[this.b + 1]!;
+    const i = wrap(seq, RING_SIZE);
+    return this.f[this.b]! + ((this.h[this.s + i]! & 0xffff) + this.u[this.d + i]! * 65536) * this.f[this.b + 1]!;
   }
 
   valueAt(seq: number): number {

@@ -57,8 +57,6 @@ export class RobustDetector implements SeriesDetector {
   private set dt(x: number) { this.p.f[this.p.b + F.dt] = x; }
   private get level(): number { return this.p.f[this.p.b + F.level]!; }
   private set level(x: number) { this.p.f[this.p.b + F.level] = x; }
-  private get tl(): number { return this.p.f[this.p.b + F.tl]!; }
-  private set tl(x: number) { this.p.f[this.p.b + F.tl] = x; }
   /** Units per ms. */
   private get slope(): number { return this.p.f[this.p.b + F.slope]!; }
   private set slope(x: number) { this.p.f[this.p.b + F.slope] = x; }
@@ -76,10 +74,10 @@ export class RobustDetector implements SeriesDetector {
   private get zz0(): number { return this.p.f[this.p.b + F.zz0]!; }
   private set zz0(x: number) { this.p.f[this.p.b + F.zz0] = x; }
   /** Typical wander of the fast model's slope (EWMA of |slope − its mean|, and the mean), units per ms. */
-  private get slopeDev(): number { return this.p.f[this.p.b + F.slopeDev]!; }
-  private set slopeDev(x: number) { this.p.f[this.p.b + F.slopeDev] = x; }
-  private get slopeMean(): number { return this.p.f[this.p.b + F.slopeMean]!; }
-  private set slopeMean(x: number) { this.p.f[this.p.b + F.slopeMean] = x; }
+  private get slopeDev(): number { return this.p.g[this.p.c + G.slopeDev]!; }
+  private set slopeDev(x: number) { this.p.g[this.p.c + G.slopeDev] = x; }
+  private get slopeMean(): number { return this.p.g[this.p.c + G.slopeMean]!; }
+  private set slopeMean(x: number) { this.p.g[this.p.c + G.slopeMean] = x; }
   // Anchors: the model when each CUSUM side last left zero.
   private get upL(): number { return this.p.f[this.p.b + F.upL]!; }
   private set upL(x: number) { this.p.f[this.p.b + F.upL] = x; }
@@ -96,8 +94,8 @@ export class RobustDetector implements SeriesDetector {
   private get n(): number { return this.p.w[this.p.e + N.n]!; }
   private set n(x: number) { this.p.w[this.p.e + N.n] = x; }
   /** Samples since the model was (re)initialised: early EWMA gains are 1/k. */
-  private get k(): number { return this.p.w[this.p.e + N.k]!; }
-  private set k(x: number) { this.p.w[this.p.e + N.k] = x; }
+  private get k(): number { return this.p.h[this.p.s + H.k]!; }
+  private set k(x: number) { this.p.h[this.p.s + H.k] = Math.min(x, K_MAX); }
   private get upSeq(): number { return this.p.w[this.p.e + N.upSeq]!; }
   private set upSeq(x: number) { this.p.w[this.p.e + N.upSeq] = x; }
   private get dnSeq(): number { return this.p.w[this.p.e + N.dnSeq]!; }
@@ -107,9 +105,9 @@ export class RobustDetector implements SeriesDetector {
   /** First sequence number of the current regime (splits never reach before it). */
   private get regimeSeq(): number { return this.p.w[this.p.e + N.regimeSeq]!; }
   private set regimeSeq(x: number) { this.p.w[this.p.e + N.regimeSeq] = x; }
-  /** Breaks confirmed; the sequence numbers of the first BREAKS_KEPT follow the counts. */
-  private get breaks(): number { return this.p.w[this.p.e + N.breaks]!; }
-  private set breaks(x: number) { this.p.w[this.p.e + N.breaks] = x; }
+  /** Breaks confirmed (uint8, stops at 255: only whether it reached BREAKS_KEPT counts); their first BREAKS_KEPT sequence numbers are int16 (H.seqs). */
+  private get breaks(): number { return this.p.u[this.p.d + U.breaks]!; }
+  private set breaks(x: number) { this.p.u[this.p.d + U.breaks] = Math.min(x, 255); }
   private get ready(): boolean { return this.p.u[this.p.d + U.ready] !== 0; }
   private set ready(x: boolean) { this.p.u[this.p.d + U.ready] = x ? 1 : 0; }
   private get seasonOn(): boolean { return this.p.u[this.p.d + U.seasonOn] !== 0; }
@@ -143,9 +141,11 @@ export class RobustDetector implements SeriesDetector {
 
   /** A new series in the current slot. */
   reset(held: Held.collected | Held.released): void {
-    const { f, w, u, b, e, d } = this.p.point(slotOf(this.id));
+    const { f, g, w, h, u, b, c, e, s, d } = this.p.point(slotOf(this.id));
     f.set(OWN_DEFAULTS, b);
+    g.fill(0, c, c + OWN_SLOT.f32);
     w.fill(0, e, e + OWN_SLOT.u32);
+    h.fill(0, s, s + OWN_SLOT.i16);
     u.fill(0, d, d + OWN_SLOT.u8);
     u[d + U.held] = held;
     this.p.clear();
@@ -205,20 +205,21 @@ export class RobustDetector implements SeriesDetector {
     const seasonal = this.seasonal();
     if (seasonal && t - season.start >= (season.period === DAY_MS ? o.seasonalAfterMs : 2 * season.period)) this.checkSeason(t);
     const s = u[d + U.seasonOn] !== 0 ? season.offset(t) : 0;
-    const r = v - (f[b + F.level]! + f[b + F.slope]! * (t - f[b + F.tl]!) + s);
+    // (the level is the model's at the previous sample, lastT: every update of a ready model ends in track)
+    const r = v - (f[b + F.level]! + f[b + F.slope]! * (t - lastT) + s);
     const sig = this.sigma();
     if (u[d + U.pending] !== 0) {
-      this.track(t, v, r, sig, false, seasonal);
+      this.track(t, lastT, v, r, sig, false, seasonal);
       return this.confirm(false);
     }
     if (n < 2 * o.warmup) {
       // second half of the warm-up: the model settles (EWMA gains 1/k), nothing alarms yet
-      this.track(t, v, r, sig, true, seasonal);
+      this.track(t, lastT, v, r, sig, true, seasonal);
       return NONE;
     }
     const z = Math.max(-o.cusumClip, Math.min(o.cusumClip, r / sig));
-    if (f[b + F.sp] === 0 && z > o.cusumK) this.anchor(1);
-    if (f[b + F.sn] === 0 && -z > o.cusumK) this.anchor(-1);
+    if (f[b + F.sp] === 0 && z > o.cusumK) this.anchor(1, lastT);
+    if (f[b + F.sn] === 0 && -z > o.cusumK) this.anchor(-1, lastT);
     const sp = Math.max(0, f[b + F.sp]! + z - o.cusumK);
     const sn = Math.max(0, f[b + F.sn]! - z - o.cusumK);
     f[b + F.sp] = sp;
@@ -227,7 +228,7 @@ export class RobustDetector implements SeriesDetector {
       this.pending = sp > o.cusumH ? 1 : -1;
       this.alarmSeq = p.ring.next - 1;
     }
-    this.track(t, v, r, sig, u[d + U.pending] === 0, seasonal);
+    this.track(t, lastT, v, r, sig, u[d + U.pending] === 0, seasonal);
     if (u[d + U.pending] !== 0) return this.confirm(false);
     const inflation = this.inflation();
     CTX.season = s;
@@ -255,8 +256,8 @@ export class RobustDetector implements SeriesDetector {
   private retrospect(streamed: readonly DetectedBreak[]): DetectedBreak[] {
     const h = this.p.cycle.history(this.n);
     if (h === undefined) return NONE;
-    const at = this.p.e + N.seqs;
-    const seqs = Array.from(this.p.w.subarray(at, at + Math.min(this.breaks, BREAKS_KEPT)));
+    const at = this.p.s + H.seqs;
+    const seqs = Array.from(this.p.h.subarray(at, at + Math.min(this.breaks, BREAKS_KEPT)));
     return retrospect(h, { n: this.n, t0: this.t0, lastT: this.lastT, ring: this.p.ring, seqs, streamed });
   }
 
@@ -264,7 +265,7 @@ export class RobustDetector implements SeriesDetector {
     this.at();
     return {
       n: this.n,
-      level: this.level + this.slope * (this.lastT - this.tl),
+      level: this.level,
       slope: this.slope * HOUR_MS,
       scale: this.ready ? this.sigma() : 0,
       lastT: this.lastT,
@@ -356,23 +357,24 @@ export class RobustDetector implements SeriesDetector {
 
   /**
    * Model update with one sample (Huber-clipped); scale and profile learn only while tracking.
+   * The level is the model's at the previous sample, `prevT` (no time of its own is kept: every
+   * update of a ready model ends here, so it was always the last sample's).
    * The hottest code: it works on locals read from the slot once and written back (through the
    * accessors, V8 stops inlining the helpers around it; see ./slab.ts).
    */
-  private track(t: number, v: number, r: number, sig: number, learn: boolean, seasonal: boolean): void {
+  private track(t: number, prevT: number, v: number, r: number, sig: number, learn: boolean, seasonal: boolean): void {
     const { o } = this;
-    const { f, w, u, b, e, d } = this.p;
+    const { f, h, u, b, s, d } = this.p;
     const c = o.huber * sig;
     const rc = Math.max(-c, Math.min(c, r));
     const dt = f[b + F.dt]!;
     let slope = f[b + F.slope]!;
-    const level = f[b + F.level]! + (slope * (t - f[b + F.tl]!) + o.alpha * rc);
+    const level = f[b + F.level]! + (slope * (t - prevT) + o.alpha * rc);
     f[b + F.level] = level;
-    f[b + F.tl] = t;
     if (dt > 0) f[b + F.slope] = slope += (o.alpha * o.beta * rc) / dt;
     if (!learn) return;
-    const k = w[e + N.k]! + 1;
-    w[e + N.k] = k;
+    const k = Math.min(h[s + H.k]! + 1, K_MAX);
+    h[s + H.k] = k;
     const g = Math.max(o.scaleRate, 1 / k);
     const scale = f[b + F.scale]!;
     f[b + F.scale] = scale + g * (Math.min(Math.abs(r), c) * ABS_TO_SIGMA - scale);
@@ -382,30 +384,32 @@ export class RobustDetector implements SeriesDetector {
     f[b + F.zz1] = zz1 + g * (z * f[b + F.zPrev]! - zz1);
     f[b + F.zz0] = zz0 + g * (z * z - zz0);
     f[b + F.zPrev] = z;
-    const slopeMean = f[b + F.slopeMean]! + g * (slope - f[b + F.slopeMean]!);
-    f[b + F.slopeMean] = slopeMean;
-    const slopeDev = f[b + F.slopeDev]!;
-    f[b + F.slopeDev] = slopeDev + g * (Math.abs(slope - slopeMean) - slopeDev);
+    const { g: g32, c: at } = this.p;
+    const slopeMean = g32[at + G.slopeMean]! + g * (slope - g32[at + G.slopeMean]!);
+    g32[at + G.slopeMean] = slopeMean;
+    const slopeDev = g32[at + G.slopeDev]!;
+    g32[at + G.slopeDev] = slopeDev + g * (Math.abs(slope - slopeMean) - slopeDev);
     if (seasonal) this.p.season.learn(t, v, c, dt, level, u[d + U.seasonOn] !== 0);
   }
 
   /**
    * Remember the old regime where a CUSUM side leaves zero. Its slope is the leak watch's
-   * long-run slope when that is known (the fast model's slope bends early into a ramp).
+   * long-run slope when that is known (the fast model's slope bends early into a ramp). The model
+   * is that of the previous sample, at `prevT`.
    */
-  private anchor(dir: 1 | -1): void {
+  private anchor(dir: 1 | -1, prevT: number): void {
     const seq = this.p.ring.next - 1;
     const slope = Number.isFinite(this.p.drift.slopeVar) ? this.p.drift.slope : this.slope;
     // (one store per field: destructuring into the slot's accessors built an array and ran its iterator)
     if (dir === 1) {
       this.upL = this.level;
       this.upB = slope;
-      this.upT = this.tl;
+      this.upT = prevT;
       this.upSeq = seq;
     } else {
       this.dnL = this.level;
       this.dnB = slope;
-      this.dnT = this.tl;
+      this.dnT = prevT;
       this.dnSeq = seq;
     }
   }
@@ -429,7 +433,6 @@ export class RobustDetector implements SeriesDetector {
     if (Math.abs(line.slope) * spread < 3 * this.sigmaFor(this.scale, line.intercept)) line = { slope: 0, intercept: median(vs) ?? 0 };
     this.level = line.intercept;
     this.slope = line.slope;
-    this.tl = this.lastT;
     this.k = ts.length;
     this.ready = true;
     this.p.drift.arm(this.level, this.slope, this.lastT, Infinity);
@@ -485,7 +488,8 @@ export class RobustDetector implements SeriesDetector {
   }
 
   private noteBreak(seq: number): void {
-    if (this.breaks < BREAKS_KEPT) this.p.w[this.p.e + N.seqs + this.breaks] = seq;
+    // (kept for the retrospective, which runs on inputs of up to SHORT_MAX samples only)
+    if (this.breaks < BREAKS_KEPT) this.p.h[this.p.s + H.seqs + this.breaks] = Math.min(seq, K_MAX);
     this.breaks++;
   }
 
@@ -501,7 +505,6 @@ export class RobustDetector implements SeriesDetector {
     const newSlope = d.oldSlope + d.slopeChange;
     this.level = d.level + d.oldSlope * (now - d.onset) + d.endShift;
     this.slope = newSlope;
-    this.tl = now;
     let seq = this.p.ring.oldest;
     while (seq < this.p.ring.next - 1 && this.p.ring.timeAt(seq) < d.onset) seq++;
     // the reported time is a sample's when the onset is still buffered
@@ -527,7 +530,6 @@ export class RobustDetector implements SeriesDetector {
     const newSlope = old.B + v.slopePerMs;
     this.level = old.L + old.B * (this.lastT - old.T) + v.m + v.endShift;
     this.slope = newSlope;
-    this.tl = this.lastT;
     this.scale = Math.max(this.scale, v.afterScale);
     this.k = Math.max(this.o.minRun, this.p.ring.next - v.seq);
     // While a found period is still being learned, its own edges confirm as steps; moving the
@@ -557,16 +559,33 @@ export class RobustDetector implements SeriesDetector {
 /** The leak watch's context, filled in per sample (one object for all: no allocation per sample). */
 const CTX: { -readonly [K in keyof DriftContext]: DriftContext[K] } = { season: 0, sigma: 0, dt: 0, inflation: 0, seasonal: false };
 
-/** Slot positions of the own fields: float64 (F, the order of OWN_DEFAULTS), uint32 (N), uint8 (U). */
+/** Slot positions of the own fields: float64 (F, the order of OWN_DEFAULTS), float32 (G), uint32 (N), int16 (H), uint8 (U). */
 const enum F {
-  t0, lastT, dt, level, tl, slope, scale, sp, sn, zPrev, zz1, zz0, slopeDev, slopeMean, upL, upB, upT, dnL, dnB, dnT,
+  t0, lastT, dt, level, slope, scale, sp, sn, zPrev, zz1, zz0, upL, upB, upT, dnL, dnB, dnT,
+}
+/**
+ * float32: the typical wander of the fast model's slope (only scales the confirmation's slope
+ * test). Every other statistic stays float64 (as float32, the scale and the CUSUM sums moved
+ * detections on real data).
+ */
+const enum G {
+  slopeDev, slopeMean,
 }
 const enum N {
-  n, k, upSeq, dnSeq, alarmSeq, regimeSeq, breaks, seqs,
+  n, upSeq, dnSeq, alarmSeq, regimeSeq,
+}
+/** int16: the samples since the model was (re)initialised, and the first BREAKS_KEPT breaks' sequence numbers. */
+const enum H {
+  k, seqs,
 }
 const enum U {
-  ready, seasonOn, pending, held,
+  ready, seasonOn, pending, held, breaks,
 }
+/**
+ * Largest k held (int16): its gain 1/k counts while above scaleRate (≥ 1e-4), so a k that stops
+ * here gives the same gains.
+ */
+const K_MAX = 32767;
 
 /** How a detector's slot is held (its U.held byte): free again, released explicitly, or by the registry. */
 export const enum Held {
@@ -580,7 +599,7 @@ const released = (): EpicenterError => new EpicenterError('INTERNAL', 'a streami
 /** Where a cursor points before it is aimed (a chunk of one slot, never written). */
 const NOWHERE = new Parts(new Chunk(-1, 1, LAYOUT));
 const OWN_DEFAULTS = slotDefaults({
-  t0: NaN, lastT: -Infinity, dt: 0, level: 0, tl: 0, slope: 0, scale: 0, sp: 0, sn: 0, zPrev: 0, zz1: 0, zz0: 0, slopeDev: 0, slopeMean: 0,
+  t0: NaN, lastT: -Infinity, dt: 0, level: 0, slope: 0, scale: 0, sp: 0, sn: 0, zPrev: 0, zz1: 0, zz0: 0,
   upL: 0, upB: 0, upT: 0, dnL: 0, dnB: 0, dnT: 0,
 });
-if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || N.seqs + BREAKS_KEPT !== OWN_SLOT.u32 || U.held + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');
+if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || G.slopeMean + 1 !== OWN_SLOT.f32 || N.regimeSeq + 1 !== OWN_SLOT.u32 || H.seqs + BREAKS_KEPT !== OWN_SLOT.i16 || U.breaks + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');

@@ -31,14 +31,15 @@ export class PhaseProfile extends Part {
   set lo(x: number) { this.f[this.b + 3] = x; }
   private get lastT(): number { return this.f[this.b + 4]!; }
   private set lastT(x: number) { this.f[this.b + 4] = x; }
-  private get sq0(): number { return this.f[this.b + 5]!; }
-  private set sq0(x: number) { this.f[this.b + 5] = x; }
-  private get sq1(): number { return this.f[this.b + 6]!; }
-  private set sq1(x: number) { this.f[this.b + 6] = x; }
-  private get t0(): number { return this.f[this.b + 7]!; }
-  private set t0(x: number) { this.f[this.b + 7] = x; }
-  private get sum(): number { return this.f[this.b + 8]!; }
-  private set sum(x: number) { this.f[this.b + 8] = x; }
+  // (float32, after the bins: they only give the ratio unexplainedShare compares with 0.5 and 0.8)
+  private get sq0(): number { return this.g[this.c + SEASON_BINS]!; }
+  private set sq0(x: number) { this.g[this.c + SEASON_BINS] = x; }
+  private get sq1(): number { return this.g[this.c + SEASON_BINS + 1]!; }
+  private set sq1(x: number) { this.g[this.c + SEASON_BINS + 1] = x; }
+  private get t0(): number { return this.f[this.b + 5]!; }
+  private set t0(x: number) { this.f[this.b + 5] = x; }
+  private get sum(): number { return this.f[this.b + 6]!; }
+  private set sum(x: number) { this.f[this.b + 6] = x; }
   /** Samples the baseline has averaged (uint32). */
   private get seen(): number { return this.w[this.e]!; }
   private set seen(x: number) { this.w[this.e] = x; }
@@ -49,7 +50,7 @@ export class PhaseProfile extends Part {
   /** The state of a new series: a daily profile, nothing learned. Bins are float32 (plenty for offsets), counts uint8. */
   clear(): void {
     this.f.set(SEASON_DEFAULTS, this.b);
-    this.g.fill(0, this.c, this.c + SEASON_BINS);
+    this.g.fill(0, this.c, this.c + SEASON_BINS + 2);
     this.u.fill(0, this.d, this.d + SEASON_BINS + 1);
     this.seen = 1;
   }
@@ -219,8 +220,8 @@ export class PhaseProfile extends Part {
 
 /** Slot positions of the fields (the order of SEASON_DEFAULTS), for the per-sample path. */
 const enum S {
-  period, base, hi, lo, lastT, sq0, sq1, t0,
+  period, base, hi, lo, lastT, t0,
 }
-const SEASON_DEFAULTS = slotDefaults({ period: DAY_MS, base: NaN, hi: NaN, lo: NaN, lastT: NaN, sq0: 0, sq1: 0, t0: NaN, sum: 0 });
-/** Numbers of a profile in a detector's slot: float64 fields, float32 bins, the uint32 sample count, uint8 bin counts and bins learned. */
-export const SEASON_SLOT: Layout = { f64: SEASON_DEFAULTS.length, f32: SEASON_BINS, u32: 1, i16: 0, u8: SEASON_BINS + 1 };
+const SEASON_DEFAULTS = slotDefaults({ period: DAY_MS, base: NaN, hi: NaN, lo: NaN, lastT: NaN, t0: NaN, sum: 0 });
+/** Numbers of a profile in a detector's slot: float64 fields, float32 bins and sq0, sq1, the uint32 sample count, uint8 bin counts and bins learned. */
+export const SEASON_SLOT: Layout = { f64: SEASON_DEFAULTS.length, f32: SEASON_BINS + 2, u32: 1, i16: 0, u8: SEASON_BINS + 1 };

@@ -6,10 +6,12 @@ import { Chunk, Part, Slab, slotBytes, type Layout } from './slab';
 
 /**
  * Numbers of the detector's own fields (./robust.ts): the model, its statistics, anchors and
- * times as float64 (as float32, the statistics changed detections on real data), counts and
- * sequence numbers (with the 4 kept break positions) as uint32, flags as uint8.
+ * times as float64 (as float32, the scale and CUSUM sums changed detections on real data; the
+ * slope's wander is float32), counts and
+ * sequence numbers as uint32, the model's age and the 4 kept break positions as int16 (both
+ * count only while small), flags and the break count as uint8.
  */
-export const OWN_SLOT: Layout = { f64: 20, f32: 0, u32: 11, i16: 0, u8: 4 };
+export const OWN_SLOT: Layout = { f64: 17, f32: 2, u32: 5, i16: 5, u8: 5 };
 
 const after = (a: Layout, b: Layout): Layout => ({ f64: a.f64 + b.f64, f32: a.f32 + b.f32, u32: a.u32 + b.u32, i16: a.i16 + b.i16, u8: a.u8 + b.u8 });
 /** Where each part of a detector's state starts in its slot (per kind of number). */
@@ -59,6 +61,8 @@ export class Parts extends Part {
     this.ring.b = b + RING_AT.f64;
     this.ring.e = e + RING_AT.u32;
     this.ring.c = c + RING_AT.f32;
+    this.ring.s = s + RING_AT.i16;
+    this.ring.d = d + RING_AT.u8;
     this.season.b = b + SEASON_AT.f64;
     this.season.c = c + SEASON_AT.f32;
     this.season.e = e + SEASON_AT.u32;
@@ -67,7 +71,9 @@ export class Parts extends Part {
     this.cycle.c = c + CYCLE_AT.f32;
     this.cycle.e = e + CYCLE_AT.u32;
     this.cycle.s = s + CYCLE_AT.i16;
+    this.cycle.d = d + CYCLE_AT.u8;
     this.drift.b = b + DRIFT_AT.f64;
+    this.drift.c = c + DRIFT_AT.f32;
     this.drift.e = e + DRIFT_AT.u32;
     this.drift.d = d + DRIFT_AT.u8;
     return this;

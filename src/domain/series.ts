@@ -1,3 +1,4 @@
+import { idLabels } from './id-labels';
 import { newLabels, normalLabels, wellFormed } from './text';
 import type { Labels, SeriesRef, SeriesSpan } from './types';
 
@@ -24,13 +25,14 @@ export function labelsJson(labels: Labels): string {
 }
 
 /**
- * The five identity columns of `s` (id, service, metric, labels JSON, unit or '') packed as one
- * string of one char per byte: each column its UTF-8 byte length as an unsigned LEB128 varint,
- * then its UTF-8 bytes. That is how ClickHouse RowBinary lays out String columns, so the writer
- * copies the text per row as is (see clickhouse/rowbinary.ts).
+ * The five identity columns of a series (id, service, metric, labels JSON, unit or '') packed
+ * as one string of one char per byte: each column its UTF-8 byte length as an unsigned LEB128
+ * varint, then its UTF-8 bytes. That is how ClickHouse RowBinary lays out String columns, so the
+ * writer copies the text per row as is (see clickhouse/rowbinary.ts).
  */
-export function packColumns(id: string, service: string, metric: string, labels: Labels, unit: string | undefined): string {
-  const parts = [id, service, metric, labelsJson(labels), unit ?? ''].map((x) => Buffer.from(x, 'utf8'));
+export function packColumns(id: string, service: string, metric: string, labels: Labels | string, unit: string | undefined): string {
+  const json = typeof labels === 'string' ? labels : labelsJson(labels);
+  const parts = [id, service, metric, json, unit ?? ''].map((x) => Buffer.from(x, 'utf8'));
   let n = 0;
   for (const b of parts) n += uvarintSize(b.length) + b.length;
   const bytes = Buffer.allocUnsafe(n);
@@ -51,7 +53,7 @@ export function uvarintSize(n: number): number {
 }
 
 /** LEB128 unsigned varint at `at`; returns the next offset. */
-function uvarint(buf: Buffer, at: number, n: number): number {
+export function uvarint(buf: Uint8Array, at: number, n: number): number {
   let x = n;
   while (x >= 0x80) {
     buf[at++] = (x & 0x7f) | 0x80;
@@ -61,10 +63,15 @@ function uvarint(buf: Buffer, at: number, n: number): number {
   return at;
 }
 
-/** Key of a series' packed columns: a symbol, so no label or field name can clash with it. */
-const PACKED = Symbol('packed columns');
+/**
+ * What a series made by makeSeries keeps for its RowBinary columns besides its fields (see
+ * Series), under a symbol so no label or field name can clash with it: the labels column's byte
+ * length when that column can be written from the id (idLabels), else the five columns packed
+ * (packColumns).
+ */
+const COLUMNS = Symbol('row columns');
 
-type Fields = { -readonly [K in keyof SeriesRef]: SeriesRef[K] } & { [PACKED]?: string };
+type Fields = { -readonly [K in keyof SeriesRef]: SeriesRef[K] } & { [COLUMNS]?: number | string };
 
 /** The text of column `index` (0 = id … 4 = unit) of packed columns (see packColumns). */
 function packedColumn(packed: string, index: number): string {
@@ -82,21 +89,35 @@ function packedColumn(packed: string, index: number): string {
   }
 }
 
-/** Labels parsed from the packed text, by series: made when first read, kept while the series lives. */
+/** Where the labels start in an id of `metric` (one byte a char: see Series): after `metric{`, or at its end without labels. */
+export function labelsFrom(id: string, metric: string): number {
+  return id.length === metric.length ? id.length : metric.length + 1;
+}
+
+/** The labels column written from an id of ASCII text (idLabels), `bytes` long; undefined when it is not that column. */
+function labelsOfId(id: string, metric: string, bytes = 2 * id.length + 2): string | undefined {
+  const src = Buffer.from(id, 'latin1');
+  const dst = Buffer.allocUnsafe(bytes);
+  const end = idLabels(src, labelsFrom(id, metric), src.length, dst, 0);
+  return end < 0 ? undefined : dst.toString('latin1', 0, end);
+}
+
+/** Labels parsed from the labels column, by series: made when first read, kept while the series lives. */
 const parsedLabels = new WeakMap<object, Labels>();
 
 /**
- * `labels` of a packed series: an enumerable getter (JSON, Object.keys, spreads and deep equality
- * see it as the field it was), whose function V8 keeps in the shared hidden class, so a series
- * costs no labels object until something reads them. On the pipeline's path nothing does (rows
- * take the packed text); breakpoints and analyses do, and then get the labels once, keys sorted.
+ * `labels` of a series made by makeSeries: an enumerable getter (JSON, Object.keys, spreads and
+ * deep equality see it as the field it was), whose function V8 keeps in the shared hidden class,
+ * so a series costs no labels object until something reads them. On the pipeline's path nothing
+ * does (rows are written from the id); breakpoints and analyses do, and then get the labels once,
+ * keys sorted.
  */
 const LABELS: PropertyDescriptor = {
   enumerable: true,
   get(this: Fields): Labels {
     let l = parsedLabels.get(this);
     if (l === undefined) {
-      l = Object.assign(newLabels(), JSON.parse(packedColumn(this[PACKED] as string, 3)) as Labels);
+      l = Object.assign(newLabels(), JSON.parse(seriesLabelsJson(this)) as Labels);
       parsedLabels.set(this, l);
     }
     return l;
@@ -104,39 +125,45 @@ const LABELS: PropertyDescriptor = {
 };
 
 /**
- * A series made by makeSeries: the SeriesRef fields kept as one packed text (packColumns), made
- * once here rather than cached beside it by the writer. A live series held its identity four
- * times (id string, labels object, and the writer's packed copy of both): an ASCII id is now a
- * slice of the packed text, which V8 keeps as a 32-byte reference into it instead of a copy, and
- * the labels are read from its labels JSON (LABELS). The packed text is a non-enumerable
- * property and the prototype is Object's, so JSON, Object.keys, spreads and deep equality see
- * the plain SeriesRef object they always saw; a constructor (not a literal) so that V8 keeps the
- * extra property inside the object.
+ * A series made by makeSeries. Its identity is one text, the id: the labels column is the id's
+ * text respelled (idLabels), so neither a labels object nor the labels JSON is kept; the writer
+ * writes the columns from the fields (service, metric and unit are strings shared by the series
+ * of a resource or metric). That needs the id in ASCII (one byte a char) and keys that JSON does
+ * not escape, checked here once: other series keep their five columns packed (packColumns), as
+ * every series did before (~150 more bytes each). What the writer needs besides the fields is a
+ * non-enumerable property (COLUMNS) and the prototype is Object's, so JSON, Object.keys,
+ * spreads and deep equality see the plain SeriesRef object they always saw; a constructor (not
+ * a literal) so that V8 keeps the extra property inside the object.
  */
 const Series = function (this: Fields, metric: string, labels: Labels, service: string, unit: string | undefined) {
   const id = seriesId(metric, labels);
-  const packed = packColumns(id, service, metric, labels, unit);
-  // An id of ASCII only is its own UTF-8 bytes: the packed text holds it after its length.
-  const from = uvarintSize(id.length);
-  this.id = Buffer.byteLength(id, 'utf8') === id.length ? packed.slice(from, from + id.length) : id;
+  const json = labelsJson(labels);
+  // (a string of ASCII only is its own UTF-8 bytes, one a char)
+  const derived = Buffer.byteLength(id, 'utf8') === id.length && labelsOfId(id, metric) === json;
+  this.id = id;
   this.service = service;
   this.metric = metric;
   Object.defineProperty(this, 'labels', LABELS);
-  Object.defineProperty(this, PACKED, { value: packed });
+  Object.defineProperty(this, COLUMNS, { value: derived ? json.length : packColumns(id, service, metric, json, unit) });
   // Absent, not undefined, without a unit: as the object literals had it.
   if (unit !== undefined) this.unit = unit;
 } as unknown as new (metric: string, labels: Labels, service: string, unit: string | undefined) => SeriesRef;
 (Series as unknown as { prototype: object }).prototype = Object.prototype;
 
-/** The packed identity columns (packColumns) of a series makeSeries made, else undefined. */
-export function packedColumns(s: SeriesRef): string | undefined {
-  return (s as Fields)[PACKED];
+/**
+ * What a series made by makeSeries keeps for its RowBinary columns (see Series): the labels
+ * column's byte length when it is written from the id, else the five columns packed
+ * (packColumns); undefined for a series made otherwise.
+ */
+export function seriesColumns(s: SeriesRef): number | string | undefined {
+  return (s as Fields)[COLUMNS];
 }
 
-/** The labels column of `s` (labelsJson): from its packed text when it has one, parsing no labels. */
+/** The labels column of `s` (labelsJson): from its id or packed text when makeSeries made it, parsing no labels. */
 export function seriesLabelsJson(s: SeriesRef): string {
-  const packed = (s as Fields)[PACKED];
-  return packed === undefined ? labelsJson(s.labels) : packedColumn(packed, 3);
+  const c = (s as Fields)[COLUMNS];
+  if (c === undefined) return labelsJson(s.labels);
+  return typeof c === 'string' ? packedColumn(c, 3) : (labelsOfId(s.id, s.metric, c) as string);
 }
 
 /**

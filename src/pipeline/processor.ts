@@ -1,5 +1,5 @@
 import { widenSpan } from '../domain/series';
-import type { Breakpoint, ChangeEvent, Sample, Topology } from '../domain/types';
+import type { Breakpoint, ChangeEvent, Sample, SeriesRef, Topology } from '../domain/types';
 import { detectorPool, exhaustionTime, type DetectedBreak, type DetectorOptions } from '../detect';
 import { EpicenterError, type Decoded } from '../errors';
 import { cloudEventFromKafkaHeaders, createRateState, decodeCloudEvents, decodeCollectd, decodeMetricsFile, decodeOtlpMessage, type OtlpEncodingSetting, type Origin, type RateState } from '../formats';
@@ -132,13 +132,14 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
               continue;
             }
             const e = table.touch(x.series, t0);
-            rows.samples.push(e.ref === x.series ? x : { series: e.ref, t: x.t, v: x.v });
+            const ref = table.ref(e);
+            rows.samples.push(ref === x.series ? x : { series: ref, t: x.t, v: x.v });
             accepted++;
-            if (e.rowAt === rowTick) {
+            if (table.rowAt(e) === rowTick) {
               const sp = spans?.get(e);
               if (sp !== undefined) widenSpan(sp, x.t);
             } else if (table.rowDue(e, rowTick)) {
-              const sp: SeriesSpan = { series: e.ref, first: x.t, last: x.t };
+              const sp: SeriesSpan = { series: ref, first: x.t, last: x.t };
               (spans ??= new Map()).set(e, sp);
               series.push(sp);
             }
@@ -146,8 +147,8 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
             // a late or repeated point is stored, and the detector ignores it (its contract:
             // a time not after its last one is ignored), so the table keeps no time per series.
             if (detect) {
-              const found = detectors.update(e.detector, x.t, x.v);
-              if (found.length > 0) attach(e, found, rows.breakpoints);
+              const found = detectors.update(table.detector(e), x.t, x.v);
+              if (found.length > 0) attach(ref, found, rows.breakpoints);
             }
           }
         }
@@ -168,15 +169,15 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
   };
 
   /** Attach the series and, when the topology gives a limit for it, the limit and projected exhaustion. */
-  function attach(e: SeriesEntry, found: readonly DetectedBreak[], out: Breakpoint[]): void {
-    const limit = graph.limit(e.ref.service, e.ref.metric);
+  function attach(ref: SeriesRef, found: readonly DetectedBreak[], out: Breakpoint[]): void {
+    const limit = graph.limit(ref.service, ref.metric);
     for (const d of found) {
       if (limit === undefined) {
-        out.push({ ...d, series: e.ref });
+        out.push({ ...d, series: ref });
         continue;
       }
       const ex = exhaustionTime(d.detectedAt, d.after.level, d.after.slope, limit);
-      out.push(ex === undefined ? { ...d, series: e.ref, limit } : { ...d, series: e.ref, exhaustionAt: ex, limit });
+      out.push(ex === undefined ? { ...d, series: ref, limit } : { ...d, series: ref, exhaustionAt: ex, limit });
     }
   }
 }

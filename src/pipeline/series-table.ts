@@ -8,23 +8,11 @@ import type { DetectorSlots } from '../detect/pool';
  * at most `maxSeries` entries (the least recently updated is evicted first) and entries idle
  * for `idleMs` of wall-clock time are swept. Eviction forgets the detector's regime; a series
  * that comes back starts learning again (its stored points are unaffected).
+ *
+ * An entry is a number, the series' place in the table's columns (an array of refs and typed
+ * arrays of the numbers below): an object per series cost 56 bytes, its columns cost 20.
  */
-export interface SeriesEntry {
-  readonly ref: SeriesRef;
-  /** The series' detector: an id in the table's DetectorSlots (a small integer, kept in the object). */
-  readonly detector: number;
-  /**
-   * Wall-clock tick (of idleMs/64) in which the series was last seen, counted from the table's
-   * first touch: a small integer, which V8 keeps in the object, where epoch ms would be a double
-   * boxed in a heap number of its own (16 bytes per series).
-   */
-  seen: number;
-  /**
-   * Tick (of rowEveryMs/16, same origin) in which this consumer last wrote the series' `series`
-   * row; ROW_NEVER before the first. A small integer, for the reason `seen` is.
-   */
-  rowAt: number;
-}
+export type SeriesEntry = number;
 
 /** rowAt of a series whose row was never written: due at any tick. */
 const ROW_NEVER = -0x3fffffff;
@@ -43,6 +31,21 @@ export interface SeriesTableOptions {
 export class SeriesTable {
   // Map keeps insertion order; touching re-inserts, so the first entry is the least recently seen.
   private readonly entries = new Map<string, SeriesEntry>();
+  /** The columns, by entry: the canonical SeriesRef (undefined while the place is free)… */
+  private refs: (SeriesRef | undefined)[] = [];
+  /** …its detector (an id in the table's DetectorSlots)… */
+  private detectorOf = new Int32Array(16);
+  /** …the tick (of idleMs/64) in which the series was last seen, counted from the table's first touch… */
+  private seenAt = new Int32Array(16);
+  /**
+   * …and the tick (of rowEveryMs/16, same origin) in which this consumer last wrote the
+   * series' `series` row; ROW_NEVER before the first.
+   */
+  private rowAtOf = new Int32Array(16);
+  // (Ticks as int32: they count from the table's first touch and last 68 years of uptime at the
+  // smallest idleMs (1 min), 4 at the smallest rowEveryMs (1 s; 1,275 at the default 5 min).)
+  /** Places of forgotten series, taken again before the columns grow. */
+  private readonly free: SeriesEntry[] = [];
   private evictedTotal = 0;
   readonly maxSeries: number;
   readonly idleMs: number;
@@ -71,17 +74,36 @@ export class SeriesTable {
     if (e !== undefined) {
       // Re-inserting on every sample costs more than decoding it: recency is kept to within a
       // tick, idleMs/64 (≈ 3 min by default), which is all eviction needs.
-      if (e.seen !== tick) {
+      if (this.seenAt[e] !== tick) {
         this.entries.delete(ref.id);
         this.entries.set(ref.id, e);
-        e.seen = tick;
+        this.seenAt[e] = tick;
       }
       return e;
     }
     if (this.entries.size >= this.maxSeries) this.evictOldest();
-    e = { ref, detector: this.detectors.create(), seen: tick, rowAt: ROW_NEVER };
+    e = this.free.pop() ?? this.grow();
+    this.refs[e] = ref;
+    this.detectorOf[e] = this.detectors.create();
+    this.seenAt[e] = tick;
+    this.rowAtOf[e] = ROW_NEVER;
     this.entries.set(ref.id, e);
     return e;
+  }
+
+  /** The canonical SeriesRef of entry `e` (the first one touched with its id). */
+  ref(e: SeriesEntry): SeriesRef {
+    return this.refs[e] as SeriesRef;
+  }
+
+  /** The detector of entry `e`: an id in the table's DetectorSlots. */
+  detector(e: SeriesEntry): number {
+    return this.detectorOf[e] as number;
+  }
+
+  /** The rowTick in which entry `e`'s row was last written (see rowDue). */
+  rowAt(e: SeriesEntry): number {
+    return this.rowAtOf[e] as number;
   }
 
   /**
@@ -93,9 +115,8 @@ export class SeriesTable {
     const cutoff = this.tick(now - this.idleMs);
     let n = 0;
     for (const [id, e] of this.entries) {
-      if (e.seen >= cutoff) break;
-      this.entries.delete(id);
-      this.detectors.release(e.detector);
+      if ((this.seenAt[e] as number) >= cutoff) break;
+      this.forget(id, e);
       n++;
     }
     this.evictedTotal += n;
@@ -115,8 +136,8 @@ export class SeriesTable {
    * plus two ticks (1/8 of it) apart.
    */
   rowDue(e: SeriesEntry, rowTick: number): boolean {
-    if (rowTick - e.rowAt <= ROW_TICKS) return false;
-    e.rowAt = rowTick;
+    if (rowTick - (this.rowAtOf[e] as number) <= ROW_TICKS) return false;
+    this.rowAtOf[e] = rowTick;
     return true;
   }
 
@@ -137,9 +158,32 @@ export class SeriesTable {
   private evictOldest(): void {
     const first = this.entries.entries().next();
     if (first.done !== true) {
-      this.entries.delete(first.value[0]);
-      this.detectors.release(first.value[1].detector);
+      this.forget(first.value[0], first.value[1]);
       this.evictedTotal++;
     }
+  }
+
+  private forget(id: string, e: SeriesEntry): void {
+    this.entries.delete(id);
+    this.detectors.release(this.detectorOf[e] as number);
+    this.refs[e] = undefined;
+    this.free.push(e);
+  }
+
+  /** A new place at the end of the columns (the typed ones doubled when full, up to maxSeries). */
+  private grow(): SeriesEntry {
+    const e = this.refs.length;
+    this.refs.push(undefined);
+    if (e === this.seenAt.length) {
+      const wider = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+        const b = new Int32Array(Math.max(e + 1, Math.min(2 * a.length, this.maxSeries)));
+        b.set(a);
+        return b;
+      };
+      this.detectorOf = wider(this.detectorOf);
+      this.seenAt = wider(this.seenAt);
+      this.rowAtOf = wider(this.rowAtOf);
+    }
+    return e;
   }
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { makeSeries, seriesId, seriesLabelsJson } from '../../../src/domain/series';
+import { makeSeries, seriesColumns, seriesId, seriesLabelsJson } from '../../../src/domain/series';
+import { normalLabels } from '../../../src/domain/text';
+import { idLabels } from '../../../src/domain/id-labels';
 import type { Sample, SeriesRef } from '../../../src/domain/types';
 import { labelsJson } from '../../../src/clickhouse/rows';
 import { BodyPool, pointsRowBinary } from '../../../src/clickhouse/rowbinary';
@@ -122,6 +124,14 @@ describe('series identities packed for RowBinary', () => {
     makeSeries('m', { 'service.name': 's', k: 'y'.repeat(200) }),
     makeSeries('x', {}),
     makeSeries('lone', JSON.parse('{"__proto__":"p","service.name":"a\\ud800b"}') as Record<string, string>),
+    // labels written from the id where that is exact, packed where it is not (see idLabels)
+    makeSeries('q', { 'service.name': 's', v: 'a"b\\c\u0001=,}{"', '': '', 'x,y': '=' }, undefined, '{connection}'),
+    makeSeries('m{x="y"}', { 'service.name': 's', k: 'v' }),
+    makeSeries('eq', { 'service.name': 's', 'a=b': 'c', a: 'b="c' }),
+    makeSeries('esc', { 'service.name': 's', 'k"q': 'v', 'b\\s': 'w', 'ctl\n': 'x' }),
+    makeSeries('uni', { 'service.name': 's', 'clé': 'v', k: 'é' }, undefined, 'µs'),
+    makeSeries('svc', { 'service.name': 'x'.repeat(50), k: 'v' }, 's'.repeat(43), 'u'.repeat(200)),
+    makeSeries('n', { 'service.name': 's', k: 'y'.repeat(120) }),
   ];
 
   it('a row of a decoder-made series is byte-identical to the old encoder, ASCII or not', () => {
@@ -129,6 +139,29 @@ describe('series identities packed for RowBinary', () => {
       const body = pointsRowBinary([{ series: s, t: 1_700_000_000_123, v: 1.5 }]);
       assert.deepEqual(body.subarray(0, body.length - 20), oldPrefix(s), s.id);
     }
+  });
+
+  it('keeps the five columns packed only where the labels cannot be written from the id', () => {
+    const packed = series.filter((s) => typeof seriesColumns(s) === 'string').map((s) => s.metric);
+    assert.deepEqual(packed, ['cpu', 'lone', 'eq', 'esc', 'uni']);
+  });
+
+  it('idLabels respells an id\'s labels as their JSON, and refuses text of another shape (no overrun)', () => {
+    const run = (text: string): string | number => {
+      const dst = new Uint8Array(64);
+      const end = idLabels(Buffer.from(text, 'latin1'), 0, text.length, dst, 0);
+      return end < 0 ? end : Buffer.from(dst.subarray(0, end)).toString('latin1');
+    };
+    assert.equal(run(''), '{}');
+    assert.equal(run('a="x\\"y",b=""}'), '{"a":"x\\"y","b":""}');
+    for (const bad of ['k', 'k=', 'k=v}', 'k="v', 'k="v"', 'k="v"x', 'k="v\\', 'k="v"}x', 'k="v",']) assert.equal(run(bad), -1, bad);
+  });
+
+  it('runs of a series and series in turn give the rows each gives alone', () => {
+    const samples: Sample[] = [];
+    for (let i = 0; i < 40; i++) samples.push({ series: series[(i >> 2) % series.length] as SeriesRef, t: 1000 + i, v: i });
+    const alone = Buffer.concat(samples.map((x) => pointsRowBinary([x])));
+    assert.deepEqual(pointsRowBinary(samples), alone);
   });
 
   it('a series not made by makeSeries (read back from the store) encodes to the same bytes', () => {
@@ -154,5 +187,6 @@ describe('series identities packed for RowBinary', () => {
     assert.equal(s.labels, s.labels);
     assert.equal(seriesLabelsJson(s), labelsJson(s.labels));
     assert.equal(seriesLabelsJson({ ...s }), labelsJson(s.labels));
+    for (const x of series) assert.equal(seriesLabelsJson(x), labelsJson(normalLabels(x.labels)), x.id);
   });
 });

@@ -17,7 +17,7 @@ describe('pipeline series table', () => {
     assert.equal(t.size, 2);
     assert.equal(t.evicted, 1);
     const again = t.touch(a, T + 2_000);
-    assert.equal(again.ref, a, 'a was kept');
+    assert.equal(t.ref(again), a, 'a was kept');
     assert.equal(t.evicted, 1);
     t.touch(b, T + 2_000);
     assert.equal(t.evicted, 2, 'b had been evicted: it came back new and pushed another out');
@@ -29,7 +29,8 @@ describe('pipeline series table', () => {
     const other = ref('a');
     const e2 = t.touch(other, T + 1);
     assert.equal(e2, e);
-    assert.notEqual(e2.ref, other);
+    assert.notEqual(t.ref(e2), other);
+    assert.equal(t.ref(e2).id, other.id);
     assert.equal(t.size, 1);
   });
 
@@ -54,13 +55,36 @@ describe('pipeline series table', () => {
     const [a, b] = [t.touch(ref('a'), T), t.touch(ref('b'), T)];
     const c = t.touch(ref('c'), T + 2_000);
     assert.equal(pool.size, 2, 'a was evicted and its detector released');
-    assert.equal(c.detector, a.detector, "c took a's slot");
-    for (const e of [b, c]) pool.update(e.detector, T + 3_000, 1);
-    t.touch(c.ref, T + 30_000);
+    assert.equal(t.detector(c), t.detector(a), "c took a's slot (and a's place in the table)");
+    for (const e of [b, c]) pool.update(t.detector(e), T + 3_000, 1);
+    t.touch(t.ref(c), T + 30_000);
     assert.equal(t.sweep(T + 64_000 + 4_000), 1, 'b idle');
     assert.equal(pool.size, 1);
-    assert.throws(() => pool.update(b.detector, T + 70_000, 1), /used after release/);
-    assert.deepEqual(pool.update(c.detector, T + 70_000, 1), []);
+    assert.throws(() => pool.update(t.detector(b), T + 70_000, 1), /used after release/);
+    assert.deepEqual(pool.update(t.detector(c), T + 70_000, 1), []);
+  });
+
+  it('keeps each series\' columns apart as places are freed, taken again and the columns grow', () => {
+    const pool = detectorPool();
+    const t = new SeriesTable(pool, { maxSeries: 50, idleMs: 64_000 });
+    const refs = Array.from({ length: 120 }, (_, i) => ref(`m${i}`));
+    const now = (i: number): number => T + i * 2_000;
+    for (let i = 0; i < 120; i++) {
+      const e = t.touch(refs[i] as (typeof refs)[number], now(i));
+      assert.equal(t.ref(e), refs[i]);
+      assert.equal(t.rowDue(e, i), true, 'a new series\' row is due');
+      assert.equal(t.rowDue(e, i), false);
+    }
+    assert.equal(t.size, 50);
+    assert.equal(t.evicted, 70);
+    assert.equal(pool.size, 50);
+    for (let i = 70; i < 120; i++) {
+      const e = t.touch(refs[i] as (typeof refs)[number], now(120));
+      assert.equal(t.ref(e), refs[i], 'the newest 50 kept');
+      assert.equal(t.rowAt(e), i);
+    }
+    assert.equal(t.sweep(now(120) + 66_000), 50);
+    assert.equal(pool.size, 0);
   });
 
   it('refuses a non-positive bound', () => {
