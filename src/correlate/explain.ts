@@ -159,7 +159,7 @@ const RIVAL_MS = 30 * 60_000;
  * apart is mostly timing, which deploy stamps and delayed effects blur: the reader should look at
  * both (a pool setting changed minutes before a flag flip that got the blame).
  */
-export function rivalLine(ctx: Context, top: ChangeEvent, ranked: readonly { readonly e: CandidateEvidence; readonly score: number }[]): string | undefined {
+export function rivalLine(ctx: Context, top: ChangeEvent, ranked: readonly { readonly e: CandidateEvidence }[]): string | undefined {
   const hi = Math.min(ctx.at, Math.max(top.time, ctx.onset) + ctx.tolMs);
   // Only one the paged service's lasting trouble follows as well (a burst of its own may be an
   // earlier incident that is over).
