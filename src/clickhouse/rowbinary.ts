@@ -144,11 +144,15 @@ export function pointsRowBinary(points: readonly Sample[], pool: BodyPool = new 
     } else {
       series = s.series;
       const c = seriesColumns(series);
-      const prefix = typeof c === 'number' ? '' : seriesPrefix(series);
-      const bound = typeof c === 'number' ? columnsBound(series, c) : prefix.length;
-      if (at + bound + TAIL > buf.length) buf = grown(buf, at, bound + TAIL, pool);
       from = at;
-      at = typeof c === 'number' ? writeColumns(buf, at, series, c) : at + buf.write(prefix, at, 'latin1');
+      if (typeof c === 'number') {
+        if (at + columnsBound(series, c) + TAIL > buf.length) buf = grown(buf, at, columnsBound(series, c) + TAIL, pool);
+        at = writeColumns(buf, at, series, c);
+      } else {
+        const prefix = typeof c === 'string' ? c : seriesPrefix(series);
+        if (at + prefix.length + TAIL > buf.length) buf = grown(buf, at, prefix.length + TAIL, pool);
+        at += buf.write(prefix, at, 'latin1');
+      }
       size = at - from;
     }
     const t = s.t;

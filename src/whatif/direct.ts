@@ -20,6 +20,8 @@ export interface Direct {
 }
 
 export const edgeKey = (c: string, d: string): string => `${c}>${d}`;
+/** The callee of an edgeKey. */
+export const edgeTo = (k: string): string => k.slice(k.indexOf('>') + 1);
 export const seriesKey = (s: string, metric: string, peer?: string): string => `${s}\u0000${metric}\u0000${peer ?? ''}`;
 
 const num = (x: number | string): number => (typeof x === 'number' ? x : Number(x));

@@ -1,5 +1,5 @@
 import { LIMITED_ROLES } from './classify';
-import { directEffects, edgeKey, seriesKey, UNCERTAINTY, type Direct } from './direct';
+import { directEffects, edgeKey, edgeTo, seriesKey, UNCERTAINTY, type Direct } from './direct';
 import { couplingKey, driverAt, indexSnapshot, type SnapIndex } from './indexer';
 import { baselineAt, round4 } from './model';
 import { propagateLatency } from './latency';
@@ -119,7 +119,7 @@ function deltaAt(ctx: Ctx, m: SeriesModel, i: number): { delta: number; u: numbe
 /** Services the proposal can move: its own, those its traffic reaches, the callees and callers of changed edges. */
 function affected(ix: SnapIndex, d: Direct, traffic: Map<string, number>, origin: string): Set<string> {
   const out = new Set<string>([origin, ...traffic.keys(), ...d.latency.keys()]);
-  for (const k of d.edgeConn.keys()) out.add(k.split('>')[1] ?? '');
+  for (const k of d.edgeConn.keys()) out.add(edgeTo(k));
   for (const s of [...d.latency.keys(), ...d.replicas.keys()]) {
     for (const c of ix.callers.get(s) ?? []) out.add(c);
     for (const c of ix.svc.get(s)?.deps ?? []) out.add(c);
@@ -218,7 +218,7 @@ export function predict(snap: Snapshot, p: Proposal, o: WhatIfOptions = {}): Pre
  */
 function unseen(ix: SnapIndex, d: Direct, traffic: ReadonlyMap<string, number>, origin: string): { service: string; team: string }[] {
   const acted = new Set<string>([origin, ...d.latency.keys(), ...traffic.keys(), ...d.replicas.keys()]);
-  for (const k of [...d.edgeConn.keys(), ...d.trafficEdge.keys()]) acted.add(k.split('>')[1] ?? '');
+  for (const k of [...d.edgeConn.keys(), ...d.trafficEdge.keys()]) acted.add(edgeTo(k));
   for (const k of d.series.keys()) acted.add(k.split('\u0000')[0] ?? '');
   acted.delete('');
   const out: { service: string; team: string }[] = [];
