@@ -1,7 +1,7 @@
 /**
  * Points are the volume table, so they are sent as RowBinary: the five per-series columns are
  * written from the series' fields once per run of its points (the labels column respelled from
- * the id's bytes, see domain/id-labels.ts) and copied as bytes for the run's other rows; the
+ * the id tail's bytes, see domain/id-labels.ts) and copied as bytes for the run's other rows; the
  * three numbers are fixed-width little-endian, so neither side prints or parses digits
  * (TabSeparated's number text was a fifth of the insert path's time here, and parsing it a share
  * of ClickHouse's). RowBinary has been read by every ClickHouse since long before 18.16 with the
@@ -9,7 +9,7 @@
  * body goes through exec() with an explicit `INSERT … FORMAT RowBinary` (./connection.ts).
  */
 import { idLabels } from '../domain/id-labels';
-import { labelsFrom, packColumns, seriesColumns, uvarint } from '../domain/series';
+import { packColumns, seriesColumns, seriesTail, uvarint, uvarintSize } from '../domain/series';
 import type { Sample, SeriesRef } from '../domain/types';
 
 /** Column order of the points table in a RowBinary insert (same as the table's). */
@@ -29,7 +29,7 @@ const prefixes = new WeakMap<SeriesRef, string>();
  */
 export function seriesPrefix(s: SeriesRef): string {
   const c = seriesColumns(s);
-  if (typeof c === 'string') return c;
+  if (c !== undefined) return c;
   let p = prefixes.get(s);
   if (p === undefined) {
     p = packColumns(s.id, s.service, s.metric, s.labels, s.unit);
@@ -38,26 +38,34 @@ export function seriesPrefix(s: SeriesRef): string {
   return p;
 }
 
-/** Most bytes writeColumns writes for `s` whose labels column is `labels` bytes long (see seriesColumns). */
-function columnsBound(s: SeriesRef, labels: number): number {
-  // a UTF-16 unit is at most 3 UTF-8 bytes; five lengths of at most 3 bytes (< 2 MB each)
-  return s.id.length + labels + 3 * (s.service.length + s.metric.length + (s.unit?.length ?? 0)) + 15;
+/** Most bytes writeColumns writes for `s` whose id tail is `tail`. */
+function columnsBound(s: SeriesRef, tail: string): number {
+  // The id and the labels column (at most two bytes a char of the tail, and `{}`) are ASCII; a
+  // UTF-16 unit of the others is at most 3 UTF-8 bytes; five lengths of at most 3 bytes (< 2 MB each).
+  return 2 * s.metric.length + 3 * tail.length + 2 + 3 * (s.service.length + s.metric.length + (s.unit?.length ?? 0)) + 15;
 }
 
 /**
- * The five identity columns of a series made by makeSeries whose labels column is written from
- * its id (`labels` bytes long, see domain/series.ts) at `at`; returns the end. The id is ASCII:
- * copied as is, and read back from the buffer for the labels. `buf` holds columnsBound bytes.
+ * The five identity columns of a series made by makeSeries that keeps its id tail (see
+ * domain/series.ts) at `at`; returns the end. Metric and tail are ASCII: copied as is, and the
+ * tail read back from the buffer for the labels. `buf` holds columnsBound bytes.
  */
-function writeColumns(buf: Buffer, at: number, s: SeriesRef, labels: number): number {
-  const id = s.id;
-  let o = uvarint(buf, at, id.length);
-  const idAt = o;
-  o += buf.write(id, o, 'latin1');
+function writeColumns(buf: Buffer, at: number, s: SeriesRef, tail: string): number {
+  const metric = s.metric;
+  let o = uvarint(buf, at, metric.length + tail.length);
+  o += buf.write(metric, o, 'latin1');
+  const tailAt = o;
+  o += buf.write(tail, o, 'latin1');
   o = writeText(buf, o, s.service);
-  o = writeText(buf, o, s.metric);
-  o = uvarint(buf, o, labels);
-  o = idLabels(buf, idAt + labelsFrom(id, s.metric), idAt + id.length, buf, o);
+  o = writeText(buf, o, metric);
+  // The labels column's length is known once it is written: one byte is left for it (labels under
+  // 128 bytes), and longer ones move up to make room for their length.
+  const from = o + 1;
+  const end = idLabels(buf, tailAt + (tail.length === 0 ? 0 : 1), tailAt + tail.length, buf, from);
+  const n = end - from;
+  const lengthBytes = uvarintSize(n);
+  if (lengthBytes > 1) buf.copyWithin(o + lengthBytes, from, end);
+  o = uvarint(buf, o, n) + n;
   return writeText(buf, o, s.unit ?? '');
 }
 
@@ -143,13 +151,13 @@ export function pointsRowBinary(points: readonly Sample[], pool: BodyPool = new 
       at += size;
     } else {
       series = s.series;
-      const c = seriesColumns(series);
+      const tail = seriesTail(series);
       from = at;
-      if (typeof c === 'number') {
-        if (at + columnsBound(series, c) + TAIL > buf.length) buf = grown(buf, at, columnsBound(series, c) + TAIL, pool);
-        at = writeColumns(buf, at, series, c);
+      if (tail !== undefined) {
+        if (at + columnsBound(series, tail) + TAIL > buf.length) buf = grown(buf, at, columnsBound(series, tail) + TAIL, pool);
+        at = writeColumns(buf, at, series, tail);
       } else {
-        const prefix = typeof c === 'string' ? c : seriesPrefix(series);
+        const prefix = seriesPrefix(series);
         if (at + prefix.length + TAIL > buf.length) buf = grown(buf, at, prefix.length + TAIL, pool);
         at += buf.write(prefix, at, 'latin1');
       }
@@ -168,8 +176,8 @@ export function pointsRowBinary(points: readonly Sample[], pool: BodyPool = new 
 
 /** Bytes of a row's columns, at most (the body's first estimate). */
 function rowBound(s: SeriesRef): number {
-  const c = seriesColumns(s);
-  return typeof c === 'number' ? columnsBound(s, c) : seriesPrefix(s).length;
+  const tail = seriesTail(s);
+  return tail !== undefined ? columnsBound(s, tail) : seriesPrefix(s).length;
 }
 
 /** A body from `pool` with room for `more` bytes after the `at` written of `buf` (copied in; `buf` goes back). */

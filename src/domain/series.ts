@@ -7,12 +7,22 @@ import type { Labels, SeriesRef, SeriesSpan } from './types';
  * from any source, in any attribute order, gets the same id (it is the Kafka key and the ClickHouse key).
  */
 export function seriesId(metric: string, labels: Labels): string {
+  const tail = labelsTail(labels);
+  // joined, not concatenated: one flat text (see labelsTail)
+  return tail === '' ? metric : [metric, tail].join('');
+}
+
+/**
+ * The part of a series id after the metric: `{k1="v1",k2="v2"}` with keys sorted, or '' without
+ * labels. Series of one resource that differ only in their metric share it (see Series).
+ */
+export function labelsTail(labels: Labels): string {
   const keys = Object.keys(labels).sort();
-  if (keys.length === 0) return metric;
+  if (keys.length === 0) return '';
   const parts = keys.map((k) => `${k}=${JSON.stringify(labels[k])}`);
-  // One join builds one flat string: `metric{` + … + `}` would keep a tree of three concatenation
-  // nodes (about 100 bytes) alive beside the text for as long as the series lives.
-  parts[0] = `${metric}{${parts[0] as string}`;
+  // One join builds one flat string: `{` + … + `}` would keep a tree of concatenation nodes
+  // (about 100 bytes) alive beside the text for as long as the series lives.
+  parts[0] = `{${parts[0] as string}`;
   parts[parts.length - 1] += '}';
   return parts.join(',');
 }
@@ -64,14 +74,17 @@ export function uvarint(buf: Uint8Array, at: number, n: number): number {
 }
 
 /**
- * What a series made by makeSeries keeps for its RowBinary columns besides its fields (see
- * Series), under a symbol so no label or field name can clash with it: the labels column's byte
- * length when that column can be written from the id (idLabels), else the five columns packed
- * (packColumns).
+ * What a series made by makeSeries keeps besides its fields (see Series), under symbols so no
+ * label or field name can clash with them: TAIL, its id after the metric (labelsTail) when its
+ * labels column can be written from that text (idLabels), else COLUMNS, its five columns packed
+ * (packColumns); and SLOT, a number the owner of per-series state (the pipeline's series table)
+ * keeps on it to find that state without a map keyed by id.
  */
+const TAIL = Symbol('id tail');
 const COLUMNS = Symbol('row columns');
+const SLOT = Symbol('slot');
 
-type Fields = { -readonly [K in keyof SeriesRef]: SeriesRef[K] } & { [COLUMNS]?: number | string };
+type Fields = { -readonly [K in keyof SeriesRef]: SeriesRef[K] } & { [TAIL]?: string; [COLUMNS]?: string; [SLOT]?: number };
 
 /** The text of column `index` (0 = id … 4 = unit) of packed columns (see packColumns). */
 function packedColumn(packed: string, index: number): string {
@@ -89,16 +102,11 @@ function packedColumn(packed: string, index: number): string {
   }
 }
 
-/** Where the labels start in an id of `metric` (one byte a char: see Series): after `metric{`, or at its end without labels. */
-export function labelsFrom(id: string, metric: string): number {
-  return id.length === metric.length ? id.length : metric.length + 1;
-}
-
-/** The labels column written from an id of ASCII text (idLabels), `bytes` long; undefined when it is not that column. */
-function labelsOfId(id: string, metric: string, bytes = 2 * id.length + 2): string | undefined {
-  const src = Buffer.from(id, 'latin1');
-  const dst = Buffer.allocUnsafe(bytes);
-  const end = idLabels(src, labelsFrom(id, metric), src.length, dst, 0);
+/** The labels column written from an id tail of ASCII text (idLabels); undefined when it is not that column. */
+function labelsOfTail(tail: string): string | undefined {
+  const src = Buffer.from(tail, 'latin1');
+  const dst = Buffer.allocUnsafe(2 * tail.length + 2);
+  const end = idLabels(src, tail.length === 0 ? 0 : 1, src.length, dst, 0);
   return end < 0 ? undefined : dst.toString('latin1', 0, end);
 }
 
@@ -125,55 +133,89 @@ const LABELS: PropertyDescriptor = {
 };
 
 /**
- * A series made by makeSeries. Its identity is one text, the id: the labels column is the id's
- * text respelled (idLabels), so neither a labels object nor the labels JSON is kept; the writer
- * writes the columns from the fields (service, metric and unit are strings shared by the series
- * of a resource or metric). That needs the id in ASCII (one byte a char) and keys that JSON does
- * not escape, checked here once: other series keep their five columns packed (packColumns), as
- * every series did before (~150 more bytes each). What the writer needs besides the fields is a
- * non-enumerable property (COLUMNS) and the prototype is Object's, so JSON, Object.keys,
- * spreads and deep equality see the plain SeriesRef object they always saw; a constructor (not
- * a literal) so that V8 keeps the extra property inside the object.
+ * `id` of a series that keeps its id tail: the metric and the tail joined on each read. The
+ * pipeline's path reads no id (the series table finds a series by SLOT, the writer copies the
+ * two texts), so a live series keeps no id text of its own: its tail is the one text shared by
+ * the series of a resource with the same attributes (interned by the decoder).
  */
-const Series = function (this: Fields, metric: string, labels: Labels, service: string, unit: string | undefined) {
-  const id = seriesId(metric, labels);
+const ID: PropertyDescriptor = {
+  enumerable: true,
+  get(this: Fields): string {
+    return this.metric + (this[TAIL] as string);
+  },
+};
+
+const hidden = (value: unknown, writable = false): PropertyDescriptor => ({ value, writable });
+
+/**
+ * A series made by makeSeries. Its identity is two texts shared with other series, the metric
+ * and the id tail: the id is their join and the labels column the tail respelled (idLabels), so
+ * no id, labels object or labels JSON is kept per series. That needs the id in ASCII (one byte a
+ * char) and keys that JSON does not escape, checked here once: other series keep their id and
+ * their five columns packed (packColumns), ~250 more bytes each. The extras are non-enumerable
+ * properties and the prototype is Object's, so JSON, Object.keys, spreads and deep equality see
+ * the plain SeriesRef object they always saw; a constructor (not a literal) so that V8 keeps the
+ * extra properties inside the object.
+ */
+const Series = function (this: Fields, metric: string, labels: Labels, service: string, unit: string | undefined, intern: ((text: string) => string) | undefined) {
+  const tail = labelsTail(labels);
   const json = labelsJson(labels);
   // (a string of ASCII only is its own UTF-8 bytes, one a char)
-  const derived = Buffer.byteLength(id, 'utf8') === id.length && labelsOfId(id, metric) === json;
-  this.id = id;
+  const ascii = Buffer.byteLength(metric, 'utf8') === metric.length && Buffer.byteLength(tail, 'utf8') === tail.length;
+  if (ascii && labelsOfTail(tail) === json) {
+    Object.defineProperty(this, 'id', ID);
+    Object.defineProperty(this, TAIL, hidden(intern === undefined ? tail : intern(tail)));
+  } else {
+    const id = seriesId(metric, labels);
+    this.id = id;
+    Object.defineProperty(this, COLUMNS, hidden(packColumns(id, service, metric, json, unit)));
+  }
+  Object.defineProperty(this, SLOT, hidden(-1, true));
   this.service = service;
   this.metric = metric;
   Object.defineProperty(this, 'labels', LABELS);
-  Object.defineProperty(this, COLUMNS, { value: derived ? json.length : packColumns(id, service, metric, json, unit) });
   // Absent, not undefined, without a unit: as the object literals had it.
   if (unit !== undefined) this.unit = unit;
-} as unknown as new (metric: string, labels: Labels, service: string, unit: string | undefined) => SeriesRef;
+} as unknown as new (metric: string, labels: Labels, service: string, unit: string | undefined, intern: ((text: string) => string) | undefined) => SeriesRef;
 (Series as unknown as { prototype: object }).prototype = Object.prototype;
 
-/**
- * What a series made by makeSeries keeps for its RowBinary columns (see Series): the labels
- * column's byte length when it is written from the id, else the five columns packed
- * (packColumns); undefined for a series made otherwise.
- */
-export function seriesColumns(s: SeriesRef): number | string | undefined {
+/** The id of `s` after its metric (see labelsTail) when makeSeries made it and its labels column is written from that text. */
+export function seriesTail(s: SeriesRef): string | undefined {
+  return (s as Fields)[TAIL];
+}
+
+/** The five columns of `s` packed (packColumns) when makeSeries made it and could not keep its tail; else undefined. */
+export function seriesColumns(s: SeriesRef): string | undefined {
   return (s as Fields)[COLUMNS];
 }
 
-/** The labels column of `s` (labelsJson): from its id or packed text when makeSeries made it, parsing no labels. */
+/** The number kept on `s` (setSeriesSlot): -1 when none, undefined for a series makeSeries did not make. */
+export function seriesSlot(s: SeriesRef): number | undefined {
+  return (s as Fields)[SLOT];
+}
+
+/** Keep `slot` on `s` (for seriesSlot); nothing for a series makeSeries did not make (no property is added to it). */
+export function setSeriesSlot(s: SeriesRef, slot: number): void {
+  if ((s as Fields)[SLOT] !== undefined) (s as Fields)[SLOT] = slot;
+}
+
+/** The labels column of `s` (labelsJson): from its id tail or packed text when makeSeries made it, parsing no labels. */
 export function seriesLabelsJson(s: SeriesRef): string {
+  const tail = (s as Fields)[TAIL];
+  if (tail !== undefined) return labelsOfTail(tail) as string;
   const c = (s as Fields)[COLUMNS];
-  if (c === undefined) return labelsJson(s.labels);
-  return typeof c === 'string' ? packedColumn(c, 3) : (labelsOfId(s.id, s.metric, c) as string);
+  return c === undefined ? labelsJson(s.labels) : packedColumn(c, 3);
 }
 
 /**
  * The one place series identities are made (every decoder calls it): names, unit and labels are
  * normalised here (see ./text.ts), so every column stored and every id derive from the same
- * strings; labels come back prototype-free.
+ * strings; labels come back prototype-free. `intern` returns the one copy of an id tail that the
+ * caller keeps for equal tails (a decoder's cache), so the series of a resource share it.
  */
-export function makeSeries(metric: string, labels: Labels, service?: string, unit?: string): SeriesRef {
+export function makeSeries(metric: string, labels: Labels, service?: string, unit?: string, intern?: (text: string) => string): SeriesRef {
   const l = normalLabels(labels);
-  return new Series(wellFormed(metric), l, wellFormed(service ?? l['service.name'] ?? 'unknown'), unit === undefined ? undefined : wellFormed(unit));
+  return new Series(wellFormed(metric), l, wellFormed(service ?? l['service.name'] ?? 'unknown'), unit === undefined ? undefined : wellFormed(unit), intern);
 }
 
 /** Widen `span` to take in a sample at `t` (epoch ms). */

@@ -78,6 +78,7 @@ function decodeValueList(raw: unknown, origin: Origin, line: number, path: strin
     else if (dstype === 'absolute') out.push({ series, t, v: v / vl.interval });
     else {
       // derive and counter: a decrease (wrap or restart) restarts the rate rather than going negative.
+      // (Keyed by id: each value list makes its series afresh.)
       const rate = cumulativeRate(rates, series.id, t, v);
       if (rate !== undefined) out.push({ series, t, v: rate });
     }

@@ -1,6 +1,11 @@
+import type { SeriesRef } from '../domain/types';
+
 /**
  * The last point of each cumulative counter, by series key: (t, v, start, aux) in slots of
- * shared Float64Array chunks, the Map holding only a slot number. An object per counter with
+ * shared Float64Array chunks, the Map holding only a slot number. The key is the series a
+ * decoder's cache made (kept by identity: a Map keyed by id kept the id text of each counter
+ * alive once series no longer kept it), or, from decoders that make their series afresh, its id.
+ * When the cache is dropped, its series are re-keyed by id until their new SeriesRef claims them. An object per counter with
  * four number fields cost about 90 bytes more per series (its header, and a heap number for
  * each field holding a double); here a counter costs its Map entry and 32 bytes. Bounded: when
  * full, the first-inserted counter is forgotten and its slot reused. NaN marks an unset start
@@ -9,10 +14,14 @@
 const FIELDS = 4;
 const SLOTS_PER_CHUNK = 1024;
 
+export type CounterKey = SeriesRef | string;
+
 export class CounterSlots {
-  private readonly slots = new Map<string, number>();
+  private readonly slots = new Map<CounterKey, number>();
   private readonly chunks: Float64Array[] = [];
   private used = 0;
+  /** Counters re-keyed by id (rekeyById) not claimed yet (an upper bound: some may have been forgotten since). */
+  private unclaimed = 0;
   /** Chunk and offset of the slot found by the last find(): reading them costs no allocation. */
   f: Float64Array = new Float64Array(0);
   at = 0;
@@ -24,8 +33,9 @@ export class CounterSlots {
   }
 
   /** Points `f`/`at` at the counter's slot; false when it is not remembered. */
-  find(key: string): boolean {
-    const slot = this.slots.get(key);
+  find(key: CounterKey): boolean {
+    let slot = this.slots.get(key);
+    if (slot === undefined && this.unclaimed > 0 && typeof key !== 'string') slot = this.claim(key);
     if (slot === undefined) return false;
     this.point(slot);
     return true;
@@ -60,7 +70,7 @@ export class CounterSlots {
   }
 
   /** Remembers a new counter (forgetting the first-inserted one when full). */
-  add(key: string, t: number, v: number, start: number | undefined, aux: number | undefined): void {
+  add(key: CounterKey, t: number, v: number, start: number | undefined, aux: number | undefined): void {
     let slot: number | undefined;
     if (this.slots.size >= this.max) {
       const oldest = this.slots.entries().next();
@@ -76,6 +86,30 @@ export class CounterSlots {
     this.slots.set(key, slot);
     this.point(slot);
     this.set(t, v, start, aux);
+  }
+
+  /**
+   * Key the counters of series by their ids (their SeriesRefs are about to be dropped with the
+   * decoder's cache); the new SeriesRef of each series claims its counter on its next point.
+   */
+  rekeyById(): void {
+    const entries = [...this.slots];
+    this.slots.clear();
+    for (const [k, slot] of entries) {
+      if (typeof k !== 'string') this.unclaimed++;
+      this.slots.set(typeof k === 'string' ? k : k.id, slot);
+    }
+  }
+
+  private claim(ref: SeriesRef): number | undefined {
+    const id = ref.id;
+    const slot = this.slots.get(id);
+    if (slot !== undefined) {
+      this.slots.delete(id);
+      this.slots.set(ref, slot);
+      this.unclaimed--;
+    }
+    return slot;
   }
 
   private point(slot: number): void {

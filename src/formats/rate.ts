@@ -1,4 +1,4 @@
-import { CounterSlots } from './counter-slots';
+import { CounterSlots, type CounterKey } from './counter-slots';
 import { seriesNode, type NodeCounter, type SeriesNode } from './series-cache';
 
 /**
@@ -35,6 +35,17 @@ class RateTable implements RateState, NodeCounter {
    * series keeps the ones of the message that created it (32+ bytes each per series otherwise).
    */
   readonly names = new Map<string, string>();
+  /**
+   * One copy of each id tail (the labels part of a series id) of the cached series: the series
+   * of a resource whose points carry the same attributes share it. Dropped with the cache.
+   */
+  readonly tails = new Map<string, string>();
+  readonly internTail = (text: string): string => {
+    const known = this.tails.get(text);
+    if (known !== undefined) return known;
+    this.tails.set(text, text);
+    return text;
+  };
   seriesCount = 0;
   constructor(readonly maxSeries: number) {
     this.last = new CounterSlots(maxSeries);
@@ -68,7 +79,7 @@ export interface Increase {
  * the previous point, the increase since that start (v over t − start) is returned, otherwise
  * nothing. Points not newer than the last one (duplicates, reordering) are ignored. Never negative.
  */
-export function cumulativeIncrease(state: RateState, key: string, t: number, v: number, start?: number, aux?: number): Increase | undefined {
+export function cumulativeIncrease(state: RateState, key: CounterKey, t: number, v: number, start?: number, aux?: number): Increase | undefined {
   const last = (state as RateTable).last;
   if (!last.find(key)) {
     last.add(key, t, v, start, aux);
@@ -90,7 +101,7 @@ export function cumulativeIncrease(state: RateState, key: string, t: number, v: 
 }
 
 /** Per-second rate of cumulative counter `key` (see cumulativeIncrease), or undefined. Allocates nothing on the common path. */
-export function cumulativeRate(state: RateState, key: string, t: number, v: number, start?: number): number | undefined {
+export function cumulativeRate(state: RateState, key: CounterKey, t: number, v: number, start?: number): number | undefined {
   const last = (state as RateTable).last;
   if (last.find(key)) {
     const prevT = last.t();
@@ -111,6 +122,8 @@ export interface MetricRoot {
   readonly unit: string | undefined;
   readonly root: SeriesNode;
   readonly counter: NodeCounter;
+  /** The cache's one copy of an id tail (makeSeries' `intern`). */
+  readonly intern: (tail: string) => string;
 }
 
 /**
@@ -124,6 +137,8 @@ export function seriesRoot(state: RateState, resourceKey: string, metric: string
   // rebuilt on every round (each rebuild also made a second copy of every identity).
   if (t.seriesCount > t.maxSeries) {
     t.series.clear();
+    t.tails.clear();
+    t.last.rekeyById();
     t.seriesCount = 0;
   }
   const m = intern(t, metric);
@@ -134,7 +149,7 @@ export function seriesRoot(state: RateState, resourceKey: string, metric: string
   if (byMetric === undefined) byUnit.set(u ?? '', (byMetric = new Map<string, SeriesNode>()));
   let root = byMetric.get(m);
   if (root === undefined) byMetric.set(m, (root = seriesNode()));
-  return { metric: m, unit: u, root, counter: t };
+  return { metric: m, unit: u, root, counter: t, intern: t.internTail };
 }
 
 function intern(t: RateTable, s: string): string {

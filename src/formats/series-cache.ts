@@ -8,8 +8,6 @@ import { attr, attributeProblem, readAttribute } from './otlp/attributes';
  * hottest path. Lists in another order only cost an extra branch.
  */
 export class SeriesNode {
-  /** The series whose attributes end at this node. */
-  ref: SeriesRef | undefined = undefined;
   /**
    * The first attribute (key, value) seen below this node, kept inline ('' while there is none):
    * nearly every node has one child (a resource's metric usually carries one attribute set, and
@@ -18,13 +16,25 @@ export class SeriesNode {
   key = '';
   value = '';
   /**
-   * What follows the inline attribute: the series whose attributes end with it (then the last
-   * attribute of a series costs no node of its own), or, once some series' attributes go on past
-   * it, the node after it. One field for both: a field per case cost 8 bytes a series.
+   * With an inline attribute, what follows it: the series whose attributes end with it (then the
+   * last attribute of a series costs no node of its own), or, once some series' attributes go on
+   * past it, the node after it. Without one, the series whose attributes end at this node. One
+   * field for these: a field per case cost 8 bytes a series.
    */
   after: SeriesNode | SeriesRef | undefined = undefined;
+  /** Further children, and the series ending here when there is an inline attribute too: rare, so kept apart. */
+  more: More | undefined = undefined;
+}
+
+class More {
+  ref: SeriesRef | undefined = undefined;
   /** Further children, by key then value. */
   next: Map<string, Map<string, SeriesNode>> | undefined = undefined;
+}
+
+/** The series whose attributes end at `node`. */
+function endingAt(node: SeriesNode): SeriesRef | undefined {
+  return node.key === '' ? (node.after as SeriesRef | undefined) : node.more?.ref;
 }
 
 /** A new trie node; every node has the same fields, so the lookups stay monomorphic. */
@@ -43,7 +53,7 @@ export interface NodeCounter {
  * suffix (e.g. `[1].key`, or '' for a list that is no array) of the first malformed attribute.
  */
 export function findSeries(root: SeriesNode, attrs: unknown): SeriesRef | string | undefined {
-  if (attrs === undefined || attrs === null) return root.ref;
+  if (attrs === undefined || attrs === null) return endingAt(root);
   if (!Array.isArray(attrs)) return '';
   const n = attrs.length;
   let node: SeriesNode | undefined = root;
@@ -58,9 +68,9 @@ export function findSeries(root: SeriesNode, attrs: unknown): SeriesRef | string
       if (after instanceof SeriesNode) node = after;
       else if (i === n - 1) return after;
       else node = undefined;
-    } else node = node.next?.get(k)?.get(text);
+    } else node = node.more?.next?.get(k)?.get(text);
   }
-  return node?.ref;
+  return node === undefined ? undefined : endingAt(node);
 }
 
 /** Records `ref` as the series of `attrs` (which findSeries() found well-formed) below `root`. */
@@ -73,8 +83,12 @@ export function addSeries(root: SeriesNode, attrs: unknown, ref: SeriesRef): voi
     const text = attr.text;
     const last = i === list.length - 1;
     if (node.key === '') {
+      // the series ending here, if any, moves apart for the inline attribute
+      const ending = node.after as SeriesRef | undefined;
       node.key = k;
       node.value = text;
+      node.after = undefined;
+      if (ending !== undefined) (node.more ??= new More()).ref = ending;
     }
     if (node.key === k && node.value === text) {
       const after = node.after;
@@ -85,18 +99,20 @@ export function addSeries(root: SeriesNode, attrs: unknown, ref: SeriesRef): voi
       } else node = node.after = nodeWithRef(after);
     } else node = nextChild(node, k, text);
   }
-  node.ref = ref;
+  if (node.key === '') node.after = ref;
+  else (node.more ??= new More()).ref = ref;
 }
 
 /** The inline attribute's node, made when a series' attributes go on past it: holds the series that ended there. */
 function nodeWithRef(ref: SeriesRef | undefined): SeriesNode {
   const child = seriesNode();
-  child.ref = ref;
+  child.after = ref;
   return child;
 }
 
 function nextChild(node: SeriesNode, k: string, text: string): SeriesNode {
-  const next = (node.next ??= new Map<string, Map<string, SeriesNode>>());
+  const more = (node.more ??= new More());
+  const next = (more.next ??= new Map<string, Map<string, SeriesNode>>());
   let byValue = next.get(k);
   if (byValue === undefined) next.set(k, (byValue = new Map<string, SeriesNode>()));
   let child = byValue.get(text);

@@ -1,3 +1,4 @@
+import { seriesSlot, seriesTail, setSeriesSlot } from '../domain/series';
 import type { SeriesRef } from '../domain/types';
 import type { DetectorSlots } from '../detect/pool';
 
@@ -10,7 +11,10 @@ import type { DetectorSlots } from '../detect/pool';
  * that comes back starts learning again (its stored points are unaffected).
  *
  * An entry is a number, the series' place in the table's columns (an array of refs and typed
- * arrays of the numbers below): an object per series cost 56 bytes, its columns cost 20.
+ * arrays of the numbers below): an object per series cost 56 bytes, its columns cost 28. A
+ * series is found by the place kept on its SeriesRef (seriesSlot), and a SeriesRef that is not
+ * the one the table holds by a hash of its id in a typed array: a Map keyed by id kept each
+ * series' id text alive (~136 bytes) besides its ~40-byte entry.
  */
 export type SeriesEntry = number;
 
@@ -29,8 +33,6 @@ export interface SeriesTableOptions {
 }
 
 export class SeriesTable {
-  // Map keeps insertion order; touching re-inserts, so the first entry is the least recently seen.
-  private readonly entries = new Map<string, SeriesEntry>();
   /** The columns, by entry: the canonical SeriesRef (undefined while the place is free)… */
   private refs: (SeriesRef | undefined)[] = [];
   /** …its detector (an id in the table's DetectorSlots)… */
@@ -38,19 +40,34 @@ export class SeriesTable {
   /** …the tick (of idleMs/64) in which the series was last seen, counted from the table's first touch… */
   private seenAt = new Int32Array(16);
   /**
-   * …and the tick (of rowEveryMs/16, same origin) in which this consumer last wrote the
-   * series' `series` row; ROW_NEVER before the first.
+   * …the tick (of rowEveryMs/16, same origin) in which this consumer last wrote the
+   * series' `series` row; ROW_NEVER before the first…
    */
   private rowAtOf = new Int32Array(16);
+  /** …the hash of its id (idHash)… */
+  private hashOf = new Int32Array(16);
+  /**
+   * …and when it was last marked seen in a new tick (a count of such marks): eviction takes the
+   * least recent, in the order a Map re-inserting its key on each such mark kept.
+   */
+  private markOf = new Int32Array(16);
   // (Ticks as int32: they count from the table's first touch and last 68 years of uptime at the
   // smallest idleMs (1 min), 4 at the smallest rowEveryMs (1 s; 1,275 at the default 5 min).)
+  /** Entries + 1 by id hash, open addressing with linear probing (0: empty), at most half full. */
+  private index = new Int32Array(32);
+  private marks = 0;
+  private live = 0;
   /** Places of forgotten series, taken again before the columns grow. */
   private readonly free: SeriesEntry[] = [];
   private evictedTotal = 0;
+  /** The cutoff tick of the last sweep: a sweep scans the columns only when it moved. */
+  private sweptTo = -Infinity;
   readonly maxSeries: number;
   readonly idleMs: number;
   private readonly tickMs: number;
   private readonly rowTickMs: number;
+  /** Series evicted at once when the table is full (a scan of the columns finds them). */
+  private readonly evictBatch: number;
   /** Wall-clock time of tick 0 (the first touch). */
   private origin: number | undefined;
 
@@ -65,29 +82,35 @@ export class SeriesTable {
     if (!(rowEveryMs > 0) || !Number.isFinite(rowEveryMs)) throw new RangeError(`rowEveryMs must be a positive number, got ${rowEveryMs}`);
     this.rowTickMs = rowEveryMs / ROW_TICKS;
     if (!Number.isInteger(this.maxSeries) || this.maxSeries < 1) throw new RangeError(`maxSeries must be a positive integer, got ${this.maxSeries}`);
+    this.evictBatch = Math.max(1, Math.floor(this.maxSeries / 64));
   }
 
-  /** The entry for `ref.id`, created (and the oldest evicted when full) if new; marks it seen at `now`. */
+  /** The entry for `ref.id`, created (and the least recently seen evicted when full) if new; marks it seen at `now`. */
   touch(ref: SeriesRef, now: number): SeriesEntry {
     const tick = this.tick(now);
-    let e = this.entries.get(ref.id);
-    if (e !== undefined) {
-      // Re-inserting on every sample costs more than decoding it: recency is kept to within a
+    const kept = seriesSlot(ref) ?? -1;
+    let e = kept >= 0 && this.refs[kept] === ref ? kept : this.find(ref, idHash(ref));
+    if (e >= 0) {
+      if (e !== kept) setSeriesSlot(ref, e);
+      // Marking recency on every sample costs more than decoding it: it is kept to within a
       // tick, idleMs/64 (≈ 3 min by default), which is all eviction needs.
       if (this.seenAt[e] !== tick) {
-        this.entries.delete(ref.id);
-        this.entries.set(ref.id, e);
         this.seenAt[e] = tick;
+        this.markOf[e] = this.mark();
       }
       return e;
     }
-    if (this.entries.size >= this.maxSeries) this.evictOldest();
+    if (this.live >= this.maxSeries) this.evictOldest();
     e = this.free.pop() ?? this.grow();
     this.refs[e] = ref;
     this.detectorOf[e] = this.detectors.create();
     this.seenAt[e] = tick;
+    this.markOf[e] = this.mark();
     this.rowAtOf[e] = ROW_NEVER;
-    this.entries.set(ref.id, e);
+    this.hashOf[e] = idHash(ref);
+    this.insert(e);
+    this.live++;
+    setSeriesSlot(ref, e);
     return e;
   }
 
@@ -108,16 +131,19 @@ export class SeriesTable {
 
   /**
    * Forget series not seen since `now - idleMs` (to within a tick: a series is kept up to one
-   * tick longer, never forgotten early). Cheap: stops at the first recent entry.
+   * tick longer, never forgotten early). Cheap: the columns are scanned once per tick.
    */
   sweep(now: number): number {
     // Last seen in a tick before the one holding now - idleMs: last seen before that instant.
     const cutoff = this.tick(now - this.idleMs);
+    if (cutoff <= this.sweptTo) return 0;
+    this.sweptTo = cutoff;
     let n = 0;
-    for (const [id, e] of this.entries) {
-      if ((this.seenAt[e] as number) >= cutoff) break;
-      this.forget(id, e);
-      n++;
+    for (let e = 0; e < this.refs.length; e++) {
+      if (this.refs[e] !== undefined && (this.seenAt[e] as number) < cutoff) {
+        this.forget(e);
+        n++;
+      }
     }
     this.evictedTotal += n;
     return n;
@@ -142,7 +168,7 @@ export class SeriesTable {
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.live;
   }
 
   /** Series forgotten so far (cap or idleness). */
@@ -155,19 +181,93 @@ export class SeriesTable {
     return Math.floor((at - this.origin) / this.tickMs);
   }
 
-  private evictOldest(): void {
-    const first = this.entries.entries().next();
-    if (first.done !== true) {
-      this.forget(first.value[0], first.value[1]);
-      this.evictedTotal++;
+  /** The next mark; when marks outgrow int32 (after ~2 billion), the live ones are renumbered in order first. */
+  private mark(): number {
+    if (this.marks === 0x7fffffff) {
+      const live = [...this.markOf.keys()].filter((e) => this.refs[e] !== undefined).sort((a, b) => (this.markOf[a] as number) - (this.markOf[b] as number));
+      live.forEach((e, i) => (this.markOf[e] = i));
+      this.marks = live.length;
+    }
+    return this.marks++;
+  }
+
+  /** The entry whose series has `ref`'s id (hash `h`), or -1. */
+  private find(ref: SeriesRef, h: number): SeriesEntry {
+    const mask = this.index.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const e = (this.index[i] as number) - 1;
+      if (e < 0) return -1;
+      if (this.hashOf[e] === h) {
+        const held = this.refs[e] as SeriesRef;
+        if (held === ref || held.id === ref.id) return e;
+      }
     }
   }
 
-  private forget(id: string, e: SeriesEntry): void {
-    this.entries.delete(id);
+  private insert(e: SeriesEntry): void {
+    if (2 * (this.live + 1) > this.index.length) this.rehash(2 * this.index.length);
+    const mask = this.index.length - 1;
+    let i = (this.hashOf[e] as number) & mask;
+    while (this.index[i] !== 0) i = (i + 1) & mask;
+    this.index[i] = e + 1;
+  }
+
+  /** Take entry `e` out of the index, moving back the entries after it that probed past it. */
+  private unindex(e: SeriesEntry): void {
+    const index = this.index;
+    const mask = index.length - 1;
+    let i = (this.hashOf[e] as number) & mask;
+    while (index[i] !== e + 1) i = (i + 1) & mask;
+    for (let j = (i + 1) & mask; index[j] !== 0; j = (j + 1) & mask) {
+      const home = (this.hashOf[(index[j] as number) - 1] as number) & mask;
+      // index[j] may fill the hole at i when its home is not in (i, j] (cyclically)
+      if (i <= j ? home <= i || home > j : home <= i && home > j) {
+        index[i] = index[j] as number;
+        i = j;
+      }
+    }
+    index[i] = 0;
+  }
+
+  private rehash(size: number): void {
+    this.index = new Int32Array(size);
+    const mask = size - 1;
+    for (let e = 0; e < this.refs.length; e++) {
+      if (this.refs[e] === undefined) continue;
+      let i = (this.hashOf[e] as number) & mask;
+      while (this.index[i] !== 0) i = (i + 1) & mask;
+      this.index[i] = e + 1;
+    }
+  }
+
+  /**
+   * Evict the least recently seen series: one when the table holds fewer than 128, else 1/64 of
+   * the bound at once, so that a full table taking new series scans its columns once per
+   * maxSeries/64 of them rather than once each.
+   */
+  private evictOldest(): void {
+    const marks: number[] = [];
+    for (let e = 0; e < this.refs.length; e++) if (this.refs[e] !== undefined) marks.push(this.markOf[e] as number);
+    if (marks.length === 0) return;
+    const k = Math.min(this.evictBatch, marks.length);
+    // the k-th least recent mark: marks are distinct
+    const last = Int32Array.from(marks).sort()[k - 1] as number;
+    for (let e = 0; e < this.refs.length; e++) {
+      if (this.refs[e] !== undefined && (this.markOf[e] as number) <= last) {
+        this.forget(e);
+        this.evictedTotal++;
+      }
+    }
+  }
+
+  private forget(e: SeriesEntry): void {
+    this.unindex(e);
     this.detectors.release(this.detectorOf[e] as number);
+    const ref = this.refs[e] as SeriesRef;
+    if (seriesSlot(ref) === e) setSeriesSlot(ref, -1);
     this.refs[e] = undefined;
     this.free.push(e);
+    this.live--;
   }
 
   /** A new place at the end of the columns (the typed ones doubled when full, up to maxSeries). */
@@ -175,15 +275,33 @@ export class SeriesTable {
     const e = this.refs.length;
     this.refs.push(undefined);
     if (e === this.seenAt.length) {
+      const size = Math.max(e + 1, Math.min(2 * e, this.maxSeries));
       const wider = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-        const b = new Int32Array(Math.max(e + 1, Math.min(2 * a.length, this.maxSeries)));
+        const b = new Int32Array(size);
         b.set(a);
         return b;
       };
       this.detectorOf = wider(this.detectorOf);
       this.seenAt = wider(this.seenAt);
       this.rowAtOf = wider(this.rowAtOf);
+      this.hashOf = wider(this.hashOf);
+      this.markOf = wider(this.markOf);
     }
     return e;
   }
+}
+
+/**
+ * FNV-1a of a series' id, from its metric and id tail when it keeps them (the same text, so the
+ * same hash, as its id would give): computed when a series is new or comes as another SeriesRef.
+ */
+function idHash(ref: SeriesRef): number {
+  const tail = seriesTail(ref);
+  return tail === undefined ? textHash(ref.id, 0x811c9dc5) : textHash(tail, textHash(ref.metric, 0x811c9dc5));
+}
+
+function textHash(s: string, seed: number): number {
+  let h = seed;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
 }

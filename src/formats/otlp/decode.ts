@@ -96,7 +96,7 @@ function decodeMetric(m: Metric, path: string, sink: PointSink): void {
       if (v === undefined) return;
       const ref = seriesOf(sink, series, p, pp, i);
       if (ref === undefined) return;
-      const r = isMonotonic !== true ? v : temp === 'delta' ? deltaRate(v, pt, pp, i, sink) : cumulativeRate(sink.rates, ref.id, pt.t, v, pt.start);
+      const r = isMonotonic !== true ? v : temp === 'delta' ? deltaRate(v, pt, pp, i, sink) : cumulativeRate(sink.rates, ref, pt.t, v, pt.start);
       if (r !== undefined) sink.out.push({ series: ref, t: pt.t, v: r });
     });
   } else {

@@ -160,7 +160,7 @@ export function seriesOf(sink: PointSink, ms: MetricSeries, p: Record<string, un
   const labels = Object.assign(newLabels(), sink.resourceLabels);
   addAttributes(attrs, labels);
   ms.counter.seriesCount++;
-  const ref = makeSeries(ms.metric, labels, undefined, ms.unit);
+  const ref = makeSeries(ms.metric, labels, undefined, ms.unit, ms.intern);
   addSeries(ms.root, attrs, ref);
   return ref;
 }
@@ -195,7 +195,7 @@ export function emitDistribution(sink: PointSink, ds: DistributionSeries, p: Rec
     if (sum !== null && count > 0) mean(sum / count);
     return;
   }
-  const inc = cumulativeIncrease(sink.rates, countSeries.id, pt.t, count, pt.start, sum ?? undefined);
+  const inc = cumulativeIncrease(sink.rates, countSeries, pt.t, count, pt.start, sum ?? undefined);
   if (inc === undefined) return;
   sink.out.push({ series: countSeries, t: pt.t, v: (inc.increase * 1000) / inc.ms });
   if (inc.auxIncrease !== undefined && inc.increase > 0) mean(inc.auxIncrease / inc.increase);

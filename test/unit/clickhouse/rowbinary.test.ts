@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { makeSeries, seriesColumns, seriesId, seriesLabelsJson } from '../../../src/domain/series';
+import { makeSeries, seriesColumns, seriesId, seriesLabelsJson, seriesTail } from '../../../src/domain/series';
 import { normalLabels } from '../../../src/domain/text';
 import { idLabels } from '../../../src/domain/id-labels';
 import type { Sample, SeriesRef } from '../../../src/domain/types';
@@ -139,6 +139,19 @@ describe('series identities packed for RowBinary', () => {
       const body = pointsRowBinary([{ series: s, t: 1_700_000_000_123, v: 1.5 }]);
       assert.deepEqual(body.subarray(0, body.length - 20), oldPrefix(s), s.id);
     }
+  });
+
+  it('a series keeps its id as the metric and a tail shared by the series of a decoder\'s cache with the same attributes', () => {
+    const tails = new Map<string, string>();
+    const intern = (x: string): string => tails.get(x) ?? (tails.set(x, x), x);
+    const a = makeSeries('a.m', { 'service.name': 's', k: 'v' }, undefined, undefined, intern);
+    const b = makeSeries('b.m', { k: 'v', 'service.name': 's' }, undefined, undefined, intern);
+    assert.equal(seriesTail(a), '{k="v",service.name="s"}');
+    assert.equal(a.id, `a.m${seriesTail(a) as string}`);
+    assert.equal(b.id, seriesId('b.m', b.labels));
+    assert.equal(tails.size, 1, 'one tail for both');
+    assert.equal(seriesTail(makeSeries('x', {})), '');
+    assert.equal(seriesTail(series[1] as SeriesRef), undefined, 'packed: no tail');
   });
 
   it('keeps the five columns packed only where the labels cannot be written from the id', () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { makeSeries } from '../../../src/domain/series';
 import { CounterSlots } from '../../../src/formats/counter-slots';
 import { createRateState, cumulativeIncrease, cumulativeRate } from '../../../src/formats/rate';
 
@@ -23,6 +24,19 @@ describe('formats counter slots', () => {
     assert.equal(c.find('a'), false);
     assert.ok(c.find('b') && c.v() === 2);
     assert.ok(c.find('c') && c.v() === 3);
+  });
+
+  it('keeps a series\' counter by its SeriesRef, and after rekeyById hands it to a new SeriesRef with the same id', () => {
+    const c = new CounterSlots(10);
+    const a = makeSeries('bytes', { 'service.name': 's', k: 'v' });
+    c.add(a, 1, 5, undefined, undefined);
+    assert.ok(c.find(a) && c.v() === 5);
+    const again = makeSeries('bytes', { 'service.name': 's', k: 'v' });
+    assert.equal(c.find(again), false, 'another SeriesRef is another key until the cache that made the first is dropped');
+    c.rekeyById();
+    assert.ok(c.find(again) && c.v() === 5, 'claimed by the new SeriesRef');
+    assert.equal(c.size, 1);
+    assert.ok(c.find(again));
   });
 
   it('rates and increases as before: resets, start times, the companion value', () => {

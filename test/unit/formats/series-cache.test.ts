@@ -28,6 +28,30 @@ describe('formats series cache (trie of point attributes)', () => {
     assert.equal(findSeries(root, [kv('a', '3'), kv('b', '2')]), undefined);
   });
 
+  it('finds every series added in any order of the same lists (a series ending where others go on, added before or after them)', () => {
+    let seed = 3;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const lists: (ReturnType<typeof kv>[] | undefined)[] = [undefined];
+    for (let i = 0; i < 60; i++) lists.push(Array.from({ length: rnd(4) }, () => kv('abc'[rnd(3)] as string, String(rnd(3)))));
+    const key = (l: ReturnType<typeof kv>[] | undefined): string => JSON.stringify(l ?? []);
+    for (let round = 0; round < 20; round++) {
+      const root = seriesNode();
+      const byList = new Map<string, ReturnType<typeof makeSeries>>();
+      for (const i of [...lists.keys()].sort(() => rnd(3) - 1)) {
+        const l = lists[i];
+        if (byList.has(key(l))) continue;
+        assert.equal(findSeries(root, l), undefined, key(l));
+        const r = makeSeries(`m${i}`, {});
+        addSeries(root, l, r);
+        byList.set(key(l), r);
+      }
+      for (const l of lists) assert.equal(findSeries(root, l), byList.get(key(l)), key(l));
+    }
+  });
+
   it('names the first malformed attribute, also below an unseen path', () => {
     const root = seriesNode();
     assert.equal(findSeries(root, 'x'), '');

@@ -87,6 +87,44 @@ describe('pipeline series table', () => {
     assert.equal(pool.size, 0);
   });
 
+  it('finds every series by another SeriesRef with its id after many are swept and come back (the id index stays whole)', () => {
+    const t = new SeriesTable(detectorPool(), { maxSeries: 2000, idleMs: 64_000 });
+    let seed = 7;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const names = Array.from({ length: 900 }, (_, i) => `m${i}`);
+    let now = T;
+    for (let step = 0; step < 20_000; step++) {
+      now += 10;
+      // a third of the series go quiet for a while, so sweeps take them out and they come back
+      const i = rnd(names.length);
+      if (i % 3 !== 0 || (step >> 12) % 2 === 0) t.touch(ref(names[i] as string), now);
+      if (step % 500 === 0) t.sweep(now);
+    }
+    assert.ok(t.evicted > 0, 'some were swept');
+    const first = names.map((n) => t.touch(ref(n), now));
+    assert.equal(t.size, names.length, 'one entry per id');
+    assert.equal(new Set(first).size, names.length);
+    first.forEach((e, i) => assert.equal(t.ref(e).metric, names[i]));
+    assert.deepEqual(names.map((n) => t.touch(ref(n), now)), first);
+  });
+
+  it('a full table of 128 or more evicts 1/64 of its bound at once, the least recently seen', () => {
+    const t = new SeriesTable(detectorPool(), { maxSeries: 128, idleMs: 64_000 });
+    const refs = Array.from({ length: 129 }, (_, i) => ref(`s${i}`));
+    refs.slice(0, 128).forEach((r, i) => t.touch(r, T + i * 1000));
+    t.touch(refs[0] as (typeof refs)[number], T + 130_000); // s0 seen again: s1 and s2 are now the least recent
+    t.touch(refs[128] as (typeof refs)[number], T + 131_000);
+    assert.equal(t.evicted, 2);
+    assert.equal(t.size, 127);
+    const kept = (r: (typeof refs)[number]): boolean => t.ref(t.touch(ref(r.metric), T + 132_000)) === r;
+    assert.ok(kept(refs[0] as (typeof refs)[number]) && kept(refs[3] as (typeof refs)[number]));
+    assert.equal(t.evicted, 2);
+    assert.ok(!kept(refs[1] as (typeof refs)[number]), 's1 was evicted: it comes back new');
+  });
+
   it('refuses a non-positive bound', () => {
     assert.throws(() => new SeriesTable(detectorPool(), { maxSeries: 0 }), RangeError);
   });
