@@ -34,7 +34,7 @@ export interface SeriesTableOptions {
 
 export class SeriesTable {
   /** The columns, by entry: the canonical SeriesRef (undefined while the place is free)… */
-  private refs: (SeriesRef | undefined)[] = [];
+  private refs: (SeriesRef | undefined)[] = new Array<SeriesRef | undefined>(16).fill(undefined);
   /** …its detector (an id in the table's DetectorSlots)… */
   private detectorOf = new Int32Array(16);
   /** …the tick (of idleMs/64) in which the series was last seen, counted from the table's first touch… */
@@ -53,10 +53,16 @@ export class SeriesTable {
   private markOf = new Int32Array(16);
   // (Ticks as int32: they count from the table's first touch and last 68 years of uptime at the
   // smallest idleMs (1 min), 4 at the smallest rowEveryMs (1 s; 1,275 at the default 5 min).)
-  /** Entries + 1 by id hash, open addressing with linear probing (0: empty), at most half full. */
+  /**
+   * Entries + 1 by id hash, open addressing with linear probing (0: empty), at most 3/4 full and
+   * grown by half (not doubled: it holds a quarter to a half free, not up to three quarters).
+   * Probed only for a new series or another SeriesRef of one, where a few more probes cost nothing.
+   */
   private index = new Int32Array(32);
   private marks = 0;
   private live = 0;
+  /** Places handed out so far (the columns beyond are unused). */
+  private used = 0;
   /** Places of forgotten series, taken again before the columns grow. */
   private readonly free: SeriesEntry[] = [];
   private evictedTotal = 0;
@@ -139,7 +145,7 @@ export class SeriesTable {
     if (cutoff <= this.sweptTo) return 0;
     this.sweptTo = cutoff;
     let n = 0;
-    for (let e = 0; e < this.refs.length; e++) {
+    for (let e = 0; e < this.used; e++) {
       if (this.refs[e] !== undefined && (this.seenAt[e] as number) < cutoff) {
         this.forget(e);
         n++;
@@ -193,8 +199,8 @@ export class SeriesTable {
 
   /** The entry whose series has `ref`'s id (hash `h`), or -1. */
   private find(ref: SeriesRef, h: number): SeriesEntry {
-    const mask = this.index.length - 1;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
+    const n = this.index.length;
+    for (let i = home(h, n); ; i = i + 1 === n ? 0 : i + 1) {
       const e = (this.index[i] as number) - 1;
       if (e < 0) return -1;
       if (this.hashOf[e] === h) {
@@ -205,23 +211,20 @@ export class SeriesTable {
   }
 
   private insert(e: SeriesEntry): void {
-    if (2 * (this.live + 1) > this.index.length) this.rehash(2 * this.index.length);
-    const mask = this.index.length - 1;
-    let i = (this.hashOf[e] as number) & mask;
-    while (this.index[i] !== 0) i = (i + 1) & mask;
-    this.index[i] = e + 1;
+    if (4 * (this.live + 1) > 3 * this.index.length) this.rehash(Math.ceil(1.5 * this.index.length));
+    this.place(this.index, e);
   }
 
   /** Take entry `e` out of the index, moving back the entries after it that probed past it. */
   private unindex(e: SeriesEntry): void {
     const index = this.index;
-    const mask = index.length - 1;
-    let i = (this.hashOf[e] as number) & mask;
-    while (index[i] !== e + 1) i = (i + 1) & mask;
-    for (let j = (i + 1) & mask; index[j] !== 0; j = (j + 1) & mask) {
-      const home = (this.hashOf[(index[j] as number) - 1] as number) & mask;
+    const n = index.length;
+    let i = home(this.hashOf[e] as number, n);
+    while (index[i] !== e + 1) i = i + 1 === n ? 0 : i + 1;
+    for (let j = i + 1 === n ? 0 : i + 1; index[j] !== 0; j = j + 1 === n ? 0 : j + 1) {
+      const h = home(this.hashOf[(index[j] as number) - 1] as number, n);
       // index[j] may fill the hole at i when its home is not in (i, j] (cyclically)
-      if (i <= j ? home <= i || home > j : home <= i && home > j) {
+      if (i <= j ? h <= i || h > j : h <= i && h > j) {
         index[i] = index[j] as number;
         i = j;
       }
@@ -231,13 +234,15 @@ export class SeriesTable {
 
   private rehash(size: number): void {
     this.index = new Int32Array(size);
-    const mask = size - 1;
-    for (let e = 0; e < this.refs.length; e++) {
-      if (this.refs[e] === undefined) continue;
-      let i = (this.hashOf[e] as number) & mask;
-      while (this.index[i] !== 0) i = (i + 1) & mask;
-      this.index[i] = e + 1;
-    }
+    for (let e = 0; e < this.used; e++) if (this.refs[e] !== undefined) this.place(this.index, e);
+  }
+
+  /** Put entry `e` in the first free place of `index` from its home on. */
+  private place(index: Int32Array, e: SeriesEntry): void {
+    const n = index.length;
+    let i = home(this.hashOf[e] as number, n);
+    while (index[i] !== 0) i = i + 1 === n ? 0 : i + 1;
+    index[i] = e + 1;
   }
 
   /**
@@ -247,12 +252,12 @@ export class SeriesTable {
    */
   private evictOldest(): void {
     const marks: number[] = [];
-    for (let e = 0; e < this.refs.length; e++) if (this.refs[e] !== undefined) marks.push(this.markOf[e] as number);
+    for (let e = 0; e < this.used; e++) if (this.refs[e] !== undefined) marks.push(this.markOf[e] as number);
     if (marks.length === 0) return;
     const k = Math.min(this.evictBatch, marks.length);
     // the k-th least recent mark: marks are distinct
     const last = Int32Array.from(marks).sort()[k - 1] as number;
-    for (let e = 0; e < this.refs.length; e++) {
+    for (let e = 0; e < this.used; e++) {
       if (this.refs[e] !== undefined && (this.markOf[e] as number) <= last) {
         this.forget(e);
         this.evictedTotal++;
@@ -270,12 +275,15 @@ export class SeriesTable {
     this.live--;
   }
 
-  /** A new place at the end of the columns (the typed ones doubled when full, up to maxSeries). */
+  /** A new place at the end of the columns (doubled when full, up to maxSeries). */
   private grow(): SeriesEntry {
-    const e = this.refs.length;
-    this.refs.push(undefined);
+    const e = this.used++;
     if (e === this.seenAt.length) {
       const size = Math.max(e + 1, Math.min(2 * e, this.maxSeries));
+      // sized as the typed columns: pushing kept up to half as many places again free
+      const refs = new Array<SeriesRef | undefined>(size).fill(undefined);
+      for (let i = 0; i < e; i++) refs[i] = this.refs[i];
+      this.refs = refs;
       const wider = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
         const b = new Int32Array(size);
         b.set(a);
@@ -298,6 +306,11 @@ export class SeriesTable {
 function idHash(ref: SeriesRef): number {
   const tail = seriesTail(ref);
   return tail === undefined ? textHash(ref.id, 0x811c9dc5) : textHash(tail, textHash(ref.metric, 0x811c9dc5));
+}
+
+/** Where hash `h` starts probing in an index of `n` places. */
+function home(h: number, n: number): number {
+  return (h >>> 0) % n;
 }
 
 function textHash(s: string, seed: number): number {
