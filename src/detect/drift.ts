@@ -43,8 +43,6 @@ export interface DriftContext {
  * watch every `horizon` quiet samples so an old anchor never accumulates stale-trend error.
  */
 export class DriftWatch extends Part {
-  get armed(): boolean { return this.u[this.d] !== 0; }
-  set armed(x: boolean) { this.u[this.d] = x ? 1 : 0; }
   /**
    * Variance of the anchor's slope, (units per sampling interval)²: Infinity for a slope taken from
    * a short window (nothing is judged against it), σ²/Σ(u−ū)² for one fitted over a horizon.
@@ -86,17 +84,18 @@ export class DriftWatch extends Part {
   private get hi(): number { return this.g[this.c + 1]!; }
   private set hi(x: number) { this.g[this.c + 1] = x; }
 
-  /** The state of a new series (unarmed). */
+  /**
+   * The state of a new series. It is armed before its first update (the owner arms it when its
+   * model is initialised and feeds it only from then on), so no flag says whether it is.
+   */
   clear(): void {
     this.f.set(DRIFT_DEFAULTS, this.b);
     this.g.fill(0, this.c, this.c + DRIFT_SLOT.f32);
     this.w[this.e] = 0;
-    this.u[this.d] = 0;
   }
 
   /** Freeze the model (level at t, slope per ms) as the anchor and start afresh. */
   arm(level: number, slope: number, t: number, slopeVar: number, range: readonly [number, number] = [level, level]): void {
-    this.armed = true;
     this.lo = range[0];
     this.hi = range[1];
     this.slopeVar = slopeVar;
@@ -143,7 +142,7 @@ export class DriftWatch extends Part {
   /** One sample (on locals read from the slot once: the per-sample path, see ./slab.ts). */
   update(t: number, v: number, c: DriftContext, o: DetectorOptions): DriftVerdict | undefined {
     const { f, b } = this;
-    if (this.u[this.d] === 0 || c.dt <= 0) return undefined;
+    if (c.dt <= 0) return undefined;
     const T = f[b + W.T]!;
     const raw = v - (f[b + W.L]! + f[b + W.B]! * (t - T)) - c.season;
     const ec = f[b + W.ec]!;
@@ -210,8 +209,8 @@ const enum W {
   slopeVar, L, B, T, su, suu, se, sue, see, cp, cn, ec,
 }
 const DRIFT_DEFAULTS = slotDefaults({ slopeVar: Infinity, L: 0, B: 0, T: 0, su: 0, suu: 0, se: 0, sue: 0, see: 0, cp: 0, cn: 0, ec: 0 });
-/** Numbers of a leak watch in a detector's slot: float64 fields, the float32 range, the uint32 sample count, the uint8 armed flag. */
-export const DRIFT_SLOT: Layout = { f64: DRIFT_DEFAULTS.length, f32: 2, u32: 1, i16: 0, u8: 1 };
+/** Numbers of a leak watch in a detector's slot: float64 fields, the float32 range, the uint32 sample count. */
+export const DRIFT_SLOT: Layout = { f64: DRIFT_DEFAULTS.length, f32: 2, u32: 1, i16: 0, u8: 0 };
 
 /**
  * Where a hinge (flat, then a ramp from u_h) lies, given the least-squares line a + β·u fitted to it

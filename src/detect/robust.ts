@@ -91,8 +91,8 @@ export class RobustDetector implements SeriesDetector {
   private set dnB(x: number) { this.p.f[this.p.b + F.dnB] = x; }
   private get dnT(): number { return this.p.f[this.p.b + F.dnT]!; }
   private set dnT(x: number) { this.p.f[this.p.b + F.dnT] = x; }
-  private get n(): number { return this.p.w[this.p.e + N.n]!; }
-  private set n(x: number) { this.p.w[this.p.e + N.n] = x; }
+  /** Samples taken: the ring's next sequence number (both count every accepted sample). */
+  private get n(): number { return this.p.ring.next; }
   /** Samples since the model was (re)initialised: early EWMA gains are 1/k. */
   private get k(): number { return this.p.h[this.p.s + H.k]!; }
   private set k(x: number) { this.p.h[this.p.s + H.k] = Math.min(x, K_MAX); }
@@ -100,16 +100,20 @@ export class RobustDetector implements SeriesDetector {
   private set upSeq(x: number) { this.p.w[this.p.e + N.upSeq] = x; }
   private get dnSeq(): number { return this.p.w[this.p.e + N.dnSeq]!; }
   private set dnSeq(x: number) { this.p.w[this.p.e + N.dnSeq] = x; }
-  private get alarmSeq(): number { return this.p.w[this.p.e + N.alarmSeq]!; }
-  private set alarmSeq(x: number) { this.p.w[this.p.e + N.alarmSeq] = x; }
+  /**
+   * Sample that raised the pending alarm, kept as its sequence number's low byte (uint8): it is
+   * read only while the alarm is pending, which ends before the ring has moved RING_SIZE past it.
+   */
+  private get alarmSeq(): number { const last = this.p.ring.next - 1; return last - ((last - this.p.u[this.p.d + U.alarm]!) & 0xff); }
+  private set alarmSeq(x: number) { this.p.u[this.p.d + U.alarm] = x & 0xff; }
   /** First sequence number of the current regime (splits never reach before it). */
   private get regimeSeq(): number { return this.p.w[this.p.e + N.regimeSeq]!; }
   private set regimeSeq(x: number) { this.p.w[this.p.e + N.regimeSeq] = x; }
   /** Breaks confirmed (uint8, stops at 255: only whether it reached BREAKS_KEPT counts); their first BREAKS_KEPT sequence numbers are int16 (H.seqs). */
   private get breaks(): number { return this.p.u[this.p.d + U.breaks]!; }
   private set breaks(x: number) { this.p.u[this.p.d + U.breaks] = Math.min(x, 255); }
-  private get ready(): boolean { return this.p.u[this.p.d + U.ready] !== 0; }
-  private set ready(x: boolean) { this.p.u[this.p.d + U.ready] = x ? 1 : 0; }
+  /** The model is initialised (init runs at the warmup-th sample). */
+  private get ready(): boolean { return this.n >= this.o.warmup; }
   private get seasonOn(): boolean { return this.p.u[this.p.d + U.seasonOn] !== 0; }
   private set seasonOn(x: boolean) { this.p.u[this.p.d + U.seasonOn] = x ? 1 : 0; }
   /** 0 tracking, +1/−1 confirming an upward/downward alarm (stored as 0, 1, 2). */
@@ -182,22 +186,21 @@ export class RobustDetector implements SeriesDetector {
   update(t: number, v: number): DetectedBreak[] {
     // (the per-sample path works on the slot's views and indices directly, see ./slab.ts)
     const p = this.at();
-    const { f, w, u, b, e, d } = p;
+    const { f, u, b, d } = p;
     const lastT = f[b + F.lastT]!;
     if (!Number.isFinite(t) || !Number.isFinite(v) || t <= lastT) return NONE;
-    const n = w[e + N.n]! + 1;
+    const n = p.ring.next + 1;
     if (n > 1) {
       const gap = t - lastT;
       const dt = f[b + F.dt]!;
       f[b + F.dt] = dt === 0 ? gap : gap > dt ? dt * 1.02 : dt * 0.98;
     } else f[b + F.t0] = t;
     f[b + F.lastT] = t;
-    w[e + N.n] = n;
     p.ring.push(t, v);
     const o = this.o;
     if (p.cycle.update(v) && o.seasonal) this.newPeriod(t);
-    if (u[d + U.ready] === 0) {
-      if (n >= o.warmup) this.init();
+    if (n <= o.warmup) {
+      if (n === o.warmup) this.init();
       return NONE;
     }
     const { season, drift } = p;
@@ -434,7 +437,6 @@ export class RobustDetector implements SeriesDetector {
     this.level = line.intercept;
     this.slope = line.slope;
     this.k = ts.length;
-    this.ready = true;
     this.p.drift.arm(this.level, this.slope, this.lastT, Infinity);
     this.regimeSeq = this.p.ring.oldest;
     // the profile's envelope follows the fitted line, not the samples: an outlier among the first
@@ -572,14 +574,14 @@ const enum G {
   slopeDev, slopeMean,
 }
 const enum N {
-  n, upSeq, dnSeq, alarmSeq, regimeSeq,
+  upSeq, dnSeq, regimeSeq,
 }
 /** int16: the samples since the model was (re)initialised, and the first BREAKS_KEPT breaks' sequence numbers. */
 const enum H {
   k, seqs,
 }
 const enum U {
-  ready, seasonOn, pending, held, breaks,
+  seasonOn, pending, held, breaks, alarm,
 }
 /**
  * Largest k held (int16): its gain 1/k counts while above scaleRate (≥ 1e-4), so a k that stops
@@ -602,4 +604,4 @@ const OWN_DEFAULTS = slotDefaults({
   t0: NaN, lastT: -Infinity, dt: 0, level: 0, slope: 0, scale: 0, sp: 0, sn: 0, zPrev: 0, zz1: 0, zz0: 0,
   upL: 0, upB: 0, upT: 0, dnL: 0, dnB: 0, dnT: 0,
 });
-if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || G.slopeMean + 1 !== OWN_SLOT.f32 || N.regimeSeq + 1 !== OWN_SLOT.u32 || H.seqs + BREAKS_KEPT !== OWN_SLOT.i16 || U.breaks + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');
+if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || G.slopeMean + 1 !== OWN_SLOT.f32 || N.regimeSeq + 1 !== OWN_SLOT.u32 || H.seqs + BREAKS_KEPT !== OWN_SLOT.i16 || U.alarm + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');

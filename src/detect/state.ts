@@ -7,11 +7,12 @@ import { Chunk, Part, Slab, slotBytes, type Layout } from './slab';
 /**
  * Numbers of the detector's own fields (./robust.ts): the model, its statistics, anchors and
  * times as float64 (as float32, the scale and CUSUM sums changed detections on real data; the
- * slope's wander is float32), counts and
- * sequence numbers as uint32, the model's age and the 4 kept break positions as int16 (both
- * count only while small), flags and the break count as uint8.
+ * slope's wander is float32), the anchors' and the regime's sequence numbers as uint32, the
+ * model's age and the 4 kept break positions as int16 (both count only while small), flags, the
+ * break count and the pending alarm's sequence number (its low byte) as uint8. The sample count
+ * is the ring's next sequence number, and whether the model is initialised follows from it.
  */
-export const OWN_SLOT: Layout = { f64: 17, f32: 2, u32: 5, i16: 5, u8: 5 };
+export const OWN_SLOT: Layout = { f64: 17, f32: 2, u32: 3, i16: 5, u8: 5 };
 
 const after = (a: Layout, b: Layout): Layout => ({ f64: a.f64 + b.f64, f32: a.f32 + b.f32, u32: a.u32 + b.u32, i16: a.i16 + b.i16, u8: a.u8 + b.u8 });
 /** Where each part of a detector's state starts in its slot (per kind of number). */
