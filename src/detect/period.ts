@@ -41,23 +41,24 @@ export class PeriodFinder extends Part {
   private get acc(): number { return this.f[this.b]!; }
   private set acc(x: number) { this.f[this.b] = x; }
   /** What the last check found (samples, 0 = none): a period is taken when the next agrees. */
-  private get candidate(): number { return this.f[this.b + 1]!; }
-  private set candidate(x: number) { this.f[this.b + 1] = x; }
+  private get candidate(): number { return this.g[this.c]!; }
+  private set candidate(x: number) { this.g[this.c] = x; }
   /** Period in samples (fractional), 0 while none is known. */
-  get samples(): number { return this.f[this.b + 2]!; }
-  set samples(x: number) { this.f[this.b + 2] = x; }
+  get samples(): number { return this.f[this.b + 1]!; }
+  set samples(x: number) { this.f[this.b + 1] = x; }
   /** Amplitude of the cycle when last checked, series units: √2 × the detrended history's σ. */
-  get amplitude(): number { return this.f[this.b + 3]!; }
-  set amplitude(x: number) { this.f[this.b + 3] = x; }
+  get amplitude(): number { return this.g[this.c + 1]!; }
+  set amplitude(x: number) { this.g[this.c + 1] = x; }
   /** The history's encoding: a slot holds round((value − zero) / step) (step 0: nothing encoded yet). */
-  private get zero(): number { return this.f[this.b + 4]!; }
-  private set zero(x: number) { this.f[this.b + 4] = x; }
-  private get step(): number { return this.f[this.b + 5]!; }
-  private set step(x: number) { this.f[this.b + 5] = x; }
+  private get zero(): number { return this.f[this.b + 2]!; }
+  private set zero(x: number) { this.f[this.b + 2] = x; }
+  private get step(): number { return this.f[this.b + 3]!; }
+  private set step(x: number) { this.f[this.b + 3] = x; }
 
   /** The state of a new series. */
   clear(): void {
     this.f.fill(0, this.b, this.b + PERIOD_SLOT.f64);
+    this.g.fill(0, this.c, this.c + PERIOD_SLOT.f32);
     this.w.fill(0, this.e, this.e + PERIOD_SLOT.u32);
     this.u.fill(0, this.d, this.d + PERIOD_SLOT.u8);
     this.h.fill(0, this.s, this.s + SLOTS);
@@ -192,7 +193,7 @@ export class PeriodFinder extends Part {
  * the int16 history (values to 1/65534 of the range they span: autocorrelations, the
  * retrospective's segments and the cycle's amplitude are measured on far coarser differences).
  */
-export const PERIOD_SLOT: Layout = { f64: 6, f32: 0, u32: 1, i16: SLOTS, u8: 4 };
+export const PERIOD_SLOT: Layout = { f64: 4, f32: 2, u32: 1, i16: SLOTS, u8: 4 };
 /** Largest |slot| of the int16 history. */
 const MAX_Q = 32767;
 /** Range encoded over the range held when the history is encoded again. */

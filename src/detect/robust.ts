@@ -66,29 +66,30 @@ export class RobustDetector implements SeriesDetector {
   private set sp(x: number) { this.p.f[this.p.b + F.sp] = x; }
   private get sn(): number { return this.p.f[this.p.b + F.sn]!; }
   private set sn(x: number) { this.p.f[this.p.b + F.sn] = x; }
-  // Lag-1 autocorrelation of clipped standardised residuals: EWMAs of z·z₋₁ and z², and z₋₁.
-  private get zPrev(): number { return this.p.f[this.p.b + F.zPrev]!; }
-  private set zPrev(x: number) { this.p.f[this.p.b + F.zPrev] = x; }
-  private get zz1(): number { return this.p.f[this.p.b + F.zz1]!; }
-  private set zz1(x: number) { this.p.f[this.p.b + F.zz1] = x; }
-  private get zz0(): number { return this.p.f[this.p.b + F.zz0]!; }
-  private set zz0(x: number) { this.p.f[this.p.b + F.zz0] = x; }
+  // Lag-1 autocorrelation of clipped standardised residuals: EWMAs of z·z₋₁ and z², and z₋₁ (float32).
+  private get zPrev(): number { return this.p.g[this.p.c + G.zPrev]!; }
+  private set zPrev(x: number) { this.p.g[this.p.c + G.zPrev] = x; }
+  private get zz1(): number { return this.p.g[this.p.c + G.zz1]!; }
+  private set zz1(x: number) { this.p.g[this.p.c + G.zz1] = x; }
+  private get zz0(): number { return this.p.g[this.p.c + G.zz0]!; }
+  private set zz0(x: number) { this.p.g[this.p.c + G.zz0] = x; }
   /** Typical wander of the fast model's slope (EWMA of |slope − its mean|, and the mean), units per ms. */
   private get slopeDev(): number { return this.p.g[this.p.c + G.slopeDev]!; }
   private set slopeDev(x: number) { this.p.g[this.p.c + G.slopeDev] = x; }
   private get slopeMean(): number { return this.p.g[this.p.c + G.slopeMean]!; }
   private set slopeMean(x: number) { this.p.g[this.p.c + G.slopeMean] = x; }
-  // Anchors: the model when each CUSUM side last left zero.
+  // Anchors: the model when each CUSUM side last left zero (the slopes float32: over the
+  // confirmation's window they move the old line by ~1e-7 of its trend's rise).
   private get upL(): number { return this.p.f[this.p.b + F.upL]!; }
   private set upL(x: number) { this.p.f[this.p.b + F.upL] = x; }
-  private get upB(): number { return this.p.f[this.p.b + F.upB]!; }
-  private set upB(x: number) { this.p.f[this.p.b + F.upB] = x; }
+  private get upB(): number { return this.p.g[this.p.c + G.upB]!; }
+  private set upB(x: number) { this.p.g[this.p.c + G.upB] = x; }
   private get upT(): number { return this.p.f[this.p.b + F.upT]!; }
   private set upT(x: number) { this.p.f[this.p.b + F.upT] = x; }
   private get dnL(): number { return this.p.f[this.p.b + F.dnL]!; }
   private set dnL(x: number) { this.p.f[this.p.b + F.dnL] = x; }
-  private get dnB(): number { return this.p.f[this.p.b + F.dnB]!; }
-  private set dnB(x: number) { this.p.f[this.p.b + F.dnB] = x; }
+  private get dnB(): number { return this.p.g[this.p.c + G.dnB]!; }
+  private set dnB(x: number) { this.p.g[this.p.c + G.dnB] = x; }
   private get dnT(): number { return this.p.f[this.p.b + F.dnT]!; }
   private set dnT(x: number) { this.p.f[this.p.b + F.dnT] = x; }
   /** Samples taken: the ring's next sequence number (both count every accepted sample). */
@@ -322,9 +323,9 @@ export class RobustDetector implements SeriesDetector {
 
   private inflation(): number {
     // lag-1 autocorrelation of the residuals, clamped to [0, 0.8] (negative ρ is not rewarded)
-    const { f, b } = this.p;
-    const zz0 = f[b + F.zz0]!;
-    const rho = zz0 > 0 ? Math.max(0, Math.min(0.8, f[b + F.zz1]! / zz0)) : 0;
+    const { g, c } = this.p;
+    const zz0 = g[c + G.zz0]!;
+    const rho = zz0 > 0 ? Math.max(0, Math.min(0.8, g[c + G.zz1]! / zz0)) : 0;
     return (1 + rho) / (1 - rho);
   }
 
@@ -382,12 +383,12 @@ export class RobustDetector implements SeriesDetector {
     const scale = f[b + F.scale]!;
     f[b + F.scale] = scale + g * (Math.min(Math.abs(r), c) * ABS_TO_SIGMA - scale);
     const z = rc / sig;
-    const zz1 = f[b + F.zz1]!;
-    const zz0 = f[b + F.zz0]!;
-    f[b + F.zz1] = zz1 + g * (z * f[b + F.zPrev]! - zz1);
-    f[b + F.zz0] = zz0 + g * (z * z - zz0);
-    f[b + F.zPrev] = z;
     const { g: g32, c: at } = this.p;
+    const zz1 = g32[at + G.zz1]!;
+    const zz0 = g32[at + G.zz0]!;
+    g32[at + G.zz1] = zz1 + g * (z * g32[at + G.zPrev]! - zz1);
+    g32[at + G.zz0] = zz0 + g * (z * z - zz0);
+    g32[at + G.zPrev] = z;
     const slopeMean = g32[at + G.slopeMean]! + g * (slope - g32[at + G.slopeMean]!);
     g32[at + G.slopeMean] = slopeMean;
     const slopeDev = g32[at + G.slopeDev]!;
@@ -563,15 +564,16 @@ const CTX: { -readonly [K in keyof DriftContext]: DriftContext[K] } = { season: 
 
 /** Slot positions of the own fields: float64 (F, the order of OWN_DEFAULTS), float32 (G), uint32 (N), int16 (H), uint8 (U). */
 const enum F {
-  t0, lastT, dt, level, slope, scale, sp, sn, zPrev, zz1, zz0, upL, upB, upT, dnL, dnB, dnT,
+  t0, lastT, dt, level, slope, scale, sp, sn, upL, upT, dnL, dnT,
 }
 /**
  * float32: the typical wander of the fast model's slope (only scales the confirmation's slope
- * test). Every other statistic stays float64 (as float32, the scale and the CUSUM sums moved
- * detections on real data).
+ * test) and the residuals' lag-1 autocorrelation (only gives the variance inflation, clamped).
+ * Every other statistic stays float64 (as float32, the scale and the CUSUM sums moved detections
+ * on real data).
  */
 const enum G {
-  slopeDev, slopeMean,
+  slopeDev, slopeMean, zPrev, zz1, zz0, upB, dnB,
 }
 const enum N {
   upSeq, dnSeq, regimeSeq,
@@ -601,7 +603,7 @@ const released = (): EpicenterError => new EpicenterError('INTERNAL', 'a streami
 /** Where a cursor points before it is aimed (a chunk of one slot, never written). */
 const NOWHERE = new Parts(new Chunk(-1, 1, LAYOUT));
 const OWN_DEFAULTS = slotDefaults({
-  t0: NaN, lastT: -Infinity, dt: 0, level: 0, slope: 0, scale: 0, sp: 0, sn: 0, zPrev: 0, zz1: 0, zz0: 0,
-  upL: 0, upB: 0, upT: 0, dnL: 0, dnB: 0, dnT: 0,
+  t0: NaN, lastT: -Infinity, dt: 0, level: 0, slope: 0, scale: 0, sp: 0, sn: 0,
+  upL: 0, upT: 0, dnL: 0, dnT: 0,
 });
-if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || G.slopeMean + 1 !== OWN_SLOT.f32 || N.regimeSeq + 1 !== OWN_SLOT.u32 || H.seqs + BREAKS_KEPT !== OWN_SLOT.i16 || U.alarm + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');
+if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || G.dnB + 1 !== OWN_SLOT.f32 || N.regimeSeq + 1 !== OWN_SLOT.u32 || H.seqs + BREAKS_KEPT !== OWN_SLOT.i16 || U.alarm + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');
