@@ -43,40 +43,38 @@ export interface DriftContext {
  * watch every `horizon` quiet samples so an old anchor never accumulates stale-trend error.
  */
 export class DriftWatch extends Part {
-  get armed(): boolean { return this.u[this.d] !== 0; }
-  set armed(x: boolean) { this.u[this.d] = x ? 1 : 0; }
   /**
    * Variance of the anchor's slope, (units per sampling interval)²: Infinity for a slope taken from
    * a short window (nothing is judged against it), σ²/Σ(u−ū)² for one fitted over a horizon.
    */
-  get slopeVar(): number { return this.f[this.b]!; }
-  set slopeVar(x: number) { this.f[this.b] = x; }
+  get slopeVar(): number { return this.g[this.c + 2]!; }
+  set slopeVar(x: number) { this.g[this.c + 2] = x; }
   /** Samples watched (uint32). */
   get n(): number { return this.w[this.e]!; }
   set n(x: number) { this.w[this.e] = x; }
-  private get L(): number { return this.f[this.b + 1]!; }
-  private set L(x: number) { this.f[this.b + 1] = x; }
-  private get B(): number { return this.f[this.b + 2]!; }
-  private set B(x: number) { this.f[this.b + 2] = x; }
-  private get T(): number { return this.f[this.b + 3]!; }
-  private set T(x: number) { this.f[this.b + 3] = x; }
-  private get su(): number { return this.f[this.b + 4]!; }
-  private set su(x: number) { this.f[this.b + 4] = x; }
-  private get suu(): number { return this.f[this.b + 5]!; }
-  private set suu(x: number) { this.f[this.b + 5] = x; }
-  private get se(): number { return this.f[this.b + 6]!; }
-  private set se(x: number) { this.f[this.b + 6] = x; }
-  private get sue(): number { return this.f[this.b + 7]!; }
-  private set sue(x: number) { this.f[this.b + 7] = x; }
-  private get see(): number { return this.f[this.b + 8]!; }
-  private set see(x: number) { this.f[this.b + 8] = x; }
-  private get cp(): number { return this.f[this.b + 9]!; }
-  private set cp(x: number) { this.f[this.b + 9] = x; }
-  private get cn(): number { return this.f[this.b + 10]!; }
-  private set cn(x: number) { this.f[this.b + 10] = x; }
+  private get L(): number { return this.f[this.b]!; }
+  private set L(x: number) { this.f[this.b] = x; }
+  private get B(): number { return this.f[this.b + 1]!; }
+  private set B(x: number) { this.f[this.b + 1] = x; }
+  private get T(): number { return this.f[this.b + 2]!; }
+  private set T(x: number) { this.f[this.b + 2] = x; }
+  private get su(): number { return this.f[this.b + 3]!; }
+  private set su(x: number) { this.f[this.b + 3] = x; }
+  private get suu(): number { return this.f[this.b + 4]!; }
+  private set suu(x: number) { this.f[this.b + 4] = x; }
+  private get se(): number { return this.f[this.b + 5]!; }
+  private set se(x: number) { this.f[this.b + 5] = x; }
+  private get sue(): number { return this.f[this.b + 6]!; }
+  private set sue(x: number) { this.f[this.b + 6] = x; }
+  private get see(): number { return this.f[this.b + 7]!; }
+  private set see(x: number) { this.f[this.b + 7] = x; }
+  private get cp(): number { return this.f[this.b + 8]!; }
+  private set cp(x: number) { this.f[this.b + 8] = x; }
+  private get cn(): number { return this.f[this.b + 9]!; }
+  private set cn(x: number) { this.f[this.b + 9] = x; }
   /** Running centre of the residuals: samples further than 4σ from it are winsorised. */
-  private get ec(): number { return this.f[this.b + 11]!; }
-  private set ec(x: number) { this.f[this.b + 11] = x; }
+  private get ec(): number { return this.g[this.c + 3]!; }
+  private set ec(x: number) { this.g[this.c + 3] = x; }
   /**
    * Range of the deseasonalised level over the day before arming (series units; float32: a drift
    * must leave it by minMagnitude σ, it only tells a wave from a leak).
@@ -86,17 +84,19 @@ export class DriftWatch extends Part {
   private get hi(): number { return this.g[this.c + 1]!; }
   private set hi(x: number) { this.g[this.c + 1] = x; }
 
-  /** The state of a new series (unarmed). */
+  /**
+   * The state of a new series. It is armed before its first update (the owner arms it when its
+   * model is initialised and feeds it only from then on), so no flag says whether it is.
+   */
   clear(): void {
     this.f.set(DRIFT_DEFAULTS, this.b);
     this.g.fill(0, this.c, this.c + DRIFT_SLOT.f32);
+    this.slopeVar = Infinity;
     this.w[this.e] = 0;
-    this.u[this.d] = 0;
   }
 
   /** Freeze the model (level at t, slope per ms) as the anchor and start afresh. */
   arm(level: number, slope: number, t: number, slopeVar: number, range: readonly [number, number] = [level, level]): void {
-    this.armed = true;
     this.lo = range[0];
     this.hi = range[1];
     this.slopeVar = slopeVar;
@@ -143,12 +143,12 @@ export class DriftWatch extends Part {
   /** One sample (on locals read from the slot once: the per-sample path, see ./slab.ts). */
   update(t: number, v: number, c: DriftContext, o: DetectorOptions): DriftVerdict | undefined {
     const { f, b } = this;
-    if (this.u[this.d] === 0 || c.dt <= 0) return undefined;
+    if (c.dt <= 0) return undefined;
     const T = f[b + W.T]!;
     const raw = v - (f[b + W.L]! + f[b + W.B]! * (t - T)) - c.season;
-    const ec = f[b + W.ec]!;
+    const ec = this.ec;
     const e = Math.max(ec - 4 * c.sigma, Math.min(ec + 4 * c.sigma, raw));
-    f[b + W.ec] = ec + 0.2 * (e - ec);
+    this.ec = ec + 0.2 * (e - ec);
     const u = (t - T) / c.dt;
     const n = this.w[this.e]! + 1;
     this.w[this.e] = n;
@@ -163,7 +163,7 @@ export class DriftWatch extends Part {
     f[b + W.cp] = cp;
     f[b + W.cn] = cn;
     const dir = cp > o.cusumH ? 1 : cn > o.cusumH ? -1 : 0;
-    if (dir === 0 || !Number.isFinite(f[b + W.slopeVar]!) || n < 4 * o.minRun) return undefined;
+    if (dir === 0 || !Number.isFinite(this.slopeVar) || n < 4 * o.minRun) return undefined;
     return this.judge(u, dir, c, o);
   }
 
@@ -207,11 +207,16 @@ export class DriftWatch extends Part {
 
 /** Slot positions of the fields (the order of DRIFT_DEFAULTS), for the per-sample path. */
 const enum W {
-  slopeVar, L, B, T, su, suu, se, sue, see, cp, cn, ec,
+  L, B, T, su, suu, se, sue, see, cp, cn,
 }
-const DRIFT_DEFAULTS = slotDefaults({ slopeVar: Infinity, L: 0, B: 0, T: 0, su: 0, suu: 0, se: 0, sue: 0, see: 0, cp: 0, cn: 0, ec: 0 });
-/** Numbers of a leak watch in a detector's slot: float64 fields, the float32 range, the uint32 sample count, the uint8 armed flag. */
-export const DRIFT_SLOT: Layout = { f64: DRIFT_DEFAULTS.length, f32: 2, u32: 1, i16: 0, u8: 1 };
+const DRIFT_DEFAULTS = slotDefaults({ L: 0, B: 0, T: 0, su: 0, suu: 0, se: 0, sue: 0, see: 0, cp: 0, cn: 0 });
+/**
+ * Numbers of a leak watch in a detector's slot: float64 fields (the anchor, the sums and the
+ * CUSUM), the range, the anchor slope's variance and the residuals' centre as float32 (the
+ * variance only widens the evidence test's denominator, the centre only winsorises at 4σ), the
+ * uint32 sample count.
+ */
+export const DRIFT_SLOT: Layout = { f64: DRIFT_DEFAULTS.length, f32: 4, u32: 1, i16: 0, u8: 0 };
 
 /**
  * Where a hinge (flat, then a ramp from u_h) lies, given the least-squares line a + β·u fitted to it

@@ -26,41 +26,41 @@ const RECHECK = 8;
  */
 export class PeriodFinder extends Part {
   // counts: where the oldest slot is, slots held and checks since the last (uint8: at most SLOTS),
-  // the samples per slot and in the block being summed (uint32)
+  // the samples in the block being summed (uint32) and the samples per slot (a power of two: its
+  // exponent, uint8)
   private get head(): number { return this.u[this.d]!; }
   private set head(x: number) { this.u[this.d] = x; }
   private get count(): number { return this.u[this.d + 1]!; }
   private set count(x: number) { this.u[this.d + 1] = x; }
   private get sinceCheck(): number { return this.u[this.d + 2]!; }
   private set sinceCheck(x: number) { this.u[this.d + 2] = x; }
-  /** Samples per slot (a power of two). */
-  private get block(): number { return this.w[this.e + 1]!; }
-  private set block(x: number) { this.w[this.e + 1] = x; }
+  /** Samples per slot: 2 to the power of its uint8 (doubled by merge; below 2^32 / SLOTS, so the shift is exact). */
+  private get block(): number { return 1 << this.u[this.d + 3]!; }
   private get accN(): number { return this.w[this.e]!; }
   private set accN(x: number) { this.w[this.e] = x; }
   private get acc(): number { return this.f[this.b]!; }
   private set acc(x: number) { this.f[this.b] = x; }
   /** What the last check found (samples, 0 = none): a period is taken when the next agrees. */
-  private get candidate(): number { return this.f[this.b + 1]!; }
-  private set candidate(x: number) { this.f[this.b + 1] = x; }
+  private get candidate(): number { return this.g[this.c]!; }
+  private set candidate(x: number) { this.g[this.c] = x; }
   /** Period in samples (fractional), 0 while none is known. */
-  get samples(): number { return this.f[this.b + 2]!; }
-  set samples(x: number) { this.f[this.b + 2] = x; }
+  get samples(): number { return this.f[this.b + 1]!; }
+  set samples(x: number) { this.f[this.b + 1] = x; }
   /** Amplitude of the cycle when last checked, series units: √2 × the detrended history's σ. */
-  get amplitude(): number { return this.f[this.b + 3]!; }
-  set amplitude(x: number) { this.f[this.b + 3] = x; }
+  get amplitude(): number { return this.g[this.c + 1]!; }
+  set amplitude(x: number) { this.g[this.c + 1] = x; }
   /** The history's encoding: a slot holds round((value − zero) / step) (step 0: nothing encoded yet). */
-  private get zero(): number { return this.f[this.b + 4]!; }
-  private set zero(x: number) { this.f[this.b + 4] = x; }
-  private get step(): number { return this.f[this.b + 5]!; }
-  private set step(x: number) { this.f[this.b + 5] = x; }
+  private get zero(): number { return this.f[this.b + 2]!; }
+  private set zero(x: number) { this.f[this.b + 2] = x; }
+  private get step(): number { return this.f[this.b + 3]!; }
+  private set step(x: number) { this.f[this.b + 3] = x; }
 
   /** The state of a new series. */
   clear(): void {
     this.f.fill(0, this.b, this.b + PERIOD_SLOT.f64);
+    this.g.fill(0, this.c, this.c + PERIOD_SLOT.f32);
     this.w.fill(0, this.e, this.e + PERIOD_SLOT.u32);
     this.u.fill(0, this.d, this.d + PERIOD_SLOT.u8);
-    this.block = 1;
     this.h.fill(0, this.s, this.s + SLOTS);
   }
 
@@ -142,7 +142,7 @@ export class PeriodFinder extends Part {
     for (let i = 0; i < half; i++) this.h[this.s + i] = Math.round((TMP[i]! - this.zero) / this.step);
     this.head = 0;
     this.count = half;
-    this.block *= 2;
+    this.u[this.d + 3] = this.u[this.d + 3]! + 1; // block *= 2
   }
 
   /** Lag of the period in slots (refined, fractional), 0 when the history shows none. */
@@ -189,11 +189,11 @@ export class PeriodFinder extends Part {
 }
 
 /**
- * Numbers of a period finder in a detector's slot: 6 float64 fields, 2 uint32 and 3 uint8 counts,
+ * Numbers of a period finder in a detector's slot: 6 float64 fields, a uint32 and 4 uint8 counts,
  * the int16 history (values to 1/65534 of the range they span: autocorrelations, the
  * retrospective's segments and the cycle's amplitude are measured on far coarser differences).
  */
-export const PERIOD_SLOT: Layout = { f64: 6, f32: 0, u32: 2, i16: SLOTS, u8: 3 };
+export const PERIOD_SLOT: Layout = { f64: 4, f32: 2, u32: 1, i16: SLOTS, u8: 4 };
 /** Largest |slot| of the int16 history. */
 const MAX_Q = 32767;
 /** Range encoded over the range held when the history is encoded again. */

@@ -66,33 +66,34 @@ export class RobustDetector implements SeriesDetector {
   private set sp(x: number) { this.p.f[this.p.b + F.sp] = x; }
   private get sn(): number { return this.p.f[this.p.b + F.sn]!; }
   private set sn(x: number) { this.p.f[this.p.b + F.sn] = x; }
-  // Lag-1 autocorrelation of clipped standardised residuals: EWMAs of z·z₋₁ and z², and z₋₁.
-  private get zPrev(): number { return this.p.f[this.p.b + F.zPrev]!; }
-  private set zPrev(x: number) { this.p.f[this.p.b + F.zPrev] = x; }
-  private get zz1(): number { return this.p.f[this.p.b + F.zz1]!; }
-  private set zz1(x: number) { this.p.f[this.p.b + F.zz1] = x; }
-  private get zz0(): number { return this.p.f[this.p.b + F.zz0]!; }
-  private set zz0(x: number) { this.p.f[this.p.b + F.zz0] = x; }
+  // Lag-1 autocorrelation of clipped standardised residuals: EWMAs of z·z₋₁ and z², and z₋₁ (float32).
+  private get zPrev(): number { return this.p.g[this.p.c + G.zPrev]!; }
+  private set zPrev(x: number) { this.p.g[this.p.c + G.zPrev] = x; }
+  private get zz1(): number { return this.p.g[this.p.c + G.zz1]!; }
+  private set zz1(x: number) { this.p.g[this.p.c + G.zz1] = x; }
+  private get zz0(): number { return this.p.g[this.p.c + G.zz0]!; }
+  private set zz0(x: number) { this.p.g[this.p.c + G.zz0] = x; }
   /** Typical wander of the fast model's slope (EWMA of |slope − its mean|, and the mean), units per ms. */
   private get slopeDev(): number { return this.p.g[this.p.c + G.slopeDev]!; }
   private set slopeDev(x: number) { this.p.g[this.p.c + G.slopeDev] = x; }
   private get slopeMean(): number { return this.p.g[this.p.c + G.slopeMean]!; }
   private set slopeMean(x: number) { this.p.g[this.p.c + G.slopeMean] = x; }
-  // Anchors: the model when each CUSUM side last left zero.
+  // Anchors: the model when each CUSUM side last left zero (the slopes float32: over the
+  // confirmation's window they move the old line by ~1e-7 of its trend's rise).
   private get upL(): number { return this.p.f[this.p.b + F.upL]!; }
   private set upL(x: number) { this.p.f[this.p.b + F.upL] = x; }
-  private get upB(): number { return this.p.f[this.p.b + F.upB]!; }
-  private set upB(x: number) { this.p.f[this.p.b + F.upB] = x; }
+  private get upB(): number { return this.p.g[this.p.c + G.upB]!; }
+  private set upB(x: number) { this.p.g[this.p.c + G.upB] = x; }
   private get upT(): number { return this.p.f[this.p.b + F.upT]!; }
   private set upT(x: number) { this.p.f[this.p.b + F.upT] = x; }
   private get dnL(): number { return this.p.f[this.p.b + F.dnL]!; }
   private set dnL(x: number) { this.p.f[this.p.b + F.dnL] = x; }
-  private get dnB(): number { return this.p.f[this.p.b + F.dnB]!; }
-  private set dnB(x: number) { this.p.f[this.p.b + F.dnB] = x; }
+  private get dnB(): number { return this.p.g[this.p.c + G.dnB]!; }
+  private set dnB(x: number) { this.p.g[this.p.c + G.dnB] = x; }
   private get dnT(): number { return this.p.f[this.p.b + F.dnT]!; }
   private set dnT(x: number) { this.p.f[this.p.b + F.dnT] = x; }
-  private get n(): number { return this.p.w[this.p.e + N.n]!; }
-  private set n(x: number) { this.p.w[this.p.e + N.n] = x; }
+  /** Samples taken: the ring's next sequence number (both count every accepted sample). */
+  private get n(): number { return this.p.ring.next; }
   /** Samples since the model was (re)initialised: early EWMA gains are 1/k. */
   private get k(): number { return this.p.h[this.p.s + H.k]!; }
   private set k(x: number) { this.p.h[this.p.s + H.k] = Math.min(x, K_MAX); }
@@ -100,16 +101,20 @@ export class RobustDetector implements SeriesDetector {
   private set upSeq(x: number) { this.p.w[this.p.e + N.upSeq] = x; }
   private get dnSeq(): number { return this.p.w[this.p.e + N.dnSeq]!; }
   private set dnSeq(x: number) { this.p.w[this.p.e + N.dnSeq] = x; }
-  private get alarmSeq(): number { return this.p.w[this.p.e + N.alarmSeq]!; }
-  private set alarmSeq(x: number) { this.p.w[this.p.e + N.alarmSeq] = x; }
+  /**
+   * Sample that raised the pending alarm, kept as its sequence number's low byte (uint8): it is
+   * read only while the alarm is pending, which ends before the ring has moved RING_SIZE past it.
+   */
+  private get alarmSeq(): number { const last = this.p.ring.next - 1; return last - ((last - this.p.u[this.p.d + U.alarm]!) & 0xff); }
+  private set alarmSeq(x: number) { this.p.u[this.p.d + U.alarm] = x & 0xff; }
   /** First sequence number of the current regime (splits never reach before it). */
   private get regimeSeq(): number { return this.p.w[this.p.e + N.regimeSeq]!; }
   private set regimeSeq(x: number) { this.p.w[this.p.e + N.regimeSeq] = x; }
   /** Breaks confirmed (uint8, stops at 255: only whether it reached BREAKS_KEPT counts); their first BREAKS_KEPT sequence numbers are int16 (H.seqs). */
   private get breaks(): number { return this.p.u[this.p.d + U.breaks]!; }
   private set breaks(x: number) { this.p.u[this.p.d + U.breaks] = Math.min(x, 255); }
-  private get ready(): boolean { return this.p.u[this.p.d + U.ready] !== 0; }
-  private set ready(x: boolean) { this.p.u[this.p.d + U.ready] = x ? 1 : 0; }
+  /** The model is initialised (init runs at the warmup-th sample). */
+  private get ready(): boolean { return this.n >= this.o.warmup; }
   private get seasonOn(): boolean { return this.p.u[this.p.d + U.seasonOn] !== 0; }
   private set seasonOn(x: boolean) { this.p.u[this.p.d + U.seasonOn] = x ? 1 : 0; }
   /** 0 tracking, +1/−1 confirming an upward/downward alarm (stored as 0, 1, 2). */
@@ -182,22 +187,21 @@ export class RobustDetector implements SeriesDetector {
   update(t: number, v: number): DetectedBreak[] {
     // (the per-sample path works on the slot's views and indices directly, see ./slab.ts)
     const p = this.at();
-    const { f, w, u, b, e, d } = p;
+    const { f, u, b, d } = p;
     const lastT = f[b + F.lastT]!;
     if (!Number.isFinite(t) || !Number.isFinite(v) || t <= lastT) return NONE;
-    const n = w[e + N.n]! + 1;
+    const n = p.ring.next + 1;
     if (n > 1) {
       const gap = t - lastT;
       const dt = f[b + F.dt]!;
       f[b + F.dt] = dt === 0 ? gap : gap > dt ? dt * 1.02 : dt * 0.98;
     } else f[b + F.t0] = t;
     f[b + F.lastT] = t;
-    w[e + N.n] = n;
     p.ring.push(t, v);
     const o = this.o;
     if (p.cycle.update(v) && o.seasonal) this.newPeriod(t);
-    if (u[d + U.ready] === 0) {
-      if (n >= o.warmup) this.init();
+    if (n <= o.warmup) {
+      if (n === o.warmup) this.init();
       return NONE;
     }
     const { season, drift } = p;
@@ -319,9 +323,9 @@ export class RobustDetector implements SeriesDetector {
 
   private inflation(): number {
     // lag-1 autocorrelation of the residuals, clamped to [0, 0.8] (negative ρ is not rewarded)
-    const { f, b } = this.p;
-    const zz0 = f[b + F.zz0]!;
-    const rho = zz0 > 0 ? Math.max(0, Math.min(0.8, f[b + F.zz1]! / zz0)) : 0;
+    const { g, c } = this.p;
+    const zz0 = g[c + G.zz0]!;
+    const rho = zz0 > 0 ? Math.max(0, Math.min(0.8, g[c + G.zz1]! / zz0)) : 0;
     return (1 + rho) / (1 - rho);
   }
 
@@ -379,12 +383,12 @@ export class RobustDetector implements SeriesDetector {
     const scale = f[b + F.scale]!;
     f[b + F.scale] = scale + g * (Math.min(Math.abs(r), c) * ABS_TO_SIGMA - scale);
     const z = rc / sig;
-    const zz1 = f[b + F.zz1]!;
-    const zz0 = f[b + F.zz0]!;
-    f[b + F.zz1] = zz1 + g * (z * f[b + F.zPrev]! - zz1);
-    f[b + F.zz0] = zz0 + g * (z * z - zz0);
-    f[b + F.zPrev] = z;
     const { g: g32, c: at } = this.p;
+    const zz1 = g32[at + G.zz1]!;
+    const zz0 = g32[at + G.zz0]!;
+    g32[at + G.zz1] = zz1 + g * (z * g32[at + G.zPrev]! - zz1);
+    g32[at + G.zz0] = zz0 + g * (z * z - zz0);
+    g32[at + G.zPrev] = z;
     const slopeMean = g32[at + G.slopeMean]! + g * (slope - g32[at + G.slopeMean]!);
     g32[at + G.slopeMean] = slopeMean;
     const slopeDev = g32[at + G.slopeDev]!;
@@ -434,7 +438,6 @@ export class RobustDetector implements SeriesDetector {
     this.level = line.intercept;
     this.slope = line.slope;
     this.k = ts.length;
-    this.ready = true;
     this.p.drift.arm(this.level, this.slope, this.lastT, Infinity);
     this.regimeSeq = this.p.ring.oldest;
     // the profile's envelope follows the fitted line, not the samples: an outlier among the first
@@ -561,25 +564,26 @@ const CTX: { -readonly [K in keyof DriftContext]: DriftContext[K] } = { season: 
 
 /** Slot positions of the own fields: float64 (F, the order of OWN_DEFAULTS), float32 (G), uint32 (N), int16 (H), uint8 (U). */
 const enum F {
-  t0, lastT, dt, level, slope, scale, sp, sn, zPrev, zz1, zz0, upL, upB, upT, dnL, dnB, dnT,
+  t0, lastT, dt, level, slope, scale, sp, sn, upL, upT, dnL, dnT,
 }
 /**
  * float32: the typical wander of the fast model's slope (only scales the confirmation's slope
- * test). Every other statistic stays float64 (as float32, the scale and the CUSUM sums moved
- * detections on real data).
+ * test) and the residuals' lag-1 autocorrelation (only gives the variance inflation, clamped).
+ * Every other statistic stays float64 (as float32, the scale and the CUSUM sums moved detections
+ * on real data).
  */
 const enum G {
-  slopeDev, slopeMean,
+  slopeDev, slopeMean, zPrev, zz1, zz0, upB, dnB,
 }
 const enum N {
-  n, upSeq, dnSeq, alarmSeq, regimeSeq,
+  upSeq, dnSeq, regimeSeq,
 }
 /** int16: the samples since the model was (re)initialised, and the first BREAKS_KEPT breaks' sequence numbers. */
 const enum H {
   k, seqs,
 }
 const enum U {
-  ready, seasonOn, pending, held, breaks,
+  seasonOn, pending, held, breaks, alarm,
 }
 /**
  * Largest k held (int16): its gain 1/k counts while above scaleRate (≥ 1e-4), so a k that stops
@@ -599,7 +603,7 @@ const released = (): EpicenterError => new EpicenterError('INTERNAL', 'a streami
 /** Where a cursor points before it is aimed (a chunk of one slot, never written). */
 const NOWHERE = new Parts(new Chunk(-1, 1, LAYOUT));
 const OWN_DEFAULTS = slotDefaults({
-  t0: NaN, lastT: -Infinity, dt: 0, level: 0, slope: 0, scale: 0, sp: 0, sn: 0, zPrev: 0, zz1: 0, zz0: 0,
-  upL: 0, upB: 0, upT: 0, dnL: 0, dnB: 0, dnT: 0,
+  t0: NaN, lastT: -Infinity, dt: 0, level: 0, slope: 0, scale: 0, sp: 0, sn: 0,
+  upL: 0, upT: 0, dnL: 0, dnT: 0,
 });
-if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || G.slopeMean + 1 !== OWN_SLOT.f32 || N.regimeSeq + 1 !== OWN_SLOT.u32 || H.seqs + BREAKS_KEPT !== OWN_SLOT.i16 || U.breaks + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');
+if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || G.dnB + 1 !== OWN_SLOT.f32 || N.regimeSeq + 1 !== OWN_SLOT.u32 || H.seqs + BREAKS_KEPT !== OWN_SLOT.i16 || U.alarm + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');

@@ -24,22 +24,33 @@ export class PhaseProfile extends Part {
   /** Deseasonalised slow baseline, series units. */
   get base(): number { return this.f[this.b + 1]!; }
   set base(x: number) { this.f[this.b + 1] = x; }
-  /** Envelope of deseasonalised values over about a period (decays toward the baseline), series units. */
-  get hi(): number { return this.f[this.b + 2]!; }
-  set hi(x: number) { this.f[this.b + 2] = x; }
-  get lo(): number { return this.f[this.b + 3]!; }
-  set lo(x: number) { this.f[this.b + 3] = x; }
-  private get lastT(): number { return this.f[this.b + 4]!; }
-  private set lastT(x: number) { this.f[this.b + 4] = x; }
-  // (float32, after the bins: they only give the ratio unexplainedShare compares with 0.5 and 0.8)
-  private get sq0(): number { return this.g[this.c + SEASON_BINS]!; }
-  private set sq0(x: number) { this.g[this.c + SEASON_BINS] = x; }
-  private get sq1(): number { return this.g[this.c + SEASON_BINS + 1]!; }
-  private set sq1(x: number) { this.g[this.c + SEASON_BINS + 1] = x; }
-  private get t0(): number { return this.f[this.b + 5]!; }
-  private set t0(x: number) { this.f[this.b + 5] = x; }
-  private get sum(): number { return this.f[this.b + 6]!; }
-  private set sum(x: number) { this.f[this.b + 6] = x; }
+  /**
+   * Envelope of deseasonalised values over about a period (decays toward the baseline), series
+   * units: float32 distances from the baseline (they follow it: a shift moves all three).
+   */
+  get hi(): number { return this.base + this.g[this.c + 3]!; }
+  get lo(): number { return this.base + this.g[this.c + 4]!; }
+  private get lastT(): number { return this.f[this.b + 2]!; }
+  private set lastT(x: number) { this.f[this.b + 2] = x; }
+  // (float32: they only give the ratio unexplainedShare compares with 0.5 and 0.8)
+  private get sq0(): number { return this.g[this.c + 1]!; }
+  private set sq0(x: number) { this.g[this.c + 1] = x; }
+  private get sq1(): number { return this.g[this.c + 2]!; }
+  private set sq1(x: number) { this.g[this.c + 2] = x; }
+  private get t0(): number { return this.f[this.b + 3]!; }
+  private set t0(x: number) { this.f[this.b + 3] = x; }
+  /**
+   * The bins are int16 multiples of this step (float32, so a bin's value, int16 × step, is exact
+   * in float64): 0 until a bin other than 0 is learned, then HEADROOM × the largest bin / MAX_Q,
+   * set again when a bin outgrows it.
+   */
+  private get step(): number { return this.g[this.c]!; }
+  private set step(x: number) { this.g[this.c] = x; }
+  /** Sum of the bins in steps (an int32 in the uint32 part; unlearned bins hold 0). */
+  private get steps(): number { return this.w[this.e + 1]! | 0; }
+  private set steps(x: number) { this.w[this.e + 1] = x; }
+  /** Sum of the learned bins, series units (exact: the bins' steps times the step). */
+  private get sum(): number { return this.steps * this.step; }
   /** Samples the baseline has averaged (uint32). */
   private get seen(): number { return this.w[this.e]!; }
   private set seen(x: number) { this.w[this.e] = x; }
@@ -47,10 +58,12 @@ export class PhaseProfile extends Part {
   private get learned(): number { return this.u[this.d + SEASON_BINS]!; }
   private set learned(x: number) { this.u[this.d + SEASON_BINS] = x; }
 
-  /** The state of a new series: a daily profile, nothing learned. Bins are float32 (plenty for offsets), counts uint8. */
+  /** The state of a new series: a daily profile, nothing learned. Bins are int16 steps, counts uint8. */
   clear(): void {
     this.f.set(SEASON_DEFAULTS, this.b);
-    this.g.fill(0, this.c, this.c + SEASON_BINS + 2);
+    this.g.fill(0, this.c, this.c + SEASON_SLOT.f32);
+    this.w.fill(0, this.e, this.e + SEASON_SLOT.u32);
+    this.h.fill(0, this.s, this.s + SEASON_BINS);
     this.u.fill(0, this.d, this.d + SEASON_BINS + 1);
     this.seen = 1;
   }
@@ -58,12 +71,17 @@ export class PhaseProfile extends Part {
   /** Forget everything and learn a new period from now on. */
   reset(period: number): void {
     this.period = period;
-    this.g.fill(0, this.c, this.c + SEASON_BINS);
+    this.h.fill(0, this.s, this.s + SEASON_BINS);
     this.u.fill(0, this.d, this.d + SEASON_BINS);
     // the baseline and the level's envelope do not depend on the period: they are kept
     this.t0 = this.lastT;
-    this.sq0 = this.sq1 = this.sum = this.learned = 0;
+    this.sq0 = this.sq1 = this.step = this.steps = this.learned = 0;
     this.seen = 1;
+  }
+
+  /** Value of bin h, series units. */
+  private bin(h: number): number {
+    return this.h[this.s + h]! * this.step;
   }
 
   /** When the profile started learning (NaN before the first sample). */
@@ -91,9 +109,9 @@ export class PhaseProfile extends Part {
   private raw(h0: number, h1: number, f: number): number {
     const c0 = this.u[this.d + h0]! > 0;
     const c1 = this.u[this.d + h1]! > 0;
-    if (c0 && c1) return (1 - f) * this.g[this.c + h0]! + f * this.g[this.c + h1]!;
-    if (c0) return this.g[this.c + h0]!;
-    if (c1) return this.g[this.c + h1]!;
+    if (c0 && c1) return (1 - f) * this.bin(h0) + f * this.bin(h1);
+    if (c0) return this.bin(h0);
+    if (c1) return this.bin(h1);
     return NaN;
   }
 
@@ -128,23 +146,26 @@ export class PhaseProfile extends Part {
     let base = m[b + S.base]!;
     if (Number.isNaN(base)) {
       // from the owner's smoothed level: a first sample that is an outlier must not set them
+      // (the envelope's distances from it are 0 from clear)
       m[b + S.base] = xs;
-      m[b + S.hi] = xs;
-      m[b + S.lo] = xs;
     } else {
       // running mean for the first period, then a one-period exponential memory
       const seen = this.w[this.e]! + 1;
       this.w[this.e] = seen;
       const decay = 1 - Math.exp(-Math.max(0, t - lastT) / period);
+      const { g, c } = this;
+      const was = base;
       base += Math.max(1 / seen, decay) * (x - base);
       m[b + S.base] = base;
       // the envelope follows a wave (≤ clip per sample) but not a lone outlier
       // the envelope forgets slowly (4-period time constant) so a peak is still there a cycle later
       const keep = 1 - Math.exp(-Math.max(0, t - lastT) / (ENVELOPE * period));
-      const hi = m[b + S.hi]! - keep * (m[b + S.hi]! - base);
-      const lo = m[b + S.lo]! - keep * (m[b + S.lo]! - base);
-      m[b + S.hi] = Math.min(Math.max(hi, xs), hi + clip);
-      m[b + S.lo] = Math.max(Math.min(lo, xs), lo - clip);
+      const hi0 = was + g[c + 3]!;
+      const lo0 = was + g[c + 4]!;
+      const hi = hi0 - keep * (hi0 - base);
+      const lo = lo0 - keep * (lo0 - base);
+      g[c + 3] = Math.min(Math.max(hi, xs), hi + clip) - base;
+      g[c + 4] = Math.max(Math.min(lo, xs), lo - clip) - base;
     }
     m[b + S.lastT] = t;
     let t0 = m[b + S.t0]!;
@@ -177,23 +198,43 @@ export class PhaseProfile extends Part {
     const lim = clip + Math.abs(old);
     const innov = gain * Math.max(-lim, Math.min(lim, target - old));
     // the update goes to both neighbouring centres in proportion to their weight
-    if (this.u[this.d + h0]! > 0) this.setBin(h0, this.g[this.c + h0]! + (1 - f) * innov);
-    if (this.u[this.d + h1]! > 0) this.setBin(h1, this.g[this.c + h1]! + f * innov);
+    if (this.u[this.d + h0]! > 0) this.setBin(h0, this.bin(h0) + (1 - f) * innov);
+    if (this.u[this.d + h1]! > 0) this.setBin(h1, this.bin(h1) + f * innov);
     if (c < 255) this.u[this.d + near] = c + 1;
   }
 
+  /** Set bin h to value, in steps (its old steps, 0 when unlearned, leave the sum). */
   private setBin(h: number, value: number): void {
-    const old = this.u[this.d + h]! > 0 ? this.g[this.c + h]! : 0;
-    this.g[this.c + h] = value;
-    this.sum += this.g[this.c + h]! - old; // the stored (float32) value, so the sum never drifts
+    if (!(Math.abs(value) <= MAX_Q * this.step)) this.encode(value);
+    const q = this.step > 0 ? Math.max(-MAX_Q, Math.min(MAX_Q, Math.round(value / this.step))) : 0;
+    this.steps += q - this.h[this.s + h]!;
+    this.h[this.s + h] = q;
+  }
+
+  /**
+   * A bin's value x is beyond the bins' range: choose the step again for the largest of the bins
+   * and x, with room to spare (a profile keeps the resolution of its own amplitude), and store the
+   * bins again in it.
+   */
+  private encode(x: number): void {
+    let top = Math.abs(x);
+    for (let i = 0; i < SEASON_BINS; i++) top = Math.max(top, Math.abs(this.bin(i)));
+    // (float32: HEADROOM leaves room for its rounding; never 0, so x fits whatever it is)
+    const step = Math.max(Math.fround((HEADROOM * top) / MAX_Q), MIN_STEP);
+    let steps = 0;
+    for (let i = 0; i < SEASON_BINS; i++) {
+      const q = Math.round(this.bin(i) / step);
+      this.h[this.s + i] = q;
+      steps += q;
+    }
+    this.step = step;
+    this.steps = steps;
   }
 
   /** A level shift was confirmed: move the baseline with it so bins do not learn the shift. */
   shift(by: number): void {
     if (Number.isNaN(this.base)) return;
     this.base += by;
-    this.hi += by;
-    this.lo += by;
   }
 
   /**
@@ -201,7 +242,7 @@ export class PhaseProfile extends Part {
    * series units: half the envelope of the smoothed, deseasonalised level over about a period.
    */
   unexplainedAmplitude(): number {
-    return Number.isNaN(this.hi) ? 0 : (this.hi - this.lo) / 2;
+    return Number.isNaN(this.base) ? 0 : (this.g[this.c + 3]! - this.g[this.c + 4]!) / 2;
   }
 
   /** The envelope [lo, hi] of the smoothed, deseasonalised level over about a period, series units. */
@@ -220,8 +261,20 @@ export class PhaseProfile extends Part {
 
 /** Slot positions of the fields (the order of SEASON_DEFAULTS), for the per-sample path. */
 const enum S {
-  period, base, hi, lo, lastT, t0,
+  period, base, lastT, t0,
 }
-const SEASON_DEFAULTS = slotDefaults({ period: DAY_MS, base: NaN, hi: NaN, lo: NaN, lastT: NaN, t0: NaN, sum: 0 });
-/** Numbers of a profile in a detector's slot: float64 fields, float32 bins and sq0, sq1, the uint32 sample count, uint8 bin counts and bins learned. */
-export const SEASON_SLOT: Layout = { f64: SEASON_DEFAULTS.length, f32: SEASON_BINS + 2, u32: 1, i16: 0, u8: SEASON_BINS + 1 };
+const SEASON_DEFAULTS = slotDefaults({ period: DAY_MS, base: NaN, lastT: NaN, t0: NaN });
+/**
+ * Numbers of a profile in a detector's slot: float64 fields; the bins' step, sq0, sq1 and the
+ * envelope's distances from the baseline as float32; the sample count and the bins' sum in steps as uint32; the bins as int16 steps (a step
+ * is 1/21845 of the largest bin when it was chosen: bins are within 1/43690 of that of what
+ * float64 bins would hold; as float32 they were within 2^-24 of their own value); the bin counts
+ * and the bins learned as uint8.
+ */
+export const SEASON_SLOT: Layout = { f64: SEASON_DEFAULTS.length, f32: 5, u32: 2, i16: SEASON_BINS, u8: SEASON_BINS + 1 };
+/** Largest |bin|, steps. */
+const MAX_Q = 32767;
+/** Range the step gives the bins over the largest of them when it is chosen. */
+const HEADROOM = 1.5;
+/** Smallest step (the smallest positive float32). */
+const MIN_STEP = 2 ** -149;

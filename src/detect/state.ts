@@ -5,13 +5,15 @@ import { PhaseProfile, SEASON_SLOT } from './season';
 import { Chunk, Part, Slab, slotBytes, type Layout } from './slab';
 
 /**
- * Numbers of the detector's own fields (./robust.ts): the model, its statistics, anchors and
- * times as float64 (as float32, the scale and CUSUM sums changed detections on real data; the
- * slope's wander is float32), counts and
- * sequence numbers as uint32, the model's age and the 4 kept break positions as int16 (both
- * count only while small), flags and the break count as uint8.
+ * Numbers of the detector's own fields (./robust.ts): the model, its statistics, the anchors'
+ * levels and times as float64 (as float32, the scale and CUSUM sums changed detections on real
+ * data); the slope's wander, the residuals' autocorrelation and the anchors' slopes as float32;
+ * the anchors' and the regime's sequence numbers as uint32; the model's age and the 4 kept break
+ * positions as int16 (both count only while small); flags, the break count and the pending
+ * alarm's sequence number (its low byte) as uint8. The sample count is the ring's next sequence
+ * number, and whether the model is initialised follows from it.
  */
-export const OWN_SLOT: Layout = { f64: 17, f32: 2, u32: 5, i16: 5, u8: 5 };
+export const OWN_SLOT: Layout = { f64: 12, f32: 7, u32: 3, i16: 5, u8: 5 };
 
 const after = (a: Layout, b: Layout): Layout => ({ f64: a.f64 + b.f64, f32: a.f32 + b.f32, u32: a.u32 + b.u32, i16: a.i16 + b.i16, u8: a.u8 + b.u8 });
 /** Where each part of a detector's state starts in its slot (per kind of number). */
@@ -66,6 +68,7 @@ export class Parts extends Part {
     this.season.b = b + SEASON_AT.f64;
     this.season.c = c + SEASON_AT.f32;
     this.season.e = e + SEASON_AT.u32;
+    this.season.s = s + SEASON_AT.i16;
     this.season.d = d + SEASON_AT.u8;
     this.cycle.b = b + CYCLE_AT.f64;
     this.cycle.c = c + CYCLE_AT.f32;
