@@ -98,9 +98,9 @@ describe('detect: the shared state slab', () => {
     assert.deepEqual(pool.snapshot(again).n, 0, 'and starts clean');
   });
 
-  it('chunk sizes stay between 16 and 4096 slots past the 27th chunk (16 << 27 overflowed to a negative length at ~100k series)', () => {
+  it('chunk sizes stay between 16 and 1024 slots past the 27th chunk (16 << 27 overflowed to a negative length at ~100k series)', () => {
     const sizes = Array.from({ length: 400 }, (_, i) => chunkSize(i));
-    assert.deepEqual(sizes.slice(0, 10), [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 4096]);
-    assert.ok(sizes.slice(8).every((s) => s === 4096), 'every later chunk has 4096 slots');
+    assert.deepEqual(sizes.slice(0, 8), [16, 32, 64, 128, 256, 512, 1024, 1024]);
+    assert.ok(sizes.slice(6).every((s) => s === 1024), 'every later chunk has 1024 slots');
   });
 });
