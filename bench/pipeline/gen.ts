@@ -15,6 +15,8 @@ export interface GenSpec {
   readonly times: number;
   /** Sampling step, ms. */
   readonly stepMs: number;
+  /** Gauges (the default), or monotonic cumulative sums: counters, which also keep rate state. */
+  readonly kind?: 'gauge' | 'sum';
 }
 
 /** Request `k` (round-robin over resources; each round advances time by `times` steps). */
@@ -30,10 +32,13 @@ export function request(spec: GenSpec, k: number, t0: number): { key: string; va
       const step = round * spec.times + j;
       const t = t0 + step * spec.stepMs;
       // A level with noise and, for a few series, a shift: detectors do real work.
-      const v = 100 + (m % 17) + ((step * 7 + m) % 11) + (m % 50 === 0 && step > 30 ? 80 : 0);
+      const level = 100 + (m % 17) + ((step * 7 + m) % 11) + (m % 50 === 0 && step > 30 ? 80 : 0);
+      // a counter's total: its rate is about the gauge's level
+      const v = spec.kind === 'sum' ? step * 100 + level : level;
       pts.push(`{"timeUnixNano":"${t}000000","asDouble":${v},"attributes":[{"key":"server.address","value":{"stringValue":"peer-${m % 20}"}}]}`);
     }
-    metrics.push(`{"name":"bench.metric_${m}","unit":"{connection}","gauge":{"dataPoints":[${pts.join(',')}]}}`);
+    const data = spec.kind === 'sum' ? `"sum":{"aggregationTemporality":2,"isMonotonic":true,"dataPoints":[${pts.join(',')}]}` : `"gauge":{"dataPoints":[${pts.join(',')}]}`;
+    metrics.push(`{"name":"bench.metric_${m}","unit":"{connection}",${data}}`);
   }
   const value =
     `{"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"${service}"}},` +

@@ -1,6 +1,7 @@
 /**
  * Heap retained per live series after full GCs, in a fresh process (run with --expose-gc):
- * `node --expose-gc dist/bench/pipeline/memory.js SERIES [ROUNDS]`. Prints one JSON line.
+ * `node --expose-gc dist/bench/pipeline/memory.js SERIES [ROUNDS] [gauge|sum]`. Prints one JSON
+ * line. `sum`: every series a monotonic cumulative counter, which keeps rate state too.
  *
  * The pipeline's processor (decoder caches + counter-rate state + series table + detectors) is fed
  * SERIES live series (SERIES/200 resources × 200 gauges, ROUNDS requests each of 5 points per
@@ -20,7 +21,8 @@ import { request, type GenSpec } from './gen';
 
 const series = Number(process.argv[2] ?? 100_000);
 const rounds = Number(process.argv[3] ?? 4);
-const spec: GenSpec = { resources: Math.ceil(series / 200), metrics: 200, times: 5, stepMs: 10_000 };
+const kind = process.argv[4] === 'sum' ? 'sum' : 'gauge';
+const spec: GenSpec = { resources: Math.ceil(series / 200), metrics: 200, times: 5, stepMs: 10_000, kind };
 const live = spec.resources * spec.metrics;
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');
@@ -82,6 +84,7 @@ if (ds.length !== n || ids.length !== n || pool.size !== n || rates.size < 0 || 
 
 console.log(JSON.stringify({
   series: live,
+  kind,
   pointsPerSeries: rounds * spec.times,
   heapPerSeries: (after.heap - before.heap) / live,
   externalPerSeries: (after.external - before.external) / live,

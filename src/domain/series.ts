@@ -77,14 +77,23 @@ export function uvarint(buf: Uint8Array, at: number, n: number): number {
  * What a series made by makeSeries keeps besides its fields (see Series), under symbols so no
  * label or field name can clash with them: TAIL, its id after the metric (labelsTail) when its
  * labels column can be written from that text (idLabels), else COLUMNS, its five columns packed
- * (packColumns); and SLOT, a number the owner of per-series state (the pipeline's series table)
- * keeps on it to find that state without a map keyed by id.
+ * (packColumns); and two numbers that owners of per-series state keep on it to find that state
+ * without a map keyed by id (SLOTS, see SeriesSlot).
  */
 const TAIL = Symbol('id tail');
 const COLUMNS = Symbol('row columns');
-const SLOT = Symbol('slot');
+const SLOTS = [Symbol('table slot'), Symbol('counter slot')] as const;
 
-type Fields = { -readonly [K in keyof SeriesRef]: SeriesRef[K] } & { [TAIL]?: string; [COLUMNS]?: string; [SLOT]?: number };
+/**
+ * Which number kept on a series (seriesSlot): the place of its state in the pipeline's series
+ * table, or in a decoder's counter state.
+ */
+export type SeriesSlot = 0 | 1;
+export const TABLE_SLOT: SeriesSlot = 0;
+export const COUNTER_SLOT: SeriesSlot = 1;
+
+type Fields = { -readonly [K in keyof SeriesRef]: SeriesRef[K] } & { [TAIL]?: string; [COLUMNS]?: string };
+type Slots = Record<symbol, number | undefined>;
 
 /** The text of column `index` (0 = id … 4 = unit) of packed columns (see packColumns). */
 function packedColumn(packed: string, index: number): string {
@@ -170,7 +179,8 @@ const Series = function (this: Fields, metric: string, labels: Labels, service: 
     this.id = id;
     Object.defineProperty(this, COLUMNS, hidden(packColumns(id, service, metric, json, unit)));
   }
-  Object.defineProperty(this, SLOT, hidden(-1, true));
+  Object.defineProperty(this, SLOTS[0], hidden(-1, true));
+  Object.defineProperty(this, SLOTS[1], hidden(-1, true));
   this.service = service;
   this.metric = metric;
   Object.defineProperty(this, 'labels', LABELS);
@@ -189,14 +199,16 @@ export function seriesColumns(s: SeriesRef): string | undefined {
   return (s as Fields)[COLUMNS];
 }
 
-/** The number kept on `s` (setSeriesSlot): -1 when none, undefined for a series makeSeries did not make. */
-export function seriesSlot(s: SeriesRef): number | undefined {
-  return (s as Fields)[SLOT];
+/** The number of kind `kind` kept on `s` (setSeriesSlot): -1 when none, undefined for a series makeSeries did not make. */
+export function seriesSlot(s: SeriesRef, kind: SeriesSlot): number | undefined {
+  return (s as unknown as Slots)[SLOTS[kind]];
 }
 
 /** Keep `slot` on `s` (for seriesSlot); nothing for a series makeSeries did not make (no property is added to it). */
-export function setSeriesSlot(s: SeriesRef, slot: number): void {
-  if ((s as Fields)[SLOT] !== undefined) (s as Fields)[SLOT] = slot;
+export function setSeriesSlot(s: SeriesRef, kind: SeriesSlot, slot: number): void {
+  const slots = s as unknown as Slots;
+  const key = SLOTS[kind];
+  if (slots[key] !== undefined) slots[key] = slot;
 }
 
 /** The labels column of `s` (labelsJson): from its id tail or packed text when makeSeries made it, parsing no labels. */

@@ -1,4 +1,4 @@
-import { seriesSlot, seriesTail, setSeriesSlot } from '../domain/series';
+import { seriesSlot, seriesTail, setSeriesSlot, TABLE_SLOT } from '../domain/series';
 import type { SeriesRef } from '../domain/types';
 import type { DetectorSlots } from '../detect/pool';
 
@@ -94,10 +94,10 @@ export class SeriesTable {
   /** The entry for `ref.id`, created (and the least recently seen evicted when full) if new; marks it seen at `now`. */
   touch(ref: SeriesRef, now: number): SeriesEntry {
     const tick = this.tick(now);
-    const kept = seriesSlot(ref) ?? -1;
+    const kept = seriesSlot(ref, TABLE_SLOT) ?? -1;
     let e = kept >= 0 && this.refs[kept] === ref ? kept : this.find(ref, idHash(ref));
     if (e >= 0) {
-      if (e !== kept) setSeriesSlot(ref, e);
+      if (e !== kept) setSeriesSlot(ref, TABLE_SLOT, e);
       // Marking recency on every sample costs more than decoding it: it is kept to within a
       // tick, idleMs/64 (≈ 3 min by default), which is all eviction needs.
       if (this.seenAt[e] !== tick) {
@@ -116,7 +116,7 @@ export class SeriesTable {
     this.hashOf[e] = idHash(ref);
     this.insert(e);
     this.live++;
-    setSeriesSlot(ref, e);
+    setSeriesSlot(ref, TABLE_SLOT, e);
     return e;
   }
 
@@ -269,7 +269,7 @@ export class SeriesTable {
     this.unindex(e);
     this.detectors.release(this.detectorOf[e] as number);
     const ref = this.refs[e] as SeriesRef;
-    if (seriesSlot(ref) === e) setSeriesSlot(ref, -1);
+    if (seriesSlot(ref, TABLE_SLOT) === e) setSeriesSlot(ref, TABLE_SLOT, -1);
     this.refs[e] = undefined;
     this.free.push(e);
     this.live--;
