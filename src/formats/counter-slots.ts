@@ -2,8 +2,8 @@ import { COUNTER_SLOT, seriesSlot, setSeriesSlot } from '../domain/series';
 import type { SeriesRef } from '../domain/types';
 
 /**
- * The last point of each cumulative counter: (t, v, start, aux) in slots of shared Float64Array
- * chunks. An object per counter with four number fields cost about 90 bytes more per series (its
+ * The last point of each cumulative counter: (t, v, start) and, for counters with a companion
+ * value (a histogram's count and sum), aux, in slots of shared Float64Array chunks. An object per counter with four number fields cost about 90 bytes more per series (its
  * header, and a heap number for each field holding a double). A counter is the series a
  * decoder's cache made, which keeps its slot (seriesSlot), or, from decoders that make their
  * series afresh, a key (its id) in a Map. A Map keyed by series cost ~37 bytes a counter, and one
@@ -12,7 +12,6 @@ import type { SeriesRef } from '../domain/types';
  * first-inserted counter is forgotten and its slot reused. NaN marks an unset start or aux
  * (neither is ever NaN when set: the decoders refuse non-finite values).
  */
-const FIELDS = 4;
 const SLOTS_PER_CHUNK = 1024;
 
 export type CounterKey = SeriesRef | string;
@@ -31,7 +30,15 @@ export class CounterSlots {
   f: Float64Array = new Float64Array(0);
   at = 0;
 
-  constructor(private readonly max: number) {}
+  /** Numbers per slot: t, v, start, and aux when kept. */
+  private readonly fields: number;
+
+  constructor(
+    private readonly max: number,
+    private readonly withAux = true,
+  ) {
+    this.fields = withAux ? 4 : 3;
+  }
 
   get size(): number {
     return this.owners.length;
@@ -59,6 +66,7 @@ export class CounterSlots {
   }
 
   aux(): number | undefined {
+    if (!this.withAux) return undefined;
     const a = this.f[this.at + 3] as number;
     return Number.isNaN(a) ? undefined : a;
   }
@@ -70,7 +78,7 @@ export class CounterSlots {
     f[at] = t;
     f[at + 1] = v;
     f[at + 2] = start ?? Number.NaN;
-    f[at + 3] = aux ?? Number.NaN;
+    if (this.withAux) f[at + 3] = aux ?? Number.NaN;
   }
 
   /** Remembers a new counter (forgetting the first-inserted one when full). */
@@ -78,7 +86,7 @@ export class CounterSlots {
     let slot: number;
     if (this.owners.length < this.max) {
       slot = this.owners.length;
-      if (slot % SLOTS_PER_CHUNK === 0) this.chunks.push(new Float64Array(SLOTS_PER_CHUNK * FIELDS));
+      if (slot % SLOTS_PER_CHUNK === 0) this.chunks.push(new Float64Array(SLOTS_PER_CHUNK * this.fields));
     } else {
       slot = this.next;
       this.next = (slot + 1) % this.max;
@@ -141,6 +149,6 @@ export class CounterSlots {
 
   private point(slot: number): void {
     this.f = this.chunks[Math.floor(slot / SLOTS_PER_CHUNK)] as Float64Array;
-    this.at = (slot % SLOTS_PER_CHUNK) * FIELDS;
+    this.at = (slot % SLOTS_PER_CHUNK) * this.fields;
   }
 }

@@ -23,7 +23,9 @@ export interface RateState {
 const MAX_NAMES = 65_536;
 
 class RateTable implements RateState, NodeCounter {
+  /** Counters' last points: of sums (cumulativeRate), and of counters with a companion value (cumulativeIncrease). */
   readonly last: CounterSlots;
+  readonly lastWithAux: CounterSlots;
   /**
    * resource key → unit → metric name → trie of point attributes → series. The unit is a level
    * of its own so that the metric name string (which the series also holds) is the key, instead
@@ -48,10 +50,11 @@ class RateTable implements RateState, NodeCounter {
   };
   seriesCount = 0;
   constructor(readonly maxSeries: number) {
-    this.last = new CounterSlots(maxSeries);
+    this.last = new CounterSlots(maxSeries, false);
+    this.lastWithAux = new CounterSlots(maxSeries, true);
   }
   get size(): number {
-    return this.last.size;
+    return this.last.size + this.lastWithAux.size;
   }
 }
 
@@ -80,7 +83,10 @@ export interface Increase {
  * nothing. Points not newer than the last one (duplicates, reordering) are ignored. Never negative.
  */
 export function cumulativeIncrease(state: RateState, key: CounterKey, t: number, v: number, start?: number, aux?: number): Increase | undefined {
-  const last = (state as RateTable).last;
+  return increase((state as RateTable).lastWithAux, key, t, v, start, aux);
+}
+
+function increase(last: CounterSlots, key: CounterKey, t: number, v: number, start: number | undefined, aux: number | undefined): Increase | undefined {
   if (!last.find(key)) {
     last.add(key, t, v, start, aux);
     return undefined;
@@ -112,7 +118,7 @@ export function cumulativeRate(state: RateState, key: CounterKey, t: number, v: 
       return ((v - prevV) * 1000) / (t - prevT);
     }
   }
-  const inc = cumulativeIncrease(state, key, t, v, start);
+  const inc = increase(last, key, t, v, start, undefined);
   return inc === undefined ? undefined : (inc.increase * 1000) / inc.ms;
 }
 
@@ -139,6 +145,7 @@ export function seriesRoot(state: RateState, resourceKey: string, metric: string
     t.series.clear();
     t.tails.clear();
     t.last.rekeyById();
+    t.lastWithAux.rekeyById();
     t.seriesCount = 0;
   }
   const m = intern(t, metric);

@@ -40,17 +40,10 @@ export class SeriesTable {
   /** …the tick (of idleMs/64) in which the series was last seen, counted from the table's first touch… */
   private seenAt = new Int32Array(16);
   /**
-   * …the tick (of rowEveryMs/16, same origin) in which this consumer last wrote the
-   * series' `series` row; ROW_NEVER before the first…
+   * …and the tick (of rowEveryMs/16, same origin) in which this consumer last wrote the
+   * series' `series` row; ROW_NEVER before the first.
    */
   private rowAtOf = new Int32Array(16);
-  /** …the hash of its id (idHash)… */
-  private hashOf = new Int32Array(16);
-  /**
-   * …and when it was last marked seen in a new tick (a count of such marks): eviction takes the
-   * least recent, in the order a Map re-inserting its key on each such mark kept.
-   */
-  private markOf = new Int32Array(16);
   // (Ticks as int32: they count from the table's first touch and last 68 years of uptime at the
   // smallest idleMs (1 min), 4 at the smallest rowEveryMs (1 s; 1,275 at the default 5 min).)
   /**
@@ -59,7 +52,6 @@ export class SeriesTable {
    * Probed only for a new series or another SeriesRef of one, where a few more probes cost nothing.
    */
   private index = new Int32Array(32);
-  private marks = 0;
   private live = 0;
   /** Places handed out so far (the columns beyond are unused). */
   private used = 0;
@@ -95,15 +87,11 @@ export class SeriesTable {
   touch(ref: SeriesRef, now: number): SeriesEntry {
     const tick = this.tick(now);
     const kept = seriesSlot(ref, TABLE_SLOT) ?? -1;
-    let e = kept >= 0 && this.refs[kept] === ref ? kept : this.find(ref, idHash(ref));
+    let e = kept >= 0 && this.refs[kept] === ref ? kept : this.find(ref);
     if (e >= 0) {
       if (e !== kept) setSeriesSlot(ref, TABLE_SLOT, e);
-      // Marking recency on every sample costs more than decoding it: it is kept to within a
-      // tick, idleMs/64 (≈ 3 min by default), which is all eviction needs.
-      if (this.seenAt[e] !== tick) {
-        this.seenAt[e] = tick;
-        this.markOf[e] = this.mark();
-      }
+      // Recency is kept to within a tick, idleMs/64 (≈ 3 min by default), which is all eviction needs.
+      this.seenAt[e] = tick;
       return e;
     }
     if (this.live >= this.maxSeries) this.evictOldest();
@@ -111,10 +99,8 @@ export class SeriesTable {
     this.refs[e] = ref;
     this.detectorOf[e] = this.detectors.create();
     this.seenAt[e] = tick;
-    this.markOf[e] = this.mark();
     this.rowAtOf[e] = ROW_NEVER;
-    this.hashOf[e] = idHash(ref);
-    this.insert(e);
+    this.insert(e, idHash(ref));
     this.live++;
     setSeriesSlot(ref, TABLE_SLOT, e);
     return e;
@@ -187,42 +173,34 @@ export class SeriesTable {
     return Math.floor((at - this.origin) / this.tickMs);
   }
 
-  /** The next mark; when marks outgrow int32 (after ~2 billion), the live ones are renumbered in order first. */
-  private mark(): number {
-    if (this.marks === 0x7fffffff) {
-      const live = [...this.markOf.keys()].filter((e) => this.refs[e] !== undefined).sort((a, b) => (this.markOf[a] as number) - (this.markOf[b] as number));
-      live.forEach((e, i) => (this.markOf[e] = i));
-      this.marks = live.length;
-    }
-    return this.marks++;
-  }
-
-  /** The entry whose series has `ref`'s id (hash `h`), or -1. */
-  private find(ref: SeriesRef, h: number): SeriesEntry {
+  /** The entry whose series has `ref`'s id, or -1. */
+  private find(ref: SeriesRef): SeriesEntry {
     const n = this.index.length;
-    for (let i = home(h, n); ; i = i + 1 === n ? 0 : i + 1) {
+    for (let i = home(idHash(ref), n); ; i = i + 1 === n ? 0 : i + 1) {
       const e = (this.index[i] as number) - 1;
       if (e < 0) return -1;
-      if (this.hashOf[e] === h) {
-        const held = this.refs[e] as SeriesRef;
-        if (held === ref || held.id === ref.id) return e;
-      }
+      if (sameId(this.refs[e] as SeriesRef, ref)) return e;
     }
   }
 
-  private insert(e: SeriesEntry): void {
+  /** Index entry `e`, whose id hash is `h`. */
+  private insert(e: SeriesEntry, h: number): void {
     if (4 * (this.live + 1) > 3 * this.index.length) this.rehash(Math.ceil(1.5 * this.index.length));
-    this.place(this.index, e);
+    place(this.index, e, h);
   }
 
-  /** Take entry `e` out of the index, moving back the entries after it that probed past it. */
+  /**
+   * Take entry `e` out of the index, moving back the entries after it that probed past it. The
+   * hashes are computed again (a column of them cost 4 bytes a series): this runs only when a
+   * series is forgotten.
+   */
   private unindex(e: SeriesEntry): void {
     const index = this.index;
     const n = index.length;
-    let i = home(this.hashOf[e] as number, n);
+    let i = home(idHash(this.refs[e] as SeriesRef), n);
     while (index[i] !== e + 1) i = i + 1 === n ? 0 : i + 1;
     for (let j = i + 1 === n ? 0 : i + 1; index[j] !== 0; j = j + 1 === n ? 0 : j + 1) {
-      const h = home(this.hashOf[(index[j] as number) - 1] as number, n);
+      const h = home(idHash(this.refs[(index[j] as number) - 1] as SeriesRef), n);
       // index[j] may fill the hole at i when its home is not in (i, j] (cyclically)
       if (i <= j ? h <= i || h > j : h <= i && h > j) {
         index[i] = index[j] as number;
@@ -234,33 +212,35 @@ export class SeriesTable {
 
   private rehash(size: number): void {
     this.index = new Int32Array(size);
-    for (let e = 0; e < this.used; e++) if (this.refs[e] !== undefined) this.place(this.index, e);
-  }
-
-  /** Put entry `e` in the first free place of `index` from its home on. */
-  private place(index: Int32Array, e: SeriesEntry): void {
-    const n = index.length;
-    let i = home(this.hashOf[e] as number, n);
-    while (index[i] !== 0) i = i + 1 === n ? 0 : i + 1;
-    index[i] = e + 1;
+    for (let e = 0; e < this.used; e++) {
+      const ref = this.refs[e];
+      if (ref !== undefined) place(this.index, e, idHash(ref));
+    }
   }
 
   /**
-   * Evict the least recently seen series: one when the table holds fewer than 128, else 1/64 of
-   * the bound at once, so that a full table taking new series scans its columns once per
-   * maxSeries/64 of them rather than once each.
+   * Evict the least recently seen series (to within a tick; in a tick, those in the first
+   * places): one when the table holds fewer than 128, else 1/64 of the bound at once, so that a
+   * full table taking new series scans its columns once per maxSeries/64 of them rather than once each.
    */
   private evictOldest(): void {
-    const marks: number[] = [];
-    for (let e = 0; e < this.used; e++) if (this.refs[e] !== undefined) marks.push(this.markOf[e] as number);
-    if (marks.length === 0) return;
-    const k = Math.min(this.evictBatch, marks.length);
-    // the k-th least recent mark: marks are distinct
-    const last = Int32Array.from(marks).sort()[k - 1] as number;
-    for (let e = 0; e < this.used; e++) {
-      if (this.refs[e] !== undefined && (this.markOf[e] as number) <= last) {
+    const seen: number[] = [];
+    for (let e = 0; e < this.used; e++) if (this.refs[e] !== undefined) seen.push(this.seenAt[e] as number);
+    if (seen.length === 0) return;
+    let k = Math.min(this.evictBatch, seen.length);
+    const last = Int32Array.from(seen).sort()[k - 1] as number;
+    for (let e = 0; e < this.used && k > 0; e++) {
+      if (this.refs[e] !== undefined && (this.seenAt[e] as number) < last) {
         this.forget(e);
         this.evictedTotal++;
+        k--;
+      }
+    }
+    for (let e = 0; e < this.used && k > 0; e++) {
+      if (this.refs[e] !== undefined && this.seenAt[e] === last) {
+        this.forget(e);
+        this.evictedTotal++;
+        k--;
       }
     }
   }
@@ -292,8 +272,6 @@ export class SeriesTable {
       this.detectorOf = wider(this.detectorOf);
       this.seenAt = wider(this.seenAt);
       this.rowAtOf = wider(this.rowAtOf);
-      this.hashOf = wider(this.hashOf);
-      this.markOf = wider(this.markOf);
     }
     return e;
   }
@@ -306,6 +284,22 @@ export class SeriesTable {
 function idHash(ref: SeriesRef): number {
   const tail = seriesTail(ref);
   return tail === undefined ? textHash(ref.id, 0x811c9dc5) : textHash(tail, textHash(ref.metric, 0x811c9dc5));
+}
+
+/** Put entry `e`, whose id hash is `h`, in the first free place of `index` from its home on. */
+function place(index: Int32Array, e: SeriesEntry, h: number): void {
+  const n = index.length;
+  let i = home(h, n);
+  while (index[i] !== 0) i = i + 1 === n ? 0 : i + 1;
+  index[i] = e + 1;
+}
+
+/** Whether two series have one id: compared by their metric and id tail where both keep them (interned: often the same text), else by id. */
+function sameId(a: SeriesRef, b: SeriesRef): boolean {
+  if (a === b) return true;
+  const ta = seriesTail(a);
+  const tb = seriesTail(b);
+  return ta !== undefined && tb !== undefined && a.metric.length === b.metric.length ? a.metric === b.metric && ta === tb : a.id === b.id;
 }
 
 /** Where hash `h` starts probing in an index of `n` places. */
