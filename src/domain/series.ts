@@ -157,6 +157,44 @@ const ID: PropertyDescriptor = {
 const hidden = (value: unknown, writable = false): PropertyDescriptor => ({ value, writable });
 
 /**
+ * A metric name and unit, one object shared by the series that have both (KIND): a series kept
+ * the two as fields, 8 bytes more. `metric` and `unit` read them through enumerable getters.
+ */
+interface MetricKind {
+  readonly metric: string;
+  readonly unit: string | undefined;
+}
+
+const KIND = Symbol('metric kind');
+/** The kinds made lately, to share them (dropped whole when large: the series keep theirs). */
+const kinds = new Map<string, MetricKind>();
+
+function metricKind(metric: string, unit: string | undefined): MetricKind {
+  const key = unit === undefined ? metric : `${metric}\u0000${unit}`;
+  let k = kinds.get(key);
+  if (k === undefined || k.metric !== metric || k.unit !== unit) {
+    if (kinds.size >= 65_536) kinds.clear();
+    k = { metric, unit };
+    kinds.set(key, k);
+  }
+  return k;
+}
+
+const METRIC: PropertyDescriptor = {
+  enumerable: true,
+  get(this: { [KIND]: MetricKind }): string {
+    return this[KIND].metric;
+  },
+};
+
+const UNIT: PropertyDescriptor = {
+  enumerable: true,
+  get(this: { [KIND]: MetricKind }): string | undefined {
+    return this[KIND].unit;
+  },
+};
+
+/**
  * A series made by makeSeries. Its identity is two texts shared with other series, the metric
  * and the id tail: the id is their join and the labels column the tail respelled (idLabels), so
  * no id, labels object or labels JSON is kept per series. That needs the id in ASCII (one byte a
@@ -181,11 +219,12 @@ const Series = function (this: Fields, metric: string, labels: Labels, service: 
   }
   Object.defineProperty(this, SLOTS[0], hidden(-1, true));
   Object.defineProperty(this, SLOTS[1], hidden(-1, true));
+  Object.defineProperty(this, KIND, hidden(metricKind(metric, unit)));
   this.service = service;
-  this.metric = metric;
+  Object.defineProperty(this, 'metric', METRIC);
   Object.defineProperty(this, 'labels', LABELS);
   // Absent, not undefined, without a unit: as the object literals had it.
-  if (unit !== undefined) this.unit = unit;
+  if (unit !== undefined) Object.defineProperty(this, 'unit', UNIT);
 } as unknown as new (metric: string, labels: Labels, service: string, unit: string | undefined, intern: ((text: string) => string) | undefined) => SeriesRef;
 (Series as unknown as { prototype: object }).prototype = Object.prototype;
 
