@@ -1,5 +1,6 @@
 import { CounterSlots, type CounterKey } from './counter-slots';
-import { seriesNode, type NodeCounter, type SeriesNode } from './series-cache';
+import { seriesBelow, seriesNode, type NodeCounter, type SeriesNode } from './series-cache';
+import type { SeriesRef } from '../domain/types';
 
 /**
  * Turning monotonic cumulative counters into per-second rates. The state remembers the last
@@ -142,10 +143,11 @@ export function seriesRoot(state: RateState, resourceKey: string, metric: string
   // More than maxSeries, not as many: with exactly maxSeries live series the cache must not be
   // rebuilt on every round (each rebuild also made a second copy of every identity).
   if (t.seriesCount > t.maxSeries) {
+    const cached = [...cachedSeries(t)];
+    t.last.rekeyById(cached);
+    t.lastWithAux.rekeyById(cached);
     t.series.clear();
     t.tails.clear();
-    t.last.rekeyById();
-    t.lastWithAux.rekeyById();
     t.seriesCount = 0;
   }
   const m = intern(t, metric);
@@ -157,6 +159,10 @@ export function seriesRoot(state: RateState, resourceKey: string, metric: string
   let root = byMetric.get(m);
   if (root === undefined) byMetric.set(m, (root = seriesNode()));
   return { metric: m, unit: u, root, counter: t, intern: t.internTail };
+}
+
+function* cachedSeries(t: RateTable): Generator<SeriesRef> {
+  for (const byUnit of t.series.values()) for (const byMetric of byUnit.values()) for (const root of byMetric.values()) yield* seriesBelow(root);
 }
 
 function intern(t: RateTable, s: string): string {

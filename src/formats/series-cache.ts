@@ -123,3 +123,14 @@ function nextChild(node: SeriesNode, k: string, text: string): SeriesNode {
   if (child === undefined) byValue.set(text, (child = seriesNode()));
   return child;
 }
+
+/** Every series below `node`. */
+export function* seriesBelow(node: SeriesNode): Generator<SeriesRef> {
+  const after = node.after;
+  if (after instanceof SeriesNode) yield* seriesBelow(after);
+  else if (after !== undefined) yield after;
+  const more = node.more;
+  if (more === undefined) return;
+  if (more.ref !== undefined) yield more.ref;
+  for (const byValue of more.next?.values() ?? []) for (const child of byValue.values()) yield* seriesBelow(child);
+}

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { makeSeries } from '../../../src/domain/series';
+import type { SeriesRef } from '../../../src/domain/types';
 import { CounterSlots } from '../../../src/formats/counter-slots';
 import { createRateState, cumulativeIncrease, cumulativeRate } from '../../../src/formats/rate';
 
@@ -33,10 +34,22 @@ describe('formats counter slots', () => {
     assert.ok(c.find(a) && c.v() === 5);
     const again = makeSeries('bytes', { 'service.name': 's', k: 'v' });
     assert.equal(c.find(again), false, 'another SeriesRef is another key until the cache that made the first is dropped');
-    c.rekeyById();
+    c.rekeyById([a]);
     assert.ok(c.find(again) && c.v() === 5, 'claimed by the new SeriesRef');
     assert.equal(c.size, 1);
     assert.ok(c.find(again));
+  });
+
+  it('a series whose counter was forgotten (the bound reached) no longer finds its old slot, now another\'s', () => {
+    const c = new CounterSlots(2, false);
+    const [a, b, d] = ['a', 'b', 'd'].map((m) => makeSeries(m, { 'service.name': 's' })) as [SeriesRef, SeriesRef, SeriesRef];
+    c.add(a, 1, 10, undefined, undefined);
+    c.add(b, 2, 20, undefined, undefined);
+    c.add(d, 3, 30, undefined, undefined); // takes a's slot
+    assert.equal(c.find(a), false);
+    assert.ok(c.find(d) && c.v() === 30);
+    assert.ok(c.find(b) && c.v() === 20);
+    assert.equal(c.aux(), undefined, 'no aux kept');
   });
 
   it('rates and increases as before: resets, start times, the companion value', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { makeSeries } from '../../../src/domain/series';
-import { addSeries, findSeries, seriesNode } from '../../../src/formats/series-cache';
+import { addSeries, findSeries, seriesBelow, seriesNode } from '../../../src/formats/series-cache';
 
 const kv = (key: string, v: string) => ({ key, value: { stringValue: v } });
 
@@ -49,6 +49,8 @@ describe('formats series cache (trie of point attributes)', () => {
         byList.set(key(l), r);
       }
       for (const l of lists) assert.equal(findSeries(root, l), byList.get(key(l)), key(l));
+      assert.deepEqual(new Set(seriesBelow(root)), new Set(byList.values()), 'seriesBelow walks to every series once');
+      assert.equal([...seriesBelow(root)].length, byList.size);
     }
   });
 
