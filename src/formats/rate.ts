@@ -49,6 +49,7 @@ class RateTable implements RateState, NodeCounter {
     this.tails.set(text, text);
     return text;
   };
+  readonly internName = (name: string): string => intern(this, name);
   seriesCount = 0;
   constructor(readonly maxSeries: number) {
     this.last = new CounterSlots(maxSeries, false);
@@ -131,6 +132,8 @@ export interface MetricRoot {
   readonly counter: NodeCounter;
   /** The cache's one copy of an id tail (makeSeries' `intern`). */
   readonly intern: (tail: string) => string;
+  /** The one copy of a name (of a metric, unit, attribute key or value) kept. */
+  readonly internName: (name: string) => string;
 }
 
 /**
@@ -158,7 +161,7 @@ export function seriesRoot(state: RateState, resourceKey: string, metric: string
   if (byMetric === undefined) byUnit.set(u ?? '', (byMetric = new Map<string, SeriesNode>()));
   let root = byMetric.get(m);
   if (root === undefined) byMetric.set(m, (root = seriesNode()));
-  return { metric: m, unit: u, root, counter: t, intern: t.internTail };
+  return { metric: m, unit: u, root, counter: t, intern: t.internTail, internName: t.internName };
 }
 
 function* cachedSeries(t: RateTable): Generator<SeriesRef> {

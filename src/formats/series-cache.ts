@@ -77,14 +77,19 @@ export function findSeries(root: SeriesNode, attrs: unknown): SeriesRef | string
   return node === undefined ? undefined : endingAt(node);
 }
 
-/** Records `ref` as the series of `attrs` (which findSeries() found well-formed) below `root`. */
-export function addSeries(root: SeriesNode, attrs: unknown, ref: SeriesRef): void {
+/**
+ * Records `ref` as the series of `attrs` (which findSeries() found well-formed) below `root`;
+ * `intern` gives the one copy of an attribute's key or value text to keep.
+ */
+export function addSeries(root: SeriesNode, attrs: unknown, ref: SeriesRef, intern: (text: string) => string = (x) => x): void {
   const list: readonly unknown[] = Array.isArray(attrs) ? attrs : [];
   let node = root;
   for (let i = 0; i < list.length; i++) {
     readAttribute(list[i]);
-    const k = attr.key;
-    const text = attr.text;
+    // The node keeps them: one copy each, not those of the message that made the series
+    // (protobuf decoding makes new strings per message; ~46 bytes a series).
+    const k = intern(attr.key);
+    const text = intern(attr.text);
     const last = i === list.length - 1;
     if (node.key === '') {
       // the series ending here, if any, moves apart for the inline attribute

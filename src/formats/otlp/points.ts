@@ -161,7 +161,7 @@ export function seriesOf(sink: PointSink, ms: MetricSeries, p: Record<string, un
   addAttributes(attrs, labels);
   ms.counter.seriesCount++;
   const ref = makeSeries(ms.metric, labels, undefined, ms.unit, ms.intern);
-  addSeries(ms.root, attrs, ref);
+  addSeries(ms.root, attrs, ref, ms.internName);
   return ref;
 }
 

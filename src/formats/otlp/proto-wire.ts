@@ -180,7 +180,10 @@ function advance(n: number, end: number): void {
 // whether that is clean depends on where it sits).
 const KV_SLOTS = 2048;
 const KV_MAX = 64;
-const kvBytes: (Buffer | undefined)[] = new Array<Buffer | undefined>(KV_SLOTS).fill(undefined);
+// The bytes of each slot's key-value in one arena (slot i at i × KV_MAX): a small Buffer copy per
+// slot came from Node's 8 kB allocation pool and kept a whole pool block alive each (up to 16 MB).
+const kvArena = Buffer.alloc(KV_SLOTS * KV_MAX);
+const kvLength = new Uint8Array(KV_SLOTS);
 const kvObjs: (Obj | undefined)[] = new Array<Obj | undefined>(KV_SLOTS).fill(undefined);
 
 function keyValue(start: number, end: number, spec: TypeSpec, depth: number): Obj {
@@ -189,15 +192,16 @@ function keyValue(start: number, end: number, spec: TypeSpec, depth: number): Ob
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
   const slot = (h ^ (h >>> 16)) & (KV_SLOTS - 1);
-  const known = kvBytes[slot];
-  if (known !== undefined && known.length === len && buf.compare(known, 0, len, start, end) === 0) {
+  const at = slot * KV_MAX;
+  if (kvObjs[slot] !== undefined && kvLength[slot] === len && buf.compare(kvArena, at, at + len, start, end) === 0) {
     pos = end;
     return kvObjs[slot] as Obj;
   }
   const kv = message(start, end, spec, depth);
   const v = kv['value'] as Obj | undefined;
   if (v === undefined || !('arrayValue' in v || 'kvlistValue' in v)) {
-    kvBytes[slot] = Buffer.from(buf.subarray(start, end));
+    buf.copy(kvArena, at, start, end);
+    kvLength[slot] = len;
     kvObjs[slot] = kv;
   }
   return kv;
