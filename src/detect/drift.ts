@@ -68,10 +68,11 @@ export class DriftWatch extends Part {
   private set sue(x: number) { this.f[this.b + 6] = x; }
   private get see(): number { return this.f[this.b + 7]!; }
   private set see(x: number) { this.f[this.b + 7] = x; }
-  private get cp(): number { return this.f[this.b + 8]!; }
-  private set cp(x: number) { this.f[this.b + 8] = x; }
-  private get cn(): number { return this.f[this.b + 9]!; }
-  private set cn(x: number) { this.f[this.b + 9] = x; }
+  /** Two-sided CUSUM of the residuals (float32, see DRIFT_SLOT). */
+  private get cp(): number { return this.g[this.c + 4]!; }
+  private set cp(x: number) { this.g[this.c + 4] = x; }
+  private get cn(): number { return this.g[this.c + 5]!; }
+  private set cn(x: number) { this.g[this.c + 5] = x; }
   /** Running centre of the residuals: samples further than 4σ from it are winsorised. */
   private get ec(): number { return this.g[this.c + 3]!; }
   private set ec(x: number) { this.g[this.c + 3] = x; }
@@ -158,10 +159,12 @@ export class DriftWatch extends Part {
     f[b + W.sue] = f[b + W.sue]! + u * e;
     f[b + W.see] = f[b + W.see]! + e * e;
     const z = Math.max(-o.cusumClip, Math.min(o.cusumClip, e / c.sigma));
-    const cp = Math.max(0, f[b + W.cp]! + z - o.cusumK);
-    const cn = Math.max(0, f[b + W.cn]! - z - o.cusumK);
-    f[b + W.cp] = cp;
-    f[b + W.cn] = cn;
+    // (float32 sums: the value compared is the one kept)
+    const g = this.g;
+    const cp = Math.fround(Math.max(0, g[this.c + 4]! + z - o.cusumK));
+    const cn = Math.fround(Math.max(0, g[this.c + 5]! - z - o.cusumK));
+    g[this.c + 4] = cp;
+    g[this.c + 5] = cn;
     const dir = cp > o.cusumH ? 1 : cn > o.cusumH ? -1 : 0;
     if (dir === 0 || !Number.isFinite(this.slopeVar) || n < 4 * o.minRun) return undefined;
     return this.judge(u, dir, c, o);
@@ -207,16 +210,17 @@ export class DriftWatch extends Part {
 
 /** Slot positions of the fields (the order of DRIFT_DEFAULTS), for the per-sample path. */
 const enum W {
-  L, B, T, su, suu, se, sue, see, cp, cn,
+  L, B, T, su, suu, se, sue, see,
 }
-const DRIFT_DEFAULTS = slotDefaults({ L: 0, B: 0, T: 0, su: 0, suu: 0, se: 0, sue: 0, see: 0, cp: 0, cn: 0 });
+const DRIFT_DEFAULTS = slotDefaults({ L: 0, B: 0, T: 0, su: 0, suu: 0, se: 0, sue: 0, see: 0 });
 /**
- * Numbers of a leak watch in a detector's slot: float64 fields (the anchor, the sums and the
- * CUSUM), the range, the anchor slope's variance and the residuals' centre as float32 (the
- * variance only widens the evidence test's denominator, the centre only winsorises at 4σ), the
- * uint32 sample count.
+ * Numbers of a leak watch in a detector's slot: float64 fields (the anchor and the sums), the
+ * range, the anchor slope's variance, the residuals' centre and the CUSUM sums as float32 (the
+ * variance only widens the evidence test's denominator, the centre only winsorises at 4σ; the
+ * CUSUM sums are only compared with h, which starts a judgement, and h/2, which allows a re-arm:
+ * unlike the detector's own CUSUM, nothing tests them for 0), the uint32 sample count.
  */
-export const DRIFT_SLOT: Layout = { f64: DRIFT_DEFAULTS.length, f32: 4, u32: 1, i16: 0, u8: 0 };
+export const DRIFT_SLOT: Layout = { f64: DRIFT_DEFAULTS.length, f32: 6, u32: 1, i16: 0, u8: 0 };
 
 /**
  * Where a hinge (flat, then a ramp from u_h) lies, given the least-squares line a + β·u fitted to it

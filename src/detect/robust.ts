@@ -104,22 +104,26 @@ export class RobustDetector implements SeriesDetector {
   /**
    * Sample that raised the pending alarm, kept as its sequence number's low byte (uint8): it is
    * read only while the alarm is pending, which ends before the ring has moved RING_SIZE past it.
+   * (The flags below share one byte, U.flags: see SEASON_ON.)
    */
   private get alarmSeq(): number { const last = this.p.ring.next - 1; return last - ((last - this.p.u[this.p.d + U.alarm]!) & 0xff); }
   private set alarmSeq(x: number) { this.p.u[this.p.d + U.alarm] = x & 0xff; }
   /** First sequence number of the current regime (splits never reach before it). */
   private get regimeSeq(): number { return this.p.w[this.p.e + N.regimeSeq]!; }
   private set regimeSeq(x: number) { this.p.w[this.p.e + N.regimeSeq] = x; }
-  /** Breaks confirmed (uint8, stops at 255: only whether it reached BREAKS_KEPT counts); their first BREAKS_KEPT sequence numbers are int16 (H.seqs). */
-  private get breaks(): number { return this.p.u[this.p.d + U.breaks]!; }
-  private set breaks(x: number) { this.p.u[this.p.d + U.breaks] = Math.min(x, 255); }
+  /**
+   * Breaks confirmed, stopping at BREAKS_KEPT (only whether it reached that counts); their first
+   * BREAKS_KEPT sequence numbers are int16 (H.seqs).
+   */
+  private get breaks(): number { return this.p.u[this.p.d + U.flags]! >> BREAKS_SHIFT; }
+  private set breaks(x: number) { const at = this.p.d + U.flags; this.p.u[at] = (this.p.u[at]! & ~BREAKS) | (Math.min(x, BREAKS_KEPT) << BREAKS_SHIFT); }
   /** The model is initialised (init runs at the warmup-th sample). */
   private get ready(): boolean { return this.n >= this.o.warmup; }
-  private get seasonOn(): boolean { return this.p.u[this.p.d + U.seasonOn] !== 0; }
-  private set seasonOn(x: boolean) { this.p.u[this.p.d + U.seasonOn] = x ? 1 : 0; }
+  private get seasonOn(): boolean { return (this.p.u[this.p.d + U.flags]! & SEASON_ON) !== 0; }
+  private set seasonOn(x: boolean) { const at = this.p.d + U.flags; this.p.u[at] = (this.p.u[at]! & ~SEASON_ON) | (x ? SEASON_ON : 0); }
   /** 0 tracking, +1/−1 confirming an upward/downward alarm (stored as 0, 1, 2). */
-  private get pending(): number { const x = this.p.u[this.p.d + U.pending]!; return x === 2 ? -1 : x; }
-  private set pending(x: number) { this.p.u[this.p.d + U.pending] = x < 0 ? 2 : x; }
+  private get pending(): number { const x = (this.p.u[this.p.d + U.flags]! & PENDING) >> PENDING_SHIFT; return x === 2 ? -1 : x; }
+  private set pending(x: number) { const at = this.p.d + U.flags; this.p.u[at] = (this.p.u[at]! & ~PENDING) | ((x < 0 ? 2 : x) << PENDING_SHIFT); }
 
   /**
    * `held`: how the slot goes back (see Held); a cursor gets no slot of its own but is aimed at
@@ -152,7 +156,7 @@ export class RobustDetector implements SeriesDetector {
     w.fill(0, e, e + OWN_SLOT.u32);
     h.fill(0, s, s + OWN_SLOT.i16);
     u.fill(0, d, d + OWN_SLOT.u8);
-    u[d + U.held] = held;
+    u[d + U.flags] = held << HELD_SHIFT;
     this.p.clear();
   }
 
@@ -169,8 +173,9 @@ export class RobustDetector implements SeriesDetector {
   /** Mark the slot free and this detector unusable; whether the slot is its holder's to free now. */
   retire(): boolean {
     const p = this.at();
-    const explicit = p.u[p.d + U.held] === Held.released;
-    p.u[p.d + U.held] = Held.free;
+    const flags = p.u[p.d + U.flags]!;
+    const explicit = heldOf(flags) === Held.released;
+    p.u[p.d + U.flags] = (flags & ~HELD) | (Held.free << HELD_SHIFT);
     this.id = -1;
     return explicit;
   }
@@ -180,7 +185,7 @@ export class RobustDetector implements SeriesDetector {
     const id = this.id;
     if (id < 0) throw released();
     const p = this.p.point(slotOf(id));
-    if (p.u[p.d + U.held] === Held.free) throw released();
+    if (heldOf(p.u[p.d + U.flags]!) === Held.free) throw released();
     return p;
   }
 
@@ -208,11 +213,11 @@ export class RobustDetector implements SeriesDetector {
     // (fixed for this sample from here on: the period and the interval are updated above)
     const seasonal = this.seasonal();
     if (seasonal && t - season.start >= (season.period === DAY_MS ? o.seasonalAfterMs : 2 * season.period)) this.checkSeason(t);
-    const s = u[d + U.seasonOn] !== 0 ? season.offset(t) : 0;
+    const s = (u[d + U.flags]! & SEASON_ON) !== 0 ? season.offset(t) : 0;
     // (the level is the model's at the previous sample, lastT: every update of a ready model ends in track)
     const r = v - (f[b + F.level]! + f[b + F.slope]! * (t - lastT) + s);
     const sig = this.sigma();
-    if (u[d + U.pending] !== 0) {
+    if ((u[d + U.flags]! & PENDING) !== 0) {
       this.track(t, lastT, v, r, sig, false, seasonal);
       return this.confirm(false);
     }
@@ -232,8 +237,8 @@ export class RobustDetector implements SeriesDetector {
       this.pending = sp > o.cusumH ? 1 : -1;
       this.alarmSeq = p.ring.next - 1;
     }
-    this.track(t, lastT, v, r, sig, u[d + U.pending] === 0, seasonal);
-    if (u[d + U.pending] !== 0) return this.confirm(false);
+    this.track(t, lastT, v, r, sig, (u[d + U.flags]! & PENDING) === 0, seasonal);
+    if ((u[d + U.flags]! & PENDING) !== 0) return this.confirm(false);
     const inflation = this.inflation();
     CTX.season = s;
     CTX.sigma = sig;
@@ -393,7 +398,7 @@ export class RobustDetector implements SeriesDetector {
     g32[at + G.slopeMean] = slopeMean;
     const slopeDev = g32[at + G.slopeDev]!;
     g32[at + G.slopeDev] = slopeDev + g * (Math.abs(slope - slopeMean) - slopeDev);
-    if (seasonal) this.p.season.learn(t, v, c, dt, level, u[d + U.seasonOn] !== 0);
+    if (seasonal) this.p.season.learn(t, v, c, dt, level, (u[d + U.flags]! & SEASON_ON) !== 0);
   }
 
   /**
@@ -582,16 +587,31 @@ const enum N {
 const enum H {
   k, seqs,
 }
+/** uint8: the flags (SEASON_ON …) and the pending alarm's sequence number's low byte. */
 const enum U {
-  seasonOn, pending, held, breaks, alarm,
+  flags, alarm,
 }
+/**
+ * Bits of the U.flags byte: whether the daily profile is used (1 bit), the pending alarm (0, 1,
+ * 2 for −1: 2 bits), how the slot is held (Held: 2 bits) and the breaks confirmed (0 …
+ * BREAKS_KEPT: 3 bits).
+ */
+const SEASON_ON = 1;
+const PENDING_SHIFT = 1;
+const PENDING = 3 << PENDING_SHIFT;
+const HELD_SHIFT = 3;
+const HELD = 3 << HELD_SHIFT;
+const BREAKS_SHIFT = 5;
+const BREAKS = 7 << BREAKS_SHIFT;
+/** How the slot with these flags is held. */
+const heldOf = (flags: number): Held => (flags & HELD) >> HELD_SHIFT;
 /**
  * Largest k held (int16): its gain 1/k counts while above scaleRate (≥ 1e-4), so a k that stops
  * here gives the same gains.
  */
 const K_MAX = 32767;
 
-/** How a detector's slot is held (its U.held byte): free again, released explicitly, or by the registry. */
+/** How a detector's slot is held (its HELD bits): free again, released explicitly, or by the registry. */
 export const enum Held {
   free, released, collected,
   /** Not a slot state: a detector that is aimed at others' slots (./pool.ts). */
@@ -606,4 +626,4 @@ const OWN_DEFAULTS = slotDefaults({
   t0: NaN, lastT: -Infinity, dt: 0, level: 0, slope: 0, scale: 0, sp: 0, sn: 0,
   upL: 0, upT: 0, dnL: 0, dnT: 0,
 });
-if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || G.dnB + 1 !== OWN_SLOT.f32 || N.regimeSeq + 1 !== OWN_SLOT.u32 || H.seqs + BREAKS_KEPT !== OWN_SLOT.i16 || U.alarm + 1 !== OWN_SLOT.u8) throw new Error('detector slot layout out of date (OWN_SLOT)');
+if (OWN_DEFAULTS.length !== OWN_SLOT.f64 || G.dnB + 1 !== OWN_SLOT.f32 || N.regimeSeq + 1 !== OWN_SLOT.u32 || H.seqs + BREAKS_KEPT !== OWN_SLOT.i16 || U.alarm + 1 !== OWN_SLOT.u8 || BREAKS_KEPT > 7) throw new Error('detector slot layout out of date (OWN_SLOT)');

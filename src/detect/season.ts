@@ -46,17 +46,20 @@ export class PhaseProfile extends Part {
    */
   private get step(): number { return this.g[this.c]!; }
   private set step(x: number) { this.g[this.c] = x; }
-  /** Sum of the bins in steps (an int32 in the uint32 part; unlearned bins hold 0). */
-  private get steps(): number { return this.w[this.e + 1]! | 0; }
-  private set steps(x: number) { this.w[this.e + 1] = x; }
+  /**
+   * Sum of the bins in steps: a signed 27-bit number in the low bits of a uint32 (|sum| ≤
+   * SEASON_BINS × MAX_Q < 2^20; unlearned bins hold 0), the bins learned in its top 5 bits.
+   */
+  private get steps(): number { return (this.w[this.e + 1]! << 5) >> 5; }
+  private set steps(x: number) { this.w[this.e + 1] = (this.w[this.e + 1]! & ~STEPS) | (x & STEPS); }
   /** Sum of the learned bins, series units (exact: the bins' steps times the step). */
   private get sum(): number { return this.steps * this.step; }
   /** Samples the baseline has averaged (uint32). */
   private get seen(): number { return this.w[this.e]!; }
   private set seen(x: number) { this.w[this.e] = x; }
-  /** Bins learned (uint8, after the bins' counts). */
-  private get learned(): number { return this.u[this.d + SEASON_BINS]!; }
-  private set learned(x: number) { this.u[this.d + SEASON_BINS] = x; }
+  /** Bins learned (≤ SEASON_BINS: the top 5 bits of the bins' sum's uint32). */
+  private get learned(): number { return this.w[this.e + 1]! >>> 27; }
+  private set learned(x: number) { this.w[this.e + 1] = (this.w[this.e + 1]! & STEPS) | (x << 27); }
 
   /** The state of a new series: a daily profile, nothing learned. Bins are int16 steps, counts uint8. */
   clear(): void {
@@ -64,7 +67,7 @@ export class PhaseProfile extends Part {
     this.g.fill(0, this.c, this.c + SEASON_SLOT.f32);
     this.w.fill(0, this.e, this.e + SEASON_SLOT.u32);
     this.h.fill(0, this.s, this.s + SEASON_BINS);
-    this.u.fill(0, this.d, this.d + SEASON_BINS + 1);
+    this.u.fill(0, this.d, this.d + SEASON_BINS);
     this.seen = 1;
   }
 
@@ -75,7 +78,8 @@ export class PhaseProfile extends Part {
     this.u.fill(0, this.d, this.d + SEASON_BINS);
     // the baseline and the level's envelope do not depend on the period: they are kept
     this.t0 = this.lastT;
-    this.sq0 = this.sq1 = this.step = this.steps = this.learned = 0;
+    this.sq0 = this.sq1 = this.step = 0;
+    this.w[this.e + 1] = 0; // the bins' sum and the bins learned
     this.seen = 1;
   }
 
@@ -266,14 +270,16 @@ const enum S {
 const SEASON_DEFAULTS = slotDefaults({ period: DAY_MS, base: NaN, lastT: NaN, t0: NaN });
 /**
  * Numbers of a profile in a detector's slot: float64 fields; the bins' step, sq0, sq1 and the
- * envelope's distances from the baseline as float32; the sample count and the bins' sum in steps as uint32; the bins as int16 steps (a step
- * is 1/21845 of the largest bin when it was chosen: bins are within 1/43690 of that of what
- * float64 bins would hold; as float32 they were within 2^-24 of their own value); the bin counts
- * and the bins learned as uint8.
+ * envelope's distances from the baseline as float32; the sample count, and the bins' sum in steps
+ * with the bins learned, as uint32; the bins as int16 steps (a step is 1/21845 of the largest bin
+ * when it was chosen: bins are within 1/43690 of that of what float64 bins would hold; as float32
+ * they were within 2^-24 of their own value); the bin counts as uint8.
  */
-export const SEASON_SLOT: Layout = { f64: SEASON_DEFAULTS.length, f32: 5, u32: 2, i16: SEASON_BINS, u8: SEASON_BINS + 1 };
+export const SEASON_SLOT: Layout = { f64: SEASON_DEFAULTS.length, f32: 5, u32: 2, i16: SEASON_BINS, u8: SEASON_BINS };
 /** Largest |bin|, steps. */
 const MAX_Q = 32767;
+/** Bits of the bins' sum in its uint32 (the rest: the bins learned). */
+const STEPS = 0x7ff_ffff;
 /** Range the step gives the bins over the largest of them when it is chosen. */
 const HEADROOM = 1.5;
 /** Smallest step (the smallest positive float32). */

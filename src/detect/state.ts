@@ -9,11 +9,12 @@ import { Chunk, Part, Slab, slotBytes, type Layout } from './slab';
  * levels and times as float64 (as float32, the scale and CUSUM sums changed detections on real
  * data); the slope's wander, the residuals' autocorrelation and the anchors' slopes as float32;
  * the anchors' and the regime's sequence numbers as uint32; the model's age and the 4 kept break
- * positions as int16 (both count only while small); flags, the break count and the pending
- * alarm's sequence number (its low byte) as uint8. The sample count is the ring's next sequence
- * number, and whether the model is initialised follows from it.
+ * positions as int16 (both count only while small); one byte of bit flags (whether the profile
+ * is used, the pending alarm's side, how the slot is held, the break count up to 4) and the
+ * pending alarm's sequence number (its low byte) as uint8. The sample count is the ring's next
+ * sequence number, and whether the model is initialised follows from it.
  */
-export const OWN_SLOT: Layout = { f64: 12, f32: 7, u32: 3, i16: 5, u8: 5 };
+export const OWN_SLOT: Layout = { f64: 12, f32: 7, u32: 3, i16: 5, u8: 2 };
 
 const after = (a: Layout, b: Layout): Layout => ({ f64: a.f64 + b.f64, f32: a.f32 + b.f32, u32: a.u32 + b.u32, i16: a.i16 + b.i16, u8: a.u8 + b.u8 });
 /** Where each part of a detector's state starts in its slot (per kind of number). */
