@@ -1,12 +1,13 @@
 /**
  * Heap retained per live series after full GCs, in a fresh process (run with --expose-gc):
- * `node --expose-gc dist/bench/pipeline/memory.js SERIES [ROUNDS] [gauge|sum]`. Prints one JSON
- * line. `sum`: every series a monotonic cumulative counter, which keeps rate state too.
+ * `node --expose-gc dist/bench/pipeline/memory.js SERIES [ROUNDS] [gauge|sum] [otlp_proto|otlp_json]`.
+ * Prints one JSON line. `sum`: every series a monotonic cumulative counter, which keeps rate
+ * state too. Fed as the Collector's Kafka exporter writes by default (otlp_proto) or as OTLP/JSON:
+ * the two decoders make the same series but keep different caches.
  *
  * The pipeline's processor (decoder caches + counter-rate state + series table + detectors) is fed
  * SERIES live series (SERIES/200 resources × 200 gauges, ROUNDS requests each of 5 points per
- * series) as OTLP/JSON text: both encodings decode to the same plain request, so they build the
- * same caches. V8 keeps typed arrays of more than 64 bytes (the detector's ring, profile and period
+ * series). V8 keeps typed arrays of more than 64 bytes (the detector's ring, profile and period
  * slots) outside the heap: those bytes are reported apart (`external`), and counted in the total.
  * The parts: the detectors alone (20,000 fed the same way, held in a pool as the series table
  * holds them; `detectorObjectPerSeries`: as createSeriesDetector objects), the formats state
@@ -14,14 +15,15 @@
  * besides them).
  */
 import { createSeriesDetector, detectorPool } from '../../src/detect';
-import { createRateState, decodeOtlpMetrics } from '../../src/formats';
+import { createRateState, decodeOtlpMetrics, decodeOtlpProto } from '../../src/formats';
 import { createProcessor } from '../../src/pipeline/processor';
 import { pointsRowBinary } from '../../src/clickhouse/rowbinary';
-import { request, type GenSpec } from './gen';
+import { encodedRequest, type Encoding, type GenSpec } from './gen';
 
 const series = Number(process.argv[2] ?? 100_000);
 const rounds = Number(process.argv[3] ?? 4);
 const kind = process.argv[4] === 'sum' ? 'sum' : 'gauge';
+const encoding: Encoding = process.argv[5] === 'otlp_json' ? 'otlp_json' : 'otlp_proto';
 const spec: GenSpec = { resources: Math.ceil(series / 200), metrics: 200, times: 5, stepMs: 10_000, kind };
 const live = spec.resources * spec.metrics;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -33,17 +35,18 @@ const measure = (): { heap: number; external: number } => {
   return { heap: m.heapUsed, external: m.arrayBuffers };
 };
 const t0 = Date.now() - 86_400_000;
-const feed = (f: (text: string, k: number) => void): void => {
-  for (let k = 0; k < spec.resources * rounds; k++) f(request(spec, k, t0).value, k);
+const feed = (f: (bytes: Buffer, k: number) => void): void => {
+  for (let k = 0; k < spec.resources * rounds; k++) f(encodedRequest(spec, k, t0, encoding).value, k);
 };
+const headers = encoding === 'otlp_proto' ? { 'content-type': 'application/x-protobuf' } : undefined;
 
 const before = measure();
 const started = Date.now();
 const p = createProcessor({ now: () => Date.now(), maxSeries: live });
 // `run` hands the rows to the writer's RowBinary encoder (which caches the columns of series the
 // decoders did not make): encoded here too.
-feed((text, k) => {
-  const rows = p.process({ kind: 'otlp', topic: 'b', partition: 0, messages: [{ offset: String(k), key: null, value: Buffer.from(text), timestamp: t0 }] });
+feed((value, k) => {
+  const rows = p.process({ kind: 'otlp', topic: 'b', partition: 0, messages: [{ offset: String(k), key: null, value, timestamp: t0, headers }] });
   pointsRowBinary(rows.samples);
 });
 const after = measure();
@@ -54,7 +57,7 @@ if (p.stats().liveSeries !== live) throw new Error(`expected ${live} live series
 // The parts, each on its own (the processor stays alive so its heap is not freed in between).
 let h = measure();
 const rates = createRateState(live);
-feed((text) => void decodeOtlpMetrics(text, {}, rates));
+feed((bytes) => void (encoding === 'otlp_proto' ? decodeOtlpProto(bytes, {}, rates) : decodeOtlpMetrics(bytes.toString(), {}, rates)));
 let a = measure();
 const formats = (a.heap - h.heap + a.external - h.external) / live;
 // The detectors alone: held as the series table holds them (numbers in a pool), and as objects
@@ -85,6 +88,7 @@ if (ds.length !== n || ids.length !== n || pool.size !== n || rates.size < 0 || 
 console.log(JSON.stringify({
   series: live,
   kind,
+  encoding,
   pointsPerSeries: rounds * spec.times,
   heapPerSeries: (after.heap - before.heap) / live,
   externalPerSeries: (after.external - before.external) / live,

@@ -1,4 +1,5 @@
 import { CounterSlots, type CounterKey } from './counter-slots';
+import { NameTable } from './name-table';
 import { seriesBelow, seriesNode, type NodeCounter, type SeriesNode } from './series-cache';
 import type { SeriesRef } from '../domain/types';
 
@@ -30,9 +31,10 @@ class RateTable implements RateState, NodeCounter {
   /**
    * resource key → unit → metric name → trie of point attributes → series. The unit is a level
    * of its own so that the metric name string (which the series also holds) is the key, instead
-   * of a `metric + unit` string built and kept per metric and resource.
+   * of a `metric + unit` string built and kept per metric and resource. The metric level is a
+   * NameTable: a Map entry per series cost ~15 bytes more.
    */
-  readonly series = new Map<string, Map<string, Map<string, SeriesNode>>>();
+  readonly series = new Map<string, Map<string, NameTable<SeriesNode>>>();
   /**
    * One copy of each metric name and unit: every decoded message brings its own copies, and a
    * series keeps the ones of the message that created it (32+ bytes each per series otherwise).
@@ -156,11 +158,11 @@ export function seriesRoot(state: RateState, resourceKey: string, metric: string
   const m = intern(t, metric);
   const u = unit === undefined ? undefined : intern(t, unit);
   let byUnit = t.series.get(resourceKey);
-  if (byUnit === undefined) t.series.set(resourceKey, (byUnit = new Map<string, Map<string, SeriesNode>>()));
+  if (byUnit === undefined) t.series.set(resourceKey, (byUnit = new Map<string, NameTable<SeriesNode>>()));
   let byMetric = byUnit.get(u ?? '');
-  if (byMetric === undefined) byUnit.set(u ?? '', (byMetric = new Map<string, SeriesNode>()));
+  if (byMetric === undefined) byUnit.set(u ?? '', (byMetric = new NameTable<SeriesNode>()));
   let root = byMetric.get(m);
-  if (root === undefined) byMetric.set(m, (root = seriesNode()));
+  if (root === undefined) byMetric.add(m, (root = seriesNode()));
   return { metric: m, unit: u, root, counter: t, intern: t.internTail, internName: t.internName };
 }
 

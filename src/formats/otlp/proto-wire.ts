@@ -195,7 +195,7 @@ function keyValue(start: number, end: number, spec: TypeSpec, depth: number): Ob
   const at = slot * KV_MAX;
   if (kvObjs[slot] !== undefined && kvLength[slot] === len && buf.compare(kvArena, at, at + len, start, end) === 0) {
     pos = end;
-    return kvObjs[slot] as Obj;
+    return kvObjs[slot];
   }
   const kv = message(start, end, spec, depth);
   const v = kv['value'] as Obj | undefined;
