@@ -26,6 +26,8 @@ export interface Drain {
 /** Output of ./memory.ts. */
 export interface Memory {
   series: number;
+  kind: string;
+  encoding: string;
   pointsPerSeries: number;
   heapPerSeries: number;
   externalPerSeries: number;
@@ -75,13 +77,13 @@ export function report(root: string, SPEC: GenSpec, PARTITIONS: number, r: {
     '',
     '## Memory per live series (bench/pipeline/memory.ts, in a fresh process, after full GCs)',
     '',
-    "Everything one instance keeps per series: decoder caches (series identities), counter-rate state, the series table, the streaming detector, and what the writer needs to encode a series' rows (its id: the labels column is written from the id's bytes; counted with the formats state, as the decoder makes it). The feed hands every batch's rows to the RowBinary encoder, as `run` does. Measured in process without Kafka (the same processor `run` uses), fed OTLP/JSON (protobuf decodes to the same request, so to the same state). V8 keeps typed arrays over 64 bytes outside its heap; they are counted apart and in the total.",
+    "Everything one instance keeps per series: decoder caches (series identities, and a counter's last point), the series table, the streaming detector, and what the writer needs to encode a series' rows (its metric and id tail, shared with the series of its resource that have the same attributes: the id and the labels column are written from them; counted with the formats state, as the decoder makes them). The feed hands every batch's rows to the RowBinary encoder, as `run` does. Measured in process without Kafka (the same processor `run` uses), fed as the Collector's Kafka exporter writes (otlp_proto, its default) and as OTLP/JSON, once with gauges and once with monotonic cumulative sums (counters). V8 keeps typed arrays over 64 bytes outside its heap; they are counted apart and in the total.",
     '',
-    'Command: `npm run build && node --expose-gc --max-old-space-size=14336 dist/bench/pipeline/memory.js 100000` (and `1000000`).',
+    'Command: `npm run build && node --expose-gc --max-old-space-size=14336 dist/bench/pipeline/memory.js 100000 4 gauge otlp_proto` (and `sum`, `otlp_json`, `1000000`).',
     '',
-    '| live series | points per series | V8 heap | typed-array stores | total | of which detector / formats state (series identities) / the rest (series table) | process RSS |',
-    '|---:|---:|---:|---:|---:|---:|---:|',
-    ...r.memory.map((m) => `| ${n(m.series)} | ${m.pointsPerSeries} | ${n(m.heapPerSeries)} B | ${n(m.externalPerSeries)} B | **${n(m.totalPerSeries)} B** | ${n(m.detectorPerSeries)} / ${n(m.formatsPerSeries)} / ${n(m.totalPerSeries - m.detectorPerSeries - m.formatsPerSeries)} B | ${n(m.rssMb)} MB |`),
+    '| live series | metrics | encoding | points per series | V8 heap | typed-array stores | total | of which detector / formats state (series identities, counters) / the rest (series table) | process RSS |',
+    '|---:|---|---|---:|---:|---:|---:|---:|---:|',
+    ...r.memory.map((m) => `| ${n(m.series)} | ${m.kind === 'sum' ? 'counters' : 'gauges'} | ${m.encoding} | ${m.pointsPerSeries} | ${n(m.heapPerSeries)} B | ${n(m.externalPerSeries)} B | **${n(m.totalPerSeries)} B** | ${n(m.detectorPerSeries)} / ${n(m.formatsPerSeries)} / ${n(m.totalPerSeries - m.detectorPerSeries - m.formatsPerSeries)} B | ${n(m.rssMb)} MB |`),
     '',
     'The detector column is measured on 20,000 detectors (their pool’s last chunk part empty) and the rest column is what is left of the total.',
     '',

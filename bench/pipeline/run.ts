@@ -163,8 +163,11 @@ async function main(): Promise<void> {
 
   // Heap per live series in a fresh process (exposed GC, nothing else on its heap).
   const memory: Memory[] = [];
-  for (const series of MILLION ? [100_000, 1_000_000] : [100_000]) {
-    const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=14336', join(__dirname, 'memory.js'), String(series)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  // Gauges and counters (which keep rate state too), as the Collector sends them (otlp_proto) and as OTLP/JSON.
+  const cases: [number, string, Encoding][] = [[100_000, 'gauge', 'otlp_proto'], [100_000, 'sum', 'otlp_proto'], [100_000, 'gauge', 'otlp_json'], [100_000, 'sum', 'otlp_json']];
+  if (MILLION) cases.push([1_000_000, 'gauge', 'otlp_proto'], [1_000_000, 'sum', 'otlp_proto']);
+  for (const [series, kind, encoding] of cases) {
+    const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=14336', join(__dirname, 'memory.js'), String(series), '4', kind, encoding], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     memory.push(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Memory);
   }
   report(ROOT, SPEC, PARTITIONS, { drains, latency, rssBase, memory, profile });
