@@ -1,3 +1,5 @@
+import { textHash } from '../domain/hash';
+
 /**
  * A map from strings to values in two arrays, open addressing with linear probing, at most 3/4
  * full and grown by half: ~21–32 bytes an entry against ~36–56 for a Map (three words an entry,
@@ -54,9 +56,7 @@ export class NameTable<V> {
   }
 }
 
-/** Where `key` starts probing in a table of `n` places: FNV-1a of its UTF-16 units. */
+/** Where `key` starts probing in a table of `n` places. */
 function home(key: string, n: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % n;
+  return (textHash(key) >>> 0) % n;
 }

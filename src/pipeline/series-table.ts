@@ -1,6 +1,7 @@
-import { seriesSlot, seriesTail, setSeriesSlot, TABLE_SLOT } from '../domain/series';
+import { seriesSlot, setSeriesSlot, TABLE_SLOT } from '../domain/series';
 import type { SeriesRef } from '../domain/types';
 import type { DetectorSlots } from '../detect/pool';
+import { IdIndex } from './id-index';
 
 /**
  * Live per-series state of one consumer: the canonical SeriesRef (so buffered rows share one
@@ -11,10 +12,9 @@ import type { DetectorSlots } from '../detect/pool';
  * that comes back starts learning again (its stored points are unaffected).
  *
  * An entry is a number, the series' place in the table's columns (an array of refs and typed
- * arrays of the numbers below): an object per series cost 56 bytes, its columns cost 28. A
- * series is found by the place kept on its SeriesRef (seriesSlot), and a SeriesRef that is not
- * the one the table holds by a hash of its id in a typed array: a Map keyed by id kept each
- * series' id text alive (~136 bytes) besides its ~40-byte entry.
+ * arrays of the numbers below): an object per series cost 56 bytes, its columns cost 20 and its
+ * place in the id index (./id-index.ts) 5–8. A series is found by the place kept on its
+ * SeriesRef (seriesSlot), and a SeriesRef that is not the one the table holds by its id.
  */
 export type SeriesEntry = number;
 
@@ -46,12 +46,8 @@ export class SeriesTable {
   private rowAtOf = new Int32Array(16);
   // (Ticks as int32: they count from the table's first touch and last 68 years of uptime at the
   // smallest idleMs (1 min), 4 at the smallest rowEveryMs (1 s; 1,275 at the default 5 min).)
-  /**
-   * Entries + 1 by id hash, open addressing with linear probing (0: empty), at most 3/4 full and
-   * grown by half (not doubled: it holds a quarter to a half free, not up to three quarters).
-   * Probed only for a new series or another SeriesRef of one, where a few more probes cost nothing.
-   */
-  private index = new Int32Array(32);
+  /** The entries by id: for a new series, or another SeriesRef of one. */
+  private readonly index = new IdIndex((e) => this.refs[e] as SeriesRef);
   private live = 0;
   /** Places handed out so far (the columns beyond are unused). */
   private used = 0;
@@ -87,9 +83,10 @@ export class SeriesTable {
   touch(ref: SeriesRef, now: number): SeriesEntry {
     const tick = this.tick(now);
     const kept = seriesSlot(ref, TABLE_SLOT) ?? -1;
-    let e = kept >= 0 && this.refs[kept] === ref ? kept : this.find(ref);
+    let e = kept >= 0 && this.refs[kept] === ref ? kept : this.index.find(ref);
     if (e >= 0) {
-      if (e !== kept) setSeriesSlot(ref, TABLE_SLOT, e);
+      // (another SeriesRef of the series is found by its id each time: rare, after a decoder's cache was dropped)
+      if (e !== kept && this.refs[e] === ref) setSeriesSlot(ref, TABLE_SLOT, e);
       // Recency is kept to within a tick, idleMs/64 (≈ 3 min by default), which is all eviction needs.
       this.seenAt[e] = tick;
       return e;
@@ -100,7 +97,7 @@ export class SeriesTable {
     this.detectorOf[e] = this.detectors.create();
     this.seenAt[e] = tick;
     this.rowAtOf[e] = ROW_NEVER;
-    this.insert(e, idHash(ref));
+    this.index.add(e, this.live + 1);
     this.live++;
     setSeriesSlot(ref, TABLE_SLOT, e);
     return e;
@@ -173,55 +170,10 @@ export class SeriesTable {
     return Math.floor((at - this.origin) / this.tickMs);
   }
 
-  /** The entry whose series has `ref`'s id, or -1. */
-  private find(ref: SeriesRef): SeriesEntry {
-    const n = this.index.length;
-    for (let i = home(idHash(ref), n); ; i = i + 1 === n ? 0 : i + 1) {
-      const e = (this.index[i] as number) - 1;
-      if (e < 0) return -1;
-      if (sameId(this.refs[e] as SeriesRef, ref)) return e;
-    }
-  }
-
-  /** Index entry `e`, whose id hash is `h`. */
-  private insert(e: SeriesEntry, h: number): void {
-    if (4 * (this.live + 1) > 3 * this.index.length) this.rehash(Math.ceil(1.5 * this.index.length));
-    place(this.index, e, h);
-  }
-
-  /**
-   * Take entry `e` out of the index, moving back the entries after it that probed past it. The
-   * hashes are computed again (a column of them cost 4 bytes a series): this runs only when a
-   * series is forgotten.
-   */
-  private unindex(e: SeriesEntry): void {
-    const index = this.index;
-    const n = index.length;
-    let i = home(idHash(this.refs[e] as SeriesRef), n);
-    while (index[i] !== e + 1) i = i + 1 === n ? 0 : i + 1;
-    for (let j = i + 1 === n ? 0 : i + 1; index[j] !== 0; j = j + 1 === n ? 0 : j + 1) {
-      const h = home(idHash(this.refs[(index[j] as number) - 1] as SeriesRef), n);
-      // index[j] may fill the hole at i when its home is not in (i, j] (cyclically)
-      if (i <= j ? h <= i || h > j : h <= i && h > j) {
-        index[i] = index[j] as number;
-        i = j;
-      }
-    }
-    index[i] = 0;
-  }
-
-  private rehash(size: number): void {
-    this.index = new Int32Array(size);
-    for (let e = 0; e < this.used; e++) {
-      const ref = this.refs[e];
-      if (ref !== undefined) place(this.index, e, idHash(ref));
-    }
-  }
-
   /**
    * Evict the least recently seen series (to within a tick; in a tick, those in the first
-   * places): one when the table holds fewer than 128, else 1/64 of the bound at once, so that a
-   * full table taking new series scans its columns once per maxSeries/64 of them rather than once each.
+   * places): one with a bound under 128, else 1/64 of the bound at once, so that a full table
+   * taking new series scans its columns once per maxSeries/64 of them rather than once each.
    */
   private evictOldest(): void {
     const seen: number[] = [];
@@ -246,7 +198,7 @@ export class SeriesTable {
   }
 
   private forget(e: SeriesEntry): void {
-    this.unindex(e);
+    this.index.remove(e);
     this.detectors.release(this.detectorOf[e] as number);
     const ref = this.refs[e] as SeriesRef;
     if (seriesSlot(ref, TABLE_SLOT) === e) setSeriesSlot(ref, TABLE_SLOT, -1);
@@ -275,40 +227,4 @@ export class SeriesTable {
     }
     return e;
   }
-}
-
-/**
- * FNV-1a of a series' id, from its metric and id tail when it keeps them (the same text, so the
- * same hash, as its id would give): computed when a series is new or comes as another SeriesRef.
- */
-function idHash(ref: SeriesRef): number {
-  const tail = seriesTail(ref);
-  return tail === undefined ? textHash(ref.id, 0x811c9dc5) : textHash(tail, textHash(ref.metric, 0x811c9dc5));
-}
-
-/** Put entry `e`, whose id hash is `h`, in the first free place of `index` from its home on. */
-function place(index: Int32Array, e: SeriesEntry, h: number): void {
-  const n = index.length;
-  let i = home(h, n);
-  while (index[i] !== 0) i = i + 1 === n ? 0 : i + 1;
-  index[i] = e + 1;
-}
-
-/** Whether two series have one id: compared by their metric and id tail where both keep them (interned: often the same text), else by id. */
-function sameId(a: SeriesRef, b: SeriesRef): boolean {
-  if (a === b) return true;
-  const ta = seriesTail(a);
-  const tb = seriesTail(b);
-  return ta !== undefined && tb !== undefined && a.metric.length === b.metric.length ? a.metric === b.metric && ta === tb : a.id === b.id;
-}
-
-/** Where hash `h` starts probing in an index of `n` places. */
-function home(h: number, n: number): number {
-  return (h >>> 0) % n;
-}
-
-function textHash(s: string, seed: number): number {
-  let h = seed;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h;
 }
