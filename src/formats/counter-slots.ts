@@ -120,7 +120,7 @@ export class CounterSlots {
    */
   rekeyById(series: Iterable<SeriesRef>): void {
     for (const ref of series) {
-      const slot = this.kept(ref);
+      const slot = this.kept(seriesSlot(ref, COUNTER_SLOT) ?? -1);
       if (slot === undefined) continue;
       setSeriesSlot(ref, COUNTER_SLOT, -1);
       this.keyByText(ref.id, slot);
@@ -130,13 +130,13 @@ export class CounterSlots {
 
   private slotOf(key: CounterKey): number | undefined {
     if (typeof key === 'string') return this.slots.get(key);
-    if (seriesSlot(key, COUNTER_SLOT) === undefined) return this.slots.get(key.id);
-    return this.kept(key) ?? (this.unclaimed > 0 ? this.claim(key) : undefined);
+    const stamp = seriesSlot(key, COUNTER_SLOT);
+    if (stamp === undefined) return this.slots.get(key.id);
+    return this.kept(stamp) ?? (this.unclaimed > 0 ? this.claim(key) : undefined);
   }
 
-  /** The slot kept on `ref`, if it is still its counter's. */
-  private kept(ref: SeriesRef): number | undefined {
-    const stamp = seriesSlot(ref, COUNTER_SLOT) ?? -1;
+  /** The slot of a series' `stamp` (seriesSlot), if it is still its counter's. */
+  private kept(stamp: number): number | undefined {
     if (stamp < 0) return undefined;
     const slot = Math.floor(stamp / GENS);
     return slot < this.used && this.gen(slot) === stamp % GENS ? slot : undefined;

@@ -133,7 +133,7 @@ export interface MetricRoot {
   readonly root: SeriesNode;
   readonly counter: NodeCounter;
   /** The cache's one copy of an id tail (makeSeries' `intern`). */
-  readonly intern: (tail: string) => string;
+  readonly internTail: (tail: string) => string;
   /** The one copy of a name (of a metric, unit, attribute key or value) kept. */
   readonly internName: (name: string) => string;
 }
@@ -163,7 +163,7 @@ export function seriesRoot(state: RateState, resourceKey: string, metric: string
   if (byMetric === undefined) byUnit.set(u ?? '', (byMetric = new NameTable<SeriesNode>()));
   let root = byMetric.get(m);
   if (root === undefined) byMetric.add(m, (root = seriesNode()));
-  return { metric: m, unit: u, root, counter: t, intern: t.internTail, internName: t.internName };
+  return { metric: m, unit: u, root, counter: t, internTail: t.internTail, internName: t.internName };
 }
 
 function* cachedSeries(t: RateTable): Generator<SeriesRef> {

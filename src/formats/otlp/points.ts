@@ -160,7 +160,7 @@ export function seriesOf(sink: PointSink, ms: MetricSeries, p: Record<string, un
   const labels = Object.assign(newLabels(), sink.resourceLabels);
   addAttributes(attrs, labels);
   ms.counter.seriesCount++;
-  const ref = makeSeries(ms.metric, labels, undefined, ms.unit, ms.intern);
+  const ref = makeSeries(ms.metric, labels, undefined, ms.unit, ms.internTail);
   addSeries(ms.root, attrs, ref, ms.internName);
   return ref;
 }
