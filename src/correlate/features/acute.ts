@@ -4,7 +4,7 @@ import { peerService } from '../../topology';
 import type { Context } from '../context';
 import { perStep } from './common';
 import { afterChange, preempted } from './timing';
-import { canaryEvidence, ratioFloor, type CanaryEvidence } from './canary';
+import { canaryEvidence, ratioFloor, successCeiling, type CanaryEvidence } from './canary';
 import { belowOf, callerSide, reachable, type QuietBelow } from './sides';
 import { classifyGolden, type Golden } from '../golden';
 import type { StitchedSeries } from '../stitch';
@@ -175,9 +175,9 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
 export function ratioOptions(g: Golden, s: Pick<StitchedSeries, 'series' | 'points'>): AcuteOptions {
   const least = ratioFloor(g, s.series.unit);
   if (least === 0) return ACUTE_DEFAULTS;
-  if (g.signal !== 'success') return { ...ACUTE_DEFAULTS, least };
-  const percent = s.series.unit === '%' || (s.series.unit !== '1' && s.points.some((p) => p.v > 1.5));
-  return { ...ACUTE_DEFAULTS, least: percent ? 1 : 0.01, ceiling: percent ? 100 : 1 };
+  const ceiling = successCeiling(g, s);
+  if (ceiling === undefined) return { ...ACUTE_DEFAULTS, least };
+  return { ...ACUTE_DEFAULTS, least: ceiling === 100 ? 1 : 0.01, ceiling };
 }
 
 /** Acute evidence about one candidate change, each in [0,1]. */

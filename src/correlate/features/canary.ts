@@ -54,7 +54,7 @@ function spread(vs: readonly number[]): number | undefined {
 }
 
 interface Sample { readonly slot: number; readonly fresh: boolean; readonly id: string; readonly v: number }
-interface Group { readonly dir: number; readonly metric: string; readonly floor: number; readonly samples: Sample[] }
+interface Group { readonly dir: number; readonly read: (v: number) => number; readonly metric: string; readonly floor: number; readonly samples: Sample[] }
 
 /**
  * The least worsening of an error or success ratio that counts, in the series' units: one
@@ -64,6 +64,28 @@ interface Group { readonly dir: number; readonly metric: string; readonly floor:
 export function ratioFloor(g: Golden, unit: string | undefined): number {
   if (g.signal !== 'errors' && g.signal !== 'success') return 0;
   return unit === '%' ? 1 : 0.01;
+}
+
+/**
+ * The top of a success ratio (100 for percentages, 1 for fractions), undefined for other signals.
+ * A series without a unit is read as percent when any sample exceeds 1.5.
+ */
+export function successCeiling(g: Golden, s: Pick<StitchedSeries, 'series' | 'points'>): number | undefined {
+  if (g.signal !== 'success') return undefined;
+  return s.series.unit === '%' || (s.series.unit !== '1' && s.points.some((p) => p.v > 1.5)) ? 100 : 1;
+}
+
+/**
+ * How a golden series is compared here, where margins are relative to the old level: a success
+ * ratio as its failing share (ceiling − v, bad upwards), so that 99.6 % → 80 % reads as fifty
+ * times the failures and not as a 20 % dip, within what warming up allows; other signals as they
+ * are. `read` is its own inverse: it also turns a failing share back into the ratio for the report.
+ * `floor` is `ratioFloor` in the series' own units (a unitless success ratio in percent: 1 point).
+ */
+export function badReading(g: Golden, s: Pick<StitchedSeries, 'series' | 'points'>): { readonly dir: number; readonly read: (v: number) => number; readonly floor: number } {
+  const top = successCeiling(g, s);
+  if (top === undefined) return { dir: g.bad, read: (v) => v, floor: ratioFloor(g, s.series.unit) };
+  return { dir: 1, read: (v) => top - v, floor: top / 100 };
 }
 
 /**
@@ -133,11 +155,12 @@ export function canaryComparison(ctx: Context, c: ChangeEvent): CanaryEvidence {
     const g = classifyGolden(s.series.metric, s.series.labels, ctx.metricRules);
     if (g.bad === 0 || g.signal === 'ignore') continue;
     const key = measureKey(s);
-    const grp = groups.get(key) ?? { dir: g.bad, metric: s.series.metric, floor: ratioFloor(g, s.series.unit), samples: [] };
+    const { dir, read, floor } = badReading(g, s);
+    const grp = groups.get(key) ?? { dir, read, metric: s.series.metric, floor, samples: [] };
     for (const p of s.points) {
       if (p.t < c.time || p.t >= to) continue;
       const v = versionAt(s, p.t);
-      if (v !== undefined) grp.samples.push({ slot: Math.floor(p.t / ctx.stepMs), fresh: v === c.version, id: s.series.id, v: p.v });
+      if (v !== undefined) grp.samples.push({ slot: Math.floor(p.t / ctx.stepMs), fresh: v === c.version, id: s.series.id, v: read(p.v) });
     }
     groups.set(key, grp);
   }
@@ -160,7 +183,7 @@ export function canaryComparison(ctx: Context, c: ChangeEvent): CanaryEvidence {
     if (margin <= Math.max(3 * noise, g.floor)) continue;
     // A process just started is slower for a few minutes (JIT, cold caches, pools): within WARMUP of the old ones is no evidence.
     const value = 1 - Math.exp(-Math.max(0, margin / Math.max(Math.abs(om), 1e-9) - WARMUP) / 0.3);
-    if (value > best.value) best = { value, metric: g.metric, p: r.p, newMedian: nm, oldMedian: om, kind: 'canary' };
+    if (value > best.value) best = { value, metric: g.metric, p: r.p, newMedian: raw.read(nm), oldMedian: raw.read(om), kind: 'canary' };
   }
   return cleared.length === 0 ? best : { ...best, cleared };
 }
@@ -185,12 +208,13 @@ export function serviceLevel(ctx: Context, c: ChangeEvent): CanaryEvidence {
     const own = (g.signal === 'latency' || g.signal === 'errors' || g.signal === 'success') && g.side === 'server';
     if (!own && !(g.signal === 'latency' && g.side === 'client')) continue;
     const key = measureKey(s);
-    const grp = groups.get(key) ?? { dir: g.bad, metric: s.series.metric, own, latency: g.signal === 'latency', floor: ratioFloor(g, s.series.unit), slots: new Map<number, { sum: number; n: number }>() };
+    const { dir, read, floor } = badReading(g, s);
+    const grp = groups.get(key) ?? { dir, read, metric: s.series.metric, own, floor, slots: new Map<number, { sum: number; n: number }>() };
     for (const p of s.points) {
       if (p.t < from || p.t >= to) continue;
       const k = Math.floor(p.t / ctx.stepMs);
       const cell = grp.slots.get(k) ?? { sum: 0, n: 0 };
-      cell.sum += p.v;
+      cell.sum += read(p.v);
       cell.n++;
       grp.slots.set(k, cell);
     }
@@ -203,23 +227,25 @@ export function serviceLevel(ctx: Context, c: ChangeEvent): CanaryEvidence {
   });
   // Its calls to its dependencies slowed as much (half as much, or doubled at least: its own and its
   // client latencies are often different percentiles, whose relative moves differ tenfold): the
-  // service only passes on slowness from below.
+  // service only passes on slowness from below. Its failures too: calls that take twice as long
+  // time out, and a success ratio read from its ceiling moves far more than any latency.
   const below = shifts.reduce((m, { g, x }) => (g.own ? m : Math.max(m, x.rel)), 0);
   let best: CanaryEvidence = { value: 0 };
   for (const { g, x } of shifts) {
-    if (!g.own || (g.latency && below >= Math.min(0.5 * x.rel, 1))) continue;
+    if (!g.own || below >= Math.min(0.5 * x.rel, 1)) continue;
     const value = 1 - Math.exp(-Math.max(0, x.rel - WARMUP) / 0.3);
-    if (value > best.value) best = { value, metric: g.metric, p: x.p, newMedian: x.after, oldMedian: x.before, kind: 'service' };
+    if (value > best.value) best = { value, metric: g.metric, p: x.p, newMedian: g.read(x.after), oldMedian: g.read(x.before), kind: 'service' };
   }
   return best;
 }
 
 export interface Slotted {
   readonly dir: number;
+  /** See `badReading`: how samples were read into `slots`, and back. */
+  readonly read: (v: number) => number;
   readonly metric: string;
   /** The service's own (server-side) signal; else its calls to others (client-side latency). */
   readonly own: boolean;
-  readonly latency: boolean;
   /** See `ratioFloor`. */
   readonly floor: number;
   readonly slots: Map<number, { sum: number; n: number }>;

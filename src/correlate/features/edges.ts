@@ -3,6 +3,7 @@ import type { Context } from '../context';
 import { classifyGolden } from '../golden';
 import type { Signal } from '../signals';
 import { best, edgeSignals, hopEvidence, type Scored } from './common';
+import type { FanIn } from './fanin';
 import type { PathEvidence } from './path';
 
 /** Every service linked to the victim by the topology or by a series' peer label. */
@@ -26,10 +27,14 @@ export function victimLinks(ctx: Context): string[] {
  * have changed how it calls others. A caller's connections to the victim also grow when the victim
  * answers slower (in flight = rate × latency): when the victim itself slowed after its change and
  * no later than the link grew, the link is the victim's slowness seen from the caller, not another
- * explanation, and counts only as far as that slowing does not explain it (see `slowedBy`).
+ * explanation, and counts only as far as that slowing does not explain it (see `slowedBy`). Where
+ * the victim reports no latency of its own, its callers say the same together: when two or more of
+ * them grew their links into it at once (`fanIn`), a moved caller's link counts only for the share
+ * of visible callers that did not move (3 of 3 moved: not another explanation at all).
  */
-export function edgeElsewhere(ctx: Context, c: ChangeEvent, p: PathEvidence): Scored {
+export function edgeElsewhere(ctx: Context, c: ChangeEvent, p: PathEvidence, fan: FanIn): Scored {
   const v = ctx.victim;
+  const together = fan.moved.length >= 2 ? fan.share : 0;
   const onPath = p.path.length > 0 ? p.path[p.path.length - 1]?.from : undefined;
   return best(
     victimLinks(ctx)
@@ -38,7 +43,8 @@ export function edgeElsewhere(ctx: Context, c: ChangeEvent, p: PathEvidence): Sc
         const h = hopEvidence(ctx, u, v, c);
         if (c.service !== v || h.signal === undefined) return h;
         if (h.signal.service === v) return { value: 0.5 * h.value, signal: h.signal };
-        return { value: h.value * (1 - slowedBy(ctx, c, h.signal)), signal: h.signal };
+        const side = fan.moved.includes(h.signal.service) ? together : 0;
+        return { value: h.value * (1 - Math.max(side, slowedBy(ctx, c, h.signal))), signal: h.signal };
       })
       .concat(c.service === v ? victimLinks(ctx).filter((u) => u !== v).map((u) => pushedBefore(ctx, c, u)) : []),
   );

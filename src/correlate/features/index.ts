@@ -111,7 +111,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const delayed = delayedAlignment(ctx, c);
   const before = troubleBefore(ctx, c);
   const path = pathEvidence(ctx, c);
-  const elsewhere = edgeElsewhere(ctx, c, path);
+  const elsewhere = edgeElsewhere(ctx, c, path, fan);
   const rollback = rollbackEvidence(ctx, c);
   const version = versionDifferential(ctx, c);
   // What the old pods went through too is not the new version's doing: the changed service's own

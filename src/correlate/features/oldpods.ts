@@ -3,7 +3,7 @@ import { median } from '../../stats';
 import type { Context } from '../context';
 import { ACROSS } from '../churn';
 import { classifyGolden } from '../golden';
-import { BEFORE_MS, canaryComparison, measureKey, ratioFloor, shiftAfter, versionAt, WARMUP, windowEnd, type Slotted } from './canary';
+import { badReading, BEFORE_MS, canaryComparison, measureKey, shiftAfter, versionAt, WARMUP, windowEnd, type Slotted } from './canary';
 
 /** Instances that never ran a release got worse after it: what the service went through is not the release's doing. */
 export interface OldPods {
@@ -36,14 +36,15 @@ export function oldPodsWorse(ctx: Context, c: ChangeEvent): OldPods {
   const to = windowEnd(ctx, c);
   const from = c.time - BEFORE_MS;
   const first = Math.floor(c.time / ctx.stepMs);
-  const byMeasure = new Map<string, { metric: string; shifts: { rel: number; before: number; after: number }[]; n: number }>();
+  const byMeasure = new Map<string, { metric: string; read: (v: number) => number; shifts: { rel: number; before: number; after: number }[]; n: number }>();
   for (const s of ctx.series) {
     if (s.series.service !== c.service || s.series.labels[ACROSS] !== undefined) continue;
     const g = classifyGolden(s.series.metric, s.series.labels, ctx.metricRules);
     // What users of the service suffer: its own latency, errors or success ratio. Saturation (CPU,
     // requests in flight) also rises on old pods that take over the load of pods being replaced.
     if (g.bad === 0 || g.side === 'client' || (g.signal !== 'latency' && g.signal !== 'errors' && g.signal !== 'success')) continue;
-    const slots: Slotted = { dir: g.bad, metric: s.series.metric, own: true, latency: g.signal === 'latency', floor: ratioFloor(g, s.series.unit), slots: new Map() };
+    const { dir, read, floor } = badReading(g, s);
+    const slots: Slotted = { dir, read, metric: s.series.metric, own: true, floor, slots: new Map() };
     let oldAfter = false;
     let known = true;
     for (const p of s.points) {
@@ -52,11 +53,11 @@ export function oldPodsWorse(ctx: Context, c: ChangeEvent): OldPods {
       if (v === undefined) known = false;
       if (v === c.version) continue;
       if (p.t >= c.time) oldAfter = true;
-      slots.slots.set(Math.floor(p.t / ctx.stepMs), { sum: p.v, n: 1 });
+      slots.slots.set(Math.floor(p.t / ctx.stepMs), { sum: read(p.v), n: 1 });
     }
     if (!known || !oldAfter) continue;
     const key = measureKey(s);
-    const m = byMeasure.get(key) ?? { metric: s.series.metric, shifts: [], n: 0 };
+    const m = byMeasure.get(key) ?? { metric: s.series.metric, read, shifts: [], n: 0 };
     const x = shiftAfter(slots, first);
     m.n++;
     m.shifts.push(x === undefined ? { rel: 0, before: 0, after: 0 } : { rel: x.rel, before: x.before, after: x.after });
@@ -68,7 +69,7 @@ export function oldPodsWorse(ctx: Context, c: ChangeEvent): OldPods {
     const value = 1 - Math.exp(-Math.max(0, rel - WARMUP) / 0.3);
     if (value <= best.value) continue;
     const worse = m.shifts.filter((x) => x.rel > 0);
-    best = { value, metric: m.metric, before: median(worse.map((x) => x.before)) ?? 0, after: median(worse.map((x) => x.after)) ?? 0, instances: m.n };
+    best = { value, metric: m.metric, before: m.read(median(worse.map((x) => x.before)) ?? 0), after: m.read(median(worse.map((x) => x.after)) ?? 0), instances: m.n };
   }
   // New pods clearly worse still, over the same minutes: the release is to blame after all.
   if (best.value > 0 && canaryComparison(ctx, c).value > 0) return NOT_OLD;

@@ -140,6 +140,35 @@ describe('correlate: canary and service-level evidence', () => {
     assert.ok(byVersion(bad).value > 0.9, String(byVersion(bad).value));
   });
 
+  describe('a success ratio is read from its ceiling: the share of requests that failed', () => {
+    const OK = 'http.server.success.ratio';
+    const okPod = (id: string, version: string, f: (t: number) => number, from: number, to = PAGE): SeriesData =>
+      series('checkout-api', OK, { 'service.instance.id': id, 'service.version': version }, f, { from, to, int: false, noise: 0.05 });
+    it('regression: new pods at 81 % against old ones at 99.6 % incriminate the release (was: a 19 % dip, within warm-up, and the ratio "cleared")', () => {
+      const s = [okPod('old-a', '1.0', flat(99.6), HOUR_AGO), okPod('old-b', '1.0', flat(99.5), HOUR_AGO), okPod('new-c', '2.0', flat(81), at('13:50'))];
+      const e = byVersion(s);
+      assert.ok(e.value > 0.9, String(e.value));
+      assert.ok(Math.abs((e.newMedian ?? 0) - 81) < 1 && Math.abs((e.oldMedian ?? 0) - 99.5) < 1, 'the report quotes the ratios, not the failing shares');
+      assert.ok(!(e.cleared ?? []).includes(OK));
+    });
+    it('new pods half a point lower are no evidence (under one percentage point of requests)', () => {
+      const s = [okPod('old-a', '1.0', flat(99.6), HOUR_AGO), okPod('old-b', '1.0', flat(99.5), HOUR_AGO), okPod('new-c', '2.0', flat(99.1), at('13:50'))];
+      assert.equal(evidence(s).value, 0);
+    });
+    it('service level: every pod replaced by new ones failing 6 % of requests instead of 0.5 % incriminates the release', () => {
+      const s = [okPod('old-a', '1.0', flat(99.5), HOUR_AGO, at('13:51')), okPod('old-b', '1.0', flat(99.5), HOUR_AGO, at('13:51')), okPod('new-c', '2.0', flat(94), at('13:50')), okPod('new-d', '2.0', flat(94), at('13:50'))];
+      const e = serviceLevel(ctx(s), DEPLOY);
+      assert.ok(e.value > 0.9, String(e.value));
+      assert.ok(Math.abs((e.newMedian ?? 0) - 94) < 1, String(e.newMedian));
+    });
+    it('service level: failing more while its calls to a dependency take three times as long is trouble from below, not the release', () => {
+      const s = [okPod('old-a', '1.0', flat(99.5), HOUR_AGO, at('13:51')), okPod('old-b', '1.0', flat(99.5), HOUR_AGO, at('13:51')), okPod('new-c', '2.0', flat(94), at('13:50')), okPod('new-d', '2.0', flat(94), at('13:50'))];
+      const calls = (id: string, version: string, v: number, from: number, to: number) => pod(id, version, flat(v), from, to, { 'server.address': 'payments' }, 'http.client.request.duration');
+      const slowBelow = [...s, calls('old-a', '1.0', 0.1, HOUR_AGO, at('13:51')), calls('new-c', '2.0', 0.3, at('13:50'), PAGE)];
+      assert.equal(serviceLevel(ctx(slowBelow), DEPLOY).value, 0);
+    });
+  });
+
   it('new pods no worse than old ones over the same minutes clear the release of the whole service slowing meanwhile (was: service-level before/after blamed it)', () => {
     const step = (t: number): number => (t >= at('13:53') ? 0.6 : 0.2);
     const s = [

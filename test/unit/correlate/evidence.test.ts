@@ -57,8 +57,8 @@ describe('evidence: topology path and edge attribution', () => {
   it('sees another caller\'s jump as an explanation competing with the victim\'s own deploy', () => {
     const p = pathEvidence(ctx, dep);
     assert.equal(p.dist, 0);
-    assert.ok(edgeElsewhere(ctx, dep, p).value > 0.8);
-    assert.ok(edgeElsewhere(ctx, cfg, pathEvidence(ctx, cfg)).value < 0.1);
+    assert.ok(edgeElsewhere(ctx, dep, p, fanIn(ctx)).value > 0.8);
+    assert.ok(edgeElsewhere(ctx, cfg, pathEvidence(ctx, cfg), fanIn(ctx)).value < 0.1);
   });
   it('finds a two-hop path through the victim with its call directions', () => {
     const p = pathEvidence(ctx, change('pay', 'payments', 'infra', at('12:30')));
