@@ -1,4 +1,5 @@
 import type { ChangeEvent } from '../../domain/types';
+import { sameVersion } from '../../domain/version';
 import { median, mannWhitneyU } from '../../stats';
 import type { Context } from '../context';
 import { PROCESS_LABELS } from '../churn';
@@ -160,7 +161,7 @@ export function canaryComparison(ctx: Context, c: ChangeEvent): CanaryEvidence {
     for (const p of s.points) {
       if (p.t < c.time || p.t >= to) continue;
       const v = versionAt(s, p.t);
-      if (v !== undefined) grp.samples.push({ slot: Math.floor(p.t / ctx.stepMs), fresh: v === c.version, id: s.series.id, v: read(p.v) });
+      if (v !== undefined) grp.samples.push({ slot: Math.floor(p.t / ctx.stepMs), fresh: sameVersion(v, c.version), id: s.series.id, v: read(p.v) });
     }
     groups.set(key, grp);
   }

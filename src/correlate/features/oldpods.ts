@@ -1,4 +1,5 @@
 import type { ChangeEvent } from '../../domain/types';
+import { sameVersion } from '../../domain/version';
 import { median } from '../../stats';
 import type { Context } from '../context';
 import { ACROSS } from '../churn';
@@ -51,7 +52,7 @@ export function oldPodsWorse(ctx: Context, c: ChangeEvent): OldPods {
       if (p.t < from || p.t >= to) continue;
       const v = versionAt(s, p.t);
       if (v === undefined) known = false;
-      if (v === c.version) continue;
+      if (sameVersion(v, c.version)) continue;
       if (p.t >= c.time) oldAfter = true;
       slots.slots.set(Math.floor(p.t / ctx.stepMs), { sum: read(p.v), n: 1 });
     }

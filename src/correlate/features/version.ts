@@ -1,4 +1,5 @@
 import { median } from '../../stats';
+import { sameVersion } from '../../domain/version';
 import type { ChangeEvent, Point } from '../../domain/types';
 import type { Context } from '../context';
 import { RESOURCE_CLASSES, metricClass } from '../signals';
@@ -44,7 +45,7 @@ export function versionDifferential(ctx: Context, c: ChangeEvent): VersionEviden
     const rOld: number[] = [];
     let oldVersion: string | undefined;
     for (const s of group) {
-      const sw = s.versions.find((v) => v.version === c.version && v.from >= c.time - ctx.tolMs);
+      const sw = s.versions.find((v) => sameVersion(v.version, c.version) && v.from >= c.time - ctx.tolMs);
       if (sw === undefined) continue;
       // Only while it ran this version: a later release on it is another change's effect.
       const win = { b0: sw.from - w, b1: sw.from, a0: sw.from + settle, a1: Math.min(sw.from + settle + w, sw.to) };
@@ -52,7 +53,7 @@ export function versionDifferential(ctx: Context, c: ChangeEvent): VersionEviden
       if (rn === undefined) continue;
       rNew.push(rn);
       for (const o of group) {
-        if (o === s || !o.versions.some((v) => v.version !== c.version && v.from <= win.b0 && v.to >= win.a1)) continue;
+        if (o === s || !o.versions.some((v) => !sameVersion(v.version, c.version) && v.from <= win.b0 && v.to >= win.a1)) continue;
         const ro = relChange(o.points, win);
         if (ro === undefined) continue;
         rOld.push(ro);
@@ -101,7 +102,7 @@ export function instanceOrder(ctx: Context, c: ChangeEvent): number {
 
 /** −1 the instance moved before its own switch (or moved without switching), +1 within 30 min after it, else unknown. */
 function orderVerdict(s: Signal, c: ChangeEvent, tolMs: number): number | undefined {
-  const sw = s.series.versions.find((v) => v.version === c.version && v.from >= c.time - tolMs);
+  const sw = s.series.versions.find((v) => sameVersion(v.version, c.version) && v.from >= c.time - tolMs);
   if (sw === undefined) return s.time >= c.time ? -1 : undefined;
   const lag = s.time - sw.from;
   return lag < -tolMs ? -1 : lag <= 30 * MIN ? 1 : undefined;

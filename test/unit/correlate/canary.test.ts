@@ -57,6 +57,13 @@ describe('correlate: canary and service-level evidence', () => {
     assert.equal(evidence(s).value, 0);
   });
 
+  it('regression: a deploy event naming v2.0 is compared on pods reporting 2.0 (was: no new-version pod found, no evidence)', () => {
+    const tagged = change('checkout-2', 'checkout-api', 'deploy', at('13:50'), { version: 'v2.0' });
+    const s = [pod('old-a', '1.0', flat(0.2), HOUR_AGO, PAGE), pod('old-b', '1.0', flat(0.21), HOUR_AGO, PAGE), pod('new-c', '2.0', flat(0.6), at('13:50'), PAGE)];
+    const c = ctxOf(s, [tagged], [], { at: at('14:00'), windowMs: 60 * MIN, afterMs: 0 });
+    assert.ok(canaryComparison(c, tagged).value > 0.9, String(canaryComparison(c, tagged).value));
+  });
+
   it('new pods three times slower than two old ones over the same minutes incriminate the release', () => {
     const s = [pod('old-a', '1.0', flat(0.2), HOUR_AGO, PAGE), pod('old-b', '1.0', flat(0.21), HOUR_AGO, PAGE), pod('new-c', '2.0', flat(0.6), at('13:50'), PAGE)];
     const e = evidence(s);
