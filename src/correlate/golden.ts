@@ -58,10 +58,27 @@ export function classifyGolden(metric: string, labels: Labels = {}, rules: reado
   const m = metric.toLowerCase();
   const side = sideOf(m, labels);
   const of = (signal: GoldenSignal): Golden => ({ signal, side, bad: DEFAULT_BAD[signal] });
+  // The OTLP decoder turns a histogram's count into `<name>.count`, per second (Prometheus names it
+  // `<name>_count`). Of a duration histogram (how OTel instruments HTTP and RPC, with no request
+  // counter of its own) that is the request rate, and the rate of failures for requests marked
+  // failed — not a latency.
+  if (/[._]count$/.test(m) && classifyGolden(metric.slice(0, -'.count'.length), labels, rules).signal === 'latency') return of(failedRequests(labels) ? 'errors' : 'traffic');
   if (/(\.|_)duration|latency|response_time|\.time$/.test(m) && !/cpu/.test(m)) return of('latency');
   if (/success|availability/.test(m)) return of('success');
   if (/error|fail|exception|5xx|fault/.test(m)) return of('errors');
   if (/utilization|utilisation|saturation/.test(m) || RESOURCE_CLASSES.has(metricClass(m))) return of('saturation');
   if (/request|throughput|\.count$|rate/.test(m)) return of('traffic');
   return of('ignore');
+}
+
+/**
+ * Requests the semantic conventions mark as failed: an `error.type`, a 5xx HTTP status, a gRPC
+ * status other than OK (0).
+ */
+export function failedRequests(labels: Labels): boolean {
+  if (labels['error.type'] !== undefined) return true;
+  const http = labels['http.response.status_code'] ?? labels['http.status_code'];
+  if (http !== undefined && /^5\d\d$/.test(http)) return true;
+  const grpc = labels['rpc.grpc.status_code'];
+  return grpc !== undefined && grpc !== '0' && grpc !== 'OK';
 }

@@ -21,6 +21,18 @@ describe('correlate: golden signals', () => {
     assert.equal(classifyGolden('grpc.client_handling_seconds').side, 'client');
   });
 
+  it('regression: a duration histogram\'s count is the request rate, or the failure rate for failed requests (was: read as a latency, higher bad)', () => {
+    assert.deepEqual(classifyGolden('http.server.request.duration.count'), { signal: 'traffic', side: 'server', bad: 0 });
+    assert.deepEqual(classifyGolden('http.client.request.duration.count', { 'server.address': 'payments' }), { signal: 'traffic', side: 'client', bad: 0 });
+    assert.deepEqual(classifyGolden('http_server_request_duration_seconds_count'), { signal: 'traffic', side: 'server', bad: 0 });
+    assert.deepEqual(classifyGolden('http.server.request.duration.count', { 'http.response.status_code': '503' }), { signal: 'errors', side: 'server', bad: 1 });
+    assert.deepEqual(classifyGolden('rpc.server.duration.count', { 'rpc.grpc.status_code': '14' }), { signal: 'errors', side: 'server', bad: 1 });
+    assert.deepEqual(classifyGolden('http.server.request.duration.count', { 'error.type': 'timeout' }), { signal: 'errors', side: 'server', bad: 1 });
+    assert.deepEqual(classifyGolden('http.server.request.duration.count', { 'http.response.status_code': '404' }), { signal: 'traffic', side: 'server', bad: 0 });
+    assert.equal(classifyGolden('http.server.request.duration.mean').signal, 'latency');
+    assert.equal(classifyGolden('process.open_file_descriptor.count').signal, 'saturation');
+  });
+
   it('an unexplained name decides nothing', () => {
     assert.equal(classifyGolden('PodWorkload(Ops)').signal, 'ignore');
     assert.equal(classifyGolden('blorp').bad, 0);

@@ -72,6 +72,15 @@ describe('correlate: load pushed down (surge)', () => {
     assert.ok(a.suspects.find((s) => s.id === 'tax-deploy')?.evidence.some((t) => /from above/.test(t)));
   });
 
+  it('regression: the same story as OTel instruments it, the request rate being the duration histogram\'s count (was: read as a latency, the flag named for a slow-down and the rise never seen as load)', () => {
+    const otel = fanout().map((x) => (x.series.metric === 'http.server.request.count' ? series(x.series.service, 'http.server.request.duration.count', {}, ((pts) => (t: number) => pts.find((p) => p.t === t)?.v ?? 0)(x.points), { ...opts, noise: 0 }) : x));
+    const flag = contextEvidence(buildContext(ask(otel))).find((e) => e.change.id === 'web-flag');
+    assert.ok((flag?.pushed.value ?? 0) > 0.5, `pushed ${flag?.pushed.value}`);
+    const a = analyze(ask(otel));
+    assert.equal(a.suspects[0]?.id, 'web-flag');
+    assert.ok(a.suspects[0]?.evidence.some((t) => /pushed down the calls/.test(t)), a.suspects[0]?.evidence.join('\n'));
+  });
+
   it("regression: another caller's requests arriving at the next service are not this change's (sim seed 90237: a flag credited with a rise its neighbour sent)", () => {
     const shared: Topology = { services: [...TOPO.services, { name: 'mobile', team: 'apps', dependsOn: ['ads-api'], limits: {} }] };
     const withShared = (s: SeriesData[]) => contextEvidence(buildContext({ ...ask(s), topology: shared })).find((e) => e.change.id === 'web-flag');
