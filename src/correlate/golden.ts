@@ -65,9 +65,10 @@ export function classifyGolden(metric: string, labels: Labels = {}, rules: reado
   if (/[._]count$/.test(m) && classifyGolden(metric.slice(0, -'.count'.length), labels, rules).signal === 'latency') return of(failedRequests(labels) ? 'errors' : 'traffic');
   if (/(\.|_)duration|latency|response_time|\.time$/.test(m) && !/cpu/.test(m)) return of('latency');
   if (/success|availability/.test(m)) return of('success');
-  if (/error|fail|exception|5xx|fault/.test(m)) return of('errors');
+  // Restarts too: a container that keeps crashing (k8s.container.restarts) is failing its requests.
+  if (/error|fail|exception|5xx|fault|restart|crash/.test(m)) return of('errors');
   if (/utilization|utilisation|saturation/.test(m) || RESOURCE_CLASSES.has(metricClass(m))) return of('saturation');
-  if (/request|throughput|\.count$|rate/.test(m)) return of('traffic');
+  if (/request|throughput|\.count$|rate|messages/.test(m)) return of('traffic');
   return of('ignore');
 }
 

@@ -33,6 +33,13 @@ describe('correlate: golden signals', () => {
     assert.equal(classifyGolden('process.open_file_descriptor.count').signal, 'saturation');
   });
 
+  it('container restarts are failures and messages handled are traffic (were: unexplained, ignored)', () => {
+    assert.deepEqual(classifyGolden('k8s.container.restarts'), { signal: 'errors', side: 'server', bad: 1 });
+    assert.deepEqual(classifyGolden('kube_pod_container_status_restarts_total'), { signal: 'errors', side: 'server', bad: 1 });
+    assert.deepEqual(classifyGolden('messaging.client.consumed.messages', { 'messaging.destination.name': 'orders' }), { signal: 'traffic', side: 'client', bad: 0 });
+    assert.equal(classifyGolden('kafka.consumer.records_lag').signal, 'saturation');
+  });
+
   it('an unexplained name decides nothing', () => {
     assert.equal(classifyGolden('PodWorkload(Ops)').signal, 'ignore');
     assert.equal(classifyGolden('blorp').bad, 0);
