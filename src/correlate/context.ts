@@ -7,6 +7,7 @@ import { effectAt, metricClass, refineOnset, strength, troubleWeight, type Effec
 import { lastOnset } from './redate';
 import { stitchVersions, type StitchedSeries } from './stitch';
 import { acrossInstances } from './churn';
+import { withReleasedVersions } from './released';
 
 export interface AnalyzeInput {
   readonly series: readonly SeriesData[];
@@ -93,7 +94,8 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const trouble = (byService.get(victim) ?? [])
     .map((s) => ({ s, w: troubleWeight(s, input.at) * (paged.size === 0 || paged.has(s.series.series.metric) ? 1 : 0.3) }))
     .filter((x) => x.w > 0.05);
-  const changes = [...input.changes].filter((c) => c.time >= from - 6 * 3600_000 && c.time < to).sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
+  const inRange = [...input.changes].filter((c) => c.time >= from - 6 * 3600_000 && c.time < to).sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
+  const changes = withReleasedVersions(series, inRange, tolMs);
   const candidates = changes.filter((c) => c.time >= from && c.time <= input.at);
   return {
     victim, at: input.at, from, to, graph, stepMs, effectMs, tolMs, series, breakpoints, signals, byService, trouble, atLimit: paged,

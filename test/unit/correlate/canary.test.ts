@@ -64,6 +64,29 @@ describe('correlate: canary and service-level evidence', () => {
     assert.ok(canaryComparison(c, tagged).value > 0.9, String(canaryComparison(c, tagged).value));
   });
 
+  describe('a deploy event naming no version, or not the one its pods report', () => {
+    const s = [pod('old-a', '1.0', flat(0.2), HOUR_AGO, PAGE), pod('old-b', '1.0', flat(0.21), HOUR_AGO, PAGE), pod('new-c', '2.0', flat(0.6), at('13:50'), PAGE)];
+    const judge = (deploy: ReturnType<typeof change>) => {
+      const c = ctxOf(s, [deploy], [], { at: at('14:00'), windowMs: 60 * MIN, afterMs: 0 });
+      const released = c.candidates.find((x) => x.id === deploy.id);
+      assert.ok(released !== undefined);
+      return { version: released.version, value: canaryComparison(c, released).value };
+    };
+    it('regression: is compared on the version its new pods came up with (was: no version, no canary)', () => {
+      const r = judge(change('checkout-2', 'checkout-api', 'deploy', at('13:50')));
+      assert.equal(r.version, '2.0');
+      assert.ok(r.value > 0.9, String(r.value));
+    });
+    it('regression: a commit for a version, while the pods report 2.0, is read as 2.0', () => {
+      assert.equal(judge(change('checkout-2', 'checkout-api', 'deploy', at('13:50'), { version: '9f3c2ab' })).version, '2.0');
+    });
+    it('a version the pods report is kept; nothing new coming up leaves the event as it is', () => {
+      assert.equal(judge(change('checkout-2', 'checkout-api', 'deploy', at('13:50'), { version: 'v2.0' })).version, 'v2.0');
+      assert.equal(judge(change('checkout-1', 'checkout-api', 'deploy', at('13:20'))).version, undefined);
+      assert.equal(judge(change('cfg', 'checkout-api', 'config', at('13:50'))).version, undefined);
+    });
+  });
+
   it('new pods three times slower than two old ones over the same minutes incriminate the release', () => {
     const s = [pod('old-a', '1.0', flat(0.2), HOUR_AGO, PAGE), pod('old-b', '1.0', flat(0.21), HOUR_AGO, PAGE), pod('new-c', '2.0', flat(0.6), at('13:50'), PAGE)];
     const e = evidence(s);
