@@ -8,6 +8,7 @@ import { lastOnset } from './redate';
 import { stitchVersions, type StitchedSeries } from './stitch';
 import { acrossInstances } from './churn';
 import { withReleasedVersions } from './released';
+import { failureRatios } from './failures';
 
 export interface AnalyzeInput {
   readonly series: readonly SeriesData[];
@@ -80,7 +81,8 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
     if (pts.length > 0) windowed.push({ series: s.series, points: pts });
   }
   const stitched = stitchVersions(windowed);
-  const series = [...stitched, ...acrossInstances(stitched, typicalStep(stitched))];
+  const measured = [...stitched, ...failureRatios(stitched, input.metricRules ?? [])];
+  const series = [...measured, ...acrossInstances(measured, typicalStep(stitched))];
   const stepMs = typicalStep(series);
   const effectMs = effectWindow(stepMs);
   const tolMs = Math.max(stepMs, 3 * MIN);

@@ -40,7 +40,8 @@ function what(s: Signal): string {
 
 /** "fds of checkout-api: level up 540→1024 (+12.3σ) at 13:05" */
 export function describeSignal(s: Signal): string {
-  const sigma = `${s.effect.shift >= 0 ? '+' : ''}${s.effect.shift.toFixed(1)}σ`;
+  // From a series flat at one value (a failed share at exactly 0) any move is countless σ: say so.
+  const sigma = Math.abs(s.effect.shift) >= 1e4 ? 'from a flat level' : `${s.effect.shift >= 0 ? '+' : ''}${s.effect.shift.toFixed(1)}σ`;
   const where = s.peer === undefined ? `${shortName(s.series.series)} of ${s.service}` : `${shortName(s.series.series, s.peer)} from ${s.service}`;
   const inst = s.series.series.labels['service.instance.id'];
   const limit = s.bp.limit !== undefined && s.effect.after >= 0.8 * s.bp.limit ? ` (limit ${s.bp.limit})` : '';

@@ -62,6 +62,8 @@ export function classifyGolden(metric: string, labels: Labels = {}, rules: reado
   // `<name>_count`). Of a duration histogram (how OTel instruments HTTP and RPC, with no request
   // counter of its own) that is the request rate, and the rate of failures for requests marked
   // failed — not a latency.
+  // failures.ts: the failed share of a duration histogram's requests.
+  if (m.endsWith('.failure_ratio')) return of('errors');
   if (/[._]count$/.test(m) && classifyGolden(metric.slice(0, -'.count'.length), labels, rules).signal === 'latency') return of(failedRequests(labels) ? 'errors' : 'traffic');
   if (/(\.|_)duration|latency|response_time|\.time$/.test(m) && !/cpu/.test(m)) return of('latency');
   if (/success|availability/.test(m)) return of('success');

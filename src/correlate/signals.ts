@@ -72,7 +72,8 @@ export function effectAt(points: readonly Point[], t: number, windowMs: number):
   const resid = line === undefined ? pre.map((p) => p.v - b) : pre.map((p) => p.v - (line.intercept + (line.slope * (p.t - t)) / 3600_000));
   // Floors: 1 % of the level (a "significant" wiggle of a quiet series is still not trouble) and,
   // for integer-valued series (counts of fds, threads, connections), half a unit of quantisation.
-  const integer = pre.every((p) => Number.isInteger(p.v));
+  // Integer-valued after the move too: a failed share at exactly 0 that rises to 4 % is a ratio.
+  const integer = points.slice(lo, hi2).every((p) => Number.isInteger(p.v));
   const scale = Math.max(robustScale(resid) ?? 0, diffScale(pre.map((p) => p.v)) ?? 0, Math.abs(b) * 0.01, integer ? 0.5 : 1e-9);
   const raw = after - b;
   const predicted = line === undefined ? b : line.intercept + (line.slope * (afterT - t)) / 3600_000;

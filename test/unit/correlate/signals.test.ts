@@ -24,6 +24,15 @@ describe('signals', () => {
     assert.ok(strength(e) > 0.95);
   });
 
+  it('regression: a failed share at exactly 0 rising to 4 % is a strong move (was: read as an integer count, under half a unit of quantisation)', () => {
+    const s = series('a', 'http.server.request.duration.failure_ratio', {}, step(0, 0.04, at('12:00')), { noise: 0, int: false });
+    const e = effectAt(s.points, at('12:00'), 30 * MIN);
+    assert.ok(e !== undefined && strength(e) > 0.95, JSON.stringify(e));
+    const restarts = series('a', 'k8s.container.restarts', {}, step(0, 1, at('12:00')), { noise: 0 });
+    const r = effectAt(restarts.points, at('12:00'), 30 * MIN);
+    assert.ok(r !== undefined && strength(r) < 0.05, `a count going 0 → 1 stays under its quantisation: ${JSON.stringify(r)}`);
+  });
+
   it('does not credit a breakpoint with a jump that starts much later', () => {
     const s = series('a', FD, {}, step(500, 800, at('12:50')));
     const e = effectAt(s.points, at('12:00'), 30 * MIN);

@@ -1,0 +1,57 @@
+import { makeSeries } from '../domain/series';
+import type { Point } from '../domain/types';
+import { classifyGolden, failedRequests, type MetricRule } from './golden';
+import type { StitchedSeries } from './stitch';
+
+/** Point attributes that say how a request ended rather than what it was. */
+const OUTCOME: ReadonlySet<string> = new Set(['error.type', 'http.response.status_code', 'http.status_code', 'rpc.grpc.status_code']);
+/** Suffix of the series `failureRatios` makes. */
+export const FAILURE_RATIO = '.failure_ratio';
+
+interface Group {
+  readonly all: StitchedSeries[];
+  readonly failed: StitchedSeries[];
+}
+
+/**
+ * The share of requests that failed, per instance and measurement, from a duration histogram's
+ * counts split by outcome (`<name>.count` with `error.type`, a status code…): OTel's HTTP and RPC
+ * instrumentation records no error metric of its own. A failed outcome's series begins with its
+ * first failure, so an instance that never failed has none; its share is then 0, the baseline a
+ * canary or a burst is measured against. Made only for services where some instance reported a
+ * failure in the window (the rest would be zeros). Unit 1, named `<name>.failure_ratio`.
+ */
+export function failureRatios(series: readonly StitchedSeries[], rules: readonly MetricRule[]): StitchedSeries[] {
+  const groups = new Map<string, Group>();
+  const failing = new Set<string>();
+  for (const s of series) {
+    const m = s.series.metric;
+    if (!/[._]count$/.test(m) || classifyGolden(m.slice(0, -'.count'.length), s.series.labels, rules).signal !== 'latency') continue;
+    const failed = failedRequests(s.series.labels);
+    if (failed) failing.add(s.series.service);
+    const labels = Object.entries(s.series.labels).filter(([k]) => !OUTCOME.has(k)).sort(([a], [b]) => a.localeCompare(b));
+    const key = `${s.series.service}\u0000${m}\u0000${JSON.stringify(labels)}`;
+    const g = groups.get(key) ?? { all: [], failed: [] };
+    g.all.push(s);
+    if (failed) g.failed.push(s);
+    groups.set(key, g);
+  }
+  const out: StitchedSeries[] = [];
+  for (const g of groups.values()) {
+    const one = g.all[0];
+    if (one === undefined || !failing.has(one.series.service)) continue;
+    const total = new Map<number, number>();
+    const bad = new Map<number, number>();
+    for (const s of g.all) for (const p of s.points) total.set(p.t, (total.get(p.t) ?? 0) + p.v);
+    for (const s of g.failed) for (const p of s.points) bad.set(p.t, (bad.get(p.t) ?? 0) + p.v);
+    const points: Point[] = [...total].filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]).map(([t, n]) => ({ t, v: Math.min(1, (bad.get(t) ?? 0) / n) }));
+    if (points.length === 0) continue;
+    const labels: Record<string, string> = {};
+    for (const [k, v] of Object.entries(one.series.labels)) if (!OUTCOME.has(k)) labels[k] = v;
+    const m = one.series.metric;
+    // The versions this instance ran: of its longest-reporting outcome (they all share the process).
+    const longest = g.all.reduce((a, b) => (b.points.length > a.points.length ? b : a));
+    out.push({ series: makeSeries(`${m.slice(0, -'.count'.length)}${FAILURE_RATIO}`, labels, one.series.service, '1'), points, versions: longest.versions });
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { analyze, classifyGolden } from '../../../src/correlate';
+import { canaryComparison } from '../../../src/correlate/features/canary';
+import { failureRatios, FAILURE_RATIO } from '../../../src/correlate/failures';
+import type { StitchedSeries } from '../../../src/correlate/stitch';
+import type { SeriesData } from '../../../src/ports';
+import { at, change, ctxOf, input, MIN, series } from './helpers';
+
+// OTel's HTTP server instrumentation: one duration histogram, its count split by status code.
+const COUNT = 'http.server.request.duration.count';
+const HOUR_AGO = at('13:00');
+const PAGE = at('14:00');
+const flat = (v: number) => (): number => v;
+const pod = (svc: string, id: string, version: string, status: string, v: number, from = HOUR_AGO): SeriesData =>
+  series(svc, COUNT, { 'service.instance.id': id, 'service.version': version, 'http.response.status_code': status }, flat(v), { from, to: PAGE, int: false, noise: 0 });
+const stitched = (s: SeriesData[]): StitchedSeries[] => s.map((x) => ({ ...x, versions: [] }));
+
+describe('correlate: the failed share of requests, from a duration histogram\'s counts', () => {
+  it('is failed / all per instance, and 0 for an instance of the same service that never failed', () => {
+    const out = failureRatios(stitched([pod('api', 'a', '1', '200', 10), pod('api', 'a', '1', '503', 2), pod('api', 'b', '1', '200', 10)]), []);
+    assert.equal(out.length, 2);
+    const of = (id: string) => out.find((s) => s.series.labels['service.instance.id'] === id);
+    assert.equal(of('a')?.series.metric, `http.server.request.duration${FAILURE_RATIO}`);
+    assert.equal(of('a')?.series.labels['http.response.status_code'], undefined);
+    assert.ok(Math.abs((of('a')?.points[5]?.v ?? 0) - 2 / 12) < 1e-9);
+    assert.ok(of('b')?.points.every((p) => p.v === 0));
+    assert.deepEqual(classifyGolden(of('a')?.series.metric ?? ''), { signal: 'errors', side: 'server', bad: 1 });
+  });
+
+  it('makes nothing for a service that never failed, nor from counts that are not of a duration', () => {
+    assert.equal(failureRatios(stitched([pod('api', 'a', '1', '200', 10)]), []).length, 0);
+    const jobs = series('api', 'jobs.count', { 'error.type': 'timeout' }, flat(1), { from: HOUR_AGO, to: PAGE });
+    assert.equal(failureRatios(stitched([jobs]), []).length, 0);
+  });
+
+  it('regression: new pods answering 5xx to a fifth of requests incriminate the release, though old pods have no 5xx series at all (was: nothing to compare)', () => {
+    const deploy = change('api-2', 'checkout-api', 'deploy', at('13:50'), { version: '2.0' });
+    const s = [pod('checkout-api', 'old-a', '1.0', '200', 10), pod('checkout-api', 'old-b', '1.0', '200', 11), pod('checkout-api', 'new-c', '2.0', '200', 8, at('13:50')), pod('checkout-api', 'new-c', '2.0', '500', 2, at('13:50'))];
+    const c = ctxOf(s, [deploy], [], { at: PAGE, windowMs: 60 * MIN, afterMs: 0 });
+    const e = canaryComparison(c, deploy);
+    assert.ok(e.value > 0.9, JSON.stringify(e));
+    assert.equal(e.metric, `http.server.request.duration${FAILURE_RATIO}`);
+  });
+
+  it('end to end: the release whose new pod fails a fifth of requests is named above a decoy, with the canary and the paged service\'s failures quoted', () => {
+    const deploy = change('api-2', 'checkout-api', 'deploy', at('13:50'), { version: 'v2.0' });
+    const decoy = change('web-cfg', 'web', 'config', at('13:49'));
+    const s = [pod('checkout-api', 'old-a', '1.0', '200', 10), pod('checkout-api', 'old-b', '1.0', '200', 11), pod('checkout-api', 'new-c', '2.0', '200', 8, at('13:51')), pod('checkout-api', 'new-c', '2.0', '500', 2, at('13:51'))];
+    const a = analyze(input(s, [decoy, deploy], { at: PAGE, windowMs: 60 * MIN, afterMs: 60 * MIN }));
+    assert.equal(a.suspects[0]?.id, 'api-2');
+    const lines = a.suspects[0]?.evidence.join('\n') ?? '';
+    assert.match(lines, /canary: http\.server\.request\.duration\.failure_ratio 0\.20 on instances of v2\.0/);
+    assert.doesNotMatch(lines, /\d{5,}\.\dσ/, 'no countless σ from a flat 0');
+  });
+});
