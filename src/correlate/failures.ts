@@ -1,6 +1,6 @@
 import { makeSeries } from '../domain/series';
 import type { Point } from '../domain/types';
-import { classifyGolden, failedRequests, type MetricRule } from './golden';
+import { durationOfCount, failedRequests, type MetricRule } from './golden';
 import type { StitchedSeries } from './stitch';
 
 /** Point attributes that say how a request ended rather than what it was. */
@@ -26,7 +26,7 @@ export function failureRatios(series: readonly StitchedSeries[], rules: readonly
   const failing = new Set<string>();
   for (const s of series) {
     const m = s.series.metric;
-    if (!/[._]count$/.test(m) || classifyGolden(m.slice(0, -'.count'.length), s.series.labels, rules).signal !== 'latency') continue;
+    if (durationOfCount(m, s.series.labels, rules) === undefined) continue;
     const failed = failedRequests(s.series.labels);
     if (failed) failing.add(s.series.service);
     const labels = Object.entries(s.series.labels).filter(([k]) => !OUTCOME.has(k)).sort(([a], [b]) => a.localeCompare(b));
@@ -48,10 +48,10 @@ export function failureRatios(series: readonly StitchedSeries[], rules: readonly
     if (points.length === 0) continue;
     const labels: Record<string, string> = {};
     for (const [k, v] of Object.entries(one.series.labels)) if (!OUTCOME.has(k)) labels[k] = v;
-    const m = one.series.metric;
+    const base = durationOfCount(one.series.metric, one.series.labels, rules) ?? one.series.metric;
     // The versions this instance ran: of its longest-reporting outcome (they all share the process).
     const longest = g.all.reduce((a, b) => (b.points.length > a.points.length ? b : a));
-    out.push({ series: makeSeries(`${m.slice(0, -'.count'.length)}${FAILURE_RATIO}`, labels, one.series.service, '1'), points, versions: longest.versions });
+    out.push({ series: makeSeries(`${base}${FAILURE_RATIO}`, labels, one.series.service, '1'), points, versions: longest.versions });
   }
   return out;
 }

@@ -58,13 +58,9 @@ export function classifyGolden(metric: string, labels: Labels = {}, rules: reado
   const m = metric.toLowerCase();
   const side = sideOf(m, labels);
   const of = (signal: GoldenSignal): Golden => ({ signal, side, bad: DEFAULT_BAD[signal] });
-  // The OTLP decoder turns a histogram's count into `<name>.count`, per second (Prometheus names it
-  // `<name>_count`). Of a duration histogram (how OTel instruments HTTP and RPC, with no request
-  // counter of its own) that is the request rate, and the rate of failures for requests marked
-  // failed — not a latency.
   // failures.ts: the failed share of a duration histogram's requests.
   if (m.endsWith('.failure_ratio')) return of('errors');
-  if (/[._]count$/.test(m) && classifyGolden(metric.slice(0, -'.count'.length), labels, rules).signal === 'latency') return of(failedRequests(labels) ? 'errors' : 'traffic');
+  if (durationOfCount(metric, labels, rules) !== undefined) return of(failedRequests(labels) ? 'errors' : 'traffic');
   if (/(\.|_)duration|latency|response_time|\.time$/.test(m) && !/cpu/.test(m)) return of('latency');
   if (/success|availability/.test(m)) return of('success');
   // Restarts too: a container that keeps crashing (k8s.container.restarts) is failing its requests.
@@ -72,6 +68,18 @@ export function classifyGolden(metric: string, labels: Labels = {}, rules: reado
   if (/utilization|utilisation|saturation/.test(m) || RESOURCE_CLASSES.has(metricClass(m))) return of('saturation');
   if (/request|throughput|\.count$|rate|messages/.test(m)) return of('traffic');
   return of('ignore');
+}
+
+/**
+ * The duration histogram whose count `metric` is, else undefined. The OTLP decoder turns a
+ * histogram's count into `<name>.count`, per second (Prometheus names it `<name>_count`). Of a
+ * duration histogram — how OTel instruments HTTP and RPC, with no request counter of its own —
+ * that is the request rate, and the rate of failures for requests marked failed: not a latency.
+ */
+export function durationOfCount(metric: string, labels: Labels = {}, rules: readonly MetricRule[] = []): string | undefined {
+  if (!/[._]count$/i.test(metric)) return undefined;
+  const base = metric.slice(0, -'.count'.length);
+  return classifyGolden(base, labels, rules).signal === 'latency' ? base : undefined;
 }
 
 /**
