@@ -3,7 +3,7 @@ import type { ChangeEvent } from '../../domain/types';
 import { peerService } from '../../topology';
 import type { Context } from '../context';
 import { perStep } from './common';
-import { afterChange, preempted } from './timing';
+import { afterChange, preempted, underWay } from './timing';
 import { canaryEvidence, ratioFloor, successCeiling, type CanaryEvidence } from './canary';
 import { belowOf, callerSide, reachable, type QuietBelow } from './sides';
 import { classifyGolden, type Golden } from '../golden';
@@ -140,8 +140,9 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
         if (!mine.has(peer)) mine.set(peer, { w: 0, start: Infinity });
       }
       if (exc === undefined || confirmedAt(s.series.id, exc.start)) continue;
-      // The trouble that paged: a burst over well before the page was another incident.
-      const w = excursionStrength(exc) * Math.exp(-Math.max(0, ctx.at - exc.end - 2 * ctx.stepMs) / (3 * MIN));
+      // The trouble that paged: a burst over well before the page was another incident. And only
+      // the part a change at t could start: what the series had climbed before it was under way.
+      const w = excursionStrength(exc) * Math.exp(-Math.max(0, ctx.at - exc.end - 2 * ctx.stepMs) / (3 * MIN)) * (1 - underWay(s.points, exc, t - ctx.stepMs));
       all.set(s.series.service, [...(all.get(s.series.service) ?? []), { w, exc }]);
       let cur = out.get(s.series.service) ?? QUIET;
       if (g.signal === 'saturation' && w > cur.sat) cur = { ...cur, sat: w };
