@@ -1,14 +1,15 @@
 import { makeSeries } from '../domain/series';
 import type { Point } from '../domain/types';
-import { durationOfCount, failedRequests, type MetricRule } from './golden';
+import { durationOfCount, failedRequests, FAILURE_RATIO, type MetricRule } from './golden';
 import type { StitchedSeries } from './stitch';
 
 /** Point attributes that say how a request ended rather than what it was. */
 const OUTCOME: ReadonlySet<string> = new Set(['error.type', 'http.response.status_code', 'http.status_code', 'rpc.grpc.status_code']);
-/** Suffix of the series `failureRatios` makes. */
-export const FAILURE_RATIO = '.failure_ratio';
+export { FAILURE_RATIO };
 
 interface Group {
+  /** The duration histogram whose counts these are. */
+  readonly base: string;
   readonly all: StitchedSeries[];
   readonly failed: StitchedSeries[];
 }
@@ -26,12 +27,13 @@ export function failureRatios(series: readonly StitchedSeries[], rules: readonly
   const failing = new Set<string>();
   for (const s of series) {
     const m = s.series.metric;
-    if (durationOfCount(m, s.series.labels, rules) === undefined) continue;
+    const base = durationOfCount(m, s.series.labels, rules);
+    if (base === undefined) continue;
     const failed = failedRequests(s.series.labels);
     if (failed) failing.add(s.series.service);
     const labels = Object.entries(s.series.labels).filter(([k]) => !OUTCOME.has(k)).sort(([a], [b]) => a.localeCompare(b));
     const key = `${s.series.service}\u0000${m}\u0000${JSON.stringify(labels)}`;
-    const g = groups.get(key) ?? { all: [], failed: [] };
+    const g = groups.get(key) ?? { base, all: [], failed: [] };
     g.all.push(s);
     if (failed) g.failed.push(s);
     groups.set(key, g);
@@ -48,10 +50,9 @@ export function failureRatios(series: readonly StitchedSeries[], rules: readonly
     if (points.length === 0) continue;
     const labels: Record<string, string> = {};
     for (const [k, v] of Object.entries(one.series.labels)) if (!OUTCOME.has(k)) labels[k] = v;
-    const base = durationOfCount(one.series.metric, one.series.labels, rules) ?? one.series.metric;
     // The versions this instance ran: of its longest-reporting outcome (they all share the process).
     const longest = g.all.reduce((a, b) => (b.points.length > a.points.length ? b : a));
-    out.push({ series: makeSeries(`${base}${FAILURE_RATIO}`, labels, one.series.service, '1'), points, versions: longest.versions });
+    out.push({ series: makeSeries(`${g.base}${FAILURE_RATIO}`, labels, one.series.service, '1'), points, versions: longest.versions });
   }
   return out;
 }

@@ -26,6 +26,9 @@ export interface MetricRule {
   readonly bad?: 'up' | 'down' | 'none';
 }
 
+/** Suffix of the failed share of a duration histogram's requests that failures.ts derives. */
+export const FAILURE_RATIO = '.failure_ratio';
+
 const DEFAULT_BAD: Record<GoldenSignal, 1 | -1 | 0> = { latency: 1, errors: 1, success: -1, traffic: 0, saturation: 1, ignore: 0 };
 
 function ruleMatches(rule: MetricRule, metric: string): boolean {
@@ -58,8 +61,7 @@ export function classifyGolden(metric: string, labels: Labels = {}, rules: reado
   const m = metric.toLowerCase();
   const side = sideOf(m, labels);
   const of = (signal: GoldenSignal): Golden => ({ signal, side, bad: DEFAULT_BAD[signal] });
-  // failures.ts: the failed share of a duration histogram's requests.
-  if (m.endsWith('.failure_ratio')) return of('errors');
+  if (m.endsWith(FAILURE_RATIO)) return of('errors');
   if (durationOfCount(metric, labels, rules) !== undefined) return of(failedRequests(labels) ? 'errors' : 'traffic');
   if (/(\.|_)duration|latency|response_time|\.time$/.test(m) && !/cpu/.test(m)) return of('latency');
   if (/success|availability/.test(m)) return of('success');
