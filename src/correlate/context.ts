@@ -9,6 +9,7 @@ import { stitchVersions, type StitchedSeries } from './stitch';
 import { acrossInstances } from './churn';
 import { withReleasedVersions } from './released';
 import { failureRatios } from './failures';
+import { coOnsetDependencies, withDependencies } from './co-onset';
 
 export interface AnalyzeInput {
   readonly series: readonly SeriesData[];
@@ -34,6 +35,8 @@ export interface Context {
   readonly from: number;
   readonly to: number;
   readonly graph: TopologyGraph;
+  /** Dependencies of the victim inferred from timing alone (see `coOnsetDependencies`), also in `graph`. */
+  readonly inferred: readonly string[];
   /** Typical sampling interval, ms. */
   readonly stepMs: number;
   /** Window over which effects are measured, ms. */
@@ -69,40 +72,58 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const to = input.at + input.afterMs;
   const known = new Set<string>([...input.topology.services.flatMap((s) => [s.name, ...s.dependsOn]), ...input.series.map((s) => s.series.service), ...input.changes.map((c) => c.service)]);
   // Declared edges join the edges seen in the data (client-side series naming their server).
-  const graph = buildGraph(withDataEdges(input.topology, input.series, known));
+  const declared = withDataEdges(input.topology, input.series, known);
+  const recorded = buildGraph(declared);
   const victim = input.service;
-  // Without the victim in the topology every service is a possible neighbour: fewer facts, not an exception.
-  const near = graph.has(victim) ? new Set([victim, ...graph.neighbours(victim, RADIUS).keys()]) : new Set(known);
+  // Services within RADIUS hops of the victim are examined (all of them when the victim is not in
+  // the topology). Those with no link to it at all are examined only for dependencies nobody
+  // recorded (see `coOnsetDependencies`) and left out unless they are found to be one.
+  const linked = recorded.has(victim) ? recorded.neighbours(victim, Infinity) : undefined;
+  const near = (s: string | undefined): boolean => s !== undefined && (linked === undefined || s === victim || (linked.get(s) ?? Infinity) <= RADIUS);
+  const unlinked = (s: string): boolean => linked !== undefined && s !== victim && !linked.has(s);
   const windowed: SeriesData[] = [];
   for (const s of input.series) {
-    const peer = peerService(s.series.labels, known, s.series.service);
-    if (!near.has(s.series.service) && (peer === undefined || !near.has(peer))) continue;
+    const svc = s.series.service;
+    if (!near(svc) && !near(peerService(s.series.labels, known, svc)) && !unlinked(svc)) continue;
     const pts = s.points.filter((p) => p.t >= from && p.t < to && Number.isFinite(p.v));
     if (pts.length > 0) windowed.push({ series: s.series, points: pts });
   }
   const stitched = stitchVersions(windowed);
   const measured = [...stitched, ...failureRatios(stitched, input.metricRules ?? [])];
-  const series = [...measured, ...acrossInstances(measured, typicalStep(stitched))];
-  const stepMs = typicalStep(series);
+  const probed = [...measured, ...acrossInstances(measured, typicalStep(stitched))];
+  const stepMs = typicalStep(probed);
   const effectMs = effectWindow(stepMs);
   const tolMs = Math.max(stepMs, 3 * MIN);
   // The breakpoints the live pipeline would store: it never flushes, so no retrospective cuts.
-  const breakpoints = given ?? detectAll(series, { ...input.detector, retrospective: false }, input.topology);
-  const signals = toSignals(breakpoints, series, known, effectMs);
-  const byService = new Map<string, Signal[]>();
-  for (const s of signals) byService.set(s.service, [...(byService.get(s.service) ?? []), s]);
-  const paged = nearLimit(series, graph, victim, input.at);
+  const found = given ?? detectAll(probed, { ...input.detector, retrospective: false }, input.topology);
+  const probes = toSignals(found, probed, known, effectMs);
+  const probedBy = byServiceOf(probes);
+  const paged = nearLimit(probed, recorded, victim, input.at);
   // When a resource of the victim is at its limit, that is what paged: other moves are context.
-  const trouble = (byService.get(victim) ?? [])
+  const trouble = (probedBy.get(victim) ?? [])
     .map((s) => ({ s, w: troubleWeight(s, input.at) * (paged.size === 0 || paged.has(s.series.series.metric) ? 1 : 0.3) }))
     .filter((x) => x.w > 0.05);
+  const onset = onsetOf(trouble, input.at);
+  const inferred = coOnsetDependencies(recorded, victim, probedBy, trouble.length > 0 ? onset : undefined, stepMs, input.metricRules ?? []);
+  const graph = inferred.length === 0 ? recorded : buildGraph(withDependencies(declared, victim, inferred));
+  const kept = (svc: string): boolean => !unlinked(svc) || inferred.includes(svc);
+  const series = probed.filter((s) => kept(s.series.service));
+  const breakpoints = found.filter((b) => kept(b.series.service));
+  const signals = probes.filter((s) => kept(s.service));
+  const byService = byServiceOf(signals);
   const inRange = [...input.changes].filter((c) => c.time >= from - 6 * 3600_000 && c.time < to).sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
   const changes = withReleasedVersions(series, inRange, tolMs);
   const candidates = changes.filter((c) => c.time >= from && c.time <= input.at);
   return {
     victim, at: input.at, from, to, graph, stepMs, effectMs, tolMs, series, breakpoints, signals, byService, trouble, atLimit: paged,
-    onset: onsetOf(trouble, input.at), changes, candidates, metricRules: input.metricRules ?? [],
+    onset, inferred, changes, candidates, metricRules: input.metricRules ?? [],
   };
+}
+
+function byServiceOf(signals: readonly Signal[]): Map<string, Signal[]> {
+  const out = new Map<string, Signal[]>();
+  for (const s of signals) out.set(s.service, [...(out.get(s.service) ?? []), s]);
+  return out;
 }
 
 /** Attach measured effects (and refined onsets, peers, metric classes) to breakpoints; sorted by time. */

@@ -1,10 +1,8 @@
 import { makeSeries } from '../domain/series';
 import type { Point } from '../domain/types';
-import { durationOfCount, failedRequests, FAILURE_RATIO, type MetricRule } from './golden';
+import { durationOfCount, failedRequests, FAILURE_RATIO, OUTCOME, type MetricRule } from './golden';
 import type { StitchedSeries } from './stitch';
 
-/** Point attributes that say how a request ended rather than what it was. */
-const OUTCOME: ReadonlySet<string> = new Set(['error.type', 'http.response.status_code', 'http.status_code', 'rpc.grpc.status_code']);
 export { FAILURE_RATIO };
 
 interface Group {

@@ -84,14 +84,23 @@ export function durationOfCount(metric: string, labels: Labels = {}, rules: read
   return classifyGolden(base, labels, rules).signal === 'latency' ? base : undefined;
 }
 
+/** Attributes holding an HTTP status: the conventions' (new and old), then Prometheus clients'. */
+const HTTP_STATUS = ['http.response.status_code', 'http.status_code', 'code', 'status', 'status_code'];
+/** Point attributes that say how a request ended rather than what it was. */
+export const OUTCOME: ReadonlySet<string> = new Set(['error.type', 'rpc.grpc.status_code', 'status.code', 'otel.status_code', ...HTTP_STATUS]);
+
 /**
- * Requests the semantic conventions mark as failed: an `error.type`, a 5xx HTTP status, a gRPC
- * status other than OK (0).
+ * Requests marked as failed: by the semantic conventions (an `error.type`, a 5xx HTTP status, a
+ * gRPC status other than OK (0)), by the Collector's span metrics (`status.code` ERROR), or by a
+ * Prometheus client's status label (`code`, `status`, `status_code`) holding a 5xx.
  */
 export function failedRequests(labels: Labels): boolean {
   if (labels['error.type'] !== undefined) return true;
-  const http = labels['http.response.status_code'] ?? labels['http.status_code'];
-  if (http !== undefined && /^5\d\d$/.test(http)) return true;
+  for (const key of HTTP_STATUS) {
+    const v = labels[key];
+    if (v !== undefined && /^5\d\d$/.test(v)) return true;
+  }
+  if (/^(STATUS_CODE_)?ERROR$/i.test(labels['status.code'] ?? labels['otel.status_code'] ?? '')) return true;
   const grpc = labels['rpc.grpc.status_code'];
   return grpc !== undefined && grpc !== '0' && grpc !== 'OK';
 }

@@ -27,6 +27,17 @@ describe('correlate: the failed share of requests, from a duration histogram\'s 
     assert.deepEqual(classifyGolden(of('a')?.series.metric ?? ''), { signal: 'errors', side: 'server', bad: 1 });
   });
 
+  it('reads failures as Prometheus clients and the Collector\'s span metrics mark them too', () => {
+    const as = (labels: Record<string, string>, v: number): SeriesData => series('api', COUNT, { 'service.instance.id': 'a', ...labels }, flat(v), { from: HOUR_AGO, to: PAGE, int: false, noise: 0 });
+    for (const [ok, bad] of [[{ code: '200' }, { code: '500' }], [{ status: '200' }, { status: '503' }], [{ 'status.code': 'STATUS_CODE_UNSET' }, { 'status.code': 'STATUS_CODE_ERROR' }]] as const) {
+      const out = failureRatios(stitched([as(ok, 9), as(bad, 1)]), []);
+      assert.equal(out.length, 1, JSON.stringify(bad));
+      assert.ok(Math.abs((out[0]?.points[5]?.v ?? 0) - 0.1) < 1e-9, JSON.stringify(bad));
+    }
+    // A 4xx is the client's mistake, not a failure of the service.
+    assert.equal(failureRatios(stitched([as({ code: '200' }, 9), as({ code: '404' }, 1)]), []).length, 0);
+  });
+
   it('makes nothing for a service that never failed, nor from counts that are not of a duration', () => {
     assert.equal(failureRatios(stitched([pod('api', 'a', '1', '200', 10)]), []).length, 0);
     const jobs = series('api', 'jobs.count', { 'error.type': 'timeout' }, flat(1), { from: HOUR_AGO, to: PAGE });
