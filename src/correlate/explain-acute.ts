@@ -1,6 +1,7 @@
 import type { Burst, ChangeEvent } from '../domain/types';
 import { ACUTE, type AcuteModel } from './acute-model';
 import type { Context } from './context';
+import type { Signal } from './signals';
 import { serviceAfter, type CandidateEvidence } from './features';
 import type { Top } from './features/acute';
 import { callerSide } from './features/sides';
@@ -77,6 +78,13 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
     const f = e.stopped.falls[0];
     const what = f === undefined ? '' : ` (${f.series.metric} of ${f.series.service} ${num(f.baseline)}→${num(f.value)})`;
     out.push({ w: m.weights.acuteSelf * e.stopped.value + 1, text: `${c.service} stopped calling ${list}: their incoming traffic all but stopped from ${hhmm(e.stopped.start)}${what}, ${lag(e.stopped.start, c)}, while ${c.service}'s did not` });
+  }
+  const held = (x: Signal): string => `${x.service} held more connections to ${x.peer ?? ''} from ${hhmm(x.time)} (${num(x.effect.before)}→${num(x.effect.after)}), before ${x.peer ?? ''} got slower`;
+  if (e.pushes.value > 0.1 && e.pushes.signal !== undefined) {
+    out.push({ w: m.weights.acuteSelf * e.pushes.value + 1, text: `${held(e.pushes.signal)}: load this change pushed, ${lag(e.pushes.signal.time, c)}` });
+  }
+  if (e.onto.value > 0.1 && e.onto.signal !== undefined) {
+    out.push({ w: 10 * e.onto.value, text: `${held(e.onto.signal)}: the load came from ${e.onto.signal.service}, not from this change` });
   }
   const later = e.later;
   if (later.value > 0.3 && later.by !== undefined && later.burst !== undefined) {

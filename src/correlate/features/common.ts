@@ -1,6 +1,7 @@
 import type { ChangeEvent } from '../../domain/types';
 import type { Context } from '../context';
 import type { Signal } from '../signals';
+import { canBeWaiting } from './little';
 
 const MIN = 60_000;
 
@@ -77,7 +78,8 @@ export function edgeSignals(ctx: Context, a: string, b: string): { s: Signal; w:
 /** Evidence that the a–b link changed after `change`: strongest aligned edge signal (growth counts fully, a drop half). */
 export function hopEvidence(ctx: Context, a: string, b: string, change: ChangeEvent, tauMs = SLOW_MS): Scored {
   return best(
-    edgeSignals(ctx, a, b).map(({ s, w }) => ({
+    // Connections held on `a` (the side nearer the change) carry its effect up only as `a` slowing.
+    edgeSignals(ctx, a, b).filter(({ s }) => s.peer !== a || canBeWaiting(ctx, s)).map(({ s, w }) => ({
       value: w * s.weight * (s.effect.shift > 0 ? 1 : 0.5) * lagKernel(s.time - change.time, ctx.tolMs, tauMs),
       signal: s,
     })),

@@ -1,6 +1,7 @@
 import type { ChangeEvent } from '../../domain/types';
 import type { Context } from '../context';
 import { aroundOnset, best, type Scored } from './common';
+import { canBeWaiting } from './little';
 import type { PathEvidence } from './path';
 
 const MIN = 60_000;
@@ -29,14 +30,15 @@ export function mixedPath(p: PathEvidence): number {
 /**
  * The downstream mirror of `passThrough`: a dependency that got slow because ITS dependency did
  * holds more connections to that one. When the changed service's own calls further down grew
- * around the onset, the slowness began below it.
+ * around the onset, the slowness began below it — unless it held more connections there before
+ * the service below slowed (`canBeWaiting`): then it pushed them.
  */
 export function downThrough(ctx: Context, c: ChangeEvent, p: PathEvidence): Scored {
   const near = aroundOnset(ctx, 60 * MIN);
   const onPath = new Set([ctx.victim, ...p.path.map((st) => st.to)]);
   return best(
     (ctx.byService.get(c.service) ?? [])
-      .filter((s) => s.edge && s.peer !== undefined && !onPath.has(s.peer) && ctx.graph.callees(c.service).includes(s.peer) && s.effect.shift > 0 && near(s.time))
+      .filter((s) => s.edge && s.peer !== undefined && !onPath.has(s.peer) && ctx.graph.callees(c.service).includes(s.peer) && s.effect.shift > 0 && near(s.time) && canBeWaiting(ctx, s))
       .map((s) => ({ value: s.weight, signal: s })),
   );
 }

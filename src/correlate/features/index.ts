@@ -16,6 +16,7 @@ import { oldPodsWorse, type OldPods } from './oldpods';
 import { pagedLater, type PagedLater } from './paged';
 import { comparisonTimeliness } from './timely';
 import { burstAtCallee } from './callee';
+import { pushedConnections } from './little';
 
 /** Names of the model's inputs, in the order of the coefficient vector (see ../model.ts). */
 export const FEATURES = [
@@ -102,6 +103,10 @@ export interface CandidateEvidence {
   readonly later: PagedLater;
   /** The changed service stopped calling its dependencies right after (see `stoppedCalling`). */
   readonly stopped: Stopped;
+  /** A caller pushed connections onto the changed service before it slowed (see `pushedConnections`). */
+  readonly onto: Scored;
+  /** The changed service pushed connections onto one it calls, which slowed afterwards. */
+  readonly pushes: Scored;
 }
 
 export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx), view: (t: number) => ReadonlyMap<string, ServiceTrouble> = acuteView(ctx), surges: (t: number) => ReadonlyMap<string, Surge> = surgeView(ctx), lulls: (t: number) => ReadonlyMap<string, Surge> = lullView(ctx)): CandidateEvidence {
@@ -122,11 +127,18 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const own = path.dist === 0 ? 1 : 0;
   // … nor as far as what paged began right after a later change (see `pagedLater`).
   const later = pagedLater(ctx, c, view);
-  const ownNotOld = own === 1 ? notOld * (1 - later.value) : 1;
+  // Connections a caller pushed onto the changed service before it slowed: its trouble is that
+  // load, not this change (the founding story's trap: the paged team's own release).
+  const onto = pushedConnections(ctx, c.time, { onto: c.service });
+  const mine = 1 - onto.value;
+  const ownNotOld = own === 1 ? notOld * (1 - later.value) * mine : 1;
   const isVictim = own * ownNotOld;
   const side = entry(ctx, path);
   const link = Math.max(path.near.value, path.victimHop.value);
-  const below = side === 'downstream' ? downThrough(ctx, c, path) : NONE;
+  // Connections the changed service pushed onto one below it: the slowness there is its own doing.
+  const pushes = pushedConnections(ctx, c.time, { from: c.service });
+  const waits = side === 'downstream' ? downThrough(ctx, c, path) : NONE;
+  const below = waits.signal?.peer !== undefined && waits.signal.peer === pushes.signal?.peer ? NONE : waits;
   const through = own === 1 ? NONE : passThrough(ctx, c);
   // More connections from the victim to a dependency with its request rate flat: that dependency got slower.
   const slow = vs.outbound * (1 - vs.traffic);
@@ -138,11 +150,11 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     afterOnset: c.time > ctx.onset + ctx.tolMs ? 1 : 0,
     linkBefore: path.linkBefore?.value ?? 0,
     between: 1 / (1 + changesBetween(ctx, c)),
-    self: path.self.value * notOld,
-    near: path.near.value,
+    self: path.self.value * notOld * mine,
+    near: path.near.value * mine,
     victimHop: path.victimHop.value,
-    chain: path.chain.value,
-    interior: path.interior.value,
+    chain: path.chain.value * mine,
+    interior: path.interior.value * mine,
     interiorChange: path.interiorChange === undefined ? 0 : 1,
     isVictim,
     dist1: path.dist === 1 ? 1 : 0,
@@ -158,7 +170,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     rollback: rollback.value,
     version: version.value,
     isRollback: c.type === 'rollback' ? 1 : 0,
-    linkedOnset: Math.max(onset.value, 0.5 * delayed.value) * link,
+    linkedOnset: Math.max(onset.value, 0.5 * delayed.value) * link * mine,
     ownOnset: isVictim * onset.value,
     passThrough: through.value,
     ownTraffic: isVictim * vs.traffic,
@@ -170,8 +182,6 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     slowBelow: side === 'upstream' ? slow : 0,
     slowPath: side === 'downstream' && vs.outboundPeer !== undefined && vs.outboundPeer === path.path[path.path.length - 1]?.from ? slow : 0,
   };
-  // What lasting trouble below had already explained is not this change's doing.
-  const first = troubleFirst(ctx, c, acute.trouble.get(c.service));
   // More requests pushed down to the victim are this change's visible doing; the victim's own
   // trouble with more requests arriving from above is not its own release's (new pods against old
   // ones over the same minutes saw the same load, so that comparison stands).
@@ -182,9 +192,11 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const canary = (acute.canary.kind === 'canary' ? acute.canary.value : 0) * timely;
   const callee = burstAtCallee(ctx, c, acute.trouble, surges(c.time), quietBelow);
   const stopped = stoppedCalling(quietBelow(c.service));
-  const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld, pushed.value, callee, stopped.value);
+  // What lasting trouble below had already explained is not this change's doing.
+  const first = troubleFirst(ctx, c, acute.trouble.get(c.service));
+  const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld * mine, pushed.value, callee, stopped.value, pushes.value);
   const a = { acuteSelf, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
-  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods, callee, later, stopped };
+  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods, callee, later, stopped, onto, pushes };
 }
 
 /**

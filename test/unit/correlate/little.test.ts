@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { analyze, buildContext } from '../../../src/correlate';
+import { canBeWaiting, pushedConnections } from '../../../src/correlate/features/little';
+import type { Topology } from '../../../src/domain/types';
+import type { SeriesData } from '../../../src/ports';
+import { at, change, CONNS, MIN, series } from './helpers';
+
+// web → gateway → cart; web → search. The page is on web at 14:00 with an hour of 1-minute history.
+const TOPO: Topology = {
+  services: [
+    { name: 'web', team: 'storefront', dependsOn: ['gateway', 'search'], limits: {} },
+    { name: 'gateway', team: 'edge', dependsOn: ['cart'], limits: {} },
+    { name: 'cart', team: 'cart', dependsOn: [], limits: {} },
+    { name: 'search', team: 'catalog', dependsOn: [], limits: {} },
+  ],
+};
+const PAGE = at('14:00');
+// Latencies wiggle by a few percent, connections by a few: as measured means do.
+const opts = { from: at('13:00'), to: PAGE, int: false, noise: 0.002 };
+const rise = (level: number, factor: number, from: number) => (t: number): number => (t >= from ? level * factor : level);
+const LAT = 'http.server.request.duration.mean';
+
+/** gateway holds more connections to cart from `pushed`; cart, then gateway and web, slow from `slower`. */
+function story(pushed: number, slower: number): SeriesData[] {
+  return [
+    series('gateway', CONNS, { 'server.address': 'cart' }, rise(20, 6, pushed), opts),
+    series('cart', LAT, {}, rise(0.05, 4, slower), opts),
+    series('gateway', LAT, {}, rise(0.08, 3, slower), opts),
+    series('web', LAT, {}, rise(0.12, 2.5, slower), opts),
+    series('search', LAT, {}, rise(0.03, 1, slower), opts),
+  ];
+}
+const CHANGES = [
+  change('gateway-pool', 'gateway', 'config', at('13:44'), { summary: 'gateway: client.maxConnections 20 → 200' }),
+  change('cart-deploy', 'cart', 'deploy', at('13:44') + 20_000),
+  change('search-flag', 'search', 'flag', at('13:45')),
+];
+const ask = (s: SeriesData[]) => ({ series: s, changes: CHANGES, topology: TOPO, service: 'web', at: PAGE, windowMs: 60 * MIN, afterMs: 0 });
+const held = (s: SeriesData[]) => buildContext(ask(s)).signals.find((x) => x.cls === 'connections');
+
+describe("correlate: Little's law read both ways (connections held on a service that slows)", () => {
+  it('connections up minutes before the service below slowed were pushed, not waiting', () => {
+    const ctx = buildContext(ask(story(at('13:45'), at('13:49'))));
+    const s = held(story(at('13:45'), at('13:49')));
+    assert.ok(s !== undefined);
+    assert.equal(canBeWaiting(ctx, s), false);
+    const p = pushedConnections(ctx, at('13:44'), { from: 'gateway' });
+    assert.ok(p.value > 0.5, JSON.stringify(p.value));
+    assert.equal(pushedConnections(ctx, at('13:44'), { onto: 'cart' }).signal?.service, 'gateway');
+  });
+
+  it('connections up with the service below slowing can be waiting on it', () => {
+    const s = story(at('13:49'), at('13:49'));
+    const x = held(s);
+    assert.ok(x !== undefined);
+    assert.equal(canBeWaiting(buildContext(ask(s)), x), true);
+    assert.equal(pushedConnections(buildContext(ask(s)), at('13:44'), { from: 'gateway' }).value, 0);
+  });
+
+  it('a service whose latency nobody measures cannot tell: counted as waiting', () => {
+    const s = story(at('13:45'), at('13:49')).filter((x) => x.series.service !== 'cart' && x.series.service !== 'gateway' || x.series.metric === CONNS);
+    const x = held(s);
+    assert.ok(x !== undefined);
+    assert.equal(canBeWaiting(buildContext(ask(s)), x), true);
+  });
+
+  it('the founding story: the caller that pushed connections is named above the release of the service that broke', () => {
+    const a = analyze(ask(story(at('13:45'), at('13:49'))));
+    assert.equal(a.suspects[0]?.id, 'gateway-pool');
+    assert.ok(a.suspects[0]?.evidence.some((e) => /gateway held more connections to cart from 13:45 .*before cart got slower: load this change pushed/.test(e)), a.suspects[0]?.evidence.join('\n'));
+    const cart = a.suspects.find((x) => x.id === 'cart-deploy');
+    assert.ok(cart !== undefined && cart.score < 0.2, JSON.stringify(cart?.score));
+  });
+});
