@@ -119,6 +119,10 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
     const dep = guessed.to === ctx.victim ? guessed.from : guessed.to;
     lines.push({ w: 0.3, text: `${dep} is not linked to ${ctx.victim} by the topology or by any series, but its own trouble began with ${ctx.victim}'s: taken as a dependency nobody recorded` });
   }
+  const below = e.passedOn.signal;
+  if (below !== undefined && e.passedOn.value > 0.3) {
+    lines.push({ w: 5 * e.passedOn.value, text: `${describeSignal(below)}: ${below.service}, which ${ctx.victim} calls, got worse as early; ${ctx.victim} passes that on, so its own change counts only for the rest` });
+  }
   lines.push(...acuteLines(ctx, e));
   const first = e.first.signal;
   const discounted = Math.max(e.acute.self - e.a.acuteSelf, e.acute.callers - e.a.acuteCallers);

@@ -17,6 +17,10 @@ import { pagedLater, type PagedLater } from './paged';
 import { comparisonTimeliness } from './timely';
 import { burstAtCallee } from './callee';
 import { pushedConnections } from './little';
+import type { GoldenSignal } from '../golden';
+
+/** A service's health as its callers feel it: what a caller passes on when a dependency worsens. */
+const HEALTH: ReadonlySet<GoldenSignal> = new Set(['latency', 'errors', 'success']);
 
 /** Names of the model's inputs, in the order of the coefficient vector (see ../model.ts). */
 export const FEATURES = [
@@ -107,6 +111,8 @@ export interface CandidateEvidence {
   readonly onto: Scored;
   /** The changed service pushed connections onto one it calls, which slowed afterwards. */
   readonly pushes: Scored;
+  /** For the paged service's own change: a service it calls failed or slowed as early (see `troubleFirst`). */
+  readonly passedOn: Scored;
 }
 
 export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fanIn(ctx), vs: VictimSide = victimSide(ctx), view: (t: number) => ReadonlyMap<string, ServiceTrouble> = acuteView(ctx), surges: (t: number) => ReadonlyMap<string, Surge> = surgeView(ctx), lulls: (t: number) => ReadonlyMap<string, Surge> = lullView(ctx)): CandidateEvidence {
@@ -131,7 +137,10 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   // load, not this change (the founding story's trap: the paged team's own release).
   const onto = pushedConnections(ctx, c.time, { onto: c.service });
   const mine = 1 - onto.value;
-  const ownNotOld = own === 1 ? notOld * (1 - later.value) * mine : 1;
+  // … nor, for the paged service's own release, failing or slowing that began as early in a
+  // service it calls (the failures it passes on are that service's).
+  const passedOn = own === 1 ? troubleFirst(ctx, c, acute.trouble.get(c.service), HEALTH) : NONE;
+  const ownNotOld = own === 1 ? notOld * (1 - later.value) * mine * (1 - passedOn.value) : 1;
   const isVictim = own * ownNotOld;
   const side = entry(ctx, path);
   const link = Math.max(path.near.value, path.victimHop.value);
@@ -196,7 +205,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const first = troubleFirst(ctx, c, acute.trouble.get(c.service));
   const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld * mine, pushed.value, callee, stopped.value, pushes.value);
   const a = { acuteSelf, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
-  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods, callee, later, stopped, onto, pushes };
+  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods, callee, later, stopped, onto, pushes, passedOn };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../../domain/types';
 import type { Context } from '../context';
-import { classifyGolden } from '../golden';
+import { classifyGolden, type GoldenSignal } from '../golden';
 import type { Signal } from '../signals';
 import { median } from '../../stats';
 import type { ServiceTrouble } from './acute';
@@ -13,12 +13,12 @@ const HOUR = 3600_000;
  * Lasting moves (breakpoints, not bursts) of `service`'s own health in the bad direction: its
  * server-side latency, errors or saturation up, success down. Per-edge series are the links'.
  */
-export function badMoves(ctx: Context, service: string): { readonly s: Signal; readonly w: number }[] {
+export function badMoves(ctx: Context, service: string, kinds?: ReadonlySet<GoldenSignal>): { readonly s: Signal; readonly w: number }[] {
   const out: { s: Signal; w: number }[] = [];
   for (const s of ctx.byService.get(service) ?? []) {
     if (s.edge) continue;
     const g = classifyGolden(s.series.series.metric, s.series.series.labels, ctx.metricRules);
-    if (g.bad === 0 || g.side !== 'server' || Math.sign(s.effect.shift) !== g.bad) continue;
+    if (g.bad === 0 || g.side !== 'server' || Math.sign(s.effect.shift) !== g.bad || (kinds !== undefined && !kinds.has(g.signal))) continue;
     out.push({ s, w: s.weight });
   }
   return out;
@@ -46,7 +46,7 @@ export function stillMoved(s: Signal, t: number, stepMs: number): boolean {
  * Its own trouble begins at its first burst or lasting worsening after the change. The strongest
  * such move below, in [0,1]; its signal names it.
  */
-export function troubleFirst(ctx: Context, c: ChangeEvent, own: ServiceTrouble | undefined): Scored {
+export function troubleFirst(ctx: Context, c: ChangeEvent, own: ServiceTrouble | undefined, kinds?: ReadonlySet<GoldenSignal>): Scored {
   const lasting = badMoves(ctx, c.service).filter(({ s }) => s.time >= c.time - ctx.tolMs).reduce((m, { s }) => Math.min(m, s.time), Infinity);
   const start = Math.min(own?.ownStart ?? Infinity, lasting);
   if (!Number.isFinite(start)) return NONE;
@@ -55,7 +55,7 @@ export function troubleFirst(ctx: Context, c: ChangeEvent, own: ServiceTrouble |
   for (const d of reachable(ctx.graph, c.service, 'down')) {
     if (up.has(d)) continue;
     const pushed = own?.pushes.get(d) ?? Infinity;
-    for (const { s, w } of badMoves(ctx, d)) {
+    for (const { s, w } of badMoves(ctx, d, kinds)) {
       // Settled in before (or with) the service's own trouble, and still there then: an earlier incident that recovered is not.
       const first = s.time >= c.time - 2 * HOUR && s.time <= start + ctx.stepMs && s.time < pushed + ctx.stepMs && stillMoved(s, Math.max(start, s.time + 3 * ctx.stepMs) + 1, ctx.stepMs);
       if (first && w > below.value) below = { value: w, signal: s };
