@@ -114,10 +114,10 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
     lines.push({ w: Math.abs(contrib('mixedPath')), text: `${c.service} and ${ctx.victim} are linked only through ${before.to}, which both sides of the path ${before.direction === 'calls' ? 'call' : 'are called by'}: a change here reaches ${ctx.victim} only by exhausting ${before.to}` });
   }
   if (!Number.isFinite(p.dist)) lines.push({ w: 0.1, text: `${c.service} is not linked to ${ctx.victim} by the topology or by any series` });
-  const guessed = p.path.find((st) => ctx.inferred.includes(st.to === ctx.victim ? st.from : st.to) && (st.to === ctx.victim || st.from === ctx.victim));
+  // The hop into the victim, when its other end is a dependency inferred from timing alone.
+  const guessed = p.path.map((st) => (st.to === ctx.victim ? st.from : st.from === ctx.victim ? st.to : undefined)).find((d) => d !== undefined && ctx.inferred.includes(d));
   if (guessed !== undefined) {
-    const dep = guessed.to === ctx.victim ? guessed.from : guessed.to;
-    lines.push({ w: 0.3, text: `${dep} is not linked to ${ctx.victim} by the topology or by any series, but its own trouble began with ${ctx.victim}'s: taken as a dependency nobody recorded` });
+    lines.push({ w: 0.3, text: `${guessed} is not linked to ${ctx.victim} by the topology or by any series, but its own trouble began with ${ctx.victim}'s: taken as a dependency nobody recorded` });
   }
   const below = e.passedOn.signal;
   if (below !== undefined && e.passedOn.value > 0.3) {
