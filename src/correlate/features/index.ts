@@ -145,9 +145,9 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const side = entry(ctx, path);
   const link = Math.max(path.near.value, path.victimHop.value);
   // Connections the changed service pushed onto one below it: the slowness there is its own doing.
-  const pushes = pushedConnections(ctx, c.time, { from: c.service });
+  const pushesAll = pushedConnections(ctx, c.time, { from: c.service });
   const waits = side === 'downstream' ? downThrough(ctx, c, path) : NONE;
-  const below = waits.signal?.peer !== undefined && waits.signal.peer === pushes.signal?.peer ? NONE : waits;
+  const below = waits.signal?.peer !== undefined && waits.signal.peer === pushesAll.signal?.peer ? NONE : waits;
   const through = own === 1 ? NONE : passThrough(ctx, c);
   // More connections from the victim to a dependency with its request rate flat: that dependency got slower.
   const slow = vs.outbound * (1 - vs.traffic);
@@ -203,6 +203,8 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const stopped = stoppedCalling(quietBelow(c.service));
   // What lasting trouble below had already explained is not this change's doing.
   const first = troubleFirst(ctx, c, acute.trouble.get(c.service));
+  // A push is its own doing only as far as more requests arriving at it do not explain it (it passed them on).
+  const pushes = { ...pushesAll, value: pushesAll.value * (1 - through.value) };
   const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld * mine, pushed.value, callee, stopped.value, pushes.value);
   const a = { acuteSelf, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
   return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods, callee, later, stopped, onto, pushes, passedOn };

@@ -3,38 +3,47 @@ import type { Context } from '../context';
 import { classifyGolden } from '../golden';
 import type { Point } from '../../domain/types';
 import type { Signal } from '../signals';
-import { median } from '../../stats';
+import { median, robustScale } from '../../stats';
 import { best, type Scored } from './common';
 
 /**
  * Little's law read both ways: connections a caller holds on a service grow when that service
  * answers slower (the caller waits), and when the caller opens more of them (it pushes). Whether
  * the rise `s` of held connections (a caller's series naming `s.peer`) can be waiting. Not when,
- * around the dated rise, two samples in a row show the connections half-way up or more while a
- * latency of the peer — its own, or its callers' calls to it — was still within 10 % of its level
- * before: connections first and the peer slower afterwards is load pushed onto it, the founding
- * story. Levels, not breakpoint dates: a detector dates a noisy percentile's rise late. A peer
- * whose latency nobody measures cannot tell, and counts as waiting.
+ * around the dated rise, two samples in a row show the connections half-way up or more while
+ * every latency of the peer — its own, or its callers' calls to it — was still within its noise
+ * (3 robust σ of the half hour before, at least 10 %): connections first is load pushed onto it,
+ * the founding story. Levels, not breakpoint dates: a detector dates a noisy percentile's rise
+ * late, and a burst at the page is no breakpoint yet. A peer whose latency nobody measures cannot
+ * tell, and counts as waiting.
  */
 export function canBeWaiting(ctx: Context, s: Signal): boolean {
-  let memo = WAITING.get(ctx);
-  if (memo === undefined) WAITING.set(ctx, (memo = new Map<Signal, boolean>()));
+  return !judged(ctx, s).pushed;
+}
+
+/** Pushed (see `canBeWaiting`), and whether the peer did slow afterwards, within the hour. */
+function judged(ctx: Context, s: Signal): Judged {
+  let memo = JUDGED.get(ctx);
+  if (memo === undefined) JUDGED.set(ctx, (memo = new Map<Signal, Judged>()));
   let hit = memo.get(s);
-  if (hit === undefined) memo.set(s, (hit = waiting(ctx, s)));
+  if (hit === undefined) memo.set(s, (hit = judge(ctx, s)));
   return hit;
 }
 
-/** Latency within this of its level before counts as not slower yet. */
-const FLAT = 1.1;
+interface Judged { readonly pushed: boolean; readonly slowed: boolean }
+const WAITING: Judged = { pushed: false, slowed: false };
+
+/** Latency within this share of its level before (or its own noise) counts as not slower yet. */
+const FLAT = 0.1;
 
 /** Answers per analysis: every candidate's path asks about the same few signals. */
-const WAITING = new WeakMap<Context, Map<Signal, boolean>>();
+const JUDGED = new WeakMap<Context, Map<Signal, Judged>>();
 const PUSHES = new WeakMap<Context, readonly Signal[]>();
 
 
-function waiting(ctx: Context, s: Signal): boolean {
+function judge(ctx: Context, s: Signal): Judged {
   const peer = s.peer;
-  if (peer === undefined || s.cls !== 'connections' || s.effect.shift <= 0) return true;
+  if (peer === undefined || s.cls !== 'connections' || s.effect.shift <= 0) return WAITING;
   const known = new Set(ctx.graph.services);
   const latencyOf = (metric: string, labels: Readonly<Record<string, string>>, service: string, edge: boolean): boolean => {
     const g = classifyGolden(metric, labels, ctx.metricRules);
@@ -46,59 +55,60 @@ function waiting(ctx: Context, s: Signal): boolean {
   const step = ctx.stepMs;
   const levelBefore = (pts: readonly Point[]): number | undefined => median(pts.filter((p) => p.t >= s.time - 30 * 60_000 && p.t < s.time - step).map((p) => p.v));
   const cBefore = levelBefore(conns);
-  if (cBefore === undefined || cBefore <= 0) return true;
+  if (cBefore === undefined || cBefore <= 0) return WAITING;
   // Half-way up: the connections had clearly risen at that sample.
   const up = cBefore + 0.5 * (s.effect.after - cBefore);
   // Samples around the dated rise (a detector dates it within a step or two) and a little after.
   const around = conns.filter((p) => p.t >= s.time - 2 * step && p.t <= s.time + Math.max(3 * step, 60_000));
   const measures = lat.flatMap((x) => {
-    const before = levelBefore(x.points);
+    const base = x.points.filter((p) => p.t >= s.time - 30 * 60_000 && p.t < s.time - step).map((p) => p.v);
+    const before = median(base);
     // A series with no level before (a pod started with the rise) tells nothing.
-    return before === undefined || before <= 0 ? [] : [{ points: x.points, before }];
+    if (before === undefined || before <= 0) return [];
+    // Still flat: within its own noise (3 robust σ) or 10 %, whichever is wider.
+    return [{ points: x.points, ceiling: before + Math.max(FLAT * before, 3 * (robustScale(base) ?? 0)) }];
   });
-  if (measures.length === 0) return true;
+  if (measures.length === 0) return WAITING;
   // Pushed: two samples in a row with the connections well up while every latency of the peer was
   // still flat (one slow canary pod among flat old ones is the peer slowing).
+  const above = (m: (typeof measures)[number], t: number): boolean | undefined => {
+    const l = m.points.filter((p) => p.t <= t && p.t > t - 2 * step).at(-1)?.v;
+    return l === undefined ? undefined : l >= m.ceiling;
+  };
   const flatAt = (t: number): boolean => {
-    const now = measures.flatMap((m) => {
-      const l = m.points.filter((p) => p.t <= t && p.t > t - 2 * step).at(-1)?.v;
-      return l === undefined ? [] : [l / m.before];
-    });
-    return now.length > 0 && now.every((r) => r < FLAT);
+    const now = measures.map((m) => above(m, t)).filter((x): x is boolean => x !== undefined);
+    return now.length > 0 && now.every((x) => !x);
   };
   let run = 0;
+  let end: number | undefined;
   for (const p of around) {
     run = p.v >= up && flatAt(p.t) ? run + 1 : 0;
-    if (run >= 2) return false;
+    if (run >= 2) {
+      end = p.t;
+      break;
+    }
   }
-  return true;
-}
-
-/** The first latency rise of `peer` (its own, or its callers' calls to it) after `t`, within the hour. */
-function slowedAfter(ctx: Context, peer: string, t: number): number {
-  const known = new Set(ctx.graph.services);
-  let first = Infinity;
-  for (const x of ctx.signals) {
-    if (x.time <= t || x.time > t + 3600_000 || x.effect.shift <= 0 || x.time >= first) continue;
-    const g = classifyGolden(x.series.series.metric, x.series.series.labels, ctx.metricRules);
-    if (g.signal !== 'latency') continue;
-    const own = x.service === peer && g.side === 'server';
-    const calls = x.service !== peer && g.side === 'client' && peerService(x.series.series.labels, known, x.service) === peer;
-    if (own || calls) first = x.time;
-  }
-  return first;
+  if (end === undefined) return WAITING;
+  // … and slower afterwards: some latency of it above its ceiling two samples in a row, within the hour.
+  const from = end;
+  const slowed = measures.some((m) => {
+    const later = m.points.filter((p) => p.t > from && p.t <= from + 3600_000);
+    return later.some((p, i) => p.v >= m.ceiling && (later[i + 1]?.v ?? -Infinity) >= m.ceiling);
+  });
+  return { pushed: true, slowed };
 }
 
 /**
  * Connections pushed onto a service: a caller held more of them from `since` on (less a sampling
- * step: not before the change), and the service slowed afterwards, within the hour (`canBeWaiting` says no). With
+ * step: not before the change) while the service was not slower yet (`canBeWaiting` says no), and
+ * some latency of the service rose beyond its noise two samples in a row afterwards, within the hour. With
  * `from`, only the pushes of that caller; with `onto`, only those onto that service. The strongest,
  * in [0,1]; its signal names the caller and the service.
  */
 export function pushedConnections(ctx: Context, since: number, sel: { readonly from?: string; readonly onto?: string }): Scored {
   let pushes = PUSHES.get(ctx);
   if (pushes === undefined) {
-    pushes = ctx.signals.filter((s) => s.cls === 'connections' && s.peer !== undefined && s.effect.shift > 0 && !canBeWaiting(ctx, s) && Number.isFinite(slowedAfter(ctx, s.peer, s.time)));
+    pushes = ctx.signals.filter((s) => s.cls === 'connections' && judged(ctx, s).slowed);
     PUSHES.set(ctx, pushes);
   }
   return best(

@@ -64,6 +64,14 @@ describe("correlate: Little's law read both ways (connections held on a service 
     assert.equal(canBeWaiting(buildContext(ask(s)), x), true);
   });
 
+  it('a caller that only passed on more requests from above did not push: its own request rate rose as early', () => {
+    const busier = series('gateway', 'http.server.request.duration.count', {}, rise(30, 6, at('13:45')), { ...opts, noise: 0.2 });
+    const a = analyze(ask([...story(at('13:45'), at('13:49')), busier]));
+    const pool = a.suspects.find((x) => x.id === 'gateway-pool');
+    assert.ok(pool !== undefined);
+    assert.ok(!pool.evidence.some((e) => /load this change pushed/.test(e)), pool.evidence.join('\n'));
+  });
+
   it('the founding story: the caller that pushed connections is named above the release of the service that broke', () => {
     const a = analyze(ask(story(at('13:45'), at('13:49'))));
     assert.equal(a.suspects[0]?.id, 'gateway-pool');
