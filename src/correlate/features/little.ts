@@ -40,7 +40,6 @@ const FLAT = 0.1;
 const JUDGED = new WeakMap<Context, Map<Signal, Judged>>();
 const PUSHES = new WeakMap<Context, readonly Signal[]>();
 
-
 function judge(ctx: Context, s: Signal): Judged {
   const peer = s.peer;
   if (peer === undefined || s.cls !== 'connections' || s.effect.shift <= 0) return WAITING;
@@ -53,20 +52,21 @@ function judge(ctx: Context, s: Signal): Judged {
   const lat = ctx.series.filter((x) => latencyOf(x.series.metric, x.series.labels, x.series.service, x.series.service !== peer));
   const conns = s.series.points;
   const step = ctx.stepMs;
-  const levelBefore = (pts: readonly Point[]): number | undefined => median(pts.filter((p) => p.t >= s.time - 30 * 60_000 && p.t < s.time - step).map((p) => p.v));
-  const cBefore = levelBefore(conns);
+  // The half hour before the rise, short of the sample it may already show in.
+  const before = (pts: readonly Point[]): number[] => pts.filter((p) => p.t >= s.time - 30 * 60_000 && p.t < s.time - step).map((p) => p.v);
+  const cBefore = median(before(conns));
   if (cBefore === undefined || cBefore <= 0) return WAITING;
   // Half-way up: the connections had clearly risen at that sample.
   const up = cBefore + 0.5 * (s.effect.after - cBefore);
   // Samples around the dated rise (a detector dates it within a step or two) and a little after.
   const around = conns.filter((p) => p.t >= s.time - 2 * step && p.t <= s.time + Math.max(3 * step, 60_000));
   const measures = lat.flatMap((x) => {
-    const base = x.points.filter((p) => p.t >= s.time - 30 * 60_000 && p.t < s.time - step).map((p) => p.v);
-    const before = median(base);
+    const base = before(x.points);
+    const level = median(base);
     // A series with no level before (a pod started with the rise) tells nothing.
-    if (before === undefined || before <= 0) return [];
+    if (level === undefined || level <= 0) return [];
     // Still flat: within its own noise (3 robust σ) or 10 %, whichever is wider.
-    return [{ points: x.points, ceiling: before + Math.max(FLAT * before, 3 * (robustScale(base) ?? 0)) }];
+    return [{ points: x.points, ceiling: level + Math.max(FLAT * level, 3 * (robustScale(base) ?? 0)) }];
   });
   if (measures.length === 0) return WAITING;
   // Pushed: two samples in a row with the connections well up while every latency of the peer was
