@@ -1,6 +1,7 @@
 import type { Topology } from '../domain/types';
 import type { TopologyGraph } from '../topology';
-import { classifyGolden, type MetricRule } from './golden';
+import { HEALTH, type MetricRule } from './golden';
+import { badOf } from './features/lasting';
 import type { Signal } from './signals';
 
 const MIN = 60_000;
@@ -23,12 +24,7 @@ export function coOnsetDependencies(graph: TopologyGraph, victim: string, byServ
   const out: string[] = [];
   for (const [service, signals] of byService) {
     if (service === victim || linked.has(service)) continue;
-    const broke = signals.some((s) => {
-      if (s.edge || s.weight < STRONG || Math.abs(s.time - onset) > near) return false;
-      const g = classifyGolden(s.series.series.metric, s.series.series.labels, rules);
-      return g.side === 'server' && (g.signal === 'latency' || g.signal === 'errors' || g.signal === 'success') && g.bad * s.effect.shift > 0;
-    });
-    if (broke) out.push(service);
+    if (badOf(signals, rules, HEALTH).some(({ s }) => s.weight >= STRONG && Math.abs(s.time - onset) <= near)) out.push(service);
   }
   return out.sort();
 }

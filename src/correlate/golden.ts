@@ -17,6 +17,9 @@ export interface Golden {
   readonly bad: 1 | -1 | 0;
 }
 
+/** A service's health as its callers feel it: its latency, errors and success (not its saturation). */
+export const HEALTH: ReadonlySet<GoldenSignal> = new Set(['latency', 'errors', 'success']);
+
 /** A shop's rule: `match` is an exact metric name, or a regular expression written as `/…/`. */
 export interface MetricRule {
   readonly match: string;

@@ -17,10 +17,7 @@ import { pagedLater, type PagedLater } from './paged';
 import { comparisonTimeliness } from './timely';
 import { burstAtCallee } from './callee';
 import { pushedConnections } from './little';
-import type { GoldenSignal } from '../golden';
-
-/** A service's health as its callers feel it: what a caller passes on when a dependency worsens. */
-const HEALTH: ReadonlySet<GoldenSignal> = new Set(['latency', 'errors', 'success']);
+import { HEALTH } from '../golden';
 
 /** Names of the model's inputs, in the order of the coefficient vector (see ../model.ts). */
 export const FEATURES = [

@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../../domain/types';
 import type { Context } from '../context';
-import { classifyGolden, type GoldenSignal } from '../golden';
+import { classifyGolden, type GoldenSignal, type MetricRule } from '../golden';
 import type { Signal } from '../signals';
 import { median } from '../../stats';
 import type { ServiceTrouble } from './acute';
@@ -14,10 +14,15 @@ const HOUR = 3600_000;
  * server-side latency, errors or saturation up, success down. Per-edge series are the links'.
  */
 export function badMoves(ctx: Context, service: string, kinds?: ReadonlySet<GoldenSignal>): { readonly s: Signal; readonly w: number }[] {
+  return badOf(ctx.byService.get(service) ?? [], ctx.metricRules, kinds);
+}
+
+/** `badMoves` over any list of one service's signals (before a context exists, see ../co-onset.ts). */
+export function badOf(signals: readonly Signal[], rules: readonly MetricRule[], kinds?: ReadonlySet<GoldenSignal>): { readonly s: Signal; readonly w: number }[] {
   const out: { s: Signal; w: number }[] = [];
-  for (const s of ctx.byService.get(service) ?? []) {
+  for (const s of signals) {
     if (s.edge) continue;
-    const g = classifyGolden(s.series.series.metric, s.series.series.labels, ctx.metricRules);
+    const g = classifyGolden(s.series.series.metric, s.series.series.labels, rules);
     if (g.bad === 0 || g.side !== 'server' || Math.sign(s.effect.shift) !== g.bad || (kinds !== undefined && !kinds.has(g.signal))) continue;
     out.push({ s, w: s.weight });
   }

@@ -2,6 +2,7 @@ import { peerService } from '../../topology';
 import type { Context } from '../context';
 import { classifyGolden } from '../golden';
 import type { Point } from '../../domain/types';
+import type { SeriesData } from '../../ports';
 import type { Signal } from '../signals';
 import { median, robustScale } from '../../stats';
 import { best, type Scored } from './common';
@@ -39,17 +40,30 @@ const FLAT = 0.1;
 /** Answers per analysis: every candidate's path asks about the same few signals. */
 const JUDGED = new WeakMap<Context, Map<Signal, Judged>>();
 const PUSHES = new WeakMap<Context, readonly Signal[]>();
+const LATENCY = new WeakMap<Context, ReadonlyMap<string, readonly SeriesData[]>>();
+
+/** Every latency series of each service: its own (server side) and its callers' calls to it (client side, naming it). */
+function latencyOf(ctx: Context): ReadonlyMap<string, readonly SeriesData[]> {
+  let hit = LATENCY.get(ctx);
+  if (hit !== undefined) return hit;
+  const known = new Set(ctx.graph.services);
+  const out = new Map<string, SeriesData[]>();
+  for (const x of ctx.series) {
+    const g = classifyGolden(x.series.metric, x.series.labels, ctx.metricRules);
+    if (g.signal !== 'latency') continue;
+    const of = g.side === 'server' ? x.series.service : peerService(x.series.labels, known, x.series.service);
+    // A client series naming its own service is no caller's view of it.
+    if (of === undefined || (g.side === 'client' && of === x.series.service)) continue;
+    out.set(of, [...(out.get(of) ?? []), x]);
+  }
+  LATENCY.set(ctx, (hit = out));
+  return hit;
+}
 
 function judge(ctx: Context, s: Signal): Judged {
   const peer = s.peer;
   if (peer === undefined || s.cls !== 'connections' || s.effect.shift <= 0) return WAITING;
-  const known = new Set(ctx.graph.services);
-  const latencyOf = (metric: string, labels: Readonly<Record<string, string>>, service: string, edge: boolean): boolean => {
-    const g = classifyGolden(metric, labels, ctx.metricRules);
-    if (g.signal !== 'latency') return false;
-    return edge ? g.side === 'client' && peerService(labels, known, service) === peer : g.side === 'server' && service === peer;
-  };
-  const lat = ctx.series.filter((x) => latencyOf(x.series.metric, x.series.labels, x.series.service, x.series.service !== peer));
+  const lat = latencyOf(ctx).get(peer) ?? [];
   const conns = s.series.points;
   const step = ctx.stepMs;
   // The half hour before the rise, short of the sample it may already show in.
