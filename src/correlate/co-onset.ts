@@ -1,12 +1,17 @@
+import { acuteExcursion } from '../detect/acute';
 import type { Topology } from '../domain/types';
 import type { TopologyGraph } from '../topology';
-import { HEALTH, type MetricRule } from './golden';
+import { classifyGolden, HEALTH, type MetricRule } from './golden';
+import { excursionStrength, ratioOptions } from './features/acute';
 import { badOf } from './features/lasting';
 import type { Signal } from './signals';
+import type { StitchedSeries } from './stitch';
 
 const MIN = 60_000;
 /** How strong a service's own move must be to stand in for a link nobody recorded. */
 const STRONG = 0.5;
+/** Bursts that paged begin this soon before the page; the hour before that is their baseline. */
+const RECENT_MS = 15 * MIN;
 
 /**
  * Dependencies nobody declared or measured, inferred from timing. A service with no link at all
@@ -17,16 +22,39 @@ const STRONG = 0.5;
  * victim, so that its change is judged on its path like any other; services linked, however far,
  * are left as the topology says.
  */
-export function coOnsetDependencies(graph: TopologyGraph, victim: string, byService: ReadonlyMap<string, readonly Signal[]>, onset: number | undefined, stepMs: number, rules: readonly MetricRule[]): string[] {
-  if (onset === undefined) return [];
+export function coOnsetDependencies(graph: TopologyGraph, victim: string, byService: ReadonlyMap<string, readonly Signal[]>, onset: number | undefined, stepMs: number, rules: readonly MetricRule[], bursts: ReadonlyMap<string, readonly number[]> = new Map()): string[] {
   const linked = graph.neighbours(victim, Infinity);
   const near = Math.max(2 * stepMs, MIN);
+  // No lasting move yet on the victim: its trouble began with its first strong burst.
+  const began = onset ?? Math.min(...(bursts.get(victim) ?? []));
+  if (!Number.isFinite(began)) return [];
   const out: string[] = [];
-  for (const [service, signals] of byService) {
+  for (const service of new Set([...byService.keys(), ...bursts.keys()])) {
     if (service === victim || linked.has(service)) continue;
-    if (badOf(signals, rules, HEALTH).some(({ s }) => s.weight >= STRONG && Math.abs(s.time - onset) <= near)) out.push(service);
+    const moved = badOf(byService.get(service) ?? [], rules, HEALTH).some(({ s }) => s.weight >= STRONG && Math.abs(s.time - began) <= near);
+    if (moved || (bursts.get(service) ?? []).some((t) => Math.abs(t - began) <= near)) out.push(service);
   }
   return out.sort();
+}
+
+/**
+ * When each service's latency, errors or success burst strongly in the quarter hour before the
+ * page, against the hour before that: trouble only minutes old, which no breakpoint has confirmed
+ * yet. Server side only (a client series is the callee's health as much as the caller's).
+ */
+export function healthBursts(series: readonly StitchedSeries[], services: (s: string) => boolean, at: number, rules: readonly MetricRule[]): Map<string, number[]> {
+  const win = { baseFrom: at - RECENT_MS - 60 * MIN, baseTo: at - RECENT_MS, from: at - RECENT_MS, to: at + 1 };
+  const out = new Map<string, number[]>();
+  for (const s of series) {
+    const svc = s.series.service;
+    if (!services(svc)) continue;
+    const g = classifyGolden(s.series.metric, s.series.labels, rules);
+    if (g.bad === 0 || g.side !== 'server' || !HEALTH.has(g.signal)) continue;
+    const exc = acuteExcursion(s.points, g.bad, win, ratioOptions(g, s));
+    if (exc === undefined || exc.ongoing || excursionStrength(exc) < STRONG) continue;
+    out.set(svc, [...(out.get(svc) ?? []), exc.start]);
+  }
+  return out;
 }
 
 /** `topology` with `victim` depending on each of `deps` as well. */
@@ -35,4 +63,14 @@ export function withDependencies(topology: Topology, victim: string, deps: reado
   const has = topology.services.some((s) => s.name === victim);
   const services = topology.services.map((s) => (s.name === victim ? { ...s, dependsOn: [...new Set([...s.dependsOn, ...deps])] } : s));
   return { services: has ? services : [...services, { name: victim, team: '', dependsOn: [...deps], limits: {} }] };
+}
+
+/**
+ * The other dependencies inferred with `service` (none when it was not inferred). Two services
+ * that broke in the same minute as the victim are as likely one calling the other as side by
+ * side, and timing cannot say which way: each one's burst may be half the other's doing (see
+ * `belowOf`), and evidence of its own (its new pods worse than its old ones) tells them apart.
+ */
+export function inferredWith(inferred: readonly string[], service: string): Set<string> {
+  return new Set(inferred.includes(service) ? inferred.filter((s) => s !== service) : []);
 }

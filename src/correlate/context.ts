@@ -9,7 +9,7 @@ import { stitchVersions, type StitchedSeries } from './stitch';
 import { acrossInstances } from './churn';
 import { withReleasedVersions } from './released';
 import { failureRatios } from './failures';
-import { coOnsetDependencies, withDependencies } from './co-onset';
+import { coOnsetDependencies, healthBursts, withDependencies } from './co-onset';
 
 export interface AnalyzeInput {
   readonly series: readonly SeriesData[];
@@ -104,7 +104,9 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
     .map((s) => ({ s, w: troubleWeight(s, input.at) * (paged.size === 0 || paged.has(s.series.series.metric) ? 1 : 0.3) }))
     .filter((x) => x.w > 0.05);
   const onset = onsetOf(trouble, input.at);
-  const inferred = coOnsetDependencies(recorded, victim, probedBy, trouble.length > 0 ? onset : undefined, stepMs, input.metricRules ?? []);
+  const lonely = linked !== undefined && [...known].some(unlinked);
+  const bursts = lonely ? healthBursts(probed, (s) => s === victim || unlinked(s), input.at, input.metricRules ?? []) : undefined;
+  const inferred = coOnsetDependencies(recorded, victim, probedBy, trouble.length > 0 ? onset : undefined, stepMs, input.metricRules ?? [], bursts);
   const graph = inferred.length === 0 ? recorded : buildGraph(withDependencies(declared, victim, inferred));
   const kept = (svc: string): boolean => !unlinked(svc) || inferred.includes(svc);
   const series = probed.filter((s) => kept(s.series.service));

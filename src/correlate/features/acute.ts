@@ -8,6 +8,7 @@ import { canaryEvidence, ratioFloor, successCeiling, type CanaryEvidence } from 
 import { belowOf, callerSide, reachable, type QuietBelow } from './sides';
 import { classifyGolden, type Golden } from '../golden';
 import type { StitchedSeries } from '../stitch';
+import { inferredWith } from '../co-onset';
 
 const MIN = 60_000;
 /** Baseline before a change: up to this long. @default 60 min */
@@ -228,7 +229,7 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
     total += w;
     if (s === c.service || up.has(s)) explained += w;
   }
-  const below = belowOf(ctx, x, trouble, up, down, quiet);
+  const below = belowOf(ctx, x, trouble, up, down, quiet, inferredWith(ctx.inferred, c.service));
   const v = at(ctx.victim);
   const canary = canaryEvidence(ctx, c);
   // What a burst below explains is not this service's own doing: its own burst and its callers'

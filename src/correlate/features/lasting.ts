@@ -41,6 +41,9 @@ export function stillMoved(s: Signal, t: number, stepMs: number): boolean {
   return (level - before) * Math.sign(after - before) >= 0.5 * Math.abs(after - before);
 }
 
+/** The least weight of a lasting move that dates a service's own trouble: a move of weight 0 is noise the detector kept. */
+const MOVED = 0.1;
+
 /**
  * Trouble that had already settled in below a change's service before that service's own trouble
  * began, so its burst (or its worsening as a whole) is not the change's doing: bursts are measured
@@ -52,7 +55,7 @@ export function stillMoved(s: Signal, t: number, stepMs: number): boolean {
  * such move below, in [0,1]; its signal names it.
  */
 export function troubleFirst(ctx: Context, c: ChangeEvent, own: ServiceTrouble | undefined, kinds?: ReadonlySet<GoldenSignal>): Scored {
-  const lasting = badMoves(ctx, c.service).filter(({ s }) => s.time >= c.time - ctx.tolMs).reduce((m, { s }) => Math.min(m, s.time), Infinity);
+  const lasting = badMoves(ctx, c.service).filter(({ s, w }) => w >= MOVED && s.time >= c.time - ctx.tolMs).reduce((m, { s }) => Math.min(m, s.time), Infinity);
   const start = Math.min(own?.ownStart ?? Infinity, lasting);
   if (!Number.isFinite(start)) return NONE;
   const up = reachable(ctx.graph, c.service, 'up');

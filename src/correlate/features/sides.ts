@@ -45,7 +45,7 @@ export type QuietBelow = (service: string) => { readonly value: number; readonly
  * The strongest burst below service `x` (of the candidate) as early as its own, and what it is:
  * only a service that burst itself can be a mere symptom of a burst below it.
  */
-export function belowOf(ctx: Context, x: ServiceTrouble, trouble: ReadonlyMap<string, ServiceTrouble>, up: ReadonlySet<string>, down: ReadonlySet<string>, quiet?: QuietBelow): { w: number; what?: string } {
+export function belowOf(ctx: Context, x: ServiceTrouble, trouble: ReadonlyMap<string, ServiceTrouble>, up: ReadonlySet<string>, down: ReadonlySet<string>, quiet?: QuietBelow, either: ReadonlySet<string> = new Set()): { w: number; what?: string } {
   let best: { w: number; what?: string } = { w: 0 };
   const offer = (w: number, what: string): void => {
     if (w > best.w) best = { w, what };
@@ -53,9 +53,11 @@ export function belowOf(ctx: Context, x: ServiceTrouble, trouble: ReadonlyMap<st
   if (!Number.isFinite(x.ownStart)) return best;
   const asEarly = x.ownStart + ctx.stepMs;
   for (const [s, tr] of trouble) {
-    if (!down.has(s) || up.has(s)) continue;
+    // A service linked either way (see `inferredWith`) is below it half the time.
+    const share = either.has(s) ? 0.5 : !down.has(s) || up.has(s) ? 0 : 1;
+    if (share === 0) continue;
     // Not when this service's load on it rose first: then it drives that burst (the fd story).
-    if (tr.ownStart <= asEarly && !((x.pushes.get(s) ?? Infinity) <= tr.ownStart)) offer(tr.own, s);
+    if (tr.ownStart <= asEarly && !((x.pushes.get(s) ?? Infinity) <= tr.ownStart)) offer(share * tr.own, s);
   }
   // … or a service below it stopped calling its own dependencies as early (it, or what it calls, broke).
   if (quiet !== undefined) {

@@ -48,4 +48,32 @@ describe('correlate: dependencies nobody recorded, from services breaking with t
     assert.equal(a.suspects[0]?.id, 'reviews-flag');
     assert.ok(a.suspects[0]?.evidence.some((e) => /reviews is not linked to web .* taken as a dependency nobody recorded/.test(e)), a.suspects[0]?.evidence.join('\n'));
   });
+
+  // Minutes-old trouble: bursts of three samples before the page, which no breakpoint confirms yet.
+  const BURST = at('13:57');
+  const fresh: SeriesData[] = [
+    series('web', ERR, {}, rise(0.01, 0.15, BURST), opts),
+    series('reviews', ERR, {}, rise(0.01, 0.18, BURST), opts),
+    series('search', ERR, {}, rise(0.01, 0.2, BURST), opts),
+    series('ads', ERR, {}, rise(0.01, 0.01, BURST), opts),
+  ];
+  const freshAsk = { ...ask, series: fresh, changes: [change('reviews-flag', 'reviews', 'flag', at('13:55')), change('search-deploy', 'search', 'deploy', at('13:56')), change('ads-config', 'ads', 'config', at('13:56'))] };
+
+  it('with no lasting move yet, takes the services whose own failures burst with the victim\'s', () => {
+    const ctx = buildContext(freshAsk);
+    assert.deepEqual(ctx.trouble, [], 'the bursts are too young for a breakpoint');
+    assert.deepEqual(ctx.inferred, ['reviews', 'search']);
+    assert.deepEqual(buildContext({ ...freshAsk, series: fresh.map((x) => (x.series.service === 'web' ? series('web', ERR, {}, () => 0.01, opts) : x)) }).inferred, [], 'nothing burst on the victim');
+  });
+
+  it('of two dependencies inferred together, neither burst is fully its own: either may call the other, so neither is named with confidence', () => {
+    const a = analyze(freshAsk);
+    const top = a.suspects.slice(0, 2).map((x) => x.id).sort();
+    assert.deepEqual(top, ['reviews-flag', 'search-deploy']);
+    assert.ok((a.suspects[0]?.score ?? 1) < 0.5, a.suspects.map((x) => `${x.id} ${x.score.toFixed(2)}`).join(', '));
+    assert.ok(a.suspects[0]?.evidence.some((e) => /burst as early, also with web: either may call the other/.test(e)), a.suspects[0]?.evidence.join('\n'));
+    const alone = analyze({ ...freshAsk, series: fresh.filter((x) => x.series.service !== 'search') });
+    assert.equal(alone.suspects[0]?.id, 'reviews-flag');
+    assert.ok((alone.suspects[0]?.score ?? 0) > (a.suspects[0]?.score ?? 1), 'alone, its burst is its own');
+  });
 });

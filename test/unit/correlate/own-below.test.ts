@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { analyze } from '../../../src/correlate';
+import { analyze, buildContext } from '../../../src/correlate';
+import { troubleFirst } from '../../../src/correlate/features/lasting';
+import { HEALTH } from '../../../src/correlate/golden';
 import type { Topology } from '../../../src/domain/types';
-import { at, change, MIN, series } from './helpers';
+import { at, bp, change, MIN, series } from './helpers';
 
 // web calls search and cart. Search's flag makes it fail a quarter of its requests; web passes the
 // failures on. Web's own flag two minutes earlier did nothing.
@@ -35,5 +37,17 @@ describe("correlate: the paged service's own release and failures that began as 
     const a = analyze(ask([series('web', ERR, {}, rise(0.002, 0.24, at('13:48')), opts), series('search', CPU, {}, rise(0.2, 0.6, at('13:48')), opts), series('cart', ERR, {}, rise(0.002, 0.002, at('13:48')), opts)]));
     assert.equal(a.suspects[0]?.id, 'web-flag');
     assert.ok((a.suspects[0]?.score ?? 0) > 0.5, JSON.stringify(a.suspects.map((s) => [s.id, s.score])));
+  });
+
+  it('dates the paged service\'s own trouble from its first real move, not from a move of no weight the detector kept', () => {
+    const web = series('web', ERR, {}, rise(0.002, 0.24, at('13:48')), opts);
+    const search = series('search', ERR, {}, rise(0.002, 0.26, at('13:48')), opts);
+    // A "breakpoint" at 13:30 where nothing moved: weight 0. Web's trouble still begins at 13:48.
+    const ctx = buildContext({ ...ask([web, search]), changes: [change('web-config', 'web', 'config', at('13:25'))] }, [bp(web, at('13:30')), bp(web, at('13:48')), bp(search, at('13:48'))]);
+    const c = ctx.candidates[0];
+    assert.ok(c !== undefined);
+    const first = troubleFirst(ctx, c, undefined, HEALTH);
+    assert.ok(first.value > 0.5, String(first.value));
+    assert.equal(first.signal?.service, 'search');
   });
 });
