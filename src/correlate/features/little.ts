@@ -11,9 +11,9 @@ import { best, type Scored } from './common';
  * Little's law read both ways: connections a caller holds on a service grow when that service
  * answers slower (the caller waits), and when the caller opens more of them (it pushes). Whether
  * the rise `s` of held connections (a caller's series naming `s.peer`) can be waiting. Not when,
- * around the dated rise, two samples in a row show the connections half-way up or more while
- * every latency of the peer — its own, or its callers' calls to it — was still within its noise
- * (3 robust σ of the half hour before, at least 10 %): connections first is load pushed onto it,
+ * around the dated rise, a sample shows the connections half-way up or more while every latency
+ * of the peer — its own, or its callers' calls to it — was still within its noise (3 robust σ of
+ * the half hour before, at least 10 %): connections first is load pushed onto it,
  * the founding story. Levels, not breakpoint dates: a detector dates a noisy percentile's rise
  * late, and a burst at the page is no breakpoint yet. A peer whose latency nobody measures cannot
  * tell, and counts as waiting.
@@ -36,6 +36,13 @@ const WAITING: Judged = { pushed: false, slowed: false };
 
 /** Latency within this share of its level before (or its own noise) counts as not slower yet. */
 const FLAT = 0.1;
+
+/**
+ * Samples in a row with the connections up and the peer flat. One: at a one-minute step a push
+ * may lead the slowing by a single sample, and waiting can look like it only when the peer slowed
+ * in the last few seconds of that sample's interval (its mean still flat, the gauge already up).
+ */
+const PUSH_RUN = 1;
 
 /** Answers per analysis: every candidate's path asks about the same few signals. */
 const JUDGED = new WeakMap<Context, Map<Signal, Judged>>();
@@ -83,7 +90,7 @@ function judge(ctx: Context, s: Signal): Judged {
     return [{ points: x.points, ceiling: level + Math.max(FLAT * level, 3 * (robustScale(base) ?? 0)) }];
   });
   if (measures.length === 0) return WAITING;
-  // Pushed: two samples in a row with the connections well up while every latency of the peer was
+  // Pushed: a sample with the connections well up while every latency of the peer was
   // still flat (one slow canary pod among flat old ones is the peer slowing).
   const above = (m: (typeof measures)[number], t: number): boolean | undefined => {
     const l = m.points.filter((p) => p.t <= t && p.t > t - 2 * step).at(-1)?.v;
@@ -97,7 +104,7 @@ function judge(ctx: Context, s: Signal): Judged {
   let end: number | undefined;
   for (const p of around) {
     run = p.v >= up && flatAt(p.t) ? run + 1 : 0;
-    if (run >= 2) {
+    if (run >= PUSH_RUN) {
       end = p.t;
       break;
     }

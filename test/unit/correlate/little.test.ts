@@ -49,6 +49,13 @@ describe("correlate: Little's law read both ways (connections held on a service 
     assert.equal(pushedConnections(ctx, at('13:44'), { onto: 'cart' }).signal?.service, 'gateway');
   });
 
+  it('one sample is enough: at a one-minute step the connections may lead by a single sample', () => {
+    const s = story(at('13:48'), at('13:49'));
+    const x = held(s);
+    assert.ok(x !== undefined);
+    assert.equal(canBeWaiting(buildContext(ask(s)), x), false);
+  });
+
   it('connections up with the service below slowing can be waiting on it', () => {
     const s = story(at('13:49'), at('13:49'));
     const x = held(s);
