@@ -37,6 +37,12 @@ export interface Context {
   readonly graph: TopologyGraph;
   /** Dependencies of the victim inferred from timing alone (see `coOnsetDependencies`), also in `graph`. */
   readonly inferred: readonly string[];
+  /**
+   * Services with no link to the victim kept in view because nothing at all moved on the victim
+   * (no lasting move, no burst): with no trouble to tie them to, a bad release anywhere is a lead,
+   * but only a lead (see `UNLINKED_LEAD`).
+   */
+  readonly unproven: readonly string[];
   /** Typical sampling interval, ms. */
   readonly stepMs: number;
   /** Window over which effects are measured, ms. */
@@ -108,7 +114,9 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const bursts = lonely ? healthBursts(probed, (s) => s === victim || unlinked(s), input.at, input.metricRules ?? []) : undefined;
   const inferred = coOnsetDependencies(recorded, victim, probedBy, trouble.length > 0 ? onset : undefined, stepMs, input.metricRules ?? [], bursts);
   const graph = inferred.length === 0 ? recorded : buildGraph(withDependencies(declared, victim, inferred));
-  const kept = (svc: string): boolean => !unlinked(svc) || inferred.includes(svc);
+  const quiet = lonely && trouble.length === 0 && (bursts?.get(victim) ?? []).length === 0;
+  const unproven = quiet ? [...known].filter((s) => unlinked(s) && !inferred.includes(s)).sort() : [];
+  const kept = (svc: string): boolean => !unlinked(svc) || inferred.includes(svc) || unproven.includes(svc);
   const series = probed.filter((s) => kept(s.series.service));
   const breakpoints = found.filter((b) => kept(b.series.service));
   const signals = probes.filter((s) => kept(s.service));
@@ -118,7 +126,7 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const candidates = changes.filter((c) => c.time >= from && c.time <= input.at);
   return {
     victim, at: input.at, from, to, graph, stepMs, effectMs, tolMs, series, breakpoints, signals, byService, trouble, atLimit: paged,
-    onset, inferred, changes, candidates, metricRules: input.metricRules ?? [],
+    onset, inferred, unproven, changes, candidates, metricRules: input.metricRules ?? [],
   };
 }
 

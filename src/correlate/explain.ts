@@ -113,7 +113,10 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
     // The shared service is where the path turns: both ends call it, or it calls both.
     lines.push({ w: Math.abs(contrib('mixedPath')), text: `${c.service} and ${ctx.victim} are linked only through ${before.to}, which both sides of the path ${before.direction === 'calls' ? 'call' : 'are called by'}: a change here reaches ${ctx.victim} only by exhausting ${before.to}` });
   }
-  if (!Number.isFinite(p.dist)) lines.push({ w: 0.1, text: `${c.service} is not linked to ${ctx.victim} by the topology or by any series` });
+  if (!Number.isFinite(p.dist)) {
+    const lead = ctx.unproven.includes(c.service) ? `; nothing moved on ${ctx.victim} to tie it to, so what moved here is a lead, not an explanation` : '';
+    lines.push({ w: 0.1, text: `${c.service} is not linked to ${ctx.victim} by the topology or by any series${lead}` });
+  }
   // The hop into the victim, when its other end is a dependency inferred from timing alone.
   const guessed = p.path.map((st) => (st.to === ctx.victim ? st.from : st.from === ctx.victim ? st.to : undefined)).find((d) => d !== undefined && ctx.inferred.includes(d));
   if (guessed !== undefined) {

@@ -3,10 +3,10 @@ import type { ChangeEvent } from '../../domain/types';
 import { peerService } from '../../topology';
 import type { Context } from '../context';
 import { perStep } from './common';
-import { afterChange, preempted, underWay } from './timing';
+import { afterChange, JITTER_MS, preempted, underWay } from './timing';
 import { canaryEvidence, ratioFloor, successCeiling, type CanaryEvidence } from './canary';
 import { belowOf, callerSide, reachable, type QuietBelow } from './sides';
-import { classifyGolden, type Golden } from '../golden';
+import { classifyGolden, HEALTH, type Golden } from '../golden';
 import type { StitchedSeries } from '../stitch';
 import { inferredWith } from '../co-onset';
 
@@ -63,6 +63,8 @@ export interface CallTrouble {
 export type Top = NonNullable<ServiceTrouble['ownTop']>;
 const NO_CALLS: ReadonlyMap<string, CallTrouble> = new Map();
 const NO_PUSHES: ReadonlyMap<string, number> = new Map();
+/** A service's own latency, errors or success. */
+const health = (g: Golden): boolean => HEALTH.has(g.signal) && g.side === 'server';
 const QUIET: ServiceTrouble = { own: 0, client: 0, ownStart: Infinity, sat: 0, podCalls: 0, podCallsStart: Infinity, calls: NO_CALLS, pushes: NO_PUSHES };
 
 /**
@@ -116,10 +118,18 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
     })
     .filter((x) => x.g.bad !== 0 && x.g.signal !== 'ignore');
   // Moves the detector confirmed as breakpoints are the model's evidence (lasting shifts, ramps):
-  // acute evidence is about what it leaves out, the bursts.
+  // acute evidence is about what it leaves out, the bursts. Except a service's own latency, errors
+  // and success: worse from right after a change is that change's visible doing whether or not it
+  // lasted long enough to be confirmed, and the simulator-fitted model, which weighs a service's
+  // own move lightly (in its world every service on the path moves), must not outvote it.
   const confirmed = new Map<string, number[]>();
   for (const b of ctx.breakpoints) confirmed.set(b.series.id, [...(confirmed.get(b.series.id) ?? []), b.time]);
   const confirmedAt = (id: string, start: number): boolean => (confirmed.get(id) ?? []).some((t) => Math.abs(t - start) <= 5 * ctx.stepMs);
+  // … and one that began before the reference time (beyond the clock jitter, as its onset is
+  // dated: a detector confirms late) is not its doing either.
+  const began = new Map<string, number[]>();
+  for (const x of ctx.signals) began.set(x.series.series.id, [...(began.get(x.series.series.id) ?? []), x.time]);
+  const confirmedBefore = (id: string, start: number, ref: number): boolean => (began.get(id) ?? []).some((t) => t < ref - JITTER_MS && start - t <= 5 * ctx.stepMs);
   return perStep(ctx.stepMs, (t) => {
     const win = acuteWindow(ctx, t);
     const out = new Map<string, ServiceTrouble>();
@@ -140,7 +150,7 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
         calls.set(s.series.service, mine);
         if (!mine.has(peer)) mine.set(peer, { w: 0, start: Infinity });
       }
-      if (exc === undefined || confirmedAt(s.series.id, exc.start)) continue;
+      if (exc === undefined || (health(g) ? confirmedBefore(s.series.id, exc.start, t) : confirmedAt(s.series.id, exc.start))) continue;
       // The trouble that paged: a burst over well before the page was another incident. And only
       // the part a change at t could start: what the series had climbed before it was under way.
       const w = excursionStrength(exc) * Math.exp(-Math.max(0, ctx.at - exc.end - 2 * ctx.stepMs) / (3 * MIN)) * (1 - underWay(s.points, exc, t - ctx.stepMs));

@@ -131,8 +131,9 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   // … nor as far as what paged began right after a later change (see `pagedLater`).
   const later = pagedLater(ctx, c, view);
   // Connections a caller pushed onto the changed service before it slowed: its trouble is that
-  // load, not this change (the founding story's trap: the paged team's own release).
-  const onto = pushedConnections(ctx, c.time, { onto: c.service });
+  // load, not this change (the founding story's trap: the paged team's own release). Pushed
+  // before the change too: the change landed on a service already being filled.
+  const onto = pushedConnections(ctx, c.time - ONTO_BEFORE_MS, { onto: c.service });
   const mine = 1 - onto.value;
   // … nor, for the paged service's own release, failing or slowing that began as early in a
   // service it calls (the failures it passes on are that service's).
@@ -202,10 +203,22 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const first = troubleFirst(ctx, c, acute.trouble.get(c.service));
   // A push is its own doing only as far as more requests arriving at it do not explain it (it passed them on).
   const pushes = { ...pushesAll, value: pushesAll.value * (1 - through.value) };
-  const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld * mine, pushed.value, callee, stopped.value, pushes.value);
-  const a = { acuteSelf, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove), acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
+  const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld * mine * (1 - later.value), pushed.value, callee, stopped.value, pushes.value);
+  // Nothing tied to the victim: its own worsening is a lead, not an explanation.
+  const lead = ctx.unproven.includes(c.service) ? UNLINKED_LEAD : 1;
+  const a = { acuteSelf: acuteSelf * lead, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove) * lead, acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
   return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods, callee, later, stopped, onto, pushes, passedOn };
 }
+
+/** How long before a change a push onto its service still explains the service's trouble. */
+const ONTO_BEFORE_MS = 30 * 60_000;
+
+/**
+ * What a service's own worsening after its change counts for when nothing links it to the victim
+ * and nothing moved on the victim at all (`Context.unproven`): a bad release somewhere while a
+ * quiet service pages is worth a look, at a score that says it is only that.
+ */
+export const UNLINKED_LEAD = 0.3;
 
 /**
  * The changed service's own worsening after the change, less what trouble below it explains: a

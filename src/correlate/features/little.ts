@@ -1,11 +1,14 @@
 import { peerService } from '../../topology';
 import type { Context } from '../context';
-import { classifyGolden } from '../golden';
+import { classifyGolden, type Golden } from '../golden';
 import type { Point } from '../../domain/types';
 import type { SeriesData } from '../../ports';
 import type { Signal } from '../signals';
 import { median, robustScale } from '../../stats';
 import { best, type Scored } from './common';
+import { ratioFloor } from './canary';
+
+const ERRORS: Golden = { signal: 'errors', side: 'server', bad: 1 };
 
 /**
  * Little's law read both ways: connections a caller holds on a service grow when that service
@@ -22,7 +25,7 @@ export function canBeWaiting(ctx: Context, s: Signal): boolean {
   return !judged(ctx, s).pushed;
 }
 
-/** Pushed (see `canBeWaiting`), and whether the peer did slow afterwards, within the hour. */
+/** Pushed (see `canBeWaiting`), and whether the peer got worse afterwards (slower or failing), within the hour. */
 function judged(ctx: Context, s: Signal): Judged {
   let memo = JUDGED.get(ctx);
   if (memo === undefined) JUDGED.set(ctx, (memo = new Map<Signal, Judged>()));
@@ -31,8 +34,8 @@ function judged(ctx: Context, s: Signal): Judged {
   return hit;
 }
 
-interface Judged { readonly pushed: boolean; readonly slowed: boolean }
-const WAITING: Judged = { pushed: false, slowed: false };
+interface Judged { readonly pushed: boolean; readonly worse: boolean }
+const WAITING: Judged = { pushed: false, worse: false };
 
 /** Latency within this share of its level before (or its own noise) counts as not slower yet. */
 const FLAT = 0.1;
@@ -47,30 +50,40 @@ const PUSH_RUN = 1;
 /** Answers per analysis: every candidate's path asks about the same few signals. */
 const JUDGED = new WeakMap<Context, Map<Signal, Judged>>();
 const PUSHES = new WeakMap<Context, readonly Signal[]>();
-const LATENCY = new WeakMap<Context, ReadonlyMap<string, readonly SeriesData[]>>();
+const HEALTH_OF = new WeakMap<Context, Health>();
 
-/** Every latency series of each service: its own (server side) and its callers' calls to it (client side, naming it). */
-function latencyOf(ctx: Context): ReadonlyMap<string, readonly SeriesData[]> {
-  let hit = LATENCY.get(ctx);
+interface Health {
+  readonly latency: ReadonlyMap<string, readonly SeriesData[]>;
+  readonly errors: ReadonlyMap<string, readonly SeriesData[]>;
+}
+
+/**
+ * Every latency and error series of each service: its own (server side) and its callers' calls to
+ * it (client side, naming it).
+ */
+function healthOf(ctx: Context): Health {
+  let hit = HEALTH_OF.get(ctx);
   if (hit !== undefined) return hit;
   const known = new Set(ctx.graph.services);
-  const out = new Map<string, SeriesData[]>();
+  const latency = new Map<string, SeriesData[]>();
+  const errors = new Map<string, SeriesData[]>();
   for (const x of ctx.series) {
     const g = classifyGolden(x.series.metric, x.series.labels, ctx.metricRules);
-    if (g.signal !== 'latency') continue;
+    const into = g.signal === 'latency' ? latency : g.signal === 'errors' && g.bad === 1 ? errors : undefined;
+    if (into === undefined) continue;
     const of = g.side === 'server' ? x.series.service : peerService(x.series.labels, known, x.series.service);
     // A client series naming its own service is no caller's view of it.
     if (of === undefined || (g.side === 'client' && of === x.series.service)) continue;
-    out.set(of, [...(out.get(of) ?? []), x]);
+    into.set(of, [...(into.get(of) ?? []), x]);
   }
-  LATENCY.set(ctx, (hit = out));
+  HEALTH_OF.set(ctx, (hit = { latency, errors }));
   return hit;
 }
 
 function judge(ctx: Context, s: Signal): Judged {
   const peer = s.peer;
   if (peer === undefined || s.cls !== 'connections' || s.effect.shift <= 0) return WAITING;
-  const lat = latencyOf(ctx).get(peer) ?? [];
+  const lat = healthOf(ctx).latency.get(peer) ?? [];
   const conns = s.series.points;
   const step = ctx.stepMs;
   // The half hour before the rise, short of the sample it may already show in.
@@ -81,14 +94,15 @@ function judge(ctx: Context, s: Signal): Judged {
   const up = cBefore + 0.5 * (s.effect.after - cBefore);
   // Samples around the dated rise (a detector dates it within a step or two) and a little after.
   const around = conns.filter((p) => p.t >= s.time - 2 * step && p.t <= s.time + Math.max(3 * step, 60_000));
-  const measures = lat.flatMap((x) => {
+  // Still flat: within its own noise (3 robust σ) or 10 % (or `least`), whichever is wider.
+  const ceilings = (list: readonly SeriesData[], least: (x: SeriesData) => number) => list.flatMap((x) => {
     const base = before(x.points);
     const level = median(base);
     // A series with no level before (a pod started with the rise) tells nothing.
-    if (level === undefined || level <= 0) return [];
-    // Still flat: within its own noise (3 robust σ) or 10 %, whichever is wider.
-    return [{ points: x.points, ceiling: level + Math.max(FLAT * level, 3 * (robustScale(base) ?? 0)) }];
+    if (level === undefined || (level <= 0 && least(x) === 0)) return [];
+    return [{ points: x.points, ceiling: level + Math.max(FLAT * level, 3 * (robustScale(base) ?? 0), least(x)) }];
   });
+  const measures = ceilings(lat, () => 0);
   if (measures.length === 0) return WAITING;
   // Pushed: a sample with the connections well up while every latency of the peer was
   // still flat (one slow canary pod among flat old ones is the peer slowing).
@@ -110,26 +124,29 @@ function judge(ctx: Context, s: Signal): Judged {
     }
   }
   if (end === undefined) return WAITING;
-  // … and slower afterwards: some latency of it above its ceiling two samples in a row, within the hour.
+  // … and worse afterwards: some latency or error ratio of it above its ceiling two samples in a
+  // row, within the hour (a service out of descriptors may refuse connections rather than slow).
   const from = end;
-  const slowed = measures.some((m) => {
+  const errors = ceilings(healthOf(ctx).errors.get(peer) ?? [], (x) => ratioFloor(ERRORS, x.series.unit));
+  const worse = [...measures, ...errors].some((m) => {
     const later = m.points.filter((p) => p.t > from && p.t <= from + 3600_000);
     return later.some((p, i) => p.v >= m.ceiling && (later[i + 1]?.v ?? -Infinity) >= m.ceiling);
   });
-  return { pushed: true, slowed };
+  return { pushed: true, worse };
 }
 
 /**
  * Connections pushed onto a service: a caller held more of them from `since` on (less a sampling
  * step: not before the change) while the service was not slower yet (`canBeWaiting` says no), and
- * some latency of the service rose beyond its noise two samples in a row afterwards, within the hour. With
+ * some latency or error ratio of the service rose beyond its noise two samples in a row afterwards,
+ * within the hour. With
  * `from`, only the pushes of that caller; with `onto`, only those onto that service. The strongest,
  * in [0,1]; its signal names the caller and the service.
  */
 export function pushedConnections(ctx: Context, since: number, sel: { readonly from?: string; readonly onto?: string }): Scored {
   let pushes = PUSHES.get(ctx);
   if (pushes === undefined) {
-    pushes = ctx.signals.filter((s) => s.cls === 'connections' && judged(ctx, s).slowed);
+    pushes = ctx.signals.filter((s) => s.cls === 'connections' && judged(ctx, s).worse);
     PUSHES.set(ctx, pushes);
   }
   return best(

@@ -76,4 +76,18 @@ describe('correlate: dependencies nobody recorded, from services breaking with t
     assert.equal(alone.suspects[0]?.id, 'reviews-flag');
     assert.ok((alone.suspects[0]?.score ?? 0) > (a.suspects[0]?.score ?? 1), 'alone, its burst is its own');
   });
+
+  it('when nothing moved on the victim at all, an unlinked service worse after its change is a lead, at a low score', () => {
+    const quiet = fresh.map((x) => (x.series.service === 'web' ? series('web', ERR, {}, () => 0.01, opts) : x)).filter((x) => x.series.service !== 'search');
+    const ctx = buildContext({ ...freshAsk, series: quiet });
+    assert.deepEqual(ctx.inferred, []);
+    assert.deepEqual(ctx.unproven, ['ads', 'reviews', 'search']);
+    const a = analyze({ ...freshAsk, series: quiet });
+    assert.equal(a.suspects[0]?.id, 'reviews-flag');
+    assert.ok((a.suspects[0]?.score ?? 1) < 0.3, String(a.suspects[0]?.score));
+    assert.ok(a.suspects[0]?.evidence.some((e) => /nothing moved on web to tie it to, so what moved here is a lead/.test(e)), a.suspects[0]?.evidence.join('\n'));
+    // Trouble on the victim that began with no one else's: unlinked services stay out, as before.
+    const own = quiet.map((x) => (x.series.service === 'web' ? series('web', ERR, {}, rise(0.01, 0.15, at('13:40')), opts) : x));
+    assert.deepEqual(buildContext({ ...freshAsk, series: own }).unproven, []);
+  });
 });

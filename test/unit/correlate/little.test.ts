@@ -86,4 +86,27 @@ describe("correlate: Little's law read both ways (connections held on a service 
     const cart = a.suspects.find((x) => x.id === 'cart-deploy');
     assert.ok(cart !== undefined && cart.score < 0.2, JSON.stringify(cart?.score));
   });
+
+  it('a service out of room may refuse rather than slow: failing afterwards counts as worse', () => {
+    const refusing = [
+      series('gateway', CONNS, { 'server.address': 'cart' }, rise(20, 6, at('13:45')), opts),
+      series('cart', LAT, {}, () => 0.05, opts),
+      series('cart', 'http.server.request.duration.failure_ratio', {}, rise(0.001, 200, at('13:49')), opts),
+      series('gateway', LAT, {}, () => 0.08, opts),
+      series('web', LAT, {}, () => 0.12, opts),
+    ];
+    const ctx = buildContext(ask(refusing));
+    assert.ok(pushedConnections(ctx, at('13:44'), { from: 'gateway' }).value > 0.5);
+    const flat = refusing.filter((x) => !x.series.metric.endsWith('failure_ratio'));
+    assert.equal(pushedConnections(buildContext(ask(flat)), at('13:44'), { from: 'gateway' }).value, 0, 'nothing got worse');
+  });
+
+  it("the pushed service's release that landed after the push began is cleared of it too", () => {
+    const late = [CHANGES[0], change('cart-deploy', 'cart', 'deploy', at('13:46') + 30_000), CHANGES[2]].filter((c) => c !== undefined);
+    const a = analyze({ ...ask(story(at('13:45'), at('13:49'))), changes: late });
+    assert.equal(a.suspects[0]?.id, 'gateway-pool');
+    const cart = a.suspects.find((x) => x.id === 'cart-deploy');
+    assert.ok(cart !== undefined && cart.score < 0.2, JSON.stringify(cart?.score));
+    assert.ok(cart.evidence.some((e) => /the load came from gateway/.test(e)), cart.evidence.join('\n'));
+  });
 });

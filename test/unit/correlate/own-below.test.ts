@@ -51,3 +51,16 @@ describe("correlate: the paged service's own release and failures that began as 
     assert.equal(first.signal?.service, 'search');
   });
 });
+
+// Search's config makes it fail a fifth of its requests from 13:42 on, long enough for the detector
+// to confirm a new level; web passes the failures on. Cart's scale and web's own flag landed in the
+// same minutes and did nothing.
+describe("correlate: a service's own lasting worsening right after its change is evidence, as a burst is", () => {
+  it('names the change of the service whose failures settled at a new level right after it', () => {
+    const changes = [change('search-config', 'search', 'config', at('13:41')), change('cart-scale', 'cart', 'scale', at('13:40')), change('web-flag', 'web', 'flag', at('13:41') + 30_000)];
+    const a = analyze({ ...ask([series('web', ERR, {}, rise(0.002, 0.15, at('13:42')), opts), series('search', ERR, {}, rise(0.002, 0.2, at('13:42')), opts), series('cart', ERR, {}, () => 0.002, opts)]), changes });
+    const ranked = a.suspects.map((s) => `${s.id} ${s.score.toFixed(2)}`).join(', ');
+    assert.equal(a.suspects[0]?.id, 'search-config', ranked);
+    assert.ok((a.suspects[0]?.score ?? 0) > 0.5, ranked);
+  });
+});
