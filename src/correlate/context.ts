@@ -10,6 +10,7 @@ import { acrossInstances } from './churn';
 import { withReleasedVersions } from './released';
 import { failureRatios } from './failures';
 import { coOnsetDependencies, healthBursts, withDependencies } from './co-onset';
+import { reachable } from './features/sides';
 
 export interface AnalyzeInput {
   readonly series: readonly SeriesData[];
@@ -81,11 +82,14 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const declared = withDataEdges(input.topology, input.series, known);
   const recorded = buildGraph(declared);
   const victim = input.service;
-  // Services within RADIUS hops of the victim are examined (all of them when the victim is not in
-  // the topology). Those with no link to it at all are examined only for dependencies nobody
-  // recorded (see `coOnsetDependencies`) and left out unless they are found to be one.
+  // Services within RADIUS hops of the victim are examined, and every one it depends on however
+  // deep (all of them when the victim is not in the topology). Those with no link to it at all are
+  // examined only for dependencies nobody recorded (see `coOnsetDependencies`) and left out unless
+  // they are found to be one, or nothing at all moved on the victim (`unproven`).
   const linked = recorded.has(victim) ? recorded.neighbours(victim, Infinity) : undefined;
-  const near = (s: string | undefined): boolean => s !== undefined && (linked === undefined || s === victim || (linked.get(s) ?? Infinity) <= RADIUS);
+  // Failures and slowness climb up the calls: a cause several hops down is credible, one as far to the side is not.
+  const below = reachable(recorded, victim, 'down');
+  const near = (s: string | undefined): boolean => s !== undefined && (linked === undefined || s === victim || (linked.get(s) ?? Infinity) <= RADIUS || below.has(s));
   const unlinked = (s: string): boolean => linked !== undefined && s !== victim && !linked.has(s);
   const windowed: SeriesData[] = [];
   for (const s of input.series) {
