@@ -7,7 +7,7 @@
  * Each incident is written as files and analysed through the CLI's own path (`runAnalyzeCommand`,
  * what `npx epicenter analyze` runs). Writes bench/results/otel.md.
  *
- *   node dist/bench/otel/run.js [FIRST_SEED [COUNT]]     (default 100000 200; the first draft's seeds 1–80 were used while developing)
+ *   node dist/bench/otel/run.js [FIRST_SEED [COUNT]]     (default 100000 200; seeds 1–200 and the first draft's 1–80 were used while developing)
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   }
   const head = ['| group | n | top-1 | top-3 | MRR | most recent change top-1 | wrong with score ≥ 0.5 |', '|---|---:|---:|---:|---:|---:|---:|'];
   const group = (name: string, p: (t: Truth) => boolean): string => row(name, results.filter((r) => p(r.truth)));
-  const lines = ['# Second generator: OTel-shaped incidents', '', `Command: \`npm run bench:otel\` (= \`node dist/bench/otel/run.js ${first} ${count}\`): seeds ${first}–${first + count - 1}, each written as files and analysed through the CLI's path. While developing, the correlator was looked at on seeds 1–80 of this generator's first draft, never on these. Run on ${new Date().toISOString().slice(0, 10)}.`, ''];
+  const lines = ['# Second generator: OTel-shaped incidents', '', `Command: \`npm run bench:otel\` (= \`node dist/bench/otel/run.js ${first} ${count}\`): seeds ${first}–${first + count - 1}, each written as files and analysed through the CLI's path. While developing, the correlator was looked at on seeds 1–200 (and the first draft's 1–80), never on these. Run on ${new Date().toISOString().slice(0, 10)}.`, ''];
   lines.push(...head, row('all', results), ...MECHANISMS.map((m) => group(`mechanism ${m}`, (t) => t.mechanism === m)), ...STYLES.map((s) => group(`naming ${s}`, (t) => t.style === s)));
   lines.push(...(['full', 'sparse', 'none'] as const).map((k) => group(`declared topology ${k}`, (t) => t.topology === k)), group('client series (server.address)', (t) => t.clientSide), group('no client series', (t) => !t.clientSide));
   lines.push(...[10, 15, 30, 60, 300].map((s) => group(`step ${s} s`, (t) => t.step === s)), ...[0, 1, 2, 3].map((d) => group(d === 3 ? 'broken 3+ hops below the page' : `broken ${d} hops below the page`, (t) => (d === 3 ? t.depth >= 3 : t.depth === d))));
