@@ -109,4 +109,17 @@ describe("correlate: Little's law read both ways (connections held on a service 
     assert.ok(cart !== undefined && cart.score < 0.2, JSON.stringify(cart?.score));
     assert.ok(cart.evidence.some((e) => /the load came from gateway/.test(e)), cart.evidence.join('\n'));
   });
+
+  it('connections a caller holds are its load on a service, not its calls to it faring badly', () => {
+    const held = [
+      series('gateway', CONNS, { 'server.address': 'cart' }, rise(20, 6, at('13:57')), opts),
+      series('cart', LAT, {}, () => 0.05, opts),
+      series('gateway', LAT, {}, () => 0.08, opts),
+      series('web', LAT, {}, () => 0.12, opts),
+    ];
+    const a = analyze({ ...ask(held), changes: [change('cart-deploy', 'cart', 'deploy', at('13:56'))] });
+    const cart = a.suspects.find((x) => x.id === 'cart-deploy');
+    assert.ok(cart !== undefined);
+    assert.ok(!cart.evidence.some((e) => /calls of its callers slowed/.test(e)), cart.evidence.join('\n'));
+  });
 });
