@@ -11,7 +11,7 @@ const EXPECT: readonly [RegExp, (out: string, cwd: string) => void][] = [
   }],
   [/--version$/, (out) => assert.equal(out.trim(), (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version)],
   [/ analyze .*examples\/incident/, (out) => assert.match(out, /#1 +\d+% +config of order-sync \(team fulfilment\)[\s\S]*chg-6379f254/)],
-  [/ analyze .*examples\/otel-canary/, (out) => assert.match(out, /#1 +\d+% +deploy of cart \(team cart\)[\s\S]*canary: http\.server\.request\.duration\.failure_ratio 0\.20 on instances of v1\.5\.0/)],
+  [/ analyze .*examples\/otel-canary/, (out) => assert.match(out, /#1 +[<>]?\d+% +deploy of cart \(team cart\)[\s\S]*canary: http\.server\.request\.duration\.failure_ratio 0\.20 on instances of v1\.5\.0/)],
   [/ detect .*\| head -(\d+)/, (out) => assert.equal(out.replace(/\n$/, '').split('\n').length, 8)],
   [/ timeline/, (out, cwd) => {
     const files = out.trim().split('\n');
