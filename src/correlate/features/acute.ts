@@ -163,9 +163,9 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
         const mine = calls.get(s.series.service);
         if (mine !== undefined && beats(w, exc, mine.get(peer)?.w ?? 0, mine.get(peer)?.top?.exc)) mine.set(peer, { w, start: exc.start, top: { series: s, golden: g, exc } });
       }
-      if (load) {
-        // Connections held are load, not how the calls fare: see `pushes`.
-      } else if (g.side === 'client') {
+      // Connections held are load, not how the calls fare (see `pushes`): neither its calls' trouble nor its own.
+      if (load) continue;
+      if (g.side === 'client') {
         if (beats(w, exc, cur.client, cur.clientTop?.exc)) out.set(s.series.service, { ...cur, client: w, clientTop: { series: s, golden: g, exc } });
       } else if (beats(w, exc, cur.own, cur.ownTop?.exc)) out.set(s.series.service, { ...cur, own: w, ownStart: exc.start, ownTop: { series: s, golden: g, exc } });
     }

@@ -139,9 +139,8 @@ function judge(ctx: Context, s: Signal): Judged {
  * Connections pushed onto a service: a caller held more of them from `since` on (less a sampling
  * step: not before the change) while the service was not slower yet (`canBeWaiting` says no), and
  * some latency or error ratio of the service rose beyond its noise two samples in a row afterwards,
- * within the hour. With
- * `from`, only the pushes of that caller; with `onto`, only those onto that service. The strongest,
- * in [0,1]; its signal names the caller and the service.
+ * within the hour. With `from`, only the pushes of that caller; with `onto`, only those onto that
+ * service. The strongest, in [0,1]; its signal names the caller and the service.
  */
 export function pushedConnections(ctx: Context, since: number, sel: { readonly from?: string; readonly onto?: string }): Scored {
   let pushes = PUSHES.get(ctx);
