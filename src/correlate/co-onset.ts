@@ -1,7 +1,7 @@
 import { acuteExcursion } from '../detect/acute';
 import type { Topology } from '../domain/types';
 import type { TopologyGraph } from '../topology';
-import { classifyGolden, HEALTH, type MetricRule } from './golden';
+import { classifyGolden, HEALTH, ownHealth, type MetricRule } from './golden';
 import { excursionStrength, ratioOptions } from './features/acute';
 import { badOf } from './features/lasting';
 import type { Signal } from './signals';
@@ -49,7 +49,7 @@ export function healthBursts(series: readonly StitchedSeries[], services: (s: st
     const svc = s.series.service;
     if (!services(svc)) continue;
     const g = classifyGolden(s.series.metric, s.series.labels, rules);
-    if (g.bad === 0 || g.side !== 'server' || !HEALTH.has(g.signal)) continue;
+    if (g.bad === 0 || !ownHealth(g)) continue;
     const exc = acuteExcursion(s.points, g.bad, win, ratioOptions(g, s));
     if (exc === undefined || exc.ongoing || excursionStrength(exc) < STRONG) continue;
     out.set(svc, [...(out.get(svc) ?? []), exc.start]);
@@ -63,14 +63,4 @@ export function withDependencies(topology: Topology, victim: string, deps: reado
   const has = topology.services.some((s) => s.name === victim);
   const services = topology.services.map((s) => (s.name === victim ? { ...s, dependsOn: [...new Set([...s.dependsOn, ...deps])] } : s));
   return { services: has ? services : [...services, { name: victim, team: '', dependsOn: [...deps], limits: {} }] };
-}
-
-/**
- * The other dependencies inferred with `service` (none when it was not inferred). Two services
- * that broke in the same minute as the victim are as likely one calling the other as side by
- * side, and timing cannot say which way: each one's burst may be half the other's doing (see
- * `belowOf`), and evidence of its own (its new pods worse than its old ones) tells them apart.
- */
-export function inferredWith(inferred: readonly string[], service: string): Set<string> {
-  return new Set(inferred.includes(service) ? inferred.filter((s) => s !== service) : []);
 }

@@ -20,6 +20,11 @@ export interface Golden {
 /** A service's health as its callers feel it: its latency, errors and success (not its saturation). */
 export const HEALTH: ReadonlySet<GoldenSignal> = new Set(['latency', 'errors', 'success']);
 
+/** A service's own health (`HEALTH`, measured server side): what it serves, not how its calls fare. */
+export function ownHealth(g: Golden): boolean {
+  return HEALTH.has(g.signal) && g.side === 'server';
+}
+
 /** A shop's rule: `match` is an exact metric name, or a regular expression written as `/…/`. */
 export interface MetricRule {
   readonly match: string;

@@ -5,10 +5,9 @@ import type { Context } from '../context';
 import { perStep } from './common';
 import { afterChange, JITTER_MS, preempted, underWay } from './timing';
 import { canaryEvidence, ratioFloor, successCeiling, type CanaryEvidence } from './canary';
-import { belowOf, callerSide, reachable, type QuietBelow } from './sides';
-import { classifyGolden, HEALTH, type Golden } from '../golden';
+import { belowOf, callerSide, inferredWith, reachable, type QuietBelow } from './sides';
+import { classifyGolden, ownHealth, type Golden } from '../golden';
 import type { StitchedSeries } from '../stitch';
-import { inferredWith } from '../co-onset';
 
 const MIN = 60_000;
 /** Baseline before a change: up to this long. @default 60 min */
@@ -63,8 +62,6 @@ export interface CallTrouble {
 export type Top = NonNullable<ServiceTrouble['ownTop']>;
 const NO_CALLS: ReadonlyMap<string, CallTrouble> = new Map();
 const NO_PUSHES: ReadonlyMap<string, number> = new Map();
-/** A service's own latency, errors or success. */
-const health = (g: Golden): boolean => HEALTH.has(g.signal) && g.side === 'server';
 const QUIET: ServiceTrouble = { own: 0, client: 0, ownStart: Infinity, sat: 0, podCalls: 0, podCallsStart: Infinity, calls: NO_CALLS, pushes: NO_PUSHES };
 
 /**
@@ -150,7 +147,7 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
         calls.set(s.series.service, mine);
         if (!mine.has(peer)) mine.set(peer, { w: 0, start: Infinity });
       }
-      if (exc === undefined || (health(g) ? confirmedBefore(s.series.id, exc.start, t) : confirmedAt(s.series.id, exc.start))) continue;
+      if (exc === undefined || (ownHealth(g) ? confirmedBefore(s.series.id, exc.start, t) : confirmedAt(s.series.id, exc.start))) continue;
       // The trouble that paged: a burst over well before the page was another incident. And only
       // the part a change at t could start: what the series had climbed before it was under way.
       const w = excursionStrength(exc) * Math.exp(-Math.max(0, ctx.at - exc.end - 2 * ctx.stepMs) / (3 * MIN)) * (1 - underWay(s.points, exc, t - ctx.stepMs));

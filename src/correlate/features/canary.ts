@@ -3,7 +3,7 @@ import { sameVersion } from '../../domain/version';
 import { median, mannWhitneyU } from '../../stats';
 import type { Context } from '../context';
 import { PROCESS_LABELS } from '../churn';
-import { classifyGolden, HEALTH, type Golden } from '../golden';
+import { classifyGolden, ownHealth, type Golden } from '../golden';
 import type { StitchedSeries } from '../stitch';
 
 const MIN = 60_000;
@@ -206,7 +206,7 @@ export function serviceLevel(ctx: Context, c: ChangeEvent): CanaryEvidence {
   for (const s of ctx.series) {
     if (s.series.service !== c.service) continue;
     const g = classifyGolden(s.series.metric, s.series.labels, ctx.metricRules);
-    const own = HEALTH.has(g.signal) && g.side === 'server';
+    const own = ownHealth(g);
     if (!own && !(g.signal === 'latency' && g.side === 'client')) continue;
     const key = measureKey(s);
     const { dir, read, floor } = badReading(g, s);

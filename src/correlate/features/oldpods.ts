@@ -3,7 +3,7 @@ import { sameVersion } from '../../domain/version';
 import { median } from '../../stats';
 import type { Context } from '../context';
 import { ACROSS } from '../churn';
-import { classifyGolden, HEALTH } from '../golden';
+import { classifyGolden, ownHealth } from '../golden';
 import { badReading, BEFORE_MS, canaryComparison, measureKey, shiftAfter, versionAt, WARMUP, windowEnd, type Slotted } from './canary';
 
 /** Instances that never ran a release got worse after it: what the service went through is not the release's doing. */
@@ -43,7 +43,7 @@ export function oldPodsWorse(ctx: Context, c: ChangeEvent): OldPods {
     const g = classifyGolden(s.series.metric, s.series.labels, ctx.metricRules);
     // What users of the service suffer: its own latency, errors or success ratio. Saturation (CPU,
     // requests in flight) also rises on old pods that take over the load of pods being replaced.
-    if (g.bad === 0 || g.side === 'client' || !HEALTH.has(g.signal)) continue;
+    if (g.bad === 0 || !ownHealth(g)) continue;
     const { dir, read, floor } = badReading(g, s);
     const slots: Slotted = { dir, read, metric: s.series.metric, own: true, floor, slots: new Map() };
     let oldAfter = false;

@@ -74,3 +74,13 @@ export function belowOf(ctx: Context, x: ServiceTrouble, trouble: ReadonlyMap<st
   if (down.size > 0 && x.podCallsStart <= x.ownStart) offer(x.podCalls * (1 - x.sat), 'its calls to its dependencies');
   return best;
 }
+
+/**
+ * The other dependencies inferred with `service` (none when it was not inferred). Two services
+ * that broke in the same minute as the victim are as likely one calling the other as side by
+ * side, and timing cannot say which way: each one's burst may be half the other's doing (see
+ * `belowOf`), and evidence of its own (its new pods worse than its old ones) tells them apart.
+ */
+export function inferredWith(inferred: readonly string[], service: string): Set<string> {
+  return new Set(inferred.includes(service) ? inferred.filter((s) => s !== service) : []);
+}
