@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../../domain/types';
 import type { Context } from '../context';
-import { acuteEvidence, acuteView, type AcuteEvidence, type ServiceTrouble } from './acute';
+import { acuteEvidence, acuteView, acuteWindow, type AcuteEvidence, type ServiceTrouble } from './acute';
 import { NONE, type Scored } from './common';
 import { edgeElsewhere } from './edges';
 import { entry, fanIn, victimSide, type FanIn, type VictimSide } from './fanin';
@@ -133,7 +133,8 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   // Connections a caller pushed onto the changed service before it slowed: its trouble is that
   // load, not this change (the founding story's trap: the paged team's own release). Pushed
   // before the change too: the change landed on a service already being filled.
-  const onto = pushedConnections(ctx, c.time - ONTO_BEFORE_MS, { onto: c.service });
+  const ontoSince = c.time - ONTO_BEFORE_MS;
+  const onto = pushedConnections(ctx, ontoSince, { onto: c.service }, { ...acuteWindow(ctx, ontoSince), to: ctx.at + 1 });
   const mine = 1 - onto.value;
   // … nor, for the paged service's own release, failing or slowing that began as early in a
   // service it calls (the failures it passes on are that service's).
@@ -143,7 +144,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const side = entry(ctx, path);
   const link = Math.max(path.near.value, path.victimHop.value);
   // Connections the changed service pushed onto one below it: the slowness there is its own doing.
-  const pushesAll = pushedConnections(ctx, c.time, { from: c.service });
+  const pushesAll = pushedConnections(ctx, c.time, { from: c.service }, acuteWindow(ctx, c.time));
   const waits = side === 'downstream' ? downThrough(ctx, c, path) : NONE;
   const below = waits.signal?.peer !== undefined && waits.signal.peer === pushesAll.signal?.peer ? NONE : waits;
   const through = own === 1 ? NONE : passThrough(ctx, c);

@@ -1,9 +1,10 @@
+import { ACUTE_DEFAULTS, acuteExcursion, type AcuteWindow } from '../../detect/acute';
 import { peerService } from '../../topology';
 import type { Context } from '../context';
 import { classifyGolden, type Golden } from '../golden';
 import type { Point } from '../../domain/types';
 import type { SeriesData } from '../../ports';
-import type { Signal } from '../signals';
+import { metricClass, strength, type Signal } from '../signals';
 import { median, robustScale } from '../../stats';
 import { best, type Scored } from './common';
 import { ratioFloor } from './canary';
@@ -142,15 +143,55 @@ function judge(ctx: Context, s: Signal): Judged {
  * within the hour. With `from`, only the pushes of that caller; with `onto`, only those onto that
  * service. The strongest, in [0,1]; its signal names the caller and the service.
  */
-export function pushedConnections(ctx: Context, since: number, sel: { readonly from?: string; readonly onto?: string }): Scored {
+export function pushedConnections(ctx: Context, since: number, sel: { readonly from?: string; readonly onto?: string }, burstsIn?: AcuteWindow): Scored {
   let pushes = PUSHES.get(ctx);
   if (pushes === undefined) {
     pushes = ctx.signals.filter((s) => s.cls === 'connections' && judged(ctx, s).worse);
     PUSHES.set(ctx, pushes);
   }
+  const young = burstsIn === undefined ? [] : connectionBursts(ctx, burstsIn).filter((s) => judged(ctx, s).worse);
+  // A service's connections onto a peer that had begun to rise on some instance before `since`
+  // (beyond a sampling step) were not pushed from then on: a later instance rising too is the
+  // same push under way, not a new one.
+  const earlier = (s: Signal): boolean => ctx.signals.some((x) => x.cls === 'connections' && x.effect.shift > 0 && x.service === s.service && x.peer === s.peer && x.time < since - ctx.stepMs);
   return best(
-    pushes
-      .filter((s) => s.time >= since - ctx.stepMs && (sel.from === undefined || s.service === sel.from) && (sel.onto === undefined || s.peer === sel.onto))
+    [...pushes, ...young]
+      .filter((s) => s.time >= since - ctx.stepMs && (sel.from === undefined || s.service === sel.from) && (sel.onto === undefined || s.peer === sel.onto) && !earlier(s))
       .map((s) => ({ value: s.weight, signal: s })),
   );
+}
+
+/** What an unconfirmed burst counts for beside a confirmed move: as a breakpoint of confidence 0.5. */
+const YOUNG_CONFIDENCE = 0.5;
+/** The least rise of a young burst of held connections that can be a push: half as many again. */
+const YOUNG_RISE = 0.5;
+const BURSTS = new WeakMap<Context, Map<string, readonly Signal[]>>();
+
+/**
+ * Held connections that burst in `win` on a series the detector has confirmed no move of since:
+ * at page time a push may be minutes old, too young for a breakpoint. Shaped as the signal it
+ * would become (dated at the burst's start, its sustained value as the level after), so the push
+ * is judged as a confirmed one is.
+ */
+function connectionBursts(ctx: Context, win: AcuteWindow): readonly Signal[] {
+  let memo = BURSTS.get(ctx);
+  if (memo === undefined) BURSTS.set(ctx, (memo = new Map<string, readonly Signal[]>()));
+  const key = `${win.from}:${win.to}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  const known = new Set(ctx.graph.services);
+  const confirmed = new Set(ctx.signals.filter((x) => x.time >= win.from - ctx.stepMs).map((x) => x.series.series.id));
+  const out: Signal[] = [];
+  for (const s of ctx.series) {
+    if (metricClass(s.series.metric) !== 'connections' || confirmed.has(s.series.id)) continue;
+    const peer = peerService(s.series.labels, known, s.series.service);
+    const exc = peer === undefined || peer === s.series.service ? undefined : acuteExcursion(s.points, 1, win, ACUTE_DEFAULTS);
+    // A push opens many more connections: one more of four is far outside a steady count's noise, but no push.
+    if (exc === undefined || peer === undefined || exc.ongoing || exc.relative < YOUNG_RISE) continue;
+    const effect = { before: exc.baseline, after: exc.value, shift: exc.z, relative: exc.relative };
+    const bp = { series: s.series, time: exc.start, detectedAt: ctx.at, kind: 'level_up' as const, before: { level: exc.baseline, slope: 0 }, after: { level: exc.value, slope: 0 }, magnitude: exc.z, confidence: YOUNG_CONFIDENCE };
+    out.push({ bp, series: s, service: s.series.service, peer, cls: 'connections', edge: true, time: exc.start, effect, weight: strength(effect) * (0.6 + 0.4 * YOUNG_CONFIDENCE) });
+  }
+  memo.set(key, out);
+  return out;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { analyze, buildContext } from '../../../src/correlate';
+import { acuteWindow } from '../../../src/correlate/features/acute';
 import { canBeWaiting, pushedConnections } from '../../../src/correlate/features/little';
 import type { Topology } from '../../../src/domain/types';
 import type { SeriesData } from '../../../src/ports';
@@ -121,5 +122,40 @@ describe("correlate: Little's law read both ways (connections held on a service 
     const cart = a.suspects.find((x) => x.id === 'cart-deploy');
     assert.ok(cart !== undefined);
     assert.ok(!cart.evidence.some((e) => /calls of its callers slowed/.test(e)), cart.evidence.join('\n'));
+  });
+
+  it('a push minutes old, before any breakpoint confirms it, is judged from its burst', () => {
+    const young = story(at('13:55'), at('13:56'));
+    const ctx = buildContext(ask(young));
+    assert.equal(held(young), undefined, 'five samples in: no breakpoint yet');
+    const win = acuteWindow(ctx, at('13:54'));
+    const p = pushedConnections(ctx, at('13:54'), { from: 'gateway' }, win);
+    assert.ok(p.value > 0.3, JSON.stringify(p.value));
+    assert.equal(p.signal?.peer, 'cart');
+    assert.equal(pushedConnections(ctx, at('13:54'), { from: 'gateway' }).value, 0, 'from breakpoints alone: nothing');
+    // Waiting looks otherwise: cart slowed in the same sample as the connections rose.
+    const waiting = story(at('13:56'), at('13:56'));
+    assert.equal(pushedConnections(buildContext(ask(waiting)), at('13:54'), { from: 'gateway' }, win).value, 0);
+    const a = analyze({ ...ask(young), changes: [change('gateway-pool', 'gateway', 'config', at('13:54')), change('cart-deploy', 'cart', 'deploy', at('13:54') + 20_000), change('search-flag', 'search', 'flag', at('13:55'))] });
+    assert.equal(a.suspects[0]?.id, 'gateway-pool', a.suspects.map((x) => `${x.id} ${x.score.toFixed(2)}`).join(', '));
+  });
+
+  it('a young burst is no push when the same push was under way before the change, or when it is one connection more', () => {
+    const win = (ctx: ReturnType<typeof buildContext>) => acuteWindow(ctx, at('13:54'));
+    // gateway's first pod pushed from 13:45; its second pod's connections rise at 13:55, after a gateway change at 13:54.
+    const twoPods = [
+      series('gateway', CONNS, { 'server.address': 'cart', 'service.instance.id': 'gw-1' }, rise(20, 6, at('13:45')), opts),
+      series('gateway', CONNS, { 'server.address': 'cart', 'service.instance.id': 'gw-2' }, rise(20, 6, at('13:55')), opts),
+      ...story(at('13:45'), at('13:56')).slice(1),
+    ];
+    const ctx = buildContext(ask(twoPods));
+    assert.ok(ctx.signals.some((x) => x.cls === 'connections' && x.time < at('13:50')), 'the first pod\'s push is confirmed');
+    assert.equal(pushedConnections(ctx, at('13:54'), { from: 'gateway' }, win(ctx)).value, 0);
+    const alone = buildContext(ask([twoPods[1], ...twoPods.slice(2)].filter((x) => x !== undefined)));
+    assert.ok(pushedConnections(alone, at('13:54'), { from: 'gateway' }, win(alone)).value > 0.3, 'the second pod alone: a push');
+    // Four connections held, then five: far outside a steady count's noise, but no push.
+    const one = [series('gateway', CONNS, { 'server.address': 'cart' }, rise(4, 1.25, at('13:55')), { ...opts, noise: 0 }), ...story(at('13:55'), at('13:56')).slice(1)];
+    const c1 = buildContext(ask(one));
+    assert.equal(pushedConnections(c1, at('13:54'), { from: 'gateway' }, win(c1)).value, 0);
   });
 });
