@@ -5,6 +5,7 @@ import { classifyGolden, type Golden } from '../golden';
 import type { Point } from '../../domain/types';
 import type { SeriesData } from '../../ports';
 import { metricClass, strength, type Signal } from '../signals';
+import type { StitchedSeries } from '../stitch';
 import { median, robustScale } from '../../stats';
 import { best, type Scored } from './common';
 import { ratioFloor } from './canary';
@@ -149,14 +150,13 @@ export function pushedConnections(ctx: Context, since: number, sel: { readonly f
     pushes = ctx.signals.filter((s) => s.cls === 'connections' && judged(ctx, s).worse);
     PUSHES.set(ctx, pushes);
   }
-  const young = burstsIn === undefined ? [] : connectionBursts(ctx, burstsIn).filter((s) => judged(ctx, s).worse);
-  // A service's connections onto a peer that had begun to rise on some instance before `since`
-  // (beyond a sampling step) were not pushed from then on: a later instance rising too is the
-  // same push under way, not a new one.
+  // A young burst on one instance, where the service's connections onto that peer had already
+  // risen (confirmed) before `since`, beyond a sampling step: the same push under way, not a new one.
   const earlier = (s: Signal): boolean => ctx.signals.some((x) => x.cls === 'connections' && x.effect.shift > 0 && x.service === s.service && x.peer === s.peer && x.time < since - ctx.stepMs);
+  const young = burstsIn === undefined ? [] : connectionBursts(ctx, burstsIn, sel).filter((s) => !earlier(s) && judged(ctx, s).worse);
   return best(
     [...pushes, ...young]
-      .filter((s) => s.time >= since - ctx.stepMs && (sel.from === undefined || s.service === sel.from) && (sel.onto === undefined || s.peer === sel.onto) && !earlier(s))
+      .filter((s) => s.time >= since - ctx.stepMs && (sel.from === undefined || s.service === sel.from) && (sel.onto === undefined || s.peer === sel.onto))
       .map((s) => ({ value: s.weight, signal: s })),
   );
 }
@@ -166,6 +166,20 @@ const YOUNG_CONFIDENCE = 0.5;
 /** The least rise of a young burst of held connections that can be a push: half as many again. */
 const YOUNG_RISE = 0.5;
 const BURSTS = new WeakMap<Context, Map<string, readonly Signal[]>>();
+const HELD = new WeakMap<Context, readonly { readonly s: StitchedSeries; readonly peer: string }[]>();
+
+/** Series of connections a service holds on another one it names. */
+function heldConnections(ctx: Context): readonly { readonly s: StitchedSeries; readonly peer: string }[] {
+  let hit = HELD.get(ctx);
+  if (hit !== undefined) return hit;
+  const known = new Set(ctx.graph.services);
+  hit = ctx.series.flatMap((s) => {
+    const peer = metricClass(s.series.metric) === 'connections' ? peerService(s.series.labels, known, s.series.service) : undefined;
+    return peer === undefined || peer === s.series.service ? [] : [{ s, peer }];
+  });
+  HELD.set(ctx, hit);
+  return hit;
+}
 
 /**
  * Held connections that burst in `win` on a series the detector has confirmed no move of since:
@@ -173,21 +187,21 @@ const BURSTS = new WeakMap<Context, Map<string, readonly Signal[]>>();
  * would become (dated at the burst's start, its sustained value as the level after), so the push
  * is judged as a confirmed one is.
  */
-function connectionBursts(ctx: Context, win: AcuteWindow): readonly Signal[] {
+function connectionBursts(ctx: Context, win: AcuteWindow, sel: { readonly from?: string; readonly onto?: string }): readonly Signal[] {
+  if (heldConnections(ctx).length === 0) return [];
   let memo = BURSTS.get(ctx);
   if (memo === undefined) BURSTS.set(ctx, (memo = new Map<string, readonly Signal[]>()));
-  const key = `${win.from}:${win.to}`;
+  // Per sampling step, as the acute view: every change landing in one step sees the same bursts.
+  const key = `${Math.floor(win.from / ctx.stepMs)}:${Math.floor(win.to / ctx.stepMs)}:${sel.from ?? ''}:${sel.onto ?? ''}`;
   const hit = memo.get(key);
   if (hit !== undefined) return hit;
-  const known = new Set(ctx.graph.services);
   const confirmed = new Set(ctx.signals.filter((x) => x.time >= win.from - ctx.stepMs).map((x) => x.series.series.id));
   const out: Signal[] = [];
-  for (const s of ctx.series) {
-    if (metricClass(s.series.metric) !== 'connections' || confirmed.has(s.series.id)) continue;
-    const peer = peerService(s.series.labels, known, s.series.service);
-    const exc = peer === undefined || peer === s.series.service ? undefined : acuteExcursion(s.points, 1, win, ACUTE_DEFAULTS);
+  for (const { s, peer } of heldConnections(ctx)) {
+    if ((sel.from !== undefined && s.series.service !== sel.from) || (sel.onto !== undefined && peer !== sel.onto) || confirmed.has(s.series.id)) continue;
+    const exc = acuteExcursion(s.points, 1, win, ACUTE_DEFAULTS);
     // A push opens many more connections: one more of four is far outside a steady count's noise, but no push.
-    if (exc === undefined || peer === undefined || exc.ongoing || exc.relative < YOUNG_RISE) continue;
+    if (exc === undefined || exc.ongoing || exc.relative < YOUNG_RISE) continue;
     const effect = { before: exc.baseline, after: exc.value, shift: exc.z, relative: exc.relative };
     const bp = { series: s.series, time: exc.start, detectedAt: ctx.at, kind: 'level_up' as const, before: { level: exc.baseline, slope: 0 }, after: { level: exc.value, slope: 0 }, magnitude: exc.z, confidence: YOUNG_CONFIDENCE };
     out.push({ bp, series: s, service: s.series.service, peer, cls: 'connections', edge: true, time: exc.start, effect, weight: strength(effect) * (0.6 + 0.4 * YOUNG_CONFIDENCE) });
