@@ -3,7 +3,7 @@ import type { Analysis, Breakpoint, ChangeEvent, Point, Topology } from '../doma
 import type { SeriesData } from '../ports';
 import { buildGraph, peerService, withDataEdges, type TopologyGraph } from '../topology';
 import type { MetricRule } from './golden';
-import { effectAt, metricClass, refineOnset, strength, troubleWeight, type Effect, type Signal } from './signals';
+import { effectAt, metricClass, refineOnset, signalWeight, strength, troubleWeight, type Effect, type Signal } from './signals';
 import { lastOnset } from './redate';
 import { stitchVersions, type StitchedSeries } from './stitch';
 import { acrossInstances } from './churn';
@@ -158,7 +158,7 @@ export function toSignals(breakpoints: readonly Breakpoint[], series: readonly S
     const { time, effect } = strength(firstEffect) >= 0.2 ? lastMove(s.points, onset, firstEffect, effectMs) : { time: onset, effect: firstEffect };
     const peer = peerService(s.series.labels, known, s.series.service);
     const cls = metricClass(s.series.metric);
-    const sig: Signal = { bp, series: s, service: s.series.service, cls, edge: peer !== undefined || cls === 'connections', time, effect, weight: strength(effect) * (0.6 + 0.4 * bp.confidence) };
+    const sig: Signal = { bp, series: s, service: s.series.service, cls, edge: peer !== undefined || cls === 'connections', time, effect, weight: signalWeight(effect, bp.confidence) };
     signals.push(peer === undefined ? sig : { ...sig, peer });
   }
   return signals.sort((a, b) => a.time - b.time);

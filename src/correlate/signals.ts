@@ -173,6 +173,11 @@ export function strength(e: Effect): number {
   return sig * size;
 }
 
+/** A signal's weight: its effect's strength, heard more as the detector is surer of the move. */
+export function signalWeight(e: Effect, confidence: number): number {
+  return strength(e) * (0.6 + 0.4 * confidence);
+}
+
 /**
  * How much a signal on the victim counts as trouble by `until` (the page): growth of a resource,
  * any move of traffic; a resource falling barely. A leak is judged by the growth that followed

@@ -4,7 +4,7 @@ import type { Context } from '../context';
 import { classifyGolden, type Golden } from '../golden';
 import type { Point } from '../../domain/types';
 import type { SeriesData } from '../../ports';
-import { metricClass, strength, type Signal } from '../signals';
+import { metricClass, signalWeight, type Signal } from '../signals';
 import type { StitchedSeries } from '../stitch';
 import { median, robustScale } from '../../stats';
 import { best, type Scored } from './common';
@@ -142,7 +142,8 @@ function judge(ctx: Context, s: Signal): Judged {
  * step: not before the change) while the service was not slower yet (`canBeWaiting` says no), and
  * some latency or error ratio of the service rose beyond its noise two samples in a row afterwards,
  * within the hour. With `from`, only the pushes of that caller; with `onto`, only those onto that
- * service. The strongest, in [0,1]; its signal names the caller and the service.
+ * service. With `burstsIn`, also pushes too young for a breakpoint, from bursts in that window
+ * (see `connectionBursts`). The strongest, in [0,1]; its signal names the caller and the service.
  */
 export function pushedConnections(ctx: Context, since: number, sel: { readonly from?: string; readonly onto?: string }, burstsIn?: AcuteWindow): Scored {
   let pushes = PUSHES.get(ctx);
@@ -204,7 +205,7 @@ function connectionBursts(ctx: Context, win: AcuteWindow, sel: { readonly from?:
     if (exc === undefined || exc.ongoing || exc.relative < YOUNG_RISE) continue;
     const effect = { before: exc.baseline, after: exc.value, shift: exc.z, relative: exc.relative };
     const bp = { series: s.series, time: exc.start, detectedAt: ctx.at, kind: 'level_up' as const, before: { level: exc.baseline, slope: 0 }, after: { level: exc.value, slope: 0 }, magnitude: exc.z, confidence: YOUNG_CONFIDENCE };
-    out.push({ bp, series: s, service: s.series.service, peer, cls: 'connections', edge: true, time: exc.start, effect, weight: strength(effect) * (0.6 + 0.4 * YOUNG_CONFIDENCE) });
+    out.push({ bp, series: s, service: s.series.service, peer, cls: 'connections', edge: true, time: exc.start, effect, weight: signalWeight(effect, YOUNG_CONFIDENCE) });
   }
   memo.set(key, out);
   return out;
