@@ -119,13 +119,11 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
   // and success: worse from right after a change is that change's visible doing whether or not it
   // lasted long enough to be confirmed, and the simulator-fitted model, which weighs a service's
   // own move lightly (in its world every service on the path moves), must not outvote it.
-  const confirmed = new Map<string, number[]>();
-  for (const b of ctx.breakpoints) confirmed.set(b.series.id, [...(confirmed.get(b.series.id) ?? []), b.time]);
+  const confirmed = timesBySeries(ctx.breakpoints.map((b) => ({ id: b.series.id, time: b.time })));
   const confirmedAt = (id: string, start: number): boolean => (confirmed.get(id) ?? []).some((t) => Math.abs(t - start) <= 5 * ctx.stepMs);
   // … and one that began before the reference time (beyond the clock jitter, as its onset is
   // dated: a detector confirms late) is not its doing either.
-  const began = new Map<string, number[]>();
-  for (const x of ctx.signals) began.set(x.series.series.id, [...(began.get(x.series.series.id) ?? []), x.time]);
+  const began = timesBySeries(ctx.signals.map((x) => ({ id: x.series.series.id, time: x.time })));
   const confirmedBefore = (id: string, start: number, ref: number): boolean => (began.get(id) ?? []).some((t) => t < ref - JITTER_MS && start - t <= 5 * ctx.stepMs);
   return perStep(ctx.stepMs, (t) => {
     const win = acuteWindow(ctx, t);
@@ -176,6 +174,17 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
     for (const [svc, mine] of pushes) out.set(svc, { ...(out.get(svc) ?? QUIET), pushes: mine });
     return out;
   });
+}
+
+/** The times of `moves`, by series id. */
+function timesBySeries(moves: readonly { readonly id: string; readonly time: number }[]): ReadonlyMap<string, readonly number[]> {
+  const out = new Map<string, number[]>();
+  for (const m of moves) {
+    const list = out.get(m.id);
+    if (list === undefined) out.set(m.id, [m.time]);
+    else list.push(m.time);
+  }
+  return out;
 }
 
 /**
