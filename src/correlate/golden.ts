@@ -50,10 +50,23 @@ function ruleMatches(rule: MetricRule, metric: string): boolean {
   return rule.match === metric;
 }
 
-/** The side from the name or the span kind (`http.client.*`, `rpc.client.*`, `*.client.*`). */
+/**
+ * The side from the name (`http.client.*`, `rpc.client.*`, `*.client.*`) or the span kind. The
+ * Collector's span metrics write the kind as `SPAN_KIND_CLIENT` (`span_kind` once in Prometheus);
+ * a producer's spans, like a client's, time what it sends to others.
+ */
 function sideOf(m: string, labels: Labels): 'server' | 'client' {
-  if (/(^|[._])client[._]/.test(m) || labels['span.kind'] === 'client') return 'client';
+  const kind = (labels['span.kind'] ?? labels['span_kind'] ?? '').toLowerCase().replace(/^span_kind_/, '');
+  if (/(^|[._])client[._]/.test(m) || kind === 'client' || kind === 'producer') return 'client';
   return 'server';
+}
+
+/**
+ * The Collector's span metrics count spans in `calls` (`traces.span.metrics.calls`, Prometheus
+ * `traces_span_metrics_calls_total`; `calls` in older versions): requests, split by `status.code`.
+ */
+export function spanCalls(metric: string): boolean {
+  return /(^|[._])calls(_total)?$/i.test(metric);
 }
 
 /**
@@ -70,7 +83,7 @@ export function classifyGolden(metric: string, labels: Labels = {}, rules: reado
   const side = sideOf(m, labels);
   const of = (signal: GoldenSignal): Golden => ({ signal, side, bad: DEFAULT_BAD[signal] });
   if (m.endsWith(FAILURE_RATIO)) return of('errors');
-  if (durationOfCount(metric, labels, rules) !== undefined) return of(failedRequests(labels) ? 'errors' : 'traffic');
+  if (durationOfCount(metric, labels, rules) !== undefined || spanCalls(m)) return of(failedRequests(labels) ? 'errors' : 'traffic');
   if (/(\.|_)duration|latency|response_time|\.time$/.test(m) && !/cpu/.test(m)) return of('latency');
   if (/success|availability/.test(m)) return of('success');
   // Restarts too: a container that keeps crashing (k8s.container.restarts) is failing its requests.
@@ -108,7 +121,7 @@ export function failedRequests(labels: Labels): boolean {
     const v = labels[key];
     if (v !== undefined && /^5\d\d$/.test(v)) return true;
   }
-  if (/^(STATUS_CODE_)?ERROR$/i.test(labels['status.code'] ?? labels['otel.status_code'] ?? '')) return true;
+  if (/^(STATUS_CODE_)?ERROR$/i.test(labels['status.code'] ?? labels['otel.status_code'] ?? labels['status_code'] ?? '')) return true;
   const grpc = labels['rpc.grpc.status_code'];
   return grpc !== undefined && grpc !== '0' && grpc !== 'OK';
 }

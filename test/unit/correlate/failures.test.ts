@@ -38,6 +38,14 @@ describe('correlate: the failed share of requests, from a duration histogram\'s 
     assert.equal(failureRatios(stitched([as({ code: '200' }, 9), as({ code: '404' }, 1)]), []).length, 0);
   });
 
+  it("regression: the span metrics' calls split by status.code give the failed share (were: ignored, only a duration's count was read)", () => {
+    const calls = (code: string, v: number): SeriesData => series('api', 'traces.span.metrics.calls', { 'service.instance.id': 'a', 'span.kind': 'SPAN_KIND_SERVER', 'status.code': code }, flat(v), { from: HOUR_AGO, to: PAGE, int: false, noise: 0 });
+    const out = failureRatios(stitched([calls('STATUS_CODE_UNSET', 3), calls('STATUS_CODE_ERROR', 1)]), []);
+    assert.equal(out.length, 1);
+    assert.equal(out[0]?.series.metric, `traces.span.metrics.calls${FAILURE_RATIO}`);
+    assert.ok(Math.abs((out[0]?.points[5]?.v ?? 0) - 0.25) < 1e-9);
+  });
+
   it('makes nothing for a service that never failed, nor from counts that are not of a duration', () => {
     assert.equal(failureRatios(stitched([pod('api', 'a', '1', '200', 10)]), []).length, 0);
     const jobs = series('api', 'jobs.count', { 'error.type': 'timeout' }, flat(1), { from: HOUR_AGO, to: PAGE });

@@ -33,6 +33,19 @@ describe('correlate: golden signals', () => {
     assert.equal(classifyGolden('process.open_file_descriptor.count').signal, 'saturation');
   });
 
+  it("regression: the Collector's span metrics say their side by SPAN_KIND_CLIENT and count requests in calls (were: a client span's duration read as the service's own latency; calls ignored)", () => {
+    const client = { 'span.kind': 'SPAN_KIND_CLIENT', 'span.name': 'GET' };
+    assert.deepEqual(classifyGolden('traces.span.metrics.duration', client), { signal: 'latency', side: 'client', bad: 1 });
+    assert.equal(classifyGolden('traces_span_metrics_duration_milliseconds', { span_kind: 'SPAN_KIND_CLIENT' }).side, 'client');
+    assert.equal(classifyGolden('traces.span.metrics.duration', { 'span.kind': 'SPAN_KIND_PRODUCER' }).side, 'client');
+    assert.equal(classifyGolden('traces.span.metrics.duration', { 'span.kind': 'SPAN_KIND_SERVER' }).side, 'server');
+    assert.equal(classifyGolden('traces.span.metrics.duration', { 'span.kind': 'SPAN_KIND_CONSUMER' }).side, 'server');
+    assert.deepEqual(classifyGolden('traces.span.metrics.calls', { 'span.kind': 'SPAN_KIND_SERVER', 'status.code': 'STATUS_CODE_UNSET' }), { signal: 'traffic', side: 'server', bad: 0 });
+    assert.deepEqual(classifyGolden('traces.span.metrics.calls', { 'span.kind': 'SPAN_KIND_SERVER', 'status.code': 'STATUS_CODE_ERROR' }), { signal: 'errors', side: 'server', bad: 1 });
+    assert.deepEqual(classifyGolden('traces_span_metrics_calls_total', { span_kind: 'SPAN_KIND_SERVER', status_code: 'STATUS_CODE_ERROR' }), { signal: 'errors', side: 'server', bad: 1 });
+    assert.equal(classifyGolden('calls', client).signal, 'traffic');
+  });
+
   it('container restarts are failures and messages handled are traffic (were: unexplained, ignored)', () => {
     assert.deepEqual(classifyGolden('k8s.container.restarts'), { signal: 'errors', side: 'server', bad: 1 });
     assert.deepEqual(classifyGolden('kube_pod_container_status_restarts_total'), { signal: 'errors', side: 'server', bad: 1 });
