@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A real OpenTelemetry Collector (otlp + hostmetrics receivers, batch processor, kafka exporter),
+# A real OpenTelemetry Collector (otlp + hostmetrics receivers, span_metrics connector, batch processor, kafka exporter),
 # built once by ./build.sh with the OpenTelemetry Collector Builder and cached like the Kafka jars.
 #
 # Usage: scripts/collector/collector.sh <command>

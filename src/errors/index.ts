@@ -76,4 +76,9 @@ export function isEpicenterError(e: unknown): e is EpicenterError {
 export interface Decoded<T> {
   readonly values: T[];
   readonly errors: EpicenterError[];
+  /**
+   * Cumulative counters' readings kept as the base of their rates, which make no value yet: a
+   * Collector's first export after a start holds nothing else, and is not a bad message.
+   */
+  readonly held?: number;
 }

@@ -37,15 +37,16 @@ type ValueList = z.infer<typeof valueListSchema>;
 export function decodeCollectd(text: string, origin: Origin, rates: RateState = createRateState()): Decoded<Sample> {
   const { docs, errors } = parseJsonDocs(text, origin);
   const values: Sample[] = [];
+  const held = { n: 0 };
   for (const { doc, line } of docs) {
     const lists = Array.isArray(doc) ? doc : [doc];
     const prefix = Array.isArray(doc) ? (i: number) => `[${i}]` : () => '';
-    lists.forEach((vl, i) => decodeValueList(vl, origin, line, prefix(i), rates, values, errors));
+    lists.forEach((vl, i) => decodeValueList(vl, origin, line, prefix(i), rates, values, errors, held));
   }
-  return { values, errors: inLineOrder(errors) };
+  return { values, errors: inLineOrder(errors), held: held.n };
 }
 
-function decodeValueList(raw: unknown, origin: Origin, line: number, path: string, rates: RateState, out: Sample[], errors: EpicenterError[]): void {
+function decodeValueList(raw: unknown, origin: Origin, line: number, path: string, rates: RateState, out: Sample[], errors: EpicenterError[], held: { n: number }): void {
   const r = valueListSchema.safeParse(raw);
   if (!r.success) {
     errors.push(zodError(r.error, origin, line, path));
@@ -81,6 +82,7 @@ function decodeValueList(raw: unknown, origin: Origin, line: number, path: strin
       // (Keyed by id: each value list makes its series afresh.)
       const rate = cumulativeRate(rates, series.id, t, v);
       if (rate !== undefined) out.push({ series, t, v: rate });
+      else held.n++;
     }
   }
 }

@@ -152,7 +152,7 @@ export function createProcessor(opts: Partial<ProcessorOptions> = {}): Processor
             }
           }
         }
-        if (accepted === 0 && errors.length === 0) errors.push(new EpicenterError('BAD_INPUT', 'message holds no records', { origin: at }));
+        if (accepted === 0 && errors.length === 0 && (decoded.held ?? 0) === 0) errors.push(new EpicenterError('BAD_INPUT', 'message holds no records', { origin: at }));
         if (errors.length > 0) {
           rows.deadLetters.push(deadLetter(batch, m, errors, accepted, t0));
           s.rejectedRecords += errors.length;

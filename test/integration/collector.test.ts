@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { collectorSh, freePort, nodeNamed, startCollector } from './helpers/collector';
+import { collectorConfig, collectorSh, freePort, nodeNamed, startCollector } from './helpers/collector';
 import { isolatedDeployment } from './helpers/deployment';
 import type { SentPoint } from './helpers/otel-sender';
 import { deploymentEnv, RunProcess } from './helpers/runner';
@@ -42,7 +42,7 @@ for (const encoding of ['otlp_proto', 'otlp_json'] as const) {
       run = new RunProcess(deploymentEnv(d), `run-${encoding}`);
       await run.ready();
       const port = await freePort();
-      await startCollector(name, { otlpPort: port, topic: d.metrics, ...(encoding === 'otlp_proto' ? {} : { encoding }), processNames: [SENDER] });
+      await startCollector(name, collectorConfig({ otlpPort: port, topic: d.metrics, ...(encoding === 'otlp_proto' ? {} : { encoding }), processNames: [SENDER] }));
 
       const node = nodeNamed(SENDER);
       const services = [`col-cumulative-${encoding}`, `col-delta-${encoding}`];

@@ -19,19 +19,21 @@ import { metricSchema, requestSchema, resourceMetricsSchema, scopeMetricsSchema,
 export function decodeOtlpMetrics(text: string, origin: Origin, rates: RateState = createRateState()): Decoded<Sample> {
   const { docs, errors } = parseJsonDocs(text, origin);
   const values: Sample[] = [];
-  for (const d of docs) decodeInto(d.doc, origin, d.line, rates, values, errors);
-  return { values, errors: inLineOrder(errors) };
+  const held = { n: 0 };
+  for (const d of docs) decodeInto(d.doc, origin, d.line, rates, values, errors, held);
+  return { values, errors: inLineOrder(errors), held: held.n };
 }
 
 /** One parsed ExportMetricsServiceRequest (e.g. one Kafka message). */
 export function decodeOtlpRequest(doc: unknown, origin: Origin, rates: RateState = createRateState()): Decoded<Sample> {
   const values: Sample[] = [];
   const errors: EpicenterError[] = [];
-  decodeInto(doc, origin, origin.line, rates, values, errors);
-  return { values, errors };
+  const held = { n: 0 };
+  decodeInto(doc, origin, origin.line, rates, values, errors, held);
+  return { values, errors, held: held.n };
 }
 
-function decodeInto(doc: unknown, origin: Origin, line: number | undefined, rates: RateState, out: Sample[], errors: EpicenterError[]): void {
+function decodeInto(doc: unknown, origin: Origin, line: number | undefined, rates: RateState, out: Sample[], errors: EpicenterError[], held: { n: number }): void {
   const req = requestSchema.safeParse(doc);
   if (!req.success) {
     errors.push(zodError(req.error, origin, line, ''));
@@ -52,7 +54,7 @@ function decodeInto(doc: unknown, origin: Origin, line: number | undefined, rate
       continue;
     }
     const resourceKey = attributeKey(rm.data.resource?.attributes) as string;
-    const sink: PointSink = { origin, line, resourceLabels, resourceKey, rates, out, errors };
+    const sink: PointSink = { origin, line, resourceLabels, resourceKey, rates, out, errors, held };
     const sms = rm.data.scopeMetrics ?? [];
     for (let s = 0; s < sms.length; s++) {
       const sPath = `${rPath}.scopeMetrics[${s}]`;
@@ -96,8 +98,10 @@ function decodeMetric(m: Metric, path: string, sink: PointSink): void {
       if (v === undefined) return;
       const ref = seriesOf(sink, series, p, pp, i);
       if (ref === undefined) return;
-      const r = isMonotonic !== true ? v : temp === 'delta' ? deltaRate(v, pt, pp, i, sink) : cumulativeRate(sink.rates, ref, pt.t, v, pt.start);
+      const cumulative = isMonotonic === true && temp !== 'delta';
+      const r = isMonotonic !== true ? v : cumulative ? cumulativeRate(sink.rates, ref, pt.t, v, pt.start) : deltaRate(v, pt, pp, i, sink);
       if (r !== undefined) sink.out.push({ series: ref, t: pt.t, v: r });
+      else if (cumulative) sink.held.n++;
     });
   } else {
     const dist = m.histogram ?? m.exponentialHistogram;

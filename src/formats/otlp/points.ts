@@ -26,6 +26,8 @@ export interface PointSink {
   readonly rates: RateState;
   readonly out: Sample[];
   readonly errors: EpicenterError[];
+  /** Counts cumulative readings kept as a rate's base (see `Decoded.held`). */
+  readonly held: { n: number };
 }
 
 /** Time (epoch ms) and counter start (epoch ms, when set) of a data point. */
@@ -196,7 +198,10 @@ export function emitDistribution(sink: PointSink, ds: DistributionSeries, p: Rec
     return;
   }
   const inc = cumulativeIncrease(sink.rates, countSeries, pt.t, count, pt.start, sum ?? undefined);
-  if (inc === undefined) return;
+  if (inc === undefined) {
+    sink.held.n++;
+    return;
+  }
   sink.out.push({ series: countSeries, t: pt.t, v: (inc.increase * 1000) / inc.ms });
   if (inc.auxIncrease !== undefined && inc.increase > 0) mean(inc.auxIncrease / inc.increase);
 }

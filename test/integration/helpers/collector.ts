@@ -38,12 +38,8 @@ export interface CollectorSpec {
 
 /** The Collector's YAML: otlp (HTTP) and host_metrics (process scraper) → batch → kafka. */
 export function collectorConfig(s: CollectorSpec): string {
-  const encoding = s.encoding === undefined ? '' : `\n      encoding: ${s.encoding}`;
   return `receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: 127.0.0.1:${s.otlpPort}
+${otlpHttp(s.otlpPort)}
   host_metrics:
     collection_interval: 1s
     scrapers:
@@ -55,7 +51,47 @@ export function collectorConfig(s: CollectorSpec): string {
         metrics:
           process.open_file_descriptors: { enabled: true }
           process.threads: { enabled: true }
-processors:
+${toKafka(s)}
+    metrics:
+      receivers: [otlp, host_metrics]
+      processors: [batch]
+      exporters: [kafka]
+`;
+}
+
+/**
+ * The Collector's YAML for span metrics: spans in over OTLP/HTTP, the span metrics connector
+ * (flushing every second, `peer.service` kept as a dimension, as a shop adds it to see its
+ * calls per dependency) → batch → kafka.
+ */
+export function spanMetricsConfig(s: Pick<CollectorSpec, 'otlpPort' | 'topic'>): string {
+  return `receivers:
+${otlpHttp(s.otlpPort)}
+connectors:
+  span_metrics:
+    metrics_flush_interval: 1s
+    dimensions:
+      - name: peer.service
+${toKafka(s)}
+    traces:
+      receivers: [otlp]
+      exporters: [span_metrics]
+    metrics:
+      receivers: [span_metrics]
+      processors: [batch]
+      exporters: [kafka]
+`;
+}
+
+const otlpHttp = (port: number): string => `  otlp:
+    protocols:
+      http:
+        endpoint: 127.0.0.1:${port}`;
+
+/** The batch processor, the kafka exporter and the service section up to its pipelines. */
+function toKafka(s: Pick<CollectorSpec, 'topic' | 'encoding'>): string {
+  const encoding = s.encoding === undefined ? '' : `\n      encoding: ${s.encoding}`;
+  return `processors:
   batch:
     timeout: 200ms
 exporters:
@@ -68,19 +104,14 @@ service:
   telemetry:
     metrics:
       level: none
-  pipelines:
-    metrics:
-      receivers: [otlp, host_metrics]
-      processors: [batch]
-      exporters: [kafka]
-`;
+  pipelines:`;
 }
 
-/** Writes the config to a temp folder and starts collector `name` with it. */
-export async function startCollector(name: string, spec: CollectorSpec): Promise<void> {
+/** Writes `yaml` to a temp folder and starts collector `name` with it. */
+export async function startCollector(name: string, yaml: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'epicenter-collector-'));
   const file = join(dir, 'config.yaml');
-  writeFileSync(file, collectorConfig(spec));
+  writeFileSync(file, yaml);
   await collectorSh(['start', name, file], 120_000);
 }
 

@@ -33,6 +33,8 @@ describe('formats/collectd', () => {
     const msg = (time: number, v: number) => JSON.stringify([vl({ values: [v], dstypes: ['counter'], time })]);
     const r = decodeCollectd([msg(1714564800, 4294967000), msg(1714564810, 100), msg(1714564820, 300)].join('\n'), {}, rates);
     assert.deepEqual(pointsOf(r.values, 'collectd.cpu.percent'), [[1714564820000, 20]]);
+    // The first reading and the one after the wrap are kept as the rate's base: held, not lost.
+    assert.equal(r.held, 2);
   });
 
   it('absolute → value / interval; null (NaN gauge) is a missing sample', () => {

@@ -106,7 +106,7 @@ describe('formats/otlp: bad records name the line and the field, the rest is sti
   it('resourceMetrics that is not a list, or a request that is not an object, is one error', () => {
     assert.equal(decodeOtlpRequest({ resourceMetrics: 5 }, {}).errors[0]!.origin.field, 'resourceMetrics');
     assert.equal(decodeOtlpRequest([1, 2], {}).errors.length, 1);
-    assert.deepEqual(decodeOtlpRequest({}, {}), { values: [], errors: [] });
+    assert.deepEqual(decodeOtlpRequest({}, {}), { values: [], errors: [], held: 0 });
   });
 
   it('NDJSON: a line that is not JSON is reported by line number; blank lines are skipped; other lines decode', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createProcessor } from '../../../src/pipeline/processor';
 import type { BusBatch, BusMessage, MessageKind } from '../../../src/pipeline/types';
-import { cloudEvent, otlpGauges } from './otlp';
+import { cloudEvent, kv, otlpGauges } from './otlp';
 
 const NOW = Date.UTC(2026, 0, 10, 12, 0, 0);
 
@@ -61,6 +61,24 @@ describe('pipeline processor', () => {
     assert.match(rows.deadLetters[0]?.reason ?? '', /exceeds kafka.maxMessageBytes/);
     assert.match(rows.deadLetters[1]?.reason ?? '', /empty message/);
     assert.match(rows.deadLetters[2]?.reason ?? '', /no records/);
+  });
+
+  it("regression: a message holding only cumulative counters' first readings is no bad input (was: dead-lettered 'holds no records', as every span-metrics Collector's first export)", () => {
+    const p = createProcessor({ now: () => NOW });
+    const calls = (t: number, v: number): string => JSON.stringify({
+      resourceMetrics: [{
+        resource: { attributes: [kv('service.name', 'api')] },
+        scopeMetrics: [{ metrics: [
+          { name: 'traces.span.metrics.calls', sum: { isMonotonic: true, aggregationTemporality: 2, dataPoints: [{ startTimeUnixNano: String(BigInt(NOW - 60_000) * 1_000_000n), timeUnixNano: String(BigInt(t) * 1_000_000n), asInt: String(v) }] } },
+          { name: 'traces.span.metrics.duration', unit: 'ms', histogram: { aggregationTemporality: 2, dataPoints: [{ startTimeUnixNano: String(BigInt(NOW - 60_000) * 1_000_000n), timeUnixNano: String(BigInt(t) * 1_000_000n), count: String(v), sum: 50 * v }] } },
+        ] }],
+      }],
+    });
+    const first = p.process(batch('otlp', [msg(calls(NOW - 2000, 10), 0)]));
+    assert.deepEqual([first.samples.length, first.deadLetters.length], [0, 0]);
+    const next = p.process(batch('otlp', [msg(calls(NOW - 1000, 30), 1)]));
+    assert.deepEqual(next.samples.map((x) => [x.series.metric, x.v]), [['traces.span.metrics.calls', 20], ['traces.span.metrics.duration.count', 20], ['traces.span.metrics.duration.mean', 50]]);
+    assert.equal(next.deadLetters.length, 0);
   });
 
   it('stores duplicate points again (idempotent downstream) but feeds the detector once', () => {
