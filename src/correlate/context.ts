@@ -110,9 +110,12 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const probedBy = byServiceOf(probes);
   const paged = nearLimit(probed, recorded, victim, input.at);
   // When a resource of the victim is at its limit, that is what paged: other moves are context.
-  const trouble = (probedBy.get(victim) ?? [])
+  const moved = (probedBy.get(victim) ?? [])
     .map((s) => ({ s, w: troubleWeight(s, input.at) * (paged.size === 0 || paged.has(s.series.series.metric) ? 1 : 0.3) }))
     .filter((x) => x.w > 0.05);
+  // A request rate that moved has no bad direction: it is the trouble only when nothing else moved.
+  const health = moved.filter((x) => x.s.cls !== 'traffic');
+  const trouble = health.length > 0 ? health : moved;
   const onset = onsetOf(trouble, input.at);
   const lonely = linked !== undefined && [...known].some(unlinked);
   const bursts = lonely ? healthBursts(probed, (s) => s === victim || unlinked(s), input.at, input.metricRules ?? []) : undefined;

@@ -41,6 +41,19 @@ describe('evidence: onset alignment', () => {
   });
 });
 
+describe('evidence: onset of the trouble', () => {
+  it('regression: a request rate that fell earlier does not date the trouble when its latency rose later (was: the dip was the onset, so the cause "came after the trouble")', () => {
+    const rate = series('checkout-api', 'http.server.request.duration.count', {}, step(20, 14, at('12:20')), { int: false, noise: 0.3 });
+    const latency = series('checkout-api', 'http.server.request.duration.mean', {}, step(0.4, 0.8, at('12:35')), { int: false, noise: 0.01 });
+    const slow = change('slow', 'payments', 'config', at('12:33'));
+    const ctx = ctxOf([rate, latency], [slow], [bp(rate, at('12:20'), 'level_down', 20, 14), bp(latency, at('12:35'), 'level_up', 0.4, 0.8)]);
+    assert.equal(ctx.onset, at('12:35'));
+    assert.equal(troubleBefore(ctx, slow).value, 0);
+    // With nothing else moving, the dip is all there is to date.
+    assert.equal(ctxOf([rate], [slow], [bp(rate, at('12:20'), 'level_down', 20, 14)]).onset, at('12:20'));
+  });
+});
+
 describe('evidence: topology path and edge attribution', () => {
   const ctx = story();
   it('credits the caller whose connections to the victim jumped after its change', () => {
