@@ -203,7 +203,7 @@ function nearLimit(series: readonly StitchedSeries[], graph: TopologyGraph, vict
   return out;
 }
 
-/** The trouble's onset: earliest strong victim signal up to `at`; the strongest one when none is strong. */
+/** The trouble's onset: the earliest strong victim signal up to `at`; the earliest of all when none is strong. */
 function onsetOf(trouble: readonly { s: Signal; w: number }[], at: number): number {
   const before = trouble.filter((x) => x.s.time <= at);
   if (before.length === 0) return at;
