@@ -5,6 +5,7 @@ import type { Context } from '../context';
 import { PROCESS_LABELS } from '../churn';
 import { classifyGolden, ownHealth, type Golden } from '../golden';
 import type { StitchedSeries } from '../stitch';
+import { JITTER_MS } from './timing';
 
 const MIN = 60_000;
 /** Minutes after a deploy over which new and old instances are compared. @default 15 min */
@@ -34,10 +35,13 @@ export function versionAt(s: StitchedSeries, t: number): string | undefined {
 
 /**
  * End of the minutes after `c` that speak for it: CANARY_MS, the data's end, or the next change of
- * the same service (what follows that one is its doing).
+ * the same service (what follows that one is its doing). Not one within a sample or the clock
+ * jitter of `c`: no sample tells their minutes apart, and cutting there would leave the earlier
+ * change too few samples to judge while the later one took them all.
  */
 export function windowEnd(ctx: Context, c: ChangeEvent): number {
-  const next = ctx.changes.find((x) => x.service === c.service && x.time > c.time && x.id !== c.id);
+  const apart = Math.max(ctx.stepMs, JITTER_MS);
+  const next = ctx.changes.find((x) => x.service === c.service && x.time > c.time + apart && x.id !== c.id);
   return Math.min(ctx.to, c.time + CANARY_MS, next?.time ?? Infinity);
 }
 

@@ -110,6 +110,19 @@ describe('correlate: canary and service-level evidence', () => {
     assert.equal(serviceLevel(ctx(s), DEPLOY).value, 0);
   });
 
+  it('regression: a second release of the service 20 s later leaves the first its minutes: its bad new pods are judged (was: cut to the one sample before the second release, too few to judge)', () => {
+    const second = change('checkout-3', 'checkout-api', 'deploy', at('13:50') + 20_000, { version: '3.0' });
+    const s = [
+      pod('old-a', '1.0', flat(0.2), HOUR_AGO, PAGE),
+      pod('old-b', '1.0', flat(0.21), HOUR_AGO, PAGE),
+      pod('new-c', '2.0', flat(0.6), at('13:51'), PAGE),
+      pod('new-d', '3.0', flat(0.2), at('13:52'), PAGE),
+    ];
+    const c = ctxOf(s, [DEPLOY, second], [], { at: at('14:00'), windowMs: 60 * MIN, afterMs: 0 });
+    assert.ok(canaryComparison(c, DEPLOY).value > 0.9, String(canaryComparison(c, DEPLOY).value));
+    assert.equal(canaryComparison(c, second).value, 0);
+  });
+
   it("service level: what follows the service's next release is that release's doing", () => {
     const next = change('checkout-3', 'checkout-api', 'deploy', at('13:54'), { version: '3.0' });
     const slowAfter = (t: number): number => (t >= at('13:54') ? 0.6 : 0.2);
