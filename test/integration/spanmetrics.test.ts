@@ -5,6 +5,7 @@ import { classifyGolden, stitchVersions } from '../../src/correlate';
 import { failureRatios } from '../../src/correlate/failures';
 import { makeSeries } from '../../src/domain/series';
 import type { Point } from '../../src/domain/types';
+import type { SeriesData } from '../../src/ports';
 import { peerService } from '../../src/topology';
 import { collectorSh, freePort, spanMetricsConfig, startCollector } from './helpers/collector';
 import { isolatedDeployment } from './helpers/deployment';
@@ -112,8 +113,8 @@ function kinds(rows: readonly Stored[]): number {
 }
 
 /** The stored rows back as series, one per metric and label set. */
-function asSeries(rows: readonly Stored[], service: string): { series: ReturnType<typeof makeSeries>; points: Point[] }[] {
-  const by = new Map<string, { series: ReturnType<typeof makeSeries>; points: Point[] }>();
+function asSeries(rows: readonly Stored[], service: string): SeriesData[] {
+  const by = new Map<string, { series: SeriesData['series']; points: Point[] }>();
   for (const r of rows) {
     const s = makeSeries(r.metric, r.labels, service);
     const cur = by.get(s.id) ?? { series: s, points: [] };
