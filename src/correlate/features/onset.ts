@@ -1,6 +1,7 @@
 import type { ChangeEvent } from '../../domain/types';
 import type { Context } from '../context';
 import { best, FAST_MS, lagKernel, NONE, SLOW_MS, type Scored } from './common';
+import { JITTER_MS } from './timing';
 
 /**
  * Alignment of the change with the ONSET of the victim's trouble (not with the page): the
@@ -37,7 +38,11 @@ export function recency(ctx: Context, c: ChangeEvent): number {
   return lagKernel(ctx.onset - c.time, ctx.tolMs, FAST_MS);
 }
 
-/** How many other candidate changes sit between this one and the onset (0 = the last change before the trouble). */
+/**
+ * How many other candidate changes sit between this one and the onset (0 = the last change before
+ * the trouble). Not those within the clock jitter after it: releases a minute apart landed together
+ * as far as any clock can tell, and which came last says nothing.
+ */
 export function changesBetween(ctx: Context, c: ChangeEvent): number {
-  return ctx.candidates.filter((o) => o !== c && o.time > c.time && o.time <= ctx.onset).length;
+  return ctx.candidates.filter((o) => o !== c && o.time > c.time + JITTER_MS && o.time <= ctx.onset).length;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { candidateEvidence, fanIn } from '../../../src/correlate';
-import { delayedAlignment, onsetAlignment, troubleBefore } from '../../../src/correlate/features/onset';
+import { changesBetween, delayedAlignment, onsetAlignment, troubleBefore } from '../../../src/correlate/features/onset';
 import { pathEvidence } from '../../../src/correlate/features/path';
 import { edgeElsewhere } from '../../../src/correlate/features/edges';
 import { rollbackEvidence } from '../../../src/correlate/features/rollback';
@@ -51,6 +51,17 @@ describe('evidence: onset of the trouble', () => {
     assert.equal(troubleBefore(ctx, slow).value, 0);
     // With nothing else moving, the dip is all there is to date.
     assert.equal(ctxOf([rate], [slow], [bp(rate, at('12:20'), 'level_down', 20, 14)]).onset, at('12:20'));
+  });
+});
+
+describe('evidence: changes between a change and the onset', () => {
+  it('regression: a release 40 s after another does not make the first "not the last before the trouble" (was: counted between them, as if a clock could order them)', () => {
+    const a = change('a', 'order-sync', 'config', at('12:30'));
+    const b = change('b', 'web', 'config', at('12:30') + 40_000);
+    const d = change('d', 'search', 'config', at('12:33'));
+    const ctx = ctxOf([fds, osConns], [a, b, d], [bp(fds, at('12:35')), bp(osConns, at('12:33'))]);
+    assert.equal(ctx.onset, at('12:35'));
+    assert.deepEqual([a, b, d].map((c) => changesBetween(ctx, c)), [1, 1, 0]);
   });
 });
 
