@@ -4,7 +4,7 @@ import { changesBetween, delayedAlignment, onsetAlignment, troubleBefore } from 
 import { pathEvidence } from '../../../src/correlate/features/path';
 import { edgeElsewhere } from '../../../src/correlate/features/edges';
 import { rollbackEvidence } from '../../../src/correlate/features/rollback';
-import { at, bp, change, CONNS, ctxOf, FD, series, step } from './helpers';
+import { at, bp, change, CONNS, ctxOf, FD, MIN, series, step } from './helpers';
 
 // The fd story, by hand: order-sync's config change at 12:30 multiplies its connections to
 // checkout-api (12:33); checkout-api's fds jump at 12:35 towards the 1024 limit; checkout-api
@@ -51,6 +51,17 @@ describe('evidence: onset of the trouble', () => {
     assert.equal(troubleBefore(ctx, slow).value, 0);
     // With nothing else moving, the dip is all there is to date.
     assert.equal(ctxOf([rate], [slow], [bp(rate, at('12:20'), 'level_down', 20, 14)]).onset, at('12:20'));
+  });
+  it('regression: with no lasting move confirmed yet, the trouble began with the paged service\'s own burst, not at the page (was: the page time, so a release after the burst read as "before the trouble")', () => {
+    const page = at('12:40');
+    const latency = series('checkout-api', 'http.server.request.duration.mean', {}, step(0.4, 1.6, at('12:36')), { int: false, noise: 0.01, to: page + MIN });
+    const after = change('after', 'search', 'config', at('12:38'));
+    const ctx = ctxOf([latency], [after], [], { at: page, afterMs: 0 });
+    assert.equal(ctx.trouble.length, 0);
+    assert.equal(ctx.onset, at('12:36'));
+    // Nothing burst: the page is all there is to date.
+    const flat = series('checkout-api', 'http.server.request.duration.mean', {}, () => 0.4, { int: false, noise: 0.01, to: page + MIN });
+    assert.equal(ctxOf([flat], [after], [], { at: page, afterMs: 0 }).onset, page);
   });
 });
 
