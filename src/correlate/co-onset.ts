@@ -1,5 +1,5 @@
-import { acuteExcursion } from '../detect/acute';
-import type { Topology } from '../domain/types';
+import { acuteExcursion, type AcuteOptions, type AcuteWindow, type Excursion } from '../detect/acute';
+import type { Point, Topology } from '../domain/types';
 import type { TopologyGraph } from '../topology';
 import { classifyGolden, HEALTH, ownHealth, type MetricRule } from './golden';
 import { excursionStrength, ratioOptions } from './features/acute';
@@ -40,9 +40,11 @@ export function coOnsetDependencies(graph: TopologyGraph, victim: string, byServ
 /**
  * When each service's latency, errors or success burst strongly in the quarter hour before the
  * page, against the hour before that: trouble only minutes old, which no breakpoint has confirmed
- * yet. Server side only (a client series is the callee's health as much as the caller's).
+ * yet. Server side only (a client series is the callee's health as much as the caller's). With
+ * `stepMs`, only bursts still going within two samples of the page: one that was over by then was
+ * an earlier episode (a fault that cleared), not the trouble paged about.
  */
-export function healthBursts(series: readonly StitchedSeries[], services: (s: string) => boolean, at: number, rules: readonly MetricRule[]): Map<string, number[]> {
+export function healthBursts(series: readonly StitchedSeries[], services: (s: string) => boolean, at: number, rules: readonly MetricRule[], stepMs?: number): Map<string, number[]> {
   const win = { baseFrom: at - RECENT_MS - 60 * MIN, baseTo: at - RECENT_MS, from: at - RECENT_MS, to: at + 1 };
   const out = new Map<string, number[]>();
   for (const s of series) {
@@ -50,11 +52,21 @@ export function healthBursts(series: readonly StitchedSeries[], services: (s: st
     if (!services(svc)) continue;
     const g = classifyGolden(s.series.metric, s.series.labels, rules);
     if (g.bad === 0 || !ownHealth(g)) continue;
-    const exc = acuteExcursion(s.points, g.bad, win, ratioOptions(g, s));
+    const exc = stepMs === undefined ? acuteExcursion(s.points, g.bad, win, ratioOptions(g, s)) : lastEpisode(s.points, g.bad, win, ratioOptions(g, s), at - 2 * stepMs);
     if (exc === undefined || exc.ongoing || excursionStrength(exc) < STRONG) continue;
     out.set(svc, [...(out.get(svc) ?? []), exc.start]);
   }
   return out;
+}
+
+/** The burst in `win` still going at `by` or later, past any that ended before it. */
+function lastEpisode(points: readonly Point[], dir: 1 | -1, win: AcuteWindow, opts: AcuteOptions, by: number): Excursion | undefined {
+  for (let from = win.from; from < win.to;) {
+    const exc = acuteExcursion(points, dir, { ...win, from }, opts);
+    if (exc === undefined || exc.end >= by) return exc;
+    from = exc.end + 1;
+  }
+  return undefined;
 }
 
 /** `topology` with `victim` depending on each of `deps` as well. */

@@ -58,7 +58,7 @@ export interface Context {
   readonly trouble: readonly { readonly s: Signal; readonly w: number }[];
   /** The victim's metrics within 80 % of their declared limit in the half hour before `at`. */
   readonly atLimit: ReadonlySet<string>;
-  /** First strong trouble on the victim at or before `at`; with no lasting move, its first strong burst; else `at`. */
+  /** First strong trouble on the victim at or before `at`; with no lasting move, its first strong burst still going; else `at`. */
   readonly onset: number;
   /** Every change in range (candidates are those up to `at`). */
   readonly changes: readonly ChangeEvent[];
@@ -118,8 +118,8 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const trouble = health.length > 0 ? health : moved;
   const lonely = linked !== undefined && [...known].some(unlinked);
   const bursts = lonely ? healthBursts(probed, (s) => s === victim || unlinked(s), input.at, input.metricRules ?? []) : undefined;
-  // No lasting move confirmed yet: the trouble began with the victim's first strong burst, not at the page.
-  const own = trouble.length > 0 ? [] : (bursts ?? healthBursts(probed, (s) => s === victim, input.at, input.metricRules ?? [])).get(victim) ?? [];
+  // No lasting move confirmed yet: the trouble began with the victim's first strong burst still going, not at the page.
+  const own = trouble.length > 0 ? [] : healthBursts(probed, (s) => s === victim, input.at, input.metricRules ?? [], stepMs).get(victim) ?? [];
   const onset = trouble.length > 0 ? onsetOf(trouble, input.at) : Math.min(input.at, ...own);
   const inferred = coOnsetDependencies(recorded, victim, probedBy, trouble.length > 0 ? onset : undefined, stepMs, input.metricRules ?? [], bursts);
   const graph = inferred.length === 0 ? recorded : buildGraph(withDependencies(declared, victim, inferred));

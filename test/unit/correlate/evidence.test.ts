@@ -59,6 +59,9 @@ describe('evidence: onset of the trouble', () => {
     const ctx = ctxOf([latency], [after], [], { at: page, afterMs: 0 });
     assert.equal(ctx.trouble.length, 0);
     assert.equal(ctx.onset, at('12:36'));
+    // An earlier burst that was over by then is another episode, not the trouble paged about.
+    const twice = series('checkout-api', 'http.server.request.duration.mean', {}, (t) => (t >= at('12:28') && t < at('12:31')) || t >= at('12:36') ? 1.6 : 0.4, { int: false, noise: 0.01, to: page + MIN });
+    assert.equal(ctxOf([twice], [after], [], { at: page, afterMs: 0 }).onset, at('12:36'));
     // Nothing burst: the page is all there is to date.
     const flat = series('checkout-api', 'http.server.request.duration.mean', {}, () => 0.4, { int: false, noise: 0.01, to: page + MIN });
     assert.equal(ctxOf([flat], [after], [], { at: page, afterMs: 0 }).onset, page);
