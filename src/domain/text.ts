@@ -44,6 +44,14 @@ export function wellFormedChange(c: ChangeEvent): ChangeEvent {
 }
 
 /**
+ * The score from which every surface (report, Slack, timeline) names the top suspect as the likely
+ * cause. Scores estimate the probability that the suspect is the cause, so below one half it is
+ * more likely not: the reader is told there is no clear cause, with the suspects still listed.
+ * @default 0.5
+ */
+export const CONFIDENT_SCORE = 0.5;
+
+/**
  * A suspect's score as a percentage for people: "<1%" and ">99%" rather than rounding a real
  * doubt away to 0 or 100 (the correlator is never certain, even at a score of 1).
  */

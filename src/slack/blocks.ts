@@ -1,4 +1,4 @@
-import { confidencePct } from '../domain/text';
+import { confidencePct, CONFIDENT_SCORE } from '../domain/text';
 import type { Suspect } from '../domain/types';
 import { enforceLimits, escapeMrkdwn, escapeTruncate, mrkdwn, oneLine, plain, SLACK_LIMITS, type Block, type SlackMessage } from './limits';
 
@@ -95,10 +95,11 @@ function suspectsBlocks(analysis: AnalysisView, onset: number, shown: number, re
     const bps = analysis.breakpointCount === undefined ? '' : ` (${analysis.breakpointCount} trend breakpoints in the window)`;
     return [{ type: 'section', text: mrkdwn(`*No recorded change explains this yet*${bps}.`, SLACK_LIMITS.sectionText) }];
   }
-  return [
-    { type: 'section', text: mrkdwn(`*Likely causes* — top ${top.length} of ${analysis.suspects.length} ranked changes`, 200) },
-    ...top.map((s, i) => suspectBlock(s, i + 1, onset, refName)),
-  ];
+  // Below an even chance the first suspect is more likely not the cause: say so before listing them.
+  const head = (top[0]?.score ?? 0) >= CONFIDENT_SCORE
+    ? `*Likely causes* — top ${top.length} of ${analysis.suspects.length} ranked changes`
+    : `*No clear cause* — no recorded change explains this well; the best ${top.length} of ${analysis.suspects.length} ranked changes, the first at ${escapeMrkdwn(percent(top[0]?.score ?? 0))}`;
+  return [{ type: 'section', text: mrkdwn(head, 200) }, ...top.map((s, i) => suspectBlock(s, i + 1, onset, refName))];
 }
 
 function footer(analysis: AnalysisView, timelineUrl: string | undefined, shown: number): Block {
@@ -116,7 +117,7 @@ function fallbackText(prefix: string, analysis: AnalysisView, onset: number, ref
   const text =
     s === undefined
       ? `${prefix}: no change explains it yet`
-      : `${prefix}: likely ${s.type} change on ${s.service} (team ${s.team}), ${relativeTo(s.time, onset, refName)}, ${percent(s.score)}`;
+      : `${prefix}: ${s.score >= CONFIDENT_SCORE ? 'likely' : 'no clear cause; first suspect'} ${s.type} change on ${s.service} (team ${s.team}), ${relativeTo(s.time, onset, refName)}, ${percent(s.score)}`;
   return escapeTruncate(text, SLACK_LIMITS.fallbackText);
 }
 

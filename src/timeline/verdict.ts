@@ -1,4 +1,5 @@
 import type { Timeline, TimelineEvent } from './types';
+import { CONFIDENT_SCORE } from '../domain/text';
 import { fmtClock, fmtPct, fmtRelative } from './format';
 
 /** A run of headline text; `strong` runs are emphasised by the renderers. */
@@ -18,13 +19,6 @@ export interface Verdict {
   /** Short plain-text notes for the reader: onset, rollbacks that did not help, recovery. */
   readonly notes: readonly string[];
 }
-
-/**
- * The score from which the top suspect is called the most likely cause. Scores are calibrated
- * probabilities (bench:correlate: suspects at 0.5–0.7 were the cause 75 % of the time, at
- * 0.3–0.5 only 45 %), so below one half the page says there is no clear cause. @default 0.5
- */
-export const CONFIDENT_SCORE = 0.5;
 
 /**
  * A rollback that belongs to the story: of the victim, of the top suspect's service, or of a

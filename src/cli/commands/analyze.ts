@@ -6,7 +6,7 @@ import { analyze, duration, hhmm, keyBreakpoints } from '../../correlate';
 import { groupSamples } from '../../detect';
 import { loadConfig } from '../../config/load';
 import type { Config } from '../../config/schema';
-import { confidencePct } from '../../domain/text';
+import { confidencePct, CONFIDENT_SCORE } from '../../domain/text';
 import type { Analysis, ChangeEvent, Topology } from '../../domain/types';
 import { EpicenterError } from '../../errors';
 import type { SeriesData } from '../../ports';
@@ -79,7 +79,10 @@ export function analysisReport(a: Analysis, series: readonly SeriesData[], chang
   const key = keyBreakpoints(a, series);
   out.push(`${a.service}: analysis of ${hhmm(a.from)}–${hhmm(a.to)} UTC, page at ${hhmm(a.at)} UTC (${new Date(a.at).toISOString().slice(0, 10)})`);
   out.push('');
-  if (a.suspects.length === 0) out.push('No change in the window to blame.');
+  const first = a.suspects[0];
+  if (first === undefined) out.push('No change in the window to blame.');
+  else if (first.score >= CONFIDENT_SCORE) out.push(`Most likely cause: ${first.type} of ${first.service} (team ${first.team}), ${confidencePct(first.score)}.`, '');
+  else out.push(`No clear cause: no recorded change explains the trouble well (the first suspect is at ${confidencePct(first.score)}).`, '');
   const byId = new Map(changes.map((c) => [c.id, c]));
   a.suspects.slice(0, top).forEach((s, i) => {
     const pct = confidencePct(s.score);

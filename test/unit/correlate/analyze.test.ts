@@ -42,6 +42,15 @@ describe('analyze: ranking the fd story (hand-made breakpoints)', () => {
     assert.equal(j.suspects[0]?.time, '2026-03-12T12:30:00.000Z');
     const report = analysisReport(a, [fds], changes);
     assert.match(report, /^#1 +\d+% +config of order-sync \(team team-order-sync\) at 12:30/m);
+    assert.match(report, /^Most likely cause: config of order-sync \(team team-order-sync\), \d+%\.$/m);
+  });
+
+  it('says there is no clear cause, before the list, when the first suspect is below an even chance', () => {
+    const weak = { ...a, suspects: a.suspects.map((s) => ({ ...s, score: s.score * 0.05 })) };
+    const report = analysisReport(weak, [fds], changes);
+    assert.match(report, /^No clear cause: no recorded change explains the trouble well \(the first suspect is at \d+%\)\.$/m);
+    assert.doesNotMatch(report, /Most likely cause/);
+    assert.ok(report.indexOf('No clear cause') < report.indexOf('#1 '), 'the verdict comes first');
   });
 });
 

@@ -41,6 +41,16 @@ describe('slack blocks', () => {
     assert.deepEqual(slackLimitViolations(msg), []);
   });
 
+  it('says there is no clear cause when the first suspect is below an even chance, and still lists the suspects', () => {
+    const msg = buildAlertMessage({ alert, analysis: { suspects: [s(0, { score: 0.04 }), s(1, { score: 0.03 })] } });
+    const text = allText(msg);
+    assert.match(text, /\*No clear cause\* — no recorded change explains this well; the best 2 of 2 ranked changes, the first at 4%/);
+    assert.doesNotMatch(text, /Likely causes/);
+    assert.match(text, /1\. config change on `svc-0`/);
+    assert.match(msg.text, /no clear cause; first suspect config change on svc-0/);
+    assert.doesNotMatch(msg.text, /likely config/);
+  });
+
   it('stays within Slack limits with a 10 kB evidence string and a 300-char alert name', () => {
     const evidence = 'E'.repeat(10_000);
     const msg = buildAlertMessage({ alert: { ...alert, name: 'N'.repeat(300), summary: 'S'.repeat(10_000) }, analysis: { suspects: [s(0, { evidence: [evidence] }), s(1, { evidence: [evidence] })] } });
