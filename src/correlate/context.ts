@@ -125,7 +125,10 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const graph = inferred.length === 0 ? recorded : buildGraph(withDependencies(declared, victim, inferred));
   const quiet = lonely && trouble.length === 0 && (bursts?.get(victim) ?? []).length === 0;
   const unproven = quiet ? [...known].filter((s) => unlinked(s) && !inferred.includes(s)).sort() : [];
-  const kept = (svc: string): boolean => !unlinked(svc) || inferred.includes(svc) || unproven.includes(svc);
+  // A dependency found from timing brings its own neighbourhood into view as a declared one would:
+  // another team's service pushing load onto it is how the founding story reaches the victim.
+  const reach = inferred.length === 0 ? undefined : graph.neighbours(victim, RADIUS);
+  const kept = (svc: string): boolean => !unlinked(svc) || inferred.includes(svc) || unproven.includes(svc) || reach?.has(svc) === true;
   const series = probed.filter((s) => kept(s.series.service));
   const breakpoints = found.filter((b) => kept(b.series.service));
   const signals = probes.filter((s) => kept(s.service));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { analyze, buildContext } from '../../../src/correlate';
 import type { Topology } from '../../../src/domain/types';
 import type { SeriesData } from '../../../src/ports';
-import { at, change, MIN, series } from './helpers';
+import { at, change, CONNS, MIN, series } from './helpers';
 
 // A sparse topology: web's dependencies were never written down, and no client series names them.
 const TOPO: Topology = {
@@ -47,6 +47,22 @@ describe('correlate: dependencies nobody recorded, from services breaking with t
     const a = analyze(ask);
     assert.equal(a.suspects[0]?.id, 'reviews-flag');
     assert.ok(a.suspects[0]?.evidence.some((e) => /reviews is not linked to web .* taken as a dependency nobody recorded/.test(e)), a.suspects[0]?.evidence.join('\n'));
+  });
+
+  it('regression: a service pushing connections onto an inferred dependency comes into view with it (was: left out as unlinked, so the founding story\'s cause had no evidence)', () => {
+    // ads opens six times the connections to reviews after its pool change; reviews then fails, and web with it.
+    const pushed: SeriesData[] = [
+      ...SERIES.filter((x) => x.series.service !== 'search'),
+      series('ads', CONNS, { 'server.address': 'reviews' }, rise(20, 120, at('13:45')), opts),
+      series('reviews', 'http.server.request.duration.mean', {}, rise(0.05, 0.15, at('13:48')), opts),
+    ];
+    const pool = change('ads-pool', 'ads', 'config', at('13:44'), { summary: 'ads: client.maxConnections 20 → 200' });
+    const q = { ...ask, series: pushed, changes: [...CHANGES.filter((c) => c.id !== 'ads-config'), pool] };
+    const ctx = buildContext(q);
+    assert.deepEqual(ctx.inferred, ['reviews']);
+    assert.ok(ctx.series.some((x) => x.series.service === 'ads' && x.series.metric === CONNS), 'the pushing caller is in view');
+    const a = analyze(q);
+    assert.equal(a.suspects[0]?.id, 'ads-pool', a.suspects.map((x) => `${x.id} ${x.score.toFixed(2)}`).join(', '));
   });
 
   // Minutes-old trouble: bursts of three samples before the page, which no breakpoint confirms yet.
