@@ -19,7 +19,8 @@ const ERRORS: Golden = { signal: 'errors', side: 'server', bad: 1 };
  * around the dated rise, a sample shows the connections half-way up or more while every latency
  * of the peer — its own, or its callers' calls to it — was still within its noise (3 robust σ of
  * the half hour before, at least 10 %): connections first is load pushed onto it,
- * the founding story. Levels, not breakpoint dates: a detector dates a noisy percentile's rise
+ * the founding story. Nor when the connections grew twice or more as much as the peer's slowest
+ * latency did by then (`EXCESS`): waiting grows them only as much as the wait. Levels, not breakpoint dates: a detector dates a noisy percentile's rise
  * late, and a burst at the page is no breakpoint yet. A peer whose latency nobody measures cannot
  * tell, and counts as waiting.
  */
@@ -48,6 +49,12 @@ const FLAT = 0.1;
  * in the last few seconds of that sample's interval (its mean still flat, the gauge already up).
  */
 const PUSH_RUN = 1;
+
+/**
+ * How many times more the connections must have grown than the peer's slowest latency for the
+ * rise to be more than waiting: percentiles outgrow the mean wait a pool tracks, so not 1.
+ */
+const EXCESS = 2;
 
 /** Answers per analysis: every candidate's path asks about the same few signals. */
 const JUDGED = new WeakMap<Context, Map<Signal, Judged>>();
@@ -102,7 +109,7 @@ function judge(ctx: Context, s: Signal): Judged {
     const level = median(base);
     // A series with no level before (a pod started with the rise) tells nothing.
     if (level === undefined || (level <= 0 && least(x) === 0)) return [];
-    return [{ points: x.points, ceiling: level + Math.max(FLAT * level, 3 * (robustScale(base) ?? 0), least(x)) }];
+    return [{ points: x.points, level, ceiling: level + Math.max(FLAT * level, 3 * (robustScale(base) ?? 0), least(x)) }];
   });
   const measures = ceilings(lat, () => 0);
   if (measures.length === 0) return WAITING;
@@ -116,10 +123,17 @@ function judge(ctx: Context, s: Signal): Judged {
     const now = measures.map((m) => above(m, t)).filter((x): x is boolean => x !== undefined);
     return now.length > 0 && now.every((x) => !x);
   };
+  // Or up by far more than any latency of the peer: at a steady request rate, connections held
+  // while waiting grow as the wait does (L = λW), so the excess was opened, not waited in.
+  const slowerBy = (t: number): number => measures.reduce((m, x) => {
+    const l = x.points.filter((p) => p.t <= t && p.t > t - 2 * step).at(-1)?.v;
+    return l === undefined || x.level <= 0 ? m : Math.max(m, l / x.level);
+  }, 1);
+  const beyondWaiting = (p: Point): boolean => p.v / cBefore >= EXCESS * slowerBy(p.t);
   let run = 0;
   let end: number | undefined;
   for (const p of around) {
-    run = p.v >= up && flatAt(p.t) ? run + 1 : 0;
+    run = p.v >= up && (flatAt(p.t) || beyondWaiting(p)) ? run + 1 : 0;
     if (run >= PUSH_RUN) {
       end = p.t;
       break;

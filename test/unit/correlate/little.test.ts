@@ -65,6 +65,15 @@ describe("correlate: Little's law read both ways (connections held on a service 
     assert.equal(pushedConnections(buildContext(ask(s)), at('13:44'), { from: 'gateway' }).value, 0);
   });
 
+  it('connections up by far more than the service slowed, in the same sample, were pushed: waiting grows them only as much as the wait', () => {
+    // Six times the connections while cart got half again slower: at a steady request rate, waiting explains 1.5 times.
+    const s = story(at('13:49'), at('13:49')).map((x) => (x.series.service === 'cart' ? series('cart', LAT, {}, rise(0.05, 1.5, at('13:49')), opts) : x));
+    const x = held(s);
+    assert.ok(x !== undefined);
+    assert.equal(canBeWaiting(buildContext(ask(s)), x), false);
+    assert.ok(pushedConnections(buildContext(ask(s)), at('13:44'), { from: 'gateway' }).value > 0.5);
+  });
+
   it('a service whose latency nobody measures cannot tell: counted as waiting', () => {
     const s = story(at('13:45'), at('13:49')).filter((x) => x.series.service !== 'cart' && x.series.service !== 'gateway' || x.series.metric === CONNS);
     const x = held(s);
