@@ -119,8 +119,7 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const lonely = linked !== undefined && [...known].some(unlinked);
   const bursts = lonely ? healthBursts(probed, (s) => s === victim || unlinked(s), input.at, input.metricRules ?? []) : undefined;
   // No lasting move confirmed yet: the trouble began with the victim's first strong burst still going, not at the page.
-  const own = trouble.length > 0 ? [] : healthBursts(probed, (s) => s === victim, input.at, input.metricRules ?? [], stepMs).get(victim) ?? [];
-  const onset = trouble.length > 0 ? onsetOf(trouble, input.at) : Math.min(input.at, ...own);
+  const onset = trouble.length > 0 ? onsetOf(trouble, input.at) : Math.min(input.at, ...(healthBursts(probed, (s) => s === victim, input.at, input.metricRules ?? [], stepMs).get(victim) ?? []));
   const inferred = coOnsetDependencies(recorded, victim, probedBy, trouble.length > 0 ? onset : undefined, stepMs, input.metricRules ?? [], bursts);
   const graph = inferred.length === 0 ? recorded : buildGraph(withDependencies(declared, victim, inferred));
   const quiet = lonely && trouble.length === 0 && (bursts?.get(victim) ?? []).length === 0;

@@ -96,9 +96,10 @@ function suspectsBlocks(analysis: AnalysisView, onset: number, shown: number, re
     return [{ type: 'section', text: mrkdwn(`*No recorded change explains this yet*${bps}.`, SLACK_LIMITS.sectionText) }];
   }
   // Below an even chance the first suspect is more likely not the cause: say so before listing them.
-  const head = (top[0]?.score ?? 0) >= CONFIDENT_SCORE
+  const first = top[0]?.score ?? 0;
+  const head = first >= CONFIDENT_SCORE
     ? `*Likely causes* — top ${top.length} of ${analysis.suspects.length} ranked changes`
-    : `*No clear cause* — no recorded change explains this well; the best ${top.length} of ${analysis.suspects.length} ranked changes, the first at ${escapeMrkdwn(percent(top[0]?.score ?? 0))}`;
+    : `*No clear cause* — no recorded change explains this well; the best ${top.length} of ${analysis.suspects.length} ranked changes, the first at ${escapeMrkdwn(percent(first))}`;
   return [{ type: 'section', text: mrkdwn(head, 200) }, ...top.map((s, i) => suspectBlock(s, i + 1, onset, refName))];
 }
 

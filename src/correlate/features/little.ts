@@ -20,9 +20,9 @@ const ERRORS: Golden = { signal: 'errors', side: 'server', bad: 1 };
  * of the peer — its own, or its callers' calls to it — was still within its noise (3 robust σ of
  * the half hour before, at least 10 %): connections first is load pushed onto it,
  * the founding story. Nor when the connections grew twice or more as much as the peer's slowest
- * latency did by then (`EXCESS`): waiting grows them only as much as the wait. Levels, not breakpoint dates: a detector dates a noisy percentile's rise
- * late, and a burst at the page is no breakpoint yet. A peer whose latency nobody measures cannot
- * tell, and counts as waiting.
+ * latency did by then (`EXCESS`): waiting grows them only as much as the wait. Levels, not
+ * breakpoint dates: a detector dates a noisy percentile's rise late, and a burst at the page is no
+ * breakpoint yet. A peer whose latency nobody measures cannot tell, and counts as waiting.
  */
 export function canBeWaiting(ctx: Context, s: Signal): boolean {
   return !judged(ctx, s).pushed;
@@ -113,10 +113,12 @@ function judge(ctx: Context, s: Signal): Judged {
   });
   const measures = ceilings(lat, () => 0);
   if (measures.length === 0) return WAITING;
+  // A latency's reading at connection sample `t`: its last within two steps (series are not sampled in step).
+  const readingAt = (m: (typeof measures)[number], t: number): number | undefined => m.points.filter((p) => p.t <= t && p.t > t - 2 * step).at(-1)?.v;
   // Pushed: a sample with the connections well up while every latency of the peer was
   // still flat (one slow canary pod among flat old ones is the peer slowing).
   const above = (m: (typeof measures)[number], t: number): boolean | undefined => {
-    const l = m.points.filter((p) => p.t <= t && p.t > t - 2 * step).at(-1)?.v;
+    const l = readingAt(m, t);
     return l === undefined ? undefined : l >= m.ceiling;
   };
   const flatAt = (t: number): boolean => {
@@ -126,7 +128,7 @@ function judge(ctx: Context, s: Signal): Judged {
   // Or up by far more than any latency of the peer: at a steady request rate, connections held
   // while waiting grow as the wait does (L = λW), so the excess was opened, not waited in.
   const slowerBy = (t: number): number => measures.reduce((m, x) => {
-    const l = x.points.filter((p) => p.t <= t && p.t > t - 2 * step).at(-1)?.v;
+    const l = readingAt(x, t);
     return l === undefined || x.level <= 0 ? m : Math.max(m, l / x.level);
   }, 1);
   const beyondWaiting = (p: Point): boolean => p.v / cBefore >= EXCESS * slowerBy(p.t);
