@@ -22,12 +22,10 @@ const RECENT_MS = 15 * MIN;
  * victim, so that its change is judged on its path like any other; services linked, however far,
  * are left as the topology says.
  */
-export function coOnsetDependencies(graph: TopologyGraph, victim: string, byService: ReadonlyMap<string, readonly Signal[]>, onset: number | undefined, stepMs: number, rules: readonly MetricRule[], bursts: ReadonlyMap<string, readonly number[]> = new Map()): string[] {
+export function coOnsetDependencies(graph: TopologyGraph, victim: string, byService: ReadonlyMap<string, readonly Signal[]>, began: number | undefined, stepMs: number, rules: readonly MetricRule[], bursts: ReadonlyMap<string, readonly number[]> = new Map()): string[] {
   const linked = graph.neighbours(victim, Infinity);
   const near = Math.max(2 * stepMs, MIN);
-  // No lasting move yet on the victim: its trouble began with its first strong burst.
-  const began = onset ?? Math.min(...(bursts.get(victim) ?? []));
-  if (!Number.isFinite(began)) return [];
+  if (began === undefined) return [];
   const out: string[] = [];
   for (const service of new Set([...byService.keys(), ...bursts.keys()])) {
     if (service === victim || linked.has(service)) continue;

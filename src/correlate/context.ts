@@ -117,12 +117,14 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const health = moved.filter((x) => x.s.cls !== 'traffic');
   const trouble = health.length > 0 ? health : moved;
   const lonely = linked !== undefined && [...known].some(unlinked);
-  const bursts = lonely ? healthBursts(probed, (s) => s === victim || unlinked(s), input.at, input.metricRules ?? []) : undefined;
-  // No lasting move confirmed yet: the trouble began with the victim's first strong burst still going, not at the page.
-  const onset = trouble.length > 0 ? onsetOf(trouble, input.at) : Math.min(input.at, ...(healthBursts(probed, (s) => s === victim, input.at, input.metricRules ?? [], stepMs).get(victim) ?? []));
-  const inferred = coOnsetDependencies(recorded, victim, probedBy, trouble.length > 0 ? onset : undefined, stepMs, input.metricRules ?? [], bursts);
+  // No lasting move confirmed yet: the trouble began with the victim's strong burst still going at
+  // the page (one that cleared before was an earlier episode), not at the page.
+  const began = trouble.length > 0 ? onsetOf(trouble, input.at) : Math.min(...(healthBursts(probed, (s) => s === victim, input.at, input.metricRules ?? [], stepMs).get(victim) ?? []));
+  const onset = Math.min(input.at, began);
+  const bursts = lonely ? healthBursts(probed, unlinked, input.at, input.metricRules ?? []) : undefined;
+  const inferred = coOnsetDependencies(recorded, victim, probedBy, Number.isFinite(began) ? began : undefined, stepMs, input.metricRules ?? [], bursts);
   const graph = inferred.length === 0 ? recorded : buildGraph(withDependencies(declared, victim, inferred));
-  const quiet = lonely && trouble.length === 0 && (bursts?.get(victim) ?? []).length === 0;
+  const quiet = lonely && !Number.isFinite(began);
   const unproven = quiet ? [...known].filter((s) => unlinked(s) && !inferred.includes(s)).sort() : [];
   // A dependency found from timing brings its own neighbourhood into view as a declared one would:
   // another team's service pushing load onto it is how the founding story reaches the victim.

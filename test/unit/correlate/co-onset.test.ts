@@ -82,6 +82,17 @@ describe('correlate: dependencies nobody recorded, from services breaking with t
     assert.deepEqual(buildContext({ ...freshAsk, series: fresh.map((x) => (x.series.service === 'web' ? series('web', ERR, {}, () => 0.01, opts) : x)) }).inferred, [], 'nothing burst on the victim');
   });
 
+  it('dates the trouble from the victim\'s burst still going at the page, not from an earlier one that cleared', () => {
+    // web and search failed together for three minutes at 13:49 and recovered; at 13:57 web fails again, with reviews.
+    const episode = (t: number): number => ((t >= at('13:49') && t < at('13:52')) || t >= BURST ? 0.15 : 0.01);
+    const cleared = (t: number): number => (t >= at('13:49') && t < at('13:52') ? 0.2 : 0.01);
+    const again = [series('web', ERR, {}, episode, opts), series('reviews', ERR, {}, rise(0.01, 0.18, BURST), opts), series('search', ERR, {}, cleared, opts)];
+    const ctx = buildContext({ ...freshAsk, series: again });
+    assert.deepEqual(ctx.trouble, []);
+    assert.deepEqual(ctx.inferred, ['reviews']);
+    assert.equal(ctx.onset, BURST);
+  });
+
   it('of two dependencies inferred together, neither burst is fully its own: either may call the other, so neither is named with confidence', () => {
     const a = analyze(freshAsk);
     const top = a.suspects.slice(0, 2).map((x) => x.id).sort();
