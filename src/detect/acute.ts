@@ -38,7 +38,17 @@ export interface AcuteOptions {
    * middle of the data is still ignored. @default 2 (undefined: never)
    */
   readonly lone?: number;
+  /**
+   * The level the series cannot pass (a utilization's 1, a declared fd limit), when it has one.
+   * Samples within NEAR_LIMIT of it are trouble, never the normal range: they are left out of the
+   * baseline. A pod pinned at its CPU limit again after ten calm minutes is news, however long it
+   * was pinned earlier in the hour. @default none
+   */
+  readonly limit?: number;
 }
+
+/** Share of its limit beyond which a resource is near it (as `nearLimit` in the context). */
+export const NEAR_LIMIT = 0.8;
 
 /**
  * Share of the farthest baseline samples left out of the mean deviation: earlier trouble in the
@@ -107,7 +117,9 @@ export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: Acute
   const after: Point[] = [];
   for (const p of points) {
     if (!Number.isFinite(p.v)) continue;
-    if (p.t >= win.baseFrom && p.t < win.baseTo) base.push(p.v);
+    if (p.t >= win.baseFrom && p.t < win.baseTo) {
+      if (opts.limit === undefined || p.v < NEAR_LIMIT * opts.limit) base.push(p.v);
+    }
     else if (p.t >= win.from && p.t < (win.runTo ?? win.to)) after.push(p);
   }
   if (base.length < opts.minBaseline || after.length === 0) return undefined;

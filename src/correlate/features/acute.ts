@@ -111,7 +111,8 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
   const classified = ctx.series
     .map((s) => {
       const g = classifyGolden(s.series.metric, s.series.labels, ctx.metricRules);
-      return { s, g, peer: g.side === 'client' ? peerService(s.series.labels, known, s.series.service) : undefined, opts: ratioOptions(g, s) };
+      const limit = limitOf(g, s, ctx.graph);
+      return { s, g, peer: g.side === 'client' ? peerService(s.series.labels, known, s.series.service) : undefined, opts: limit === undefined ? ratioOptions(g, s) : { ...ratioOptions(g, s), limit } };
     })
     .filter((x) => x.g.bad !== 0 && x.g.signal !== 'ignore');
   // Moves the detector confirmed as breakpoints are the model's evidence (lasting shifts, ramps):
@@ -185,6 +186,16 @@ function timesBySeries(moves: readonly { readonly id: string; readonly time: num
     else list.push(m.time);
   }
   return out;
+}
+
+/**
+ * The level a saturation series cannot pass: 1 (or 100 %) for a utilization of a limit
+ * (`k8s.pod.cpu_limit_utilization`), else the limit the topology declares for it.
+ */
+export function limitOf(g: Golden, s: Pick<StitchedSeries, 'series'>, graph: Context['graph']): number | undefined {
+  if (g.signal !== 'saturation') return undefined;
+  if (/limit_utili[sz]ation/i.test(s.series.metric)) return s.series.unit === '%' ? 100 : 1;
+  return graph.limit(s.series.service, s.series.metric);
 }
 
 /**

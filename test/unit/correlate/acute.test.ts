@@ -95,6 +95,14 @@ describe('correlate: acute evidence', () => {
     }
   });
 
+  it('a CPU pinned at its limit again counts, however long it was pinned earlier in the hour (Nezha: frontend CPU faults 16 minutes apart)', () => {
+    // payments at a quarter of its CPU limit, pinned at it for eight minutes at 13:30 (an earlier incident), pinned again after its change.
+    const cpu = (t: number): number => ((t >= at('13:30') && t < at('13:38')) || (t >= at('13:56') && t < at('13:59')) ? 1 : 0.25);
+    const s = [series('payments', 'k8s.pod.cpu_limit_utilization', {}, cpu, opts), ...quiet().slice(1, 4), series('web', 'http.server.request.duration', {}, burst(0.3, 4, at('13:57'), at('14:00')), opts)];
+    const pay = contextEvidence(buildContext(ask(s))).find((e) => e.change.id === 'pay-infra');
+    assert.ok((pay?.a.acuteSelf ?? 0) > 0.3, `acuteSelf ${pay?.a.acuteSelf}`);
+  });
+
   it('a burst that was over long before the page is another incident', () => {
     const early = CHANGES.map((c) => (c.id === 'pay-infra' ? { ...c, time: at('13:20') } : c));
     const s = [

@@ -36,6 +36,24 @@ describe('detect: acute excursions', () => {
     assert.ok(usual.novelty < 0.05, `novelty ${usual.novelty}`);
   });
 
+  it('a resource pinned at its limit again is news, however long it was pinned earlier in the hour', () => {
+    // CPU at a quarter of its limit, pinned at it for eight minutes (an earlier incident), calm for ten, pinned again.
+    const cpu: Point[] = [
+      ...Array.from({ length: 30 }, (_, i) => ({ t: i * MIN, v: i >= 8 && i < 16 ? 0.98 + 0.02 * Math.sin(i) : 0.25 + 0.05 * Math.sin(i * 2.3) })),
+      ...[0.26, 0.99, 1, 0.97].map((v, i) => ({ t: (30 + i) * MIN, v })),
+    ];
+    const withLimit = acuteExcursion(cpu, 1, WIN, { ...ACUTE_DEFAULTS, limit: 1 });
+    assert.ok(withLimit !== undefined);
+    assert.equal(withLimit.start, 31 * MIN);
+    assert.ok(withLimit.novelty > 0.9, `novelty ${withLimit.novelty}`);
+    // Measured against an hour that counts the earlier incident as normal, it is nothing new.
+    const plain = acuteExcursion(cpu, 1, WIN);
+    assert.ok(plain === undefined || plain.novelty < 0.05, JSON.stringify(plain));
+    // Always near its limit: no baseline left, so no news either.
+    const busy = cpu.map((p) => ({ t: p.t, v: Math.max(p.v, 0.85) }));
+    assert.equal(acuteExcursion(busy, 1, WIN, { ...ACUTE_DEFAULTS, limit: 1 }), undefined);
+  });
+
   it('reads the bad direction: a drop of a success ratio, not a rise', () => {
     const drop = pts([100, 40, 35, 100, 100]);
     assert.ok(acuteExcursion(drop, -1, WIN) !== undefined);
