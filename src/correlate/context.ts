@@ -1,4 +1,5 @@
 import { detectAll, type DetectorOptions } from '../detect';
+import { NEAR_LIMIT } from '../detect/acute';
 import type { Analysis, Breakpoint, ChangeEvent, Point, Topology } from '../domain/types';
 import type { SeriesData } from '../ports';
 import { buildGraph, peerService, withDataEdges, type TopologyGraph } from '../topology';
@@ -197,14 +198,14 @@ export function typicalStep(series: readonly SeriesData[]): number {
   return gaps[Math.floor(gaps.length / 2)] ?? MIN;
 }
 
-/** Metrics of `victim` that reached 80 % of their topology limit in the half hour before `at`. */
+/** Metrics of `victim` that reached NEAR_LIMIT (80 %) of their topology limit in the half hour before `at`. */
 function nearLimit(series: readonly StitchedSeries[], graph: TopologyGraph, victim: string, at: number): Set<string> {
   const out = new Set<string>();
   for (const s of series) {
     if (s.series.service !== victim || out.has(s.series.metric)) continue;
     const limit = graph.limit(victim, s.series.metric);
     if (limit === undefined || limit <= 0) continue;
-    if (s.points.some((p) => p.t >= at - 30 * MIN && p.t <= at && p.v >= 0.8 * limit)) out.add(s.series.metric);
+    if (s.points.some((p) => p.t >= at - 30 * MIN && p.t <= at && p.v >= NEAR_LIMIT * limit)) out.add(s.series.metric);
   }
   return out;
 }

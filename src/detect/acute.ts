@@ -119,8 +119,7 @@ export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: Acute
     if (!Number.isFinite(p.v)) continue;
     if (p.t >= win.baseFrom && p.t < win.baseTo) {
       if (opts.limit === undefined || p.v < NEAR_LIMIT * opts.limit) base.push(p.v);
-    }
-    else if (p.t >= win.from && p.t < (win.runTo ?? win.to)) after.push(p);
+    } else if (p.t >= win.from && p.t < (win.runTo ?? win.to)) after.push(p);
   }
   if (base.length < opts.minBaseline || after.length === 0) return undefined;
   const level = median(base) ?? 0;
