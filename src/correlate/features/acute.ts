@@ -1,4 +1,4 @@
-import { ACUTE_DEFAULTS, acuteExcursion, type AcuteOptions, type AcuteWindow, type Excursion } from '../../detect/acute';
+import { ACUTE_DEFAULTS, acuteExcursion, NEAR_LIMIT, type AcuteOptions, type AcuteWindow, type Excursion } from '../../detect/acute';
 import type { ChangeEvent } from '../../domain/types';
 import { peerService } from '../../topology';
 import type { Context } from '../context';
@@ -33,6 +33,8 @@ export interface ServiceTrouble {
   readonly bursts?: readonly Excursion[];
   /** Its own saturation (CPU, memory…) burst: a busy service, not one waiting on others. */
   readonly sat: number;
+  /** The part of `sat` that reached its limit (NEAR_LIMIT of it): pinned, it is busy, not waiting on others. */
+  readonly pinned?: number;
   /** Its calls as a whole (client series naming no callee) burst, and since when. */
   readonly podCalls: number;
   readonly podCallsStart: number;
@@ -153,6 +155,7 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
       all.set(s.series.service, [...(all.get(s.series.service) ?? []), { w, exc }]);
       let cur = out.get(s.series.service) ?? QUIET;
       if (g.signal === 'saturation' && w > cur.sat) cur = { ...cur, sat: w };
+      if (opts.limit !== undefined && exc.value >= NEAR_LIMIT * opts.limit && w > (cur.pinned ?? 0)) cur = { ...cur, pinned: w };
       if (g.side === 'client' && named === undefined && beats(w, exc, cur.podCalls, cur.podTop?.exc)) cur = { ...cur, podCalls: w, podCallsStart: exc.start, podTop: { series: s, golden: g, exc } };
       out.set(s.series.service, cur);
       if (peer !== undefined) {

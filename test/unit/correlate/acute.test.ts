@@ -69,6 +69,12 @@ describe('correlate: acute evidence', () => {
     assert.equal(analyze(ask(paymentsBurst(true))).suspects[0]?.id, 'pay-infra');
   });
 
+  it('a service pinned at its CPU limit is busy, not waiting: a burst below as early does not make it a symptom (Nezha: Train Ticket food-service CPU contention)', () => {
+    const pinned = [...paymentsBurst(true), series('checkout-api', 'k8s.pod.cpu_limit_utilization', {}, burst(0.1, 9.9, at('13:56'), at('13:59')), opts)];
+    const checkout = contextEvidence(buildContext(ask(pinned))).find((e) => e.change.id === 'checkout-deploy');
+    assert.ok((checkout?.a.acuteBelow ?? 1) < 0.2, `acuteBelow ${checkout?.a.acuteBelow}`);
+  });
+
   it('its calls as a whole slowing a sample AFTER its own latency do not make it a symptom (Nezha: CPU contention in currencyservice)', () => {
     // checkout-api's own latency bursts at 13:56; its calls, naming no callee, only from 13:57.
     const own = burst(0.2, 20, at('13:56'), at('13:59'));
