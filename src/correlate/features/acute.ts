@@ -34,7 +34,7 @@ export interface ServiceTrouble {
   /** Its own saturation (CPU, memory…) burst: a busy service, not one waiting on others. */
   readonly sat: number;
   /** The part of `sat` that reached its limit (NEAR_LIMIT of it): pinned, it is busy, not waiting on others. */
-  readonly pinned?: number;
+  readonly pinned: number;
   /** Its calls as a whole (client series naming no callee) burst, and since when. */
   readonly podCalls: number;
   readonly podCallsStart: number;
@@ -64,7 +64,7 @@ export interface CallTrouble {
 export type Top = NonNullable<ServiceTrouble['ownTop']>;
 const NO_CALLS: ReadonlyMap<string, CallTrouble> = new Map();
 const NO_PUSHES: ReadonlyMap<string, number> = new Map();
-const QUIET: ServiceTrouble = { own: 0, client: 0, ownStart: Infinity, sat: 0, podCalls: 0, podCallsStart: Infinity, calls: NO_CALLS, pushes: NO_PUSHES };
+const QUIET: ServiceTrouble = { own: 0, client: 0, ownStart: Infinity, sat: 0, pinned: 0, podCalls: 0, podCallsStart: Infinity, calls: NO_CALLS, pushes: NO_PUSHES };
 
 /**
  * Strength of an excursion in [0,1]: far outside the normal range (≈0.5 at z 7, 0.8 at z 13) AND
@@ -155,7 +155,7 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
       all.set(s.series.service, [...(all.get(s.series.service) ?? []), { w, exc }]);
       let cur = out.get(s.series.service) ?? QUIET;
       if (g.signal === 'saturation' && w > cur.sat) cur = { ...cur, sat: w };
-      if (opts.limit !== undefined && exc.value >= NEAR_LIMIT * opts.limit && w > (cur.pinned ?? 0)) cur = { ...cur, pinned: w };
+      if (opts.limit !== undefined && exc.value >= NEAR_LIMIT * opts.limit && w > cur.pinned) cur = { ...cur, pinned: w };
       if (g.side === 'client' && named === undefined && beats(w, exc, cur.podCalls, cur.podTop?.exc)) cur = { ...cur, podCalls: w, podCallsStart: exc.start, podTop: { series: s, golden: g, exc } };
       out.set(s.series.service, cur);
       if (peer !== undefined) {
@@ -195,7 +195,7 @@ function timesBySeries(moves: readonly { readonly id: string; readonly time: num
  * The level a saturation series cannot pass: 1 (or 100 %) for a utilization of a limit
  * (`k8s.pod.cpu_limit_utilization`), else the limit the topology declares for it.
  */
-export function limitOf(g: Golden, s: Pick<StitchedSeries, 'series'>, graph: Context['graph']): number | undefined {
+function limitOf(g: Golden, s: Pick<StitchedSeries, 'series'>, graph: Context['graph']): number | undefined {
   if (g.signal !== 'saturation') return undefined;
   if (/limit_utili[sz]ation/i.test(s.series.metric)) return s.series.unit === '%' ? 100 : 1;
   return graph.limit(s.series.service, s.series.metric);

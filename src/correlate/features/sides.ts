@@ -58,7 +58,7 @@ export function belowOf(ctx: Context, x: ServiceTrouble, trouble: ReadonlyMap<st
     if (share === 0) continue;
     // Not when this service's load on it rose first: then it drives that burst (the fd story).
     // Nor for the part it is pinned at a limit itself: a service out of CPU is not waiting on anyone.
-    if (tr.ownStart <= asEarly && !((x.pushes.get(s) ?? Infinity) <= tr.ownStart)) offer(share * tr.own * (1 - (x.pinned ?? 0)), s);
+    if (tr.ownStart <= asEarly && !((x.pushes.get(s) ?? Infinity) <= tr.ownStart)) offer(share * tr.own * (1 - x.pinned), s);
   }
   // … or a service below it stopped calling its own dependencies as early (it, or what it calls, broke).
   if (quiet !== undefined) {

@@ -256,7 +256,7 @@ describe('correlate: a caller’s calls as a whole speak for a callee only where
   const exc = (start: number) => ({ start, since: start - MIN, ongoing: false, lone: false, z: 20, relative: 10, baseline: 0.05, value: 0.8, end: start + 3 * MIN, novelty: 1 });
   const top = (start: number) => ({ series: {} as never, golden: { signal: 'latency', side: 'client', bad: 1 } as const, exc: exc(start) });
   const trouble = (edgeStart: number) => ({
-    own: 0, client: 0.7, ownStart: Infinity, sat: 0, podCalls: 0.7, podCallsStart: 0, podTop: top(0), pushes: new Map<string, number>(),
+    own: 0, client: 0.7, ownStart: Infinity, sat: 0, pinned: 0, podCalls: 0.7, podCallsStart: 0, podTop: top(0), pushes: new Map<string, number>(),
     calls: new Map([['currencyservice', { w: 0.8, start: edgeStart, top: top(edgeStart) }]]),
   });
   it('Nezha, Online Boutique 2022-08-22: frontend’s calls to currencyservice burst; its pod-wide client latency says little about 33.33.33.167', () => {
