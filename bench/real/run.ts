@@ -73,10 +73,14 @@ lines.push(...table(SYSTEMS.flatMap((s) => FAULT_TYPES.map((f): [string, Outcome
 lines.push('', '### Reliability of the top score (leave-one-system-out)', '');
 lines.push(...calibration(losoAll));
 const marks = new Map(days.flatMap((d) => d.incidents.map((inc) => [inc.id, markOf(d.series, inc.fault.service, inc.fault.time, inc.at)] as const)));
-const marked = losoAll.map((o) => ({ mark: marks.get(o.inc.id) ?? { marked: false, othersMarked: 0, own: { z: 0, metric: '' } }, rank: o.rank, top: o.top }));
+const marked = losoAll.flatMap((o) => {
+  const mark = marks.get(o.inc.id);
+  return mark === undefined ? [] : [{ inc: o.inc, mark, rank: o.rank, top: o.top }];
+});
+const markGroup = (name: string, p: (i: Incident) => boolean): [string, typeof marked] => [name, marked.filter((x) => p(x.inc))];
 lines.push('', '### What the metrics show without the correlator (leave-one-system-out)', '');
 lines.push(`A fault leaves a mark when a series of its service (any of them, up or down), or a caller's series naming it, holds two samples at robust z ≥ ${MARK_Z} between the injection and the page, against the ${MARK_BASELINE_MS / 60_000} minutes before the injection (\`bench/real/marks.ts\`, no part of the correlator). The other services' share says how often the same test finds a mark on a service that had no fault in those minutes.`, '');
-lines.push(...markTable([...SYSTEMS.map((s): [string, typeof marked] => [s, marked.filter((_, k) => losoAll[k]?.inc.system === s)]), ...SYSTEMS.flatMap((s) => FAULT_TYPES.map((f): [string, typeof marked] => [`${s} / ${f}`, marked.filter((_, k) => losoAll[k]?.inc.system === s && losoAll[k]?.inc.fault.type === f)])).filter(([, g]) => g.length > 0)]));
+lines.push(...markTable([...SYSTEMS.map((s) => markGroup(s, (i) => i.system === s)), ...SYSTEMS.flatMap((s) => FAULT_TYPES.map((f) => markGroup(`${s} / ${f}`, (i) => i.system === s && i.fault.type === f))).filter(([, g]) => g.length > 0)]));
 lines.push('', '## Leave-one-day-out', '');
 lines.push(...table([...sys(byDayAll), ...days.map((d): [string, Outcome[]] => [`${d.day} (${d.system})`, of(byDayAll, (o) => o.inc.day === d.day)])]));
 lines.push('', '## The shipped weights (fitted on all four days: in-sample, for reference only)', '');

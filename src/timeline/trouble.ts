@@ -1,5 +1,6 @@
 import type { Breakpoint, Point, Topology } from '../domain/types';
 import type { SeriesData } from '../ports';
+import { NEAR_LIMIT } from '../detect/acute';
 import { MIN_CONFIDENCE } from './importance';
 import { findRecoveries, RECOVERY_FRACTION, RECOVERY_HOLD_MS } from './recovery';
 import { chartKey } from './select';
@@ -30,8 +31,6 @@ export interface Trouble {
   readonly limit?: number;
 }
 
-/** A limited series counts as the paged one when it reaches this share of its limit by the page. @default 0.8 */
-const NEAR_LIMIT_SHARE = 0.8;
 /** "Well under the limit": a recovered limited series stays below this share of it. @default 0.8 */
 const WELL_UNDER_LIMIT = 0.8;
 /** Breakpoints of the paged chart at most this far apart form one burst. @default 10 min */
@@ -88,7 +87,8 @@ function pagedKey(a: TroubleArgs, byChart: ReadonlyMap<string, readonly Point[]>
     const key = chartKey(s.series);
     const near = (byChart.get(key) ?? []).filter((p) => p.t > a.at - 30 * 60_000 && p.t <= a.at).map((p) => p.v);
     const share = (quantile(near, 0.9) ?? 0) / limit;
-    if (share >= NEAR_LIMIT_SHARE && (best === undefined || share > best.share) && before.some((b) => chartKey(b.series) === key)) best = { key, share };
+    // Near its limit by the page, as the correlator reads it: the paged chart.
+    if (share >= NEAR_LIMIT && (best === undefined || share > best.share) && before.some((b) => chartKey(b.series) === key)) best = { key, share };
   }
   if (best !== undefined) return best.key;
   const top = heaviest(before);

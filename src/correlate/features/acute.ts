@@ -113,8 +113,9 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
   const classified = ctx.series
     .map((s) => {
       const g = classifyGolden(s.series.metric, s.series.labels, ctx.metricRules);
+      const opts = ratioOptions(g, s);
       const limit = limitOf(g, s, ctx.graph);
-      return { s, g, peer: g.side === 'client' ? peerService(s.series.labels, known, s.series.service) : undefined, opts: limit === undefined ? ratioOptions(g, s) : { ...ratioOptions(g, s), limit } };
+      return { s, g, peer: g.side === 'client' ? peerService(s.series.labels, known, s.series.service) : undefined, opts: limit === undefined ? opts : { ...opts, limit } };
     })
     .filter((x) => x.g.bad !== 0 && x.g.signal !== 'ignore');
   // Moves the detector confirmed as breakpoints are the model's evidence (lasting shifts, ramps):
