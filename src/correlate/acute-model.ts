@@ -12,6 +12,6 @@ export interface AcuteModel {
 }
 
 export const ACUTE: AcuteModel = {
-  weights: { acuteSelf: 7.64, acuteCallers: 9.175, acuteExplains: -0.505, acuteBelow: 0.779, quiet: -0.986 },
+  weights: { acuteSelf: 7.531, acuteCallers: 8.67, quiet: -1.67 },
   fittedOn: 'bench/real/fit.ts: 101 Nezha incidents (4 days, both systems), each also with its cause removed from the log',
 };

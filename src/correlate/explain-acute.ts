@@ -94,12 +94,12 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   if (e.fromAbove > 0.1) {
     out.push({ w: m.weights.acuteSelf * e.fromAbove + 1, text: `more requests arrived at ${ctx.victim} from above as its trouble began (its callers received more too): load, not this release` });
   }
-  if (e.a.acuteBelow > 0.3) {
+  if (a.below > 0.3) {
     const either = a.belowWhat !== undefined && ctx.inferred.includes(a.belowWhat) && ctx.inferred.includes(c.service);
     const text = either
       ? `${a.belowWhat ?? ''} burst as early, also with ${ctx.victim}: either may call the other, so ${c.service}'s burst may be a symptom`
       : `${a.belowWhat ?? 'a service it calls'}, further down, burst as early: ${c.service} looks like a symptom`;
-    out.push({ w: Math.abs(m.weights.acuteBelow * e.a.acuteBelow) + 1, text });
+    out.push({ w: 1 + a.below, text });
   }
   return out;
 }

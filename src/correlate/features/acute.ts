@@ -221,8 +221,6 @@ export interface AcuteEvidence {
   readonly self: number;
   /** Its callers' calls (client side) or the callers themselves burst: it got slow or failing for them. */
   readonly callers: number;
-  /** Share of all acute trouble that sits at the changed service or upstream of it (what it can explain). */
-  readonly explains: number;
   /** A service below it (one it calls, directly or not) burst as early: the trouble comes from further down. */
   readonly below: number;
   /** What burst below: a service, or its calls to one (for the explanation). */
@@ -255,13 +253,6 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
   const callers = callerList.length === 0 ? 0 : callerList.reduce((m, p) => m + callerTrouble(p), 0) / callerList.length;
   const up = reachable(ctx.graph, c.service, 'up');
   const down = reachable(ctx.graph, c.service, 'down');
-  let total = 0;
-  let explained = 0;
-  for (const [s, tr] of trouble) {
-    const w = Math.max(tr.own, tr.client);
-    total += w;
-    if (s === c.service || up.has(s)) explained += w;
-  }
   const below = belowOf(ctx, x, trouble, up, down, quiet, inferredWith(ctx.inferred, c.service));
   const v = at(ctx.victim);
   const canary = canaryEvidence(ctx, c);
@@ -269,7 +260,7 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
   // trouble with it count only for the part the burst below leaves unexplained.
   const mine = 1 - below.w;
   return {
-    self: Math.max(x.own * soon * mine, canary.value), canary, callers: callers * mine, explains: total > 0 ? explained / total : 0,
+    self: Math.max(x.own * soon * mine, canary.value), canary, callers: callers * mine,
     below: below.w, ...(below.what === undefined ? {} : { belowWhat: below.what }), victim: Math.max(v.own, v.client), trouble,
   };
 }

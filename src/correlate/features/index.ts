@@ -68,7 +68,7 @@ export type FeatureName = (typeof FEATURES)[number];
  * 1 − the strongest movement seen after any candidate: the same for every candidate of one
  * analysis, so its (negative) weight lowers every score when nothing moved at all.
  */
-export const ACUTE_FEATURES = ['acuteSelf', 'acuteCallers', 'acuteExplains', 'acuteBelow', 'quiet'] as const;
+export const ACUTE_FEATURES = ['acuteSelf', 'acuteCallers', 'quiet'] as const;
 export type AcuteName = (typeof ACUTE_FEATURES)[number];
 
 /** Every piece of evidence about one candidate: the numeric vector and what is needed to explain it. */
@@ -207,7 +207,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld * mine * (1 - later.value), pushed.value, callee, stopped.value, pushes.value);
   // Nothing tied to the victim: its own worsening is a lead, not an explanation.
   const lead = ctx.unproven.includes(c.service) ? UNLINKED_LEAD : 1;
-  const a = { acuteSelf: acuteSelf * lead, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove) * lead, acuteExplains: acute.explains, acuteBelow: acute.below, quiet: 0 };
+  const a = { acuteSelf: acuteSelf * lead, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove) * lead, quiet: 0 };
   return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods, callee, later, stopped, onto, pushes, passedOn };
 }
 

@@ -65,14 +65,14 @@ describe('correlate: acute evidence', () => {
   it('a service whose own burst has one below it, as early, is a symptom (below)', () => {
     const ev = contextEvidence(buildContext(ask(paymentsBurst(true))));
     const checkout = ev.find((e) => e.change.id === 'checkout-deploy');
-    assert.ok((checkout?.a.acuteBelow ?? 0) > 0.5);
+    assert.ok((checkout?.acute.below ?? 0) > 0.5);
     assert.equal(analyze(ask(paymentsBurst(true))).suspects[0]?.id, 'pay-infra');
   });
 
   it('a service pinned at its CPU limit is busy, not waiting: a burst below as early does not make it a symptom (Nezha: Train Ticket food-service CPU contention)', () => {
     const pinned = [...paymentsBurst(true), series('checkout-api', 'k8s.pod.cpu_limit_utilization', {}, burst(0.1, 9.9, at('13:56'), at('13:59')), opts)];
     const checkout = contextEvidence(buildContext(ask(pinned))).find((e) => e.change.id === 'checkout-deploy');
-    assert.ok((checkout?.a.acuteBelow ?? 1) < 0.2, `acuteBelow ${checkout?.a.acuteBelow}`);
+    assert.ok((checkout?.acute.below ?? 1) < 0.2, `below ${checkout?.acute.below}`);
   });
 
   it('its calls as a whole slowing a sample AFTER its own latency do not make it a symptom (Nezha: CPU contention in currencyservice)', () => {
@@ -81,10 +81,10 @@ describe('correlate: acute evidence', () => {
     const calls = burst(0.05, 10, at('13:57'), at('13:59'));
     const s = [...quiet().filter((x) => x.series.service !== 'checkout-api'), series('checkout-api', 'http.server.request.duration', {}, own, opts), series('checkout-api', 'http.client.request.duration', {}, calls, opts)];
     const checkout = contextEvidence(buildContext(ask(s))).find((e) => e.change.id === 'checkout-deploy');
-    assert.equal(checkout?.a.acuteBelow, 0);
+    assert.equal(checkout?.acute.below, 0);
     // The same calls slowing with its own latency, in the same sample, still say the trouble may come from below.
     const early = [...s.slice(0, -1), series('checkout-api', 'http.client.request.duration', {}, burst(0.05, 10, at('13:56'), at('13:59')), opts)];
-    assert.ok((contextEvidence(buildContext(ask(early))).find((e) => e.change.id === 'checkout-deploy')?.a.acuteBelow ?? 0) > 0.3);
+    assert.ok((contextEvidence(buildContext(ask(early))).find((e) => e.change.id === 'checkout-deploy')?.acute.below ?? 0) > 0.3);
   });
 
   it('nothing moved after any change: every score is low, and they split', () => {
@@ -158,7 +158,7 @@ describe('correlate: acute evidence per call edge', () => {
   it("the entry's own burst is discounted by its slow calls below it, so the callee is named", () => {
     const ev = contextEvidence(buildContext(q));
     const web = ev.find((e) => e.change.id === 'web-flag');
-    assert.ok((web?.a.acuteBelow ?? 0) > 0.5, 'its calls to search burst as early');
+    assert.ok((web?.acute.below ?? 0) > 0.5, 'its calls to search burst as early');
     assert.ok((web?.a.acuteSelf ?? 1) < 0.3, `self ${web?.a.acuteSelf}`);
     const a = analyze(q);
     assert.equal(a.suspects[0]?.id, 'search-infra');
@@ -168,9 +168,9 @@ describe('correlate: acute evidence per call edge', () => {
   it('a pod-wide client burst as early as its own marks a service waiting on others, unless it is saturated itself', () => {
     const waiting = [series('web', 'http.client.request.duration', {}, b(0.01, 30), opts), ...edgeSeries().slice(2)];
     const web = (s: SeriesData[]) => contextEvidence(buildContext({ ...q, series: s })).find((e) => e.change.id === 'web-flag');
-    assert.ok((web(waiting)?.a.acuteBelow ?? 0) > 0.5, 'waiting on a dependency');
+    assert.ok((web(waiting)?.acute.below ?? 0) > 0.5, 'waiting on a dependency');
     const busy = [...waiting, series('web', 'k8s.pod.cpu_limit_utilization', {}, b(0.1, 9), opts)];
-    assert.ok((web(busy)?.a.acuteBelow ?? 1) < 0.2, `busy itself: below ${web(busy)?.a.acuteBelow}`);
+    assert.ok((web(busy)?.acute.below ?? 1) < 0.2, `busy itself: below ${web(busy)?.acute.below}`);
   });
 
   it('a caller whose load on a callee rose first drives its burst: not a symptom of it (the fd story)', () => {
@@ -181,10 +181,10 @@ describe('correlate: acute evidence per call edge', () => {
       series('web', 'http.server.request.duration', {}, b(0.3, 4), opts),
     ];
     const web = contextEvidence(buildContext({ ...q, series: surge })).find((e) => e.change.id === 'web-flag');
-    assert.ok((web?.a.acuteBelow ?? 1) < 0.1, `below ${web?.a.acuteBelow}`);
+    assert.ok((web?.acute.below ?? 1) < 0.1, `below ${web?.acute.below}`);
     // The same bursts without the load on search: web is a symptom of search.
     const plain = contextEvidence(buildContext({ ...q, series: surge.slice(1) })).find((e) => e.change.id === 'web-flag');
-    assert.ok((plain?.a.acuteBelow ?? 0) > 0.5, `below ${plain?.a.acuteBelow}`);
+    assert.ok((plain?.acute.below ?? 0) > 0.5, `below ${plain?.acute.below}`);
   });
 
   it('the same burst on a pod-wide client series (no peer) cannot tell the two callees apart', () => {

@@ -5,7 +5,7 @@ import { selfAfter, type CandidateEvidence } from '../../../src/correlate/featur
 import type { AcuteEvidence } from '../../../src/correlate/features/acute';
 import type { CanaryEvidence } from '../../../src/correlate/features/canary';
 
-const acute = (self: number, canary: CanaryEvidence, below = 0): AcuteEvidence => ({ self, canary, callers: 0, explains: 0, below, victim: 0, trouble: new Map() });
+const acute = (self: number, canary: CanaryEvidence, below = 0): AcuteEvidence => ({ self, canary, callers: 0, below, victim: 0, trouble: new Map() });
 
 describe("evidence: the changed service's own worsening, less what below explains", () => {
   it('a service-level worsening while a service below burst as early is not the release\'s (was: counted in full)', () => {
@@ -32,7 +32,7 @@ describe('explanation: the service-level and canary lines say only what the scor
       change: { id: 'c', service: o.service ?? 'api', team: 't', type: 'deploy', time: -(o.releasedMinBefore ?? 0) * MIN, version: '2.0.0' },
       acute: acute(0, canary, below),
       first: { value: first },
-      a: { acuteSelf: 0, acuteCallers: 0, acuteExplains: 0, acuteBelow: below, quiet: 0 },
+      a: { acuteSelf: 0, acuteCallers: 0, quiet: 0 },
       pushed: { value: 0, path: [], start: Infinity },
       fromAbove: 0,
       oldPods: { value: o.oldPods ?? 0 },
