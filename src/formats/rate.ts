@@ -90,10 +90,19 @@ export function cumulativeIncrease(state: RateState, key: CounterKey, t: number,
   return increase((state as RateTable).lastWithAux, key, t, v, start, aux);
 }
 
+/**
+ * How recent a counter's start may be for its first point to give a rate since that start. A new
+ * pod's counters begin with it, and at a 5-minute export its first point is all there is of its
+ * first minutes; read as counting from zero at the start time (as Prometheus reads a created
+ * timestamp), it is that rate. A counter first seen long after it started would give its lifetime
+ * average instead, so its first point only sets the reference, as one without a start time does.
+ */
+export const FIRST_POINT_SPAN_MS = 10 * 60_000;
+
 function increase(last: CounterSlots, key: CounterKey, t: number, v: number, start: number | undefined, aux: number | undefined): Increase | undefined {
   if (!last.find(key)) {
     last.add(key, t, v, start, aux);
-    return undefined;
+    return start !== undefined && t > start && t - start <= FIRST_POINT_SPAN_MS ? { increase: v, ms: t - start, sinceStart: true, auxIncrease: aux } : undefined;
   }
   const prevT = last.t();
   if (t <= prevT) return undefined;

@@ -58,7 +58,8 @@ describe('formats counter slots', () => {
     assert.equal(cumulativeRate(s, 'x', 3000, 30), 10);
     assert.equal(cumulativeRate(s, 'x', 3000, 40), undefined, 'not newer');
     assert.equal(cumulativeRate(s, 'x', 4000, 5, 3500), 10, 'reset with a start: v over t - start');
-    assert.equal(cumulativeIncrease(s, 'h', 1000, 4, 0.5, 10), undefined);
+    assert.deepEqual(cumulativeIncrease(s, 'h', 1000, 4, 0.5, 10), { increase: 4, ms: 999.5, sinceStart: true, auxIncrease: 10 }, 'first point, started just before: since its start');
+    assert.equal(cumulativeRate(s, 'y', 11 * 60_000, 50, 0), undefined, 'first point, started 11 min before: the reference only');
     assert.deepEqual(cumulativeIncrease(s, 'h', 2000, 6, 0.5, 13), { increase: 2, ms: 1000, sinceStart: false, auxIncrease: 3 });
     assert.deepEqual(cumulativeIncrease(s, 'h', 3000, 7, 0.5), { increase: 1, ms: 1000, sinceStart: false, auxIncrease: undefined });
     assert.deepEqual(cumulativeIncrease(s, 'h', 4000, 9, 0.5, 20), { increase: 2, ms: 1000, sinceStart: false, auxIncrease: undefined });

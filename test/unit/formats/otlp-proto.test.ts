@@ -56,9 +56,10 @@ describe('formats/otlp/proto: the same samples as OTLP/JSON', () => {
     assert.deepEqual(proto.values, json.values);
     assert.deepEqual(pointsOf(proto.values, 'c'), [[T0, 2]]);
     assert.deepEqual(pointsOf(proto.values, 'h.count'), [[T0, 10 / 60]]);
-    assert.deepEqual(pointsOf(proto.values, 'e.count'), [[T0 + MIN, 1]]);
-    assert.deepEqual(pointsOf(proto.values, 'e.mean'), [[T0 + MIN, 2]]);
-    assert.deepEqual(pointsOf(proto.values, 'lat.mean'), [[T0 + MIN, 2]]);
+    // Cumulative since a start a minute before the first point: that point is a rate since then.
+    assert.deepEqual(pointsOf(proto.values, 'e.count'), [[T0, 10 / 60], [T0 + MIN, 1]]);
+    assert.deepEqual(pointsOf(proto.values, 'e.mean'), [[T0, 1], [T0 + MIN, 2]]);
+    assert.deepEqual(pointsOf(proto.values, 'lat.mean'), [[T0, 1], [T0 + MIN, 2]]);
     assert.deepEqual(pointsOf(proto.values, 'lat.p50'), [[T0, 2], [T0 + MIN, 3]]);
     assert.deepEqual(pointsOf(proto.values, 'lat.p0'), [[T0, 1], [T0 + MIN, 1]]);
     assert.deepEqual(pointsOf(proto.values, 'lat.p99.9'), [[T0, 9], [T0 + MIN, 9]]);

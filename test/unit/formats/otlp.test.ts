@@ -74,7 +74,7 @@ describe('formats/otlp: values and temporality', () => {
     assert.deepEqual(pointsOf(r.values, 'c'), [[T0 + MIN, 1], [T0 + 3 * MIN, 1]]);
   });
 
-  it('a changed startTimeUnixNano is a reset: rate since the new start', () => {
+  it('a changed startTimeUnixNano is a reset: rate since the new start (and the first point, a minute after its start, a rate since then)', () => {
     const pts = [
       { startTimeUnixNano: ns(T0 - MIN), timeUnixNano: ns(T0), asInt: '500' },
       { startTimeUnixNano: ns(T0 - MIN), timeUnixNano: ns(T0 + MIN), asInt: '560' },
@@ -82,7 +82,19 @@ describe('formats/otlp: values and temporality', () => {
       { startTimeUnixNano: ns(T0 + 90_000), timeUnixNano: ns(T0 + 2 * MIN), asInt: '900' },
     ];
     const r = decodeOtlpMetrics(sum(pts), file);
-    assert.deepEqual(pointsOf(r.values, 'c'), [[T0 + MIN, 1], [T0 + 2 * MIN, 30]]);
+    assert.deepEqual(pointsOf(r.values, 'c'), [[T0, 500 / 60], [T0 + MIN, 1], [T0 + 2 * MIN, 30]]);
+  });
+
+  it('a cumulative counter that started minutes before its first point (a new pod) gives a rate since its start; one started long before only sets the reference', () => {
+    // A new pod exporting every 5 min: its first point is all there is of its first minutes.
+    const young = decodeOtlpMetrics(sum([{ startTimeUnixNano: ns(T0 - 5 * MIN), timeUnixNano: ns(T0), asInt: '600' }, { startTimeUnixNano: ns(T0 - 5 * MIN), timeUnixNano: ns(T0 + 5 * MIN), asInt: '1200' }]), file);
+    assert.deepEqual(pointsOf(young.values, 'c'), [[T0, 2], [T0 + 5 * MIN, 2]]);
+    // First seen three hours after it started: its lifetime average is no reading of these minutes.
+    const old = decodeOtlpMetrics(sum([{ startTimeUnixNano: ns(T0 - 180 * MIN), timeUnixNano: ns(T0), asInt: '600' }, { startTimeUnixNano: ns(T0 - 180 * MIN), timeUnixNano: ns(T0 + MIN), asInt: '720' }]), file);
+    assert.deepEqual(pointsOf(old.values, 'c'), [[T0 + MIN, 2]]);
+    // Started at the very time of its first point (as some receivers stamp a first sight): nothing to divide by.
+    const same = decodeOtlpMetrics(sum([{ startTimeUnixNano: ns(T0), timeUnixNano: ns(T0), asInt: '600' }]), file);
+    assert.deepEqual(pointsOf(same.values, 'c'), []);
   });
 
   it('the enum name AGGREGATION_TEMPORALITY_CUMULATIVE is accepted', () => {
@@ -118,8 +130,8 @@ describe('formats/otlp: values and temporality', () => {
     ]);
     const r = decodeOtlpRequest(doc, {});
     assert.deepEqual(r.errors, []);
-    assert.deepEqual(pointsOf(r.values, 'e.count'), [[T0 + MIN, 1]]);
-    assert.deepEqual(pointsOf(r.values, 's.mean'), [[T0 + MIN, 2]]);
+    assert.deepEqual(pointsOf(r.values, 'e.count'), [[T0, 10 / 60], [T0 + MIN, 1]]);
+    assert.deepEqual(pointsOf(r.values, 's.mean'), [[T0, 1], [T0 + MIN, 2]]);
   });
 
   it('point attributes win over resource attributes on a clash; AnyValue kinds are stringified', () => {
