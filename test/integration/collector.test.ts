@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { collectorConfig, collectorSh, freePort, nodeNamed, startCollector } from './helpers/collector';
 import { isolatedDeployment } from './helpers/deployment';
 import type { SentPoint } from './helpers/otel-sender';
+import { FIRST_POINT_SPAN_MS } from '../../src/formats/rate';
 import { deploymentEnv, RunProcess } from './helpers/runner';
 import { ROOT, uniqueName, waitFor } from './helpers/services';
 
@@ -119,7 +120,14 @@ function expectedRows(points: readonly SentPoint[]): string[] {
     }
     const prev = last.get(key);
     last.set(key, p);
-    if (prev === undefined) continue;
+    if (prev === undefined) {
+      // Started minutes before its first point (the sender's meter began with the test): a rate since then.
+      const span = p.timeMs - p.startMs;
+      if (span <= 0 || span > FIRST_POINT_SPAN_MS) continue;
+      out.push(row(count, p.timeMs, (p.value * 1000) / span));
+      if (p.type === 'histogram' && p.value > 0) out.push(row(`${p.metric}.mean`, p.timeMs, p.sum! / p.value));
+      continue;
+    }
     const dv = p.value - prev.value;
     out.push(row(count, p.timeMs, (dv * 1000) / (p.timeMs - prev.timeMs)));
     if (p.type === 'histogram' && dv > 0) out.push(row(`${p.metric}.mean`, p.timeMs, (p.sum! - prev.sum!) / dv));
