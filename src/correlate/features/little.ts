@@ -164,7 +164,7 @@ function judge(ctx: Context, s: Signal): Judged {
 export function pushedConnections(ctx: Context, since: number, sel: { readonly from?: string; readonly onto?: string }, burstsIn?: AcuteWindow): Scored {
   let pushes = PUSHES.get(ctx);
   if (pushes === undefined) {
-    pushes = ctx.signals.filter((s) => s.cls === 'connections' && judged(ctx, s).worse);
+    pushes = ctx.signals.filter((s) => s.cls === 'connections' && s.effect.relative >= PUSH_RISE && judged(ctx, s).worse);
     PUSHES.set(ctx, pushes);
   }
   // A young burst on one instance, where the service's connections onto that peer had already
@@ -180,8 +180,12 @@ export function pushedConnections(ctx: Context, since: number, sel: { readonly f
 
 /** What an unconfirmed burst counts for beside a confirmed move: as a breakpoint of confidence 0.5. */
 const YOUNG_CONFIDENCE = 0.5;
-/** The least rise of a young burst of held connections that can be a push: half as many again. */
-const YOUNG_RISE = 0.5;
+/**
+ * The least rise of held connections that can be a push, confirmed or young: half as many again.
+ * A push opens many more connections; one more of four, or 24 → 27.5 an hour after a flag, is far
+ * outside a steady count's noise but no push.
+ */
+const PUSH_RISE = 0.5;
 const BURSTS = new WeakMap<Context, Map<string, readonly Signal[]>>();
 const HELD = new WeakMap<Context, readonly { readonly s: StitchedSeries; readonly peer: string }[]>();
 
@@ -217,8 +221,7 @@ function connectionBursts(ctx: Context, win: AcuteWindow, sel: { readonly from?:
   for (const { s, peer } of heldConnections(ctx)) {
     if ((sel.from !== undefined && s.series.service !== sel.from) || (sel.onto !== undefined && peer !== sel.onto) || confirmed.has(s.series.id)) continue;
     const exc = acuteExcursion(s.points, 1, win, ACUTE_DEFAULTS);
-    // A push opens many more connections: one more of four is far outside a steady count's noise, but no push.
-    if (exc === undefined || exc.ongoing || exc.relative < YOUNG_RISE) continue;
+    if (exc === undefined || exc.ongoing || exc.relative < PUSH_RISE) continue;
     const effect = { before: exc.baseline, after: exc.value, shift: exc.z, relative: exc.relative };
     const bp = { series: s.series, time: exc.start, detectedAt: ctx.at, kind: 'level_up' as const, before: { level: exc.baseline, slope: 0 }, after: { level: exc.value, slope: 0 }, magnitude: exc.z, confidence: YOUNG_CONFIDENCE };
     out.push({ bp, series: s, service: s.series.service, peer, cls: 'connections', edge: true, time: exc.start, effect, weight: signalWeight(effect, YOUNG_CONFIDENCE) });

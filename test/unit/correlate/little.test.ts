@@ -167,4 +167,14 @@ describe("correlate: Little's law read both ways (connections held on a service 
     const c1 = buildContext(ask(one));
     assert.equal(pushedConnections(c1, at('13:54'), { from: 'gateway' }, win(c1)).value, 0);
   });
+
+  it('a confirmed rise of held connections is a push only when it opened many more: +15 % before the service slowed is not (simulator seed 90455: named at 0.96)', () => {
+    const small = [series('gateway', CONNS, { 'server.address': 'cart' }, rise(24, 1.15, at('13:45')), opts), ...story(at('13:45'), at('13:49')).slice(1)];
+    const ctx = buildContext(ask(small));
+    assert.ok(ctx.signals.some((x) => x.cls === 'connections' && x.service === 'gateway'), 'the rise is confirmed as a move');
+    assert.equal(pushedConnections(ctx, at('13:44'), { from: 'gateway' }).value, 0);
+    // Half as many again, the same minutes: a push.
+    const big = [series('gateway', CONNS, { 'server.address': 'cart' }, rise(24, 1.6, at('13:45')), opts), ...story(at('13:45'), at('13:49')).slice(1)];
+    assert.ok(pushedConnections(buildContext(ask(big)), at('13:44'), { from: 'gateway' }).value > 0.5);
+  });
 });
