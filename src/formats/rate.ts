@@ -99,10 +99,13 @@ export function cumulativeIncrease(state: RateState, key: CounterKey, t: number,
  */
 export const FIRST_POINT_SPAN_MS = 10 * 60_000;
 
+/** The increase of a counter that counted from zero at `start`: its first point, or its first after a reset. */
+const fromStart = (t: number, v: number, start: number, aux: number | undefined): Increase => ({ increase: v, ms: t - start, sinceStart: true, auxIncrease: aux });
+
 function increase(last: CounterSlots, key: CounterKey, t: number, v: number, start: number | undefined, aux: number | undefined): Increase | undefined {
   if (!last.find(key)) {
     last.add(key, t, v, start, aux);
-    return start !== undefined && t > start && t - start <= FIRST_POINT_SPAN_MS ? { increase: v, ms: t - start, sinceStart: true, auxIncrease: aux } : undefined;
+    return start !== undefined && t > start && t - start <= FIRST_POINT_SPAN_MS ? fromStart(t, v, start, aux) : undefined;
   }
   const prevT = last.t();
   if (t <= prevT) return undefined;
@@ -115,7 +118,7 @@ function increase(last: CounterSlots, key: CounterKey, t: number, v: number, sta
   // not least-recently-updated; an evicted live counter just misses one rate when it returns.
   last.set(t, v, start, aux);
   if (!reset) return { increase: dv, ms: t - prevT, sinceStart: false, auxIncrease: aux === undefined || prevAux === undefined ? undefined : aux - prevAux };
-  if (start !== undefined && start >= prevT && t > start) return { increase: v, ms: t - start, sinceStart: true, auxIncrease: aux };
+  if (start !== undefined && start >= prevT && t > start) return fromStart(t, v, start, aux);
   return undefined;
 }
 

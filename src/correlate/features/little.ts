@@ -154,6 +154,13 @@ function judge(ctx: Context, s: Signal): Judged {
 }
 
 /**
+ * The least rise of held connections that can be a push, confirmed or young: half as many again.
+ * A push opens many more connections; one more of four, or 24 → 27.5 an hour after a flag, is far
+ * outside a steady count's noise but no push.
+ */
+const PUSH_RISE = 0.5;
+
+/**
  * Connections pushed onto a service: a caller held more of them from `since` on (less a sampling
  * step: not before the change) while the service was not slower yet (`canBeWaiting` says no), and
  * some latency or error ratio of the service rose beyond its noise two samples in a row afterwards,
@@ -180,12 +187,6 @@ export function pushedConnections(ctx: Context, since: number, sel: { readonly f
 
 /** What an unconfirmed burst counts for beside a confirmed move: as a breakpoint of confidence 0.5. */
 const YOUNG_CONFIDENCE = 0.5;
-/**
- * The least rise of held connections that can be a push, confirmed or young: half as many again.
- * A push opens many more connections; one more of four, or 24 → 27.5 an hour after a flag, is far
- * outside a steady count's noise but no push.
- */
-const PUSH_RISE = 0.5;
 const BURSTS = new WeakMap<Context, Map<string, readonly Signal[]>>();
 const HELD = new WeakMap<Context, readonly { readonly s: StitchedSeries; readonly peer: string }[]>();
 
