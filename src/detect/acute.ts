@@ -113,23 +113,38 @@ export interface AcuteWindow {
  * is too short or nothing is sustained.
  */
 export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: AcuteWindow, opts: AcuteOptions = ACUTE_DEFAULTS): Excursion | undefined {
+  const runTo = win.runTo ?? win.to;
+  const [lo, hi] = indexRange(points, Math.min(win.baseFrom, win.from), Math.max(win.baseTo, win.to));
+  // First pass over the baseline and the window where an excursion may start only: most series
+  // have nothing there, and it is called per series for every candidate's minute.
   const base: number[] = [];
-  const after: Point[] = [];
-  for (const p of points) {
+  let peak = -Infinity;
+  for (let i = lo; i < hi; i++) {
+    const p = points[i] as Point;
     if (!Number.isFinite(p.v)) continue;
     if (p.t >= win.baseFrom && p.t < win.baseTo) {
       if (opts.limit === undefined || p.v < NEAR_LIMIT * opts.limit) base.push(p.v);
-    } else if (p.t >= win.from && p.t < (win.runTo ?? win.to)) after.push(p);
+    } else if (p.t >= win.from && p.t < win.to && dir * p.v > peak) peak = dir * p.v;
   }
-  if (base.length < opts.minBaseline || after.length === 0) return undefined;
+  if (base.length < opts.minBaseline || peak === -Infinity) return undefined;
   const level = median(base) ?? 0;
+  const ref = Math.abs(opts.ceiling === undefined ? level : opts.ceiling - level);
+  // Nothing can reach zMin (or a lone sample its bound) against a scale at least `floor`; the
+  // slack keeps rounding from deciding. Checked before and after the MAD, which costs a median.
+  const reach = peak - dir * level;
+  const out = (floor: number): boolean => reach < 0.999 * Math.min(1, opts.lone ?? 1) * opts.zMin * floor;
+  const least = Math.max(opts.relFloor * ref, (opts.least ?? 0) / opts.zMin, 1e-9);
+  if (out(least)) return undefined;
   const mad = median(base.map((v) => Math.abs(v - level))) ?? 0;
+  const floor = Math.max(1.4826 * mad, least);
+  if (out(floor)) return undefined;
+  const after: Point[] = [];
+  for (const p of points) if (Number.isFinite(p.v) && !(p.t >= win.baseFrom && p.t < win.baseTo) && p.t >= win.from && p.t < runTo) after.push(p);
   // Mostly-idle series (a pod serving nothing most minutes) have MAD 0: their mean deviation
   // still says how far they usually stray. Without the farthest fifth: earlier incidents' bursts
   // in the hour would otherwise pass for normal straying and hide this one.
   const meanDev = trimmedMeanDeviation(base, level, TRIM);
-  const ref = Math.abs(opts.ceiling === undefined ? level : opts.ceiling - level);
-  const scale = Math.max(1.4826 * mad, 1.25 * meanDev, opts.relFloor * ref, (opts.least ?? 0) / opts.zMin, 1e-9);
+  const scale = Math.max(floor, 1.25 * meanDev);
   const z = after.map((p) => (dir * (p.v - level)) / scale);
   let best: Excursion | undefined;
   for (let i = 0; i + opts.minSamples <= after.length; i++) {
@@ -161,6 +176,34 @@ export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: Acute
     k++;
   }
   return { ...best, end, novelty };
+}
+
+/** Whether each array's points are in time order, learnt once per array (they are read many times). */
+const ORDERED = new WeakMap<readonly Point[], boolean>();
+
+/**
+ * Index range of `points` that may hold times in [from, to): found by bisection when the points
+ * are in time order (as stitched series are), else the whole array.
+ */
+function indexRange(points: readonly Point[], from: number, to: number): [number, number] {
+  let ordered = ORDERED.get(points);
+  if (ordered === undefined) {
+    ordered = points.every((p, i) => i === 0 || (points[i - 1] as Point).t <= p.t);
+    ORDERED.set(points, ordered);
+  }
+  return ordered ? [firstAtOrAfter(points, from), firstAtOrAfter(points, to)] : [0, points.length];
+}
+
+/** Index of the first point at or after `t` in time-ordered `points` (length when none). */
+function firstAtOrAfter(points: readonly Point[], t: number): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((points[mid] as Point).t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Size of a move from `level` to `value` against the reference level `ref` (Infinity from zero). */

@@ -54,6 +54,15 @@ describe('detect: acute excursions', () => {
     assert.equal(acuteExcursion(busy, 1, WIN, { ...ACUTE_DEFAULTS, limit: 1 }), undefined);
   });
 
+  it('finds its baseline in points out of time order too (the fast path bisects ordered points only)', () => {
+    const burst = pts([101, 900, 100, 850, 99]);
+    // The last five baseline minutes first: a bisection would look past them.
+    const shuffled = [...burst.slice(25, 30), ...burst.slice(0, 25), ...burst.slice(30)];
+    const win = { ...WIN, baseFrom: 10 * MIN };
+    assert.deepEqual(acuteExcursion(shuffled, 1, win), acuteExcursion(burst, 1, win));
+    assert.ok(acuteExcursion(shuffled, 1, win) !== undefined);
+  });
+
   it('reads the bad direction: a drop of a success ratio, not a rise', () => {
     const drop = pts([100, 40, 35, 100, 100]);
     assert.ok(acuteExcursion(drop, -1, WIN) !== undefined);
