@@ -48,6 +48,24 @@ describe('correlate: the "evidence missing" line names each place once', () => {
   });
 });
 
+describe('correlate: a change whose trouble came only hours later is not "evidence missing"', () => {
+  it('says nothing moved within minutes and when the trouble came, beside the line quoting it', () => {
+    const topo: Topology = { services: [{ name: 'web', team: 'web', dependsOn: [], limits: {} }] };
+    const a = analyze({
+      series: [series('web', 'http.server.request.duration', {}, step(0.2, 0.6, at('13:30')), { noise: 0.002, int: false })],
+      changes: [change('web-deploy', 'web', 'deploy', at('12:00'))],
+      topology: topo,
+      service: 'web',
+      at: at('14:00'),
+      windowMs: 180 * MIN,
+      afterMs: 0,
+    });
+    const lines = a.suspects[0]?.evidence ?? [];
+    assert.ok(!lines.some((l) => l.startsWith('evidence missing')), lines.join('\n'));
+    assert.ok(lines.includes('nothing moved on web within minutes of this change: the trouble came 1 h 30 min after it'), lines.join('\n'));
+  });
+});
+
 describe('correlate: a rival change of the first suspect\'s service is named beside it', () => {
   const topo: Topology = {
     services: [
