@@ -3,8 +3,8 @@ import { NEAR_LIMIT } from '../detect/acute';
 import type { Analysis, Breakpoint, ChangeEvent, Point, Topology } from '../domain/types';
 import type { SeriesData } from '../ports';
 import { buildGraph, peerService, withDataEdges, type TopologyGraph } from '../topology';
-import type { MetricRule } from './golden';
-import { effectAt, metricClass, refineOnset, signalWeight, strength, troubleWeight, type Effect, type Signal } from './signals';
+import { seriesClass, type MetricRule } from './golden';
+import { effectAt, refineOnset, signalWeight, strength, troubleWeight, type Effect, type Signal } from './signals';
 import { lastOnset } from './redate';
 import { stitchVersions, type StitchedSeries } from './stitch';
 import { acrossInstances } from './churn';
@@ -107,7 +107,7 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const tolMs = Math.max(stepMs, 3 * MIN);
   // The breakpoints the live pipeline would store: it never flushes, so no retrospective cuts.
   const found = given ?? detectAll(probed, { ...input.detector, retrospective: false }, input.topology);
-  const probes = toSignals(found, probed, known, effectMs);
+  const probes = toSignals(found, probed, known, effectMs, input.metricRules);
   const probedBy = byServiceOf(probes);
   const paged = nearLimit(probed, recorded, victim, input.at);
   // When a resource of the victim is at its limit, that is what paged: other moves are context.
@@ -151,7 +151,7 @@ function byServiceOf(signals: readonly Signal[]): Map<string, Signal[]> {
 }
 
 /** Attach measured effects (and refined onsets, peers, metric classes) to breakpoints; sorted by time. */
-export function toSignals(breakpoints: readonly Breakpoint[], series: readonly StitchedSeries[], known: ReadonlySet<string>, effectMs: number): Signal[] {
+export function toSignals(breakpoints: readonly Breakpoint[], series: readonly StitchedSeries[], known: ReadonlySet<string>, effectMs: number, rules: readonly MetricRule[] = []): Signal[] {
   const byId = new Map(series.map((s) => [s.series.id, s]));
   const signals: Signal[] = [];
   for (const bp of breakpoints) {
@@ -167,7 +167,7 @@ export function toSignals(breakpoints: readonly Breakpoint[], series: readonly S
     const firstEffect = same && second !== undefined ? second : first;
     const { time, effect } = strength(firstEffect) >= 0.2 ? lastMove(s.points, onset, firstEffect, effectMs) : { time: onset, effect: firstEffect };
     const peer = peerService(s.series.labels, known, s.series.service);
-    const cls = metricClass(s.series.metric);
+    const cls = seriesClass(s.series.metric, s.series.labels, rules);
     const sig: Signal = { bp, series: s, service: s.series.service, cls, edge: peer !== undefined || cls === 'connections', time, effect, weight: signalWeight(effect, bp.confidence) };
     signals.push(peer === undefined ? sig : { ...sig, peer });
   }

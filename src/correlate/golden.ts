@@ -1,5 +1,5 @@
 import type { Labels } from '../domain/types';
-import { metricClass, RESOURCE_CLASSES } from './signals';
+import { metricClass, RESOURCE_CLASSES, type MetricClass } from './signals';
 
 /**
  * Golden signals: what a metric says about a service's health, and which way is bad. Read from
@@ -91,6 +91,18 @@ export function classifyGolden(metric: string, labels: Labels = {}, rules: reado
   if (/utilization|utilisation|saturation/.test(m) || RESOURCE_CLASSES.has(metricClass(m))) return of('saturation');
   if (/request|throughput|\.count$|rate|messages/.test(m)) return of('traffic');
   return of('ignore');
+}
+
+/**
+ * What a series measures, for the breakpoint evidence: its class by name, or 'traffic' where only a
+ * shop's rule says what it is (`dep_calls_total` with `signal: traffic`). A call count read as
+ * "something else" passed for connections held to its callee: more calls sent looked like a
+ * dependency got slower.
+ */
+export function seriesClass(metric: string, labels: Labels, rules: readonly MetricRule[]): MetricClass {
+  const byName = metricClass(metric);
+  if (byName !== 'other' || rules.length === 0) return byName;
+  return classifyGolden(metric, labels, rules).signal === 'traffic' ? 'traffic' : 'other';
 }
 
 /**
