@@ -137,8 +137,11 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
   // Nothing within minutes, but the trouble itself came hours later (a leak's slow climb): saying
   // "no breakpoint follows" beside the line quoting that breakpoint would contradict itself.
   const late = e.delayed.value >= 0.1 && e.delayed.signal !== undefined && e.delayed.signal.time > c.time ? e.delayed.signal : undefined;
-  if (movedAtAll(e) < 0.1 && e.later.value <= 0.3) lines.push({ w: 20, text: late === undefined ? `evidence missing: no breakpoint and no burst on ${where} follows this change` : `nothing moved on ${where} within minutes of this change: the trouble came ${duration((ctx.onset > c.time ? ctx.onset : late.time) - c.time)} after it` });
-  else if (lines.length === 0 || Math.max(e.onset.value, e.delayed.value, e.x.near, e.x.victimHop, e.path.self.value) < 0.1) lines.push({ w: 0.1, text: `no breakpoint on ${where} follows this change` });
+  const lateBy = late === undefined ? undefined : (ctx.onset > c.time ? ctx.onset : late.time) - c.time;
+  if (movedAtAll(e) < 0.1 && e.later.value <= 0.3) {
+    const text = lateBy === undefined ? `evidence missing: no breakpoint and no burst on ${where} follows this change` : `nothing moved on ${where} within minutes of this change: the trouble came ${duration(lateBy)} after it`;
+    lines.push({ w: 20, text });
+  } else if (lines.length === 0 || Math.max(e.onset.value, e.delayed.value, e.x.near, e.x.victimHop, e.path.self.value) < 0.1) lines.push({ w: 0.1, text: `no breakpoint on ${where} follows this change` });
   const rel = ctx.onset - c.time;
   lines.push({ w: 0.05, text: rel >= 0 ? `${duration(rel)} before the onset of trouble at ${hhmm(ctx.onset)}` : `${duration(rel)} after the onset of trouble at ${hhmm(ctx.onset)}` });
   // One move can be both the onset and the link (the victim's calls to the changed service): say it once.

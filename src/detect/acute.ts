@@ -178,7 +178,11 @@ export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: Acute
   return { ...best, end, novelty };
 }
 
-/** Whether each array's points are in time order, learnt once per array (they are read many times). */
+/**
+ * Whether each array's points are in time order, learnt once per array: they are read once per
+ * candidate minute. Callers hand in arrays they no longer append to (the correlator builds them per
+ * analysis); an array grown out of order afterwards would keep its first answer.
+ */
 const ORDERED = new WeakMap<readonly Point[], boolean>();
 
 /**
