@@ -65,11 +65,12 @@ export function victimSide(ctx: Context): VictimSide {
   let traffic = 0;
   for (const s of ctx.byService.get(v) ?? []) {
     if (!near(s.time) || s.effect.shift <= 0) continue;
-    if (s.peer !== undefined && ctx.graph.callees(v).includes(s.peer) && s.weight > outbound) {
+    // Calls it sends (a call count naming a callee) are neither connections held nor requests arriving.
+    if (s.peer !== undefined && s.cls !== 'traffic' && ctx.graph.callees(v).includes(s.peer) && s.weight > outbound) {
       outbound = s.weight;
       outboundPeer = s.peer;
     }
-    if (s.cls === 'traffic' && s.weight > traffic) traffic = s.weight;
+    if (s.cls === 'traffic' && s.peer === undefined && s.weight > traffic) traffic = s.weight;
   }
   const fanOut = outboundShare(ctx, near);
   return outboundPeer === undefined ? { outbound, traffic, fanOut } : { outbound, outboundPeer, traffic, fanOut };
