@@ -136,8 +136,8 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
   const where = `${c.service}${p.dist > 0 && Number.isFinite(p.dist) ? `, on the ${p.dist}-hop path` : ''}${c.service === ctx.victim ? '' : ` or on ${ctx.victim}`}`;
   // Nothing within minutes, but the trouble itself came hours later (a leak's slow climb): saying
   // "no breakpoint follows" beside the line quoting that breakpoint would contradict itself.
-  const late = e.delayed.value >= 0.1 && e.delayed.signal !== undefined && e.delayed.signal.time > c.time ? e.delayed.signal : undefined;
-  const lateBy = late === undefined ? undefined : (ctx.onset > c.time ? ctx.onset : late.time) - c.time;
+  const late = e.delayed.signal;
+  const lateBy = e.delayed.value >= 0.1 && late !== undefined && late.time > c.time ? (ctx.onset > c.time ? ctx.onset : late.time) - c.time : undefined;
   if (movedAtAll(e) < 0.1 && e.later.value <= 0.3) {
     const text = lateBy === undefined ? `evidence missing: no breakpoint and no burst on ${where} follows this change` : `nothing moved on ${where} within minutes of this change: the trouble came ${duration(lateBy)} after it`;
     lines.push({ w: 20, text });

@@ -139,7 +139,11 @@ export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: Acute
   const floor = Math.max(1.4826 * mad, least);
   if (out(floor)) return undefined;
   const after: Point[] = [];
-  for (const p of points) if (Number.isFinite(p.v) && !(p.t >= win.baseFrom && p.t < win.baseTo) && p.t >= win.from && p.t < runTo) after.push(p);
+  const [from, to] = indexRange(points, win.from, runTo);
+  for (let i = from; i < to; i++) {
+    const p = points[i] as Point;
+    if (Number.isFinite(p.v) && !(p.t >= win.baseFrom && p.t < win.baseTo) && p.t >= win.from && p.t < runTo) after.push(p);
+  }
   // Mostly-idle series (a pod serving nothing most minutes) have MAD 0: their mean deviation
   // still says how far they usually stray. Without the farthest fifth: earlier incidents' bursts
   // in the hour would otherwise pass for normal straying and hide this one.
