@@ -144,11 +144,14 @@ function judge(ctx: Context, s: Signal): Judged {
   if (end === undefined) return WAITING;
   // … and worse afterwards: some latency or error ratio of it above its ceiling two samples in a
   // row, within the hour (a service out of descriptors may refuse connections rather than slow).
+  // Or the series' last sample alone, twice as far out: at a 5-minute step the page may come one
+  // sample after the push, and no later sample can confirm it yet (as `AcuteOptions.lone`).
   const from = end;
   const errors = ceilings(healthOf(ctx).errors.get(peer) ?? [], (x) => ratioFloor(ERRORS, x.series.unit));
   const worse = [...measures, ...errors].some((m) => {
     const later = m.points.filter((p) => p.t > from && p.t <= from + 3600_000);
-    return later.some((p, i) => p.v >= m.ceiling && (later[i + 1]?.v ?? -Infinity) >= m.ceiling);
+    const last = m.points.at(-1);
+    return later.some((p, i) => p.v >= m.ceiling && ((later[i + 1]?.v ?? -Infinity) >= m.ceiling || (p === last && p.v >= 2 * m.ceiling - m.level)));
   });
   return { pushed: true, worse };
 }

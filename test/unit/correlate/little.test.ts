@@ -168,6 +168,16 @@ describe("correlate: Little's law read both ways (connections held on a service 
     assert.equal(pushedConnections(c1, at('13:54'), { from: 'gateway' }, win(c1)).value, 0);
   });
 
+  it('at a 5-minute step the page may come one sample after the push: the last sample alone, far out, shows the service worse', () => {
+    const every5 = (x: SeriesData): SeriesData => ({ ...x, points: x.points.filter((p) => p.t % (5 * MIN) === 0) });
+    const o5 = { ...opts, from: at('12:00') };
+    const pushed = (cart: (t: number) => number) => buildContext({ ...ask([series('gateway', CONNS, { 'server.address': 'cart' }, rise(20, 6, at('13:45')), o5), series('cart', LAT, {}, cart, o5), series('web', LAT, {}, () => 0.12, o5)].map(every5)), windowMs: 120 * MIN });
+    const value = (ctx: ReturnType<typeof buildContext>) => pushedConnections(ctx, at('13:44'), { from: 'gateway' }, acuteWindow(ctx, at('13:44'))).value;
+    assert.ok(value(pushed(rise(0.05, 4, at('13:55')))) > 0.3, 'four times slower in the last sample');
+    assert.equal(value(pushed(rise(0.05, 1.15, at('13:55')))), 0, 'a sixth slower: above its noise, but one sample of it is no proof');
+    assert.equal(value(pushed((t) => (t === at('13:50') ? 0.2 : 0.05))), 0, 'one sample out, then back: a lone outlier');
+  });
+
   it('a confirmed rise of held connections is a push only when it opened many more: +15 % before the service slowed is not (simulator seed 90455: named at 0.96)', () => {
     const small = [series('gateway', CONNS, { 'server.address': 'cart' }, rise(24, 1.15, at('13:45')), opts), ...story(at('13:45'), at('13:49')).slice(1)];
     const ctx = buildContext(ask(small));
