@@ -36,6 +36,12 @@ export interface Context {
   readonly at: number;
   readonly from: number;
   readonly to: number;
+  /**
+   * Just past the last sample of any series in view (at most `to`): where the data ends. The
+   * look-ahead `to` reaches beyond the page only when data exists there; a burst in the last
+   * sample before this end is cut short by it (see `AcuteOptions.lone`), not by `to`.
+   */
+  readonly end: number;
   readonly graph: TopologyGraph;
   /** Dependencies of the victim inferred from timing alone (see `coOnsetDependencies`), also in `graph`. */
   readonly inferred: readonly string[];
@@ -138,8 +144,9 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const inRange = [...input.changes].filter((c) => c.time >= from - 6 * 3600_000 && c.time < to).sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
   const changes = withReleasedVersions(series, inRange, tolMs);
   const candidates = changes.filter((c) => c.time >= from && c.time <= input.at);
+  const end = Math.min(to, 1 + series.reduce((m, s) => Math.max(m, s.points.at(-1)?.t ?? -Infinity), from - 1));
   return {
-    victim, at: input.at, from, to, graph, stepMs, effectMs, tolMs, series, breakpoints, signals, byService, trouble, atLimit: paged,
+    victim, at: input.at, from, to, end, graph, stepMs, effectMs, tolMs, series, breakpoints, signals, byService, trouble, atLimit: paged,
     onset, inferred, unproven, changes, candidates, metricRules: input.metricRules ?? [],
   };
 }

@@ -87,8 +87,8 @@ export const LONE_WEIGHT = 0.5;
  * Where bursts after reference time `t` are looked for: starting from one sample before `t`, up to
  * ACUTE_MS (or three samples) after it, running on to the end of the data, against the hour before.
  */
-export function acuteWindow(ctx: Pick<Context, 'from' | 'to' | 'stepMs'>, t: number): AcuteWindow {
-  return { baseFrom: Math.max(ctx.from, t - BASELINE_MS), baseTo: t - ctx.stepMs, from: t - ctx.stepMs, to: t + Math.max(ACUTE_MS, 3 * ctx.stepMs), runTo: ctx.to };
+export function acuteWindow(ctx: Pick<Context, 'from' | 'end' | 'stepMs'>, t: number): AcuteWindow {
+  return { baseFrom: Math.max(ctx.from, t - BASELINE_MS), baseTo: t - ctx.stepMs, from: t - ctx.stepMs, to: t + Math.max(ACUTE_MS, 3 * ctx.stepMs), runTo: ctx.end };
 }
 
 /**

@@ -56,6 +56,16 @@ describe('correlate: coarse steps — what the samples can and cannot tell apart
     assert.equal(get('after')?.a.acuteSelf, 0, 'a change after the last sample has no sample after it');
   });
 
+  it("with the CLI's hour of look-ahead and no data after the page, the last sample is still where the data ends", () => {
+    const s = [five('payments', 'http.server.request.duration', from(at('13:55'), 0.05, 1)), five('web', 'http.server.request.duration', from(at('13:55'), 0.3, 1.2))];
+    const changes = [change('cause', 'payments', 'config', at('13:50'))];
+    const ask = { series: s, changes, topology: TOPO, service: 'web', at: PAGE, windowMs: 60 * MIN };
+    const ahead = contextEvidence(buildContext({ ...ask, afterMs: 60 * MIN }))[0]?.a.acuteSelf ?? 0;
+    const none = contextEvidence(buildContext({ ...ask, afterMs: 0 }))[0]?.a.acuteSelf ?? 0;
+    assert.ok(none > 0.2, `${none}`);
+    assert.equal(ahead, none, 'an empty look-ahead is no later sample that could have confirmed it');
+  });
+
   it('the report says a burst was seen in one sample only', () => {
     const a = analyze({ series: [five('payments', 'http.server.request.duration', from(at('13:55'), 0.05, 1)), five('web', 'http.server.request.duration', from(at('13:55'), 0.3, 1.2))], changes: [change('cause', 'payments', 'config', at('13:50'))], topology: TOPO, service: 'web', at: PAGE, windowMs: 60 * MIN, afterMs: 0 });
     const text = a.suspects[0]?.evidence.join('\n') ?? '';
