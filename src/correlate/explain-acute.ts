@@ -14,7 +14,10 @@ const lag = (t: number, c: ChangeEvent, ref = 'this change'): string => {
   return m >= 0 ? `${m} min after ${ref}` : `${-m} min before ${ref}`;
 };
 
-/** "latency (http.server.request.duration p0.99) of payments [pod-1]: burst 0.05→1.0 (×20, z 48) from 13:56, 1 min after this change" */
+/**
+ * "latency (http.server.request.duration p0.99) of payments [pod-1]: burst 0.05→1.0 (×20, z 48) from 13:56, 1 min after this change";
+ * a steady climb (see `rampExcursion`) says "climbing" instead of "burst".
+ */
 function burst(service: string, top: Top, c: ChangeEvent, ref = 'this change'): string {
   const s = top.series.series;
   const q = s.labels['quantile'];
@@ -22,7 +25,8 @@ function burst(service: string, top: Top, c: ChangeEvent, ref = 'this change'): 
   const e = top.exc;
   const ratio = Math.abs(e.baseline) > 1e-9 ? ` (×${num(e.value / e.baseline)}, z ${num(e.z)})` : ` (z ${num(e.z)})`;
   const seen = e.lone ? ` in its last sample only (${hhmm(e.start)}), ${lag(e.start, c, ref)}: not yet confirmed` : ` from ${hhmm(e.start)}, ${lag(e.start, c, ref)}`;
-  return `${top.golden.signal} (${s.metric}${q === undefined ? '' : ` p${q}`}) of ${service}${inst === undefined ? '' : ` [${inst}]`}: burst ${num(e.baseline)}→${num(e.value)}${ratio}${seen}`;
+  const what = e.ramp === true ? 'climbing' : 'burst';
+  return `${top.golden.signal} (${s.metric}${q === undefined ? '' : ` p${q}`}) of ${service}${inst === undefined ? '' : ` [${inst}]`}: ${what} ${num(e.baseline)}→${num(e.value)}${ratio}${seen}`;
 }
 
 /** The bursts behind a candidate's acute evidence: its own, and the callers' (per edge when measured so). */

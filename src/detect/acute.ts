@@ -82,6 +82,8 @@ export interface Excursion {
   readonly ongoing: boolean;
   /** A single sample, the series' last (see `AcuteOptions.lone`): what no later sample could confirm. */
   readonly lone: boolean;
+  /** A steady climb rather than a jump (see `rampExcursion`): `start` is where its line leaves the baseline. */
+  readonly ramp?: boolean;
   /** Robust z of the excursion: the `minSamples`-th largest in the run (what was sustained, not the peak). */
   readonly z: number;
   /** Size relative to the baseline level (1 = doubled); Infinity from a zero baseline. */
@@ -193,7 +195,7 @@ const ORDERED = new WeakMap<readonly Point[], boolean>();
  * Index range of `points` that may hold times in [from, to): found by bisection when the points
  * are in time order (as stitched series are), else the whole array.
  */
-function indexRange(points: readonly Point[], from: number, to: number): [number, number] {
+export function indexRange(points: readonly Point[], from: number, to: number): [number, number] {
   let ordered = ORDERED.get(points);
   if (ordered === undefined) {
     ordered = points.every((p, i) => i === 0 || (points[i - 1] as Point).t <= p.t);

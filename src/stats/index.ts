@@ -5,3 +5,4 @@ export { diffScale } from './diffScale';
 export { theilSen, type Line } from './theilSen';
 export { normalCdf } from './normalCdf';
 export { mannWhitneyU } from './mannWhitney';
+export { mannKendall } from './mannKendall';

@@ -1,4 +1,5 @@
 import { ACUTE_DEFAULTS, acuteExcursion, NEAR_LIMIT, type AcuteOptions, type AcuteWindow, type Excursion } from '../../detect/acute';
+import { rampExcursion } from '../../detect/ramp';
 import type { ChangeEvent } from '../../domain/types';
 import { peerService } from '../../topology';
 import type { Context } from '../context';
@@ -136,7 +137,8 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
     const pushes = new Map<string, Map<string, number>>();
     const all = new Map<string, { w: number; exc: Excursion }[]>();
     for (const { s, g, peer: named, opts } of classified) {
-      const exc = acuteExcursion(s.points, g.bad === -1 ? -1 : 1, win, opts);
+      // A resource climbing from the change on (a leak) is its doing as a jump is.
+      const exc = acuteExcursion(s.points, g.bad === -1 ? -1 : 1, win, opts) ?? (g.signal === 'saturation' ? rampExcursion(s.points, g.bad === -1 ? -1 : 1, win, opts) : undefined);
       // Per callee, how its calls fare (latency, errors) is one thing; how much it holds on it another.
       const load = named !== undefined && g.signal === 'saturation';
       const peer = load ? undefined : named;

@@ -66,6 +66,21 @@ describe('correlate: coarse steps — what the samples can and cannot tell apart
     assert.equal(ahead, none, 'an empty look-ahead is no later sample that could have confirmed it');
   });
 
+  it('a leak from a release at 5-minute steps: no breakpoint yet and no sample far out at first, but a climb from the release on', () => {
+    // payments' fds climb 4 % a sample from its 13:22 deploy; two hours of history, all of it the detector's warm-up.
+    const three = (service: string, metric: string, f: (t: number) => number): SeriesData => {
+      const s = series(service, metric, {}, f, { from: at('12:00'), to: PAGE, int: false, noise: 0.005 });
+      return { ...s, points: s.points.filter((p) => (p.t - at('12:00')) % FIVE === 0) };
+    };
+    const leak = (t: number): number => 400 * (t < at('13:25') ? 1 : 1 + (0.04 * (t - at('13:20'))) / FIVE);
+    const s = [three('payments', 'process.open_file_descriptor.count', leak), three('web', 'http.server.request.duration', () => 0.3)];
+    const changes = [change('leaky', 'payments', 'deploy', at('13:22')), change('web-flag', 'web', 'flag', at('13:50')), change('payments-cfg', 'payments', 'config', at('12:40'))];
+    const a = analyze({ series: s, changes, topology: TOPO, service: 'payments', at: PAGE, windowMs: 120 * MIN, afterMs: 0 });
+    assert.equal(a.breakpoints.length, 0, 'no breakpoint confirmed');
+    assert.equal(a.suspects[0]?.id, 'leaky', a.suspects.map((x) => `${x.id} ${x.score.toFixed(2)}`).join(', '));
+    assert.match(a.suspects[0]?.evidence.join('\n') ?? '', /of payments: climbing 4\d\d→\d+ .* from 13:2\d/);
+  });
+
   it('the report says a burst was seen in one sample only', () => {
     const a = analyze({ series: [five('payments', 'http.server.request.duration', from(at('13:55'), 0.05, 1)), five('web', 'http.server.request.duration', from(at('13:55'), 0.3, 1.2))], changes: [change('cause', 'payments', 'config', at('13:50'))], topology: TOPO, service: 'web', at: PAGE, windowMs: 60 * MIN, afterMs: 0 });
     const text = a.suspects[0]?.evidence.join('\n') ?? '';
