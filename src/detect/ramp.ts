@@ -18,23 +18,47 @@ import { ACUTE_DEFAULTS, indexRange, NEAR_LIMIT, type AcuteOptions, type AcuteWi
 export function rampExcursion(points: readonly Point[], dir: 1 | -1, win: AcuteWindow, opts: AcuteOptions = ACUTE_DEFAULTS): Excursion | undefined {
   // Only the climb's first stretch: hours of data after it would let a later cause's climb in.
   const runTo = Math.min(win.runTo ?? win.to, win.from + RAMP_SPANS * (win.to - win.from));
-  const base: Point[] = [];
-  let after: Point[] = [];
   const [lo, hi] = indexRange(points, Math.min(win.baseFrom, win.from), Math.max(win.baseTo, runTo));
+  const inBase = (p: Point): boolean => p.t >= win.baseFrom && p.t < win.baseTo && (opts.limit === undefined || p.v < NEAR_LIMIT * opts.limit);
+  const inAfter = (p: Point): boolean => !(p.t >= win.baseFrom && p.t < win.baseTo) && p.t >= win.from && p.t < runTo;
+  // Cheapest first, allocating nothing: it runs for every quiet series at every candidate's
+  // minute. The baseline's median lies between its extremes, so this bounds the test below.
+  let nBase = 0;
+  let nAfter = 0;
+  let low = Infinity;
+  let small = Infinity;
+  let sign = 0;
+  let mixed = false;
+  let last: Point | undefined;
   for (let i = lo; i < hi; i++) {
     const p = points[i] as Point;
     if (!Number.isFinite(p.v)) continue;
-    if (p.t >= win.baseFrom && p.t < win.baseTo) {
-      if (opts.limit === undefined || p.v < NEAR_LIMIT * opts.limit) base.push(p);
-    } else if (p.t >= win.from && p.t < runTo) after.push(p);
+    if (inBase(p)) {
+      nBase++;
+      low = Math.min(low, dir * p.v);
+      small = Math.min(small, Math.abs(p.v));
+      if (sign === 0) sign = Math.sign(p.v);
+      else if (Math.sign(p.v) !== sign) mixed = true;
+    } else if (inAfter(p)) {
+      nAfter++;
+      if (last === undefined || p.t > last.t) last = p;
+    }
   }
-  if (base.length < opts.minBaseline || after.length < MIN_SAMPLES) return undefined;
+  if (nBase < opts.minBaseline || nAfter < MIN_SAMPLES || last === undefined) return undefined;
+  if (opts.ceiling === undefined && !mixed && dir * last.v - low < opts.zMin * opts.relFloor * small) return undefined;
+  const base: Point[] = [];
+  let after: Point[] = [];
+  for (let i = lo; i < hi; i++) {
+    const p = points[i] as Point;
+    if (!Number.isFinite(p.v)) continue;
+    if (inBase(p)) base.push(p);
+    else if (inAfter(p)) after.push(p);
+  }
   after.sort((a, b) => a.t - b.t);
   const level = median(base.map((p) => p.v)) ?? 0;
   const ref = Math.abs(opts.ceiling === undefined ? level : opts.ceiling - level);
-  // Cheap first: the climb must have got far enough out for anyone to care, against the least
-  // noise scale there can be (checked again against the full one below).
-  const last = after[after.length - 1] as Point;
+  // The climb must have got far enough out for anyone to care, against the least noise scale
+  // there can be (checked again against the full one below).
   const least = Math.max(opts.relFloor * ref, (opts.least ?? 0) / opts.zMin, 1e-9);
   if (dir * (last.v - level) < opts.zMin * least) return undefined;
   const mad = median(base.map((p) => Math.abs(p.v - level))) ?? 0;
