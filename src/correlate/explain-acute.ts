@@ -63,8 +63,11 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   const timely = comparisonTimeliness(ctx, c);
   const counted = a.canary.kind === 'service' ? serviceAfter(a, e.first.value) * timely * (1 - e.fromAbove) * (1 - e.oldPods.value) : a.canary.value * timely;
   if (counted > 0.1 && a.canary.newMedian !== undefined && a.canary.oldMedian !== undefined) {
-    const vs = a.canary.kind === 'service' ? `on all instances after this change vs ${num(a.canary.oldMedian)} before it` : `on instances of ${c.version ?? 'the new version'} vs ${num(a.canary.oldMedian)} on older ones over the same minutes`;
-    out.push({ w: m.weights.acuteSelf * counted + 1, text: `${a.canary.kind === 'service' ? 'service' : 'canary'}: ${a.canary.metric ?? ''} ${num(a.canary.newMedian)} ${vs} (Mann–Whitney p ${num(a.canary.p ?? 1)})` });
+    const vs = a.canary.kind === 'service' ? `on all instances after this change vs ${num(a.canary.oldMedian)} before it`
+      : a.canary.lone === true ? `on instances of ${c.version ?? 'the new version'} in their only sample so far vs ${num(a.canary.oldMedian)} on older ones, further out than any old one strayed in the half hour before`
+        : `on instances of ${c.version ?? 'the new version'} vs ${num(a.canary.oldMedian)} on older ones over the same minutes`;
+    const test = a.canary.lone === true ? `rank p ${num(a.canary.p ?? 1)}: not yet confirmed` : `Mann–Whitney p ${num(a.canary.p ?? 1)}`;
+    out.push({ w: m.weights.acuteSelf * counted + 1, text: `${a.canary.kind === 'service' ? 'service' : 'canary'}: ${a.canary.metric ?? ''} ${num(a.canary.newMedian)} ${vs} (${test})` });
   }
   const b = pickBursts(ctx, e);
   if (b.own !== undefined) out.push({ w: m.weights.acuteSelf * e.a.acuteSelf + 1, text: burst(c.service, b.own, c) });

@@ -23,6 +23,8 @@ export interface CanaryEvidence {
   readonly oldMedian?: number;
   /** 'canary': new-version instances against old ones; 'service': all instances after the change against before it. */
   readonly kind?: 'canary' | 'service';
+  /** One new-version sample in all, against how far old instances strayed (see `loneFresh`). */
+  readonly lone?: boolean;
   /** Metrics on which new-version instances were compared with old ones over the same minutes and were no worse. */
   readonly cleared?: readonly string[];
 }
@@ -59,7 +61,7 @@ function spread(vs: readonly number[]): number | undefined {
 }
 
 interface Sample { readonly slot: number; readonly fresh: boolean; readonly id: string; readonly v: number }
-interface Group { readonly dir: number; readonly read: (v: number) => number; readonly metric: string; readonly floor: number; readonly samples: Sample[] }
+interface Group { readonly dir: number; readonly read: (v: number) => number; readonly metric: string; readonly floor: number; readonly latency: boolean; readonly samples: Sample[]; readonly before: Sample[] }
 
 /**
  * The least worsening of an error or success ratio that counts, in the series' units: one
@@ -161,8 +163,9 @@ export function canaryComparison(ctx: Context, c: ChangeEvent): CanaryEvidence {
     if (g.bad === 0 || g.signal === 'ignore') continue;
     const key = measureKey(s);
     const { dir, read, floor } = badReading(g, s);
-    const grp = groups.get(key) ?? { dir, read, metric: s.series.metric, floor, samples: [] };
+    const grp = groups.get(key) ?? { dir, read, metric: s.series.metric, floor, latency: g.signal === 'latency', samples: [], before: [] };
     for (const p of s.points) {
+      if (p.t >= c.time - BEFORE_MS && p.t < c.time) grp.before.push({ slot: Math.floor(p.t / ctx.stepMs), fresh: false, id: s.series.id, v: read(p.v) });
       if (p.t < c.time || p.t >= to) continue;
       const v = versionAt(s, p.t);
       if (v !== undefined) grp.samples.push({ slot: Math.floor(p.t / ctx.stepMs), fresh: sameVersion(v, c.version), id: s.series.id, v: read(p.v) });
@@ -175,6 +178,12 @@ export function canaryComparison(ctx: Context, c: ChangeEvent): CanaryEvidence {
     const g = sameMinutes(raw);
     // New pods no worse than old ones (within warm-up) over 3+ shared minutes: the version is cleared here.
     if (g.fresh.length >= 3 && g.old.length >= 3 && g.dir * ((median(g.fresh) ?? 0) - (median(g.old) ?? 0)) <= WARMUP * Math.abs(median(g.oldRaw) ?? 0)) cleared.push(g.metric);
+    // Latency only: a failure counted from zero on a new pod has a twin on old pods that an
+    // exporter's first point of a new attribute set (errors since long ago) may leave unread.
+    if (raw.latency && g.fresh.length === 1 && g.oldBy.size >= 2) {
+      const lone = loneFresh(raw, g);
+      if (lone !== undefined && lone.value > best.value) best = { ...lone, kind: 'canary' };
+    }
     // Two samples of a new instance against three or more of old ones can reach p 0.05 (exact test).
     // One old instance against one new one cannot tell the version from the instance: two at least.
     if (g.fresh.length < 2 || g.old.length < 3 || g.oldBy.size < 2) continue;
@@ -191,6 +200,35 @@ export function canaryComparison(ctx: Context, c: ChangeEvent): CanaryEvidence {
     if (value > best.value) best = { value, metric: g.metric, p: r.p, newMedian: raw.read(nm), oldMedian: raw.read(om), kind: 'canary' };
   }
   return cleared.length === 0 ? best : { ...best, cleared };
+}
+
+/** What one new sample counts for beside a comparison of several: the data cannot tell it from a lone outlier yet. */
+const LONE_CANARY = 0.5;
+
+/**
+ * One sample of the new version in all (a 5-minute export, the page minutes after the release)
+ * against how far old instances stray from their own median at each slot, over the half hour
+ * before the change and the minutes after it: a rank test of one value against that spread (p =
+ * its rank among them), worse than every one of them by more than three times their noise and a
+ * warm-up margin. Half weight (`LONE_CANARY`). Undefined when under 19 old deviations are known
+ * (p could not reach 0.05) or the sample is no worse than that. For latency series only (see the call).
+ */
+function loneFresh(raw: Group, g: ReturnType<typeof sameMinutes>): CanaryEvidence | undefined {
+  const bySlot = new Map<number, number[]>();
+  for (const x of [...raw.before, ...raw.samples.filter((y) => !y.fresh)]) bySlot.set(x.slot, [...(bySlot.get(x.slot) ?? []), x.v]);
+  const strays = [...bySlot.values()].filter((vs) => vs.length >= 2).flatMap((vs) => {
+    const m = median(vs) ?? 0;
+    return vs.map((v) => g.dir * (v - m));
+  });
+  if (strays.length < 19) return undefined;
+  const fresh = g.dir * (g.fresh[0] ?? 0);
+  const p = (1 + strays.filter((x) => x >= fresh).length) / (strays.length + 1);
+  const margin = fresh - Math.max(...strays);
+  const noise = 1.4826 * (median(strays.map(Math.abs)) ?? 0);
+  if (p > 0.05 || margin <= Math.max(3 * noise, g.floor)) return undefined;
+  const om = median(g.oldRaw) ?? 0;
+  const value = LONE_CANARY * (1 - Math.exp(-Math.max(0, margin / Math.max(Math.abs(om), 1e-9) - WARMUP) / 0.3));
+  return value > 0 ? { value, metric: g.metric, p, newMedian: raw.read(g.freshRaw[0] ?? 0), oldMedian: raw.read(om), lone: true } : undefined;
 }
 
 /** Look-back of the service-level comparison. @default 30 min */

@@ -34,6 +34,20 @@ describe('correlate: canary and service-level evidence', () => {
     assert.equal(byVersion(s).value, 0);
   });
 
+  it('at a 5-minute step a new pod has one sample by the page: against how far old pods strayed in the half hour before, it counts at half weight', () => {
+    const every5 = (x: SeriesData): SeriesData => ({ ...x, points: x.points.filter((p) => p.t % (5 * MIN) === 0) });
+    // Three old pods, each at its own level; the new one's first sample at 13:55, after the 13:50 release.
+    const olds = [pod('old-a', '1.0', flat(0.2), HOUR_AGO, PAGE), pod('old-b', '1.0', flat(0.21), HOUR_AGO, PAGE), pod('old-c', '1.0', flat(0.19), HOUR_AGO, PAGE)];
+    const withNew = (factor: number) => byVersion([...olds, pod('new-d', '2.0', flat(0.2 * factor), at('13:55'), PAGE)].map(every5));
+    const slow = withNew(2.4);
+    assert.ok(slow.value > 0.3 && slow.value <= 0.5, JSON.stringify(slow));
+    assert.equal(slow.lone, true);
+    assert.equal(withNew(1.2).value, 0, 'within warming up');
+    // Two old pods over ten minutes: too few strays for one sample's rank to reach p 0.05.
+    const few = [pod('old-a', '1.0', flat(0.2), at('13:45'), PAGE), pod('old-b', '1.0', flat(0.21), at('13:45'), PAGE), pod('new-d', '2.0', flat(0.48), at('13:55'), PAGE)].map(every5);
+    assert.equal(byVersion(few).value, 0);
+  });
+
   it('a new pod warming up (20 % slower) is no evidence', () => {
     const s = [pod('old-a', '1.0', flat(0.2), HOUR_AGO, PAGE), pod('old-b', '1.0', flat(0.205), HOUR_AGO, PAGE), pod('new-c', '2.0', flat(0.24), at('13:50'), PAGE)];
     assert.equal(evidence(s).value, 0);
