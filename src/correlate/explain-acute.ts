@@ -29,6 +29,15 @@ function burst(service: string, top: Top, c: ChangeEvent, ref = 'this change'): 
   return `${top.golden.signal} (${s.metric}${q === undefined ? '' : ` p${q}`}) of ${service}${inst === undefined ? '' : ` [${inst}]`}: ${what} ${num(e.baseline)}→${num(e.value)}${ratio}${seen}`;
 }
 
+/** "canary: latency 0.48 on instances of 2.0 vs 0.20 on older ones over the same minutes (Mann–Whitney p 0.01)", or its service-level or one-sample form. */
+function comparisonLine(k: CandidateEvidence['acute']['canary'], c: ChangeEvent, now: number, old: number): string {
+  const version = c.version ?? 'the new version';
+  const test = `Mann–Whitney p ${num(k.p ?? 1)}`;
+  if (k.kind === 'service') return `service: ${k.metric ?? ''} ${num(now)} on all instances after this change vs ${num(old)} before it (${test})`;
+  if (k.lone === true) return `canary: ${k.metric ?? ''} ${num(now)} on instances of ${version} in their only sample so far vs ${num(old)} on older ones, further out than any old one strayed in the half hour before (rank p ${num(k.p ?? 1)}: not yet confirmed)`;
+  return `canary: ${k.metric ?? ''} ${num(now)} on instances of ${version} vs ${num(old)} on older ones over the same minutes (${test})`;
+}
+
 /** The bursts behind a candidate's acute evidence: its own, and the callers' (per edge when measured so). */
 function pickBursts(ctx: Context, e: CandidateEvidence): { own?: Top; callers?: { p: string; t: Top; perEdge: boolean; list: string[] } } {
   const c = e.change;
@@ -63,11 +72,7 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   const timely = comparisonTimeliness(ctx, c);
   const counted = a.canary.kind === 'service' ? serviceAfter(a, e.first.value) * timely * (1 - e.fromAbove) * (1 - e.oldPods.value) : a.canary.value * timely;
   if (counted > 0.1 && a.canary.newMedian !== undefined && a.canary.oldMedian !== undefined) {
-    const vs = a.canary.kind === 'service' ? `on all instances after this change vs ${num(a.canary.oldMedian)} before it`
-      : a.canary.lone === true ? `on instances of ${c.version ?? 'the new version'} in their only sample so far vs ${num(a.canary.oldMedian)} on older ones, further out than any old one strayed in the half hour before`
-        : `on instances of ${c.version ?? 'the new version'} vs ${num(a.canary.oldMedian)} on older ones over the same minutes`;
-    const test = a.canary.lone === true ? `rank p ${num(a.canary.p ?? 1)}: not yet confirmed` : `Mann–Whitney p ${num(a.canary.p ?? 1)}`;
-    out.push({ w: m.weights.acuteSelf * counted + 1, text: `${a.canary.kind === 'service' ? 'service' : 'canary'}: ${a.canary.metric ?? ''} ${num(a.canary.newMedian)} ${vs} (${test})` });
+    out.push({ w: m.weights.acuteSelf * counted + 1, text: comparisonLine(a.canary, c, a.canary.newMedian, a.canary.oldMedian) });
   }
   const b = pickBursts(ctx, e);
   if (b.own !== undefined) out.push({ w: m.weights.acuteSelf * e.a.acuteSelf + 1, text: burst(c.service, b.own, c) });

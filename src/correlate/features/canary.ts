@@ -215,7 +215,12 @@ const LONE_CANARY = 0.5;
  */
 function loneFresh(raw: Group, g: ReturnType<typeof sameMinutes>): CanaryEvidence | undefined {
   const bySlot = new Map<number, number[]>();
-  for (const x of [...raw.before, ...raw.samples.filter((y) => !y.fresh)]) bySlot.set(x.slot, [...(bySlot.get(x.slot) ?? []), x.v]);
+  for (const x of [...raw.before, ...raw.samples]) {
+    if (x.fresh) continue;
+    const at = bySlot.get(x.slot);
+    if (at === undefined) bySlot.set(x.slot, [x.v]);
+    else at.push(x.v);
+  }
   const strays = [...bySlot.values()].filter((vs) => vs.length >= 2).flatMap((vs) => {
     const m = median(vs) ?? 0;
     return vs.map((v) => g.dir * (v - m));
