@@ -130,12 +130,11 @@ export function acuteExcursion(points: readonly Point[], dir: 1 | -1, win: Acute
   }
   if (base.length < opts.minBaseline || peak === -Infinity) return undefined;
   const level = median(base) ?? 0;
-  const ref = Math.abs(opts.ceiling === undefined ? level : opts.ceiling - level);
+  const { ref, least } = scaleOf(opts, level);
   // Nothing can reach zMin (or a lone sample its bound) against a scale at least `floor`; the
   // slack keeps rounding from deciding. Checked before and after the MAD, which costs a median.
   const reach = peak - dir * level;
   const out = (floor: number): boolean => reach < 0.999 * Math.min(1, opts.lone ?? 1) * opts.zMin * floor;
-  const least = Math.max(opts.relFloor * ref, (opts.least ?? 0) / opts.zMin, 1e-9);
   if (out(least)) return undefined;
   const mad = median(base.map((v) => Math.abs(v - level))) ?? 0;
   const floor = Math.max(1.4826 * mad, least);
@@ -216,8 +215,18 @@ function firstAtOrAfter(points: readonly Point[], t: number): number {
   return lo;
 }
 
+/**
+ * The reference level a move is measured against (`level`, or its distance from `ceiling`) and the
+ * least noise scale a series at `level` can have: `relFloor` of that reference, or `least` spread
+ * over `zMin` scales.
+ */
+export function scaleOf(opts: AcuteOptions, level: number): { readonly ref: number; readonly least: number } {
+  const ref = Math.abs(opts.ceiling === undefined ? level : opts.ceiling - level);
+  return { ref, least: Math.max(opts.relFloor * ref, (opts.least ?? 0) / opts.zMin, 1e-9) };
+}
+
 /** Size of a move from `level` to `value` against the reference level `ref` (Infinity from zero). */
-function relativeTo(value: number, level: number, ref: number): number {
+export function relativeTo(value: number, level: number, ref: number): number {
   return ref > 1e-9 ? (value - level) / ref : Infinity;
 }
 

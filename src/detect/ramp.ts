@@ -1,6 +1,6 @@
 import type { Point } from '../domain/types';
 import { mannKendall, median, theilSen } from '../stats';
-import { ACUTE_DEFAULTS, indexRange, NEAR_LIMIT, type AcuteOptions, type AcuteWindow, type Excursion } from './acute';
+import { ACUTE_DEFAULTS, indexRange, NEAR_LIMIT, relativeTo, scaleOf, type AcuteOptions, type AcuteWindow, type Excursion } from './acute';
 
 /**
  * A climb that began in the window: a leak (file descriptors, memory, threads) or a queue
@@ -8,8 +8,8 @@ import { ACUTE_DEFAULTS, indexRange, NEAR_LIMIT, type AcuteOptions, type AcuteWi
  * a breakpoint detector misses in short or coarse histories because its warm-up takes them all.
  * The samples from `win.from` on (for five times the window's span) rise steadily (Mann–Kendall,
  * p ≤ `P_MAX`, and in their second half on its own), already in the window at a third of their
- * overall pace or more, and have climbed
- * `zMin` noise scales above the baseline by the last of them; the line through them (Theil–Sen)
+ * overall pace or more, and have climbed `zMin` noise scales above the baseline by the last of
+ * them; the line through them (Theil–Sen)
  * leaves the baseline's level in the window (within a quarter of its span before it: a line
  * dates a climb that roughly). A series that was climbing before meets its baseline's level
  * long before the window and is no new climb. The climb is reported as an excursion starting at
@@ -56,27 +56,28 @@ export function rampExcursion(points: readonly Point[], dir: 1 | -1, win: AcuteW
   }
   after.sort((a, b) => a.t - b.t);
   const level = median(base.map((p) => p.v)) ?? 0;
-  const ref = Math.abs(opts.ceiling === undefined ? level : opts.ceiling - level);
   // The climb must have got far enough out for anyone to care, against the least noise scale
   // there can be (checked again against the full one below).
-  const least = Math.max(opts.relFloor * ref, (opts.least ?? 0) / opts.zMin, 1e-9);
+  const { ref, least } = scaleOf(opts, level);
   if (dir * (last.v - level) < opts.zMin * least) return undefined;
   const mad = median(base.map((p) => Math.abs(p.v - level))) ?? 0;
   const floor = Math.max(1.4826 * mad, least);
   if (dir * (last.v - level) < opts.zMin * floor) return undefined;
   if (after.length > MAX_SAMPLES) after = thin(after, MAX_SAMPLES);
-  const trend = mannKendall(after.map((p) => dir * p.v));
+  const ts = after.map((p) => p.t);
+  const ys = after.map((p) => dir * p.v);
+  const trend = mannKendall(ys);
   if (trend === undefined || trend.p > P_MAX) return undefined;
   // Still climbing in its second half on its own: a restart climbing back to its level and a
   // later cause's jump make a rise overall, but not a steady one; nor does a warm-up levelling off.
-  const still = mannKendall(after.slice(Math.floor(after.length / 2)).map((p) => dir * p.v));
+  const still = mannKendall(ys.slice(Math.floor(ys.length / 2)));
   if (still === undefined || still.p > P_HALF) return undefined;
-  const line = theilSen(after.map((p) => p.t), after.map((p) => dir * p.v));
+  const line = theilSen(ts, ys);
   if (line === undefined || line.slope <= 0) return undefined;
   // Already climbing where a burst would have to start, at a third of the pace or more: flat
   // there and climbing later (a later cause's climb, or a jump later on) is not this climb.
-  const first = after.filter((p) => p.t < win.to);
-  const opening = first.length < 3 ? undefined : theilSen(first.map((p) => p.t), first.map((p) => dir * p.v));
+  const n = ts.filter((t) => t < win.to).length;
+  const opening = n < 3 ? undefined : theilSen(ts.slice(0, n), ys.slice(0, n));
   if (opening === undefined || opening.slope < line.slope / 3) return undefined;
   // Where the line leaves the baseline's level: when the climb began, as near as a line can say
   // (a quarter of the window's span either way). Dated as a burst is, between the samples around
@@ -90,7 +91,7 @@ export function rampExcursion(points: readonly Point[], dir: 1 | -1, win: AcuteW
   if (z < opts.zMin) return undefined;
   const value = dir * reached;
   const since = k > 0 ? (after[k - 1] as Point).t : base.reduce((m, p) => Math.max(m, p.t), start);
-  return { start, since: Math.min(since, start), ongoing: false, lone: false, ramp: true, z, relative: ref > 1e-9 ? (value - level) / ref : Infinity, baseline: level, value, end: last.t, novelty: 1 };
+  return { start, since: Math.min(since, start), ongoing: false, lone: false, ramp: true, z, relative: relativeTo(value, level, ref), baseline: level, value, end: last.t, novelty: 1 };
 }
 
 /** Samples a climb needs: fewer cannot tell a trend from noise. */

@@ -137,8 +137,9 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
     const pushes = new Map<string, Map<string, number>>();
     const all = new Map<string, { w: number; exc: Excursion }[]>();
     for (const { s, g, peer: named, opts } of classified) {
+      const dir = g.bad === -1 ? -1 : 1;
       // A resource climbing from the change on (a leak) is its doing as a jump is.
-      const exc = acuteExcursion(s.points, g.bad === -1 ? -1 : 1, win, opts) ?? (g.signal === 'saturation' ? rampExcursion(s.points, g.bad === -1 ? -1 : 1, win, opts) : undefined);
+      const exc = acuteExcursion(s.points, dir, win, opts) ?? (g.signal === 'saturation' ? rampExcursion(s.points, dir, win, opts) : undefined);
       // Per callee, how its calls fare (latency, errors) is one thing; how much it holds on it another.
       const load = named !== undefined && g.signal === 'saturation';
       const peer = load ? undefined : named;
