@@ -57,6 +57,11 @@ export class CounterSlots {
     return this.used;
   }
 
+  /** Whether every slot is used: each counter added from now on forgets one. */
+  get full(): boolean {
+    return this.used >= this.max;
+  }
+
   /** Points `f`/`at` at the counter's slot; false when it is not remembered. */
   find(key: CounterKey): boolean {
     const slot = this.slotOf(key);

@@ -52,6 +52,8 @@ class RateTable implements RateState, NodeCounter {
     return text;
   };
   readonly internName = (name: string): string => intern(this, name);
+  /** Each resource's export times (exportClock), by resource key. Dropped with the series cache. */
+  readonly clocks = new Map<string, ExportClock>();
   seriesCount = 0;
   constructor(readonly maxSeries: number) {
     this.last = new CounterSlots(maxSeries, false);
@@ -86,8 +88,9 @@ export interface Increase {
  * the previous point, the increase since that start (v over t − start) is returned, otherwise
  * nothing. Points not newer than the last one (duplicates, reordering) are ignored. Never negative.
  */
-export function cumulativeIncrease(state: RateState, key: CounterKey, t: number, v: number, start?: number, aux?: number): Increase | undefined {
-  return increase((state as RateTable).lastWithAux, key, t, v, start, aux);
+export function cumulativeIncrease(state: RateState, key: CounterKey, t: number, v: number, start?: number, aux?: number, clock?: ExportClock): Increase | undefined {
+  clock?.see(t);
+  return increase((state as RateTable).lastWithAux, key, t, v, start, aux, clock);
 }
 
 /**
@@ -99,13 +102,70 @@ export function cumulativeIncrease(state: RateState, key: CounterKey, t: number,
  */
 export const FIRST_POINT_SPAN_MS = 10 * 60_000;
 
-/** The increase of a counter that counted from zero at `start`: its first point, or its first after a reset. */
-const fromStart = (t: number, v: number, start: number, aux: number | undefined): Increase => ({ increase: v, ms: t - start, sinceStart: true, auxIncrease: aux });
+/** Points of one resource this close in time belong to one export (SDKs stamp each instrument as they collect it). */
+const SAME_EXPORT_MS = 1_000;
 
-function increase(last: CounterSlots, key: CounterKey, t: number, v: number, start: number | undefined, aux: number | undefined): Increase | undefined {
+/**
+ * When a resource exported last, to read a counter's first point. An SDK exporting cumulative
+ * counters sends every attribute set it has recorded at each collection, so a set that first
+ * appears in an export was zero at the export before, and its first point is its increase since
+ * then. Errors by status code appear that way, on the first failure, hours after the process
+ * started: read only from their second point, the first minutes of an outage (at a 5-minute
+ * export, all of them) went unseen.
+ */
+export class ExportClock {
+  /** The latest export's time, the one before, and the step before that (NaN until seen). */
+  private cur = Number.NaN;
+  private prev = Number.NaN;
+  private step = Number.NaN;
+
+  see(t: number): void {
+    // Not later than this export (NaN compares false: the first time seen starts one).
+    if (t <= this.cur + SAME_EXPORT_MS) return;
+    this.step = this.cur - this.prev;
+    this.prev = this.cur;
+    this.cur = t;
+  }
+
+  /**
+   * When a counter first seen at `t` was zero: the export before, if `t` is in the latest one and
+   * the last two steps agree. A resource fed at other moments by a second pipeline (its points
+   * interleaved with the SDK's) would date the counter from the other pipeline's export.
+   */
+  zeroAt(t: number): number | undefined {
+    if (Math.abs(t - this.cur) > SAME_EXPORT_MS) return undefined;
+    const step = this.cur - this.prev;
+    return step <= 1.5 * this.step && 1.5 * step >= this.step ? this.prev : undefined;
+  }
+}
+
+/** The export clock of resource `resourceKey`: pass it with each of its counters' points. */
+export function exportClock(state: RateState, resourceKey: string): ExportClock {
+  const clocks = (state as RateTable).clocks;
+  let clock = clocks.get(resourceKey);
+  if (clock === undefined) clocks.set(resourceKey, (clock = new ExportClock()));
+  return clock;
+}
+
+/** The increase of a counter that counted from zero at `since` (its start, or the export before its first point). */
+const fromZero = (t: number, v: number, since: number, sinceStart: boolean, aux: number | undefined): Increase => ({ increase: v, ms: t - since, sinceStart, auxIncrease: aux });
+
+/**
+ * A new counter's first point: counted from its start when that is recent, or from its
+ * resource's export before when that is later. Not once counters have been forgotten (the table
+ * is full): one forgotten and back would give its whole count since the start as one step's.
+ */
+function firstIncrease(last: CounterSlots, t: number, v: number, start: number | undefined, aux: number | undefined, clock: ExportClock | undefined): Increase | undefined {
+  const recentStart = start !== undefined && t - start <= FIRST_POINT_SPAN_MS ? start : undefined;
+  const zeroAt = clock === undefined || last.full ? undefined : clock.zeroAt(t);
+  const since = zeroAt !== undefined && (start === undefined || start <= zeroAt) ? zeroAt : recentStart;
+  return since !== undefined && t > since ? fromZero(t, v, since, since === start, aux) : undefined;
+}
+
+function increase(last: CounterSlots, key: CounterKey, t: number, v: number, start: number | undefined, aux: number | undefined, clock?: ExportClock): Increase | undefined {
   if (!last.find(key)) {
     last.add(key, t, v, start, aux);
-    return start !== undefined && t > start && t - start <= FIRST_POINT_SPAN_MS ? fromStart(t, v, start, aux) : undefined;
+    return firstIncrease(last, t, v, start, aux, clock);
   }
   const prevT = last.t();
   if (t <= prevT) return undefined;
@@ -118,12 +178,13 @@ function increase(last: CounterSlots, key: CounterKey, t: number, v: number, sta
   // not least-recently-updated; an evicted live counter just misses one rate when it returns.
   last.set(t, v, start, aux);
   if (!reset) return { increase: dv, ms: t - prevT, sinceStart: false, auxIncrease: aux === undefined || prevAux === undefined ? undefined : aux - prevAux };
-  if (start !== undefined && start >= prevT && t > start) return fromStart(t, v, start, aux);
+  if (start !== undefined && start >= prevT && t > start) return fromZero(t, v, start, true, aux);
   return undefined;
 }
 
 /** Per-second rate of cumulative counter `key` (see cumulativeIncrease), or undefined. Allocates nothing on the common path. */
-export function cumulativeRate(state: RateState, key: CounterKey, t: number, v: number, start?: number): number | undefined {
+export function cumulativeRate(state: RateState, key: CounterKey, t: number, v: number, start?: number, clock?: ExportClock): number | undefined {
+  clock?.see(t);
   const last = (state as RateTable).last;
   if (last.find(key)) {
     const prevT = last.t();
@@ -134,7 +195,7 @@ export function cumulativeRate(state: RateState, key: CounterKey, t: number, v: 
       return ((v - prevV) * 1000) / (t - prevT);
     }
   }
-  const inc = increase(last, key, t, v, start, undefined);
+  const inc = increase(last, key, t, v, start, undefined, clock);
   return inc === undefined ? undefined : (inc.increase * 1000) / inc.ms;
 }
 
@@ -165,6 +226,7 @@ export function seriesRoot(state: RateState, resourceKey: string, metric: string
     t.lastWithAux.rekeyById(cached);
     t.series.clear();
     t.tails.clear();
+    t.clocks.clear();
     t.seriesCount = 0;
   }
   const m = intern(t, metric);

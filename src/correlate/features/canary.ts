@@ -61,7 +61,7 @@ function spread(vs: readonly number[]): number | undefined {
 }
 
 interface Sample { readonly slot: number; readonly fresh: boolean; readonly id: string; readonly v: number }
-interface Group { readonly dir: number; readonly read: (v: number) => number; readonly metric: string; readonly floor: number; readonly latency: boolean; readonly samples: Sample[]; readonly before: Sample[] }
+interface Group { readonly dir: number; readonly read: (v: number) => number; readonly metric: string; readonly floor: number; readonly samples: Sample[]; readonly before: Sample[] }
 
 /**
  * The least worsening of an error or success ratio that counts, in the series' units: one
@@ -163,7 +163,7 @@ export function canaryComparison(ctx: Context, c: ChangeEvent): CanaryEvidence {
     if (g.bad === 0 || g.signal === 'ignore') continue;
     const key = measureKey(s);
     const { dir, read, floor } = badReading(g, s);
-    const grp = groups.get(key) ?? { dir, read, metric: s.series.metric, floor, latency: g.signal === 'latency', samples: [], before: [] };
+    const grp = groups.get(key) ?? { dir, read, metric: s.series.metric, floor, samples: [], before: [] };
     for (const p of s.points) {
       if (p.t >= c.time - BEFORE_MS && p.t < c.time) grp.before.push({ slot: Math.floor(p.t / ctx.stepMs), fresh: false, id: s.series.id, v: read(p.v) });
       if (p.t < c.time || p.t >= to) continue;
@@ -178,9 +178,7 @@ export function canaryComparison(ctx: Context, c: ChangeEvent): CanaryEvidence {
     const g = sameMinutes(raw);
     // New pods no worse than old ones (within warm-up) over 3+ shared minutes: the version is cleared here.
     if (g.fresh.length >= 3 && g.old.length >= 3 && g.dir * ((median(g.fresh) ?? 0) - (median(g.old) ?? 0)) <= WARMUP * Math.abs(median(g.oldRaw) ?? 0)) cleared.push(g.metric);
-    // Latency only: a failure counted from zero on a new pod has a twin on old pods that an
-    // exporter's first point of a new attribute set (errors since long ago) may leave unread.
-    if (raw.latency && g.fresh.length === 1 && g.oldBy.size >= 2) {
+    if (g.fresh.length === 1 && g.oldBy.size >= 2) {
       const lone = loneFresh(raw, g);
       if (lone !== undefined && lone.value > best.value) best = { ...lone, kind: 'canary' };
     }
@@ -211,7 +209,7 @@ const LONE_CANARY = 0.5;
  * before the change and the minutes after it: a rank test of one value against that spread (p =
  * its rank among them), worse than every one of them by more than three times their noise and a
  * warm-up margin. Half weight (`LONE_CANARY`). Undefined when under 19 old deviations are known
- * (p could not reach 0.05) or the sample is no worse than that. For latency series only (see the call).
+ * (p could not reach 0.05) or the sample is no worse than that.
  */
 function loneFresh(raw: Group, g: ReturnType<typeof sameMinutes>): CanaryEvidence | undefined {
   const bySlot = new Map<number, number[]>();

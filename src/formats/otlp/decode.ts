@@ -3,7 +3,7 @@ import type { Sample } from '../../domain/types';
 import type { Decoded, EpicenterError } from '../../errors';
 import { inLineOrder, isObject, parseJsonDocs } from '../json';
 import { bad, type Origin } from '../origin';
-import { createRateState, cumulativeRate, type RateState } from '../rate';
+import { createRateState, cumulativeRate, exportClock, type RateState } from '../rate';
 import { zodError } from '../zod';
 import { addAttributes, attributeKey } from './attributes';
 import {
@@ -54,7 +54,7 @@ function decodeInto(doc: unknown, origin: Origin, line: number | undefined, rate
       continue;
     }
     const resourceKey = attributeKey(rm.data.resource?.attributes) as string;
-    const sink: PointSink = { origin, line, resourceLabels, resourceKey, rates, out, errors, held };
+    const sink: PointSink = { origin, line, resourceLabels, resourceKey, rates, clock: exportClock(rates, resourceKey), out, errors, held };
     const sms = rm.data.scopeMetrics ?? [];
     for (let s = 0; s < sms.length; s++) {
       const sPath = `${rPath}.scopeMetrics[${s}]`;
@@ -99,7 +99,7 @@ function decodeMetric(m: Metric, path: string, sink: PointSink): void {
       const ref = seriesOf(sink, series, p, pp, i);
       if (ref === undefined) return;
       const cumulative = isMonotonic === true && temp !== 'delta';
-      const r = isMonotonic !== true ? v : cumulative ? cumulativeRate(sink.rates, ref, pt.t, v, pt.start) : deltaRate(v, pt, pp, i, sink);
+      const r = isMonotonic !== true ? v : cumulative ? cumulativeRate(sink.rates, ref, pt.t, v, pt.start, sink.clock) : deltaRate(v, pt, pp, i, sink);
       if (r !== undefined) sink.out.push({ series: ref, t: pt.t, v: r });
       else if (cumulative) sink.held.n++;
     });

@@ -4,7 +4,7 @@ import { newLabels } from '../../domain/text';
 import type { EpicenterError } from '../../errors';
 import { timeProblem, valueProblem } from '../checks';
 import { bad, type Origin } from '../origin';
-import { cumulativeIncrease, seriesRoot, type MetricRoot, type RateState } from '../rate';
+import { cumulativeIncrease, seriesRoot, type ExportClock, type MetricRoot, type RateState } from '../rate';
 import { addSeries, findSeries } from '../series-cache';
 import { nanosToMs } from '../time';
 import { addAttributes } from './attributes';
@@ -24,6 +24,8 @@ export interface PointSink {
   /** Identity of the resource attributes: the first level of the series cache. */
   readonly resourceKey: string;
   readonly rates: RateState;
+  /** The resource's export times, to read a counter's first point (rate.ts). */
+  readonly clock: ExportClock;
   readonly out: Sample[];
   readonly errors: EpicenterError[];
   /** Counts cumulative readings kept as a rate's base (see `Decoded.held`). */
@@ -197,7 +199,7 @@ export function emitDistribution(sink: PointSink, ds: DistributionSeries, p: Rec
     if (sum !== null && count > 0) mean(sum / count);
     return;
   }
-  const inc = cumulativeIncrease(sink.rates, countSeries, pt.t, count, pt.start, sum ?? undefined);
+  const inc = cumulativeIncrease(sink.rates, countSeries, pt.t, count, pt.start, sum ?? undefined, sink.clock);
   if (inc === undefined) {
     sink.held.n++;
     return;

@@ -48,6 +48,19 @@ describe('correlate: canary and service-level evidence', () => {
     assert.equal(byVersion(few).value, 0);
   });
 
+  it('at a 5-minute step a new pod failing in its only sample counts too, in requests failing; a point below the ceiling does not', () => {
+    const OK = 'http.server.success.ratio';
+    const every5 = (x: SeriesData): SeriesData => ({ ...x, points: x.points.filter((p) => p.t % (5 * MIN) === 0) });
+    const okPod = (id: string, version: string, v: number, from: number): SeriesData =>
+      series('checkout-api', OK, { 'service.instance.id': id, 'service.version': version }, flat(v), { from, to: PAGE, int: false, noise: 0.05 });
+    const olds = [okPod('old-a', '1.0', 99.6, HOUR_AGO), okPod('old-b', '1.0', 99.5, HOUR_AGO), okPod('old-c', '1.0', 99.7, HOUR_AGO)];
+    const withNew = (v: number) => byVersion([...olds, okPod('new-d', '2.0', v, at('13:55'))].map(every5));
+    const failing = withNew(90);
+    assert.ok(failing.value > 0.3 && failing.value <= 0.5, JSON.stringify(failing));
+    assert.equal(failing.lone, true);
+    assert.equal(withNew(99).value, 0, 'half a point of requests');
+  });
+
   it('a new pod warming up (20 % slower) is no evidence', () => {
     const s = [pod('old-a', '1.0', flat(0.2), HOUR_AGO, PAGE), pod('old-b', '1.0', flat(0.205), HOUR_AGO, PAGE), pod('new-c', '2.0', flat(0.24), at('13:50'), PAGE)];
     assert.equal(evidence(s).value, 0);

@@ -97,6 +97,44 @@ describe('formats/otlp: values and temporality', () => {
     assert.deepEqual(pointsOf(same.values, 'c'), []);
   });
 
+  describe('an attribute set first seen long after its counter started (errors by status code, on the first failure)', () => {
+    const LONG_AGO = ns(T0 - 180 * MIN);
+    /** One export per entry at T0 + i × step: [ok count, error count or absent]. */
+    const exports = (rows: [number, number | undefined][], step = 5 * MIN, at = (i: number) => T0 + i * step) =>
+      rows.map(([ok, err], i) => {
+        const point = (code: string, v: number) => ({ startTimeUnixNano: LONG_AGO, timeUnixNano: ns(at(i)), asInt: String(v), attributes: [str('status', code)] });
+        const dataPoints = err === undefined ? [point('200', ok)] : [point('200', ok), point('500', err)];
+        return JSON.stringify(request([{ name: 'c', unit: '{request}', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints } }]));
+      });
+    const decodeAll = (lines: string[], rates = createRateState()) => lines.flatMap((l) => decodeOtlpMetrics(l, file, rates).values);
+
+    it('counts from the export before: it was zero then, or the SDK would have sent it', () => {
+      const values = decodeAll(exports([[1000, undefined], [1600, undefined], [2200, undefined], [2800, 900], [3400, 1800]]));
+      // 900 errors in the 5 minutes before their first point: 3 per second, not nothing.
+      assert.deepEqual(pointsOf(values, 'c', ['status', '500']), [[T0 + 15 * MIN, 3], [T0 + 20 * MIN, 3]]);
+      assert.deepEqual(pointsOf(values, 'c', ['status', '200']).map(([, v]) => v), [2, 2, 2, 2]);
+    });
+
+    it('not before two steps of the resource agree (its first exports, or two pipelines at other moments)', () => {
+      // Second export: only one step seen.
+      assert.deepEqual(pointsOf(decodeAll(exports([[1000, undefined], [1600, 900], [2200, 1800]])), 'c', ['status', '500']), [[T0 + 10 * MIN, 3]]);
+      // Exports 10 s after the others' (another pipeline's points on the same resource): steps of 10 s and 4 min 50 s.
+      const uneven = exports([[1000, undefined], [1010, undefined], [1600, undefined], [1610, 900]], 5 * MIN, (i) => T0 + Math.floor(i / 2) * 5 * MIN + (i % 2) * 10_000);
+      assert.deepEqual(pointsOf(decodeAll(uneven), 'c', ['status', '500']), []);
+    });
+
+    it('not once the rate state is full: a forgotten counter back again would give its lifetime count as one step', () => {
+      const values = decodeAll(exports([[1000, undefined], [1600, undefined], [2200, undefined], [2800, 900]]), createRateState(1));
+      assert.deepEqual(pointsOf(values, 'c', ['status', '500']), []);
+    });
+
+    it('a counter that started after the export before counts from its start', () => {
+      const lines = exports([[1000, undefined], [1600, undefined], [2200, undefined]]);
+      const late = request([{ name: 'c', unit: '{request}', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ startTimeUnixNano: ns(T0 + 14 * MIN), timeUnixNano: ns(T0 + 15 * MIN), asInt: '60', attributes: [str('status', '500')] }] } }]);
+      assert.deepEqual(pointsOf(decodeAll([...lines, JSON.stringify(late)]), 'c', ['status', '500']), [[T0 + 15 * MIN, 1]]);
+    });
+  });
+
   it('the enum name AGGREGATION_TEMPORALITY_CUMULATIVE is accepted', () => {
     const pts = [0, 1].map((i) => ({ timeUnixNano: ns(T0 + i * MIN), asDouble: 60 * i }));
     const r = decodeOtlpMetrics(sum(pts, { aggregationTemporality: 'AGGREGATION_TEMPORALITY_CUMULATIVE', isMonotonic: true }), file);
