@@ -138,7 +138,8 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
   // "no breakpoint follows" beside the line quoting that breakpoint would contradict itself.
   const late = e.delayed.signal;
   const lateBy = e.delayed.value >= 0.1 && late !== undefined && late.time > c.time ? (ctx.onset > c.time ? ctx.onset : late.time) - c.time : undefined;
-  if (movedAtAll(e) < 0.1 && e.later.value <= 0.3) {
+  // A burst that one further down explains ("looks like a symptom") moved all the same.
+  if (movedAtAll(e) < 0.1 && e.later.value <= 0.3 && e.acute.below <= 0.3) {
     const text = lateBy === undefined ? `evidence missing: no breakpoint and no burst on ${where} follows this change` : `nothing moved on ${where} within minutes of this change: the trouble came ${duration(lateBy)} after it`;
     lines.push({ w: 20, text });
   } else if (lines.length === 0 || Math.max(e.onset.value, e.delayed.value, e.x.near, e.x.victimHop, e.path.self.value) < 0.1) lines.push({ w: 0.1, text: `no breakpoint on ${where} follows this change` });

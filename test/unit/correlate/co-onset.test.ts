@@ -104,6 +104,23 @@ describe('correlate: dependencies nobody recorded, from services breaking with t
     assert.ok((alone.suspects[0]?.score ?? 0) > (a.suspects[0]?.score ?? 1), 'alone, its burst is its own');
   });
 
+  it('at a 5-minute step, a burst begun before the page and confirmed by the sample after it dates the trouble and links the services (was: one sample before the page, taken as nothing)', () => {
+    // Samples every 5 min; web and reviews fail from 14:00, the page comes at 14:03, the next samples at 14:05 and 14:10.
+    const every5 = (x: SeriesData): SeriesData => ({ ...x, points: x.points.filter((p) => p.t % (5 * MIN) === 0) });
+    const late = { from: at('12:30'), to: at('14:11'), int: false, noise: 0.002 };
+    const five = [series('web', ERR, {}, rise(0.01, 0.15, at('14:00')), late), series('reviews', ERR, {}, rise(0.01, 0.18, at('14:00')), late), series('ads', ERR, {}, () => 0.01, late)].map(every5);
+    const q = { ...ask, series: five, changes: [change('reviews-flag', 'reviews', 'flag', at('13:57')), change('web-config', 'web', 'config', at('13:57'))], at: at('14:03'), windowMs: 90 * MIN, afterMs: 60 * MIN };
+    const ctx = buildContext(q);
+    assert.equal(ctx.onset, at('14:00'));
+    assert.deepEqual(ctx.inferred, ['reviews']);
+    const a = analyze(q);
+    assert.equal(a.suspects[0]?.id, 'reviews-flag', a.suspects.map((x) => `${x.id} ${x.score.toFixed(2)}`).join(', '));
+    // web's own burst is then reviews' doing: the report says so, not that nothing followed web's change.
+    const web = a.suspects.find((x) => x.id === 'web-config');
+    assert.ok(web?.evidence.some((e) => /reviews, further down, burst as early: web looks like a symptom/.test(e)), web?.evidence.join('\n'));
+    assert.ok(!web?.evidence.some((e) => /evidence missing/.test(e)), web?.evidence.join('\n'));
+  });
+
   it('when nothing moved on the victim at all, an unlinked service worse after its change is a lead, at a low score', () => {
     const quiet = fresh.map((x) => (x.series.service === 'web' ? series('web', ERR, {}, () => 0.01, opts) : x)).filter((x) => x.series.service !== 'search');
     const ctx = buildContext({ ...freshAsk, series: quiet });
