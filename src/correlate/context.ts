@@ -42,6 +42,8 @@ export interface Context {
    * sample before this end is cut short by it (see `AcuteOptions.lone`), not by `to`.
    */
   readonly end: number;
+  /** The first sample of any series in view (at least `from`): where the data begins. */
+  readonly start: number;
   readonly graph: TopologyGraph;
   /** Dependencies of the victim inferred from timing alone (see `coOnsetDependencies`), also in `graph`. */
   readonly inferred: readonly string[];
@@ -146,8 +148,9 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const changes = withReleasedVersions(series, inRange, tolMs);
   const candidates = changes.filter((c) => c.time >= from && c.time <= input.at);
   const end = endOf(series, from, to);
+  const start = Math.max(from, series.reduce((m, s) => Math.min(m, s.points[0]?.t ?? Infinity), to));
   return {
-    victim, at: input.at, from, to, end, graph, stepMs, effectMs, tolMs, series, breakpoints, signals, byService, trouble, atLimit: paged,
+    victim, at: input.at, from, to, end, start, graph, stepMs, effectMs, tolMs, series, breakpoints, signals, byService, trouble, atLimit: paged,
     onset, inferred, unproven, changes, candidates, metricRules: input.metricRules ?? [],
   };
 }

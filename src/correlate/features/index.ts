@@ -1,4 +1,5 @@
 import type { ChangeEvent } from '../../domain/types';
+import { ACUTE_DEFAULTS } from '../../detect/acute';
 import type { Context } from '../context';
 import { acuteEvidence, acuteView, acuteWindow, type AcuteEvidence, type ServiceTrouble } from './acute';
 import { NONE, type Scored } from './common';
@@ -133,7 +134,9 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   // Connections a caller pushed onto the changed service before it slowed: its trouble is that
   // load, not this change (the founding story's trap: the paged team's own release). Pushed
   // before the change too: the change landed on a service already being filled.
-  const ontoSince = c.time - ONTO_BEFORE_MS;
+  // Not before the data leaves a burst its baseline: with half an hour of history, a look-back
+  // to before the data began found no push at all.
+  const ontoSince = Math.max(c.time - ONTO_BEFORE_MS, Math.min(c.time, ctx.start + (ACUTE_DEFAULTS.minBaseline + 1) * ctx.stepMs));
   const onto = pushedConnections(ctx, ontoSince, { onto: c.service }, { ...acuteWindow(ctx, ontoSince), to: ctx.at + 1 });
   const mine = 1 - onto.value;
   // … nor, for the paged service's own release, failing or slowing that began as early in a

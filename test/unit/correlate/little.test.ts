@@ -120,6 +120,15 @@ describe("correlate: Little's law read both ways (connections held on a service 
     assert.ok(cart.evidence.some((e) => /the load came from gateway/.test(e)), cart.evidence.join('\n'));
   });
 
+  it('with half an hour of history, a push minutes old is still found before the pushed service\'s release (was: its half-hour look-back began before the data, so no baseline and no push)', () => {
+    const young = story(at('13:54'), at('13:56')).map((x) => ({ ...x, points: x.points.filter((p) => p.t >= at('13:28')) }));
+    const changes = [change('gateway-pool', 'gateway', 'config', at('13:53')), change('cart-deploy', 'cart', 'deploy', at('13:55') + 30_000), change('search-flag', 'search', 'flag', at('13:54'))];
+    const a = analyze({ ...ask(young), changes });
+    const cart = a.suspects.find((x) => x.id === 'cart-deploy');
+    assert.ok(cart?.evidence.some((e) => /the load came from gateway/.test(e)), cart?.evidence.join('\n'));
+    assert.equal(a.suspects[0]?.id, 'gateway-pool');
+  });
+
   it('connections a caller holds are its load on a service, not its calls to it faring badly', () => {
     const held = [
       series('gateway', CONNS, { 'server.address': 'cart' }, rise(20, 6, at('13:57')), opts),
