@@ -58,7 +58,7 @@ function pickBursts(ctx: Context, e: CandidateEvidence): { own?: Top; callers?: 
 /** The bursts behind the acute evidence as the analysis reports them (timelines draw them). */
 export function acuteBursts(ctx: Context, e: CandidateEvidence): Burst[] {
   const b = pickBursts(ctx, e);
-  const of = (t: Top, role: Burst['role']): Burst => ({ series: t.series.series, role, signal: t.golden.signal, start: t.exc.start, end: t.exc.end, baseline: t.exc.baseline, value: t.exc.value });
+  const of = (t: Top, role: Burst['role']): Burst => ({ series: t.series.series, role, signal: t.golden.signal, start: t.exc.start, end: t.exc.end, baseline: t.exc.baseline, value: t.exc.value, ...(t.exc.ramp === true ? { climb: true } : {}) });
   return [...(b.own === undefined ? [] : [of(b.own, 'own')]), ...(b.callers === undefined ? [] : [of(b.callers.t, 'callers')]), ...(e.stopped.value > 0.1 ? e.stopped.falls : [])];
 }
 

@@ -162,6 +162,8 @@ export interface Burst {
   readonly baseline: number;
   /** The sustained value, series units. */
   readonly value: number;
+  /** A steady climb from the change on (a leak, `src/detect/ramp.ts`) rather than a jump: no sample far out yet at its start. */
+  readonly climb?: boolean;
 }
 
 export interface Analysis {

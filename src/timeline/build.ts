@@ -134,7 +134,7 @@ export function buildTimeline(input: TimelineInput): Timeline {
     if (i >= MARKED_RANKS && s.score < MARKED_SCORE) return;
     for (const b of s.bursts ?? []) {
       if (!inWindow(b.start)) continue;
-      events.push({ time: b.start, team: teamOf(b.series.service), service: b.series.service, kind: 'breakpoint', detail: 'burst', text: describeBurst(b, i + 1), ref: b.series.id });
+      events.push({ time: b.start, team: teamOf(b.series.service), service: b.series.service, kind: 'breakpoint', detail: b.climb === true ? 'climb' : 'burst', text: describeBurst(b, i + 1), ref: b.series.id });
     }
   });
   if (trouble?.recoveredAt !== undefined) {

@@ -71,13 +71,13 @@ export function describeBreakpoint(b: Breakpoint, suffix = ''): string {
   return `${seriesTitle(b.series)} on ${b.series.service}${who}: ${describeShift(b)}`;
 }
 
-/** `burst of http.client.request.duration on checkoutservice (to paymentservice): 0.0037 → 0.75 (×205), evidence for suspect #1` */
+/** `burst of http.client.request.duration on checkoutservice (to paymentservice): 0.0037 → 0.75 (×205), evidence for suspect #1` (`climb of …` for a steady climb) */
 export function describeBurst(b: Burst, rank: number): string {
   const inst = instanceOf(b.series);
   const ratio = Math.abs(b.baseline) > 1e-12 ? ` (×${fmtValue(b.value / b.baseline, undefined)})` : '';
   const whose = b.role === 'callers' ? `calls of a caller of suspect #${rank}` : `suspect #${rank}'s own ${b.signal}`;
   if (b.role === 'callees') return `${seriesTitle(b.series)} of ${b.series.service}${inst === undefined ? '' : ` [${inst}]`} all but stopped: ${fmtValue(b.baseline, b.series.unit)} → ${fmtValue(b.value, b.series.unit)} — suspect #${rank} stopped calling it`;
-  return `burst of ${seriesTitle(b.series)} on ${b.series.service}${inst === undefined ? '' : ` [${inst}]`}: ${fmtValue(b.baseline, b.series.unit)} → ${fmtValue(b.value, b.series.unit)}${ratio} — ${whose}`;
+  return `${b.climb === true ? 'climb' : 'burst'} of ${seriesTitle(b.series)} on ${b.series.service}${inst === undefined ? '' : ` [${inst}]`}: ${fmtValue(b.baseline, b.series.unit)} → ${fmtValue(b.value, b.series.unit)}${ratio} — ${whose}`;
 }
 
 /** Where the paged series was before the onset and around the page: `≈120 before the onset, ≈1,020 around the page`. */

@@ -79,6 +79,8 @@ describe('correlate: coarse steps — what the samples can and cannot tell apart
     assert.equal(a.breakpoints.length, 0, 'no breakpoint confirmed');
     assert.equal(a.suspects[0]?.id, 'leaky', a.suspects.map((x) => `${x.id} ${x.score.toFixed(2)}`).join(', '));
     assert.match(a.suspects[0]?.evidence.join('\n') ?? '', /of payments: climbing 4\d\d→\d+ .* from 13:2\d/);
+    // Timelines list it as a climb, not a burst.
+    assert.deepEqual(a.suspects[0]?.bursts?.map((b) => [b.series.service, b.climb]), [['payments', true]]);
   });
 
   it('the report says a burst was seen in one sample only', () => {

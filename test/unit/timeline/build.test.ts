@@ -36,6 +36,14 @@ describe('timeline/buildTimeline', () => {
     assert.equal(buildTimeline(input()).events.some((e) => e.detail === 'burst'), false);
   });
 
+  it('lists a steady climb (a leak from the change on) as a climb, not a burst', () => {
+    const climb = { series: bMem, role: 'own' as const, signal: 'saturation', start: min(-39), end: min(-20), baseline: 5e8, value: 9e8, climb: true };
+    const withClimb = { ...analysis, suspects: analysis.suspects.map((s, i) => (i === 0 ? { ...s, bursts: [climb] } : s)) };
+    const ev = buildTimeline(input({ analysis: withClimb })).events.find((e) => e.ref === bMem.id && e.time === min(-39));
+    assert.equal(ev?.detail, 'climb');
+    assert.match(ev?.text ?? '', /^climb of process\.memory\.usage on B: .* — suspect #1's own saturation$/);
+  });
+
   it('lists the requests a suspect stopped sending as a fall, not a burst', () => {
     const fall = { series: bMem, role: 'callees' as const, signal: 'traffic', start: min(-39), end: min(-36), baseline: 5e8, value: 0 };
     const withFall = { ...analysis, suspects: analysis.suspects.map((s, i) => (i === 0 ? { ...s, bursts: [fall] } : s)) };
