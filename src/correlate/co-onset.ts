@@ -38,12 +38,14 @@ export function coOnsetDependencies(graph: TopologyGraph, victim: string, byServ
 /**
  * When each service's latency, errors or success burst strongly in the quarter hour before the
  * page, against the hour before that: trouble only minutes old, which no breakpoint has confirmed
- * yet. It may run on in samples after the page up to `end`, the data's end: at a 5-minute step
- * the sample that confirms a burst begun before the page often comes after it. Server side only (a client series is the callee's health as much as the caller's). With
- * `stepMs`, only bursts still going within two samples of the page: one that was over by then was
- * an earlier episode (a fault that cleared), not the trouble paged about.
+ * yet. Server side only (a client series is the callee's health as much as the caller's). A burst
+ * may run on in samples after the page up to `end`, the data's end: at a 5-minute step the sample
+ * that confirms a burst begun before the page often comes after it. With `stepMs`, only bursts
+ * still going within two samples of the page: one that was over by then was an earlier episode
+ * (a fault that cleared), not the trouble paged about.
  */
-export function healthBursts(series: readonly StitchedSeries[], services: (s: string) => boolean, at: number, rules: readonly MetricRule[], stepMs?: number, end = at + 1): Map<string, number[]> {
+export function healthBursts(series: readonly StitchedSeries[], services: (s: string) => boolean, at: number, rules: readonly MetricRule[], opts: { readonly stepMs?: number; readonly end?: number } = {}): Map<string, number[]> {
+  const { stepMs, end = at + 1 } = opts;
   const win = { baseFrom: at - RECENT_MS - 60 * MIN, baseTo: at - RECENT_MS, from: at - RECENT_MS, to: at + 1, runTo: Math.max(at + 1, end) };
   const out = new Map<string, number[]>();
   for (const s of series) {

@@ -128,10 +128,10 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const lonely = linked !== undefined && [...known].some(unlinked);
   // No lasting move confirmed yet: the trouble began with the victim's strong burst still going at
   // the page (one that cleared before was an earlier episode), not at the page.
-  const dataEnd = endOf(probed, from, to);
-  const began = trouble.length > 0 ? onsetOf(trouble, input.at) : Math.min(...(healthBursts(probed, (s) => s === victim, input.at, input.metricRules ?? [], stepMs, dataEnd).get(victim) ?? []));
+  const [, dataEnd] = spanOf(probed, from, to);
+  const began = trouble.length > 0 ? onsetOf(trouble, input.at) : Math.min(...(healthBursts(probed, (s) => s === victim, input.at, input.metricRules ?? [], { stepMs, end: dataEnd }).get(victim) ?? []));
   const onset = Math.min(input.at, began);
-  const bursts = lonely ? healthBursts(probed, unlinked, input.at, input.metricRules ?? [], undefined, dataEnd) : undefined;
+  const bursts = lonely ? healthBursts(probed, unlinked, input.at, input.metricRules ?? [], { end: dataEnd }) : undefined;
   const inferred = coOnsetDependencies(recorded, victim, probedBy, Number.isFinite(began) ? began : undefined, stepMs, input.metricRules ?? [], bursts);
   const graph = inferred.length === 0 ? recorded : buildGraph(withDependencies(declared, victim, inferred));
   const quiet = lonely && !Number.isFinite(began);
@@ -147,17 +147,22 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const inRange = [...input.changes].filter((c) => c.time >= from - 6 * 3600_000 && c.time < to).sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
   const changes = withReleasedVersions(series, inRange, tolMs);
   const candidates = changes.filter((c) => c.time >= from && c.time <= input.at);
-  const end = endOf(series, from, to);
-  const start = Math.max(from, series.reduce((m, s) => Math.min(m, s.points[0]?.t ?? Infinity), to));
+  const [start, end] = spanOf(series, from, to);
   return {
     victim, at: input.at, from, to, end, start, graph, stepMs, effectMs, tolMs, series, breakpoints, signals, byService, trouble, atLimit: paged,
     onset, inferred, unproven, changes, candidates, metricRules: input.metricRules ?? [],
   };
 }
 
-/** Just past the last sample of any of `series`, within (from, to]. */
-function endOf(series: readonly SeriesData[], from: number, to: number): number {
-  return Math.min(to, 1 + series.reduce((m, s) => Math.max(m, s.points.at(-1)?.t ?? -Infinity), from - 1));
+/** The first sample of any of `series` (at least `from`) and just past the last one (at most `to`). */
+function spanOf(series: readonly SeriesData[], from: number, to: number): [number, number] {
+  let first = to;
+  let last = from - 1;
+  for (const s of series) {
+    first = Math.min(first, s.points[0]?.t ?? Infinity);
+    last = Math.max(last, s.points.at(-1)?.t ?? -Infinity);
+  }
+  return [Math.max(from, first), Math.min(to, last + 1)];
 }
 
 function byServiceOf(signals: readonly Signal[]): Map<string, Signal[]> {
