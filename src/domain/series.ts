@@ -266,7 +266,36 @@ export function seriesLabelsJson(s: SeriesRef): string {
  */
 export function makeSeries(metric: string, labels: Labels, service?: string, unit?: string, intern?: (text: string) => string): SeriesRef {
   const l = normalLabels(labels);
-  return new Series(wellFormed(metric), l, wellFormed(service ?? l['service.name'] ?? 'unknown'), unit === undefined ? undefined : wellFormed(unit), intern);
+  return new Series(wellFormed(metric), l, wellFormed(service ?? serviceOf(l)), unit === undefined ? undefined : wellFormed(unit), intern);
+}
+
+/**
+ * Workload attributes that name a service where `service.name` is missing, in the order the
+ * OpenTelemetry semantic conventions give for Kubernetes (non-normative "k8s-attributes"): from
+ * the ancestor down. Their opt-in well-known pod labels are left out, and so is the pod name: one
+ * service per pod would make every release's new pods a service of their own.
+ */
+const WORKLOAD_KEYS = ['k8s.deployment.name', 'k8s.replicaset.name', 'k8s.statefulset.name', 'k8s.daemonset.name', 'k8s.cronjob.name', 'k8s.job.name', 'k8s.container.name'] as const;
+
+/**
+ * A ReplicaSet's name is its Deployment's and a pod-template hash, which changes with each
+ * release; Kubernetes writes the hash in an alphabet without vowels (`SafeEncodeString`).
+ */
+const TEMPLATE_HASH = /-[bcdfghjklmnpqrstvwxz2456789]{6,10}$/;
+
+/**
+ * The service a series belongs to: `service.name`, unless it is missing or an SDK's default
+ * (`unknown_service`, `unknown_service:java`), then the Kubernetes workload it runs in — as the
+ * Collector's kubeletstats or k8s_cluster receivers report pods — else `unknown`.
+ */
+export function serviceOf(l: Readonly<Record<string, string>>): string {
+  const named = l['service.name'];
+  if (named !== undefined && named !== '' && !named.startsWith('unknown_service')) return named;
+  for (const key of WORKLOAD_KEYS) {
+    const v = l[key];
+    if (v !== undefined && v !== '') return key === 'k8s.replicaset.name' ? v.replace(TEMPLATE_HASH, '') : v;
+  }
+  return named !== undefined && named !== '' ? named : 'unknown';
 }
 
 /** Widen `span` to take in a sample at `t` (epoch ms). */

@@ -191,6 +191,20 @@ describe('formats/otlp: values and temporality', () => {
     assert.equal(decodeOtlpRequest(doc, {}).values[0]!.series.service, 'unknown');
   });
 
+  it('without service.name (or with an SDK\'s default), the Kubernetes workload names the service, as kubeletstats reports pods', () => {
+    const serviceOf = (attrs: ReturnType<typeof str>[]) => decodeOtlpRequest(request([{ name: 'g', gauge: { dataPoints: [{ timeUnixNano: ns(T0), asDouble: 1 }] } }], attrs), {}).values[0]!.series.service;
+    const pod = [str('k8s.namespace.name', 'shop'), str('k8s.pod.name', 'checkout-7d9f8c6b5-x2x4q')];
+    assert.equal(serviceOf([...pod, str('k8s.deployment.name', 'checkout'), str('k8s.replicaset.name', 'checkout-7d9f8c6b5')]), 'checkout');
+    // A ReplicaSet alone: its pod-template hash (a new one each release) is not part of the service.
+    assert.equal(serviceOf([...pod, str('k8s.replicaset.name', 'checkout-7d9f8c6b5')]), 'checkout');
+    assert.equal(serviceOf([str('k8s.replicaset.name', 'frontend-canary')]), 'frontend-canary', 'no hash to drop');
+    assert.equal(serviceOf([str('k8s.statefulset.name', 'orders-db'), str('k8s.pod.name', 'orders-db-0')]), 'orders-db');
+    assert.equal(serviceOf([str('service.name', 'unknown_service:java'), str('k8s.deployment.name', 'payments')]), 'payments');
+    assert.equal(serviceOf([str('service.name', 'payments-api'), str('k8s.deployment.name', 'payments')]), 'payments-api', 'service.name wins');
+    assert.equal(serviceOf([str('service.name', 'unknown_service')]), 'unknown_service');
+    assert.equal(serviceOf(pod), 'unknown', 'not one service per pod');
+  });
+
   it('a point flagged FLAG_NO_RECORDED_VALUE is skipped without an error', () => {
     const doc = request([{ name: 'g', gauge: { dataPoints: [{ timeUnixNano: ns(T0), flags: 1 }, { timeUnixNano: ns(T0 + MIN), asDouble: 3 }] } }]);
     const r = decodeOtlpRequest(doc, {});
