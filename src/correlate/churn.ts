@@ -2,8 +2,17 @@ import { makeSeries } from '../domain/series';
 import type { Point } from '../domain/types';
 import type { StitchedSeries } from './stitch';
 
-/** Labels that name the process (pod, container, instance), not what is measured. */
-export const PROCESS_LABELS: ReadonlySet<string> = new Set(['service.instance.id', 'service.version', 'host.name', 'k8s.pod.name', 'k8s.pod.uid', 'container.id']);
+/**
+ * Labels that name the process (pod, container, instance, the node it landed on, the release it
+ * runs), not what is measured: series of one service differing only in these measure the same
+ * thing on different instances. Kubernetes metadata as the Collector's k8sattributes processor adds
+ * it by default differs per pod (node, start time, ReplicaSet) and per release (image tag).
+ */
+export const PROCESS_LABELS: ReadonlySet<string> = new Set([
+  'service.instance.id', 'service.version', 'host.name', 'host.id', 'host.ip', 'process.pid', 'process.parent_pid',
+  'k8s.pod.name', 'k8s.pod.uid', 'k8s.pod.ip', 'k8s.pod.start_time', 'k8s.node.name', 'k8s.node.uid', 'k8s.replicaset.name', 'k8s.replicaset.uid',
+  'container.id', 'container.image.tag', 'container.image.id',
+]);
 /** Marks a series made by `acrossInstances` (the mean over the instances reporting at each step). */
 export const ACROSS = 'epicenter.instances';
 

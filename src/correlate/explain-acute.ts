@@ -1,4 +1,5 @@
 import type { Burst, ChangeEvent } from '../domain/types';
+import { instanceLabel } from '../domain/series';
 import { ACUTE, type AcuteModel } from './acute-model';
 import type { Context } from './context';
 import type { Signal } from './signals';
@@ -21,7 +22,7 @@ const lag = (t: number, c: ChangeEvent, ref = 'this change'): string => {
 function burst(service: string, top: Top, c: ChangeEvent, ref = 'this change'): string {
   const s = top.series.series;
   const q = s.labels['quantile'];
-  const inst = s.labels['service.instance.id'];
+  const inst = instanceLabel(s.labels);
   const e = top.exc;
   const ratio = Math.abs(e.baseline) > 1e-9 ? ` (×${num(e.value / e.baseline)}, z ${num(e.z)})` : ` (z ${num(e.z)})`;
   const seen = e.lone ? ` in its last sample only (${hhmm(e.start)}), ${lag(e.start, c, ref)}: not yet confirmed` : ` from ${hhmm(e.start)}, ${lag(e.start, c, ref)}`;

@@ -1,4 +1,5 @@
 import type { Analysis, ChangeEvent } from '../domain/types';
+import { instanceLabel } from '../domain/series';
 import type { SeriesData } from '../ports';
 import { effectWindow, toSignals, typicalStep, type Context } from './context';
 import { stitchVersions } from './stitch';
@@ -43,7 +44,7 @@ export function describeSignal(s: Signal): string {
   // From a series flat at one value (a failed share at exactly 0) any move is countless σ: say so.
   const sigma = Math.abs(s.effect.shift) >= 1e4 ? 'from a flat level' : `${s.effect.shift >= 0 ? '+' : ''}${s.effect.shift.toFixed(1)}σ`;
   const where = s.peer === undefined ? `${shortName(s.series.series)} of ${s.service}` : `${shortName(s.series.series, s.peer)} from ${s.service}`;
-  const inst = s.series.series.labels['service.instance.id'];
+  const inst = instanceLabel(s.series.series.labels);
   const limit = s.bp.limit !== undefined && s.effect.after >= 0.8 * s.bp.limit ? ` (limit ${s.bp.limit})` : '';
   return `${where}${inst === undefined ? '' : ` [${inst}]`}: ${what(s)} ${fmtValue(s.effect.before, s)}→${fmtValue(s.effect.after, s)} (${sigma}) at ${hhmm(s.time)}${limit}`;
 }

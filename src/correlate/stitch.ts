@@ -11,14 +11,28 @@ export interface VersionSpan {
 
 /** A series made continuous across deploys, with the versions it ran. */
 export interface StitchedSeries extends SeriesData {
-  /** Empty when the series carries no `service.version`. */
+  /** Empty when the series carries no version (see `versionLabel`). */
   readonly versions: readonly VersionSpan[];
 }
 
-const VERSION = 'service.version';
+/**
+ * Where a series says which version it runs: `service.version`, else the tag of its container's
+ * image (`container.image.tag`, as the Collector's k8sattributes processor adds it to pods whose
+ * SDK sets no version). Both change with a release, so neither is part of an instance's identity.
+ */
+const VERSION_KEYS: readonly string[] = ['service.version', 'container.image.tag'];
+
+/** The version a series' labels name (see `VERSION_KEYS`). */
+export function versionLabel(labels: Labels): string | undefined {
+  for (const k of VERSION_KEYS) {
+    const v = labels[k];
+    if (v !== undefined && v !== '') return v;
+  }
+  return undefined;
+}
 
 /**
- * `service.version` is a resource attribute, so every deploy starts a new series per instance and
+ * The version is a resource attribute, so every deploy starts a new series per instance and
  * a detector would see fragments with no "before" (and a rollback resumes the old fragment after a
  * gap). Join the fragments of one instance (same labels but the version) into one series, and
  * remember which version ran when — the version differential needs it. Fragments that collide or
@@ -29,8 +43,7 @@ export function stitchVersions(series: readonly SeriesData[]): StitchedSeries[] 
   const groups = new Map<string, SeriesData[]>();
   const out: StitchedSeries[] = [];
   for (const s of series) {
-    const version = s.series.labels[VERSION];
-    if (version === undefined) {
+    if (versionLabel(s.series.labels) === undefined) {
       out.push({ ...s, versions: [] });
       continue;
     }
@@ -44,7 +57,7 @@ export function stitchVersions(series: readonly SeriesData[]): StitchedSeries[] 
 }
 
 function keyWithout(metric: string, labels: Labels): string {
-  const keys = Object.keys(labels).filter((k) => k !== VERSION).sort();
+  const keys = Object.keys(labels).filter((k) => !VERSION_KEYS.includes(k)).sort();
   return `${metric}{${keys.map((k) => `${k}=${JSON.stringify(labels[k])}`).join(',')}}`;
 }
 
@@ -84,7 +97,7 @@ function joinGroup(g: SeriesData[]): StitchedSeries[] {
   }
   if (switches > 2 * parts.length + 4) return parts.map((p) => ({ ...p, versions: [] }));
   const versions: VersionSpan[] = [];
-  const versionOf = (k: number): string => parts[tag[k] ?? 0]?.series.labels[VERSION] ?? '';
+  const versionOf = (k: number): string => versionLabel(parts[tag[k] ?? 0]?.series.labels ?? {}) ?? '';
   for (let k = 0; k < n; k++) {
     if (k > 0 && tag[k] === tag[k - 1]) continue;
     const last = versions[versions.length - 1];
@@ -95,7 +108,7 @@ function joinGroup(g: SeriesData[]): StitchedSeries[] {
   const points: Point[] = new Array<Point>(n);
   for (let k = 0; k < n; k++) points[k] = { t: ts[k] ?? 0, v: vs[k] ?? 0 };
   const labels: Record<string, string> = { ...first.series.labels };
-  delete labels[VERSION];
+  for (const k of VERSION_KEYS) delete labels[k];
   const ref = makeSeries(first.series.metric, labels, first.series.service, first.series.unit);
   return [{ series: ref, points, versions }];
 }

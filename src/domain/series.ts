@@ -298,6 +298,14 @@ export function serviceOf(l: Readonly<Record<string, string>>): string {
   return named !== undefined && named !== '' ? named : 'unknown';
 }
 
+/**
+ * The instance (process) a series comes from, when its labels name one: `service.instance.id`,
+ * else the Kubernetes pod, else the host. Reports and timelines name it; what-if groups by it.
+ */
+export function instanceLabel(l: Readonly<Record<string, string>>): string | undefined {
+  return l['service.instance.id'] ?? l['k8s.pod.name'] ?? l['host.name'] ?? l['host'];
+}
+
 /** Widen `span` to take in a sample at `t` (epoch ms). */
 export function widenSpan(span: SeriesSpan, t: number): void {
   if (t < span.first) span.first = t;

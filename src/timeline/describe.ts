@@ -1,7 +1,9 @@
 import type { Breakpoint, Burst, ChangeEvent, SeriesRef } from '../domain/types';
+import { instanceLabel } from '../domain/series';
 import { fmtClock, fmtDateTimeShort, humanKind } from './format';
 import type { Trouble } from './trouble';
 import { PEER_LABELS } from '../topology';
+import { PROCESS_LABELS } from '../correlate/churn';
 import { fmtSlope, fmtValue } from './units';
 
 /** Resource attributes that name the emitter rather than the series; left out of titles. */
@@ -17,6 +19,16 @@ const NOISY_LABELS = new Set([
   'telemetry.sdk.name',
   'telemetry.sdk.language',
   'telemetry.sdk.version',
+  // The pod, node, workload and image, as Kubernetes metadata on every series of a pod.
+  ...PROCESS_LABELS,
+  'k8s.cluster.name',
+  'k8s.namespace.name',
+  'k8s.deployment.name',
+  'k8s.statefulset.name',
+  'k8s.daemonset.name',
+  'k8s.container.name',
+  'container.name',
+  'container.image.name',
 ]);
 
 /** `http.client.open_connections{server.address=A}`: the metric plus up to two telling labels. */
@@ -31,9 +43,9 @@ export function seriesTitle(ref: SeriesRef): string {
   return extra.length === 0 ? ref.metric : `${ref.metric}{${extra.join(',')}}`;
 }
 
-/** The instance a series belongs to (`service.instance.id`, else the host), when it names one. */
+/** The instance a series belongs to, when it names one (see `instanceLabel` in domain/series.ts). */
 export function instanceOf(ref: SeriesRef): string | undefined {
-  return ref.labels['service.instance.id'] ?? ref.labels['host.name'] ?? ref.labels['host'];
+  return instanceLabel(ref.labels);
 }
 
 /** Share of its limit at which a series counts as at the limit rather than heading for it. @default 0.9 */

@@ -1,4 +1,5 @@
 import type { Breakpoint, Point, SeriesRef, Suspect, Topology } from '../domain/types';
+import { instanceLabel } from '../domain/series';
 import { classifyGolden } from '../correlate/golden';
 import type { SeriesData } from '../ports';
 import { median } from '../stats';
@@ -16,7 +17,7 @@ export function chartKey(ref: SeriesRef): string {
 
 /** The line a series is drawn as: its instance (versions of one instance join up). */
 function lineLabel(ref: SeriesRef): string {
-  return ref.labels['service.instance.id'] ?? ref.labels['host.name'] ?? ref.labels['host'] ?? '';
+  return instanceLabel(ref.labels) ?? '';
 }
 
 /** Breakpoints this close to the onset weigh triple when ranking charts, ms. @default 30 min */

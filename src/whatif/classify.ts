@@ -1,4 +1,5 @@
 import type { Labels } from '../domain/types';
+import { instanceLabel } from '../domain/series';
 import type { Role } from './types';
 
 /**
@@ -20,9 +21,9 @@ export function roleOf(metric: string): Role {
   return 'other';
 }
 
-/** The process a series comes from: instance id, else host, else one per service. */
+/** The process a series comes from (see `instanceLabel` in domain/series.ts), else one per service. */
 export function instanceOf(labels: Labels): string {
-  return labels['service.instance.id'] ?? labels['host.name'] ?? labels['k8s.pod.name'] ?? labels['host'] ?? '-';
+  return instanceLabel(labels) ?? '-';
 }
 
 /** Roles whose value is a per-process resource that can run into a limit. */

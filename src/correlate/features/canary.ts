@@ -4,7 +4,7 @@ import { median, mannWhitneyU } from '../../stats';
 import type { Context } from '../context';
 import { PROCESS_LABELS } from '../churn';
 import { classifyGolden, ownHealth, type Golden } from '../golden';
-import type { StitchedSeries } from '../stitch';
+import { versionLabel, type StitchedSeries } from '../stitch';
 import { JITTER_MS } from './timing';
 
 const MIN = 60_000;
@@ -32,7 +32,7 @@ export interface CanaryEvidence {
 /** The version a series ran at `t`: its stitched spans, else its label. */
 export function versionAt(s: StitchedSeries, t: number): string | undefined {
   const span = s.versions.find((v) => t >= v.from && t < v.to);
-  return span?.version ?? s.series.labels['service.version'];
+  return span?.version ?? versionLabel(s.series.labels);
 }
 
 /**

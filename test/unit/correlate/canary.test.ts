@@ -61,6 +61,19 @@ describe('correlate: canary and service-level evidence', () => {
     assert.equal(withNew(99).value, 0, 'half a point of requests');
   });
 
+  it('Kubernetes pods as the k8sattributes processor labels them: node, start time and ReplicaSet differ per pod, the version is the image tag', () => {
+    const k8sPod = (name: string, node: string, tag: string, f: (t: number) => number, from: number, to: number): SeriesData =>
+      series('checkout-api', LAT, { 'k8s.pod.name': name, 'k8s.node.name': node, 'k8s.pod.start_time': String(from), 'k8s.replicaset.name': `checkout-api-${tag === '2.0' ? '7d9f8c6b5' : '5c4b7f9d8'}`, 'container.image.tag': tag }, f, { from, to, int: false, noise: 0.004 });
+    const s = [
+      k8sPod('checkout-api-5c4b7f9d8-a', 'node-1', '1.0', flat(0.2), HOUR_AGO, PAGE),
+      k8sPod('checkout-api-5c4b7f9d8-b', 'node-2', '1.0', flat(0.21), HOUR_AGO, PAGE),
+      k8sPod('checkout-api-7d9f8c6b5-c', 'node-3', '2.0', flat(0.6), at('13:50'), PAGE),
+    ];
+    const e = byVersion(s);
+    assert.ok(e.value > 0.9, JSON.stringify(e));
+    assert.equal(e.kind, 'canary');
+  });
+
   it('a new pod warming up (20 % slower) is no evidence', () => {
     const s = [pod('old-a', '1.0', flat(0.2), HOUR_AGO, PAGE), pod('old-b', '1.0', flat(0.205), HOUR_AGO, PAGE), pod('new-c', '2.0', flat(0.24), at('13:50'), PAGE)];
     assert.equal(evidence(s).value, 0);

@@ -87,6 +87,18 @@ describe('stitchVersions', () => {
     assert.equal(st[0]?.points.length, a!.points.length + b!.points.length);
   });
 
+  it('reads the container image tag as the version where no service.version is set, and joins fragments that carry both', () => {
+    const whole = series('checkout-api', FD, { 'k8s.pod.name': 'checkout-a' }, () => 500);
+    const tag = (labels: Record<string, string>, pts: SeriesData['points']): SeriesData => ({ series: { ...whole.series, id: `${whole.series.id}/${JSON.stringify(labels)}`, labels: { ...whole.series.labels, ...labels } }, points: pts });
+    const before = whole.points.filter((p) => p.t < at('12:00'));
+    const after = whole.points.filter((p) => p.t >= at('12:00'));
+    const byTag = stitchVersions([tag({ 'container.image.tag': '1.0.0' }, before), tag({ 'container.image.tag': '2.0.0' }, after)]);
+    assert.deepEqual(byTag.map((s) => s.versions.map((v) => v.version)), [['1.0.0', '2.0.0']]);
+    assert.equal(byTag[0]?.series.labels['container.image.tag'], undefined);
+    const both = stitchVersions([tag({ 'service.version': '1.0.0', 'container.image.tag': 'sha-1' }, before), tag({ 'service.version': '2.0.0', 'container.image.tag': 'sha-2' }, after)]);
+    assert.deepEqual(both.map((s) => s.versions.map((v) => v.version)), [['1.0.0', '2.0.0']], 'service.version first; the tag changes too');
+  });
+
   it('leaves fragments apart when they collide in time (instances without an id)', () => {
     const x = series('checkout-api', FD, { 'service.version': '1' }, () => 1);
     const y = { ...series('checkout-api', FD, { 'service.version': '2' }, () => 2) };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { buildTimeline } from '../../../src/timeline/build';
 import { chartSpecs, type ChartSpec } from '../../../src/timeline/charts';
-import { describeBreakpoint } from '../../../src/timeline/describe';
+import { describeBreakpoint, instanceOf, seriesTitle } from '../../../src/timeline/describe';
+import { makeSeries } from '../../../src/domain/series';
 import { labelWidth, layoutLabels, MIN_PLOT_PX } from '../../../src/timeline/layout';
 import { renderMarkdown } from '../../../src/timeline/markdown';
 import { fmtSlope, fmtValue } from '../../../src/timeline/units';
@@ -100,5 +101,14 @@ describe('timeline readability (issue 10, item 14)', function () {
     const ex = markdown.slice(markdown.indexOf('## Key series'));
     assert.match(ex, /- 13:14:00 checkout-api-99e68: level up 461 → 1,013; at 99% of its limit 1,024/);
     assert.match(ex, /order-sync-626ef: trend \+0\.00762\/min → \+88\.5\/min at 25\.1/);
+  });
+});
+
+describe('timeline titles of Kubernetes pods', () => {
+  it('name the pod as the instance and leave node, workload and image out of the title', () => {
+    const labels = { 'service.name': 'checkout', 'k8s.pod.name': 'checkout-7d9f8c6b5-x2x4q', 'k8s.node.name': 'node-3', 'k8s.namespace.name': 'shop', 'k8s.deployment.name': 'checkout', 'container.image.tag': '2.0', 'server.address': 'payments' };
+    const ref = makeSeries('http.client.request.duration', labels);
+    assert.equal(seriesTitle(ref), 'http.client.request.duration{server.address=payments}');
+    assert.equal(instanceOf(ref), 'checkout-7d9f8c6b5-x2x4q');
   });
 });
