@@ -21,6 +21,8 @@ export interface Truth {
   /** Hops from the paged service down to the service that broke. */
   readonly depth: number;
   readonly clientSide: boolean;
+  /** How pods' resources are labelled (see `World.labels`). */
+  readonly labels: 'sdk' | 'k8s';
 }
 
 const iso = (s: number): string => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
@@ -39,7 +41,7 @@ export function writeIncident(seed: number, root: string): Truth {
     yaml.push(`  - name: ${s}`, `    team: team-${s}`, ...(w.topology === 'none' ? [] : [`    dependsOn: [${deps.join(', ')}]`]));
   }
   writeFileSync(join(dir, 'topology.yaml'), `${yaml.join('\n')}\n`);
-  const truth: Truth = { seed, dir, service: w.entry, at: iso(w.page), cause: w.cause, mechanism: w.mechanism, style: w.style, step: w.step, topology: w.topology, depth: w.depth.get(w.broken) ?? 0, clientSide: w.clientSide };
+  const truth: Truth = { seed, dir, service: w.entry, at: iso(w.page), cause: w.cause, mechanism: w.mechanism, style: w.style, step: w.step, topology: w.topology, depth: w.depth.get(w.broken) ?? 0, clientSide: w.clientSide, labels: w.labels.style };
   writeFileSync(join(dir, 'truth.json'), `${JSON.stringify(truth)}\n`);
   return truth;
 }

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
   const lines = ['# Second generator: OTel-shaped incidents', '', `Command: \`npm run bench:otel\` (= \`node dist/bench/otel/run.js ${first} ${count}\`): seeds ${first}–${first + count - 1}, each written as files and analysed through the CLI's path. While developing, the correlator was looked at on seeds 1–200 (and the first draft's 1–80), never on these. Run on ${new Date().toISOString().slice(0, 10)}.`, ''];
   lines.push(...head, row('all', results), ...MECHANISMS.map((m) => group(`mechanism ${m}`, (t) => t.mechanism === m)), ...STYLES.map((s) => group(`naming ${s}`, (t) => t.style === s)));
   lines.push(...(['full', 'sparse', 'none'] as const).map((k) => group(`declared topology ${k}`, (t) => t.topology === k)), group('client series (server.address)', (t) => t.clientSide), group('no client series', (t) => !t.clientSide));
+  lines.push(group('resource labels from the SDK', (t) => t.labels === 'sdk'), group('resource labels from the k8sattributes processor too', (t) => t.labels === 'k8s'));
   lines.push(...[10, 15, 30, 60, 300].map((s) => group(`step ${s} s`, (t) => t.step === s)), ...[0, 1, 2, 3].map((d) => group(d === 3 ? 'broken 3+ hops below the page' : `broken ${d} hops below the page`, (t) => (d === 3 ? t.depth >= 3 : t.depth === d))));
   lines.push('', '### Reliability of the top score', '', '| top score | n | right |', '|---|---:|---:|');
   for (const [lo, hi] of [[0, 0.1], [0.1, 0.3], [0.3, 0.5], [0.5, 0.7], [0.7, 0.9], [0.9, 1.01]] as const) {

@@ -110,11 +110,30 @@ export function telemetry(w: World): string[] {
         metrics.push(histogram(names.client, callees.map(([c, k]) => point(`${p.id} client ${c}`, t, p.from, Math.round(r * w.step * k), (now.service.latency.get(c) ?? 0) * noise(), [str('server.address', c), ...(w.style === 'rpc' ? [str('rpc.service', c)] : [str('http.request.method', 'GET')])]))));
       }
       metrics.push(...extras(w, p, t, r, gauge, noise));
-      const resource = { attributes: [str('service.name', p.svc), str('service.instance.id', p.id), str('k8s.pod.name', p.id), str('service.version', p.version)] };
+      const resource = { attributes: resourceOf(w, p) };
       lines.push(JSON.stringify({ resourceMetrics: [{ resource, scopeMetrics: [{ scope: { name: 'bench.otel' }, metrics }] }] }));
     }
   }
   return lines;
+}
+
+/** A pod's resource attributes, as the SDK alone or the k8sattributes processor too labels them (see `World.labels`). */
+function resourceOf(w: World, p: Pod): Attr[] {
+  const sdk = [str('service.name', p.svc), ...(w.labels.instanceId ? [str('service.instance.id', p.id)] : []), str('k8s.pod.name', p.id), ...(w.labels.version ? [str('service.version', p.version)] : [])];
+  if (w.labels.style === 'sdk') return sdk;
+  // The pod-template hash Kubernetes derives from the pod spec: one per version of the service.
+  const hash = [...`${p.svc}@${p.version}`].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7).toString(36).replace(/[aeiouy013]/g, 'b').padEnd(9, 'x');
+  const node = [...p.id].reduce((h, ch) => (h * 33 + ch.charCodeAt(0)) >>> 0, 5) % w.labels.nodes;
+  return [
+    ...sdk,
+    str('k8s.namespace.name', 'shop'),
+    str('k8s.deployment.name', p.svc),
+    str('k8s.replicaset.name', `${p.svc}-${hash}`),
+    str('k8s.node.name', `node-${node}`),
+    str('k8s.pod.start_time', new Date(p.from * 1000).toISOString()),
+    str('container.image.name', `registry.example.com/${p.svc}`),
+    str('container.image.tag', p.version),
+  ];
 }
 
 /** Process CPU and memory when the world has them; the pool story's connections and descriptors. */

@@ -54,6 +54,15 @@ export interface World {
   readonly poolFactor: number;
   readonly pods: readonly Pod[];
   readonly changes: readonly Change[];
+  /**
+   * How pods' resources are labelled: `sdk`, by the SDK (service.name, service.instance.id,
+   * service.version, k8s.pod.name); `k8s`, by the Collector's k8sattributes processor on top —
+   * namespace, workload, ReplicaSet (its hash per version), node and start time per pod, the
+   * image tag — and then half the time with no service.version (the tag is the version) and half
+   * the time with no service.instance.id. Drawn from a stream of its own, so that the rest of a
+   * seed's world is the same either way.
+   */
+  readonly labels: { readonly style: 'sdk' | 'k8s'; readonly version: boolean; readonly instanceId: boolean; readonly nodes: number };
 }
 
 /** The call graph: each service after the first is called by one or two earlier ones. */
@@ -107,7 +116,10 @@ export function drawWorld(seed: number): World {
     badLatency: effect === 'errors' ? 1 : rng.uniform(2, 6), badFailure: effect === 'latency' ? 0 : rng.uniform(0.05, 0.4), propagate: rng.uniform(0.5, 1), poolFactor: rng.uniform(3, 10),
   };
   const { pods, changes, cause } = podsAndChanges(rng, world, change, historyMin);
-  return { ...world, pods, changes, cause };
+  const own = createRng(seed * 31 + 7);
+  const k8s = own.chance(0.5);
+  const labels = { style: k8s ? ('k8s' as const) : ('sdk' as const), version: !k8s || own.chance(0.5), instanceId: !k8s || own.chance(0.5), nodes: own.int(2, 6) };
+  return { ...world, pods, changes, cause, labels };
 }
 
 /** Pods of every service, the cause's rollout, and the change log: the cause, 2–4 other changes within ±2 min, a few earlier ones. */
