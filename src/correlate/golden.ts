@@ -85,6 +85,8 @@ export function classifyGolden(metric: string, labels: Labels = {}, rules: reado
   if (m.endsWith(FAILURE_RATIO)) return of('errors');
   if (durationOfCount(metric, labels, rules) !== undefined || spanCalls(m)) return of(failedRequests(labels) ? 'errors' : 'traffic');
   if (/(\.|_)duration|latency|response_time|\.time$/.test(m) && !/cpu/.test(m)) return of('latency');
+  // Prometheus clients name a duration by its unit: Micrometer's http_server_requests_seconds, go-grpc's grpc_server_handling_seconds.
+  if (/(^|[._])(requests?|handling)_seconds($|[._])/.test(m)) return of('latency');
   if (/success|availability/.test(m)) return of('success');
   // Restarts too: a container that keeps crashing (k8s.container.restarts) is failing its requests.
   if (/error|fail|exception|5xx|fault|restart|crash/.test(m)) return of('errors');
@@ -117,23 +119,35 @@ export function durationOfCount(metric: string, labels: Labels = {}, rules: read
   return classifyGolden(base, labels, rules).signal === 'latency' ? base : undefined;
 }
 
-/** Attributes holding an HTTP status: the conventions' (new and old), then Prometheus clients'. */
-const HTTP_STATUS = ['http.response.status_code', 'http.status_code', 'code', 'status', 'status_code'];
-/** Point attributes that say how a request ended rather than what it was. */
-export const OUTCOME: ReadonlySet<string> = new Set(['error.type', 'rpc.grpc.status_code', 'status.code', 'otel.status_code', ...HTTP_STATUS]);
+/** Attributes holding an HTTP status: the conventions' (new and old), then Prometheus clients' and Istio's. */
+const HTTP_STATUS = ['http.response.status_code', 'http.status_code', 'code', 'status', 'status_code', 'response_code'];
+/** Attributes holding a gRPC status: the conventions', then go-grpc-prometheus's, Linkerd's and Istio's. */
+const GRPC_STATUS = ['rpc.grpc.status_code', 'grpc_code', 'grpc_status', 'grpc_response_status'];
+/**
+ * Point attributes that say how a request ended rather than what it was: besides the statuses,
+ * Micrometer's `outcome` and `exception`, Linkerd's `classification`, Istio's `response_flags`.
+ * The failed share is taken over every outcome of one kind of request, so any of them left in
+ * would split its successes from its failures.
+ */
+export const OUTCOME: ReadonlySet<string> = new Set(['error.type', 'status.code', 'otel.status_code', 'outcome', 'exception', 'error', 'classification', 'response_flags', 'status_class', ...GRPC_STATUS, ...HTTP_STATUS]);
 
 /**
  * Requests marked as failed: by the semantic conventions (an `error.type`, a 5xx HTTP status, a
- * gRPC status other than OK (0)), by the Collector's span metrics (`status.code` ERROR), or by a
- * Prometheus client's status label (`code`, `status`, `status_code`) holding a 5xx.
+ * gRPC status other than OK (0)), by the Collector's span metrics (`status.code` ERROR), by a
+ * Prometheus client's status label (`code`, `status`, `status_code`) holding a 5xx, by Istio's
+ * `response_code`, Micrometer's `outcome` SERVER_ERROR, Linkerd's `classification` failure, or a
+ * gRPC status label of go-grpc-prometheus, Linkerd or Istio other than OK.
  */
 export function failedRequests(labels: Labels): boolean {
-  if (labels['error.type'] !== undefined) return true;
+  if (labels['error.type'] !== undefined || labels['error'] === 'true') return true;
   for (const key of HTTP_STATUS) {
     const v = labels[key];
-    if (v !== undefined && /^5\d\d$/.test(v)) return true;
+    if (v !== undefined && /^5(\d\d|xx)$/i.test(v)) return true;
   }
+  if (/^5xx$/i.test(labels['status_class'] ?? '') || labels['outcome'] === 'SERVER_ERROR' || labels['classification'] === 'failure') return true;
   if (/^(STATUS_CODE_)?ERROR$/i.test(labels['status.code'] ?? labels['otel.status_code'] ?? labels['status_code'] ?? '')) return true;
-  const grpc = labels['rpc.grpc.status_code'];
-  return grpc !== undefined && grpc !== '0' && grpc !== 'OK';
+  return GRPC_STATUS.some((key) => {
+    const grpc = labels[key];
+    return grpc !== undefined && grpc !== '0' && grpc.toUpperCase() !== 'OK';
+  });
 }

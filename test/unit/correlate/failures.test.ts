@@ -38,6 +38,22 @@ describe('correlate: the failed share of requests, from a duration histogram\'s 
     assert.equal(failureRatios(stitched([as({ code: '200' }, 9), as({ code: '404' }, 1)]), []).length, 0);
   });
 
+  it('reads the outcomes of Micrometer, Istio, Linkerd and go-grpc-prometheus, taking the share over every outcome of one kind of request', () => {
+    const of = (metric: string, labels: Record<string, string>, v: number): SeriesData => series('api', metric, { 'service.instance.id': 'a', ...labels }, flat(v), { from: HOUR_AGO, to: PAGE, int: false, noise: 0 });
+    const cases: [string, Record<string, string>, Record<string, string>, Record<string, string>][] = [
+      // Spring Boot's http_server_requests_seconds: status, outcome and exception, per uri.
+      ['http_server_requests_seconds.count', { uri: '/pay', status: '200', outcome: 'SUCCESS', exception: 'None' }, { uri: '/pay', status: '500', outcome: 'SERVER_ERROR', exception: 'IOException' }, { uri: '/pay', status: '404', outcome: 'CLIENT_ERROR', exception: 'None' }],
+      ['istio_request_duration_milliseconds.count', { response_code: '200', response_flags: '-' }, { response_code: '503', response_flags: 'UO' }, { response_code: '404', response_flags: '-' }],
+      ['response_latency_ms.count', { status_code: '200', classification: 'success' }, { status_code: '502', classification: 'failure' }, { status_code: '404', classification: 'success' }],
+      ['grpc_server_handling_seconds.count', { grpc_method: 'Pay', grpc_code: 'OK' }, { grpc_method: 'Pay', grpc_code: 'Unavailable' }, { grpc_method: 'Pay', grpc_code: 'OK' }],
+    ];
+    for (const [metric, ok, bad, other] of cases) {
+      const out = failureRatios(stitched([of(metric, ok, 8), of(metric, bad, 1), of(metric, other, 1)]), []);
+      assert.equal(out.length, 1, metric);
+      assert.ok(Math.abs((out[0]?.points[5]?.v ?? 0) - 0.1) < 1e-9, `${metric}: ${out[0]?.points[5]?.v}`);
+    }
+  });
+
   it("regression: the span metrics' calls split by status.code give the failed share (were: ignored, only a duration's count was read)", () => {
     const calls = (code: string, v: number): SeriesData => series('api', 'traces.span.metrics.calls', { 'service.instance.id': 'a', 'span.kind': 'SPAN_KIND_SERVER', 'status.code': code }, flat(v), { from: HOUR_AGO, to: PAGE, int: false, noise: 0 });
     const out = failureRatios(stitched([calls('STATUS_CODE_UNSET', 3), calls('STATUS_CODE_ERROR', 1)]), []);

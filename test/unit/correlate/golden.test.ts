@@ -21,6 +21,15 @@ describe('correlate: golden signals', () => {
     assert.equal(classifyGolden('grpc.client_handling_seconds').side, 'client');
   });
 
+  it('durations Prometheus clients name by their unit: Micrometer, go-grpc-prometheus (were: traffic, ignored); a start time in seconds is no latency', () => {
+    assert.deepEqual(classifyGolden('http_server_requests_seconds'), { signal: 'latency', side: 'server', bad: 1 });
+    assert.deepEqual(classifyGolden('http_server_requests_seconds_max'), { signal: 'latency', side: 'server', bad: 1 });
+    assert.deepEqual(classifyGolden('http_client_requests_seconds.mean'), { signal: 'latency', side: 'client', bad: 1 });
+    assert.deepEqual(classifyGolden('grpc_server_handling_seconds.p99'), { signal: 'latency', side: 'server', bad: 1 });
+    assert.deepEqual(classifyGolden('http_server_requests_seconds.count', { status: '500' }), { signal: 'errors', side: 'server', bad: 1 });
+    assert.equal(classifyGolden('process_start_time_seconds').signal, 'ignore');
+  });
+
   it('regression: a duration histogram\'s count is the request rate, or the failure rate for failed requests (was: read as a latency, higher bad)', () => {
     assert.deepEqual(classifyGolden('http.server.request.duration.count'), { signal: 'traffic', side: 'server', bad: 0 });
     assert.deepEqual(classifyGolden('http.client.request.duration.count', { 'server.address': 'payments' }), { signal: 'traffic', side: 'client', bad: 0 });
