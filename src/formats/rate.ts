@@ -155,7 +155,9 @@ const fromZero = (t: number, v: number, since: number, sinceStart: boolean, aux:
  * resource's export before when that is later. Not once counters have been forgotten (the table
  * is full): one forgotten and back would give its whole count since the start as one step's.
  */
-function firstIncrease(last: CounterSlots, t: number, v: number, start: number | undefined, aux: number | undefined, clock: ExportClock | undefined): Increase | undefined {
+function firstIncrease(last: CounterSlots, t: number, v: number, stamped: number | undefined, aux: number | undefined, clock: ExportClock | undefined): Increase | undefined {
+  // A start at the point's own time is a first sight, not a start (the Prometheus receiver stamps a new series so).
+  const start = stamped !== undefined && stamped < t ? stamped : undefined;
   const recentStart = start !== undefined && t - start <= FIRST_POINT_SPAN_MS ? start : undefined;
   const zeroAt = clock === undefined || last.full ? undefined : clock.zeroAt(t);
   const since = zeroAt !== undefined && (start === undefined || start <= zeroAt) ? zeroAt : recentStart;

@@ -128,6 +128,12 @@ describe('formats/otlp: values and temporality', () => {
       assert.deepEqual(pointsOf(values, 'c', ['status', '500']), []);
     });
 
+    it('a start stamped at the point itself (the Prometheus receiver\'s first sight of a series) is no start: it counts from the export before too', () => {
+      const lines = exports([[1000, undefined], [1600, undefined], [2200, undefined]]);
+      const sight = request([{ name: 'c', unit: '{request}', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ startTimeUnixNano: ns(T0 + 15 * MIN), timeUnixNano: ns(T0 + 15 * MIN), asInt: '900', attributes: [str('status', '500')] }] } }]);
+      assert.deepEqual(pointsOf(decodeAll([...lines, JSON.stringify(sight)]), 'c', ['status', '500']), [[T0 + 15 * MIN, 3]]);
+    });
+
     it('a counter that started after the export before counts from its start', () => {
       const lines = exports([[1000, undefined], [1600, undefined], [2200, undefined]]);
       const late = request([{ name: 'c', unit: '{request}', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ startTimeUnixNano: ns(T0 + 14 * MIN), timeUnixNano: ns(T0 + 15 * MIN), asInt: '60', attributes: [str('status', '500')] }] } }]);
