@@ -19,6 +19,14 @@ type Attr = { key: string; value: { stringValue: string } | { intValue: string }
 const str = (key: string, v: string): Attr => ({ key, value: { stringValue: v } });
 const int = (key: string, v: number): Attr => ({ key, value: { intValue: String(v) } });
 
+/**
+ * Spring Boot's Micrometer timers as the Collector's Prometheus receiver turns them into OTLP: a
+ * summary without quantiles (count and sum) per uri, method, status, outcome and exception; the
+ * client's per `client.name` (the host called).
+ */
+const MICROMETER = { server: 'http_server_requests_seconds', client: 'http_client_requests_seconds', ms: false };
+const micrometerOutcome = (ok: boolean): Attr[] => [str('uri', '/api/items'), str('method', 'GET'), str('status', ok ? '200' : '500'), str('outcome', ok ? 'SUCCESS' : 'SERVER_ERROR'), str('exception', ok ? 'None' : 'IOException')];
+
 /** How each convention marks a request's outcome. */
 function outcome(style: Style, ok: boolean): Attr[] {
   if (style === 'semconv') return [str('http.request.method', 'GET'), int('http.response.status_code', ok ? 200 : 500)];
@@ -70,7 +78,9 @@ function rates(w: World, t: number): Map<string, number> {
 
 /** OTLP/JSON lines for the whole window. */
 export function telemetry(w: World): string[] {
-  const names = NAMES[w.style];
+  const spring = w.labels.micrometer;
+  const cumulative = w.cumulative || spring;
+  const names = spring ? MICROMETER : NAMES[w.style];
   const unit = names.ms ? 'ms' : 's';
   const bounds = BOUNDS.map((b) => (names.ms ? b * 1000 : b));
   const totals = new Map<string, { count: number; sum: number }>();
@@ -78,14 +88,20 @@ export function telemetry(w: World): string[] {
   const ns = (s: number): string => `${s}000000000`;
   const point = (key: string, t: number, start: number, n: number, seconds: number, attributes: Attr[]): object => {
     const v = names.ms ? seconds * 1000 : seconds;
-    const acc = w.cumulative ? totals.get(key) ?? { count: 0, sum: 0 } : { count: 0, sum: 0 };
+    const acc = cumulative ? totals.get(key) ?? { count: 0, sum: 0 } : { count: 0, sum: 0 };
     acc.count += n;
     acc.sum += n * v;
     totals.set(key, acc);
     const counts = [...bounds, Infinity].map((b, i) => (v <= b && (i === 0 || v > (bounds[i - 1] ?? 0)) ? acc.count : 0));
-    return { attributes, startTimeUnixNano: ns(w.cumulative ? start : t - w.step), timeUnixNano: ns(t), count: String(acc.count), sum: acc.sum, explicitBounds: bounds, bucketCounts: counts.map(String) };
+    return { attributes, startTimeUnixNano: ns(cumulative ? start : t - w.step), timeUnixNano: ns(t), count: String(acc.count), sum: acc.sum, explicitBounds: bounds, bucketCounts: counts.map(String) };
   };
-  const histogram = (name: string, points: object[]): object => ({ name, unit, histogram: { aggregationTemporality: w.cumulative ? 2 : 1, dataPoints: points } });
+  // A summary has no temporality: always cumulative, so its points keep their start and drop the buckets.
+  const summary = (p: object): object => {
+    const { attributes, startTimeUnixNano, timeUnixNano, count, sum } = p as Record<string, unknown>;
+    return { attributes, startTimeUnixNano, timeUnixNano, count, sum, quantileValues: [] };
+  };
+  const histogram = (name: string, points: object[]): object =>
+    spring ? { name, unit, summary: { dataPoints: points.map(summary) } } : { name, unit, histogram: { aggregationTemporality: cumulative ? 2 : 1, dataPoints: points } };
   const gauge = (name: string, u: string, v: number, t: number, attributes: Attr[] = []): object => ({ name, unit: u, gauge: { dataPoints: [{ attributes, timeUnixNano: ns(t), asDouble: v }] } });
   const lines: string[] = [];
   for (let t = w.t0; t <= w.end; t += w.step) {
@@ -102,12 +118,12 @@ export function telemetry(w: World): string[] {
       for (const [ok, n] of [[true, total - failed], [false, failed]] as const) {
         const key = `${p.id} server ${String(ok)}`;
         // An outcome's series begins with its first request, as in OTel SDKs.
-        if (n > 0 || totals.has(key)) server.push(point(key, t, p.from, n, latency, outcome(w.style, ok)));
+        if (n > 0 || totals.has(key)) server.push(point(key, t, p.from, n, latency, spring ? micrometerOutcome(ok) : outcome(w.style, ok)));
       }
       const metrics: object[] = [histogram(names.server, server)];
       const callees = [...(w.calls.get(p.svc) ?? [])];
       if (w.clientSide && callees.length > 0) {
-        metrics.push(histogram(names.client, callees.map(([c, k]) => point(`${p.id} client ${c}`, t, p.from, Math.round(r * w.step * k), (now.service.latency.get(c) ?? 0) * noise(), [str('server.address', c), ...(w.style === 'rpc' ? [str('rpc.service', c)] : [str('http.request.method', 'GET')])]))));
+        metrics.push(histogram(names.client, callees.map(([c, k]) => point(`${p.id} client ${c}`, t, p.from, Math.round(r * w.step * k), (now.service.latency.get(c) ?? 0) * noise(), spring ? [str('client.name', c), ...micrometerOutcome(true)] : [str('server.address', c), ...(w.style === 'rpc' ? [str('rpc.service', c)] : [str('http.request.method', 'GET')])]))));
       }
       metrics.push(...extras(w, p, t, r, gauge, noise));
       const resource = { attributes: resourceOf(w, p) };

@@ -14,6 +14,9 @@ export function metricClass(metric: string): MetricClass {
   if (/active_requests|inflight|in_flight|concurren/.test(m)) return 'active';
   if (/queue|backlog|lag/.test(m)) return 'queue';
   if (/cpu/.test(m)) return 'cpu';
+  // A duration's mean, quantiles, max and failed share are no request rate, whatever "requests"
+  // its name holds (Micrometer's http_server_requests_seconds); its count is.
+  if (!/\.count$/.test(m) && /\.failure_ratio$|\.(mean|p\d+(\.\d+)?)$|_max$/.test(m)) return 'other';
   if (/request\.count|requests|\.count$|throughput|rate/.test(m)) return 'traffic';
   return 'other';
 }

@@ -14,6 +14,8 @@ export const PEER_LABELS = [
   'messaging.destination.name',
   'rpc.service',
   'url.domain',
+  // Micrometer's HTTP client timers name the host called.
+  'client.name',
 ] as const;
 
 /**

@@ -15,6 +15,12 @@ describe('signals', () => {
     assert.equal(metricClass('something.else'), 'other');
   });
 
+  it("a duration's mean, quantiles, max and failed share are no request rate, whatever 'requests' its name holds (Micrometer); its count is", () => {
+    const base = 'http_server_requests_seconds';
+    for (const name of [`${base}.mean`, `${base}.p99`, `${base}_max`, `${base}.failure_ratio`]) assert.equal(metricClass(name), 'other', name);
+    for (const name of [`${base}.count`, 'http_requests_total']) assert.equal(metricClass(name), 'traffic', name);
+  });
+
   it('measures a level shift on the raw points, in σ and relative to the level', () => {
     const s = series('a', FD, {}, step(500, 800, at('12:00')));
     const e = effectAt(s.points, at('12:00'), 30 * MIN);

@@ -69,6 +69,8 @@ describe('peerService', () => {
     assert.equal(peerService({ 'server.address': 'http://checkout.shop.svc.cluster.local:8080/x' }, known), 'checkout');
     assert.equal(peerService({ 'db.client.connection.pool.name': 'orders-db-pool' }, known), 'orders-db');
     assert.equal(peerService({ 'peer.service': 'payments' }, known), 'Payments');
+    // Micrometer's HTTP client timers name the host called in client.name.
+    assert.equal(peerService({ 'client.name': 'orders.shop.svc' }, known), 'orders');
   });
   it('ignores unknown peers, missing labels and the series own service', () => {
     assert.equal(peerService({ 'server.address': '10.0.0.7' }, known), undefined);
