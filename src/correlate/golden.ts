@@ -119,8 +119,8 @@ export function durationOfCount(metric: string, labels: Labels = {}, rules: read
   return classifyGolden(base, labels, rules).signal === 'latency' ? base : undefined;
 }
 
-/** Attributes holding an HTTP status: the conventions' (new and old), then Prometheus clients' and Istio's. */
-const HTTP_STATUS = ['http.response.status_code', 'http.status_code', 'code', 'status', 'status_code', 'response_code'];
+/** Attributes holding an HTTP status (or its class, `5xx`): the conventions' (new and old), then Prometheus clients' and Istio's. */
+const HTTP_STATUS = ['http.response.status_code', 'http.status_code', 'code', 'status', 'status_code', 'response_code', 'status_class'];
 /** Attributes holding a gRPC status: the conventions', then go-grpc-prometheus's, Linkerd's and Istio's. */
 const GRPC_STATUS = ['rpc.grpc.status_code', 'grpc_code', 'grpc_status', 'grpc_response_status'];
 /**
@@ -129,7 +129,7 @@ const GRPC_STATUS = ['rpc.grpc.status_code', 'grpc_code', 'grpc_status', 'grpc_r
  * The failed share is taken over every outcome of one kind of request, so any of them left in
  * would split its successes from its failures.
  */
-export const OUTCOME: ReadonlySet<string> = new Set(['error.type', 'status.code', 'otel.status_code', 'outcome', 'exception', 'error', 'classification', 'response_flags', 'status_class', ...GRPC_STATUS, ...HTTP_STATUS]);
+export const OUTCOME: ReadonlySet<string> = new Set(['error.type', 'status.code', 'otel.status_code', 'outcome', 'exception', 'error', 'classification', 'response_flags', ...GRPC_STATUS, ...HTTP_STATUS]);
 
 /**
  * Requests marked as failed: by the semantic conventions (an `error.type`, a 5xx HTTP status, a
@@ -144,7 +144,7 @@ export function failedRequests(labels: Labels): boolean {
     const v = labels[key];
     if (v !== undefined && /^5(\d\d|xx)$/i.test(v)) return true;
   }
-  if (/^5xx$/i.test(labels['status_class'] ?? '') || labels['outcome'] === 'SERVER_ERROR' || labels['classification'] === 'failure') return true;
+  if (labels['outcome'] === 'SERVER_ERROR' || labels['classification'] === 'failure') return true;
   if (/^(STATUS_CODE_)?ERROR$/i.test(labels['status.code'] ?? labels['otel.status_code'] ?? labels['status_code'] ?? '')) return true;
   return GRPC_STATUS.some((key) => {
     const grpc = labels[key];

@@ -29,7 +29,7 @@ describe('correlate: the failed share of requests, from a duration histogram\'s 
 
   it('reads failures as Prometheus clients and the Collector\'s span metrics mark them too', () => {
     const as = (labels: Record<string, string>, v: number): SeriesData => series('api', COUNT, { 'service.instance.id': 'a', ...labels }, flat(v), { from: HOUR_AGO, to: PAGE, int: false, noise: 0 });
-    for (const [ok, bad] of [[{ code: '200' }, { code: '500' }], [{ status: '200' }, { status: '503' }], [{ 'status.code': 'STATUS_CODE_UNSET' }, { 'status.code': 'STATUS_CODE_ERROR' }]] as const) {
+    for (const [ok, bad] of [[{ code: '200' }, { code: '500' }], [{ status: '200' }, { status: '503' }], [{ 'status.code': 'STATUS_CODE_UNSET' }, { 'status.code': 'STATUS_CODE_ERROR' }], [{ status_class: '2xx' }, { status_class: '5xx' }]] as const) {
       const out = failureRatios(stitched([as(ok, 9), as(bad, 1)]), []);
       assert.equal(out.length, 1, JSON.stringify(bad));
       assert.ok(Math.abs((out[0]?.points[5]?.v ?? 0) - 0.1) < 1e-9, JSON.stringify(bad));
