@@ -10,16 +10,13 @@ import { fmtSlope, fmtValue } from './units';
 const NOISY_LABELS = new Set([
   'service.name',
   'service.namespace',
-  'service.version',
-  'service.instance.id',
-  'host.name',
   'host',
   'deployment.environment',
   'deployment.environment.name',
   'telemetry.sdk.name',
   'telemetry.sdk.language',
   'telemetry.sdk.version',
-  // The pod, node, workload and image, as Kubernetes metadata on every series of a pod.
+  // The instance, version, host, pod, node and image (the process), and the workload it belongs to.
   ...PROCESS_LABELS,
   'k8s.cluster.name',
   'k8s.namespace.name',

@@ -61,7 +61,7 @@ function spread(vs: readonly number[]): number | undefined {
 }
 
 interface Sample { readonly slot: number; readonly fresh: boolean; readonly id: string; readonly v: number }
-interface Group { readonly dir: number; readonly read: (v: number) => number; readonly metric: string; readonly floor: number; readonly samples: Sample[]; readonly before: Sample[] }
+interface Group { readonly dir: number; readonly read: (v: number) => number; readonly metric: string; readonly floor: number; readonly samples: Sample[]; readonly series: StitchedSeries[] }
 
 /**
  * The least worsening of an error or success ratio that counts, in the series' units: one
@@ -163,9 +163,9 @@ export function canaryComparison(ctx: Context, c: ChangeEvent): CanaryEvidence {
     if (g.bad === 0 || g.signal === 'ignore') continue;
     const key = measureKey(s);
     const { dir, read, floor } = badReading(g, s);
-    const grp = groups.get(key) ?? { dir, read, metric: s.series.metric, floor, samples: [], before: [] };
+    const grp = groups.get(key) ?? { dir, read, metric: s.series.metric, floor, samples: [], series: [] };
+    grp.series.push(s);
     for (const p of s.points) {
-      if (p.t >= c.time - BEFORE_MS && p.t < c.time) grp.before.push({ slot: Math.floor(p.t / ctx.stepMs), fresh: false, id: s.series.id, v: read(p.v) });
       if (p.t < c.time || p.t >= to) continue;
       const v = versionAt(s, p.t);
       if (v !== undefined) grp.samples.push({ slot: Math.floor(p.t / ctx.stepMs), fresh: sameVersion(v, c.version), id: s.series.id, v: read(p.v) });
@@ -179,7 +179,7 @@ export function canaryComparison(ctx: Context, c: ChangeEvent): CanaryEvidence {
     // New pods no worse than old ones (within warm-up) over 3+ shared minutes: the version is cleared here.
     if (g.fresh.length >= 3 && g.old.length >= 3 && g.dir * ((median(g.fresh) ?? 0) - (median(g.old) ?? 0)) <= WARMUP * Math.abs(median(g.oldRaw) ?? 0)) cleared.push(g.metric);
     if (g.fresh.length === 1 && g.oldBy.size >= 2) {
-      const lone = loneFresh(raw, g);
+      const lone = loneFresh(raw, g, c.time, ctx.stepMs);
       if (lone !== undefined && lone.value > best.value) best = { ...lone, kind: 'canary' };
     }
     // Two samples of a new instance against three or more of old ones can reach p 0.05 (exact test).
@@ -211,14 +211,16 @@ const LONE_CANARY = 0.5;
  * warm-up margin. Half weight (`LONE_CANARY`). Undefined when under 19 old deviations are known
  * (p could not reach 0.05) or the sample is no worse than that.
  */
-function loneFresh(raw: Group, g: ReturnType<typeof sameMinutes>): CanaryEvidence | undefined {
+function loneFresh(raw: Group, g: ReturnType<typeof sameMinutes>, changeAt: number, stepMs: number): CanaryEvidence | undefined {
   const bySlot = new Map<number, number[]>();
-  for (const x of [...raw.before, ...raw.samples]) {
-    if (x.fresh) continue;
-    const at = bySlot.get(x.slot);
-    if (at === undefined) bySlot.set(x.slot, [x.v]);
-    else at.push(x.v);
-  }
+  const add = (slot: number, v: number): void => {
+    const at = bySlot.get(slot);
+    if (at === undefined) bySlot.set(slot, [v]);
+    else at.push(v);
+  };
+  // The half hour before is read here only, from the group's series: most groups never need it.
+  for (const s of raw.series) for (const p of s.points) if (p.t >= changeAt - BEFORE_MS && p.t < changeAt) add(Math.floor(p.t / stepMs), raw.read(p.v));
+  for (const x of raw.samples) if (!x.fresh) add(x.slot, x.v);
   const strays = [...bySlot.values()].filter((vs) => vs.length >= 2).flatMap((vs) => {
     const m = median(vs) ?? 0;
     return vs.map((v) => g.dir * (v - m));
