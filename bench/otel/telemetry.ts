@@ -25,6 +25,12 @@ const int = (key: string, v: number): Attr => ({ key, value: { intValue: String(
  * client's per `client.name` (the host called).
  */
 const MICROMETER = { server: 'http_server_requests_seconds', client: 'http_client_requests_seconds', ms: false };
+/**
+ * A Go service instrumented with client_golang's promhttp, as the Prometheus receiver turns it into
+ * OTLP: `http_requests_total` counted per `code` and `method`, and a duration histogram per method
+ * only, so failures show in the counter alone.
+ */
+const CLIENT_GOLANG = { server: 'http_request_duration_seconds', client: 'http_client_request_duration_seconds', ms: false };
 const micrometerOutcome = (ok: boolean): Attr[] => [str('uri', '/api/items'), str('method', 'GET'), str('status', ok ? '200' : '500'), str('outcome', ok ? 'SUCCESS' : 'SERVER_ERROR'), str('exception', ok ? 'None' : 'IOException')];
 
 /** How each convention marks a request's outcome. */
@@ -79,8 +85,9 @@ function rates(w: World, t: number): Map<string, number> {
 /** OTLP/JSON lines for the whole window. */
 export function telemetry(w: World): string[] {
   const spring = w.labels.micrometer;
-  const cumulative = w.cumulative || spring;
-  const names = spring ? MICROMETER : NAMES[w.style];
+  const golang = w.labels.counter;
+  const cumulative = w.cumulative || spring || golang;
+  const names = spring ? MICROMETER : golang ? CLIENT_GOLANG : NAMES[w.style];
   const unit = names.ms ? 'ms' : 's';
   const bounds = BOUNDS.map((b) => (names.ms ? b * 1000 : b));
   const totals = new Map<string, { count: number; sum: number }>();
@@ -94,6 +101,12 @@ export function telemetry(w: World): string[] {
     totals.set(key, acc);
     const counts = [...bounds, Infinity].map((b, i) => (v <= b && (i === 0 || v > (bounds[i - 1] ?? 0)) ? acc.count : 0));
     return { attributes, startTimeUnixNano: ns(cumulative ? start : t - w.step), timeUnixNano: ns(t), count: String(acc.count), sum: acc.sum, explicitBounds: bounds, bucketCounts: counts.map(String) };
+  };
+  const counter = (key: string, t: number, start: number, n: number, attributes: Attr[]): object => {
+    const acc = totals.get(key) ?? { count: 0, sum: 0 };
+    acc.count += n;
+    totals.set(key, acc);
+    return { attributes, startTimeUnixNano: ns(start), timeUnixNano: ns(t), asInt: String(acc.count) };
   };
   // A summary has no temporality: always cumulative, so its points keep their start and drop the buckets.
   const summary = (p: object): object => {
@@ -115,12 +128,17 @@ export function telemetry(w: World): string[] {
       const failed = Math.round(total * (now.failure.get(p.id) ?? 0));
       const latency = (now.latency.get(p.id) ?? 0) * noise();
       const server: object[] = [];
+      const counted: object[] = [];
       for (const [ok, n] of [[true, total - failed], [false, failed]] as const) {
         const key = `${p.id} server ${String(ok)}`;
         // An outcome's series begins with its first request, as in OTel SDKs.
-        if (n > 0 || totals.has(key)) server.push(point(key, t, p.from, n, latency, spring ? micrometerOutcome(ok) : outcome(w.style, ok)));
+        if (!(n > 0 || totals.has(key))) continue;
+        if (golang) counted.push(counter(key, t, p.from, n, outcome(w.style, ok)));
+        else server.push(point(key, t, p.from, n, latency, spring ? micrometerOutcome(ok) : outcome(w.style, ok)));
       }
+      if (golang) server.push(point(`${p.id} server`, t, p.from, total, latency, [str('method', 'GET')]));
       const metrics: object[] = [histogram(names.server, server)];
+      if (golang) metrics.push({ name: 'http_requests_total', unit: '', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: counted } });
       const callees = [...(w.calls.get(p.svc) ?? [])];
       if (w.clientSide && callees.length > 0) {
         metrics.push(histogram(names.client, callees.map(([c, k]) => point(`${p.id} client ${c}`, t, p.from, Math.round(r * w.step * k), (now.service.latency.get(c) ?? 0) * noise(), spring ? [str('client.name', c), ...micrometerOutcome(true)] : [str('server.address', c), ...(w.style === 'rpc' ? [str('rpc.service', c)] : [str('http.request.method', 'GET')])]))));

@@ -61,9 +61,11 @@ export interface World {
    * image tag — and then half the time with no service.version (the tag is the version) and half
    * the time with no service.instance.id. Drawn from a stream of its own, so that the rest of a
    * seed's world is the same either way. `micrometer`: of the Prometheus-named worlds, half are
-   * Spring Boot services scraped by the Prometheus receiver instead (see telemetry.ts).
+   * Spring Boot services scraped by the Prometheus receiver instead, and half the rest Go services
+   * instrumented with client_golang, their failures counted in `http_requests_total` only (`counter`;
+   * see telemetry.ts).
    */
-  readonly labels: { readonly style: 'sdk' | 'k8s'; readonly version: boolean; readonly instanceId: boolean; readonly nodes: number; readonly micrometer: boolean };
+  readonly labels: { readonly style: 'sdk' | 'k8s'; readonly version: boolean; readonly instanceId: boolean; readonly nodes: number; readonly micrometer: boolean; readonly counter: boolean };
 }
 
 /** The call graph: each service after the first is called by one or two earlier ones. */
@@ -119,7 +121,8 @@ export function drawWorld(seed: number): World {
   const { pods, changes, cause } = podsAndChanges(rng, world, change, historyMin);
   const own = createRng(seed * 31 + 7);
   const k8s = own.chance(0.5);
-  const labels = { style: k8s ? ('k8s' as const) : ('sdk' as const), version: !k8s || own.chance(0.5), instanceId: !k8s || own.chance(0.5), nodes: own.int(2, 6), micrometer: style === 'prom' && own.chance(0.5) };
+  const drawn = { style: k8s ? ('k8s' as const) : ('sdk' as const), version: !k8s || own.chance(0.5), instanceId: !k8s || own.chance(0.5), nodes: own.int(2, 6), micrometer: style === 'prom' && own.chance(0.5) };
+  const labels = { ...drawn, counter: style === 'prom' && !drawn.micrometer && own.chance(0.5) };
   return { ...world, pods, changes, cause, labels };
 }
 

@@ -1,6 +1,6 @@
 import { makeSeries } from '../domain/series';
 import type { Point } from '../domain/types';
-import { durationOfCount, failedRequests, FAILURE_RATIO, OUTCOME, spanCalls, type MetricRule } from './golden';
+import { durationOfCount, failedRequests, FAILURE_RATIO, OUTCOME, requestCounter, type MetricRule } from './golden';
 import type { StitchedSeries } from './stitch';
 
 export { FAILURE_RATIO };
@@ -14,9 +14,9 @@ interface Group {
 
 /**
  * The share of requests that failed, per instance and measurement, from a duration histogram's
- * counts split by outcome (`<name>.count` with `error.type`, a status code…), or from the span
- * metrics' `calls` split by `status.code`: OTel's HTTP and RPC instrumentation records no error
- * metric of its own. A failed outcome's series begins with its first failure, so an instance that
+ * counts split by outcome (`<name>.count` with `error.type`, a status code…), or from a request
+ * counter split the same way (`http_requests_total{code}`, the span metrics' `calls` by
+ * `status.code`): OTel's HTTP and RPC instrumentation records no error metric of its own. A failed outcome's series begins with its first failure, so an instance that
  * never failed has none; its share is then 0, the baseline a canary or a burst is measured against.
  * Made only for services where some instance reported a failure in the window (the rest would be
  * zeros). Unit 1, named `<name>.failure_ratio`.
@@ -26,7 +26,7 @@ export function failureRatios(series: readonly StitchedSeries[], rules: readonly
   const failing = new Set<string>();
   for (const s of series) {
     const m = s.series.metric;
-    const base = durationOfCount(m, s.series.labels, rules) ?? (spanCalls(m) ? m : undefined);
+    const base = durationOfCount(m, s.series.labels, rules) ?? (requestCounter(m) ? m : undefined);
     if (base === undefined) continue;
     const failed = failedRequests(s.series.labels);
     if (failed) failing.add(s.series.service);

@@ -65,8 +65,21 @@ function sideOf(m: string, labels: Labels): 'server' | 'client' {
  * The Collector's span metrics count spans in `calls` (`traces.span.metrics.calls`, Prometheus
  * `traces_span_metrics_calls_total`; `calls` in older versions): requests, split by `status.code`.
  */
-export function spanCalls(metric: string): boolean {
+function spanCalls(metric: string): boolean {
   return /(^|[._])calls(_total)?$/i.test(metric);
+}
+
+/**
+ * A counter of requests, which a Prometheus client splits by outcome: client_golang's and
+ * prom-client's `http_requests_total{code}`, go-grpc-prometheus's `grpc_server_handled_total
+ * {grpc_code}`, Istio's `istio_requests_total{response_code}`, Linkerd's `response_total
+ * {classification}`, the span metrics' `calls`. Not a gauge of requests in flight or waiting
+ * (`http.server.active_requests`, `…pending_requests`), nor a name that already says failed.
+ */
+export function requestCounter(metric: string): boolean {
+  const m = metric.toLowerCase();
+  if (spanCalls(m)) return true;
+  return /(^|[._])(requests?|handled|responses?)([._](total|count))?$/.test(m) && !/error|fail|exception|5xx|fault/.test(m) && !RESOURCE_CLASSES.has(metricClass(m));
 }
 
 /**
@@ -83,7 +96,7 @@ export function classifyGolden(metric: string, labels: Labels = {}, rules: reado
   const side = sideOf(m, labels);
   const of = (signal: GoldenSignal): Golden => ({ signal, side, bad: DEFAULT_BAD[signal] });
   if (m.endsWith(FAILURE_RATIO)) return of('errors');
-  if (durationOfCount(metric, labels, rules) !== undefined || spanCalls(m)) return of(failedRequests(labels) ? 'errors' : 'traffic');
+  if (durationOfCount(metric, labels, rules) !== undefined || requestCounter(m)) return of(failedRequests(labels) ? 'errors' : 'traffic');
   if (/(\.|_)duration|latency|response_time|\.time$/.test(m) && !/cpu/.test(m)) return of('latency');
   // Prometheus clients name a duration by its unit: Micrometer's http_server_requests_seconds, go-grpc's grpc_server_handling_seconds.
   if (/(^|[._])(requests?|handling)_seconds($|[._])/.test(m)) return of('latency');
@@ -103,6 +116,8 @@ export function classifyGolden(metric: string, labels: Labels = {}, rules: reado
  */
 export function seriesClass(metric: string, labels: Labels, rules: readonly MetricRule[]): MetricClass {
   const byName = metricClass(metric);
+  // Failed requests are no request rate: their count leaps from nothing when a service fails.
+  if (byName === 'traffic' && failedRequests(labels)) return 'other';
   if (byName !== 'other' || rules.length === 0) return byName;
   return classifyGolden(metric, labels, rules).signal === 'traffic' ? 'traffic' : 'other';
 }

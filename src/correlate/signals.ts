@@ -17,7 +17,7 @@ export function metricClass(metric: string): MetricClass {
   // A duration's mean, quantiles, max and failed share are no request rate, whatever "requests"
   // its name holds (Micrometer's http_server_requests_seconds); its count is.
   if (!/\.count$/.test(m) && /\.failure_ratio$|\.(mean|p\d+(\.\d+)?)$|_max$/.test(m)) return 'other';
-  if (/request\.count|requests|\.count$|throughput|rate/.test(m)) return 'traffic';
+  if (/request\.count|requests|\.count$|throughput|rate|(^|[._])(handled|responses?)(_total)?$/.test(m)) return 'traffic';
   return 'other';
 }
 

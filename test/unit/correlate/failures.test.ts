@@ -62,6 +62,26 @@ describe('correlate: the failed share of requests, from a duration histogram\'s 
     assert.ok(Math.abs((out[0]?.points[5]?.v ?? 0) - 0.25) < 1e-9);
   });
 
+  it('regression: request counters Prometheus clients split by outcome give the failed share (were: read as traffic or ignored, failures unseen)', () => {
+    const of = (metric: string, labels: Record<string, string>, v: number): SeriesData => series('api', metric, { 'service.instance.id': 'a', ...labels }, flat(v), { from: HOUR_AGO, to: PAGE, int: false, noise: 0 });
+    const cases: [string, Record<string, string>, Record<string, string>][] = [
+      ['http_requests_total', { method: 'GET', code: '200' }, { method: 'GET', code: '500' }],
+      ['grpc_server_handled_total', { grpc_method: 'Pay', grpc_code: 'OK' }, { grpc_method: 'Pay', grpc_code: 'Unavailable' }],
+      ['istio_requests_total', { response_code: '200' }, { response_code: '503' }],
+      ['response_total', { classification: 'success' }, { classification: 'failure' }],
+    ];
+    for (const [metric, ok, bad] of cases) {
+      const out = failureRatios(stitched([of(metric, ok, 9), of(metric, bad, 1)]), []);
+      assert.equal(out.length, 1, metric);
+      assert.equal(out[0]?.series.metric, `${metric}${FAILURE_RATIO}`);
+      assert.ok(Math.abs((out[0]?.points[5]?.v ?? 0) - 0.1) < 1e-9, `${metric}: ${out[0]?.points[5]?.v}`);
+    }
+    // Requests in flight or waiting are no count of requests served.
+    for (const metric of ['http.server.active_requests', 'db.client.connection.pending_requests']) {
+      assert.equal(failureRatios(stitched([of(metric, { code: '200' }, 9), of(metric, { code: '500' }, 1)]), []).length, 0, metric);
+    }
+  });
+
   it('makes nothing for a service that never failed, nor from counts that are not of a duration', () => {
     assert.equal(failureRatios(stitched([pod('api', 'a', '1', '200', 10)]), []).length, 0);
     const jobs = series('api', 'jobs.count', { 'error.type': 'timeout' }, flat(1), { from: HOUR_AGO, to: PAGE });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { classifyGolden } from '../../../src/correlate';
+import { seriesClass } from '../../../src/correlate/golden';
 import { decodeMetricRules } from '../../../src/formats';
 
 describe('correlate: golden signals', () => {
@@ -60,6 +61,20 @@ describe('correlate: golden signals', () => {
     assert.deepEqual(classifyGolden('kube_pod_container_status_restarts_total'), { signal: 'errors', side: 'server', bad: 1 });
     assert.deepEqual(classifyGolden('messaging.client.consumed.messages', { 'messaging.destination.name': 'orders' }), { signal: 'traffic', side: 'client', bad: 0 });
     assert.equal(classifyGolden('kafka.consumer.records_lag').signal, 'saturation');
+  });
+
+  it("regression: a request counter's failed outcomes are errors, not traffic (http_requests_total{code=\"500\"} read as a request rate; grpc_server_handled_total ignored)", () => {
+    assert.deepEqual(classifyGolden('http_requests_total', { code: '500' }), { signal: 'errors', side: 'server', bad: 1 });
+    assert.deepEqual(classifyGolden('http_requests_total', { code: '200' }), { signal: 'traffic', side: 'server', bad: 0 });
+    assert.deepEqual(classifyGolden('grpc_server_handled_total', { grpc_code: 'OK' }), { signal: 'traffic', side: 'server', bad: 0 });
+    assert.deepEqual(classifyGolden('grpc_client_handled_total', { grpc_code: 'DeadlineExceeded' }), { signal: 'errors', side: 'client', bad: 1 });
+    assert.deepEqual(classifyGolden('istio_requests_total', { response_code: '503' }), { signal: 'errors', side: 'server', bad: 1 });
+    // A name that already says failed stays errors; requests in flight stay saturation.
+    assert.equal(classifyGolden('failed_requests_total').signal, 'errors');
+    assert.equal(classifyGolden('http.server.active_requests', { code: '500' }).signal, 'saturation');
+    assert.equal(seriesClass('http_requests_total', { code: '500' }, []), 'other');
+    assert.equal(seriesClass('http_requests_total', { code: '200' }, []), 'traffic');
+    assert.equal(seriesClass('grpc_server_handled_total', { grpc_code: 'OK' }, []), 'traffic');
   });
 
   it('an unexplained name decides nothing', () => {
