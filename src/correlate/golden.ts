@@ -96,6 +96,11 @@ export function classifyGolden(metric: string, labels: Labels = {}, rules: reado
   const side = sideOf(m, labels);
   const of = (signal: GoldenSignal): Golden => ({ signal, side, bad: DEFAULT_BAD[signal] });
   if (m.endsWith(FAILURE_RATIO)) return of('errors');
+  // Runtimes time their garbage collections (the OTel Java agent's jvm.gc.duration, v8js.gc.duration,
+  // dotnet.gc.pause.time): memory pressure, not how long requests take, and no request rate.
+  if (/(^|[._])gc([._]|$)|garbage/.test(m)) return of('saturation');
+  // How long the event loop waits to run: the process is busy, not a request's latency.
+  if (/event_?loop/.test(m)) return of('saturation');
   if (durationOfCount(metric, labels, rules) !== undefined || requestCounter(m)) return of(failedRequests(labels) ? 'errors' : 'traffic');
   if (/(\.|_)duration|latency|response_time|\.time$/.test(m) && !/cpu/.test(m)) return of('latency');
   // Prometheus clients name a duration by its unit: Micrometer's http_server_requests_seconds, go-grpc's grpc_server_handling_seconds.

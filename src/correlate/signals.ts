@@ -7,18 +7,28 @@ export type MetricClass = 'fds' | 'memory' | 'threads' | 'connections' | 'active
 
 export function metricClass(metric: string): MetricClass {
   const m = metric.toLowerCase();
-  if (/file_descriptor|open_fds|\bfds?\b|file\.handles|fd\.count/.test(m)) return 'fds';
-  if (/connection/.test(m)) return 'connections';
-  if (/memory|\.heap|rss/.test(m)) return 'memory';
-  if (/thread|goroutine/.test(m)) return 'threads';
-  if (/active_requests|inflight|in_flight|concurren/.test(m)) return 'active';
-  if (/queue|backlog|lag/.test(m)) return 'queue';
-  if (/cpu/.test(m)) return 'cpu';
+  const c = resourceClass(m);
+  // A resource's limit or capacity (jvm.memory.limit, hikaricp_connections_max) is no use of it.
+  if (c !== undefined) return /[._](limit|capacity|max)$/.test(m) ? 'other' : c;
+  // Runtimes time and count their garbage collections (jvm.gc.duration): no request rate.
+  if (/(^|[._])gc([._]|$)|garbage/.test(m)) return 'other';
   // A duration's mean, quantiles, max and failed share are no request rate, whatever "requests"
   // its name holds (Micrometer's http_server_requests_seconds); its count is.
   if (!/\.count$/.test(m) && /\.failure_ratio$|\.(mean|p\d+(\.\d+)?)$|_max$/.test(m)) return 'other';
   if (/request\.count|requests|\.count$|throughput|rate|(^|[._])(handled|responses?)(_total)?$/.test(m)) return 'traffic';
   return 'other';
+}
+
+function resourceClass(m: string): MetricClass | undefined {
+  if (/file_descriptor|open_fds|\bfds?\b|file\.handles|fd\.count/.test(m)) return 'fds';
+  // Database exporters count their clients' connections: redis_exporter, postgres_exporter.
+  if (/connection|connected_clients|stat_activity_count/.test(m)) return 'connections';
+  if (/memory|\.heap|rss/.test(m)) return 'memory';
+  if (/thread|goroutine/.test(m)) return 'threads';
+  if (/active_requests|inflight|in_flight|concurren/.test(m)) return 'active';
+  if (/queue|backlog|lag/.test(m)) return 'queue';
+  if (/cpu/.test(m)) return 'cpu';
+  return undefined;
 }
 
 /** Classes that grow towards a limit when something goes wrong: an increase is trouble. */

@@ -77,6 +77,13 @@ describe('correlate: golden signals', () => {
     assert.equal(seriesClass('grpc_server_handled_total', { grpc_code: 'OK' }, []), 'traffic');
   });
 
+  it("regression: a runtime's garbage collections and event-loop delay are saturation, not the service's latency; a limit is no saturation", () => {
+    // The OTel Java agent records jvm.gc.duration as a histogram on every JVM: its mean was read as the service's own latency, its count as a request rate.
+    for (const name of ['jvm.gc.duration', 'jvm.gc.duration.count', 'v8js.gc.duration', 'dotnet.gc.pause.time', 'nodejs.eventloop.delay.p99']) assert.deepEqual(classifyGolden(name), { signal: 'saturation', side: 'server', bad: 1 }, name);
+    for (const name of ['jvm.memory.limit', 'hikaricp_connections_max']) assert.equal(classifyGolden(name).signal, 'ignore', name);
+    assert.equal(classifyGolden('redis_connected_clients').signal, 'saturation');
+  });
+
   it('an unexplained name decides nothing', () => {
     assert.equal(classifyGolden('PodWorkload(Ops)').signal, 'ignore');
     assert.equal(classifyGolden('blorp').bad, 0);

@@ -21,6 +21,14 @@ describe('signals', () => {
     for (const name of [`${base}.count`, 'http_requests_total']) assert.equal(metricClass(name), 'traffic', name);
   });
 
+  it("regression: a resource's limit is no use of it, garbage collections are no request rate, database exporters' client counts are connections", () => {
+    for (const name of ['jvm.memory.limit', 'hikaricp_connections_max', 'k8s.container.cpu_limit', 'jvm.gc.duration', 'jvm.gc.duration.count', 'v8js.gc.duration.count']) assert.equal(metricClass(name), 'other', name);
+    assert.equal(metricClass('jvm.memory.used_after_last_gc'), 'memory');
+    assert.equal(metricClass('k8s.container.memory_limit_utilization'), 'memory');
+    for (const name of ['redis_connected_clients', 'pg_stat_activity_count', 'mongodb_connections']) assert.equal(metricClass(name), 'connections', name);
+    assert.equal(metricClass('grpc_server_handled_total'), 'traffic');
+  });
+
   it('measures a level shift on the raw points, in σ and relative to the level', () => {
     const s = series('a', FD, {}, step(500, 800, at('12:00')));
     const e = effectAt(s.points, at('12:00'), 30 * MIN);
