@@ -27,6 +27,8 @@ export interface Truth {
   readonly micrometer: boolean;
   /** A Go service's failures counted in `http_requests_total` only (client_golang). */
   readonly counter: boolean;
+  /** No pod names its version (see `World.labels`). */
+  readonly versionless: boolean;
 }
 
 const iso = (s: number): string => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
@@ -45,7 +47,7 @@ export function writeIncident(seed: number, root: string): Truth {
     yaml.push(`  - name: ${s}`, `    team: team-${s}`, ...(w.topology === 'none' ? [] : [`    dependsOn: [${deps.join(', ')}]`]));
   }
   writeFileSync(join(dir, 'topology.yaml'), `${yaml.join('\n')}\n`);
-  const truth: Truth = { seed, dir, service: w.entry, at: iso(w.page), cause: w.cause, mechanism: w.mechanism, style: w.style, step: w.step, topology: w.topology, depth: w.depth.get(w.broken) ?? 0, clientSide: w.clientSide, labels: w.labels.style, micrometer: w.labels.micrometer, counter: w.labels.counter };
+  const truth: Truth = { seed, dir, service: w.entry, at: iso(w.page), cause: w.cause, mechanism: w.mechanism, style: w.style, step: w.step, topology: w.topology, depth: w.depth.get(w.broken) ?? 0, clientSide: w.clientSide, labels: w.labels.style, micrometer: w.labels.micrometer, counter: w.labels.counter, versionless: w.labels.versionless };
   writeFileSync(join(dir, 'truth.json'), `${JSON.stringify(truth)}\n`);
   return truth;
 }

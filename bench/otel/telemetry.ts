@@ -153,6 +153,11 @@ export function telemetry(w: World): string[] {
 
 /** A pod's resource attributes, as the SDK alone or the k8sattributes processor too labels them (see `World.labels`). */
 function resourceOf(w: World, p: Pod): Attr[] {
+  const all = labelled(w, p);
+  return w.labels.versionless ? all.filter((a) => a.key !== 'service.version' && a.key !== 'container.image.tag') : all;
+}
+
+function labelled(w: World, p: Pod): Attr[] {
   const sdk = [str('service.name', p.svc), ...(w.labels.instanceId ? [str('service.instance.id', p.id)] : []), str('k8s.pod.name', p.id), ...(w.labels.version ? [str('service.version', p.version)] : [])];
   if (w.labels.style === 'sdk') return sdk;
   // The pod-template hash Kubernetes derives from the pod spec: one per version of the service.

@@ -63,9 +63,10 @@ export interface World {
    * seed's world is the same either way. `micrometer`: of the Prometheus-named worlds, half are
    * Spring Boot services scraped by the Prometheus receiver instead, and half the rest Go services
    * instrumented with client_golang, their failures counted in `http_requests_total` only (`counter`;
-   * see telemetry.ts).
+   * see telemetry.ts). `versionless`: one world in five names no version at all (no
+   * service.version, no image tag), as many SDKs are set up.
    */
-  readonly labels: { readonly style: 'sdk' | 'k8s'; readonly version: boolean; readonly instanceId: boolean; readonly nodes: number; readonly micrometer: boolean; readonly counter: boolean };
+  readonly labels: { readonly style: 'sdk' | 'k8s'; readonly version: boolean; readonly instanceId: boolean; readonly nodes: number; readonly micrometer: boolean; readonly counter: boolean; readonly versionless: boolean };
 }
 
 /** The call graph: each service after the first is called by one or two earlier ones. */
@@ -122,7 +123,8 @@ export function drawWorld(seed: number): World {
   const own = createRng(seed * 31 + 7);
   const k8s = own.chance(0.5);
   const drawn = { style: k8s ? ('k8s' as const) : ('sdk' as const), version: !k8s || own.chance(0.5), instanceId: !k8s || own.chance(0.5), nodes: own.int(2, 6), micrometer: style === 'prom' && own.chance(0.5) };
-  const labels = { ...drawn, counter: style === 'prom' && !drawn.micrometer && own.chance(0.5) };
+  const counter = style === 'prom' && !drawn.micrometer && own.chance(0.5);
+  const labels = { ...drawn, counter, versionless: own.chance(0.2) };
   return { ...world, pods, changes, cause, labels };
 }
 

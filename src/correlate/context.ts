@@ -8,7 +8,7 @@ import { effectAt, refineOnset, signalWeight, strength, troubleWeight, type Effe
 import { lastOnset } from './redate';
 import { stitchVersions, type StitchedSeries } from './stitch';
 import { acrossInstances } from './churn';
-import { withReleasedVersions } from './released';
+import { versionsFromArrival, withReleasedVersions } from './released';
 import { failureRatios } from './failures';
 import { coOnsetDependencies, healthBursts, withDependencies } from './co-onset';
 import { reachable } from './features/sides';
@@ -107,7 +107,7 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
     const pts = s.points.filter((p) => p.t >= from && p.t < to && Number.isFinite(p.v));
     if (pts.length > 0) windowed.push({ series: s.series, points: pts });
   }
-  const stitched = stitchVersions(windowed);
+  const stitched = versionsFromArrival(stitchVersions(windowed), input.changes, Math.max(typicalStep(windowed), 3 * MIN));
   const measured = [...stitched, ...failureRatios(stitched, input.metricRules ?? [])];
   const probed = [...measured, ...acrossInstances(measured, typicalStep(stitched))];
   const stepMs = typicalStep(probed);

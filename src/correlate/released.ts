@@ -1,4 +1,5 @@
 import type { ChangeEvent } from '../domain/types';
+import { instanceLabel } from '../domain/series';
 import { sameVersion } from '../domain/version';
 import type { StitchedSeries } from './stitch';
 
@@ -36,3 +37,53 @@ export function withReleasedVersions(series: readonly StitchedSeries[], changes:
     return v === c.version || v === undefined ? c : { ...c, version: v };
   });
 }
+
+/**
+ * Versions told by arrival, for a service none of whose series names a version (many SDKs set no
+ * `service.version`, and without the k8sattributes processor there is no image tag either). A
+ * release comes up on new pods: the instances first seen within minutes after a deploy or rollback
+ * of the service (before its next one) run that release, as its version or, when the event names
+ * none, as `<id> (new pods)`; the instances seen before run another (`ARRIVED_BEFORE`). Only when
+ * some instance was there before the release, and only for series naming their instance.
+ */
+export function versionsFromArrival(series: readonly StitchedSeries[], changes: readonly ChangeEvent[], tolMs: number): StitchedSeries[] {
+  const byService = new Map<string, StitchedSeries[]>();
+  for (const s of series) {
+    const g = byService.get(s.series.service);
+    if (g === undefined) byService.set(s.series.service, [s]);
+    else g.push(s);
+  }
+  const arrived = new Map<StitchedSeries, string>();
+  for (const [svc, group] of byService) {
+    if (group.some((s) => s.versions.length > 0)) continue;
+    const releases = changes.filter((c) => c.service === svc && (c.type === 'deploy' || c.type === 'rollback')).sort((a, b) => a.time - b.time);
+    if (releases.length === 0) continue;
+    const firstSeen = new Map<string, number>();
+    for (const s of group) {
+      const id = instanceLabel(s.series.labels);
+      const t = s.points[0]?.t;
+      if (id !== undefined && t !== undefined) firstSeen.set(id, Math.min(firstSeen.get(id) ?? Infinity, t));
+    }
+    const start = Math.min(...firstSeen.values());
+    const release = (t: number): ChangeEvent | undefined =>
+      t <= start ? undefined : releases.find((c, k) => t >= c.time - tolMs && t < Math.min(releases[k + 1]?.time ?? Infinity, c.time + RELEASE_MS) && start < c.time - tolMs);
+    for (const s of group) {
+      const id = instanceLabel(s.series.labels);
+      if (id === undefined) continue;
+      const c = release(firstSeen.get(id) ?? start);
+      arrived.set(s, c === undefined ? ARRIVED_BEFORE : c.version ?? `${c.id} (new pods)`);
+    }
+    // Nothing arrived with a release: no instance to tell one version from another.
+    if (group.every((s) => arrived.get(s) === ARRIVED_BEFORE || !arrived.has(s))) for (const s of group) arrived.delete(s);
+  }
+  if (arrived.size === 0) return [...series];
+  return series.map((s) => {
+    const v = arrived.get(s);
+    const first = s.points[0]?.t;
+    const last = s.points.at(-1)?.t;
+    return v === undefined || first === undefined || last === undefined ? s : { ...s, versions: [{ from: first, to: last + 1, version: v }] };
+  });
+}
+
+/** The version of the instances that were there before a release, for `versionsFromArrival`. */
+export const ARRIVED_BEFORE = '(running before the release)';
