@@ -107,8 +107,12 @@ export function classifyGolden(metric: string, labels: Labels = {}, rules: reado
   if (/(^|[._])(requests?|handling)_seconds($|[._])/.test(m)) return of('latency');
   if (/success|availability/.test(m)) return of('success');
   // Restarts too: a container that keeps crashing (k8s.container.restarts) is failing its requests.
-  if (/error|fail|exception|5xx|fault|restart|crash/.test(m)) return of('errors');
+  // Packets a network dropped or sent again are failures too (a lossy link, as fault injection makes one).
+  if (/error|fail|exception|5xx|fault|restart|crash|dropped|retrans/.test(m)) return of('errors');
   if (/utilization|utilisation|saturation/.test(m) || RESOURCE_CLASSES.has(metricClass(m))) return of('saturation');
+  // Disk and filesystem use (container_fs_writes_bytes_total, system.disk.io): a process thrashing
+  // its disk waits on it. (Network bytes stay unexplained: they count a pod's calls out as well as in.)
+  if (/(^|[._])(disk|fs|filesystem)([._]|$)/.test(m)) return of('saturation');
   if (/request|throughput|\.count$|rate|messages/.test(m)) return of('traffic');
   return of('ignore');
 }

@@ -84,6 +84,12 @@ describe('correlate: golden signals', () => {
     assert.equal(classifyGolden('redis_connected_clients').signal, 'saturation');
   });
 
+  it('disk use is saturation and packets a network dropped or resent are failures (were: unexplained, a disk or network fault unseen); network bytes stay unexplained', () => {
+    for (const name of ['container_fs_writes_bytes_total', 'system.disk.io', 'container.filesystem.usage']) assert.deepEqual(classifyGolden(name), { signal: 'saturation', side: 'server', bad: 1 }, name);
+    for (const name of ['container_network_transmit_packets_dropped_total', 'system.network.dropped', 'node_netstat_Tcp_RetransSegs']) assert.deepEqual(classifyGolden(name), { signal: 'errors', side: 'server', bad: 1 }, name);
+    assert.equal(classifyGolden('container_network_receive_bytes_total').signal, 'ignore');
+  });
+
   it('an unexplained name decides nothing', () => {
     assert.equal(classifyGolden('PodWorkload(Ops)').signal, 'ignore');
     assert.equal(classifyGolden('blorp').bad, 0);
