@@ -16,8 +16,9 @@ interface Group {
  * The share of requests that failed, per instance and measurement, from a duration histogram's
  * counts split by outcome (`<name>.count` with `error.type`, a status code…), or from a request
  * counter split the same way (`http_requests_total{code}`, the span metrics' `calls` by
- * `status.code`): OTel's HTTP and RPC instrumentation records no error metric of its own. A failed outcome's series begins with its first failure, so an instance that
- * never failed has none; its share is then 0, the baseline a canary or a burst is measured against.
+ * `status.code`): OTel's HTTP and RPC instrumentation records no error metric of its own. A failed
+ * outcome's series begins with its first failure, so an instance that never failed has none; its
+ * share is then 0, the baseline a canary or a burst is measured against.
  * Made only for services where some instance reported a failure in the window (the rest would be
  * zeros). Unit 1, named `<name>.failure_ratio`.
  */
