@@ -43,8 +43,9 @@ export function withReleasedVersions(series: readonly StitchedSeries[], changes:
  * `service.version`, and without the k8sattributes processor there is no image tag either). A
  * release comes up on new pods: the instances first seen within minutes after a deploy or rollback
  * of the service (before its next one) run that release, as its version or, when the event names
- * none, as `<id> (new pods)`; the instances seen before run another (`ARRIVED_BEFORE`). Only when
- * some instance was there before the release, and only for series naming their instance.
+ * none, as `<id> (new pods)`; the instances there from the start of the data run another
+ * (`ARRIVED_BEFORE`); others are not guessed at. Only when some instance was there before the
+ * release, and only for series naming their instance.
  */
 export function versionsFromArrival(series: readonly StitchedSeries[], changes: readonly ChangeEvent[], tolMs: number): StitchedSeries[] {
   const byService = new Map<string, StitchedSeries[]>();
@@ -69,8 +70,12 @@ export function versionsFromArrival(series: readonly StitchedSeries[], changes: 
       t <= start ? undefined : releases.find((c, k) => t >= c.time - tolMs && t < Math.min(releases[k + 1]?.time ?? Infinity, c.time + RELEASE_MS) && start < c.time - tolMs);
     for (const s of group) {
       const id = instanceLabel(s.series.labels);
-      if (id === undefined) continue;
-      const c = release(firstSeen.get(id) ?? start);
+      const t = id === undefined ? undefined : firstSeen.get(id);
+      if (t === undefined) continue;
+      const c = release(t);
+      // A pod that came up between releases (a restart, an autoscaler), or with one of two releases
+      // within the clock tolerance of each other: what it runs is a guess.
+      if (c === undefined ? t > start : releases.some((o) => o !== c && Math.abs(o.time - c.time) < tolMs)) continue;
       arrived.set(s, c === undefined ? ARRIVED_BEFORE : c.version ?? `${c.id} (new pods)`);
     }
     // Nothing arrived with a release: no instance to tell one version from another.

@@ -33,10 +33,17 @@ describe('correlate: versions told by arrival, for pods that name none', () => {
     assert.equal(versionOf(out, 'old-a'), undefined);
     const late = [...canary().slice(0, 3), pod('new-d', 0.6, at('14:10'), at('14:20'))];
     assert.ok(versionsFromArrival(stitched(late), rel, TOL).every((s) => s.versions.length === 0));
+    // A pod that came up between releases (a restart, an autoscaler) is not taken for an old one.
+    const between = versionsFromArrival(stitched([...canary(), pod('restarted-e', 0.2, at('13:20'))]), rel, TOL);
+    assert.equal(versionOf(between, 'restarted-e'), undefined);
+    assert.equal(versionOf(between, 'old-a'), ARRIVED_BEFORE);
     const allNew = [pod('new-d', 0.6, at('13:51')), pod('new-e', 0.6, at('13:52'))];
     assert.ok(versionsFromArrival(stitched(allNew), rel, TOL).every((s) => s.versions.length === 0));
     const anonymous = canary().map((s) => ({ ...s, series: { ...s.series, labels: {} } }));
     assert.ok(versionsFromArrival(stitched(anonymous), rel, TOL).every((s) => s.versions.length === 0));
+    // Two releases 20 s apart: which one the new pod came with is a guess.
+    const twice = versionsFromArrival(stitched(canary()), [...rel, change('rel2', 'checkout-api', 'deploy', at('13:50') + 20_000)], TOL);
+    assert.equal(versionOf(twice, 'new-d'), undefined);
     // A config change brings no new pods.
     assert.ok(versionsFromArrival(stitched(canary()), [change('cfg', 'checkout-api', 'config', at('13:50'))], TOL).every((s) => s.versions.length === 0));
   });
