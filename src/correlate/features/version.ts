@@ -100,10 +100,14 @@ export function instanceOrder(ctx: Context, c: ChangeEvent): number {
   return verdicts.length === 0 ? 0 : verdicts.reduce((a, b) => a + b, 0) / verdicts.length;
 }
 
-/** −1 the instance moved before its own switch (or moved without switching), +1 within 30 min after it, else unknown. */
+/**
+ * −1 the instance moved before its own switch (or moved without switching, though it ran when C
+ * landed), +1 within 30 min after it, else unknown: an instance a later release brought up says
+ * nothing of C.
+ */
 function orderVerdict(s: Signal, c: ChangeEvent, tolMs: number): number | undefined {
   const sw = s.series.versions.find((v) => sameVersion(v.version, c.version) && v.from >= c.time - tolMs);
-  if (sw === undefined) return s.time >= c.time ? -1 : undefined;
+  if (sw === undefined) return s.time >= c.time && s.series.versions.some((v) => v.from <= c.time) ? -1 : undefined;
   const lag = s.time - sw.from;
   return lag < -tolMs ? -1 : lag <= 30 * MIN ? 1 : undefined;
 }

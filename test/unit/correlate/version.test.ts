@@ -70,6 +70,18 @@ describe('evidence: per-instance order of a rolling deploy', () => {
     const parts = [...instance('a', at('12:00'), stepAt(at('11:45'))), ...instance('b', at('12:10'), stepAt(at('11:46')))];
     assert.equal(instanceOrder(ctxFor(parts, { a: at('11:45'), b: at('11:46') }), deploy), -1);
   });
+
+  it('regression: a pod a later release brought up says nothing of an earlier one (was: its move exonerated the earlier release)', () => {
+    // Pod c came up with 3.0.0 at 13:00, long after the 12:00 release, and moved at 13:30; a and b ran 1.0.0 throughout.
+    const later = series('checkout-api', FD, { 'service.instance.id': 'c', 'service.version': '3.0.0' }, stepAt(at('13:30')), { from: at('13:00') });
+    const parts = [...instance('a', undefined, () => 500), ...instance('b', undefined, () => 505), later];
+    const st = stitchVersions(parts);
+    const ctx = ctxOf(parts, [deploy], [bp(st.find((s) => s.series.labels['service.instance.id'] === 'c')!, at('13:30'))]);
+    assert.equal(instanceOrder(ctx, deploy), 0);
+    // An instance that ran when the release landed and never switched still exonerates it.
+    const stayed = [...instance('a', undefined, stepAt(at('12:30'))), ...instance('b', at('12:05'), () => 500)];
+    assert.equal(instanceOrder(ctxFor(stayed, { a: at('12:30') }), deploy), -1);
+  });
 });
 
 describe('stitchVersions', () => {
