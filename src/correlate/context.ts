@@ -107,9 +107,11 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
     const pts = s.points.filter((p) => p.t >= from && p.t < to && Number.isFinite(p.v));
     if (pts.length > 0) windowed.push({ series: s.series, points: pts });
   }
-  const stitched = versionsFromArrival(stitchVersions(windowed), input.changes, Math.max(typicalStep(windowed), 3 * MIN));
+  const joined = stitchVersions(windowed);
+  const joinedStep = typicalStep(joined);
+  const stitched = versionsFromArrival(joined, input.changes, Math.max(joinedStep, 3 * MIN));
   const measured = [...stitched, ...failureRatios(stitched, input.metricRules ?? [])];
-  const probed = [...measured, ...acrossInstances(measured, typicalStep(stitched))];
+  const probed = [...measured, ...acrossInstances(measured, joinedStep)];
   const stepMs = typicalStep(probed);
   const effectMs = effectWindow(stepMs);
   const tolMs = Math.max(stepMs, 3 * MIN);

@@ -1,5 +1,5 @@
 import type { Labels } from '../domain/types';
-import { metricClass, RESOURCE_CLASSES, type MetricClass } from './signals';
+import { GARBAGE_COLLECTION, metricClass, RESOURCE_CLASSES, type MetricClass } from './signals';
 
 /**
  * Golden signals: what a metric says about a service's health, and which way is bad. Read from
@@ -96,9 +96,8 @@ export function classifyGolden(metric: string, labels: Labels = {}, rules: reado
   const side = sideOf(m, labels);
   const of = (signal: GoldenSignal): Golden => ({ signal, side, bad: DEFAULT_BAD[signal] });
   if (m.endsWith(FAILURE_RATIO)) return of('errors');
-  // Runtimes time their garbage collections (the OTel Java agent's jvm.gc.duration, v8js.gc.duration,
-  // dotnet.gc.pause.time): memory pressure, not how long requests take, and no request rate.
-  if (/(^|[._])gc([._]|$)|garbage/.test(m)) return of('saturation');
+  // Garbage collections are memory pressure, not how long requests take, and no request rate.
+  if (GARBAGE_COLLECTION.test(m)) return of('saturation');
   // How long the event loop waits to run: the process is busy, not a request's latency.
   if (/event_?loop/.test(m)) return of('saturation');
   if (durationOfCount(metric, labels, rules) !== undefined || requestCounter(m)) return of(failedRequests(labels) ? 'errors' : 'traffic');

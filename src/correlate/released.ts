@@ -56,6 +56,7 @@ export function versionsFromArrival(series: readonly StitchedSeries[], changes: 
   }
   const arrived = new Map<StitchedSeries, string>();
   for (const [svc, group] of byService) {
+    const own = new Map<StitchedSeries, string>();
     if (group.some((s) => s.versions.length > 0)) continue;
     const releases = changes.filter((c) => c.service === svc && (c.type === 'deploy' || c.type === 'rollback')).sort((a, b) => a.time - b.time);
     if (releases.length === 0) continue;
@@ -76,10 +77,10 @@ export function versionsFromArrival(series: readonly StitchedSeries[], changes: 
       // A pod that came up between releases (a restart, an autoscaler), or with one of two releases
       // within the clock tolerance of each other: what it runs is a guess.
       if (c === undefined ? t > start : releases.some((o) => o !== c && Math.abs(o.time - c.time) < tolMs)) continue;
-      arrived.set(s, c === undefined ? ARRIVED_BEFORE : c.version ?? `${c.id} (new pods)`);
+      own.set(s, c === undefined ? ARRIVED_BEFORE : c.version ?? `${c.id} (new pods)`);
     }
     // Nothing arrived with a release: no instance to tell one version from another.
-    if (group.every((s) => arrived.get(s) === ARRIVED_BEFORE || !arrived.has(s))) for (const s of group) arrived.delete(s);
+    if ([...own.values()].some((v) => v !== ARRIVED_BEFORE)) for (const [s, v] of own) arrived.set(s, v);
   }
   if (arrived.size === 0) return [...series];
   return series.map((s) => {

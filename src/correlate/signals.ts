@@ -5,13 +5,16 @@ import type { StitchedSeries } from './stitch';
 /** What a metric measures, from OpenTelemetry semantic-convention names (and common variants). */
 export type MetricClass = 'fds' | 'memory' | 'threads' | 'connections' | 'active' | 'queue' | 'cpu' | 'traffic' | 'other';
 
+/** A runtime's garbage collections (the OTel Java agent's jvm.gc.duration, v8js.gc.duration, dotnet.gc.pause.time), lower-case names. */
+export const GARBAGE_COLLECTION = /(^|[._])gc([._]|$)|garbage/;
+
 export function metricClass(metric: string): MetricClass {
   const m = metric.toLowerCase();
   const c = resourceClass(m);
   // A resource's limit or capacity (jvm.memory.limit, hikaricp_connections_max) is no use of it.
   if (c !== undefined) return /[._](limit|capacity|max)$/.test(m) ? 'other' : c;
   // Runtimes time and count their garbage collections (jvm.gc.duration): no request rate.
-  if (/(^|[._])gc([._]|$)|garbage/.test(m)) return 'other';
+  if (GARBAGE_COLLECTION.test(m)) return 'other';
   // A duration's mean, quantiles, max and failed share are no request rate, whatever "requests"
   // its name holds (Micrometer's http_server_requests_seconds); its count is.
   if (!/\.count$/.test(m) && /\.failure_ratio$|\.(mean|p\d+(\.\d+)?)$|_max$/.test(m)) return 'other';
