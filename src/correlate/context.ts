@@ -9,7 +9,7 @@ import { lastOnset } from './redate';
 import { stitchVersions, type StitchedSeries } from './stitch';
 import { acrossInstances } from './churn';
 import { versionsFromArrival, withReleasedVersions } from './released';
-import { failureRatios } from './failures';
+import { failureRatios, joinOutcomes } from './failures';
 import { coOnsetDependencies, healthBursts, withDependencies } from './co-onset';
 import { reachable } from './features/sides';
 
@@ -110,7 +110,7 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const joined = stitchVersions(windowed);
   const joinedStep = typicalStep(joined);
   const stitched = versionsFromArrival(joined, input.changes, Math.max(joinedStep, 3 * MIN));
-  const measured = [...stitched, ...failureRatios(stitched, input.metricRules ?? [])];
+  const measured = [...joinOutcomes(stitched, input.metricRules ?? []), ...failureRatios(stitched, input.metricRules ?? [])];
   const probed = [...measured, ...acrossInstances(measured, joinedStep)];
   const stepMs = typicalStep(probed);
   const effectMs = effectWindow(stepMs);

@@ -31,8 +31,7 @@ export function failureRatios(series: readonly StitchedSeries[], rules: readonly
     if (base === undefined) continue;
     const failed = failedRequests(s.series.labels);
     if (failed) failing.add(s.series.service);
-    const labels = Object.entries(s.series.labels).filter(([k]) => !OUTCOME.has(k)).sort(([a], [b]) => a.localeCompare(b));
-    const key = `${s.series.service}\u0000${m}\u0000${JSON.stringify(labels)}`;
+    const key = `${s.series.service}\u0000${m}\u0000${JSON.stringify(kindLabels(s))}`;
     const g = groups.get(key) ?? { base, all: [], failed: [] };
     g.all.push(s);
     if (failed) g.failed.push(s);
@@ -55,4 +54,63 @@ export function failureRatios(series: readonly StitchedSeries[], rules: readonly
     out.push({ series: makeSeries(`${g.base}${FAILURE_RATIO}`, labels, one.series.service, '1'), points, versions: longest.versions });
   }
   return out;
+}
+
+/** Labels without the ones saying how a request ended, in a stable order. */
+function kindLabels(s: StitchedSeries): [string, string][] {
+  return Object.entries(s.series.labels).filter(([k]) => !OUTCOME.has(k)).sort(([a], [b]) => a.localeCompare(b));
+}
+
+const byTime = <T>(m: Map<number, T>): [number, T][] => [...m].sort((a, b) => a[0] - b[0]);
+
+/**
+ * One kind of request's series split by outcome (status code, `error.type`, …) joined back: its
+ * request rate is the sum of its outcomes' rates, its mean latency their rate-weighted mean.
+ * Apart, an outcome seen now and then — a 404, the first 500s — reads as a request rate or a
+ * latency leaping from nothing and dates trouble that is not there; failures are read from the
+ * failed share (`failureRatios`) instead. A kind seen with one outcome only is left as it is.
+ */
+export function joinOutcomes(series: readonly StitchedSeries[], rules: readonly MetricRule[]): StitchedSeries[] {
+  const kinds = new Map<string, StitchedSeries[]>();
+  const means = new Map<string, StitchedSeries>();
+  const id = (service: string, metric: string, labels: unknown): string => `${service}\u0000${metric}\u0000${JSON.stringify(labels)}`;
+  for (const s of series) {
+    const m = s.series.metric;
+    if (/[._]mean$/i.test(m)) means.set(id(s.series.service, m, s.series.labels), s);
+    if (durationOfCount(m, s.series.labels, rules) === undefined && !requestCounter(m)) continue;
+    const key = id(s.series.service, m, kindLabels(s));
+    kinds.set(key, [...(kinds.get(key) ?? []), s]);
+  }
+  const replaced = new Set<StitchedSeries>();
+  const out: StitchedSeries[] = [];
+  for (const counts of kinds.values()) {
+    const one = counts[0];
+    if (one === undefined || counts.length < 2) continue;
+    const base = one.series.metric.replace(/[._]count$/i, '');
+    const rate = new Map<number, number>();
+    const weighted = new Map<number, [number, number]>();
+    let unit: string | undefined;
+    for (const c of counts) {
+      replaced.add(c);
+      const mean = base === one.series.metric ? undefined : means.get(id(c.series.service, `${base}.mean`, c.series.labels));
+      if (mean !== undefined) {
+        replaced.add(mean);
+        unit = mean.series.unit;
+      }
+      const at = new Map((mean?.points ?? []).map((p) => [p.t, p.v]));
+      for (const p of c.points) {
+        rate.set(p.t, (rate.get(p.t) ?? 0) + p.v);
+        const v = at.get(p.t);
+        if (v === undefined || p.v <= 0) continue;
+        const w = weighted.get(p.t) ?? [0, 0];
+        weighted.set(p.t, [w[0] + v * p.v, w[1] + p.v]);
+      }
+    }
+    const labels = Object.fromEntries(kindLabels(one));
+    // The versions this instance ran: of its longest-reporting outcome (they all share the process).
+    const { versions } = counts.reduce((a, b) => (b.points.length > a.points.length ? b : a));
+    out.push({ series: makeSeries(one.series.metric, labels, one.series.service, one.series.unit), points: byTime(rate).map(([t, v]) => ({ t, v })), versions });
+    if (weighted.size > 0) out.push({ series: makeSeries(`${base}.mean`, labels, one.series.service, unit), points: byTime(weighted).map(([t, [sum, n]]) => ({ t, v: sum / n })), versions });
+  }
+  return replaced.size === 0 ? [...series] : [...series.filter((s) => !replaced.has(s)), ...out];
 }

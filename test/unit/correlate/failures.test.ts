@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { analyze, classifyGolden } from '../../../src/correlate';
 import { canaryComparison } from '../../../src/correlate/features/canary';
-import { failureRatios, FAILURE_RATIO } from '../../../src/correlate/failures';
+import { failureRatios, FAILURE_RATIO, joinOutcomes } from '../../../src/correlate/failures';
 import type { StitchedSeries } from '../../../src/correlate/stitch';
 import type { SeriesData } from '../../../src/ports';
 import { at, change, ctxOf, input, MIN, series } from './helpers';
@@ -106,5 +106,34 @@ describe('correlate: the failed share of requests, from a duration histogram\'s 
     const lines = a.suspects[0]?.evidence.join('\n') ?? '';
     assert.match(lines, /canary: http\.server\.request\.duration\.failure_ratio 0\.20 on instances of v2\.0/);
     assert.doesNotMatch(lines, /\d{5,}\.\dσ/, 'no countless σ from a flat 0');
+  });
+});
+
+describe('correlate: one kind of request\'s outcomes joined back', () => {
+  const MEAN = 'http.server.request.duration.mean';
+  const of = (metric: string, status: string, f: (t: number) => number, route = '/pay', from = HOUR_AGO): StitchedSeries => ({
+    ...series('api', metric, { 'service.instance.id': 'a', 'http.route': route, 'http.response.status_code': status }, f, { from, to: PAGE, int: false, noise: 0 }),
+    versions: [],
+  });
+
+  it('sums the outcomes\' request rates and weighs their mean latencies by them, per kind of request', () => {
+    const out = joinOutcomes([of(COUNT, '200', flat(9)), of(COUNT, '500', flat(1)), of(MEAN, '200', flat(0.1)), of(MEAN, '500', flat(1.0)), of(COUNT, '200', flat(3), '/cart')], []);
+    const count = out.filter((s) => s.series.metric === COUNT);
+    assert.equal(count.length, 2, 'one per route');
+    const pay = count.find((s) => s.series.labels['http.route'] === '/pay');
+    assert.equal(pay?.series.labels['http.response.status_code'], undefined);
+    assert.ok(Math.abs((pay?.points[5]?.v ?? 0) - 10) < 1e-9);
+    const mean = out.filter((s) => s.series.metric === MEAN);
+    assert.equal(mean.length, 1);
+    assert.ok(Math.abs((mean[0]?.points[5]?.v ?? 0) - 0.19) < 1e-9, String(mean[0]?.points[5]?.v));
+    // The route seen with one outcome only is left as it was.
+    assert.equal(count.find((s) => s.series.labels['http.route'] === '/cart')?.series.labels['http.response.status_code'], '200');
+  });
+
+  it('regression: a 404 seen now and then beside steady successes is no request rate leaping from nothing (was: the onset of trouble)', () => {
+    const rare = (t: number): number => (Math.floor((t - HOUR_AGO) / MIN) % 7 === 3 ? 0.03 : 0);
+    const out = joinOutcomes([of(COUNT, '200', flat(6)), of(COUNT, '404', rare, '/pay', at('13:20'))], []);
+    assert.equal(out.length, 1);
+    assert.ok(out[0]?.points.every((p) => p.v >= 6 && p.v <= 6.031));
   });
 });
