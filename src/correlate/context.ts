@@ -126,12 +126,14 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
     .filter((x) => x.w > 0.05);
   // A request rate that moved has no bad direction: it is the trouble only when nothing else moved.
   const health = moved.filter((x) => x.s.cls !== 'traffic');
-  const trouble = health.length > 0 ? health : moved;
   const lonely = linked !== undefined && [...known].some(unlinked);
   // No lasting move confirmed yet: the trouble began with the victim's strong burst still going at
-  // the page (one that cleared before was an earlier episode), not at the page.
+  // the page (one that cleared before was an earlier episode), not at the page — nor with a request
+  // rate that moved (fewer calls per pod after a scale-out), which has no bad direction.
   const [, dataEnd] = spanOf(probed, from, to);
-  const began = trouble.length > 0 ? onsetOf(trouble, input.at) : Math.min(...(healthBursts(probed, (s) => s === victim, input.at, input.metricRules ?? [], { stepMs, end: dataEnd }).get(victim) ?? []));
+  const burst = health.length > 0 ? Infinity : Math.min(...(healthBursts(probed, (s) => s === victim, input.at, input.metricRules ?? [], { stepMs, end: dataEnd }).get(victim) ?? []));
+  const trouble = health.length > 0 || Number.isFinite(burst) ? health : moved;
+  const began = trouble.length > 0 ? onsetOf(trouble, input.at) : burst;
   const onset = Math.min(input.at, began);
   const bursts = lonely ? healthBursts(probed, unlinked, input.at, input.metricRules ?? [], { end: dataEnd }) : undefined;
   const inferred = coOnsetDependencies(recorded, victim, probedBy, Number.isFinite(began) ? began : undefined, stepMs, input.metricRules ?? [], bursts);

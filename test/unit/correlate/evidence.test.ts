@@ -66,6 +66,15 @@ describe('evidence: onset of the trouble', () => {
     const flat = series('checkout-api', 'http.server.request.duration.mean', {}, () => 0.4, { int: false, noise: 0.01, to: page + MIN });
     assert.equal(ctxOf([flat], [after], [], { at: page, afterMs: 0 }).onset, page);
   });
+  it('regression: a request rate that fell long before does not date the trouble when only a burst of latency followed it (was: the onset, after a scale-out halved each pod\'s calls, so the cause "came after the trouble")', () => {
+    const page = at('12:40');
+    const rate = series('checkout-api', 'http.server.request.duration.count', {}, step(20, 14, at('12:10')), { int: false, noise: 0.3, to: page + MIN });
+    const latency = series('checkout-api', 'http.server.request.duration.mean', {}, step(0.4, 1.6, at('12:36')), { int: false, noise: 0.01, to: page + MIN });
+    const slow = change('slow', 'payments', 'config', at('12:35'));
+    const ctx = ctxOf([rate, latency], [slow], [bp(rate, at('12:10'), 'level_down', 20, 14)], { at: page, afterMs: 0 });
+    assert.equal(ctx.onset, at('12:36'));
+    assert.equal(troubleBefore(ctx, slow).value, 0);
+  });
 });
 
 describe('evidence: changes between a change and the onset', () => {
