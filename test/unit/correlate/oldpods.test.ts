@@ -32,6 +32,15 @@ describe('correlate: old pods worse after a release', () => {
     assert.ok(e.a.acuteSelf < 0.1, `acuteSelf ${e.a.acuteSelf}`);
   });
 
+  it('regression: nor do its callers\' calls to it slowing count for the release (were counted in full: an independent generator\'s rolling release 0.95 wrong)', () => {
+    const calls = series('web', `http.client.request.duration.mean`, { 'server.address': 'checkout-api' }, jump(0.2, 3, at('13:51')), { from: HOUR_AGO, to: PAGE, int: false, noise: 0.004 });
+    const cleared = candidateEvidence(ctx([pod('old-a', '1.0', jump(0.2, 3, at('13:51'))), pod('old-b', '1.0', jump(0.21, 3, at('13:51'))), pod('new-c', '2.0', flat(0.2), at('13:50')), calls]), DEPLOY);
+    assert.ok(cleared.a.acuteCallers < 0.1, `acuteCallers ${cleared.a.acuteCallers}`);
+    // Old pods as before and the new one slow: the callers' slower calls are the release's.
+    const bad = candidateEvidence(ctx([pod('old-a', '1.0', flat(0.2)), pod('old-b', '1.0', flat(0.21)), pod('new-c', '2.0', jump(0.2, 6, at('13:51')), at('13:50')), calls]), DEPLOY);
+    assert.ok(bad.a.acuteCallers > 0.3, `acuteCallers ${bad.a.acuteCallers}`);
+  });
+
   it("the cleared release's report says what cleared it, not that evidence is missing (it said both)", () => {
     const s = [pod('old-a', '1.0', jump(0.2, 3, at('13:51'))), pod('old-b', '1.0', jump(0.21, 3, at('13:51'))), pod('new-c', '2.0', flat(0.2), at('13:50'))];
     const own = analyzeContext(ctx(s)).suspects.find((x) => x.id === DEPLOY.id);
