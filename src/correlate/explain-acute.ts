@@ -2,7 +2,7 @@ import type { Burst, ChangeEvent } from '../domain/types';
 import { instanceLabel } from '../domain/series';
 import { ACUTE, type AcuteModel } from './acute-model';
 import type { Context } from './context';
-import type { Signal } from './signals';
+import { COUNTLESS, type Signal } from './signals';
 import { serviceAfter, type CandidateEvidence } from './features';
 import type { Top } from './features/acute';
 import { callerSide } from './features/sides';
@@ -15,6 +15,11 @@ const lag = (t: number, c: ChangeEvent, ref = 'this change'): string => {
   return m >= 0 ? `${m} min after ${ref}` : `${-m} min before ${ref}`;
 };
 
+/** "z 48"; from a series flat at one value (an idle pool's 0 connections) any burst is countless z: say so. */
+export function zWords(z: number): string {
+  return z >= COUNTLESS ? 'from a flat level' : `z ${num(z)}`;
+}
+
 /**
  * "latency (http.server.request.duration p0.99) of payments [pod-1]: burst 0.05→1.0 (×20, z 48) from 13:56, 1 min after this change";
  * a steady climb (see `rampExcursion`) says "climbing" instead of "burst".
@@ -24,7 +29,7 @@ function burst(service: string, top: Top, c: ChangeEvent, ref = 'this change'): 
   const q = s.labels['quantile'];
   const inst = instanceLabel(s.labels);
   const e = top.exc;
-  const ratio = Math.abs(e.baseline) > 1e-9 ? ` (×${num(e.value / e.baseline)}, z ${num(e.z)})` : ` (z ${num(e.z)})`;
+  const ratio = Math.abs(e.baseline) > 1e-9 ? ` (×${num(e.value / e.baseline)}, ${zWords(e.z)})` : ` (${zWords(e.z)})`;
   const seen = e.lone ? ` in its last sample only (${hhmm(e.start)}), ${lag(e.start, c, ref)}: not yet confirmed` : ` from ${hhmm(e.start)}, ${lag(e.start, c, ref)}`;
   const what = e.ramp === true ? 'climbing' : 'burst';
   return `${top.golden.signal} (${s.metric}${q === undefined ? '' : ` p${q}`}) of ${service}${inst === undefined ? '' : ` [${inst}]`}: ${what} ${num(e.baseline)}→${num(e.value)}${ratio}${seen}`;

@@ -8,7 +8,7 @@ import { movedAtAll, type CandidateEvidence, type FeatureName } from './features
 import { acuteLines } from './explain-acute';
 import { ACUTE } from './acute-model';
 import { MODEL, type Model } from './model';
-import { shortName, type Signal } from './signals';
+import { COUNTLESS, shortName, type Signal } from './signals';
 
 /** "14:07" (UTC): evidence lines are read next to dashboards, which show the same clock. */
 export function hhmm(t: number): string {
@@ -42,7 +42,7 @@ function what(s: Signal): string {
 /** "fds of checkout-api: level up 540→1024 (+12.3σ) at 13:05" */
 export function describeSignal(s: Signal): string {
   // From a series flat at one value (a failed share at exactly 0) any move is countless σ: say so.
-  const sigma = Math.abs(s.effect.shift) >= 1e4 ? 'from a flat level' : `${s.effect.shift >= 0 ? '+' : ''}${s.effect.shift.toFixed(1)}σ`;
+  const sigma = Math.abs(s.effect.shift) >= COUNTLESS ? 'from a flat level' : `${s.effect.shift >= 0 ? '+' : ''}${s.effect.shift.toFixed(1)}σ`;
   const where = s.peer === undefined ? `${shortName(s.series.series)} of ${s.service}` : `${shortName(s.series.series, s.peer)} from ${s.service}`;
   const inst = instanceLabel(s.series.series.labels);
   const limit = s.bp.limit !== undefined && s.effect.after >= 0.8 * s.bp.limit ? ` (limit ${s.bp.limit})` : '';

@@ -2,6 +2,9 @@ import { diffScale, median, robustScale, theilSen } from '../stats';
 import type { Breakpoint, Point, SeriesRef } from '../domain/types';
 import type { StitchedSeries } from './stitch';
 
+/** A move this many σ (or robust z) beyond a series' noise came from a flat level: no spread to count in. */
+export const COUNTLESS = 1e4;
+
 /** What a metric measures, from OpenTelemetry semantic-convention names (and common variants). */
 export type MetricClass = 'fds' | 'memory' | 'threads' | 'connections' | 'active' | 'queue' | 'cpu' | 'traffic' | 'other';
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { analyze, buildContext, contextEvidence } from '../../../src/correlate';
 import { ratioOptions } from '../../../src/correlate/features/acute';
 import { callerSide } from '../../../src/correlate/features/sides';
+import { zWords } from '../../../src/correlate/explain-acute';
 import { ACUTE_DEFAULTS } from '../../../src/detect/acute';
 import type { Topology } from '../../../src/domain/types';
 import type { SeriesData } from '../../../src/ports';
@@ -60,6 +61,11 @@ describe('correlate: acute evidence', () => {
     assert.ok((pay?.a.acuteSelf ?? 0) > 0.5);
     assert.ok((pay?.a.acuteCallers ?? 0) > 0.5, 'its caller calls it and slowed down');
     assert.ok((web?.a.acuteSelf ?? 1) < (pay?.a.acuteSelf ?? 0));
+  });
+
+  it('a burst from a flat level reads so, not as a robust z of a billion (an idle pool\'s 0 connections, then 1)', () => {
+    assert.equal(zWords(1e9), 'from a flat level');
+    assert.equal(zWords(48), 'z 48.0');
   });
 
   it('a service whose own burst has one below it, as early, is a symptom (below)', () => {
