@@ -162,6 +162,8 @@ function judge(ctx: Context, s: Signal): Judged {
  * outside a steady count's noise but no push.
  */
 const PUSH_RISE = 0.5;
+/** Nor by one connection: in a pool of two or three, one more is its everyday wobble. */
+const PUSH_MIN = 2;
 
 /**
  * Connections pushed onto a service: a caller held more of them from `since` on (less a sampling
@@ -183,7 +185,7 @@ export function pushedConnections(ctx: Context, since: number, sel: { readonly f
   const young = burstsIn === undefined ? [] : connectionBursts(ctx, burstsIn, sel).filter((s) => !earlier(s) && judged(ctx, s).worse);
   return best(
     [...pushes, ...young]
-      .filter((s) => s.time >= since - ctx.stepMs && (sel.from === undefined || s.service === sel.from) && (sel.onto === undefined || s.peer === sel.onto))
+      .filter((s) => s.time >= since - ctx.stepMs && s.effect.after - s.effect.before >= PUSH_MIN && (sel.from === undefined || s.service === sel.from) && (sel.onto === undefined || s.peer === sel.onto))
       .map((s) => ({ value: s.weight, signal: s })),
   );
 }

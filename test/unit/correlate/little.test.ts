@@ -196,4 +196,12 @@ describe("correlate: Little's law read both ways (connections held on a service 
     const big = [series('gateway', CONNS, { 'server.address': 'cart' }, rise(24, 1.6, at('13:45')), opts), ...story(at('13:45'), at('13:49')).slice(1)];
     assert.ok(pushedConnections(buildContext(ask(big)), at('13:44'), { from: 'gateway' }).value > 0.5);
   });
+
+  it('one connection more in a pool of two is no push, though +50 % (an independent generator\'s idle pools: "the load came from" a caller whose pool went 2 → 3)', () => {
+    const pool = (from: number, to: number): SeriesData[] => [series('gateway', CONNS, { 'server.address': 'cart' }, (t) => (t >= at('13:45') ? to : from), opts), ...story(at('13:45'), at('13:49')).slice(1)];
+    const one = buildContext(ask(pool(2, 3)));
+    assert.ok(one.signals.some((x) => x.cls === 'connections' && x.service === 'gateway'), 'the rise is confirmed as a move');
+    assert.equal(pushedConnections(one, at('13:44'), { from: 'gateway' }).value, 0);
+    assert.ok(pushedConnections(buildContext(ask(pool(2, 6))), at('13:44'), { from: 'gateway' }).value > 0.5);
+  });
 });
