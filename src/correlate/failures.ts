@@ -79,7 +79,9 @@ export function joinOutcomes(series: readonly StitchedSeries[], rules: readonly 
     if (/[._]mean$/i.test(m)) means.set(id(s.series.service, m, s.series.labels), s);
     if (durationOfCount(m, s.series.labels, rules) === undefined && !requestCounter(m)) continue;
     const key = id(s.series.service, m, kindLabels(s));
-    kinds.set(key, [...(kinds.get(key) ?? []), s]);
+    const kind = kinds.get(key);
+    if (kind === undefined) kinds.set(key, [s]);
+    else kind.push(s);
   }
   const replaced = new Set<StitchedSeries>();
   const out: StitchedSeries[] = [];
