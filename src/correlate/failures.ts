@@ -1,5 +1,5 @@
-import { makeSeries } from '../domain/series';
-import type { Point } from '../domain/types';
+import { makeSeries, seriesId } from '../domain/series';
+import type { Labels, Point } from '../domain/types';
 import { durationOfCount, failedRequests, FAILURE_RATIO, OUTCOME, requestCounter, type MetricRule } from './golden';
 import type { StitchedSeries } from './stitch';
 
@@ -31,7 +31,7 @@ export function failureRatios(series: readonly StitchedSeries[], rules: readonly
     if (base === undefined) continue;
     const failed = failedRequests(s.series.labels);
     if (failed) failing.add(s.series.service);
-    const key = `${s.series.service}\u0000${m}\u0000${JSON.stringify(kindLabels(s))}`;
+    const key = kindKey(s);
     const g = groups.get(key) ?? { base, all: [], failed: [] };
     g.all.push(s);
     if (failed) g.failed.push(s);
@@ -47,18 +47,24 @@ export function failureRatios(series: readonly StitchedSeries[], rules: readonly
     for (const s of g.failed) for (const p of s.points) bad.set(p.t, (bad.get(p.t) ?? 0) + p.v);
     const points: Point[] = [...total].filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]).map(([t, n]) => ({ t, v: Math.min(1, (bad.get(t) ?? 0) / n) }));
     if (points.length === 0) continue;
-    const labels: Record<string, string> = {};
-    for (const [k, v] of Object.entries(one.series.labels)) if (!OUTCOME.has(k)) labels[k] = v;
-    // The versions this instance ran: of its longest-reporting outcome (they all share the process).
-    const longest = g.all.reduce((a, b) => (b.points.length > a.points.length ? b : a));
-    out.push({ series: makeSeries(`${g.base}${FAILURE_RATIO}`, labels, one.series.service, '1'), points, versions: longest.versions });
+    out.push({ series: makeSeries(`${g.base}${FAILURE_RATIO}`, kindLabels(one), one.series.service, '1'), points, versions: versionsOf(g.all) });
   }
   return out;
 }
 
-/** Labels without the ones saying how a request ended, in a stable order. */
-function kindLabels(s: StitchedSeries): [string, string][] {
-  return Object.entries(s.series.labels).filter(([k]) => !OUTCOME.has(k)).sort(([a], [b]) => a.localeCompare(b));
+/** Labels without the ones saying how a request ended: what kind of request a series counts. */
+function kindLabels(s: StitchedSeries): Labels {
+  return Object.fromEntries(Object.entries(s.series.labels).filter(([k]) => !OUTCOME.has(k)));
+}
+
+/** The versions an instance ran: of its longest-reporting outcome (they all share the process). */
+function versionsOf(outcomes: readonly StitchedSeries[]): StitchedSeries['versions'] {
+  return outcomes.reduce((a, b) => (b.points.length > a.points.length ? b : a)).versions;
+}
+
+/** One key per service, measurement and kind of request, whatever the outcome. */
+function kindKey(s: StitchedSeries): string {
+  return `${s.series.service}\u0000${seriesId(s.series.metric, kindLabels(s))}`;
 }
 
 const byTime = <T>(m: Map<number, T>): [number, T][] => [...m].sort((a, b) => a[0] - b[0]);
@@ -73,12 +79,11 @@ const byTime = <T>(m: Map<number, T>): [number, T][] => [...m].sort((a, b) => a[
 export function joinOutcomes(series: readonly StitchedSeries[], rules: readonly MetricRule[]): StitchedSeries[] {
   const kinds = new Map<string, StitchedSeries[]>();
   const means = new Map<string, StitchedSeries>();
-  const id = (service: string, metric: string, labels: unknown): string => `${service}\u0000${metric}\u0000${JSON.stringify(labels)}`;
   for (const s of series) {
     const m = s.series.metric;
-    if (/[._]mean$/i.test(m)) means.set(id(s.series.service, m, s.series.labels), s);
+    if (/[._]mean$/i.test(m)) means.set(s.series.id, s);
     if (durationOfCount(m, s.series.labels, rules) === undefined && !requestCounter(m)) continue;
-    const key = id(s.series.service, m, kindLabels(s));
+    const key = kindKey(s);
     const kind = kinds.get(key);
     if (kind === undefined) kinds.set(key, [s]);
     else kind.push(s);
@@ -94,7 +99,7 @@ export function joinOutcomes(series: readonly StitchedSeries[], rules: readonly 
     let unit: string | undefined;
     for (const c of counts) {
       replaced.add(c);
-      const mean = base === one.series.metric ? undefined : means.get(id(c.series.service, `${base}.mean`, c.series.labels));
+      const mean = base === one.series.metric ? undefined : means.get(seriesId(`${base}.mean`, c.series.labels));
       if (mean !== undefined) {
         replaced.add(mean);
         unit = mean.series.unit;
@@ -108,9 +113,8 @@ export function joinOutcomes(series: readonly StitchedSeries[], rules: readonly 
         weighted.set(p.t, [w[0] + v * p.v, w[1] + p.v]);
       }
     }
-    const labels = Object.fromEntries(kindLabels(one));
-    // The versions this instance ran: of its longest-reporting outcome (they all share the process).
-    const { versions } = counts.reduce((a, b) => (b.points.length > a.points.length ? b : a));
+    const labels = kindLabels(one);
+    const versions = versionsOf(counts);
     out.push({ series: makeSeries(one.series.metric, labels, one.series.service, one.series.unit), points: byTime(rate).map(([t, v]) => ({ t, v })), versions });
     if (weighted.size > 0) out.push({ series: makeSeries(`${base}.mean`, labels, one.series.service, unit), points: byTime(weighted).map(([t, [sum, n]]) => ({ t, v: sum / n })), versions });
   }
