@@ -89,8 +89,13 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   if (e.pushed.value > 0.1) {
     out.push({ w: m.weights.acuteSelf * e.pushed.value + 1, text: `more requests pushed down the calls: request rate of ${e.pushed.path.join(', ')} rose from ${hhmm(e.pushed.start)}, ${lag(e.pushed.start, c)}, while ${c.service}'s own did not; ${ctx.victim}'s trouble came with them` });
   }
-  const callee = e.callee > 0.1 && e.callee >= e.pushed.value ? a.trouble.get(ctx.victim)?.ownTop : undefined;
-  if (callee !== undefined) out.push({ w: m.weights.acuteSelf * e.callee + 1, text: `${ctx.victim}, which ${c.service} calls, burst right after this change: ${burst(ctx.victim, callee, c)}` });
+  const callee = e.callee;
+  if (callee.value > 0.1 && callee.value >= e.pushed.value && callee.service !== undefined && callee.top !== undefined) {
+    const st = callee.stated;
+    const says = st === undefined ? '' : `; it sets ${st.setting.key} ${st.setting.from ?? ''} → ${st.setting.to ?? ''}: up to ×${num(st.factor)} what it sends to those it calls`;
+    const where = callee.service === ctx.victim ? '' : ` on the way to ${ctx.victim}`;
+    out.push({ w: m.weights.acuteSelf * callee.value + 1, text: `${callee.service}, which ${c.service} calls${where}, burst right after this change: ${burst(callee.service, callee.top, c)}${says}` });
+  }
   if (e.stopped.value > 0.1) {
     const list = e.stopped.callees.join(', ');
     const f = e.stopped.falls[0];

@@ -35,8 +35,7 @@ export const LIMITED_ROLES: ReadonlySet<Role> = new Set<Role>(['fd', 'connection
  */
 export const DEFAULT_FD_LIMIT = 1024;
 
-/** Config keys whose value sizes a client's connection pool or concurrency: by default they scale outbound connections by to/from. */
-export const POOL_KEY = /(pool|max_?conn|min_?idle|max_?idle|connections?_per_host|concurrency|max_in_flight|keepalive)/i;
+export { POOL_KEY } from '../domain/settings';
 
 /** Metric names in declared effects that mean a service's latency. */
 export const LATENCY_METRIC = /(latency|duration|response_time|slowness)/i;

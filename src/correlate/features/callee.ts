@@ -1,6 +1,7 @@
 import type { ChangeEvent } from '../../domain/types';
+import { statedSend, type StatedSend } from '../../domain/settings';
 import type { Context } from '../context';
-import type { ServiceTrouble } from './acute';
+import type { ServiceTrouble, Top } from './acute';
 import { belowOf, reachable, type QuietBelow } from './sides';
 import type { Surge } from './surge';
 import { afterChange, JITTER_MS, underWay } from './timing';
@@ -13,8 +14,33 @@ import { afterChange, JITTER_MS, underWay } from './timing';
 export const CALLEE_SHARE = 0.5;
 
 /**
- * For a change of a service that calls the paged service directly: how clearly the paged service's
- * own golden signals (latency, errors, saturation) burst right after it, in [0,1]. A caller that
+ * A change that says it sends this many times more to the services it calls (a client pool,
+ * concurrency or retry setting, see `sendFactor`) says how it reached them: their burst right after
+ * counts in full, as a push measured on connection counters does. Doubling, not less: a pool
+ * resized by a few connections pushes no one over. @default 2
+ */
+export const STATED_MIN = 2;
+
+export interface CalleeBurst {
+  readonly value: number;
+  /** The service it calls that burst right after. */
+  readonly service?: string;
+  readonly top?: Top;
+  /** The setting by which the change says it sends more (at least `STATED_MIN` times). */
+  readonly stated?: StatedSend;
+}
+
+const NO_BURST: CalleeBurst = { value: 0 };
+
+/** The setting by which a change says it sends at least `STATED_MIN` times as much to the services it calls. */
+export function statedPush(c: ChangeEvent): StatedSend | undefined {
+  const s = statedSend(c);
+  return s !== undefined && s.factor >= STATED_MIN ? s : undefined;
+}
+
+/**
+ * For a change of a service that calls the paged service: how clearly the paged service's own
+ * golden signals (latency, errors, saturation) burst right after it, in [0,1]. A caller that
  * changes how it calls (pool sizes, keep-alive, retries, timeouts) makes trouble at its callee
  * before any of its own figures move, and without connection counters the callee's burst is all
  * that shows. An on-call engineer reads "it broke a minute after the service that calls it
@@ -26,17 +52,34 @@ export const CALLEE_SHARE = 0.5;
  * - the series that burst was already on its way up before the change (see `underWay`);
  * - the paged service's trouble had begun before it (its onset more than `JITTER_MS` earlier): a
  *   later change of a caller may have added to it, but did not start it.
+ * A change that says it sends much more to what it calls (`STATED_MIN`) counts in full, and for
+ * any service it calls on the way down to the paged one, seen by that service's own figures or by
+ * the changed service's calls to it (a datastore measured only by its clients): the founding
+ * story, a caller's pool raised until its callee ran out of room.
  */
-export function burstAtCallee(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap<string, ServiceTrouble>, surges: ReadonlyMap<string, Surge>, quiet?: QuietBelow): number {
+export function burstAtCallee(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap<string, ServiceTrouble>, surges: ReadonlyMap<string, Surge>, quiet?: QuietBelow): CalleeBurst {
   const v = ctx.victim;
-  if (c.service === v || !ctx.graph.callees(c.service).includes(v) || ctx.onset < c.time - JITTER_MS) return 0;
-  const t = trouble.get(v);
-  if (t === undefined || t.own === 0 || t.ownTop === undefined) return 0;
-  const soon = afterChange(t.ownTop.exc, c.time, ctx.stepMs);
-  if (soon === 0) return 0;
-  const below = belowOf(ctx, t, trouble, reachable(ctx.graph, v, 'up'), reachable(ctx.graph, v, 'down'), quiet).w;
+  if (c.service === v || ctx.onset < c.time - JITTER_MS) return NO_BURST;
+  const stated = statedPush(c);
+  const towardsVictim = stated === undefined ? new Set<string>() : reachable(ctx.graph, v, 'down');
+  const callees = ctx.graph.callees(c.service).filter((d) => d === v || towardsVictim.has(d));
   const load = surges.get(c.service);
-  const passedOn = load !== undefined && load.start <= t.ownStart + ctx.stepMs ? load.w : 0;
-  const before = underWay(t.ownTop.series.points, t.ownTop.exc, c.time - ctx.stepMs);
-  return CALLEE_SHARE * t.own * soon * (1 - below) * (1 - passedOn) * (1 - before);
+  let best = NO_BURST;
+  for (const d of callees) {
+    const t = trouble.get(d);
+    const own = t?.ownTop === undefined ? undefined : { w: t.own, top: t.ownTop, start: t.ownStart };
+    const edge = stated === undefined ? undefined : trouble.get(c.service)?.calls.get(d);
+    const calls = edge?.top === undefined ? undefined : { w: edge.w, top: edge.top, start: edge.start };
+    for (const seen of [own, calls]) {
+      if (seen === undefined || seen.w === 0) continue;
+      const soon = afterChange(seen.top.exc, c.time, ctx.stepMs);
+      if (soon === 0) continue;
+      const below = t === undefined ? 0 : belowOf(ctx, t, trouble, reachable(ctx.graph, d, 'up'), reachable(ctx.graph, d, 'down'), quiet).w;
+      const passedOn = load !== undefined && load.start <= seen.start + ctx.stepMs ? load.w : 0;
+      const before = underWay(seen.top.series.points, seen.top.exc, c.time - ctx.stepMs);
+      const value = (stated === undefined ? CALLEE_SHARE : 1) * seen.w * soon * (1 - below) * (1 - passedOn) * (1 - before);
+      if (value > best.value) best = { value, service: d, top: seen.top, ...(stated === undefined ? {} : { stated }) };
+    }
+  }
+  return best;
 }

@@ -16,7 +16,7 @@ import { quietView, stoppedCalling, type Stopped } from './lull';
 import { oldPodsWorse, type OldPods } from './oldpods';
 import { pagedLater, type PagedLater } from './paged';
 import { comparisonTimeliness } from './timely';
-import { burstAtCallee } from './callee';
+import { burstAtCallee, statedPush, type CalleeBurst } from './callee';
 import { pushedConnections } from './little';
 import { HEALTH } from '../golden';
 
@@ -99,8 +99,8 @@ export interface CandidateEvidence {
   readonly fromAbove: number;
   /** Instances still on another version got as much worse after this release (see `oldPodsWorse`). */
   readonly oldPods: OldPods;
-  /** For a change of the asked-about service's caller: it burst right after (see `burstAtCallee`). */
-  readonly callee: number;
+  /** For a change of the asked-about service's caller: it, or one on the way to it, burst right after (see `burstAtCallee`). */
+  readonly callee: CalleeBurst;
   /** For the asked-about service's own change: what paged began after a later change (see `pagedLater`). */
   readonly later: PagedLater;
   /** The changed service stopped calling its dependencies right after (see `stoppedCalling`). */
@@ -149,7 +149,10 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   // Connections the changed service pushed onto one below it: the slowness there is its own doing.
   const pushesAll = pushedConnections(ctx, c.time, { from: c.service }, acuteWindow(ctx, c.time));
   const waits = side === 'downstream' ? downThrough(ctx, c, path) : NONE;
-  const below = waits.signal?.peer !== undefined && waits.signal.peer === pushesAll.signal?.peer ? NONE : waits;
+  // Waiting on a service it pushes, measured or said by the change itself (see `statedPush`), is its doing.
+  const stated = statedPush(c) !== undefined;
+  const pushedOn = (peer: string): boolean => peer === pushesAll.signal?.peer || (stated && ctx.graph.callees(c.service).includes(peer));
+  const below = waits.signal?.peer !== undefined && pushedOn(waits.signal.peer) ? NONE : waits;
   const through = own === 1 ? NONE : passThrough(ctx, c);
   // More connections from the victim to a dependency with its request rate flat: that dependency got slower.
   const slow = vs.outbound * (1 - vs.traffic);
@@ -207,7 +210,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const first = troubleFirst(ctx, c, acute.trouble.get(c.service));
   // A push is its own doing only as far as more requests arriving at it do not explain it (it passed them on).
   const pushes = { ...pushesAll, value: pushesAll.value * (1 - through.value) };
-  const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld * mine * (1 - later.value), pushed.value, callee, stopped.value, pushes.value);
+  const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld * mine * (1 - later.value), pushed.value, callee.value, stopped.value, pushes.value);
   // Nothing tied to the victim: its own worsening is a lead, not an explanation. Its callers' calls
   // to it slowing or failing are no more the new version's doing than its own trouble is (`notOld`).
   const lead = ctx.unproven.includes(c.service) ? UNLINKED_LEAD : 1;

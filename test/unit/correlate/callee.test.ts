@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { analyze, buildContext, contextEvidence } from '../../../src/correlate';
+import { CALLEE_SHARE } from '../../../src/correlate/features/callee';
 import type { SeriesData } from '../../../src/ports';
 import { at, change, FD, MIN, ramp, series, step, TOPO } from './helpers';
 
@@ -13,7 +14,7 @@ const CHANGES = [
   change('search-deploy', 'search', 'deploy', at('13:55')),
   change('web-config', 'web', 'config', at('13:56')),
 ];
-const ask = (s: SeriesData[]) => ({ series: s, changes: CHANGES, topology: TOPO, service: 'checkout-api', at: PAGE, windowMs: 60 * MIN, afterMs: 0 });
+const ask = (s: SeriesData[], changes = CHANGES, service = 'checkout-api') => ({ series: s, changes, topology: TOPO, service, at: PAGE, windowMs: 60 * MIN, afterMs: 0 });
 
 interface Story {
   /** payments (below checkout-api) bursts at 13:57 too. */
@@ -41,7 +42,11 @@ function story(st: Story = {}): SeriesData[] {
   ];
 }
 
-const calleeOf = (s: SeriesData[], id = 'web-config'): number => contextEvidence(buildContext(ask(s))).find((e) => e.change.id === id)?.callee ?? NaN;
+const calleeOf = (s: SeriesData[], id = 'web-config', changes = CHANGES, service = 'checkout-api'): number => contextEvidence(buildContext(ask(s, changes, service))).find((e) => e.change.id === id)?.callee.value ?? NaN;
+
+/** The changes with web's config saying it raises its client pool ×4 (to checkout-api, the only service it calls). */
+const POOL = { settings: [{ key: 'http.client.pool.min_idle', from: '10', to: '40' }] };
+const STATED = CHANGES.map((c) => (c.id === 'web-config' ? { ...c, ...POOL } : c));
 
 describe('correlate: the paged service bursts right after its caller changed (callee)', () => {
   it('a caller config change right before the paged service burst is named above the paged service release that moved nothing, and the report says why', () => {
@@ -67,5 +72,35 @@ describe('correlate: the paged service bursts right after its caller changed (ca
 
   it('a caller that only passed on more requests from above gets no credit', () => {
     assert.ok(calleeOf(story({ webBusier: true })) < 0.1, `callee ${calleeOf(story({ webBusier: true }))}`);
+  });
+
+  it('a caller change that says it sends several times more (a pool raised ×4) counts the burst in full, one that says nothing of it at half', () => {
+    const said = calleeOf(story(), 'web-config', STATED);
+    const unsaid = calleeOf(story());
+    assert.ok(unsaid > 0.2 && Math.abs(said - unsaid / CALLEE_SHARE) < 1e-9, `stated ${said}, not stated ${unsaid}`);
+    const a = analyze(ask(story(), STATED));
+    assert.ok(a.suspects[0]?.evidence.some((t) => /it sets http\.client\.pool\.min_idle 10 → 40: up to ×4\.0 what it sends/.test(t)), a.suspects[0]?.evidence.join('\n'));
+    const lowered = CHANGES.map((c) => (c.id === 'web-config' ? { ...c, settings: [{ key: 'http.client.pool.min_idle', from: '40', to: '10' }] } : c));
+    assert.equal(calleeOf(story(), 'web-config', lowered), unsaid, 'a pool made smaller says nothing of more load');
+  });
+
+  it('a stated push counts for a service it calls on the way down to the paged one, and only when stated', () => {
+    // Paged on web; checkout-api's config raises its pool to payments ×5 at 13:56; payments bursts at 13:57, and with it checkout-api and web.
+    const from = at('13:57');
+    const s = [
+      series('web', 'http.server.request.count', {}, flat(100), opts),
+      series('web', 'http.server.request.duration', {}, step(0.3, 0.9, from), opts),
+      series('checkout-api', 'http.server.request.count', {}, flat(200), opts),
+      series('checkout-api', 'http.server.request.duration', {}, step(0.05, 0.6, from), opts),
+      series('payments', 'http.server.request.duration', {}, step(0.04, 0.5, from), opts),
+    ];
+    const cfg = (extra = {}) => [change('web-deploy', 'web', 'deploy', at('13:45')), change('checkout-config', 'checkout-api', 'config', at('13:56'), extra)];
+    const pool = { settings: [{ key: 'payments.client.pool.max_connections', from: '20', to: '100' }] };
+    assert.ok(calleeOf(s, 'checkout-config', cfg(pool), 'web') > 0.3, `stated ${calleeOf(s, 'checkout-config', cfg(pool), 'web')}`);
+    assert.equal(calleeOf(s, 'checkout-config', cfg(), 'web'), 0, 'payments is not the paged service: without a stated push its burst is not this change');
+    const a = analyze(ask(s, cfg(pool), 'web'));
+    const top = a.suspects[0];
+    assert.equal(top?.id, 'checkout-config', a.suspects.map((x) => `${x.id} ${x.score.toFixed(2)}`).join(', '));
+    assert.ok(top?.evidence.some((t) => /payments, which checkout-api calls on the way to web, burst right after this change/.test(t)), top?.evidence.join('\n'));
   });
 });

@@ -66,6 +66,14 @@ describe('evidence: slowness from below', () => {
     assert.equal(downThrough(ctx, infra, pathEvidence(ctx, infra)).value, 0);
     assert.ok(candidateEvidence(ctx, payDeploy).x.downThrough > 0.5);
   });
+
+  it('… unless the change says it sends that much more to what it calls: then the wait below is its doing', () => {
+    const cfg = (extra = {}) => change('paycfg', 'payments', 'config', at('12:31'), extra);
+    const pool = { settings: [{ key: 'bank.client.pool.max_connections', from: '10', to: '120' }] };
+    const with_ = (c: ReturnType<typeof cfg>) => candidateEvidence(buildContext(input(all, [infra, c], { topology: TOPO }), [bp(payBank, at('12:33')), bp(coPay, at('12:35')), bp(fds, at('12:35'))]), c);
+    assert.ok(with_(cfg()).x.downThrough > 0.5, 'a config that says nothing of load');
+    assert.equal(with_(cfg(pool)).x.downThrough, 0);
+  });
 });
 
 describe('onset timing', () => {

@@ -39,6 +39,7 @@ describe('explanation: the service-level and canary lines say only what the scor
       later: { value: 0 },
       stopped: { value: 0, callees: [], start: Infinity },
       onto: { value: 0 },
+      callee: { value: 0 },
       pushes: { value: 0 },
       passedOn: { value: 0 },
     } as unknown as CandidateEvidence;
