@@ -7,6 +7,7 @@ import { perStep } from './common';
 import { afterChange, JITTER_MS, preempted, underWay } from './timing';
 import { canaryEvidence, ratioFloor, successCeiling, type CanaryEvidence } from './canary';
 import { belowOf, callerSide, inferredWith, reachable, type QuietBelow } from './sides';
+import { statedPush } from './callee';
 import { classifyGolden, ownHealth, type Golden } from '../golden';
 import type { StitchedSeries } from '../stitch';
 
@@ -256,7 +257,8 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
   const callers = callerList.length === 0 ? 0 : callerList.reduce((m, p) => m + callerTrouble(p), 0) / callerList.length;
   const up = reachable(ctx.graph, c.service, 'up');
   const down = reachable(ctx.graph, c.service, 'down');
-  const below = belowOf(ctx, x, trouble, up, down, quiet, inferredWith(ctx.inferred, c.service));
+  // Trouble below a change that says it sends more down there (see `statedPush`) is its push, not another cause.
+  const below = statedPush(c) === undefined ? belowOf(ctx, x, trouble, up, down, quiet, inferredWith(ctx.inferred, c.service)) : { w: 0 };
   const v = at(ctx.victim);
   const canary = canaryEvidence(ctx, c);
   // What a burst below explains is not this service's own doing: its own burst and its callers'

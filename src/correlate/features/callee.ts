@@ -61,16 +61,24 @@ export function burstAtCallee(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap
   const v = ctx.victim;
   if (c.service === v || ctx.onset < c.time - JITTER_MS) return NO_BURST;
   const stated = statedPush(c);
+  // What it sends more of, the services it calls send on: any of them on the way to the paged one.
+  const sent = stated === undefined ? new Set<string>() : reachable(ctx.graph, c.service, 'down');
   const towardsVictim = stated === undefined ? new Set<string>() : reachable(ctx.graph, v, 'down');
-  const callees = ctx.graph.callees(c.service).filter((d) => d === v || towardsVictim.has(d));
+  const targets = stated === undefined ? ctx.graph.callees(c.service).filter((d) => d === v) : [...sent].filter((d) => d === v || towardsVictim.has(d));
   const load = surges.get(c.service);
   let best = NO_BURST;
-  for (const d of callees) {
+  for (const d of targets) {
     const t = trouble.get(d);
     const own = t?.ownTop === undefined ? undefined : { w: t.own, top: t.ownTop, start: t.ownStart };
-    const edge = stated === undefined ? undefined : trouble.get(c.service)?.calls.get(d);
-    const calls = edge?.top === undefined ? undefined : { w: edge.w, top: edge.top, start: edge.start };
-    for (const seen of [own, calls]) {
+    // … or the calls to it of those that send it what the change sends more of (a datastore measured only by its clients).
+    const views = [own];
+    if (stated !== undefined) {
+      for (const p of ctx.graph.callers(d)) {
+        const edge = p === c.service || sent.has(p) ? trouble.get(p)?.calls.get(d) : undefined;
+        if (edge?.top !== undefined) views.push({ w: edge.w, top: edge.top, start: edge.start });
+      }
+    }
+    for (const seen of views) {
       if (seen === undefined || seen.w === 0) continue;
       const soon = afterChange(seen.top.exc, c.time, ctx.stepMs);
       if (soon === 0) continue;

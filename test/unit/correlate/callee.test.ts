@@ -103,4 +103,39 @@ describe('correlate: the paged service bursts right after its caller changed (ca
     assert.equal(top?.id, 'checkout-config', a.suspects.map((x) => `${x.id} ${x.score.toFixed(2)}`).join(', '));
     assert.ok(top?.evidence.some((t) => /payments, which checkout-api calls on the way to web, burst right after this change/.test(t)), top?.evidence.join('\n'));
   });
+
+  it('what a stated push sends on counts further down too: a service two hops below, or calls to a datastore measured only by its clients', () => {
+    // Paged on checkout-api; web's config raises its retries ×4 at 13:56; payments (which checkout-api calls) bursts at 13:57,
+    // and checkout-api's calls to orders-db, which reports nothing itself, slow at 13:57.
+    const from = at('13:57');
+    const s = (deep: 'payments' | 'orders-db') => [
+      series('web', 'http.server.request.count', {}, flat(100), opts),
+      series('checkout-api', 'http.server.request.count', {}, flat(200), opts),
+      series('checkout-api', 'http.server.request.duration', {}, flat(0.05), opts),
+      series('payments', 'http.server.request.duration', {}, deep === 'payments' ? step(0.04, 0.5, from) : flat(0.04), opts),
+      series('checkout-api', 'db.client.operation.duration', { 'server.address': 'orders-db' }, deep === 'orders-db' ? step(0.004, 0.2, from) : flat(0.004), opts),
+    ];
+    const retries = CHANGES.map((c) => (c.id === 'web-config' ? { ...c, settings: [{ key: 'clients.checkout-api.retries.max', from: '0', to: '3' }] } : c));
+    for (const deep of ['payments', 'orders-db'] as const) {
+      const e = contextEvidence(buildContext(ask(s(deep), retries))).find((x) => x.change.id === 'web-config');
+      assert.ok((e?.callee.value ?? 0) > 0.3 && e?.callee.service === deep, `${deep}: ${e?.callee.value} on ${e?.callee.service}`);
+      assert.equal(calleeOf(s(deep)), 0, `${deep}: without a stated push, only the paged service's own burst counts`);
+    }
+  });
+
+  it('for the paged service\'s own change that says it pushes, a burst below it is that push, not trouble from further down', () => {
+    // checkout-api (paged) raises its pool to payments ×5 at 13:56; payments bursts at 13:57, and checkout-api with it.
+    const from = at('13:57');
+    const s = [
+      series('checkout-api', 'http.server.request.count', {}, flat(200), opts),
+      series('checkout-api', 'http.server.request.duration', {}, step(0.05, 0.5, from), opts),
+      series('payments', 'http.server.request.duration', {}, step(0.04, 0.5, from), opts),
+    ];
+    const own = (extra = {}) => [change('own-config', 'checkout-api', 'config', at('13:56'), extra), change('search-deploy', 'search', 'deploy', at('13:55'))];
+    const acuteOf = (changes: ReturnType<typeof own>) => contextEvidence(buildContext(ask(s, changes))).find((x) => x.change.id === 'own-config')?.acute;
+    assert.ok((acuteOf(own())?.below ?? 0) > 0.5, 'a config that says nothing of load: payments burst as early, checkout-api looks like a symptom');
+    const stated = acuteOf(own({ settings: [{ key: 'payments.pool.max_connections', from: '20', to: '100' }] }));
+    assert.equal(stated?.below, 0);
+    assert.ok((stated?.self ?? 0) > 0.5, `self ${stated?.self}`);
+  });
 });
