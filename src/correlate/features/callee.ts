@@ -57,7 +57,7 @@ export function statedPush(c: ChangeEvent): StatedSend | undefined {
  * the changed service's calls to it (a datastore measured only by its clients): the founding
  * story, a caller's pool raised until its callee ran out of room.
  */
-export function burstAtCallee(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap<string, ServiceTrouble>, surges: ReadonlyMap<string, Surge>, quiet?: QuietBelow): CalleeBurst {
+export function burstAtCallee(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap<string, ServiceTrouble>, surges: ReadonlyMap<string, Surge>, quiet?: QuietBelow, only?: string): CalleeBurst {
   const v = ctx.victim;
   if (c.service === v || ctx.onset < c.time - JITTER_MS) return NO_BURST;
   const stated = statedPush(c);
@@ -68,6 +68,7 @@ export function burstAtCallee(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap
   const load = surges.get(c.service);
   let best = NO_BURST;
   for (const d of targets) {
+    if (only !== undefined && d !== only) continue;
     const t = trouble.get(d);
     const own = t?.ownTop === undefined ? undefined : { w: t.own, top: t.ownTop, start: t.ownStart };
     // … or the calls to it of those that send it what the change sends more of (a datastore measured only by its clients).
@@ -90,4 +91,29 @@ export function burstAtCallee(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap
     }
   }
   return best;
+}
+
+/**
+ * How far another change that says it pushes onto `c`'s service (see `burstAtCallee`) explains
+ * that service's burst right after it, in [0,1]: the mirror of a push measured on connection
+ * counters (`pushedConnections` onto it), at `SAID_ONTO_SHARE` as a statement is no measurement
+ * — the founding story's trap, the paged team's own release beside another team's pool change.
+ */
+export function saidOnto(ctx: Context, c: ChangeEvent, view: (t: number) => ReadonlyMap<string, ServiceTrouble>, surges: (t: number) => ReadonlyMap<string, Surge>, quiet: (t: number) => QuietBelow): SaidOnto {
+  let best: SaidOnto = { value: 0 };
+  for (const o of ctx.candidates) {
+    if (o.service === c.service || statedPush(o) === undefined) continue;
+    const b = burstAtCallee(ctx, o, view(o.time), surges(o.time), quiet(o.time), c.service);
+    if (SAID_ONTO_SHARE * b.value > best.value && b.stated !== undefined) best = { value: SAID_ONTO_SHARE * b.value, by: o, stated: b.stated };
+  }
+  return best;
+}
+
+/** Either may be it: a change that says it pushes onto a service that then burst takes half that service's own change's credit. @default 0.5 */
+export const SAID_ONTO_SHARE = 0.5;
+
+export interface SaidOnto {
+  readonly value: number;
+  readonly by?: ChangeEvent;
+  readonly stated?: StatedSend;
 }

@@ -16,7 +16,7 @@ import { quietView, stoppedCalling, type Stopped } from './lull';
 import { oldPodsWorse, type OldPods } from './oldpods';
 import { pagedLater, type PagedLater } from './paged';
 import { comparisonTimeliness } from './timely';
-import { burstAtCallee, statedPush, type CalleeBurst } from './callee';
+import { burstAtCallee, saidOnto, statedPush, type CalleeBurst, type SaidOnto } from './callee';
 import { pushedConnections } from './little';
 import { HEALTH } from '../golden';
 
@@ -107,6 +107,8 @@ export interface CandidateEvidence {
   readonly stopped: Stopped;
   /** A caller pushed connections onto the changed service before it slowed (see `pushedConnections`). */
   readonly onto: Scored;
+  /** Another change says it pushes onto the changed service, which burst right after it (see `saidOnto`). */
+  readonly said: SaidOnto;
   /** The changed service pushed connections onto one it calls, which slowed afterwards. */
   readonly pushes: Scored;
   /** For the paged service's own change: a service it calls failed or slowed as early (see `troubleFirst`). */
@@ -138,7 +140,9 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   // to before the data began found no push at all.
   const ontoSince = Math.max(c.time - ONTO_BEFORE_MS, Math.min(c.time, ctx.start + (ACUTE_DEFAULTS.minBaseline + 1) * ctx.stepMs));
   const onto = pushedConnections(ctx, ontoSince, { onto: c.service }, { ...acuteWindow(ctx, ontoSince), to: ctx.at + 1 });
-  const mine = 1 - onto.value;
+  // … or another change says it pushes onto it, right before its burst (see `saidOnto`).
+  const said = saidOnto(ctx, c, view, surges, (t) => quietView(ctx, t, lulls(t)));
+  const mine = 1 - Math.max(onto.value, said.value);
   // … nor, for the paged service's own release, failing or slowing that began as early in a
   // service it calls (the failures it passes on are that service's).
   const passedOn = own === 1 ? troubleFirst(ctx, c, acute.trouble.get(c.service), HEALTH) : NONE;
@@ -215,7 +219,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   // to it slowing or failing are no more the new version's doing than its own trouble is (`notOld`).
   const lead = ctx.unproven.includes(c.service) ? UNLINKED_LEAD : 1;
   const a = { acuteSelf: acuteSelf * lead, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove) * notOld * lead, quiet: 0 };
-  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods, callee, later, stopped, onto, pushes, passedOn };
+  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods, callee, later, stopped, onto, said, pushes, passedOn };
 }
 
 /** How long before a change a push onto its service still explains the service's trouble. */

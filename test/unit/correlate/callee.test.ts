@@ -138,4 +138,17 @@ describe('correlate: the paged service bursts right after its caller changed (ca
     assert.equal(stated?.below, 0);
     assert.ok((stated?.self ?? 0) > 0.5, `self ${stated?.self}`);
   });
+
+  it('the founding story: the paged team\'s own release a minute before, another team\'s config that says it pushes onto it — the release takes half the blame it had', () => {
+    const changes = (extra = {}) => [change('own-deploy', 'checkout-api', 'deploy', at('13:55') + 30_000), change('web-config', 'web', 'config', at('13:56'), extra)];
+    const ev = (extra = {}) => contextEvidence(buildContext(ask(story(), changes(extra))));
+    const own = (extra = {}) => ev(extra).find((e) => e.change.id === 'own-deploy');
+    assert.equal(own()?.said.value, 0, 'a config that says nothing of load');
+    assert.ok((own(POOL)?.said.value ?? 0) > 0.3, `said ${own(POOL)?.said.value}`);
+    assert.ok((own(POOL)?.a.acuteSelf ?? 1) < (own()?.a.acuteSelf ?? 0), 'its own burst counts less');
+    const a = analyze(ask(story(), changes(POOL)));
+    assert.equal(a.suspects[0]?.id, 'web-config', a.suspects.map((s) => `${s.id} ${s.score.toFixed(2)}`).join(', '));
+    const line = a.suspects.find((s) => s.id === 'own-deploy')?.evidence.find((t) => /web set http\.client\.pool\.min_idle 10 → 40 at 13:56 .*that may be the load, not this change/.test(t));
+    assert.ok(line !== undefined, a.suspects.find((s) => s.id === 'own-deploy')?.evidence.join('\n'));
+  });
 });

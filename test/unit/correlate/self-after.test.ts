@@ -40,6 +40,7 @@ describe('explanation: the service-level and canary lines say only what the scor
       stopped: { value: 0, callees: [], start: Infinity },
       onto: { value: 0 },
       callee: { value: 0 },
+      said: { value: 0 },
       pushes: { value: 0 },
       passedOn: { value: 0 },
     } as unknown as CandidateEvidence;
