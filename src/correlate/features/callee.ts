@@ -53,9 +53,9 @@ export function statedPush(c: ChangeEvent): StatedSend | undefined {
  * - the paged service's trouble had begun before it (its onset more than `JITTER_MS` earlier): a
  *   later change of a caller may have added to it, but did not start it.
  * A change that says it sends much more to what it calls (`STATED_MIN`) counts in full, and for
- * any service it calls on the way down to the paged one, seen by that service's own figures or by
- * the changed service's calls to it (a datastore measured only by its clients): the founding
- * story, a caller's pool raised until its callee ran out of room.
+ * any service below it on the way down to the paged one, seen by that service's own figures or by
+ * the calls to it of the changed service or of one in between (a datastore measured only by its
+ * clients): the founding story, a caller's pool raised until its callee ran out of room.
  */
 export function burstAtCallee(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap<string, ServiceTrouble>, surges: ReadonlyMap<string, Surge>, quiet?: QuietBelow, only?: string): CalleeBurst {
   const v = ctx.victim;
@@ -79,11 +79,11 @@ export function burstAtCallee(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap
         if (edge?.top !== undefined) views.push({ w: edge.w, top: edge.top, start: edge.start });
       }
     }
+    const below = t === undefined ? 0 : belowOf(ctx, t, trouble, reachable(ctx.graph, d, 'up'), reachable(ctx.graph, d, 'down'), quiet).w;
     for (const seen of views) {
       if (seen === undefined || seen.w === 0) continue;
       const soon = afterChange(seen.top.exc, c.time, ctx.stepMs);
       if (soon === 0) continue;
-      const below = t === undefined ? 0 : belowOf(ctx, t, trouble, reachable(ctx.graph, d, 'up'), reachable(ctx.graph, d, 'down'), quiet).w;
       const passedOn = load !== undefined && load.start <= seen.start + ctx.stepMs ? load.w : 0;
       const before = underWay(seen.top.series.points, seen.top.exc, c.time - ctx.stepMs);
       const value = (stated === undefined ? CALLEE_SHARE : 1) * seen.w * soon * (1 - below) * (1 - passedOn) * (1 - before);
