@@ -39,6 +39,21 @@ export function statedPush(c: ChangeEvent): StatedSend | undefined {
 }
 
 /**
+ * The services a stated push reaches: the callee its key names (`clients.ledger.retries.max`,
+ * `orders-db.client.maxRetries`), else every service the changed one calls; with all below them,
+ * as what it sends more of, they send on. `direct` are the callees it pushes on itself.
+ */
+export function pushTargets(ctx: Context, c: ChangeEvent, stated: StatedSend): { readonly direct: readonly string[]; readonly all: ReadonlySet<string> } {
+  const callees = ctx.graph.callees(c.service);
+  const segments = stated.setting.key.split(/[./]/);
+  const named = callees.filter((d) => segments.includes(d));
+  if (named.length === 0) return { direct: callees, all: reachable(ctx.graph, c.service, 'down') };
+  const all = new Set(named);
+  for (const d of named) for (const x of reachable(ctx.graph, d, 'down')) if (x !== c.service) all.add(x);
+  return { direct: named, all };
+}
+
+/**
  * For a change of a service that calls the paged service: how clearly the paged service's own
  * golden signals (latency, errors, saturation) burst right after it, in [0,1]. A caller that
  * changes how it calls (pool sizes, keep-alive, retries, timeouts) makes trouble at its callee
@@ -62,7 +77,7 @@ export function burstAtCallee(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap
   if (c.service === v || ctx.onset < c.time - JITTER_MS) return NO_BURST;
   const stated = statedPush(c);
   // What it sends more of, the services it calls send on: any of them on the way to the paged one.
-  const sent = stated === undefined ? new Set<string>() : reachable(ctx.graph, c.service, 'down');
+  const sent = stated === undefined ? new Set<string>() : pushTargets(ctx, c, stated).all;
   const towardsVictim = stated === undefined ? new Set<string>() : reachable(ctx.graph, v, 'down');
   const targets = stated === undefined ? ctx.graph.callees(c.service).filter((d) => d === v) : [...sent].filter((d) => d === v || towardsVictim.has(d));
   const load = surges.get(c.service);

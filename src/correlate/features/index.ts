@@ -16,7 +16,7 @@ import { quietView, stoppedCalling, type Stopped } from './lull';
 import { oldPodsWorse, type OldPods } from './oldpods';
 import { pagedLater, type PagedLater } from './paged';
 import { comparisonTimeliness } from './timely';
-import { burstAtCallee, saidOnto, statedPush, type CalleeBurst, type SaidOnto } from './callee';
+import { burstAtCallee, pushTargets, saidOnto, statedPush, type CalleeBurst, type SaidOnto } from './callee';
 import { pushedConnections } from './little';
 import { HEALTH } from '../golden';
 
@@ -154,8 +154,9 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const pushesAll = pushedConnections(ctx, c.time, { from: c.service }, acuteWindow(ctx, c.time));
   const waits = side === 'downstream' ? downThrough(ctx, c, path) : NONE;
   // Waiting on a service it pushes, measured or said by the change itself (see `statedPush`), is its doing.
-  const stated = statedPush(c) !== undefined;
-  const pushedOn = (peer: string): boolean => peer === pushesAll.signal?.peer || (stated && ctx.graph.callees(c.service).includes(peer));
+  const stated = statedPush(c);
+  const statedOn = stated === undefined ? [] : pushTargets(ctx, c, stated).direct;
+  const pushedOn = (peer: string): boolean => peer === pushesAll.signal?.peer || statedOn.includes(peer);
   const below = waits.signal?.peer !== undefined && pushedOn(waits.signal.peer) ? NONE : waits;
   const through = own === 1 ? NONE : passThrough(ctx, c);
   // More connections from the victim to a dependency with its request rate flat: that dependency got slower.

@@ -151,4 +151,20 @@ describe('correlate: the paged service bursts right after its caller changed (ca
     const line = a.suspects.find((s) => s.id === 'own-deploy')?.evidence.find((t) => /web set http\.client\.pool\.min_idle 10 → 40 at 13:56 .*that may be the load, not this change/.test(t));
     assert.ok(line !== undefined, a.suspects.find((s) => s.id === 'own-deploy')?.evidence.join('\n'));
   });
+
+  it('a stated push whose key names the callee it configures reaches that callee and what is below it, not the others', () => {
+    // Paged on web; checkout-api's config at 13:56; its calls to orders-db (which reports nothing itself) slow at 13:57.
+    const from = at('13:57');
+    const s = [
+      series('web', 'http.server.request.count', {}, flat(100), opts),
+      series('web', 'http.server.request.duration', {}, step(0.3, 0.6, from), opts),
+      series('checkout-api', 'http.server.request.count', {}, flat(200), opts),
+      series('checkout-api', 'db.client.operation.duration', { 'server.address': 'orders-db' }, step(0.004, 0.2, from), opts),
+    ];
+    const cfg = (key: string) => [change('checkout-config', 'checkout-api', 'config', at('13:56'), { settings: [{ key, from: '20', to: '100' }] })];
+    const calleeFor = (key: string) => contextEvidence(buildContext(ask(s, cfg(key), 'web'))).find((e) => e.change.id === 'checkout-config')?.callee;
+    assert.equal(calleeFor('http.client.pool.max_connections')?.service, 'orders-db', 'a pool naming no callee: every one');
+    assert.equal(calleeFor('orders-db.pool.max_size')?.service, 'orders-db');
+    assert.equal(calleeFor('clients.payments.pool.max_connections')?.value, 0, 'the pool to payments says nothing of orders-db');
+  });
 });
