@@ -109,8 +109,9 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   if (e.onto.value > 0.1 && e.onto.signal !== undefined) {
     out.push({ w: 10 * e.onto.value, text: `${held(e.onto.signal)}: the load came from ${e.onto.signal.service}, not from this change` });
   }
+  // Said only of a change its service burst right after: to an older one it is no news.
   const said = e.said;
-  if (said.value > 0.1 && said.by !== undefined && said.stated !== undefined) {
+  if (said.value > 0.1 && a.self > 0.1 && said.by !== undefined && said.stated !== undefined) {
     const st = said.stated.setting;
     out.push({ w: 10 * said.value, text: `${said.by.service} set ${st.key} ${st.from ?? ''} → ${st.to ?? ''} at ${hhmm(said.by.time)} (${said.by.type} ${said.by.id}), more of what it sends down to ${c.service}, and ${c.service} burst right after: that may be the load, not this change` });
   }
