@@ -7,6 +7,7 @@ import { serviceAfter, type CandidateEvidence } from './features';
 import type { Top } from './features/acute';
 import { callerSide } from './features/sides';
 import { comparisonTimeliness } from './features/timely';
+import { statedPush } from './features/callee';
 
 const hhmm = (t: number): string => new Date(t).toISOString().slice(11, 16);
 const num = (v: number): string => (Math.abs(v) >= 100 ? String(Math.round(v)) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toPrecision(2));
@@ -90,11 +91,13 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
     out.push({ w: m.weights.acuteSelf * e.pushed.value + 1, text: `more requests pushed down the calls: request rate of ${e.pushed.path.join(', ')} rose from ${hhmm(e.pushed.start)}, ${lag(e.pushed.start, c)}, while ${c.service}'s own did not; ${ctx.victim}'s trouble came with them` });
   }
   const callee = e.callee;
+  const stated = statedPush(c);
+  const sets = stated === undefined ? '' : `it sets ${stated.setting.key} ${stated.setting.from ?? ''} → ${stated.setting.to ?? ''}: up to ×${num(stated.factor)} what it sends to those it calls`;
   if (callee.value > 0.1 && callee.value >= e.pushed.value && callee.service !== undefined && callee.top !== undefined) {
-    const st = callee.stated;
-    const says = st === undefined ? '' : `; it sets ${st.setting.key} ${st.setting.from ?? ''} → ${st.setting.to ?? ''}: up to ×${num(st.factor)} what it sends to those it calls`;
     const where = callee.service === ctx.victim ? '' : ` on the way to ${ctx.victim}`;
-    out.push({ w: m.weights.acuteSelf * callee.value + 1, text: `${callee.service}, which ${c.service} calls${where}, burst right after this change: ${burst(callee.service, callee.top, c)}${says}` });
+    out.push({ w: m.weights.acuteSelf * callee.value + 1, text: `${callee.service}, which ${c.service} calls${where}, burst right after this change: ${burst(callee.service, callee.top, c)}${sets === '' ? '' : `; ${sets}`}` });
+  } else if (sets !== '' && e.a.acuteSelf > 0.1) {
+    out.push({ w: m.weights.acuteSelf * e.a.acuteSelf, text: `${sets}, so trouble below it right after is its push, not another cause` });
   }
   if (e.stopped.value > 0.1) {
     const list = e.stopped.callees.join(', ');

@@ -137,6 +137,9 @@ describe('correlate: the paged service bursts right after its caller changed (ca
     const stated = acuteOf(own({ settings: [{ key: 'payments.pool.max_connections', from: '20', to: '100' }] }));
     assert.equal(stated?.below, 0);
     assert.ok((stated?.self ?? 0) > 0.5, `self ${stated?.self}`);
+    const pushing = own({ settings: [{ key: 'payments.pool.max_connections', from: '20', to: '100' }] });
+    const lines = analyze(ask(s, pushing)).suspects.find((x) => x.id === 'own-config')?.evidence ?? [];
+    assert.ok(lines.some((t) => /it sets payments\.pool\.max_connections 20 → 100: up to ×5\.0 .*so trouble below it right after is its push/.test(t)), lines.join('\n'));
   });
 
   it('the founding story: the paged team\'s own release a minute before, another team\'s config that says it pushes onto it — the release takes half the blame it had', () => {
