@@ -1,4 +1,4 @@
-import type { Burst, ChangeEvent } from '../domain/types';
+import type { Burst, ChangeEvent, SettingChange } from '../domain/types';
 import { instanceLabel } from '../domain/series';
 import { ACUTE, type AcuteModel } from './acute-model';
 import type { Context } from './context';
@@ -11,6 +11,8 @@ import { statedPush } from './features/callee';
 
 const hhmm = (t: number): string => new Date(t).toISOString().slice(11, 16);
 const num = (v: number): string => (Math.abs(v) >= 100 ? String(Math.round(v)) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toPrecision(2));
+/** A setting as the change log reads it: `key from → to`. */
+const setting = (x: SettingChange): string => `${x.key} ${x.from ?? ''} → ${x.to ?? ''}`;
 const lag = (t: number, c: ChangeEvent, ref = 'this change'): string => {
   const m = Math.round((t - c.time) / 60_000);
   return m >= 0 ? `${m} min after ${ref}` : `${-m} min before ${ref}`;
@@ -92,7 +94,7 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   }
   const callee = e.callee;
   const stated = statedPush(c);
-  const sets = stated === undefined ? '' : `it sets ${stated.setting.key} ${stated.setting.from ?? ''} → ${stated.setting.to ?? ''}: up to ×${num(stated.factor)} what it sends to those it calls`;
+  const sets = stated === undefined ? '' : `it sets ${setting(stated.setting)}: up to ×${num(stated.factor)} what it sends to those it calls`;
   if (callee.value > 0.1 && callee.value >= e.pushed.value && callee.service !== undefined && callee.top !== undefined) {
     const where = callee.service === ctx.victim ? '' : ` on the way to ${ctx.victim}`;
     out.push({ w: m.weights.acuteSelf * callee.value + 1, text: `${callee.service}, which ${c.service} calls${where}, burst right after this change: ${burst(callee.service, callee.top, c)}${sets === '' ? '' : `; ${sets}`}` });
@@ -115,8 +117,7 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   // Said only of a change its service burst right after: to an older one it is no news.
   const said = e.said;
   if (said.value > 0.1 && a.self > 0.1 && said.by !== undefined && said.stated !== undefined) {
-    const st = said.stated.setting;
-    out.push({ w: 10 * said.value, text: `${said.by.service} set ${st.key} ${st.from ?? ''} → ${st.to ?? ''} at ${hhmm(said.by.time)} (${said.by.type} ${said.by.id}), more of what it sends down to ${c.service}, and ${c.service} burst right after: that may be the load, not this change` });
+    out.push({ w: 10 * said.value, text: `${said.by.service} set ${setting(said.stated.setting)} at ${hhmm(said.by.time)} (${said.by.type} ${said.by.id}), more of what it sends down to ${c.service}, and ${c.service} burst right after: that may be the load, not this change` });
   }
   const later = e.later;
   if (later.value > 0.3 && later.by !== undefined && later.burst !== undefined) {
