@@ -6,6 +6,7 @@ import { PROCESS_LABELS } from '../churn';
 import { classifyGolden, ownHealth, type Golden } from '../golden';
 import { versionLabel, type StitchedSeries } from '../stitch';
 import { JITTER_MS } from './timing';
+import { peerService } from '../../topology';
 
 const MIN = 60_000;
 /** Minutes after a deploy over which new and old instances are compared. @default 15 min */
@@ -153,14 +154,19 @@ export function canaryEvidence(ctx: Context, c: ChangeEvent): CanaryEvidence {
 }
 
 /** New-version instances against old-version ones, see `canaryEvidence`. */
-export function canaryComparison(ctx: Context, c: ChangeEvent): CanaryEvidence {
+export function canaryComparison(ctx: Context, c: ChangeEvent, peers = true): CanaryEvidence {
   if (c.version === undefined) return { value: 0 };
   const to = windowEnd(ctx, c);
   const groups = new Map<string, Group>();
+  const known = new Set(ctx.graph.services);
   for (const s of ctx.series) {
     if (s.series.service !== c.service) continue;
     const g = classifyGolden(s.series.metric, s.series.labels, ctx.metricRules);
     if (g.bad === 0 || g.signal === 'ignore') continue;
+    // Its calls to a service whose own release, landed before this one, made that service's new pods
+    // worse than its old ones: how those calls fare is that release's doing, whichever pods of
+    // this one happened to reach its bad pods more.
+    if (peers && g.side === 'client' && calleeReleasedWorse(ctx, c, peerService(s.series.labels, known, c.service))) continue;
     const key = measureKey(s);
     const { dir, read, floor } = badReading(g, s);
     const grp = groups.get(key) ?? { dir, read, metric: s.series.metric, floor, samples: [], series: [] };
@@ -320,4 +326,10 @@ export function shiftAfter(g: Slotted, first: number): { rel: number; p: number;
   const margin = g.dir * (ma - mb);
   if (margin <= Math.max(3 * noise, g.floor)) return undefined;
   return { rel: margin / Math.max(Math.abs(mb), 1e-9), p: r.p, before: mb, after: ma };
+}
+
+/** A release of `peer` before `c` (within the clock jitter) whose new pods did worse than its old ones. */
+function calleeReleasedWorse(ctx: Context, c: ChangeEvent, peer: string | undefined): boolean {
+  if (peer === undefined || peer === c.service) return false;
+  return ctx.candidates.some((o) => o.service === peer && o.time <= c.time + JITTER_MS && canaryComparison(ctx, o, false).value >= 0.5);
 }

@@ -263,4 +263,20 @@ describe('correlate: canary and service-level evidence', () => {
     assert.equal(evidence(s).value, 0);
     assert.ok(byVersion(s).cleared?.includes(LAT));
   });
+
+  it('a caller\'s new pods faring worse on calls to a service whose own release, just before, made its new pods worse: that release\'s doing, not the caller\'s', () => {
+    // checkout-api's new pods' calls to payments take 0.4 s against 0.2 s from its old pods (they reach payments' bad pod more);
+    // payments released 3.0 at 13:48, its new pod at 0.5 s against 0.1 s.
+    const call = (id: string, version: string, v: number, from: number) => pod(id, version, flat(v), from, PAGE, { 'server.address': 'payments' }, 'http.client.request.duration');
+    const pay = (id: string, version: string, v: number, from: number) => series('payments', LAT, { 'service.instance.id': id, 'service.version': version }, flat(v), { from, to: PAGE, int: false, noise: 0.004 });
+    const s = [
+      call('old-a', '1.0', 0.2, HOUR_AGO), call('old-b', '1.0', 0.21, HOUR_AGO), call('new-c', '2.0', 0.4, at('13:50')), call('new-d', '2.0', 0.42, at('13:50')),
+      pay('p-1', '2.9', 0.1, HOUR_AGO), pay('p-2', '2.9', 0.11, HOUR_AGO), pay('p-3', '2.9', 0.1, HOUR_AGO), pay('p-4', '3.0', 0.5, at('13:48')), pay('p-5', '3.0', 0.52, at('13:48')),
+    ];
+    const payDeploy = change('payments-3', 'payments', 'deploy', at('13:48'), { version: '3.0' });
+    const judged = (changes: ReturnType<typeof change>[]) => canaryComparison(ctxOf(s, changes, [], { at: PAGE, windowMs: 60 * MIN, afterMs: 0 }), DEPLOY).value;
+    assert.ok(judged([DEPLOY]) > 0.5, `alone: ${judged([DEPLOY])}`);
+    assert.ok(canaryComparison(ctxOf(s, [DEPLOY, payDeploy], [], { at: PAGE, windowMs: 60 * MIN, afterMs: 0 }), payDeploy).value > 0.5, 'payments\' own new pods are worse');
+    assert.equal(judged([DEPLOY, payDeploy]), 0);
+  });
 });
