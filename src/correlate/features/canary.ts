@@ -159,6 +159,12 @@ export function canaryComparison(ctx: Context, c: ChangeEvent, peers = true): Ca
   const to = windowEnd(ctx, c);
   const groups = new Map<string, Group>();
   const known = new Set(ctx.graph.services);
+  const worse = new Map<string | undefined, boolean>();
+  const releasedWorse = (peer: string | undefined): boolean => {
+    let hit = worse.get(peer);
+    if (hit === undefined) worse.set(peer, (hit = calleeReleasedWorse(ctx, c, peer)));
+    return hit;
+  };
   for (const s of ctx.series) {
     if (s.series.service !== c.service) continue;
     const g = classifyGolden(s.series.metric, s.series.labels, ctx.metricRules);
@@ -166,7 +172,7 @@ export function canaryComparison(ctx: Context, c: ChangeEvent, peers = true): Ca
     // Its calls to a service whose own release, landed before this one, made that service's new pods
     // worse than its old ones: how those calls fare is that release's doing, whichever pods of
     // this one happened to reach its bad pods more.
-    if (peers && g.side === 'client' && calleeReleasedWorse(ctx, c, peerService(s.series.labels, known, c.service))) continue;
+    if (peers && g.side === 'client' && releasedWorse(peerService(s.series.labels, known, c.service))) continue;
     const key = measureKey(s);
     const { dir, read, floor } = badReading(g, s);
     const grp = groups.get(key) ?? { dir, read, metric: s.series.metric, floor, samples: [], series: [] };
@@ -331,5 +337,16 @@ export function shiftAfter(g: Slotted, first: number): { rel: number; p: number;
 /** A release of `peer` before `c` (within the clock jitter) whose new pods did worse than its old ones. */
 function calleeReleasedWorse(ctx: Context, c: ChangeEvent, peer: string | undefined): boolean {
   if (peer === undefined || peer === c.service) return false;
-  return ctx.candidates.some((o) => o.service === peer && o.time <= c.time + JITTER_MS && canaryComparison(ctx, o, false).value >= 0.5);
+  return ctx.candidates.some((o) => o.service === peer && o.time <= c.time + JITTER_MS && ownComparison(ctx, o) >= 0.5);
 }
+
+/** `canaryComparison` of a release on its own series only, once per analysis: every caller of its service asks. */
+function ownComparison(ctx: Context, o: ChangeEvent): number {
+  let memo = OWN.get(ctx);
+  if (memo === undefined) OWN.set(ctx, (memo = new Map<ChangeEvent, number>()));
+  let v = memo.get(o);
+  if (v === undefined) memo.set(o, (v = canaryComparison(ctx, o, false).value));
+  return v;
+}
+
+const OWN = new WeakMap<Context, Map<ChangeEvent, number>>();
