@@ -44,6 +44,14 @@ function story(st: Story = {}): SeriesData[] {
 
 const calleeOf = (s: SeriesData[], id = 'web-config', changes = CHANGES, service = 'checkout-api'): number => contextEvidence(buildContext(ask(s, changes, service))).find((e) => e.change.id === id)?.callee.value ?? NaN;
 
+/** Paged on web, whose latency rises from 0.3 s to `webTo` at 13:57, over checkout-api's steady traffic; and `below`. */
+const webPaged = (webTo: number, below: SeriesData[]): SeriesData[] => [
+  series('web', 'http.server.request.count', {}, flat(100), opts),
+  series('web', 'http.server.request.duration', {}, step(0.3, webTo, at('13:57')), opts),
+  series('checkout-api', 'http.server.request.count', {}, flat(200), opts),
+  ...below,
+];
+
 /** The changes with web's config saying it raises its client pool ×4 (to checkout-api, the only service it calls). */
 const POOL = { settings: [{ key: 'http.client.pool.min_idle', from: '10', to: '40' }] };
 const STATED = CHANGES.map((c) => (c.id === 'web-config' ? { ...c, ...POOL } : c));
@@ -87,13 +95,10 @@ describe('correlate: the paged service bursts right after its caller changed (ca
   it('a stated push counts for a service it calls on the way down to the paged one, and only when stated', () => {
     // Paged on web; checkout-api's config raises its pool to payments ×5 at 13:56; payments bursts at 13:57, and with it checkout-api and web.
     const from = at('13:57');
-    const s = [
-      series('web', 'http.server.request.count', {}, flat(100), opts),
-      series('web', 'http.server.request.duration', {}, step(0.3, 0.9, from), opts),
-      series('checkout-api', 'http.server.request.count', {}, flat(200), opts),
+    const s = webPaged(0.9, [
       series('checkout-api', 'http.server.request.duration', {}, step(0.05, 0.6, from), opts),
       series('payments', 'http.server.request.duration', {}, step(0.04, 0.5, from), opts),
-    ];
+    ]);
     const cfg = (extra = {}) => [change('web-deploy', 'web', 'deploy', at('13:45')), change('checkout-config', 'checkout-api', 'config', at('13:56'), extra)];
     const pool = { settings: [{ key: 'payments.client.pool.max_connections', from: '20', to: '100' }] };
     assert.ok(calleeOf(s, 'checkout-config', cfg(pool), 'web') > 0.3, `stated ${calleeOf(s, 'checkout-config', cfg(pool), 'web')}`);
@@ -157,13 +162,7 @@ describe('correlate: the paged service bursts right after its caller changed (ca
 
   it('a stated push whose key names the callee it configures reaches that callee and what is below it, not the others', () => {
     // Paged on web; checkout-api's config at 13:56; its calls to orders-db (which reports nothing itself) slow at 13:57.
-    const from = at('13:57');
-    const s = [
-      series('web', 'http.server.request.count', {}, flat(100), opts),
-      series('web', 'http.server.request.duration', {}, step(0.3, 0.6, from), opts),
-      series('checkout-api', 'http.server.request.count', {}, flat(200), opts),
-      series('checkout-api', 'db.client.operation.duration', { 'server.address': 'orders-db' }, step(0.004, 0.2, from), opts),
-    ];
+    const s = webPaged(0.6, [series('checkout-api', 'db.client.operation.duration', { 'server.address': 'orders-db' }, step(0.004, 0.2, at('13:57')), opts)]);
     const cfg = (key: string) => [change('checkout-config', 'checkout-api', 'config', at('13:56'), { settings: [{ key, from: '20', to: '100' }] })];
     const calleeFor = (key: string) => contextEvidence(buildContext(ask(s, cfg(key), 'web'))).find((e) => e.change.id === 'checkout-config')?.callee;
     assert.equal(calleeFor('http.client.pool.max_connections')?.service, 'orders-db', 'a pool naming no callee: every one');
