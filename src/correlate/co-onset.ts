@@ -1,6 +1,5 @@
 import { acuteExcursion, type AcuteOptions, type AcuteWindow, type Excursion } from '../detect/acute';
 import type { Point, Topology } from '../domain/types';
-import type { TopologyGraph } from '../topology';
 import { classifyGolden, HEALTH, ownHealth, type MetricRule } from './golden';
 import { excursionStrength, ratioOptions } from './features/acute';
 import { badOf } from './features/lasting';
@@ -14,21 +13,22 @@ const STRONG = 0.5;
 const RECENT_MS = 15 * MIN;
 
 /**
- * Dependencies nobody declared or measured, inferred from timing. A service with no link at all
- * to the one asked about (none declared, no client series naming it) whose own latency, errors or
- * success turned bad at the moment the trouble began — within two sampling steps, at least a
- * minute — is most likely something it calls: topologies are sparse and clients go uninstrumented,
- * and two unrelated services rarely break in the same minute. Taken as a dependency of the
- * victim, so that its change is judged on its path like any other; services linked, however far,
- * are left as the topology says.
+ * Dependencies nobody declared or measured, inferred from timing. A service `apart` from the one
+ * asked about (no recorded calls lead either way between them, declared or seen in client series,
+ * and no caller is shared) whose own latency, errors or success turned bad at the moment the
+ * trouble began — within two sampling steps, at least a minute — is most likely something it
+ * calls: topologies are sparse and clients go uninstrumented, and two unrelated services rarely
+ * break in the same minute. A dependency both call links them only by chance: both calling a
+ * database says nothing of whether one calls the other. Taken as a dependency of the victim, so
+ * that its change is judged on its path like any other. Services above or below the victim, or
+ * sharing a caller with it (whose load breaks both at once), are left as the topology says.
  */
-export function coOnsetDependencies(graph: TopologyGraph, victim: string, byService: ReadonlyMap<string, readonly Signal[]>, began: number | undefined, stepMs: number, rules: readonly MetricRule[], bursts: ReadonlyMap<string, readonly number[]> = new Map()): string[] {
-  const linked = graph.neighbours(victim, Infinity);
+export function coOnsetDependencies(apart: (s: string) => boolean, victim: string, byService: ReadonlyMap<string, readonly Signal[]>, began: number | undefined, stepMs: number, rules: readonly MetricRule[], bursts: ReadonlyMap<string, readonly number[]> = new Map()): string[] {
   const near = Math.max(2 * stepMs, MIN);
   if (began === undefined) return [];
   const out: string[] = [];
   for (const service of new Set([...byService.keys(), ...bursts.keys()])) {
-    if (service === victim || linked.has(service)) continue;
+    if (service === victim || !apart(service)) continue;
     const moved = badOf(byService.get(service) ?? [], rules, HEALTH).some(({ s }) => s.weight >= STRONG && Math.abs(s.time - began) <= near);
     if (moved || (bursts.get(service) ?? []).some((t) => Math.abs(t - began) <= near)) out.push(service);
   }

@@ -100,6 +100,12 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const below = reachable(recorded, victim, 'down');
   const near = (s: string | undefined): boolean => s !== undefined && (linked === undefined || s === victim || (linked.get(s) ?? Infinity) <= RADIUS || below.has(s));
   const unlinked = (s: string): boolean => linked !== undefined && s !== victim && !linked.has(s);
+  // No recorded calls lead from the victim to it or from it to the victim, and no caller is shared
+  // (whose load would break both at once): linked at most through a dependency both call, which
+  // says nothing of whether it is one of the victim's own (see `coOnsetDependencies`).
+  const above = reachable(recorded, victim, 'up');
+  const besideAbove = reachable(recorded, [...above], 'down');
+  const apart = (s: string): boolean => linked !== undefined && s !== victim && !below.has(s) && !above.has(s) && !besideAbove.has(s);
   const windowed: SeriesData[] = [];
   for (const s of input.series) {
     const svc = s.series.service;
@@ -126,7 +132,7 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
     .filter((x) => x.w > 0.05);
   // A request rate that moved has no bad direction: it is the trouble only when nothing else moved.
   const health = moved.filter((x) => x.s.cls !== 'traffic');
-  const lonely = linked !== undefined && [...known].some(unlinked);
+  const lonely = linked !== undefined && [...known].some(apart);
   // No lasting move confirmed yet: the trouble began with the victim's strong burst still going at
   // the page (one that cleared before was an earlier episode), not at the page — nor with a request
   // rate that moved (fewer calls per pod after a scale-out), which has no bad direction.
@@ -135,8 +141,8 @@ export function buildContext(input: AnalyzeInput, given?: readonly Breakpoint[])
   const trouble = health.length > 0 || Number.isFinite(burst) ? health : moved;
   const began = trouble.length > 0 ? onsetOf(trouble, input.at) : burst;
   const onset = Math.min(input.at, began);
-  const bursts = lonely ? healthBursts(probed, unlinked, input.at, input.metricRules ?? [], { end: dataEnd }) : undefined;
-  const inferred = coOnsetDependencies(recorded, victim, probedBy, Number.isFinite(began) ? began : undefined, stepMs, input.metricRules ?? [], bursts);
+  const bursts = lonely ? healthBursts(probed, apart, input.at, input.metricRules ?? [], { end: dataEnd }) : undefined;
+  const inferred = coOnsetDependencies(apart, victim, probedBy, Number.isFinite(began) ? began : undefined, stepMs, input.metricRules ?? [], bursts);
   const graph = inferred.length === 0 ? recorded : buildGraph(withDependencies(declared, victim, inferred));
   const quiet = lonely && !Number.isFinite(began);
   const unproven = quiet ? [...known].filter((s) => unlinked(s) && !inferred.includes(s)).sort() : [];

@@ -121,7 +121,7 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
   // The hop into the victim, when its other end is a dependency inferred from timing alone.
   const guessed = p.path.map((st) => (st.to === ctx.victim ? st.from : st.from === ctx.victim ? st.to : undefined)).find((d) => d !== undefined && ctx.inferred.includes(d));
   if (guessed !== undefined) {
-    lines.push({ w: 0.3, text: `${guessed} is not linked to ${ctx.victim} by the topology or by any series, but its own trouble began with ${ctx.victim}'s: taken as a dependency nobody recorded` });
+    lines.push({ w: 0.3, text: `${guessed}'s own trouble began with ${ctx.victim}'s, though no recorded call links them either way (topology or series): taken as a dependency nobody recorded` });
   }
   const below = e.passedOn.signal;
   if (below !== undefined && e.passedOn.value > 0.3) {

@@ -8,14 +8,18 @@ import type { ServiceTrouble, Top } from './acute';
  * explains its own (`belowOf`).
  */
 
-/** Every service that calls `s`, directly or through others (`dir` 'up'); or that `s` calls ('down'). */
-export function reachable(graph: TopologyGraph, s: string, dir: 'up' | 'down'): Set<string> {
+/**
+ * Every service that calls `s`, directly or through others (`dir` 'up'); or that `s` calls ('down').
+ * Of several services, what any of them reaches (a service of the list only when another reaches it).
+ */
+export function reachable(graph: TopologyGraph, s: string | readonly string[], dir: 'up' | 'down'): Set<string> {
   const next = (x: string): readonly string[] => (dir === 'up' ? graph.callers(x) : graph.callees(x));
   const seen = new Set<string>();
-  const todo = [...next(s)];
+  const from = typeof s === 'string' ? [s] : s;
+  const todo = from.flatMap(next);
   while (todo.length > 0) {
     const x = todo.pop() as string;
-    if (seen.has(x) || x === s) continue;
+    if (seen.has(x) || (typeof s === 'string' && x === s)) continue;
     seen.add(x);
     todo.push(...next(x));
   }

@@ -43,10 +43,22 @@ describe('correlate: dependencies nobody recorded, from services breaking with t
     assert.deepEqual(buildContext({ ...ask, topology: { services: TOPO.services.map((s) => (s.name === 'web' ? { ...s, dependsOn: ['reviews'] } : s)) } }).inferred, []);
   });
 
+  it('takes one linked only through a dependency both call, not one sharing a caller with the victim (was: any link, however far, kept it out)', () => {
+    // web and reviews both call the same database: that says nothing of whether web calls reviews.
+    const shared = (deps: Record<string, string[]>, extra: Topology['services'] = []): Topology => ({
+      services: [...TOPO.services.map((s) => ({ ...s, dependsOn: deps[s.name] ?? [] })), ...extra],
+    });
+    const db = { name: 'orders-db', team: 'platform', dependsOn: [], limits: {} };
+    assert.deepEqual(buildContext({ ...ask, topology: shared({ web: ['orders-db'], reviews: ['orders-db'] }, [db]) }).inferred, ['reviews']);
+    // A gateway calling both: its load may break them at once, so reviews is left as a sibling.
+    const gw = { name: 'gateway', team: 'edge', dependsOn: ['web', 'reviews'], limits: {} };
+    assert.deepEqual(buildContext({ ...ask, topology: shared({}, [gw]) }).inferred, []);
+  });
+
   it('end to end: the change of the service that broke with the victim is named, and the report says the link was inferred', () => {
     const a = analyze(ask);
     assert.equal(a.suspects[0]?.id, 'reviews-flag');
-    assert.ok(a.suspects[0]?.evidence.some((e) => /reviews is not linked to web .* taken as a dependency nobody recorded/.test(e)), a.suspects[0]?.evidence.join('\n'));
+    assert.ok(a.suspects[0]?.evidence.some((e) => /reviews's own trouble began with web's, though no recorded call links them either way .*: taken as a dependency nobody recorded/.test(e)), a.suspects[0]?.evidence.join('\n'));
   });
 
   it('regression: a service pushing connections onto an inferred dependency comes into view with it (was: left out as unlinked, so the founding story\'s cause had no evidence)', () => {
