@@ -258,7 +258,7 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
   const up = reachable(ctx.graph, c.service, 'up');
   const down = reachable(ctx.graph, c.service, 'down');
   // Trouble below a change that says it sends more down there (see `statedPush`) is its push, not another cause.
-  const below = statedPush(c) === undefined ? belowOf(ctx, x, trouble, up, down, quiet, inferredWith(ctx.inferred, c.service)) : { w: 0 };
+  const below = statedPush(c) === undefined ? belowOf(ctx, c.service, x, trouble, up, down, quiet, inferredWith(ctx.inferred, c.service)) : { w: 0 };
   const v = at(ctx.victim);
   const canary = canaryEvidence(ctx, c);
   // What a burst below explains is not this service's own doing: its own burst and its callers'

@@ -94,7 +94,7 @@ export function burstAtCallee(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap
         if (edge?.top !== undefined) views.push({ w: edge.w, top: edge.top, start: edge.start });
       }
     }
-    const below = t === undefined ? 0 : belowOf(ctx, t, trouble, reachable(ctx.graph, d, 'up'), reachable(ctx.graph, d, 'down'), quiet).w;
+    const below = t === undefined ? 0 : belowOf(ctx, d, t, trouble, reachable(ctx.graph, d, 'up'), reachable(ctx.graph, d, 'down'), quiet).w;
     for (const seen of views) {
       if (seen === undefined || seen.w === 0) continue;
       const soon = afterChange(seen.top.exc, c.time, ctx.stepMs);

@@ -42,14 +42,27 @@ export function callerSide(t: ServiceTrouble, s: string, tolMs: number): { reado
   return { w: t.calls.size > 0 ? t.podCalls * (1 - elsewhere) : t.client, start, ...(top === undefined ? {} : { top }), perEdge: false };
 }
 
+/**
+ * How clearly caller `p` (trouble `t`) shows its callee `d` in trouble, and from when: its calls to
+ * `d` (see `callerSide`), else its own burst shared among all it calls.
+ */
+function callerBurst(ctx: Context, t: ServiceTrouble | undefined, d: string, p: string): { readonly w: number; readonly start: number } {
+  if (t === undefined) return { w: 0, start: Infinity };
+  const side = callerSide(t, d, ctx.stepMs);
+  if (side.perEdge) return { w: side.w, start: side.start };
+  // Naming no callee, its trouble is as much any other callee's doing (as `acuteEvidence` shares it).
+  const share = Math.max(1, ctx.graph.callees(p).length);
+  return side.w >= 0.7 * t.own ? { w: side.w / share, start: side.start } : { w: (0.7 * t.own) / share, start: t.ownStart };
+}
+
 /** How clearly a service's calls to its own dependencies stopped, and from when (see `quietCallees`). */
 export type QuietBelow = (service: string) => { readonly value: number; readonly start: number };
 
 /**
- * The strongest burst below service `x` (of the candidate) as early as its own, and what it is:
- * only a service that burst itself can be a mere symptom of a burst below it.
+ * The strongest burst below service `service` (trouble `x`, of the candidate) as early as its own,
+ * and what it is: only a service that burst itself can be a mere symptom of a burst below it.
  */
-export function belowOf(ctx: Context, x: ServiceTrouble, trouble: ReadonlyMap<string, ServiceTrouble>, up: ReadonlySet<string>, down: ReadonlySet<string>, quiet?: QuietBelow, either: ReadonlySet<string> = new Set()): { w: number; what?: string } {
+export function belowOf(ctx: Context, service: string, x: ServiceTrouble, trouble: ReadonlyMap<string, ServiceTrouble>, up: ReadonlySet<string>, down: ReadonlySet<string>, quiet?: QuietBelow, either: ReadonlySet<string> = new Set()): { w: number; what?: string } {
   let best: { w: number; what?: string } = { w: 0 };
   const offer = (w: number, what: string): void => {
     if (w > best.w) best = { w, what };
@@ -74,6 +87,22 @@ export function belowOf(ctx: Context, x: ServiceTrouble, trouble: ReadonlyMap<st
   }
   // … or its own calls to a service below it got slow or failing as early.
   for (const [d, call] of x.calls) if (down.has(d) && !up.has(d) && call.start <= asEarly) offer(call.w, `its calls to ${d}`);
+  // … or the other callers of a service it calls did: a slow service shows in the calls of all
+  // its callers, and a datastore that reports nothing itself shows only there. Not callers above
+  // or below it (their burst may be its doing, or the same chain's), nor when its load rose first.
+  for (const d of ctx.graph.callees(service)) {
+    if (up.has(d)) continue;
+    const others = ctx.graph.callers(d).filter((p) => p !== service && !up.has(p) && !down.has(p));
+    let sum = 0;
+    let first: { p: string; start: number } | undefined;
+    for (const p of others) {
+      const b = callerBurst(ctx, trouble.get(p), d, p);
+      if (b.start > asEarly) continue;
+      sum += b.w;
+      if (first === undefined || b.start < first.start) first = { p, start: b.start };
+    }
+    if (first !== undefined && !((x.pushes.get(d) ?? Infinity) <= first.start)) offer((sum / others.length) * (1 - x.pinned), `${d} (as ${first.p}, which calls it too, saw)`);
+  }
   // … or its calls as a whole did, unless it is busy itself (a starved process times its calls long
   // too); not a sample later: naming no callee, they are the weakest sign of trouble below.
   if (down.size > 0 && x.podCallsStart <= x.ownStart) offer(x.podCalls * (1 - x.sat), 'its calls to its dependencies');
