@@ -127,6 +127,10 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   if (e.fromAbove > 0.1) {
     out.push({ w: m.weights.acuteSelf * e.fromAbove + 1, text: `more requests arrived at ${ctx.victim} from above as its trouble began (its callers received more too): load, not this release` });
   }
+  const up = e.travelledUp;
+  if (up.value > 0.3 && up.what !== undefined) {
+    out.push({ w: 10 * up.value, text: `${ctx.victim}'s trouble began below it (${up.what} got worse as early) and this change sent no more load down: what moved between it and ${ctx.victim} is that trouble travelling up` });
+  }
   if (a.below > 0.3) {
     const either = a.belowWhat !== undefined && ctx.inferred.includes(a.belowWhat) && ctx.inferred.includes(c.service);
     const text = either

@@ -19,6 +19,7 @@ import { comparisonTimeliness } from './timely';
 import { burstAtCallee, pushTargets, saidOnto, statedPush, type CalleeBurst, type SaidOnto } from './callee';
 import { pushedConnections } from './little';
 import { HEALTH } from '../golden';
+import { belowOf, reachable } from './sides';
 
 /** Names of the model's inputs, in the order of the coefficient vector (see ../model.ts). */
 export const FEATURES = [
@@ -97,6 +98,8 @@ export interface CandidateEvidence {
   readonly pushed: Pushed;
   /** For the asked-about service's own change: its trouble came with load from above (see `loadFromAbove`). */
   readonly fromAbove: number;
+  /** For a change above the asked-about service: its trouble began below it, with no load sent down (see `troubleUp`). */
+  readonly travelledUp: TravelledUp;
   /** Instances still on another version got as much worse after this release (see `oldPodsWorse`). */
   readonly oldPods: OldPods;
   /** For a change of the asked-about service's caller: it, or one on the way to it, burst right after (see `burstAtCallee`). */
@@ -121,8 +124,8 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const onset = onsetAlignment(ctx, c);
   const delayed = delayedAlignment(ctx, c);
   const before = troubleBefore(ctx, c);
-  const path = pathEvidence(ctx, c);
-  const elsewhere = edgeElsewhere(ctx, c, path, fan);
+  const pathRaw = pathEvidence(ctx, c);
+  const elsewhere = edgeElsewhere(ctx, c, pathRaw, fan);
   const rollback = rollbackEvidence(ctx, c);
   const version = versionDifferential(ctx, c);
   // What the old pods went through too is not the new version's doing: the changed service's own
@@ -130,7 +133,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const oldPods = oldPodsWorse(ctx, c);
   const notOld = 1 - oldPods.value;
   // The paged service's own release weighs as its own only as far as its old pods do not clear it.
-  const own = path.dist === 0 ? 1 : 0;
+  const own = pathRaw.dist === 0 ? 1 : 0;
   // … nor as far as what paged began right after a later change (see `pagedLater`).
   const later = pagedLater(ctx, c, view);
   // Connections a caller pushed onto the changed service before it slowed: its trouble is that
@@ -148,11 +151,11 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const passedOn = own === 1 ? troubleFirst(ctx, c, acute.trouble.get(c.service), HEALTH) : NONE;
   const ownNotOld = own === 1 ? notOld * (1 - later.value) * mine * (1 - passedOn.value) : 1;
   const isVictim = own * ownNotOld;
-  const side = entry(ctx, path);
-  const link = Math.max(path.near.value, path.victimHop.value);
+  const side = entry(ctx, pathRaw);
+  const link = Math.max(pathRaw.near.value, pathRaw.victimHop.value);
   // Connections the changed service pushed onto one below it: the slowness there is its own doing.
   const pushesAll = pushedConnections(ctx, c.time, { from: c.service }, acuteWindow(ctx, c.time));
-  const waits = side === 'downstream' ? downThrough(ctx, c, path) : NONE;
+  const waits = side === 'downstream' ? downThrough(ctx, c, pathRaw) : NONE;
   // Waiting on a service it pushes, measured or said by the change itself (see `statedPush`), is its doing.
   const stated = statedPush(c);
   const statedOn = stated === undefined ? [] : pushTargets(ctx, c, stated).direct;
@@ -161,6 +164,12 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const through = own === 1 ? NONE : passThrough(ctx, c);
   // More connections from the victim to a dependency with its request rate flat: that dependency got slower.
   const slow = vs.outbound * (1 - vs.traffic);
+  const pushed = pushedLoad(ctx, c, surges(c.time), acute.trouble);
+  // Above the paged service, with its trouble begun below it and no load sent down: what moved
+  // between this change and it is that trouble travelling up.
+  const travelledUp = side === 'upstream' ? troubleUp(ctx, c, acute.trouble, Math.max(pushed.value, vs.traffic, pushesAll.value, stated === undefined ? 0 : 1)) : NOTHING_UP;
+  const rest = 1 - travelledUp.value;
+  const path = rest === 1 ? pathRaw : { ...pathRaw, self: scale(pathRaw.self, rest), near: scale(pathRaw.near, rest), chain: scale(pathRaw.chain, rest), interior: scale(pathRaw.interior, rest), victimHop: scale(pathRaw.victimHop, rest) };
   const x: Record<FeatureName, number> = {
     onset: onset.value * ownNotOld,
     delayed: delayed.value * ownNotOld,
@@ -205,7 +214,6 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   // trouble with more requests arriving from above is not its own release's (new pods against old
   // ones over the same minutes saw the same load, so that comparison stands).
   const victimNow = acute.trouble.get(ctx.victim);
-  const pushed = pushedLoad(ctx, c, surges(c.time), acute.trouble);
   const fromAbove = own === 1 ? loadFromAbove(ctx, surges(c.time), victimNow) : 0;
   const timely = comparisonTimeliness(ctx, c);
   const canary = (acute.canary.kind === 'canary' ? acute.canary.value : 0) * timely;
@@ -220,7 +228,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   // to it slowing or failing are no more the new version's doing than its own trouble is (`notOld`).
   const lead = ctx.unproven.includes(c.service) ? UNLINKED_LEAD : 1;
   const a = { acuteSelf: acuteSelf * lead, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove) * notOld * lead, quiet: 0 };
-  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, oldPods, callee, later, stopped, onto, said, pushes, passedOn };
+  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, travelledUp, oldPods, callee, later, stopped, onto, said, pushes, passedOn };
 }
 
 /** How long before a change a push onto its service still explains the service's trouble. */
@@ -300,3 +308,32 @@ export function featureVector(e: CandidateEvidence): number[] {
 export { fanIn, victimSide, type FanIn, type VictimSide } from './fanin';
 export { acuteView } from './acute';
 export { lullView, surgeView } from './surge';
+
+function scale(x: Scored, k: number): Scored {
+  return k === 1 ? x : { ...x, value: x.value * k };
+}
+
+export interface TravelledUp {
+  readonly value: number;
+  /** What burst below the paged service (see `belowOf`). */
+  readonly what?: string;
+}
+const NOTHING_UP: TravelledUp = { value: 0 };
+
+/**
+ * For a change above the paged service: how clearly the paged service's trouble began below it
+ * (see `belowOf`) while this change sent no more load down (`load`: requests or connections pushed,
+ * more requests arriving at the paged service, a stated push). A change above reaches the paged
+ * service only by what it sends; what moved on the way down to it after the change — its callers
+ * waiting on it, their connections held longer — is then the trouble travelling up the calls.
+ */
+function troubleUp(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap<string, ServiceTrouble>, load: number): TravelledUp {
+  const v = trouble.get(ctx.victim);
+  if (load >= 1) return NOTHING_UP;
+  // A burst below it as early (bursts), or a lasting worsening below it before its own (settled moves).
+  const burst = v === undefined ? { w: 0 } : belowOf(ctx, ctx.victim, v, trouble, reachable(ctx.graph, ctx.victim, 'up'), reachable(ctx.graph, ctx.victim, 'down'));
+  const settled = troubleFirst(ctx, { ...c, service: ctx.victim }, v, HEALTH, true);
+  const s = settled.signal;
+  if (settled.value > burst.w && s !== undefined) return { value: settled.value * (1 - load), what: s.peer !== undefined && s.service === ctx.victim ? `its calls to ${s.peer}` : s.service };
+  return burst.what === undefined ? NOTHING_UP : { value: burst.w * (1 - load), what: burst.what };
+}

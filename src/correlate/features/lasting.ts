@@ -17,6 +17,18 @@ export function badMoves(ctx: Context, service: string, kinds?: ReadonlySet<Gold
   return badOf(ctx.byService.get(service) ?? [], ctx.metricRules, kinds);
 }
 
+/** Lasting moves of `service`'s calls to `peer` (client side, naming it) in the bad direction. */
+function badCalls(ctx: Context, service: string, peer: string, kinds?: ReadonlySet<GoldenSignal>): { readonly s: Signal; readonly w: number }[] {
+  const out: { s: Signal; w: number }[] = [];
+  for (const s of ctx.byService.get(service) ?? []) {
+    if (s.peer !== peer) continue;
+    const g = classifyGolden(s.series.series.metric, s.series.series.labels, ctx.metricRules);
+    if (g.bad === 0 || g.side !== 'client' || g.signal === 'saturation' || Math.sign(s.effect.shift) !== g.bad || (kinds !== undefined && !kinds.has(g.signal))) continue;
+    out.push({ s, w: s.weight });
+  }
+  return out;
+}
+
 /** `badMoves` over any list of one service's signals (before a context exists, see ../co-onset.ts). */
 export function badOf(signals: readonly Signal[], rules: readonly MetricRule[], kinds?: ReadonlySet<GoldenSignal>): { readonly s: Signal; readonly w: number }[] {
   const out: { s: Signal; w: number }[] = [];
@@ -54,7 +66,7 @@ const MOVED = 0.1;
  * Its own trouble begins at its first burst or lasting worsening after the change. The strongest
  * such move below, in [0,1]; its signal names it.
  */
-export function troubleFirst(ctx: Context, c: ChangeEvent, own: ServiceTrouble | undefined, kinds?: ReadonlySet<GoldenSignal>): Scored {
+export function troubleFirst(ctx: Context, c: ChangeEvent, own: ServiceTrouble | undefined, kinds?: ReadonlySet<GoldenSignal>, calls = false): Scored {
   const lasting = badMoves(ctx, c.service).filter(({ s, w }) => w >= MOVED && s.time >= c.time - ctx.tolMs).reduce((m, { s }) => Math.min(m, s.time), Infinity);
   const start = Math.min(own?.ownStart ?? Infinity, lasting);
   if (!Number.isFinite(start)) return NONE;
@@ -63,7 +75,8 @@ export function troubleFirst(ctx: Context, c: ChangeEvent, own: ServiceTrouble |
   for (const d of reachable(ctx.graph, c.service, 'down')) {
     if (up.has(d)) continue;
     const pushed = own?.pushes.get(d) ?? Infinity;
-    for (const { s, w } of badMoves(ctx, d, kinds)) {
+    // With `calls`, its own calls to it too: a database that reports nothing itself shows only there.
+    for (const { s, w } of calls ? [...badMoves(ctx, d, kinds), ...badCalls(ctx, c.service, d, kinds)] : badMoves(ctx, d, kinds)) {
       // Settled in before (or with) the service's own trouble, and still there then: an earlier incident that recovered is not.
       const first = s.time >= c.time - 2 * HOUR && s.time <= start + ctx.stepMs && s.time < pushed + ctx.stepMs && stillMoved(s, Math.max(start, s.time + 3 * ctx.stepMs) + 1, ctx.stepMs);
       if (first && w > below.value) below = { value: w, signal: s };

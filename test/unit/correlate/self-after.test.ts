@@ -35,6 +35,7 @@ describe('explanation: the service-level and canary lines say only what the scor
       a: { acuteSelf: 0, acuteCallers: 0, quiet: 0 },
       pushed: { value: 0, path: [], start: Infinity },
       fromAbove: 0,
+      travelledUp: { value: 0 },
       oldPods: { value: o.oldPods ?? 0 },
       later: { value: 0 },
       stopped: { value: 0, callees: [], start: Infinity },
