@@ -5,6 +5,7 @@ import type { Signal } from '../signals';
 import { best, edgeSignals, hopEvidence, type Scored } from './common';
 import type { FanIn } from './fanin';
 import type { PathEvidence } from './path';
+import { pushTargets, statedPush } from './callee';
 
 /** Every service linked to the victim by the topology or by a series' peer label. */
 export function victimLinks(ctx: Context): string[] {
@@ -36,13 +37,16 @@ export function edgeElsewhere(ctx: Context, c: ChangeEvent, p: PathEvidence, fan
   const v = ctx.victim;
   const together = fan.moved.length >= 2 ? fan.share : 0;
   const onPath = p.path.length > 0 ? p.path[p.path.length - 1]?.from : undefined;
+  // Its own calls to a service it says it sends more to (see `statedPush`) are its doing, not another explanation.
+  const stated = c.service === v ? statedPush(c) : undefined;
+  const pushesOn = stated === undefined ? [] : pushTargets(ctx, c, stated).direct;
   return best(
     victimLinks(ctx)
       .filter((u) => u !== onPath && u !== c.service)
       .map((u) => {
         const h = hopEvidence(ctx, u, v, c);
         if (c.service !== v || h.signal === undefined) return h;
-        if (h.signal.service === v) return { value: 0.5 * h.value, signal: h.signal };
+        if (h.signal.service === v) return { value: pushesOn.includes(u) ? 0 : 0.5 * h.value, signal: h.signal };
         const side = fan.moved.includes(h.signal.service) ? together : 0;
         return { value: h.value * (1 - Math.max(side, slowedBy(ctx, c, h.signal))), signal: h.signal };
       })
