@@ -6,7 +6,7 @@ import type { Context } from '../context';
 import { perStep } from './common';
 import { afterChange, JITTER_MS, preempted, underWay } from './timing';
 import { canaryEvidence, ratioFloor, successCeiling, type CanaryEvidence } from './canary';
-import { belowOf, callerSide, inferredWith, reachable, type QuietBelow } from './sides';
+import { belowOf, callerSide, inferredWith, OWN_AS_CALLS, reachable, type QuietBelow } from './sides';
 import { statedPush } from './callee';
 import { classifyGolden, ownHealth, type Golden } from '../golden';
 import type { StitchedSeries } from '../stitch';
@@ -252,7 +252,7 @@ export function acuteEvidence(ctx: Context, c: ChangeEvent, view: (t: number) =>
     const side = callerSide(t, c.service, ctx.stepMs);
     if (side.perEdge) return side.w * lag(side.top?.exc);
     // Naming no callee, its trouble is as much any other callee's doing: shared among them all.
-    return Math.max(side.w * lag(side.top?.exc), 0.7 * t.own * lag(t.ownTop?.exc)) / Math.max(1, ctx.graph.callees(p).length);
+    return Math.max(side.w * lag(side.top?.exc), OWN_AS_CALLS * t.own * lag(t.ownTop?.exc)) / Math.max(1, ctx.graph.callees(p).length);
   };
   const callers = callerList.length === 0 ? 0 : callerList.reduce((m, p) => m + callerTrouble(p), 0) / callerList.length;
   const up = reachable(ctx.graph, c.service, 'up');

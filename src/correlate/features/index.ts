@@ -332,7 +332,8 @@ function troubleUp(ctx: Context, c: ChangeEvent, trouble: ReadonlyMap<string, Se
   if (load >= 1) return NOTHING_UP;
   // A burst below it as early (bursts), or a lasting worsening below it before its own (settled moves).
   const burst = v === undefined ? { w: 0 } : belowOf(ctx, ctx.victim, v, trouble, reachable(ctx.graph, ctx.victim, 'up'), reachable(ctx.graph, ctx.victim, 'down'));
-  const settled = troubleFirst(ctx, { ...c, service: ctx.victim }, v, HEALTH, true);
+  // Asked as of this change's time about the paged service, saying nothing it sends (no settings).
+  const settled = troubleFirst(ctx, { ...c, service: ctx.victim, settings: [] }, v, HEALTH, true);
   const s = settled.signal;
   if (settled.value > burst.w && s !== undefined) return { value: settled.value * (1 - load), what: s.peer !== undefined && s.service === ctx.victim ? `its calls to ${s.peer}` : s.service };
   return burst.what === undefined ? NOTHING_UP : { value: burst.w * (1 - load), what: burst.what };

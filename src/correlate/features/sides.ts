@@ -43,6 +43,12 @@ export function callerSide(t: ServiceTrouble, s: string, tolMs: number): { reado
 }
 
 /**
+ * How much a caller's own burst speaks for the callees it calls, measuring none of them per callee:
+ * its trouble may be its own, so less than its calls would. @default 0.7
+ */
+export const OWN_AS_CALLS = 0.7;
+
+/**
  * How clearly caller `p` (trouble `t`) shows its callee `d` in trouble, and from when: its calls to
  * `d` (see `callerSide`), else its own burst shared among all it calls.
  */
@@ -52,7 +58,7 @@ function callerBurst(ctx: Context, t: ServiceTrouble | undefined, d: string, p: 
   if (side.perEdge) return { w: side.w, start: side.start };
   // Naming no callee, its trouble is as much any other callee's doing (as `acuteEvidence` shares it).
   const share = Math.max(1, ctx.graph.callees(p).length);
-  return side.w >= 0.7 * t.own ? { w: side.w / share, start: side.start } : { w: (0.7 * t.own) / share, start: t.ownStart };
+  return side.w >= OWN_AS_CALLS * t.own ? { w: side.w / share, start: side.start } : { w: (OWN_AS_CALLS * t.own) / share, start: t.ownStart };
 }
 
 /** How clearly a service's calls to its own dependencies stopped, and from when (see `quietCallees`). */
