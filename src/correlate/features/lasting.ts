@@ -12,6 +12,13 @@ import { JITTER_MS } from './timing';
 const HOUR = 3600_000;
 
 /**
+ * How long before a service's own trouble a worsening below it may have settled in and still be
+ * what it passes on: slowness and failures reach the callers within minutes, so a service that
+ * stayed well for longer after it has another cause for its trouble now. @default 10 min
+ */
+export const SETTLED_BEFORE_MS = 10 * 60_000;
+
+/**
  * Lasting moves (breakpoints, not bursts) of `service`'s own health in the bad direction: its
  * server-side latency, errors or saturation up, success down. Per-edge series are the links'.
  */
@@ -83,7 +90,7 @@ export function troubleFirst(ctx: Context, c: ChangeEvent, own: ServiceTrouble |
     // With `calls`, its own calls to it too: a database that reports nothing itself shows only there.
     for (const { s, w } of calls ? [...badMoves(ctx, d, kinds), ...badCalls(ctx, c.service, d, kinds)] : badMoves(ctx, d, kinds)) {
       // Settled in before (or with) the service's own trouble, and still there then: an earlier incident that recovered is not.
-      const first = s.time >= c.time - 2 * HOUR && s.time <= start + ctx.stepMs && s.time < pushed + ctx.stepMs && stillMoved(s, Math.max(start, s.time + 3 * ctx.stepMs) + 1, ctx.stepMs);
+      const first = s.time >= Math.max(c.time - 2 * HOUR, start - SETTLED_BEFORE_MS) && s.time <= start + ctx.stepMs && s.time < pushed + ctx.stepMs && stillMoved(s, Math.max(start, s.time + 3 * ctx.stepMs) + 1, ctx.stepMs);
       if (first && w > below.value) below = { value: w, signal: s };
     }
   }

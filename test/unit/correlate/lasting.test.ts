@@ -23,6 +23,14 @@ describe('evidence: trouble below that came first', () => {
     const ctx = ctxOf([checkout, payments], [dep], [bp(checkout, at('13:31')), bp(payments, at('13:45'))]);
     assert.equal(troubleFirst(ctx, dep, undefined).value, 0);
   });
+  it('a dependency worse for good since forty minutes before, the changed service well in between, is no explanation', () => {
+    const payments = series('payments', LAT, {}, step(100, 800, at('12:50')));
+    const ctx = ctxOf([checkout, payments], [dep], [bp(checkout, at('13:31')), bp(payments, at('12:50'))]);
+    assert.equal(troubleFirst(ctx, dep, undefined).value, 0);
+    // Settled in minutes before it, the same move explains it.
+    const close = series('payments', LAT, {}, step(100, 800, at('13:24')));
+    assert.ok(troubleFirst(ctxOf([checkout, close], [dep], [bp(checkout, at('13:31')), bp(close, at('13:24'))]), dep, undefined).value > 0.5);
+  });
   it('a dependency whose earlier trouble had recovered is no explanation', () => {
     const pulse = (t: number): number => (t >= at('12:40') && t < at('13:00') ? 800 : 100);
     const payments = series('payments', LAT, {}, pulse);
