@@ -28,23 +28,19 @@ export function badMoves(ctx: Context, service: string, kinds?: ReadonlySet<Gold
 
 /** Lasting moves of `service`'s calls to `peer` (client side, naming it) in the bad direction. */
 function badCalls(ctx: Context, service: string, peer: string, kinds?: ReadonlySet<GoldenSignal>): { readonly s: Signal; readonly w: number }[] {
-  const out: { s: Signal; w: number }[] = [];
-  for (const s of ctx.byService.get(service) ?? []) {
-    if (s.peer !== peer) continue;
-    const g = classifyGolden(s.series.series.metric, s.series.series.labels, ctx.metricRules);
-    if (g.bad === 0 || g.side !== 'client' || g.signal === 'saturation' || Math.sign(s.effect.shift) !== g.bad || (kinds !== undefined && !kinds.has(g.signal))) continue;
-    out.push({ s, w: s.weight });
-  }
-  return out;
+  return badOf((ctx.byService.get(service) ?? []).filter((s) => s.peer === peer), ctx.metricRules, kinds, 'client');
 }
 
-/** `badMoves` over any list of one service's signals (before a context exists, see ../co-onset.ts). */
-export function badOf(signals: readonly Signal[], rules: readonly MetricRule[], kinds?: ReadonlySet<GoldenSignal>): { readonly s: Signal; readonly w: number }[] {
+/**
+ * `badMoves` over any list of one service's signals (before a context exists, see ../co-onset.ts);
+ * with `side` 'client', its calls' latency and errors instead (connections held are load, not health).
+ */
+export function badOf(signals: readonly Signal[], rules: readonly MetricRule[], kinds?: ReadonlySet<GoldenSignal>, side: 'server' | 'client' = 'server'): { readonly s: Signal; readonly w: number }[] {
   const out: { s: Signal; w: number }[] = [];
   for (const s of signals) {
-    if (s.edge) continue;
+    if (side === 'server' && s.edge) continue;
     const g = classifyGolden(s.series.series.metric, s.series.series.labels, rules);
-    if (g.bad === 0 || g.side !== 'server' || Math.sign(s.effect.shift) !== g.bad || (kinds !== undefined && !kinds.has(g.signal))) continue;
+    if (g.bad === 0 || g.side !== side || (side === 'client' && g.signal === 'saturation') || Math.sign(s.effect.shift) !== g.bad || (kinds !== undefined && !kinds.has(g.signal))) continue;
     out.push({ s, w: s.weight });
   }
   return out;
