@@ -20,6 +20,9 @@ const ARROW = String.raw`(?:→|->|=>|⇒|⟶)`;
 const ARROW_RE = new RegExp(String.raw`(?:\b(set|change[sd]?|raise[sd]?|lower(?:s|ed)?|bump(?:s|ed)?)\s+)?(${KEY})\s*([:=])?\s*(?:from\s+)?(${VALUE})\s*${ARROW}\s*(${VALUE})`, 'gi');
 /** `set KEY from A to B`, `KEY from A to B` with a key that looks like one. */
 const FROM_TO_RE = new RegExp(String.raw`(?:\b(set|change[sd]?|raise[sd]?|lower(?:s|ed)?|bump(?:s|ed)?)\s+)?(${KEY})\s+from\s+(${VALUE})\s+to\s+(${VALUE})`, 'gi');
+/** An instance count in words: `replicas 3 → 5`, `minReplicas: 2 -> 4`, `3 → 5 replicas`, `from 3 to 5 instances`. */
+const KEYED_COUNT_RE = new RegExp(String.raw`\b((?:min_?)?replicas)\s*:?\s*(?:from\s+)?(\d+)\s*(?:${ARROW}|to)\s*(\d+)\b`, 'gi');
+const COUNTED_RE = new RegExp(String.raw`(?:\bfrom\s+)?\b(\d+)\s*(?:${ARROW}|to)\s*(\d+)\s+(?:replicas|instances|pods)\b`, 'gi');
 /** `set KEY to B` / `set KEY=B` (only the new value is known). */
 const SET_TO_RE = new RegExp(String.raw`\bset\s+(${KEY})\s*(?:=|\s+to\s+)\s*(${VALUE})`, 'gi');
 
@@ -50,6 +53,8 @@ export function settingsFromText(text: string): ReadSettings {
       const [, verb, key = '', from = '', to = ''] = m;
       if (looksLikeKey(key, verb !== undefined)) put({ key, from: clean(from), to: clean(to) });
     }
+    for (const m of line.matchAll(KEYED_COUNT_RE)) put({ key: m[1] ?? 'replicas', from: m[2] ?? '', to: m[3] ?? '' });
+    for (const m of line.matchAll(COUNTED_RE)) put({ key: 'replicas', from: m[1] ?? '', to: m[2] ?? '' });
     for (const m of line.matchAll(SET_TO_RE)) {
       const [, key = '', to = ''] = m;
       if (looksLikeKey(key, true)) put({ key, to: clean(to) });

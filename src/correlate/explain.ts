@@ -83,7 +83,10 @@ export function explain(ctx: Context, e: CandidateEvidence, model: Model = MODEL
     lines.push({ w: Math.abs(contrib('version')) + 0.5, text: v.value > 0 ? `version differential: ${cmp}` : `version differential: ${cmp} — not this release` });
   }
   const op = e.oldPods;
-  if (op.value > 0.3 && op.metric !== undefined) lines.push({ w: 15 * op.value, text: `instances still on the old version got worse too: ${op.metric} ${(op.before ?? 0).toPrecision(3)} → ${(op.after ?? 0).toPrecision(3)} (median of ${op.instances ?? 0}) after this release — the trouble is not what the new version serves` });
+  if (op.value > 0.3 && op.metric !== undefined) {
+    const moved = `${op.metric} ${(op.before ?? 0).toPrecision(3)} → ${(op.after ?? 0).toPrecision(3)} (median of ${op.instances ?? 0})`;
+    lines.push({ w: 15 * op.value, text: op.scaleOut === true ? `instances running before this scale-out got worse after it: ${moved} — it took load off them, so the trouble is not its doing` : `instances still on the old version got worse too: ${moved} after this release — the trouble is not what the new version serves` });
+  }
   if (e.before.signal !== undefined && e.x.before > 0.3) lines.push({ w: Math.abs(contrib('before')), text: `trouble started before this change: ${describeSignal(e.before.signal)}, ${duration(c.time - e.before.signal.time)} earlier` });
   const lb = p.linkBefore;
   if (lb?.signal !== undefined && lb.value > 0.3) lines.push({ w: Math.abs(contrib('linkBefore')), text: `the link had moved before this change: ${describeSignal(lb.signal)}, ${duration(c.time - lb.signal.time)} earlier` });

@@ -37,3 +37,17 @@ export function statedSend(c: ChangeEvent): StatedSend | undefined {
   }
   return best;
 }
+
+/** A replica count (`replicas`, `spec.replicas`, an autoscaler's `minReplicas`); a raised `maxReplicas` adds none by itself. */
+const REPLICAS_KEY = /(?:^|[._])(?:min_?)?replicas$/i;
+
+/** How many instances a change says it runs before and after, when it says it adds some (a scale-out). */
+export function addedInstances(c: ChangeEvent): { readonly from: number; readonly to: number } | undefined {
+  for (const s of c.settings ?? []) {
+    if (!REPLICAS_KEY.test(s.key)) continue;
+    const from = Number(s.from);
+    const to = Number(s.to);
+    if (s.from !== undefined && s.to !== undefined && Number.isFinite(from) && Number.isFinite(to) && to > from) return { from, to };
+  }
+  return undefined;
+}

@@ -37,15 +37,15 @@ export function versionAt(s: StitchedSeries, t: number): string | undefined {
 }
 
 /**
- * End of the minutes after `c` that speak for it: CANARY_MS, the data's end, or the next change of
+ * End of the minutes after `c` that speak for it: `spanMs` (CANARY_MS), the data's end, or the next change of
  * the same service (what follows that one is its doing). Not one within a sample or the clock
  * jitter of `c`: no sample tells their minutes apart, and cutting there would leave the earlier
  * change too few samples to judge while the later one took them all.
  */
-export function windowEnd(ctx: Context, c: ChangeEvent): number {
+export function windowEnd(ctx: Context, c: ChangeEvent, spanMs = CANARY_MS): number {
   const apart = Math.max(ctx.stepMs, JITTER_MS);
   const next = ctx.changes.find((x) => x.service === c.service && x.time > c.time + apart && x.id !== c.id);
-  return Math.min(ctx.to, c.time + CANARY_MS, next?.time ?? Infinity);
+  return Math.min(ctx.to, c.time + spanMs, next?.time ?? Infinity);
 }
 
 /** Series of one service measuring the same thing on different instances share this key. */

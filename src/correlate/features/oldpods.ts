@@ -1,21 +1,25 @@
+import { addedInstances } from '../../domain/settings';
 import type { ChangeEvent } from '../../domain/types';
 import { sameVersion } from '../../domain/version';
+import type { StitchedSeries } from '../stitch';
 import { median } from '../../stats';
 import type { Context } from '../context';
-import { ACROSS } from '../churn';
+import { ACROSS, PROCESS_LABELS } from '../churn';
 import { classifyGolden, ownHealth } from '../golden';
 import { badReading, BEFORE_MS, canaryComparison, measureKey, shiftAfter, versionAt, WARMUP, windowEnd, type Slotted } from './canary';
 
-/** Instances that never ran a release got worse after it: what the service went through is not the release's doing. */
+/** Instances a change did not bring got worse after it: what the service went through is not the change's doing. */
 export interface OldPods {
   /** In [0,1]: how clearly (and how much) instances on another version worsened after the release. */
   readonly value: number;
   readonly metric?: string;
-  /** Median over those instances, before the release and after it (on their old version). */
+  /** Median over those instances, before the change and after it (on their old version). */
   readonly before?: number;
   readonly after?: number;
-  /** How many instances on another version were compared with their own past. */
+  /** How many instances on another version (or running before a scale-out) were compared with their own past. */
   readonly instances?: number;
+  /** The change added instances (a scale-out) rather than releasing a version. */
+  readonly scaleOut?: boolean;
 }
 
 const NOT_OLD: OldPods = { value: 0 };
@@ -31,12 +35,17 @@ const NOT_OLD: OldPods = { value: 0 };
  * release against its own half hour before (Mann–Whitney, beyond three times its noise and beyond
  * `WARMUP`, as the service-level comparison), and the median over the old instances: one pod on a
  * bad node is not the service. 0 for a change naming no version or with no old instance reporting.
+ *
+ * A scale-out likewise: it brings new instances and takes load off the ones running before it, so
+ * those getting worse after it is not its doing (a push it makes on the services it calls is read
+ * apart, see `pushedConnections`). Its new instances' own trouble is left to count.
  */
 export function oldPodsWorse(ctx: Context, c: ChangeEvent): OldPods {
-  if (c.version === undefined) return NOT_OLD;
-  const to = windowEnd(ctx, c);
+  const span = incumbents(ctx, c);
+  if (span === undefined) return NOT_OLD;
+  const { old, since, to } = span;
   const from = c.time - BEFORE_MS;
-  const first = Math.floor(c.time / ctx.stepMs);
+  const first = Math.floor(since / ctx.stepMs);
   const byMeasure = new Map<string, { metric: string; read: (v: number) => number; shifts: { rel: number; before: number; after: number }[]; n: number }>();
   for (const s of ctx.series) {
     if (s.series.service !== c.service || s.series.labels[ACROSS] !== undefined) continue;
@@ -49,10 +58,10 @@ export function oldPodsWorse(ctx: Context, c: ChangeEvent): OldPods {
     let oldAfter = false;
     let known = true;
     for (const p of s.points) {
-      if (p.t < from || p.t >= to) continue;
-      const v = versionAt(s, p.t);
-      if (v === undefined) known = false;
-      if (sameVersion(v, c.version)) continue;
+      if (p.t < from || p.t >= to || (p.t >= c.time && p.t < since)) continue;
+      const o = old(s, p.t);
+      if (o === undefined) known = false;
+      if (o !== true) continue;
       if (p.t >= c.time) oldAfter = true;
       slots.slots.set(Math.floor(p.t / ctx.stepMs), { sum: read(p.v), n: 1 });
     }
@@ -70,10 +79,40 @@ export function oldPodsWorse(ctx: Context, c: ChangeEvent): OldPods {
     const value = 1 - Math.exp(-Math.max(0, rel - WARMUP) / 0.3);
     if (value <= best.value) continue;
     const worse = m.shifts.filter((x) => x.rel > 0);
-    best = { value, metric: m.metric, before: m.read(median(worse.map((x) => x.before)) ?? 0), after: m.read(median(worse.map((x) => x.after)) ?? 0), instances: m.n };
+    best = { value, metric: m.metric, before: m.read(median(worse.map((x) => x.before)) ?? 0), after: m.read(median(worse.map((x) => x.after)) ?? 0), instances: m.n, ...(c.version === undefined ? { scaleOut: true } : {}) };
   }
   // New pods clearly worse still, over the same minutes: the release is to blame after all.
   if (best.value > 0 && canaryComparison(ctx, c).value > 0) return NOT_OLD;
   return best;
 }
 
+
+/** Which samples `oldPodsWorse` compares: those of instances the change did not bring, from `since` to `to` after it. */
+interface Incumbents {
+  /** Whether a series' sample at `t` is of such an instance (undefined: cannot tell, the series is skipped). */
+  readonly old: (s: StitchedSeries, t: number) => boolean | undefined;
+  readonly since: number;
+  readonly to: number;
+}
+
+/**
+ * For a release: instances on another version, over the minutes after it (`windowEnd`). For a
+ * scale-out: a single instance's series that reported before it, from the paged trouble's onset
+ * (or the change, if later) to the next change of the service or the page. It took load off them,
+ * so their getting worse at any time after it is not its doing, and a slowdown that began ten
+ * minutes later is not diluted by the quiet minutes in between. Undefined for any other change.
+ */
+function incumbents(ctx: Context, c: ChangeEvent): Incumbents | undefined {
+  const version = c.version;
+  if (version !== undefined) {
+    const old = (s: StitchedSeries, t: number): boolean | undefined => {
+      const v = versionAt(s, t);
+      return v === undefined ? undefined : !sameVersion(v, version);
+    };
+    return { old, since: c.time, to: windowEnd(ctx, c) };
+  }
+  if (addedInstances(c) === undefined) return undefined;
+  const before = c.time - ctx.stepMs;
+  const old = (s: StitchedSeries): boolean | undefined => (Object.keys(s.series.labels).some((k) => PROCESS_LABELS.has(k)) ? (s.points[0]?.t ?? Infinity) < before : undefined);
+  return { old, since: Math.max(c.time, ctx.onset), to: windowEnd(ctx, c, Infinity) };
+}

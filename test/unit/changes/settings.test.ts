@@ -13,6 +13,10 @@ describe('changes: settings read from text', () => {
     ['set cache.ttl to 30s', [{ key: 'cache.ttl', to: '30s' }]],
     ['set replicas: 3 -> 12', [{ key: 'replicas', from: '3', to: '12' }]],
     ['retry.policy: "linear" -> "exponential"', [{ key: 'retry.policy', from: 'linear', to: 'exponential' }]],
+    ['catalog: replicas 4 → 5', [{ key: 'replicas', from: '4', to: '5' }]],
+    ['scale checkout 3 → 5 replicas', [{ key: 'replicas', from: '3', to: '5' }]],
+    ['scaled web from 3 to 6 instances', [{ key: 'replicas', from: '3', to: '6' }]],
+    ['HPA shop/cart: minReplicas 2 → 4', [{ key: 'minReplicas', from: '2', to: '4' }]],
   ];
   for (const [text, want] of cases) {
     it(JSON.stringify(text), () => {

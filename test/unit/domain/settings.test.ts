@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { sendFactor, statedSend } from '../../../src/domain/settings';
+import { addedInstances, sendFactor, statedSend } from '../../../src/domain/settings';
 import type { ChangeEvent } from '../../../src/domain/types';
 
 const c = (settings: ChangeEvent['settings']): ChangeEvent => ({ id: 'x', source: 'test', type: 'config', rawType: 'config', service: 'web', time: 0, settings });
@@ -31,5 +31,21 @@ describe('domain/settings: what a setting says a client sends (sendFactor)', () 
     assert.equal(s?.factor, 3);
     assert.equal(statedSend(c([{ key: 'pool.size', from: '30', to: '10' }])), undefined);
     assert.equal(statedSend(c(undefined)), undefined);
+  });
+});
+
+describe('domain/settings: instances a change says it adds (addedInstances)', () => {
+  it('a replica count raised, by the Deployment or by an autoscaler\'s floor', () => {
+    assert.deepEqual(addedInstances(c([{ key: 'replicas', from: '3', to: '5' }])), { from: 3, to: 5 });
+    assert.deepEqual(addedInstances(c([{ key: 'spec.replicas', from: '1', to: '2' }])), { from: 1, to: 2 });
+    assert.deepEqual(addedInstances(c([{ key: 'minReplicas', from: '2', to: '4' }])), { from: 2, to: 4 });
+  });
+
+  it('none for a scale-in, a raised ceiling, an unknown count or another key', () => {
+    assert.equal(addedInstances(c([{ key: 'replicas', from: '5', to: '4' }])), undefined);
+    assert.equal(addedInstances(c([{ key: 'maxReplicas', from: '4', to: '8' }])), undefined);
+    assert.equal(addedInstances(c([{ key: 'replicas', to: '8' }])), undefined);
+    assert.equal(addedInstances(c([{ key: 'pool.size', from: '10', to: '30' }])), undefined);
+    assert.equal(addedInstances(c(undefined)), undefined);
   });
 });
