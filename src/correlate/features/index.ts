@@ -129,7 +129,8 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const rollback = rollbackEvidence(ctx, c);
   const version = versionDifferential(ctx, c);
   // What the old pods went through too is not the new version's doing: the changed service's own
-  // worsening after the change (for the victim's change, its trouble) counts only for the rest.
+  // worsening after the change (for the victim's change, its trouble), and what it passed on up
+  // the path, count only for the rest.
   const oldPods = oldPodsWorse(ctx, c);
   const notOld = 1 - oldPods.value;
   // The paged service's own release weighs as its own only as far as its old pods do not clear it.
@@ -179,10 +180,10 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     linkBefore: path.linkBefore?.value ?? 0,
     between: 1 / (1 + changesBetween(ctx, c)),
     self: path.self.value * notOld * mine,
-    near: path.near.value * mine,
+    near: path.near.value * notOld * mine,
     victimHop: path.victimHop.value,
-    chain: path.chain.value * mine,
-    interior: path.interior.value * mine,
+    chain: path.chain.value * notOld * mine,
+    interior: path.interior.value * notOld * mine,
     interiorChange: path.interiorChange === undefined ? 0 : 1,
     isVictim,
     dist1: path.dist === 1 ? 1 : 0,
@@ -198,7 +199,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     rollback: rollback.value,
     version: version.value,
     isRollback: c.type === 'rollback' ? 1 : 0,
-    linkedOnset: Math.max(onset.value, 0.5 * delayed.value) * link * mine,
+    linkedOnset: Math.max(onset.value, 0.5 * delayed.value) * link * notOld * mine,
     ownOnset: isVictim * onset.value,
     passThrough: through.value,
     ownTraffic: isVictim * vs.traffic,

@@ -96,23 +96,27 @@ interface Incumbents {
 }
 
 /**
- * For a release: instances on another version, over the minutes after it (`windowEnd`). For a
- * scale-out: a single instance's series that reported before it, from the paged trouble's onset
- * (or the change, if later) to the next change of the service or the page. It took load off them,
- * so their getting worse at any time after it is not its doing, and a slowdown that began ten
- * minutes later is not diluted by the quiet minutes in between. Undefined for any other change.
+ * For a release: instances on another version; for a scale-out: a single instance's series that
+ * reported before it. Compared over the minutes after the change (`windowEnd`), or — for a
+ * scale-out, or when the paged trouble began after those minutes and before the service's next
+ * change — from the trouble's onset
+ * (or the change, if later) to the service's next change or the page: a scale-out took load off
+ * them, and instances that never ran a release getting worse long after it are not its doing
+ * either; a slowdown that began later is then not diluted by the quiet minutes in between.
+ * Undefined for any other change.
  */
 function incumbents(ctx: Context, c: ChangeEvent): Incumbents | undefined {
   const version = c.version;
-  if (version !== undefined) {
-    const old = (s: StitchedSeries, t: number): boolean | undefined => {
+  const scaleOut = version === undefined && addedInstances(c) !== undefined;
+  if (version === undefined && !scaleOut) return undefined;
+  const before = c.time - ctx.stepMs;
+  const old = version === undefined
+    ? (s: StitchedSeries): boolean | undefined => (Object.keys(s.series.labels).some((k) => PROCESS_LABELS.has(k)) ? (s.points[0]?.t ?? Infinity) < before : undefined)
+    : (s: StitchedSeries, t: number): boolean | undefined => {
       const v = versionAt(s, t);
       return v === undefined ? undefined : !sameVersion(v, version);
     };
-    return { old, since: c.time, to: windowEnd(ctx, c) };
-  }
-  if (addedInstances(c) === undefined) return undefined;
-  const before = c.time - ctx.stepMs;
-  const old = (s: StitchedSeries): boolean | undefined => (Object.keys(s.series.labels).some((k) => PROCESS_LABELS.has(k)) ? (s.points[0]?.t ?? Infinity) < before : undefined);
-  return { old, since: Math.max(c.time, ctx.onset), to: windowEnd(ctx, c, Infinity) };
+  const soon = windowEnd(ctx, c);
+  const late = windowEnd(ctx, c, Infinity);
+  return scaleOut || (ctx.onset >= soon && ctx.onset < late) ? { old, since: Math.max(c.time, ctx.onset), to: late } : { old, since: c.time, to: soon };
 }

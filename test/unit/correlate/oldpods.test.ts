@@ -3,7 +3,7 @@ import { analyzeContext } from '../../../src/correlate/analyze';
 import { candidateEvidence } from '../../../src/correlate/features';
 import { oldPodsWorse } from '../../../src/correlate/features/oldpods';
 import type { SeriesData } from '../../../src/ports';
-import { at, change, ctxOf, MIN, series } from './helpers';
+import { at, bp, change, ctxOf, MIN, series } from './helpers';
 
 // checkout-api (the service asked about) releases 2.0 at 13:50; the question comes at 14:00 with an hour of history.
 const DEPLOY = change('checkout-2', 'checkout-api', 'deploy', at('13:50'), { version: '2.0' });
@@ -85,5 +85,28 @@ describe('correlate: old pods worse after a release', () => {
     assert.equal(oldPodsWorse(ctx(s, [cfg]), cfg).value, 0);
     const bare = [series('checkout-api', LAT, { 'service.instance.id': 'x' }, jump(0.2, 3, at('13:51')), { from: HOUR_AGO, to: PAGE, int: false, noise: 0.004 })];
     assert.equal(oldPodsWorse(ctx(bare), DEPLOY).value, 0);
+  });
+});
+
+describe('correlate: old pods worse long after a release', () => {
+  // payments releases 2.0 on one new pod at 13:20; at 13:50 every payments pod, old and new, gets three times slower, and so do checkout-api's calls to it.
+  const CANARY = change('payments-2', 'payments', 'deploy', at('13:20'), { version: '2.0' });
+  const payPod = (id: string, version: string, from = HOUR_AGO): SeriesData =>
+    series('payments', LAT, { 'service.instance.id': id, 'service.version': version }, jump(0.1, 3, at('13:50')), { from, to: PAGE, int: false, noise: 0.002 });
+  const calls = series('checkout-api', 'http.client.request.duration', { 'server.address': 'payments' }, jump(0.12, 3, at('13:50')), { from: HOUR_AGO, to: PAGE, int: false, noise: 0.002 });
+  const own = series('checkout-api', LAT, {}, jump(0.2, 2.5, at('13:51')), { from: HOUR_AGO, to: PAGE, int: false, noise: 0.004 });
+  const pods = [payPod('old-a', '1.0'), payPod('old-b', '1.0'), payPod('new-c', '2.0', at('13:20'))];
+  const late = (): ReturnType<typeof ctxOf> => ctxOf([...pods, calls, own], [CANARY], [bp(calls, at('13:50'), 'level_up', 0.12, 0.36), bp(own, at('13:51'), 'level_up', 0.2, 0.5), ...pods.map((p) => bp(p, at('13:50'), 'level_up', 0.1, 0.3))], { at: PAGE, windowMs: 60 * MIN, afterMs: 0 });
+
+  it('a slowdown that began half an hour after the canary, on its old pods as much as on its new one: compared from the onset, the release is cleared', () => {
+    const o = oldPodsWorse(late(), CANARY);
+    assert.ok(o.value > 0.9, `value ${o.value}`);
+  });
+
+  it('regression: nor is what it passed up the calls its doing (its callers\' calls to it slowing counted in full)', () => {
+    const e = candidateEvidence(late(), CANARY);
+    assert.ok(e.path.near.value > 0.5, `the link moved: ${e.path.near.value}`);
+    assert.ok(e.x.near < 0.1, `near ${e.x.near}`);
+    assert.ok(e.x.linkedOnset < 0.1, `linkedOnset ${e.x.linkedOnset}`);
   });
 });
