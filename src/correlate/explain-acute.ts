@@ -125,7 +125,7 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
     out.push({ w: 15 * later.value, text: `what paged began after a later change: ${burst(ctx.victim, later.burst, by, `${by.type} of ${by.service} (${by.id})`)}; this change's own move is not what paged` });
   }
   if (e.fromAbove > 0.1) {
-    out.push({ w: m.weights.acuteSelf * e.fromAbove + 1, text: `more requests arrived at ${ctx.victim} from above as its trouble began (its callers received more too): load, not this release` });
+    out.push({ w: m.weights.acuteSelf * e.fromAbove + 1, text: `more requests arrived at ${c.service} from above as its trouble began (its callers received more too): load, not this ${c.type === 'deploy' ? 'release' : 'change'}` });
   }
   const up = e.travelledUp;
   if (up.value > 0.3 && up.what !== undefined) {

@@ -96,7 +96,7 @@ export interface CandidateEvidence {
   readonly gate: number;
   /** Load pushed down from the changed service to the service asked about (see `pushedLoad`). */
   readonly pushed: Pushed;
-  /** For the asked-about service's own change: its trouble came with load from above (see `loadFromAbove`). */
+  /** The changed service's trouble came with load from above (see `loadFromAbove`). */
   readonly fromAbove: number;
   /** For a change above the asked-about service: its trouble began below it, with no load sent down (see `troubleUp`). */
   readonly travelledUp: TravelledUp;
@@ -211,11 +211,10 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
     slowBelow: side === 'upstream' ? slow : 0,
     slowPath: side === 'downstream' && vs.outboundPeer !== undefined && vs.outboundPeer === path.path[path.path.length - 1]?.from ? slow : 0,
   };
-  // More requests pushed down to the victim are this change's visible doing; the victim's own
-  // trouble with more requests arriving from above is not its own release's (new pods against old
-  // ones over the same minutes saw the same load, so that comparison stands).
-  const victimNow = acute.trouble.get(ctx.victim);
-  const fromAbove = own === 1 ? loadFromAbove(ctx, surges(c.time), victimNow) : 0;
+  // More requests pushed down to the victim are this change's visible doing; the changed service's
+  // own trouble with more requests arriving from above is not its own change's (new pods against
+  // old ones over the same minutes saw the same load, so that comparison stands).
+  const fromAbove = loadFromAbove(ctx, surges(c.time), c.service, acute.trouble.get(c.service));
   const timely = comparisonTimeliness(ctx, c);
   const canary = (acute.canary.kind === 'canary' ? acute.canary.value : 0) * timely;
   const callee = burstAtCallee(ctx, c, acute.trouble, surges(c.time), quietBelow);

@@ -196,18 +196,19 @@ function strongest(a: Surge | undefined, b: Surge | undefined): Surge | undefine
 }
 
 /**
- * For a change of the service asked about: how far its trouble is explained by load arriving from
- * above, in [0,1] — its incoming request rate rose no later than its trouble AND so did a caller's
- * own incoming rate (the extra requests came from further up; callers retrying on a failing
- * service raise only their calls to it, not what they receive).
+ * For a change of `service`: how far its trouble is explained by load arriving from above, in
+ * [0,1] — its incoming request rate rose no later than its trouble AND so did a caller's own
+ * incoming rate (the extra requests came from further up; callers retrying on a failing service
+ * raise only their calls to it, not what they receive). A change of a service reaches what it
+ * receives only through its callers, so whichever service changed, what it received is not its doing.
  */
-export function loadFromAbove(ctx: Context, surges: ReadonlyMap<string, Surge>, victimTrouble: ServiceTrouble | undefined): number {
-  const v = surges.get(ctx.victim);
+export function loadFromAbove(ctx: Context, surges: ReadonlyMap<string, Surge>, service: string, trouble: ServiceTrouble | undefined): number {
+  const v = surges.get(service);
   if (v === undefined || v.w === 0) return 0;
-  const troubleAt = Math.min(victimTrouble?.ownStart ?? Infinity, ...ctx.trouble.map((x) => x.s.time));
+  const troubleAt = Math.min(trouble?.ownStart ?? Infinity, ...(service === ctx.victim ? ctx.trouble.map((x) => x.s.time) : []));
   if (v.start > troubleAt + ctx.stepMs) return 0;
   let above = 0;
-  for (const p of ctx.graph.callers(ctx.victim)) {
+  for (const p of ctx.graph.callers(service)) {
     const s = surges.get(p);
     if (s !== undefined && s.start <= v.start + ctx.stepMs) above = Math.max(above, s.w);
   }

@@ -81,6 +81,17 @@ describe('correlate: load pushed down (surge)', () => {
     assert.ok(a.suspects[0]?.evidence.some((t) => /pushed down the calls/.test(t)), a.suspects[0]?.evidence.join('\n'));
   });
 
+  it('regression: a service further down that changed is no more to blame for load reaching it than the paged one (blind seed 180: a flag of a service its callers\' retries loaded named at 0.81)', () => {
+    // The page is on web, which tax-db's slowdown reaches through ads-api.
+    const s = fanout().map((x) => (x.series.service === 'web' && x.series.metric === 'http.server.request.duration' ? series('web', 'http.server.request.duration', {}, rise(0.2, 3, at('13:57')), opts) : x));
+    const ev = contextEvidence(buildContext({ ...ask(s), service: 'web' }));
+    const deploy = ev.find((e) => e.change.id === 'tax-deploy');
+    assert.ok((deploy?.fromAbove ?? 0) > 0.5, `fromAbove ${deploy?.fromAbove}`);
+    assert.ok((deploy?.a.acuteSelf ?? 1) < 0.3, `acuteSelf ${deploy?.a.acuteSelf}`);
+    const lines = analyze({ ...ask(s), service: 'web' }).suspects.find((x) => x.id === 'tax-deploy')?.evidence.join('\n') ?? '';
+    assert.match(lines, /more requests arrived at tax-db from above as its trouble began/);
+  });
+
   it("regression: another caller's requests arriving at the next service are not this change's (sim seed 90237: a flag credited with a rise its neighbour sent)", () => {
     const shared: Topology = { services: [...TOPO.services, { name: 'mobile', team: 'apps', dependsOn: ['ads-api'], limits: {} }] };
     const withShared = (s: SeriesData[]) => contextEvidence(buildContext({ ...ask(s), topology: shared })).find((e) => e.change.id === 'web-flag');
