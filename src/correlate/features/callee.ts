@@ -54,6 +54,22 @@ export function pushTargets(ctx: Context, c: ChangeEvent, stated: StatedSend): {
 }
 
 /**
+ * When the changed service began pushing on each service below it: measured on its connection
+ * counters (`ServiceTrouble.pushes`, from when connections to that service rose) or said by the
+ * change itself (`statedPush`: on every push target, from the change's time less the clock jitter
+ * and a step). Trouble below that began after it is the change's push, not another cause.
+ */
+export function changePushes(ctx: Context, c: ChangeEvent, own: ServiceTrouble | undefined): ReadonlyMap<string, number> {
+  const measured = own?.pushes ?? new Map<string, number>();
+  const stated = statedPush(c);
+  if (stated === undefined) return measured;
+  const from = c.time - JITTER_MS - ctx.stepMs;
+  const out = new Map(measured);
+  for (const d of pushTargets(ctx, c, stated).all) out.set(d, Math.min(out.get(d) ?? Infinity, from));
+  return out;
+}
+
+/**
  * For a change of a service that calls the paged service: how clearly the paged service's own
  * golden signals (latency, errors, saturation) burst right after it, in [0,1]. A caller that
  * changes how it calls (pool sizes, keep-alive, retries, timeouts) makes trouble at its callee

@@ -6,8 +6,7 @@ import { median } from '../../stats';
 import type { ServiceTrouble } from './acute';
 import { reachable } from './sides';
 import { NONE, type Scored } from './common';
-import { pushTargets, statedPush } from './callee';
-import { JITTER_MS } from './timing';
+import { changePushes } from './callee';
 
 const HOUR = 3600_000;
 
@@ -76,13 +75,11 @@ export function troubleFirst(ctx: Context, c: ChangeEvent, own: ServiceTrouble |
   const start = Math.min(own?.ownStart ?? Infinity, lasting);
   if (!Number.isFinite(start)) return NONE;
   const up = reachable(ctx.graph, c.service, 'up');
-  // A change that says it sends more down (see `statedPush`) pushes from when it landed.
-  const stated = statedPush(c);
-  const sent = stated === undefined ? undefined : pushTargets(ctx, c, stated).all;
+  const pushes = changePushes(ctx, c, own);
   let below: Scored = NONE;
   for (const d of reachable(ctx.graph, c.service, 'down')) {
     if (up.has(d)) continue;
-    const pushed = Math.min(own?.pushes.get(d) ?? Infinity, sent?.has(d) === true ? c.time - JITTER_MS - ctx.stepMs : Infinity);
+    const pushed = pushes.get(d) ?? Infinity;
     // With `calls`, its own calls to it too: a database that reports nothing itself shows only there.
     for (const { s, w } of calls ? [...badMoves(ctx, d, kinds), ...badCalls(ctx, c.service, d, kinds)] : badMoves(ctx, d, kinds)) {
       // Settled in before (or with) the service's own trouble, and still there then: an earlier incident that recovered is not.
