@@ -1,16 +1,16 @@
 import { addedInstances } from '../../domain/settings';
 import type { ChangeEvent } from '../../domain/types';
 import { sameVersion } from '../../domain/version';
-import type { StitchedSeries } from '../stitch';
 import { median } from '../../stats';
 import type { Context } from '../context';
+import type { StitchedSeries } from '../stitch';
 import { ACROSS, PROCESS_LABELS } from '../churn';
 import { classifyGolden, ownHealth } from '../golden';
 import { badReading, BEFORE_MS, canaryComparison, measureKey, shiftAfter, versionAt, WARMUP, windowEnd, type Slotted } from './canary';
 
 /** Instances a change did not bring got worse after it: what the service went through is not the change's doing. */
 export interface OldPods {
-  /** In [0,1]: how clearly (and how much) instances on another version worsened after the release. */
+  /** In [0,1]: how clearly (and how much) instances on another version (or running before a scale-out) worsened after the change. */
   readonly value: number;
   readonly metric?: string;
   /** Median over those instances, before the change and after it (on their old version). */
@@ -34,7 +34,8 @@ const NOT_OLD: OldPods = { value: 0 };
  * series (not its calls to others), each old instance's samples after the
  * release against its own half hour before (Mann–Whitney, beyond three times its noise and beyond
  * `WARMUP`, as the service-level comparison), and the median over the old instances: one pod on a
- * bad node is not the service. 0 for a change naming no version or with no old instance reporting.
+ * bad node is not the service. 0 for a change naming no version (and no scale-out) or with no old
+ * instance reporting.
  *
  * A scale-out likewise: it brings new instances and takes load off the ones running before it, so
  * those getting worse after it is not its doing (a push it makes on the services it calls is read
@@ -43,7 +44,7 @@ const NOT_OLD: OldPods = { value: 0 };
 export function oldPodsWorse(ctx: Context, c: ChangeEvent): OldPods {
   const span = incumbents(ctx, c);
   if (span === undefined) return NOT_OLD;
-  const { old, since, to } = span;
+  const { old, since, to, scaleOut } = span;
   const from = c.time - BEFORE_MS;
   const first = Math.floor(since / ctx.stepMs);
   const byMeasure = new Map<string, { metric: string; read: (v: number) => number; shifts: { rel: number; before: number; after: number }[]; n: number }>();
@@ -79,13 +80,12 @@ export function oldPodsWorse(ctx: Context, c: ChangeEvent): OldPods {
     const value = 1 - Math.exp(-Math.max(0, rel - WARMUP) / 0.3);
     if (value <= best.value) continue;
     const worse = m.shifts.filter((x) => x.rel > 0);
-    best = { value, metric: m.metric, before: m.read(median(worse.map((x) => x.before)) ?? 0), after: m.read(median(worse.map((x) => x.after)) ?? 0), instances: m.n, ...(c.version === undefined ? { scaleOut: true } : {}) };
+    best = { value, metric: m.metric, before: m.read(median(worse.map((x) => x.before)) ?? 0), after: m.read(median(worse.map((x) => x.after)) ?? 0), instances: m.n, ...(scaleOut ? { scaleOut } : {}) };
   }
   // New pods clearly worse still, over the same minutes: the release is to blame after all.
   if (best.value > 0 && canaryComparison(ctx, c).value > 0) return NOT_OLD;
   return best;
 }
-
 
 /** Which samples `oldPodsWorse` compares: those of instances the change did not bring, from `since` to `to` after it. */
 interface Incumbents {
@@ -93,17 +93,17 @@ interface Incumbents {
   readonly old: (s: StitchedSeries, t: number) => boolean | undefined;
   readonly since: number;
   readonly to: number;
+  readonly scaleOut: boolean;
 }
 
 /**
  * For a release: instances on another version; for a scale-out: a single instance's series that
  * reported before it. Compared over the minutes after the change (`windowEnd`), or — for a
  * scale-out, or when the paged trouble began after those minutes and before the service's next
- * change — from the trouble's onset
- * (or the change, if later) to the service's next change or the page: a scale-out took load off
- * them, and instances that never ran a release getting worse long after it are not its doing
- * either; a slowdown that began later is then not diluted by the quiet minutes in between.
- * Undefined for any other change.
+ * change — from the trouble's onset (or the change, if later) to the service's next change or the
+ * page: a scale-out took load off them, and instances that never ran a release getting worse long
+ * after it are not its doing either; a slowdown that began later is then not diluted by the quiet
+ * minutes in between. Undefined for any other change.
  */
 function incumbents(ctx: Context, c: ChangeEvent): Incumbents | undefined {
   const version = c.version;
@@ -118,5 +118,5 @@ function incumbents(ctx: Context, c: ChangeEvent): Incumbents | undefined {
     };
   const soon = windowEnd(ctx, c);
   const late = windowEnd(ctx, c, Infinity);
-  return scaleOut || (ctx.onset >= soon && ctx.onset < late) ? { old, since: Math.max(c.time, ctx.onset), to: late } : { old, since: c.time, to: soon };
+  return scaleOut || (ctx.onset >= soon && ctx.onset < late) ? { old, since: Math.max(c.time, ctx.onset), to: late, scaleOut } : { old, since: c.time, to: soon, scaleOut };
 }
