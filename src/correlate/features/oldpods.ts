@@ -52,8 +52,9 @@ export function oldPodsWorse(ctx: Context, c: ChangeEvent): OldPods {
     if (s.series.service !== c.service || s.series.labels[ACROSS] !== undefined) continue;
     const g = classifyGolden(s.series.metric, s.series.labels, ctx.metricRules);
     // What users of the service suffer: its own latency, errors or success ratio. Saturation (CPU,
-    // requests in flight) also rises on old pods that take over the load of pods being replaced.
-    if (g.bad === 0 || !ownHealth(g)) continue;
+    // requests in flight) also rises on old pods that take over the load of pods being replaced;
+    // not after a scale-out, which replaced none and took load off them.
+    if (g.bad === 0 || !(ownHealth(g) || (scaleOut && g.signal === 'saturation' && g.side === 'server'))) continue;
     const { dir, read, floor } = badReading(g, s);
     const slots: Slotted = { dir, read, metric: s.series.metric, own: true, floor, slots: new Map() };
     let oldAfter = false;

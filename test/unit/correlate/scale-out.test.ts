@@ -3,7 +3,7 @@ import { analyzeContext } from '../../../src/correlate/analyze';
 import { candidateEvidence } from '../../../src/correlate/features';
 import { oldPodsWorse } from '../../../src/correlate/features/oldpods';
 import type { SeriesData } from '../../../src/ports';
-import { at, change, ctxOf, MIN, series } from './helpers';
+import { at, bp, change, ctxOf, FD, MIN, series } from './helpers';
 
 // checkout-api (the service asked about) scales out 2 → 3 at 13:50; its pods slow down ×3 from 14:02; the page comes at 14:06.
 const SCALE = change('scale-1', 'checkout-api', 'scale', at('13:50'), { summary: 'checkout-api: replicas 2 → 3', settings: [{ key: 'replicas', from: '2', to: '3' }] });
@@ -32,6 +32,17 @@ describe('correlate: a scale-out takes load off the instances running before it'
     assert.ok(e.a.acuteSelf < 0.1, `acuteSelf ${e.a.acuteSelf}`);
     const lines = analyzeContext(ctx(slowAll())).suspects.find((x) => x.id === SCALE.id)?.evidence.join('\n') ?? '';
     assert.match(lines, /instances running before this scale-out got worse after it/);
+  });
+
+  it('nor of their saturation rising (file descriptors here): it replaced no pod whose load they took over, as a release does', () => {
+    const fds = (id: string, from = FROM): SeriesData => series('checkout-api', FD, { 'k8s.pod.name': id }, jump(300, 3, at('14:02')), { from, to: PAGE, noise: 3 });
+    const s = [fds('a'), fds('b'), fds('c', at('13:51'))];
+    // The detector is not run here: the paged trouble's onset comes from a breakpoint given by hand.
+    const o = oldPodsWorse(ctxOf(s, [SCALE], [bp(s[0] as SeriesData, at('14:02'), 'level_up', 300, 900)], { at: PAGE, windowMs: 66 * MIN, afterMs: 0 }), SCALE);
+    assert.ok(o.value > 0.9, `value ${o.value}`);
+    const release = change('checkout-2', 'checkout-api', 'deploy', at('13:50'), { version: '2.0' });
+    const versioned = [fds('a'), fds('b')].map((x) => ({ ...x, series: { ...x.series, labels: { ...x.series.labels, 'service.version': '1.0' } } }));
+    assert.equal(oldPodsWorse(ctx(versioned, release), release).value, 0);
   });
 
   it('only the new instance slow (a cold pod): not cleared', () => {
