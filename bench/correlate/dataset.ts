@@ -6,8 +6,9 @@ import type { Breakpoint, ChangeEvent } from '../../src/domain/types';
 import type { SeriesData } from '../../src/ports';
 import type { Group } from './logit';
 import type { MetricRule } from '../../src/correlate/golden';
-import { decodeMetricRules } from '../../src/formats';
-import { MECHANISMS, scenarioSeries, simulate, writeMetricRulesYaml, type Mechanism, type Scenario, type Truth } from '../../src/sim';
+import { decodeCloudEvents, decodeMetricRules } from '../../src/formats';
+import { consolidateChanges } from '../../src/changes/merge';
+import { MECHANISMS, scenarioSeries, simulate, writeCloudEventsNdjson, writeMetricRulesYaml, type Mechanism, type Scenario, type Truth } from '../../src/sim';
 
 /**
  * Seeds: the model is fitted on FIT_SEEDS and judged on BENCH_SEEDS; the two never overlap, so the
@@ -69,9 +70,21 @@ export function scenarioRules(sc: Scenario): MetricRule[] {
   return r.rules;
 }
 
+/**
+ * The case's change log as `epicenter analyze --changes` reads the simulator's file: written as
+ * CloudEvents and decoded back, settings and all (`data.settings`, and those a summary names), and
+ * consolidated as `loadChangeFiles` does.
+ */
+export function scenarioChanges(sc: Scenario, changes: readonly ChangeEvent[] = sc.changes): ChangeEvent[] {
+  const d = decodeCloudEvents(writeCloudEventsNdjson(changes), { file: `${sc.id}/changes.ndjson` });
+  const bad = d.errors[0];
+  if (bad !== undefined) throw bad;
+  return consolidateChanges(d.values);
+}
+
 export function analyzeInput(c: Case, series: readonly SeriesData[] = scenarioSeries(c.scenario)): Parameters<typeof gatherEvidence>[0] {
   const t = c.truth;
-  return { series, changes: c.changes, topology: c.scenario.topology, service: t.victim, at: t.at, windowMs: t.windowMs, afterMs: t.afterMs, metricRules: scenarioRules(c.scenario) };
+  return { series, changes: scenarioChanges(c.scenario, c.changes), topology: c.scenario.topology, service: t.victim, at: t.at, windowMs: t.windowMs, afterMs: t.afterMs, metricRules: scenarioRules(c.scenario) };
 }
 
 /** Index of the true cause among the candidates, or -1 (not in the window, or unrecorded). */

@@ -14,7 +14,8 @@ import type { ChangeEvent } from '../../src/domain/types';
 import { decodeCloudEvents, decodeMetricsFile, decodeTopology, createRateState } from '../../src/formats';
 import { MECHANISMS, scenarioSeries, simulate, writeCloudEventsNdjson, writeOtlpNdjson, writeTopologyYaml, type Mechanism, type Scenario } from '../../src/sim';
 import { lastNearbyChange, lastOwnChange } from './baselines';
-import { BENCH_SEEDS, benchScenario, mechanismFor, scenarioRules } from './dataset';
+import { consolidateChanges } from '../../src/changes/merge';
+import { BENCH_SEEDS, benchScenario, mechanismFor, scenarioChanges, scenarioRules } from './dataset';
 import { DIMENSIONS, Groups } from './groups';
 import { MODEL } from '../../src/correlate/model';
 
@@ -31,7 +32,7 @@ const cpuMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 
-function input(sc: Scenario, series = scenarioSeries(sc), changes: readonly ChangeEvent[] = sc.changes, topology = sc.topology) {
+function input(sc: Scenario, series = scenarioSeries(sc), changes: readonly ChangeEvent[] = scenarioChanges(sc), topology = sc.topology) {
   const t = sc.truth;
   return { series, changes, topology, service: t.victim, at: t.at, windowMs: t.windowMs, afterMs: t.afterMs, metricRules: scenarioRules(sc) };
 }
@@ -86,7 +87,7 @@ for (let i = 0; i < N; i++) {
     const c = decodeCloudEvents(writeCloudEventsNdjson(sc.changes), { file: `${sc.id}/changes.ndjson` });
     const tp = decodeTopology(writeTopologyYaml(sc.topology), { file: `${sc.id}/topology.yaml` });
     rejected += m.errors.length + c.errors.length + tp.errors.length;
-    const b = analyze(input(sc, groupSamples(m.values), c.values, tp.topology));
+    const b = analyze(input(sc, groupSamples(m.values), consolidateChanges(c.values), tp.topology));
     decoded++;
     if (b.suspects[0]?.id === a.suspects[0]?.id) decodedAgree++;
   }
@@ -98,7 +99,7 @@ const unrecordedTop: number[] = [];
 for (let i = 0; i < UNRECORDED; i++) {
   const seed = BENCH_SEEDS.from + 500_000 + i;
   const sc = benchScenario(seed, MECHANISMS[i % MECHANISMS.length] ?? 'caller_connections');
-  const a = analyze(input(sc, scenarioSeries(sc), sc.changes.filter((c) => c.id !== sc.truth.cause.id)));
+  const a = analyze(input(sc, scenarioSeries(sc), scenarioChanges(sc, sc.changes.filter((c) => c.id !== sc.truth.cause.id))));
   unrecordedTop.push(a.suspects[0]?.score ?? 0);
 }
 
@@ -124,7 +125,7 @@ const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / Math.max(
 
 const lines: string[] = [];
 lines.push('# Correlator benchmark', '');
-lines.push(`Command: \`npm run bench:correlate\` (= \`node dist/bench/correlate/run.js ${N}\`). ${N} simulated incidents, seeds ${BENCH_SEEDS.from}..${BENCH_SEEDS.from + N - 1} (fresh: the model was fitted on seeds ${MODEL.fittedOn.match(/seeds ([0-9.]+)/)?.[1] ?? 'of the fitting range'}), mechanisms balanced. Run took ${Math.round((Date.now() - t0) / 1000)} s on ${new Date().toISOString().slice(0, 10)}.`, '');
+lines.push(`Command: \`npm run bench:correlate\` (= \`node dist/bench/correlate/run.js ${N}\`). ${N} simulated incidents, seeds ${BENCH_SEEDS.from}..${BENCH_SEEDS.from + N - 1} (fresh: the model was fitted on seeds ${MODEL.fittedOn.match(/seeds ([0-9.]+)/)?.[1] ?? 'of the fitting range'}), mechanisms balanced; each change log written as CloudEvents and read back as \`epicenter analyze --changes\` reads the simulator's file (settings from \`data.settings\` and from summaries). Run took ${Math.round((Date.now() - t0) / 1000)} s on ${new Date().toISOString().slice(0, 10)}.`, '');
 lines.push('## Accuracy (rank of the planted cause)', '');
 lines.push('Each incident draws its regime from its seed (bench/correlate/groups.ts names the groups; src/sim/regime.ts draws them): one in five is classic (our names, resource counters, in-place deploys, full topology, page near a limit with the data after it); the rest vary names and units, step, history, deploy style (in place, rolling or canary on new pods), declared topology, golden-signal-only telemetry, simultaneous releases, an acute page 2–5 min after the cause with no data after it, and a page on the entry service above the trouble. The same incident counts once in every table.', '');
 const row = (d: string, v: string): string => {
