@@ -119,6 +119,10 @@ export function acuteLines(ctx: Context, e: CandidateEvidence, m: AcuteModel = A
   if (said.value > 0.1 && a.self > 0.1 && said.by !== undefined && said.stated !== undefined) {
     out.push({ w: 10 * said.value, text: `${said.by.service} set ${setting(said.stated.setting)} at ${hhmm(said.by.time)} (${said.by.type} ${said.by.id}), more of what it sends down to ${c.service}, and ${c.service} burst right after: that may be the load, not this change` });
   }
+  const earlier = e.earlier;
+  if (earlier.value > 0.1 && earlier.by !== undefined && earlier.stated !== undefined) {
+    out.push({ w: 10 * earlier.value, text: `${c.service} had set ${setting(earlier.stated.setting)} at ${hhmm(earlier.by.time)} (${earlier.by.type} ${earlier.by.id}), more of what it sends down: what it pushed after this change may be that setting taking hold, not this change` });
+  }
   const later = e.later;
   if (later.value > 0.3 && later.by !== undefined && later.burst !== undefined) {
     const by = later.by;

@@ -140,6 +140,35 @@ export function saidOnto(ctx: Context, c: ChangeEvent, view: (t: number) => Read
   return best;
 }
 
+/**
+ * How far an earlier change of `c`'s own service that says it pushes (see `statedPush`) owns what
+ * the service was measured pushing onto `peer` after `c` (connections held, requests sent, of
+ * strength `value`): the push it announced, onto a service it said it would push on, in the
+ * `SAID_EARLIER_MS` before `c`, read at `SAID_EARLIER_SHARE`. A pool raised by a config takes hold
+ * at the next restart or as load comes: the release that went out after it may only be when (the
+ * founding story's trap). `c` saying a push itself keeps its own.
+ */
+export function saidEarlier(ctx: Context, c: ChangeEvent, value: number, peer: string | undefined): SaidOnto {
+  if (peer === undefined || value <= 0 || statedPush(c) !== undefined) return NOT_SAID;
+  let best: SaidOnto = NOT_SAID;
+  for (const o of ctx.candidates) {
+    if (o.service !== c.service || o.time >= c.time || o.time < c.time - SAID_EARLIER_MS) continue;
+    const stated = statedPush(o);
+    if (stated === undefined || !pushTargets(ctx, o, stated).direct.includes(peer)) continue;
+    if (SAID_EARLIER_SHARE * value > best.value) best = { value: SAID_EARLIER_SHARE * value, by: o, stated };
+  }
+  return best;
+}
+
+/** Either may be it: the announcement and the later change each take half. @default 0.5 */
+export const SAID_EARLIER_SHARE = 0.5;
+/**
+ * How long before `c` an announced push still owns what its service pushes after `c`: one that
+ * held no push for longer is no longer the news (as a push onto a service, `ONTO_BEFORE_MS`). @default 30 min
+ */
+export const SAID_EARLIER_MS = 30 * 60_000;
+const NOT_SAID: SaidOnto = { value: 0 };
+
 /** Either may be it: a change that says it pushes onto a service that then burst takes half that service's own change's credit. @default 0.5 */
 export const SAID_ONTO_SHARE = 0.5;
 

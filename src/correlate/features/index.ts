@@ -16,7 +16,7 @@ import { quietView, stoppedCalling, type Stopped } from './lull';
 import { oldPodsWorse, type OldPods } from './oldpods';
 import { pagedLater, type PagedLater } from './paged';
 import { comparisonTimeliness } from './timely';
-import { burstAtCallee, pushTargets, saidOnto, statedPush, type CalleeBurst, type SaidOnto } from './callee';
+import { burstAtCallee, pushTargets, saidEarlier, saidOnto, statedPush, type CalleeBurst, type SaidOnto } from './callee';
 import { pushedConnections } from './little';
 import { HEALTH } from '../golden';
 import { belowOf, reachable } from './sides';
@@ -112,6 +112,8 @@ export interface CandidateEvidence {
   readonly onto: Scored;
   /** Another change says it pushes onto the changed service, which burst right after it (see `saidOnto`). */
   readonly said: SaidOnto;
+  /** An earlier change of the same service said it would push where it pushed after this one (see `saidEarlier`). */
+  readonly earlier: SaidOnto;
   /** The changed service pushed connections onto one it calls, which slowed afterwards. */
   readonly pushes: Scored;
   /** For the paged service's own change: a service it calls failed or slowed as early (see `troubleFirst`). */
@@ -146,7 +148,12 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const onto = pushedConnections(ctx, ontoSince, { onto: c.service }, { ...acuteWindow(ctx, ontoSince), to: ctx.at + 1 });
   // … or another change says it pushes onto it, right before its burst (see `saidOnto`).
   const said = saidOnto(ctx, c, view, surges, (t) => quietView(ctx, t, lulls(t)));
-  const mine = 1 - Math.max(onto.value, said.value);
+  // Connections the changed service pushed onto one below it: the slowness there is its own doing,
+  // unless an earlier change of the service said it would push just there (see `saidEarlier`).
+  const pushesAll = pushedConnections(ctx, c.time, { from: c.service }, acuteWindow(ctx, c.time));
+  const pushedAll = pushedLoad(ctx, c, surges(c.time), acute.trouble);
+  const earlier = [saidEarlier(ctx, c, pushesAll.value, pushesAll.signal?.peer), saidEarlier(ctx, c, pushedAll.value, pushedAll.path?.[0])].reduce((a, b) => (b.value > a.value ? b : a));
+  const mine = 1 - Math.max(onto.value, said.value, earlier.value);
   // … nor, for the paged service's own release, failing or slowing that began as early in a
   // service it calls (the failures it passes on are that service's).
   const passedOn = own === 1 ? troubleFirst(ctx, c, acute.trouble.get(c.service), HEALTH) : NONE;
@@ -154,8 +161,6 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const isVictim = own * ownNotOld;
   const side = entry(ctx, pathRaw);
   const link = Math.max(pathRaw.near.value, pathRaw.victimHop.value);
-  // Connections the changed service pushed onto one below it: the slowness there is its own doing.
-  const pushesAll = pushedConnections(ctx, c.time, { from: c.service }, acuteWindow(ctx, c.time));
   const waits = side === 'downstream' ? downThrough(ctx, c, pathRaw) : NONE;
   // Waiting on a service it pushes, measured or said by the change itself (see `statedPush`), is its doing.
   const stated = statedPush(c);
@@ -165,7 +170,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const through = own === 1 ? NONE : passThrough(ctx, c);
   // More connections from the victim to a dependency with its request rate flat: that dependency got slower.
   const slow = vs.outbound * (1 - vs.traffic);
-  const pushed = pushedLoad(ctx, c, surges(c.time), acute.trouble);
+  const pushed = { ...pushedAll, value: pushedAll.value * (1 - earlier.value) };
   // Above the paged service, with its trouble begun below it and no load sent down: what moved
   // between this change and it is that trouble travelling up.
   const travelledUp = side === 'upstream' ? troubleUp(ctx, c, acute.trouble, Math.max(pushed.value, vs.traffic, pushesAll.value, stated === undefined ? 0 : 1)) : NOTHING_UP;
@@ -222,13 +227,13 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   // What lasting trouble below had already explained is not this change's doing.
   const first = troubleFirst(ctx, c, acute.trouble.get(c.service));
   // A push is its own doing only as far as more requests arriving at it do not explain it (it passed them on).
-  const pushes = { ...pushesAll, value: pushesAll.value * (1 - through.value) };
+  const pushes = { ...pushesAll, value: pushesAll.value * (1 - through.value) * (1 - earlier.value) };
   const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld * mine * (1 - later.value), pushed.value, callee.value, stopped.value, pushes.value);
   // Nothing tied to the victim: its own worsening is a lead, not an explanation. Its callers' calls
   // to it slowing or failing are no more the new version's doing than its own trouble is (`notOld`).
   const lead = ctx.unproven.includes(c.service) ? UNLINKED_LEAD : 1;
   const a = { acuteSelf: acuteSelf * lead, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove) * notOld * lead, quiet: 0 };
-  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, travelledUp, oldPods, callee, later, stopped, onto, said, pushes, passedOn };
+  return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, travelledUp, oldPods, callee, later, stopped, onto, said, earlier, pushes, passedOn };
 }
 
 /** How long before a change a push onto its service still explains the service's trouble. */

@@ -42,6 +42,7 @@ describe('explanation: the service-level and canary lines say only what the scor
       onto: { value: 0 },
       callee: { value: 0 },
       said: { value: 0 },
+      earlier: { value: 0 },
       pushes: { value: 0 },
       passedOn: { value: 0 },
     } as unknown as CandidateEvidence;
