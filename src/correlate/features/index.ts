@@ -17,7 +17,7 @@ import { oldPodsWorse, type OldPods } from './oldpods';
 import { pagedLater, type PagedLater } from './paged';
 import { comparisonTimeliness } from './timely';
 import { burstAtCallee, pushTargets, saidEarlier, saidOnto, statedPush, type CalleeBurst, type SaidOnto } from './callee';
-import { heldMore, pushedConnections } from './little';
+import { pushedConnections } from './little';
 import { HEALTH } from '../golden';
 import { belowOf, reachable } from './sides';
 
@@ -152,8 +152,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   // unless an earlier change of the service said it would push just there (see `saidEarlier`).
   const pushesAll = pushedConnections(ctx, c.time, { from: c.service }, acuteWindow(ctx, c.time));
   const pushedAll = pushedLoad(ctx, c, surges(c.time), acute.trouble);
-  const held = heldMore(ctx, c.service, c.time);
-  const earlier = [saidEarlier(ctx, c, pushesAll.value, pushesAll.signal?.peer), saidEarlier(ctx, c, pushedAll.value, pushedAll.path[0]), saidEarlier(ctx, c, held.value, held.signal?.peer)].reduce((a, b) => (b.value > a.value ? b : a));
+  const earlier = [saidEarlier(ctx, c, pushesAll.value, pushesAll.signal?.peer), saidEarlier(ctx, c, pushedAll.value, pushedAll.path?.[0])].reduce((a, b) => (b.value > a.value ? b : a));
   const mine = 1 - Math.max(onto.value, said.value, earlier.value);
   // … nor, for the paged service's own release, failing or slowing that began as early in a
   // service it calls (the failures it passes on are that service's).

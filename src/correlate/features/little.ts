@@ -190,15 +190,6 @@ export function pushedConnections(ctx: Context, since: number, sel: { readonly f
   );
 }
 
-/**
- * Connections `service` held on another service, risen by half or more from `since` (less a
- * sampling step) to the page: what it pushed, or waited on — `pushedConnections` tells the two
- * apart where the other service's latency is measured. The strongest, in [0,1].
- */
-export function heldMore(ctx: Context, service: string, since: number): Scored {
-  return best(ctx.signals.filter((s) => s.cls === 'connections' && s.service === service && s.peer !== undefined && s.time >= since - ctx.stepMs && s.time <= ctx.at && s.effect.relative >= PUSH_RISE).map((s) => ({ value: s.weight, signal: s })));
-}
-
 /** What an unconfirmed burst counts for beside a confirmed move: as a breakpoint of confidence 0.5. */
 const YOUNG_CONFIDENCE = 0.5;
 const BURSTS = new WeakMap<Context, Map<string, readonly Signal[]>>();

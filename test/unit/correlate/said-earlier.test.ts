@@ -42,15 +42,6 @@ describe('correlate: an earlier change of the same service announced the push (s
     assert.ok(Math.abs((told?.pushes.value ?? 0) - (alone?.pushes.value ?? 0) * (1 - SAID_EARLIER_SHARE * (alone?.pushes.value ?? 0))) < 1e-9, `pushes ${told?.pushes.value} vs ${alone?.pushes.value}`);
   });
 
-  it('connections held more count without the callee measured slower (resources only): the announcement says what they are', () => {
-    const quiet = SERIES.filter((x) => x.series.service !== 'cart');
-    const ev = contextEvidence(buildContext({ series: quiet, changes: [config(at('13:36')), release()], topology: TOPO, service: 'web', at: PAGE, windowMs: 60 * MIN, afterMs: 0 }));
-    const dep = ev.find((e) => e.change.id === 'gateway-deploy');
-    assert.equal(dep?.pushes.value, 0, 'no push is proven without the callee slower');
-    assert.equal(dep?.earlier.by?.id, 'gateway-config');
-    assert.ok((dep?.earlier.value ?? 0) > 0.3, `earlier ${dep?.earlier.value}`);
-  });
-
   it('is not news after half an hour, and a release that says it pushes keeps its own', () => {
     assert.equal(of([config(at('13:10')), release()])?.earlier.value, 0, 'announced 34 min before');
     const both = [config(at('13:36')), release({ settings: [{ key: 'worker.concurrency', from: '4', to: '16' }] })];
