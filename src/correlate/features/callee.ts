@@ -142,20 +142,24 @@ export function saidOnto(ctx: Context, c: ChangeEvent, view: (t: number) => Read
 
 /**
  * How far an earlier change of `c`'s own service that says it pushes (see `statedPush`) owns what
- * the service was measured pushing onto `peer` after `c` (connections held, requests sent, of
- * strength `value`): the push it announced, onto a service it said it would push on, in the
- * `SAID_EARLIER_MS` before `c`, read at `SAID_EARLIER_SHARE`. A pool raised by a config takes hold
- * at the next restart or as load comes: the release that went out after it may only be when (the
- * founding story's trap). `c` saying a push itself keeps its own.
+ * the service was measured pushing after `c` (`moves`: connections held, requests sent down, each
+ * of some strength onto a peer): the push it announced, onto a service it said it would push on,
+ * in the `SAID_EARLIER_MS` before `c`, read at `SAID_EARLIER_SHARE`. A pool raised by a config
+ * takes hold at the next restart or as load comes: the release that went out after it may only be
+ * when (the founding story's trap). `c` saying a push itself keeps its own.
  */
-export function saidEarlier(ctx: Context, c: ChangeEvent, value: number, peer: string | undefined): SaidOnto {
-  if (peer === undefined || value <= 0 || statedPush(c) !== undefined) return NOT_SAID;
+export function saidEarlier(ctx: Context, c: ChangeEvent, moves: readonly { readonly value: number; readonly peer: string | undefined }[]): SaidOnto {
+  if (statedPush(c) !== undefined) return NOT_SAID;
   let best: SaidOnto = NOT_SAID;
   for (const o of ctx.candidates) {
     if (o.service !== c.service || o.time >= c.time || o.time < c.time - SAID_EARLIER_MS) continue;
     const stated = statedPush(o);
-    if (stated === undefined || !pushTargets(ctx, o, stated).direct.includes(peer)) continue;
-    if (SAID_EARLIER_SHARE * value > best.value) best = { value: SAID_EARLIER_SHARE * value, by: o, stated };
+    if (stated === undefined) continue;
+    const targets = pushTargets(ctx, o, stated).direct;
+    for (const m of moves) {
+      const value = SAID_EARLIER_SHARE * m.value;
+      if (m.peer !== undefined && targets.includes(m.peer) && value > best.value) best = { value, by: o, stated };
+    }
   }
   return best;
 }

@@ -152,7 +152,10 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   // unless an earlier change of the service said it would push just there (see `saidEarlier`).
   const pushesAll = pushedConnections(ctx, c.time, { from: c.service }, acuteWindow(ctx, c.time));
   const pushedAll = pushedLoad(ctx, c, surges(c.time), acute.trouble);
-  const earlier = [saidEarlier(ctx, c, pushesAll.value, pushesAll.signal?.peer), saidEarlier(ctx, c, pushedAll.value, pushedAll.path?.[0])].reduce((a, b) => (b.value > a.value ? b : a));
+  const earlier = saidEarlier(ctx, c, [
+    { value: pushesAll.value, peer: pushesAll.signal?.peer },
+    { value: pushedAll.value, peer: pushedAll.path[0] },
+  ]);
   const mine = 1 - Math.max(onto.value, said.value, earlier.value);
   // … nor, for the paged service's own release, failing or slowing that began as early in a
   // service it calls (the failures it passes on are that service's).
@@ -173,7 +176,7 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const pushed = { ...pushedAll, value: pushedAll.value * (1 - earlier.value) };
   // Above the paged service, with its trouble begun below it and no load sent down: what moved
   // between this change and it is that trouble travelling up.
-  const travelledUp = side === 'upstream' ? troubleUp(ctx, c, acute.trouble, Math.max(pushed.value, vs.traffic, pushesAll.value, stated === undefined ? 0 : 1)) : NOTHING_UP;
+  const travelledUp = side === 'upstream' ? troubleUp(ctx, c, acute.trouble, Math.max(pushedAll.value, vs.traffic, pushesAll.value, stated === undefined ? 0 : 1)) : NOTHING_UP;
   const rest = 1 - travelledUp.value;
   const path = rest === 1 ? pathRaw : { ...pathRaw, self: scale(pathRaw.self, rest), near: scale(pathRaw.near, rest), chain: scale(pathRaw.chain, rest), interior: scale(pathRaw.interior, rest), victimHop: scale(pathRaw.victimHop, rest) };
   const x: Record<FeatureName, number> = {
