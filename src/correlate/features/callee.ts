@@ -149,7 +149,8 @@ export function saidOnto(ctx: Context, c: ChangeEvent, view: (t: number) => Read
  * when (the founding story's trap). `c` saying a push itself keeps its own.
  */
 export function saidEarlier(ctx: Context, c: ChangeEvent, moves: readonly { readonly value: number; readonly peer: string | undefined }[]): SaidOnto {
-  if (statedPush(c) !== undefined) return NOT_SAID;
+  // Read for every candidate: most pushed nothing, and need no look at the others.
+  if (moves.every((m) => m.value <= 0 || m.peer === undefined) || statedPush(c) !== undefined) return NOT_SAID;
   let best: SaidOnto = NOT_SAID;
   for (const o of ctx.candidates) {
     if (o.service !== c.service || o.time >= c.time || o.time < c.time - SAID_EARLIER_MS) continue;
