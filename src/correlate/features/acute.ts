@@ -8,7 +8,7 @@ import { afterChange, JITTER_MS, preempted, underWay } from './timing';
 import { canaryEvidence, ratioFloor, successCeiling, type CanaryEvidence } from './canary';
 import { belowOf, callerSide, inferredWith, OWN_AS_CALLS, reachable, type QuietBelow } from './sides';
 import { statedPush } from './callee';
-import { classifyGolden, ownHealth, type Golden } from '../golden';
+import { classifyGolden, HEALTH, ownHealth, type Golden } from '../golden';
 import type { StitchedSeries } from '../stitch';
 
 const MIN = 60_000;
@@ -153,7 +153,10 @@ export function acuteView(ctx: Context): (t: number) => ReadonlyMap<string, Serv
         calls.set(s.series.service, mine);
         if (!mine.has(peer)) mine.set(peer, { w: 0, start: Infinity });
       }
-      if (exc === undefined || (ownHealth(g) ? confirmedBefore(s.series.id, exc.start, t) : confirmedAt(s.series.id, exc.start))) continue;
+      // A callee's health as one caller's calls to it measure it is its health too (a datastore
+      // that reports nothing itself shows only there): kept as its own is.
+      const health = ownHealth(g) || (peer !== undefined && HEALTH.has(g.signal));
+      if (exc === undefined || (health ? confirmedBefore(s.series.id, exc.start, t) : confirmedAt(s.series.id, exc.start))) continue;
       // The trouble that paged: a burst over well before the page was another incident. And only
       // the part a change at t could start: what the series had climbed before it was under way.
       const w = excursionStrength(exc) * Math.exp(-Math.max(0, ctx.at - exc.end - 2 * ctx.stepMs) / (3 * MIN)) * (1 - underWay(s.points, exc, t - ctx.stepMs));
