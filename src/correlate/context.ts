@@ -3,7 +3,7 @@ import { NEAR_LIMIT } from '../detect/acute';
 import type { Analysis, Breakpoint, ChangeEvent, Point, Topology } from '../domain/types';
 import type { SeriesData } from '../ports';
 import { buildGraph, peerService, withDataEdges, type TopologyGraph } from '../topology';
-import { seriesClass, type MetricRule } from './golden';
+import { classifyGolden, ratioFloor, seriesClass, type MetricRule } from './golden';
 import { effectAt, refineOnset, signalWeight, strength, troubleWeight, type Effect, type Signal } from './signals';
 import { lastOnset } from './redate';
 import { stitchVersions, type StitchedSeries } from './stitch';
@@ -199,7 +199,11 @@ export function toSignals(breakpoints: readonly Breakpoint[], series: readonly S
     const { time, effect } = strength(firstEffect) >= 0.2 ? lastMove(s.points, onset, firstEffect, effectMs) : { time: onset, effect: firstEffect };
     const peer = peerService(s.series.labels, known, s.series.service);
     const cls = seriesClass(s.series.metric, s.series.labels, rules);
-    const sig: Signal = { bp, series: s, service: s.series.service, cls, edge: peer !== undefined || cls === 'connections', time, effect, weight: signalWeight(effect, bp.confidence) };
+    // An error or success ratio moves in requests: near zero it doubles on a single failure, so
+    // its move counts by percentage points, one at least (see `ratioFloor`), not by its σ alone.
+    const floor = ratioFloor(classifyGolden(s.series.metric, s.series.labels, rules), s.series.unit);
+    const inRequests = floor === 0 ? 1 : 1 - Math.exp(-Math.abs(effect.after - effect.before) / floor);
+    const sig: Signal = { bp, series: s, service: s.series.service, cls, edge: peer !== undefined || cls === 'connections', time, effect, weight: signalWeight(effect, bp.confidence) * inRequests };
     signals.push(peer === undefined ? sig : { ...sig, peer });
   }
   return signals.sort((a, b) => a.time - b.time);
@@ -241,13 +245,17 @@ function nearLimit(series: readonly StitchedSeries[], graph: TopologyGraph, vict
   return out;
 }
 
-/** The trouble's onset: the earliest strong victim signal up to `at`; the earliest of all when none is strong. */
+/**
+ * The trouble's onset: the earliest victim signal up to `at` nearly as strong as the strongest
+ * (70 % of it). Not the earliest of all when every one is weak: a single failed request minutes
+ * earlier is then as "weak" as the trouble itself, and would date it before its cause.
+ */
 function onsetOf(trouble: readonly { s: Signal; w: number }[], at: number): number {
   const before = trouble.filter((x) => x.s.time <= at);
   if (before.length === 0) return at;
   const top = before.reduce((m, x) => Math.max(m, x.w), -Infinity);
-  const strong = before.filter((x) => x.w >= Math.max(0.5, 0.7 * top));
-  return (strong.length > 0 ? strong : before).reduce((m, x) => Math.min(m, x.s.time), Infinity);
+  const strong = before.filter((x) => x.w >= 0.7 * top);
+  return strong.reduce((m, x) => Math.min(m, x.s.time), Infinity);
 }
 
 export function emptyAnalysis(ctx: Context): Analysis {

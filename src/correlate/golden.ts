@@ -174,3 +174,13 @@ export function failedRequests(labels: Labels): boolean {
     return grpc !== undefined && grpc !== '0' && grpc.toUpperCase() !== 'OK';
   });
 }
+
+/**
+ * The least worsening of an error or success ratio that counts, in the series' units: one
+ * percentage point. Ratios near zero double on noise (0.1 % → 0.2 % errors) and nobody rolls a
+ * release back for that. 0 for other signals (their margins are relative to their level).
+ */
+export function ratioFloor(g: Golden, unit: string | undefined): number {
+  if (g.signal !== 'errors' && g.signal !== 'success') return 0;
+  return unit === '%' ? 1 : 0.01;
+}

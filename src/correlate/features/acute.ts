@@ -5,10 +5,10 @@ import { peerService } from '../../topology';
 import type { Context } from '../context';
 import { perStep } from './common';
 import { afterChange, JITTER_MS, preempted, underWay } from './timing';
-import { canaryEvidence, ratioFloor, successCeiling, type CanaryEvidence } from './canary';
+import { canaryEvidence, successCeiling, type CanaryEvidence } from './canary';
 import { belowOf, callerSide, inferredWith, OWN_AS_CALLS, reachable, type QuietBelow } from './sides';
 import { statedPush } from './callee';
-import { classifyGolden, HEALTH, ownHealth, type Golden } from '../golden';
+import { classifyGolden, HEALTH, ownHealth, ratioFloor, type Golden } from '../golden';
 import type { StitchedSeries } from '../stitch';
 
 const MIN = 60_000;

@@ -3,7 +3,7 @@ import { sameVersion } from '../../domain/version';
 import { median, mannWhitneyU } from '../../stats';
 import type { Context } from '../context';
 import { PROCESS_LABELS } from '../churn';
-import { classifyGolden, ownHealth, type Golden } from '../golden';
+import { classifyGolden, ownHealth, ratioFloor, type Golden } from '../golden';
 import { versionLabel, type StitchedSeries } from '../stitch';
 import { JITTER_MS } from './timing';
 import { peerService } from '../../topology';
@@ -63,16 +63,6 @@ function spread(vs: readonly number[]): number | undefined {
 
 interface Sample { readonly slot: number; readonly fresh: boolean; readonly id: string; readonly v: number }
 interface Group { readonly dir: number; readonly read: (v: number) => number; readonly metric: string; readonly floor: number; readonly samples: Sample[]; readonly series: StitchedSeries[] }
-
-/**
- * The least worsening of an error or success ratio that counts, in the series' units: one
- * percentage point. Ratios near zero double on noise (0.1 % → 0.2 % errors) and nobody rolls a
- * release back for that. 0 for other signals (their margins are relative to their level).
- */
-export function ratioFloor(g: Golden, unit: string | undefined): number {
-  if (g.signal !== 'errors' && g.signal !== 'success') return 0;
-  return unit === '%' ? 1 : 0.01;
-}
 
 /**
  * The top of a success ratio (100 for percentages, 1 for fractions), undefined for other signals.

@@ -1,14 +1,13 @@
 import { ACUTE_DEFAULTS, acuteExcursion, type AcuteWindow } from '../../detect/acute';
 import { peerService } from '../../topology';
 import type { Context } from '../context';
-import { classifyGolden, type Golden } from '../golden';
+import { classifyGolden, ratioFloor, type Golden } from '../golden';
 import type { Point } from '../../domain/types';
 import type { SeriesData } from '../../ports';
 import { metricClass, signalWeight, type Signal } from '../signals';
 import type { StitchedSeries } from '../stitch';
 import { median, robustScale } from '../../stats';
 import { best, type Scored } from './common';
-import { ratioFloor } from './canary';
 
 const ERRORS: Golden = { signal: 'errors', side: 'server', bad: 1 };
 
