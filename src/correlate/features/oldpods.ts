@@ -35,7 +35,8 @@ const NOT_OLD: OldPods = { value: 0 };
  * release against its own half hour before (Mann–Whitney, beyond three times its noise and beyond
  * `WARMUP`, as the service-level comparison), and the median over the old instances: one pod on a
  * bad node is not the service. 0 for a change naming no version (and no scale-out) or with no old
- * instance reporting.
+ * instance reporting. An old instance that stopped reporting before the comparison's end was being
+ * replaced: its last minute is its drain (see `departures`) and is left out.
  *
  * A scale-out likewise: it brings new instances and takes load off the ones running before it, so
  * those getting worse after it is not its doing (a push it makes on the services it calls is read
@@ -48,6 +49,8 @@ export function oldPodsWorse(ctx: Context, c: ChangeEvent): OldPods {
   const from = c.time - BEFORE_MS;
   const first = Math.floor(since / ctx.stepMs);
   const byMeasure = new Map<string, { metric: string; read: (v: number) => number; shifts: { rel: number; before: number; after: number }[]; n: number }>();
+  const gone = departures(ctx, c.service, Math.min(to, ctx.end));
+  const drainMs = Math.max(MIN, ctx.stepMs);
   for (const s of ctx.series) {
     if (s.series.service !== c.service || s.series.labels[ACROSS] !== undefined) continue;
     const g = classifyGolden(s.series.metric, s.series.labels, ctx.metricRules);
@@ -59,8 +62,9 @@ export function oldPodsWorse(ctx: Context, c: ChangeEvent): OldPods {
     const slots: Slotted = { dir, read, metric: s.series.metric, own: true, floor, slots: new Map() };
     let oldAfter = false;
     let known = true;
+    const drainFrom = (gone.get(instanceKey(s) ?? '') ?? Infinity) - drainMs;
     for (const p of s.points) {
-      if (p.t < from || p.t >= to || (p.t >= c.time && p.t < since)) continue;
+      if (p.t < from || p.t >= to || (p.t >= c.time && p.t < since) || (p.t >= c.time && p.t > drainFrom)) continue;
       const o = old(s, p.t);
       if (o === undefined) known = false;
       if (o !== true) continue;
@@ -86,6 +90,31 @@ export function oldPodsWorse(ctx: Context, c: ChangeEvent): OldPods {
   // New pods clearly worse still, over the same minutes: the release is to blame after all.
   if (best.value > 0 && canaryComparison(ctx, c).value > 0) return NOT_OLD;
   return best;
+}
+
+const MIN = 60_000;
+/** Labels of a release, not of the instance running it: an in-place switch keeps the instance. */
+const RELEASE_LABELS: ReadonlySet<string> = new Set(['service.version', 'container.image.tag', 'container.image.id']);
+
+function instanceKey(s: StitchedSeries): string | undefined {
+  const own = Object.entries(s.series.labels).filter(([k]) => PROCESS_LABELS.has(k) && !RELEASE_LABELS.has(k)).sort(([a], [b]) => a.localeCompare(b));
+  return own.length === 0 ? undefined : JSON.stringify(own);
+}
+
+/**
+ * When each instance of `service` that stopped reporting before `until` (a step's slack) sent its
+ * last sample: pods a rolling update replaced. Their last minute is their drain — requests cut,
+ * a final flush over the few seconds before shutdown — not what the service went through.
+ */
+function departures(ctx: Context, service: string, until: number): Map<string, number> {
+  const last = new Map<string, number>();
+  for (const s of ctx.series) {
+    const key = s.series.service === service ? instanceKey(s) : undefined;
+    const t = s.points[s.points.length - 1]?.t;
+    if (key !== undefined && t !== undefined && t > (last.get(key) ?? -Infinity)) last.set(key, t);
+  }
+  for (const [key, t] of last) if (t >= until - ctx.stepMs) last.delete(key);
+  return last;
 }
 
 /** Which samples `oldPodsWorse` compares: those of instances the change did not bring, from `since` to `to` after it. */
