@@ -74,7 +74,9 @@ const byTime = <T>(m: Map<number, T>): [number, T][] => [...m].sort((a, b) => a[
  * request rate is the sum of its outcomes' rates, its mean latency their rate-weighted mean.
  * Apart, an outcome seen now and then — a 404, the first 500s — reads as a request rate or a
  * latency leaping from nothing and dates trouble that is not there; failures are read from the
- * failed share (`failureRatios`) instead. A kind seen with one outcome only is left as it is.
+ * failed share (`failureRatios`) instead. A kind seen with one outcome only loses that label too:
+ * a new pod that has served only 200s so far and an old one that also served a few 500s measure the
+ * same thing, and must stay comparable (canary, old pods, the mean over instances).
  */
 export function joinOutcomes(series: readonly StitchedSeries[], rules: readonly MetricRule[]): StitchedSeries[] {
   const kinds = new Map<string, StitchedSeries[]>();
@@ -92,7 +94,7 @@ export function joinOutcomes(series: readonly StitchedSeries[], rules: readonly 
   const out: StitchedSeries[] = [];
   for (const counts of kinds.values()) {
     const one = counts[0];
-    if (one === undefined || counts.length < 2) continue;
+    if (one === undefined || (counts.length < 2 && !Object.keys(one.series.labels).some((k) => OUTCOME.has(k)))) continue;
     const base = one.series.metric.replace(/[._]count$/i, '');
     const rate = new Map<number, number>();
     const weighted = new Map<number, [number, number]>();
