@@ -23,6 +23,9 @@ export interface OldPods {
 }
 
 const NOT_OLD: OldPods = { value: 0 };
+const MIN = 60_000;
+/** Labels of a release, not of the instance running it: an in-place switch keeps the instance. */
+const RELEASE_LABELS: ReadonlySet<string> = new Set(['service.version', 'container.image.tag', 'container.image.id']);
 
 /**
  * A release is blamed for what its NEW code serves. When the instances still running another
@@ -62,7 +65,9 @@ export function oldPodsWorse(ctx: Context, c: ChangeEvent): OldPods {
     const slots: Slotted = { dir, read, metric: s.series.metric, own: true, floor, slots: new Map() };
     let oldAfter = false;
     let known = true;
-    const drainFrom = (gone.get(instanceKey(s) ?? '') ?? Infinity) - drainMs;
+    const instance = instanceKey(s);
+    // An old instance replaced before the comparison's end: its last minute is its drain.
+    const drainFrom = ((instance === undefined ? undefined : gone.get(instance)) ?? Infinity) - drainMs;
     for (const p of s.points) {
       if (p.t < from || p.t >= to || (p.t >= c.time && p.t < since) || (p.t >= c.time && p.t > drainFrom)) continue;
       const o = old(s, p.t);
@@ -91,10 +96,6 @@ export function oldPodsWorse(ctx: Context, c: ChangeEvent): OldPods {
   if (best.value > 0 && canaryComparison(ctx, c).value > 0) return NOT_OLD;
   return best;
 }
-
-const MIN = 60_000;
-/** Labels of a release, not of the instance running it: an in-place switch keeps the instance. */
-const RELEASE_LABELS: ReadonlySet<string> = new Set(['service.version', 'container.image.tag', 'container.image.id']);
 
 function instanceKey(s: StitchedSeries): string | undefined {
   const own = Object.entries(s.series.labels).filter(([k]) => PROCESS_LABELS.has(k) && !RELEASE_LABELS.has(k)).sort(([a], [b]) => a.localeCompare(b));
