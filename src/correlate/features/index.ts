@@ -233,10 +233,9 @@ export function candidateEvidence(ctx: Context, c: ChangeEvent, fan: FanIn = fan
   const pushes = { ...pushesAll, value: pushesAll.value * (1 - through.value) * (1 - earlier.value) };
   const acuteSelf = Math.max(canary, selfAfter(acute, first.value, timely) * (1 - fromAbove) * notOld * mine * (1 - later.value), pushed.value, callee.value, stopped.value, pushes.value);
   // Nothing tied to the victim: its own worsening is a lead, not an explanation. Its callers' calls
-  // to it slowing or failing are no more the new version's doing than its own trouble is (`notOld`),
-  // nor, when another service pushed onto it, this change's (`mine`).
+  // to it slowing or failing are no more the new version's doing than its own trouble is (`notOld`).
   const lead = ctx.unproven.includes(c.service) ? UNLINKED_LEAD : 1;
-  const a = { acuteSelf: acuteSelf * lead, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove) * notOld * mine * lead, quiet: 0 };
+  const a = { acuteSelf: acuteSelf * lead, acuteCallers: acute.callers * (1 - first.value) * (1 - fromAbove) * notOld * lead, quiet: 0 };
   return { change: c, x, onset, delayed, before, path, elsewhere, rollback, version, fan, passThrough: through, downThrough: below, acute, first, a, gate: 1, pushed, fromAbove, travelledUp, oldPods, callee, later, stopped, onto, said, earlier, pushes, passedOn };
 }
 
